@@ -1,0 +1,49 @@
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './pglite/embedded-postgres.js';
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL; without one the embedded database is used. */
+  readonly databaseUrl?: string | undefined;
+  /** Where the embedded database keeps its files ('memory' for none). */
+  /** A directory, or 'memory' for a throw-away database. */
+  readonly dataDir: string;
+  readonly poolSize?: number;
+  readonly applicationName?: string;
+}
+
+/** A connection pool plus how to release everything behind it. */
+export interface Database {
+  readonly pool: pg.Pool;
+  readonly connectionString: string;
+  readonly kind: 'postgres' | 'embedded';
+  close(): Promise<void>;
+}
+
+/** Opens the configured PostgreSQL, or starts the embedded one when no URL is given. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let connectionString = options.databaseUrl;
+  if (!connectionString) {
+    embedded = await startEmbeddedPostgres({ dataDir: options.dataDir });
+    connectionString = embedded.connectionString;
+  }
+  // PGlite is a single backend and its socket server interleaves the protocol messages of
+  // concurrent connections, so the embedded database is reached through exactly one connection.
+  const max = embedded ? 1 : (options.poolSize ?? 20);
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: options.applicationName ?? 'coord',
+  });
+  // An idle client that loses its server emits here; without a listener Node would crash.
+  pool.on('error', () => undefined);
+  return {
+    pool,
+    connectionString,
+    kind: embedded ? 'embedded' : 'postgres',
+    async close() {
+      if (!pool.ending) await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

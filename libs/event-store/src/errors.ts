@@ -1,0 +1,41 @@
+import type { ExpectedVersion } from './event-store.port.js';
+
+/** The stream was not at the version the writer expected; nothing was written. */
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actualVersion: number,
+  ) {
+    super(
+      `Stream ${streamId} is at version ${actualVersion}, but the writer expected ${describeExpected(expected)}`,
+    );
+  }
+}
+
+/** An append mixed event ids already stored with new ones, or reused an id in another stream. */
+export class DuplicateEventError extends Error {
+  override readonly name = 'DuplicateEventError';
+  constructor(
+    readonly streamId: string,
+    readonly eventId: string,
+  ) {
+    super(`Event ${eventId} is already stored, but not as a retry of the same append to ${streamId}`);
+  }
+}
+
+export class InvalidAppendError extends Error {
+  override readonly name = 'InvalidAppendError';
+}
+
+function describeExpected(expected: ExpectedVersion): string {
+  switch (expected.kind) {
+    case 'any':
+      return 'any version';
+    case 'no-stream':
+      return 'no stream';
+    case 'exact':
+      return `version ${expected.version}`;
+  }
+}

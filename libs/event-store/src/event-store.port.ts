@@ -1,0 +1,113 @@
+/**
+ * The event store port. Everything the service knows is an event appended here; projections,
+ * feeds and audits read it back. Adapters: PostgreSQL (also used over embedded PGlite) and,
+ * optionally, KurrentDB.
+ */
+
+/** Who did something, and for which agency. */
+export interface Actor {
+  readonly personId: string;
+  readonly agencyCode: string;
+}
+
+/** Metadata the caller supplies with every event. */
+export interface EventMetadataInput {
+  readonly actor: Actor;
+  /** When it happened in the world (a report's date, a decision's date), ISO 8601. */
+  readonly occurredAt: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  /** The Idempotency-Key of the command that wrote the event, if any. */
+  readonly idempotencyKey?: string;
+}
+
+/** Metadata as stored: the input plus the time the store recorded the event. */
+export interface EventMetadata extends EventMetadataInput {
+  /** When the store recorded the event (database clock), ISO 8601. */
+  readonly recordedAt: string;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  /** A uuid chosen by the writer; appending the same id twice stores one copy. */
+  readonly id: string;
+  readonly type: Type;
+  /** Version of the event's data schema; old versions are upcast on read. */
+  readonly schemaVersion?: number;
+  readonly data: Data;
+  readonly metadata: EventMetadataInput;
+}
+
+/**
+ * Where an event sits in the global log. The log is ordered by (transactionId, globalPosition):
+ * a subscriber only reads transactions that no running transaction can still precede, so this
+ * order never changes once read (see docs/adr/0002-global-order-by-transaction-id.md).
+ */
+export interface LogPosition {
+  readonly transactionId: bigint;
+  readonly globalPosition: bigint;
+}
+
+export const START_OF_LOG: LogPosition = { transactionId: 0n, globalPosition: 0n };
+
+export interface RecordedEvent<Type extends string = string, Data = unknown> {
+  readonly id: string;
+  readonly streamId: string;
+  /** 1 for the first event of a stream. */
+  readonly streamVersion: number;
+  /** Unique, increasing with time of insert; the public "position" of an event. */
+  readonly globalPosition: bigint;
+  readonly transactionId: bigint;
+  readonly type: Type;
+  readonly schemaVersion: number;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+}
+
+/** What the writer expects the stream's current version to be. */
+export type ExpectedVersion =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'no-stream' }
+  | { readonly kind: 'exact'; readonly version: number };
+
+export const ExpectedVersion = {
+  any: { kind: 'any' } as ExpectedVersion,
+  noStream: { kind: 'no-stream' } as ExpectedVersion,
+  exact: (version: number): ExpectedVersion => ({ kind: 'exact', version }),
+};
+
+export interface AppendResult {
+  /** The stream's version after the append. */
+  readonly nextVersion: number;
+  /** Global position of the last event written (or found, for a retried append). */
+  readonly lastPosition: bigint;
+  readonly positions: readonly bigint[];
+  /** True when every event id was already stored: a retry that wrote nothing. */
+  readonly duplicate: boolean;
+}
+
+export interface ReadAllBatch {
+  readonly events: readonly RecordedEvent[];
+  /** Where the next read continues; equals `after` when nothing new was readable. */
+  readonly next: LogPosition;
+}
+
+export interface EventStore {
+  /** Appends atomically; all events or none. */
+  append(streamId: string, events: readonly NewEvent[], expected?: ExpectedVersion): Promise<AppendResult>;
+  /** The stream in version order, optionally from a version (inclusive). */
+  readStream(streamId: string, options?: { fromVersion?: number }): Promise<RecordedEvent[]>;
+  /** Committed events after a log position, in log order, at most `limit`. */
+  readAll(after: LogPosition, limit: number): Promise<ReadAllBatch>;
+  /** The log position of the event at a global position, or null if there is none. */
+  logPositionOf(globalPosition: bigint): Promise<LogPosition | null>;
+  /** The newest global position (0 when empty). */
+  headPosition(): Promise<bigint>;
+  close(): Promise<void>;
+}
+
+/** Compares two log positions: negative when a precedes b. */
+export function compareLogPositions(a: LogPosition, b: LogPosition): number {
+  if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;
+  if (a.globalPosition !== b.globalPosition) return a.globalPosition < b.globalPosition ? -1 : 1;
+  return 0;
+}

@@ -1,0 +1,151 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * Schema migrations of the event store, applied in order at start-up. Applied migrations are
+ * never edited: a change is a new entry. The same SQL runs on PostgreSQL and on embedded PGlite.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: (schema: string) => string;
+}
+
+export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, streams and subscription checkpoints',
+    sql: (s) => `
+      create table ${s}.streams (
+        stream_id text primary key,
+        version integer not null
+      );
+
+      create table ${s}.events (
+        global_position bigint generated always as identity primary key,
+        event_id uuid not null,
+        stream_id text not null,
+        stream_version integer not null,
+        type text not null,
+        schema_version integer not null,
+        data jsonb not null,
+        metadata jsonb not null,
+        occurred_at timestamptz not null,
+        recorded_at timestamptz not null default now(),
+        -- The writing transaction: readers only read transactions older than every running one,
+        -- so an event whose position was taken early but committed late is never skipped.
+        transaction_id xid8 not null default pg_current_xact_id(),
+        constraint events_event_id_unique unique (event_id),
+        constraint events_stream_version_unique unique (stream_id, stream_version)
+      );
+      create index events_log_order on ${s}.events (transaction_id, global_position);
+
+      create table ${s}.subscriptions (
+        subscription_id text primary key,
+        transaction_id xid8 not null,
+        global_position bigint not null,
+        updated_at timestamptz not null default now()
+      );
+
+      -- One round trip per append: lock the stream row, recognise a retry, check the expected
+      -- version, insert the events and move the stream version, all in the caller's transaction.
+      create function ${s}.append_events(p_stream_id text, p_expected_kind text, p_expected_version integer, p_events jsonb)
+      returns table (status text, stream_version integer, positions bigint[])
+      language plpgsql as $fn$
+      declare
+        v_current integer;
+        v_count integer := jsonb_array_length(p_events);
+        v_ids uuid[] := array(select (e->>'id')::uuid from jsonb_array_elements(p_events) e);
+        v_found integer;
+        v_found_in_stream integer;
+        v_positions bigint[];
+      begin
+        insert into ${s}.streams as st (stream_id, version) values (p_stream_id, 0)
+          on conflict (stream_id) do update set version = st.version
+          returning st.version into v_current;
+
+        select count(*), count(*) filter (where ev.stream_id = p_stream_id)
+          into v_found, v_found_in_stream
+          from ${s}.events ev where ev.event_id = any(v_ids);
+        if v_found > 0 then
+          if v_found = v_count and v_found_in_stream = v_count then
+            return query select 'duplicate'::text, v_current,
+              array(select ev.global_position from ${s}.events ev where ev.event_id = any(v_ids) order by ev.stream_version);
+          else
+            return query select 'duplicate-conflict'::text, v_current, array[]::bigint[];
+          end if;
+          return;
+        end if;
+
+        if (p_expected_kind = 'no-stream' and v_current <> 0)
+           or (p_expected_kind = 'exact' and v_current <> p_expected_version) then
+          return query select 'conflict'::text, v_current, array[]::bigint[];
+          return;
+        end if;
+
+        with inserted as (
+          insert into ${s}.events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+          select e.id, p_stream_id, v_current + e.ord::integer, e.type, e.schema_version, e.data, e.metadata, e.occurred_at
+          from rows from (jsonb_to_recordset(p_events)
+                 as (id uuid, type text, schema_version integer, data jsonb, metadata jsonb, occurred_at timestamptz))
+               with ordinality as e(id, type, schema_version, data, metadata, occurred_at, ord)
+          order by e.ord
+          returning ${s}.events.global_position, ${s}.events.stream_version
+        )
+        select array_agg(i.global_position order by i.stream_version) into v_positions from inserted i;
+
+        update ${s}.streams set version = v_current + v_count where streams.stream_id = p_stream_id;
+        return query select 'ok'::text, v_current + v_count, v_positions;
+      end
+      $fn$;
+    `,
+  },
+];
+
+/** Applies pending migrations under an advisory lock, so an API and a worker starting together agree. */
+export async function migrate(
+  pool: Pool,
+  schema: string,
+  migrations: readonly Migration[],
+): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`coord-migrations:${schema}`]);
+    await client.query(`create schema if not exists ${schema}`);
+    await client.query(
+      `create table if not exists ${schema}.schema_migrations (
+         version integer primary key, name text not null, applied_at timestamptz not null default now())`,
+    );
+    const applied = await appliedVersions(client, schema);
+    const newlyApplied: number[] = [];
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      await client.query(migration.sql(schema));
+      await client.query(`insert into ${schema}.schema_migrations (version, name) values ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
+      newlyApplied.push(migration.version);
+    }
+    await client.query('commit');
+    return newlyApplied;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function appliedVersions(client: PoolClient, schema: string): Promise<Set<number>> {
+  const result = await client.query<{ version: number }>(`select version from ${schema}.schema_migrations`);
+  return new Set(result.rows.map((row) => row.version));
+}
+
+/** Schema names are interpolated into SQL, so only plain identifiers are accepted. */
+export function assertSchemaName(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`Invalid schema name "${schema}": use lowercase letters, digits and underscores`);
+  }
+  return schema;
+}

@@ -1,0 +1,152 @@
+import {
+  compareLogPositions,
+  START_OF_LOG,
+  type EventStore,
+  type LogPosition,
+  type RecordedEvent,
+} from './event-store.port.js';
+
+/** What a durable subscription feeds. It owns its checkpoint, so it can store it with its own writes. */
+export interface SubscriptionConsumer {
+  /** Position of the last event already processed (START_OF_LOG when new). */
+  loadCheckpoint(): Promise<LogPosition>;
+  /** Processes a batch, in log order, and durably stores `checkpoint` (the batch's last position). */
+  handle(events: readonly RecordedEvent[], checkpoint: LogPosition): Promise<void>;
+}
+
+export interface SubscriptionLogger {
+  error(details: object, message: string): void;
+}
+
+export interface DurableSubscriptionOptions {
+  readonly name: string;
+  readonly batchSize?: number;
+  /** How long to wait for new events when caught up, unless woken earlier. */
+  readonly pollIntervalMs?: number;
+  readonly maxRetryDelayMs?: number;
+  readonly logger?: SubscriptionLogger;
+}
+
+/**
+ * Reads the global log from a checkpoint and hands batches to a consumer, at least once and in
+ * order. The consumer stores the checkpoint; after a crash the subscription resumes from it.
+ */
+export class DurableSubscription {
+  private position: LogPosition = START_OF_LOG;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private wakeUp: (() => void) | undefined;
+  private readonly waiters = new Set<{ target: LogPosition; resolve: () => void }>();
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxRetryDelayMs: number;
+  private consecutiveFailures = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly consumer: SubscriptionConsumer,
+    private readonly options: DurableSubscriptionOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** The position of the last event the consumer has processed. */
+  get checkpoint(): LogPosition {
+    return this.position;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.stopped = false;
+    this.position = await this.consumer.loadCheckpoint();
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Read now instead of at the next poll (called after a local append). */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Resolves once the consumer has processed everything up to `target`, or after `timeoutMs` with false. */
+  async waitFor(target: LogPosition, timeoutMs: number): Promise<boolean> {
+    if (compareLogPositions(this.position, target) >= 0) return true;
+    this.wake();
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        target,
+        resolve: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Processes everything committed so far, then returns (used by rebuilds and tests). */
+  async catchUp(): Promise<void> {
+    for (;;) {
+      const processed = await this.processNextBatch();
+      if (processed < this.batchSize) return;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const processed = await this.processNextBatch();
+        this.consecutiveFailures = 0;
+        if (processed === this.batchSize) continue;
+        await this.sleep(this.pollIntervalMs);
+      } catch (error) {
+        this.consecutiveFailures += 1;
+        const delay = Math.min(this.maxRetryDelayMs, 100 * 2 ** Math.min(this.consecutiveFailures, 10));
+        this.options.logger?.error(
+          { err: error, subscription: this.name, retryInMs: delay },
+          'subscription batch failed; retrying from its checkpoint',
+        );
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private async processNextBatch(): Promise<number> {
+    const batch = await this.store.readAll(this.position, this.batchSize);
+    if (batch.events.length === 0) return 0;
+    await this.consumer.handle(batch.events, batch.next);
+    this.position = batch.next;
+    for (const waiter of [...this.waiters]) {
+      if (compareLogPositions(this.position, waiter.target) >= 0) waiter.resolve();
+    }
+    return batch.events.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+}

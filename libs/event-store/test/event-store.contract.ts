@@ -1,0 +1,399 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Pool } from 'pg';
+import {
+  ConcurrencyError,
+  DuplicateEventError,
+  DurableSubscription,
+  ExpectedVersion,
+  PostgresCheckpointStore,
+  PostgresEventStore,
+  START_OF_LOG,
+  upcasterFrom,
+  type LogPosition,
+  type NewEvent,
+  type RecordedEvent,
+} from '../src/index.js';
+
+/** What each adapter's spec provides: a pool on a database where `schema` may be created. */
+export interface ContractDatabase {
+  readonly pool: Pool;
+  readonly schema: string;
+  dispose(): Promise<void>;
+}
+
+const actor = { personId: 'officer-1', agencyCode: 'lc-so-ldtbxh' };
+
+function newEvent(type = 'TaskAcknowledged', data: unknown = { note: 'ok' }): NewEvent {
+  return { id: randomUUID(), type, data, metadata: { actor, occurredAt: '2024-12-01T03:00:00.000Z' } };
+}
+
+async function readEverything(store: PostgresEventStore): Promise<RecordedEvent[]> {
+  const all: RecordedEvent[] = [];
+  let position: LogPosition = START_OF_LOG;
+  for (;;) {
+    const batch = await store.readAll(position, 1000);
+    if (batch.events.length === 0) return all;
+    all.push(...batch.events);
+    position = batch.next;
+  }
+}
+
+/** The behaviour every event store adapter must show, run against each database in turn. */
+export interface ContractOptions {
+  /** False for embedded PGlite: one backend runs one transaction at a time. */
+  readonly concurrentTransactions: boolean;
+}
+
+export function eventStoreContract(
+  openDatabase: () => Promise<ContractDatabase>,
+  options: ContractOptions,
+): void {
+  let db: ContractDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await openDatabase();
+    store = new PostgresEventStore(db.pool, { schema: db.schema });
+    await store.migrate();
+  });
+
+  afterAll(async () => {
+    await db.dispose();
+  });
+
+  describe('appending to a stream', () => {
+    it('numbers the events of a stream from 1 without gaps and reads them back in order', async () => {
+      const stream = `task-${randomUUID()}`;
+      await store.append(stream, [newEvent('A'), newEvent('B')], ExpectedVersion.noStream);
+      const result = await store.append(stream, [newEvent('C')], ExpectedVersion.exact(2));
+
+      expect(result.nextVersion).toBe(3);
+      const events = await store.readStream(stream);
+      expect(events.map((e) => [e.type, e.streamVersion])).toEqual([
+        ['A', 1],
+        ['B', 2],
+        ['C', 3],
+      ]);
+      expect(result.lastPosition).toBe(events[2]!.globalPosition);
+    });
+
+    it('stores who acted, for which agency, when it happened and when it was recorded', async () => {
+      const stream = `task-${randomUUID()}`;
+      const event: NewEvent = {
+        id: randomUUID(),
+        type: 'TaskAssigned',
+        schemaVersion: 2,
+        data: { title: 'Báo cáo năm' },
+        metadata: {
+          actor,
+          occurredAt: '2024-05-20T02:00:00.000Z',
+          correlationId: 'corr-1',
+          causationId: 'cause-1',
+          idempotencyKey: 'key-1',
+        },
+      };
+      const before = Date.now();
+      await store.append(stream, [event]);
+      const [stored] = await store.readStream(stream);
+
+      expect(stored).toMatchObject({
+        id: event.id,
+        streamId: stream,
+        type: 'TaskAssigned',
+        schemaVersion: 2,
+        data: { title: 'Báo cáo năm' },
+        metadata: { ...event.metadata },
+      });
+      expect(Date.parse(stored!.metadata.recordedAt)).toBeGreaterThanOrEqual(before - 5_000);
+    });
+
+    it('writes all events of one append or none', async () => {
+      const stream = `task-${randomUUID()}`;
+      const used = newEvent();
+      await store.append(`other-${randomUUID()}`, [used]);
+
+      await expect(store.append(stream, [newEvent(), used])).rejects.toBeInstanceOf(DuplicateEventError);
+      expect(await store.readStream(stream)).toEqual([]);
+    });
+
+    it('reads a stream from a given version', async () => {
+      const stream = `task-${randomUUID()}`;
+      await store.append(stream, [newEvent('A'), newEvent('B'), newEvent('C')]);
+      const events = await store.readStream(stream, { fromVersion: 2 });
+      expect(events.map((e) => e.type)).toEqual(['B', 'C']);
+    });
+  });
+
+  describe('when the writer expected another version', () => {
+    it('refuses and says the expected and the actual version', async () => {
+      const stream = `task-${randomUUID()}`;
+      await store.append(stream, [newEvent(), newEvent()]);
+
+      const failure = store.append(stream, [newEvent()], ExpectedVersion.exact(1));
+      await expect(failure).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(failure).rejects.toMatchObject({
+        streamId: stream,
+        expected: { kind: 'exact', version: 1 },
+        actualVersion: 2,
+      });
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('refuses "no stream" when the stream exists', async () => {
+      const stream = `task-${randomUUID()}`;
+      await store.append(stream, [newEvent()]);
+      await expect(store.append(stream, [newEvent()], ExpectedVersion.noStream)).rejects.toMatchObject({
+        actualVersion: 1,
+      });
+    });
+
+    it('refuses an exact version of a stream that does not exist', async () => {
+      await expect(
+        store.append(`task-${randomUUID()}`, [newEvent()], ExpectedVersion.exact(3)),
+      ).rejects.toMatchObject({ actualVersion: 0 });
+    });
+  });
+
+  describe('when 50 writers append at the same expected version', () => {
+    it('lets exactly one succeed, refuses 49 with a concurrency error and leaves no gap', async () => {
+      const stream = `task-${randomUUID()}`;
+      await store.append(stream, [newEvent()], ExpectedVersion.noStream);
+
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, () => store.append(stream, [newEvent()], ExpectedVersion.exact(1))),
+      );
+
+      const succeeded = outcomes.filter((o) => o.status === 'fulfilled');
+      const refused = outcomes.filter(
+        (o): o is PromiseRejectedResult => o.status === 'rejected' && o.reason instanceof ConcurrencyError,
+      );
+      expect(succeeded).toHaveLength(1);
+      expect(refused).toHaveLength(49);
+      const versions = (await store.readStream(stream)).map((e) => e.streamVersion);
+      expect(versions).toEqual([1, 2]);
+    });
+
+    it('lets exactly one create a new stream', async () => {
+      const stream = `task-${randomUUID()}`;
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, () => store.append(stream, [newEvent()], ExpectedVersion.noStream)),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(await store.readStream(stream)).toHaveLength(1);
+    });
+  });
+
+  describe('when the same event id is appended twice', () => {
+    it('stores one copy and answers the retry with the first positions', async () => {
+      const stream = `task-${randomUUID()}`;
+      const events = [newEvent(), newEvent()];
+      const first = await store.append(stream, events, ExpectedVersion.noStream);
+      const retry = await store.append(stream, events, ExpectedVersion.noStream);
+
+      expect(retry).toEqual({ ...first, duplicate: true });
+      expect(first.duplicate).toBe(false);
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('stores one copy when both attempts race', async () => {
+      const stream = `task-${randomUUID()}`;
+      const event = newEvent();
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.append(stream, [event])));
+      expect(outcomes.filter((o) => !o.duplicate)).toHaveLength(1);
+      expect(await store.readStream(stream)).toHaveLength(1);
+    });
+
+    it('refuses the id in another stream', async () => {
+      const event = newEvent();
+      await store.append(`task-${randomUUID()}`, [event]);
+      await expect(store.append(`task-${randomUUID()}`, [event])).rejects.toBeInstanceOf(DuplicateEventError);
+    });
+  });
+
+  describe('reading the global log', () => {
+    // Only a server that runs transactions side by side can commit a later position first.
+    if (options.concurrentTransactions)
+      it('does not show an event whose transaction is still running, nor anything after it', async () => {
+        const client = await db.pool.connect();
+        try {
+          const slowStream = `task-${randomUUID()}`;
+          const fastStream = `task-${randomUUID()}`;
+          const head = await readEverything(store);
+          const after = head.length
+            ? { transactionId: head.at(-1)!.transactionId, globalPosition: head.at(-1)!.globalPosition }
+            : START_OF_LOG;
+
+          await client.query('begin');
+          await store.appendWith(client, slowStream, [newEvent('Slow')]);
+          // A later transaction commits first: a reader trusting positions alone would skip "Slow".
+          const fastRead = store.append(fastStream, [newEvent('Fast')]);
+          const whileRunning = await Promise.race([
+            fastRead.then(() => store.readAll(after, 100)),
+            delay(2_000).then(() => null),
+          ]);
+          if (whileRunning) expect(whileRunning.events.map((e) => e.type)).toEqual([]);
+
+          await client.query('commit');
+          await fastRead;
+          const afterCommit = await store.readAll(after, 100);
+          expect(afterCommit.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
+        } finally {
+          client.release();
+        }
+      });
+
+    it('answers the log position of a global position', async () => {
+      const result = await store.append(`task-${randomUUID()}`, [newEvent()]);
+      const position = await store.logPositionOf(result.lastPosition);
+      expect(position?.globalPosition).toBe(result.lastPosition);
+      expect(await store.logPositionOf(result.lastPosition + 1_000_000n)).toBeNull();
+      expect(await store.headPosition()).toBeGreaterThanOrEqual(result.lastPosition);
+    });
+  });
+
+  describe('when 20 writers append 500 events each while some transactions are slow or roll back', () => {
+    it('shows a subscriber every committed event exactly once, in one stable order, and nothing rolled back', async () => {
+      const start = await readEverything(store);
+      const startPosition: LogPosition = start.length
+        ? { transactionId: start.at(-1)!.transactionId, globalPosition: start.at(-1)!.globalPosition }
+        : START_OF_LOG;
+
+      const seen: RecordedEvent[] = [];
+      const checkpoints = new PostgresCheckpointStore(db.pool, db.schema);
+      const subscriptionId = `contract-${randomUUID()}`;
+      await checkpoints.save(subscriptionId, startPosition);
+      const subscription = new DurableSubscription(
+        store,
+        {
+          loadCheckpoint: () => checkpoints.load(subscriptionId),
+          async handle(events, checkpoint) {
+            seen.push(...events);
+            await checkpoints.save(subscriptionId, checkpoint);
+          },
+        },
+        { name: subscriptionId, batchSize: 200, pollIntervalMs: 5 },
+      );
+      await subscription.start();
+
+      const committed = new Set<string>();
+      const rolledBack = new Set<string>();
+      const writers = Array.from({ length: 20 }, async (_, writer) => {
+        const stream = `load-${writer}-${randomUUID()}`;
+        for (let append = 0; append < 100; append++) {
+          const events = Array.from({ length: 5 }, () => newEvent('Loaded', { writer, append }));
+          const client = await db.pool.connect();
+          try {
+            await client.query('begin');
+            if (append % 13 === 7) {
+              const doomed = [newEvent('RolledBack')];
+              await store.appendWith(client, `doomed-${randomUUID()}`, doomed);
+              await delay(3);
+              await client.query('rollback');
+              doomed.forEach((e) => rolledBack.add(e.id));
+              await client.query('begin');
+            }
+            await store.appendWith(client, stream, events);
+            // Some transactions hold their positions while later ones commit.
+            if (append % 17 === 3) await delay(15);
+            await client.query('commit');
+            events.forEach((e) => committed.add(e.id));
+          } catch (error) {
+            await client.query('rollback');
+            throw error;
+          } finally {
+            client.release();
+          }
+        }
+      });
+      await Promise.all(writers);
+
+      const last = await readEverything(store);
+      const target = {
+        transactionId: last.at(-1)!.transactionId,
+        globalPosition: last.at(-1)!.globalPosition,
+      };
+      expect(await subscription.waitFor(target, 30_000)).toBe(true);
+      await subscription.stop();
+
+      const seenIds = seen.map((e) => e.id);
+      expect(committed.size).toBe(10_000);
+      expect(new Set(seenIds).size).toBe(seenIds.length);
+      expect(seenIds.filter((id) => committed.has(id))).toHaveLength(10_000);
+      expect(seenIds.filter((id) => rolledBack.has(id))).toHaveLength(0);
+
+      // The order the live subscriber saw is the order any later reader sees.
+      const replayed: string[] = [];
+      let position = startPosition;
+      for (;;) {
+        const batch = await store.readAll(position, 777);
+        if (batch.events.length === 0) break;
+        replayed.push(...batch.events.map((e) => e.id));
+        position = batch.next;
+      }
+      expect(replayed).toEqual(seenIds);
+    }, 120_000);
+  });
+
+  describe('durable subscriptions', () => {
+    it('resume from their checkpoint after a restart, repeating nothing', async () => {
+      const checkpoints = new PostgresCheckpointStore(db.pool, db.schema);
+      const id = `resume-${randomUUID()}`;
+      const head = await readEverything(store);
+      await checkpoints.save(id, {
+        transactionId: head.at(-1)?.transactionId ?? 0n,
+        globalPosition: head.at(-1)?.globalPosition ?? 0n,
+      });
+      const seen: string[] = [];
+      const consumer = {
+        loadCheckpoint: () => checkpoints.load(id),
+        async handle(events: readonly RecordedEvent[], checkpoint: LogPosition) {
+          seen.push(...events.map((e) => e.id));
+          await checkpoints.save(id, checkpoint);
+        },
+      };
+      const stream = `task-${randomUUID()}`;
+      const first = [newEvent(), newEvent()];
+      const firstAppend = await store.append(stream, first);
+      const one = new DurableSubscription(store, consumer, { name: id, pollIntervalMs: 5 });
+      await one.start();
+      expect(await one.waitFor((await store.logPositionOf(firstAppend.lastPosition))!, 10_000)).toBe(true);
+      await one.stop();
+
+      const second = [newEvent()];
+      const secondAppend = await store.append(stream, second);
+      const two = new DurableSubscription(store, consumer, { name: id, pollIntervalMs: 5 });
+      await two.start();
+      expect(await two.waitFor((await store.logPositionOf(secondAppend.lastPosition))!, 10_000)).toBe(true);
+      await two.stop();
+
+      expect(seen).toEqual([...first, ...second].map((e) => e.id));
+    });
+  });
+
+  describe('when an event was stored under an older schema version', () => {
+    it('is upcast to the current shape on read', async () => {
+      const stream = `task-${randomUUID()}`;
+      await store.append(stream, [
+        { ...newEvent('TaskAssigned', { agency: 'lc-so-yte' }), schemaVersion: 1 },
+      ]);
+      const upcasting = new PostgresEventStore(db.pool, {
+        schema: db.schema,
+        upcaster: upcasterFrom([
+          {
+            type: 'TaskAssigned',
+            fromVersion: 1,
+            upcast: (data) => ({
+              assignees: [{ agencyCode: (data as { agency: string }).agency, role: 'lead' }],
+            }),
+          },
+        ]),
+      });
+      const [event] = await upcasting.readStream(stream);
+      expect(event).toMatchObject({
+        schemaVersion: 2,
+        data: { assignees: [{ agencyCode: 'lc-so-yte', role: 'lead' }] },
+      });
+    });
+  });
+}
