@@ -1,0 +1,29 @@
+export * from './types.js';
+export {
+  normaliseAgencyName,
+  stripPlaceQualifiers,
+  keySimilarity,
+  type PlaceQualifiers,
+} from './normalise.js';
+export {
+  AgencyDirectory,
+  InvalidAgencyDirectoryError,
+  type AgencyCandidate,
+  type AgencyGroupCandidate,
+  type AgencyResolution,
+  type AgencyDirectoryInput,
+  type AgencySearchHit,
+  type ResolveOptions,
+  type SearchOptions,
+} from './directory.js';
+export {
+  createSeedDirectory,
+  SEED_AGENCIES,
+  SEED_GROUPS,
+  SEED_JURISDICTIONS,
+  LAI_CHAU_AGENCIES,
+  LAI_CHAU_GROUPS,
+  LANG_SON_AGENCIES,
+  LANG_SON_CITY_AGENCIES,
+  LANG_SON_CITY_GROUPS,
+} from './seed/index.js';
