@@ -1,0 +1,56 @@
+import { extractDocxText } from './docx-text.js';
+import { PlanDocumentError } from './errors.js';
+import { assertLooksLikeText } from './input-guard.js';
+
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04]; // "PK\x03\x04": .docx is a ZIP archive
+const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0]; // legacy Word .doc
+const PDF_SIGNATURE = [0x25, 0x50, 0x44, 0x46]; // "%PDF"
+
+/**
+ * Turns an uploaded plan into text for `parsePlanDocument`: a .docx (recognised by its ZIP
+ * signature, not its name) is read with mammoth; anything else must be strict UTF-8 (a BOM is
+ * dropped). Throws PlanDocumentError when the bytes cannot be a plan's text.
+ */
+export async function readPlanDocument(bytes: Uint8Array, fileName?: string): Promise<string> {
+  const source = fileName ? `"${fileName}"` : 'The document';
+  if (bytes.length === 0) {
+    throw new PlanDocumentError('empty-document', `${source} is empty: there is no text to read.`);
+  }
+  const text = startsWith(bytes, ZIP_SIGNATURE) ? await readDocx(bytes, source) : decodeUtf8(bytes, source);
+  assertLooksLikeText(text, fileName);
+  return text;
+}
+
+async function readDocx(bytes: Uint8Array, source: string): Promise<string> {
+  try {
+    return await extractDocxText(bytes);
+  } catch (cause) {
+    throw new PlanDocumentError(
+      'unreadable-docx',
+      `${source} is a ZIP file but no Word text could be read from it (a damaged .docx, or another format).`,
+      { cause },
+    );
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array, source: string): string {
+  if (startsWith(bytes, OLE_SIGNATURE)) {
+    throw new PlanDocumentError(
+      'unsupported-format',
+      `${source} is a legacy Word .doc file: save it as .docx.`,
+    );
+  }
+  if (startsWith(bytes, PDF_SIGNATURE)) {
+    throw new PlanDocumentError('unsupported-format', `${source} is a PDF: upload the .docx or the text.`);
+  }
+  try {
+    // fatal: invalid UTF-8 is an error rather than silently replaced; the BOM is stripped by default.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new PlanDocumentError('not-text', `${source} is neither a .docx nor valid UTF-8 text.`, { cause });
+  }
+}
+
+function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
+  return signature.every((byte, i) => bytes[i] === byte);
+}
