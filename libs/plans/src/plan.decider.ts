@@ -1,0 +1,187 @@
+import { toNfc } from '#libs/shared-kernel';
+
+import { PlanDecisionError } from './plan.errors.js';
+
+/**
+ * The plan decider. A plan (Kế hoạch) is issued once from a reviewed document; its tasks live in
+ * their own streams (libs/tasks). Dates are 'YYYY-MM-DD' in Asia/Ho_Chi_Minh, text is NFC, and
+ * absent optional values in events are explicit nulls.
+ */
+
+export type ActorRole = 'officer' | 'issuer';
+
+/** Same shape as the Actor of libs/tasks. */
+export interface PlanActor {
+  readonly personId: string;
+  readonly agencyCode: string;
+  readonly roles: readonly ActorRole[];
+}
+
+export interface PlanCommandMetadata {
+  readonly actor: PlanActor;
+  /** When the command was decided, an ISO instant. */
+  readonly now: string;
+}
+
+/** The years a plan covers: 'năm 2024' is { fromYear: 2024, toYear: 2024 }. */
+export interface PlanPeriod {
+  readonly fromYear: number;
+  readonly toYear: number;
+}
+
+/** The document the plan was issued from. */
+export interface PlanSource {
+  readonly fileName: string | null;
+  readonly mediaType: string | null;
+}
+
+export interface PlanIssuedData {
+  readonly planId: string;
+  /** As written, e.g. '1601/KH-UBND'; null when the document leaves it blank ('Số: /KH-UBND'). */
+  readonly number: string | null;
+  /** The document type abbreviation: 'KH' (Kế hoạch), 'CTr', 'QĐ', ... */
+  readonly documentType: string;
+  readonly title: string;
+  readonly issuerAgencyCode: string;
+  /** The area the plan binds, e.g. a province or city code. */
+  readonly jurisdiction: string;
+  /** Null when the document leaves the date blank ('ngày tháng năm 2024'). */
+  readonly issuedOn: string | null;
+  readonly period: PlanPeriod;
+  /** Hash of the source document's content; issuing the same document again changes nothing. */
+  readonly contentHash: string;
+  readonly source: PlanSource;
+  /** The agency the issuing person acted for. */
+  readonly byAgency: string;
+}
+
+export type IssuePlan = {
+  readonly type: 'IssuePlan';
+  readonly data: Omit<PlanIssuedData, 'byAgency' | 'source' | 'number' | 'issuedOn'> & {
+    readonly number?: string | null;
+    readonly issuedOn?: string | null;
+    readonly source?: Partial<PlanSource>;
+  };
+  readonly metadata: PlanCommandMetadata;
+};
+
+export type PlanIssued = { readonly type: 'PlanIssued'; readonly data: PlanIssuedData };
+
+export type PlanCommand = IssuePlan;
+export type PlanEvent = PlanIssued;
+export type PlanEventType = PlanEvent['type'];
+export const planEventTypes = ['PlanIssued'] as const satisfies readonly PlanEventType[];
+
+export type PlanState = { readonly status: 'none' } | ({ readonly status: 'issued' } & PlanIssuedData);
+
+export const initialState = (): PlanState => ({ status: 'none' });
+
+export const planStreamId = (planId: string): string => `plan-${planId}`;
+
+export function decide(command: PlanCommand, state: PlanState): PlanEvent[] {
+  switch (command.type) {
+    case 'IssuePlan':
+      return issuePlan(command, state);
+    default: {
+      const _exhaustive: never = command.type;
+      throw new PlanDecisionError('validation', `Unknown command ${String(_exhaustive)}`);
+    }
+  }
+}
+
+export function evolve(state: PlanState, event: PlanEvent): PlanState {
+  switch (event.type) {
+    case 'PlanIssued':
+      return state.status === 'none' ? { status: 'issued', ...event.data } : state;
+    default: {
+      const _exhaustive: never = event.type;
+      return state;
+    }
+  }
+}
+
+function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[] {
+  if (!metadata.actor.roles.includes('issuer')) {
+    throw new PlanDecisionError('plan.forbidden', 'Only an issuer may issue a plan');
+  }
+  const issued: PlanIssuedData = {
+    planId: id(data.planId, 'planId'),
+    number: optionalText(data.number, 'number'),
+    documentType: text(data.documentType, 'documentType'),
+    title: text(data.title, 'title'),
+    issuerAgencyCode: id(data.issuerAgencyCode, 'issuerAgencyCode'),
+    jurisdiction: text(data.jurisdiction, 'jurisdiction'),
+    issuedOn: optionalDate(data.issuedOn, 'issuedOn'),
+    period: period(data.period),
+    contentHash: id(data.contentHash, 'contentHash'),
+    source: {
+      fileName: optionalText(data.source?.fileName, 'source.fileName'),
+      mediaType: optionalText(data.source?.mediaType, 'source.mediaType'),
+    },
+    byAgency: metadata.actor.agencyCode,
+  };
+
+  if (state.status === 'issued') {
+    if (state.contentHash === issued.contentHash) return [];
+    throw new PlanDecisionError(
+      'plan.already-issued',
+      `Plan ${issued.planId} was issued from another document`,
+      {
+        contentHash: state.contentHash,
+      },
+    );
+  }
+  return [{ type: 'PlanIssued', data: issued }];
+}
+
+// --- Input checks --------------------------------------------------------------------------------
+
+function invalid(field: string, message: string): never {
+  throw new PlanDecisionError('validation', `${field}: ${message}`, { field });
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') invalid(field, 'must not be empty');
+  return toNfc(value.trim());
+}
+
+function optionalText(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') invalid(field, 'must be a string');
+  const trimmed = toNfc(value.trim());
+  return trimmed === '' ? null : trimmed;
+}
+
+function id(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '' || value !== value.trim()) {
+    invalid(field, 'must be a non-empty identifier without surrounding spaces');
+  }
+  return value;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function optionalDate(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  const match = typeof value === 'string' ? DATE.exec(value) : null;
+  if (!match) invalid(field, "must be a date 'YYYY-MM-DD' or null");
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  if (days === undefined || d < 1 || d > days) invalid(field, 'is not a calendar date');
+  return match[0];
+}
+
+function period(value: unknown): PlanPeriod {
+  if (typeof value !== 'object' || value === null) invalid('period', 'is required');
+  const { fromYear, toYear } = value as Record<string, unknown>;
+  const year = (y: unknown, field: string): number => {
+    if (typeof y !== 'number' || !Number.isInteger(y) || y < 1900 || y > 2200)
+      invalid(field, 'must be a year');
+    return y;
+  };
+  const from = year(fromYear, 'period.fromYear');
+  const to = year(toYear, 'period.toYear');
+  if (to < from) invalid('period.toYear', 'must not be before fromYear');
+  return { fromYear: from, toYear: to };
+}

@@ -1,0 +1,160 @@
+// The generic given/when/then helper lives with the task tests; it should move to a shared testing
+// lib once one exists.
+import { deciderSpecification } from '../../tasks/src/testing/decider-specification.js';
+import {
+  type IssuePlan,
+  type PlanActor,
+  type PlanCommand,
+  type PlanEvent,
+  type PlanIssued,
+  type PlanState,
+  decide,
+  evolve,
+  initialState,
+  planEventTypes,
+  planStreamId,
+} from './index.js';
+
+const spec = deciderSpecification<PlanCommand, PlanEvent, PlanState>({ decide, evolve, initialState });
+
+const issuer: PlanActor = { personId: 'p-issuer', agencyCode: 'UBND-LC', roles: ['issuer'] };
+const focalPoint: PlanActor = { personId: 'p-focal', agencyCode: 'SLDTBXH-LC', roles: ['officer', 'issuer'] };
+const officer: PlanActor = { personId: 'p-officer', agencyCode: 'UBND-LC', roles: ['officer'] };
+
+const issuePlan = (data: Partial<IssuePlan['data']> = {}, actor: PlanActor = issuer): IssuePlan => ({
+  type: 'IssuePlan',
+  data: {
+    planId: 'plan-laichau-ct28',
+    number: '1601/KH-UBND',
+    documentType: 'KH',
+    title: 'Kế hoạch thực hiện Chỉ thị số 28-CT/TW',
+    issuerAgencyCode: 'UBND-LC',
+    jurisdiction: 'LC',
+    issuedOn: '2024-06-12',
+    period: { fromYear: 2024, toYear: 2030 },
+    contentHash: 'sha256:1a2b3c',
+    source: { fileName: 'laichau-2024-ct28-kh.txt', mediaType: 'text/plain' },
+    ...data,
+  },
+  metadata: { actor, now: '2024-06-12T10:00:00+07:00' },
+});
+
+const planIssued = (data: Partial<PlanIssued['data']> = {}): PlanIssued => ({
+  type: 'PlanIssued',
+  data: {
+    planId: 'plan-laichau-ct28',
+    number: '1601/KH-UBND',
+    documentType: 'KH',
+    title: 'Kế hoạch thực hiện Chỉ thị số 28-CT/TW',
+    issuerAgencyCode: 'UBND-LC',
+    jurisdiction: 'LC',
+    issuedOn: '2024-06-12',
+    period: { fromYear: 2024, toYear: 2030 },
+    contentHash: 'sha256:1a2b3c',
+    source: { fileName: 'laichau-2024-ct28-kh.txt', mediaType: 'text/plain' },
+    byAgency: 'UBND-LC',
+    ...data,
+  },
+});
+
+describe('IssuePlan', () => {
+  describe('when the plan has not been issued', () => {
+    it('records the plan', () => {
+      const state = spec.given([]).when(issuePlan()).then([planIssued()]);
+      expect(state).toMatchObject({
+        status: 'issued',
+        planId: 'plan-laichau-ct28',
+        contentHash: 'sha256:1a2b3c',
+      });
+    });
+
+    it('accepts a draft that leaves the number and the date blank', () => {
+      spec
+        .given([])
+        .when(issuePlan({ number: null, issuedOn: null }))
+        .then([planIssued({ number: null, issuedOn: null })]);
+    });
+
+    it('records a missing number, date and source as null', () => {
+      const { number: _n, issuedOn: _d, source: _s, ...rest } = issuePlan().data;
+      spec
+        .given([])
+        .when({ ...issuePlan(), data: rest })
+        .then([planIssued({ number: null, issuedOn: null, source: { fileName: null, mediaType: null } })]);
+    });
+
+    it('stores the title trimmed and in NFC', () => {
+      spec
+        .given([])
+        .when(issuePlan({ title: ' Kế hoạch năm 2024 '.normalize('NFD') }))
+        .then([planIssued({ title: 'Kế hoạch năm 2024'.normalize('NFC') })]);
+    });
+
+    it('records the agency the issuer acted for', () => {
+      spec
+        .given([])
+        .when(issuePlan({}, focalPoint))
+        .then([planIssued({ byAgency: 'SLDTBXH-LC' })]);
+    });
+  });
+
+  describe('when the same document is issued again', () => {
+    it('changes nothing', () => {
+      spec.given([planIssued()]).when(issuePlan()).thenNothing();
+    });
+
+    it('changes nothing even if other fields were edited', () => {
+      spec
+        .given([planIssued()])
+        .when(issuePlan({ title: 'Khác' }))
+        .thenNothing();
+    });
+  });
+
+  describe('when another document is issued under the same plan id', () => {
+    it('refuses it as already issued', () => {
+      spec
+        .given([planIssued()])
+        .when(issuePlan({ contentHash: 'sha256:ffff' }))
+        .thenThrows('plan.already-issued', 'conflict');
+    });
+  });
+
+  describe('when the actor is not an issuer', () => {
+    it('refuses it as forbidden', () => {
+      spec.given([]).when(issuePlan({}, officer)).thenThrows('plan.forbidden', 'forbidden');
+    });
+  });
+
+  describe('when the input is invalid', () => {
+    it.each([
+      ['a blank plan id', { planId: '' }],
+      ['a blank title', { title: ' ' }],
+      ['a blank document type', { documentType: '' }],
+      ['a blank issuer', { issuerAgencyCode: '' }],
+      ['a blank jurisdiction', { jurisdiction: '' }],
+      ['a blank content hash', { contentHash: '' }],
+      ['a date written the Vietnamese way', { issuedOn: '12/06/2024' }],
+      ['a date that does not exist', { issuedOn: '2024-06-31' }],
+      ['a period that ends before it starts', { period: { fromYear: 2030, toYear: 2024 } }],
+      ['a period that is not in years', { period: { fromYear: 24, toYear: 30 } }],
+    ])('refuses %s', (_, data) => {
+      spec.given([]).when(issuePlan(data)).thenThrows('validation', 'invalid');
+    });
+  });
+});
+
+describe('the plan state', () => {
+  it('ignores a second PlanIssued', () => {
+    const state = evolve(initialState(), planIssued());
+    expect(evolve(state, planIssued({ contentHash: 'other' }))).toBe(state);
+  });
+
+  it("names the stream 'plan-' + id", () => {
+    expect(planStreamId('laichau-ct28')).toBe('plan-laichau-ct28');
+  });
+
+  it('lists its event types', () => {
+    expect(planEventTypes).toEqual(['PlanIssued']);
+  });
+});

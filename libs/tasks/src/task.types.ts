@@ -1,0 +1,59 @@
+/**
+ * Value types shared by task commands, events and state.
+ *
+ * Conventions:
+ * - Dates ('YYYY-MM-DD') are calendar dates in Asia/Ho_Chi_Minh; the decider treats them as opaque
+ *   strings and compares them lexically (which is chronological for this format).
+ * - Free text (titles, duties, reasons, reports) is trimmed and stored in Unicode NFC.
+ * - In events, an absent optional value is an explicit `null` (JSON has no `undefined`).
+ */
+
+/** chủ trì (lead), phối hợp (support), đề nghị (requested: the body is not subordinate). */
+export type AssigneeRole = 'lead' | 'support' | 'requested';
+
+export interface Assignee {
+  readonly agencyCode: string;
+  readonly role: AssigneeRole;
+}
+
+/** Where in the plan document the duty comes from: a section label and a character span. */
+export interface SourceClause {
+  readonly section: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** 'duty': a piece of work; 'report': a periodic report owed for `reportYear`. */
+export type TaskKind = 'duty' | 'report';
+
+/** An indicator value as a command supplies it. */
+export interface IndicatorValue {
+  readonly indicator: string;
+  readonly value: number;
+  readonly unit?: string;
+}
+
+/** An indicator value as recorded in an event. */
+export interface ReportedIndicatorValue {
+  readonly indicator: string;
+  readonly value: number;
+  readonly unit: string | null;
+}
+
+export type ActorRole = 'officer' | 'issuer';
+
+/**
+ * Who sends a command. An officer acts only for their own agency; an issuer may act for any agency
+ * and is the only one who may assign, reassign, decide on extensions and completions, and cancel.
+ */
+export interface Actor {
+  readonly personId: string;
+  readonly agencyCode: string;
+  readonly roles: readonly ActorRole[];
+}
+
+export interface CommandMetadata {
+  readonly actor: Actor;
+  /** When the command was decided, an ISO instant. Becomes the events' `occurredAt` in the store. */
+  readonly now: string;
+}

@@ -1,0 +1,81 @@
+import { toNfc } from '#libs/shared-kernel';
+
+import { TaskDecisionError } from './task.errors.js';
+
+/** Pure input checks shared by the task decider. Each failure is a 'validation' error naming the field. */
+
+function invalid(field: string, message: string): never {
+  throw new TaskDecisionError('validation', `${field}: ${message}`, { field });
+}
+
+/** Free text a human must write: trimmed, NFC, not empty. */
+export function requiredText(value: unknown, field: string): string {
+  if (typeof value !== 'string') invalid(field, 'must be a string');
+  const text = toNfc(value.trim());
+  if (text === '') invalid(field, 'must not be empty');
+  return text;
+}
+
+/** Optional free text: absent or blank becomes null. */
+export function optionalText(value: unknown, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') invalid(field, 'must be a string');
+  const text = toNfc(value.trim());
+  return text === '' ? null : text;
+}
+
+/** An identifier or agency code: a non-empty string without surrounding whitespace. */
+export function requiredId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '' || value !== value.trim()) {
+    invalid(field, 'must be a non-empty identifier without surrounding spaces');
+  }
+  return value;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written 'YYYY-MM-DD'. Does not use the Date object. */
+export function isCalendarDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  return day <= days;
+}
+
+export function requiredDate(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !isCalendarDate(value)) invalid(field, "must be a date 'YYYY-MM-DD'");
+  return value;
+}
+
+export function requiredOneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    invalid(field, `must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+export function nonNegativeInteger(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    invalid(field, 'must be a non-negative integer');
+  }
+  return value;
+}
+
+export function finiteNumber(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) invalid(field, 'must be a finite number');
+  return value;
+}
+
+export function year(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1900 || value > 2200) {
+    invalid(field, 'must be a year between 1900 and 2200');
+  }
+  return value;
+}
+
+export { invalid };
