@@ -25,6 +25,8 @@ const common = {
 };
 
 module.exports = {
+  // Real databases and booted apps: the embedded database alone takes seconds to start.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/**/*.int.spec.ts'] },

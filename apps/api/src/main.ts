@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from '#libs/platform';
+import { createApiApplication } from './bootstrap.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await createApiApplication(config);
+  await app.listen(config.port);
+  const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
+  process.stdout.write(
+    `Coordination API listening on http://localhost:${config.port} (docs at /docs), using ${where}\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `The API could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

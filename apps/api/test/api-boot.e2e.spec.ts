@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { EventStore } from '#libs/event-store';
+import { EVENT_STORE, loadConfig } from '#libs/platform';
+import {
+  TEST_DATABASE_URL,
+  connectTestPostgres,
+  dropSchema,
+  uniqueSchema,
+} from '../../../test/support/postgres.js';
+import { createApiApplication } from '../src/bootstrap.js';
+
+async function boot(env: Record<string, string>): Promise<{ app: INestApplication; url: string }> {
+  const app = await createApiApplication(loadConfig({ LOG_LEVEL: 'silent', ...env }));
+  await app.listen(0, '127.0.0.1');
+  return { app, url: await app.getUrl() };
+}
+
+describe('the API process', () => {
+  describe('on the embedded default, with no database configured', () => {
+    let dataDir: string;
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'coord-e2e-'));
+    });
+
+    afterAll(async () => {
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('answers /health with status ok and the embedded database up', async () => {
+      const { app, url } = await boot({ DATA_DIR: dataDir });
+      try {
+        const response = await fetch(`${url}/health`);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({
+          status: 'ok',
+          info: { database: { status: 'up', kind: 'embedded' } },
+        });
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('keeps recorded events across a restart', async () => {
+      const stream = `task-${randomUUID()}`;
+      const first = await boot({ DATA_DIR: dataDir });
+      await first.app.get<EventStore>(EVENT_STORE).append(stream, [
+        {
+          id: randomUUID(),
+          type: 'TaskAcknowledged',
+          data: { taskId: stream },
+          metadata: {
+            actor: { personId: 'p-1', agencyCode: 'lc-so-y-te' },
+            occurredAt: '2024-06-01T00:00:00Z',
+          },
+        },
+      ]);
+      await first.app.close();
+
+      const second = await boot({ DATA_DIR: dataDir });
+      try {
+        const events = await second.app.get<EventStore>(EVENT_STORE).readStream(stream);
+        expect(events.map((e) => e.type)).toEqual(['TaskAcknowledged']);
+      } finally {
+        await second.app.close();
+      }
+    });
+
+    it('publishes its OpenAPI description at /docs-json', async () => {
+      const { app, url } = await boot({ DATA_DIR: dataDir });
+      try {
+        const response = await fetch(`${url}/docs-json`);
+        expect(response.status).toBe(200);
+        const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+        expect(document.openapi).toMatch(/^3\./);
+        expect(Object.keys(document.paths)).toContain('/health');
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
+  describe('on PostgreSQL', () => {
+    it('migrates its schema and answers /health with the database up', async () => {
+      const pool = await connectTestPostgres(2);
+      const schema = uniqueSchema('api');
+      const { app, url } = await boot({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema });
+      try {
+        const response = await fetch(`${url}/health`);
+        expect(await response.json()).toMatchObject({
+          status: 'ok',
+          info: { database: { status: 'up', kind: 'postgres' } },
+        });
+        const tables = await pool.query(
+          'select table_name from information_schema.tables where table_schema = $1',
+          [schema],
+        );
+        expect(tables.rows.map((r: { table_name: string }) => r.table_name).sort()).toEqual(
+          expect.arrayContaining(['events', 'streams', 'subscriptions']),
+        );
+      } finally {
+        await app.close();
+        await dropSchema(pool, schema);
+        await pool.end();
+      }
+    });
+  });
+});

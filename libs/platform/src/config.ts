@@ -1,0 +1,93 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The service's configuration, read from environment variables once at start-up.
+ * Every value has a sensible default except the ones that point at other services.
+ */
+export class AppConfig {
+  /** PORT: the HTTP port of the API. */
+  @IsInt({ message: 'PORT must be a whole number' })
+  @Min(1, { message: 'PORT must be between 1 and 65535' })
+  @Max(65535, { message: 'PORT must be between 1 and 65535' })
+  port = 3000;
+
+  /** DATA_DIR: where the embedded database keeps its files when DATABASE_URL is not set. */
+  @IsString()
+  @MinLength(1, { message: 'DATA_DIR must not be empty' })
+  dataDir = './data';
+
+  /** DATABASE_URL: a PostgreSQL server; without it the embedded database is used. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must look like postgres://user@host:5432/database',
+  })
+  databaseUrl?: string;
+
+  /** DATABASE_SCHEMA: the schema holding the event store and the projections. */
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lowercase identifier' })
+  databaseSchema = 'coord';
+
+  /** NATS_URL: NATS servers (comma-separated); without it notifications stay in-process. */
+  @IsOptional()
+  @Matches(/^(nats|tls|ws|wss):\/\/[^,\s]+(,(nats|tls|ws|wss):\/\/[^,\s]+)*$/, {
+    message: 'NATS_URL must look like nats://127.0.0.1:4222 (several servers separated by commas)',
+  })
+  natsUrl?: string;
+
+  /** LOG_LEVEL: pino level. */
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  logLevel: LogLevel = 'info';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const ENV_NAMES: Record<keyof AppConfig, string> = {
+  port: 'PORT',
+  dataDir: 'DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  databaseSchema: 'DATABASE_SCHEMA',
+  natsUrl: 'NATS_URL',
+  logLevel: 'LOG_LEVEL',
+};
+
+/** Reads and validates the configuration; throws a ConfigError that lists every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') continue;
+    raw[key] = key === 'port' ? (/^\d+$/.test(value) ? Number(value) : value) : value;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.flatMap((error) => {
+        const name = ENV_NAMES[error.property as keyof AppConfig] ?? error.property;
+        return Object.values(error.constraints ?? {}).map(
+          (message) => `${message} (${name}=${JSON.stringify(error.value)})`,
+        );
+      }),
+    );
+  }
+  return config;
+}

@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      dataDir: './data',
+      databaseSchema: 'coord',
+      logLevel: 'info',
+    });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.natsUrl).toBeUndefined();
+  });
+
+  it('reads the environment variables', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATA_DIR: '/var/lib/coord',
+      DATABASE_URL: 'postgres://coord@db:5432/coord',
+      NATS_URL: 'nats://nats-1:4222,nats://nats-2:4222',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      dataDir: '/var/lib/coord',
+      databaseUrl: 'postgres://coord@db:5432/coord',
+      natsUrl: 'nats://nats-1:4222,nats://nats-2:4222',
+      logLevel: 'debug',
+    });
+  });
+
+  describe('when values are wrong', () => {
+    it('lists every problem with the variable name and the value given', () => {
+      let error: unknown;
+      try {
+        loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toContain('PORT must be a whole number (PORT="eighty")');
+      expect(problems).toContain('DATABASE_URL must look like postgres://');
+      expect(problems).toContain('LOG_LEVEL must be one of');
+    });
+
+    it('refuses a port out of range', () => {
+      expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT must be between 1 and 65535');
+    });
+  });
+});

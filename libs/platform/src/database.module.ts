@@ -1,0 +1,48 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { openDatabase, PostgresCheckpointStore, PostgresEventStore, type Database } from '#libs/event-store';
+import type { AppConfig } from './config.js';
+import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
+
+/**
+ * Opens the database (PostgreSQL, or embedded PGlite when DATABASE_URL is unset), migrates the
+ * event store and provides it. Closes the pool last, when the application shuts down.
+ */
+@Global()
+@Module({})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly database: Database) {}
+
+  static forRoot(config: AppConfig, applicationName: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        {
+          provide: DATABASE,
+          useFactory: () =>
+            openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, applicationName }),
+        },
+        {
+          provide: EVENT_STORE,
+          inject: [DATABASE],
+          useFactory: async (database: Database) => {
+            const store = new PostgresEventStore(database.pool, { schema: config.databaseSchema });
+            await store.migrate();
+            return store;
+          },
+        },
+        {
+          provide: PostgresCheckpointStore,
+          inject: [DATABASE],
+          useFactory: (database: Database) =>
+            new PostgresCheckpointStore(database.pool, config.databaseSchema),
+        },
+      ],
+      exports: [APP_CONFIG, DATABASE, EVENT_STORE, PostgresCheckpointStore],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './config.js';
+export * from './tokens.js';
+export * from './database.module.js';
+export * from './logging.js';
+export * from './subscription-host.js';

@@ -1,0 +1,69 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DurableSubscription, type EventStore, type SubscriptionConsumer } from '#libs/event-store';
+import { EVENT_STORE } from './tokens.js';
+
+export interface HostedConsumer {
+  readonly name: string;
+  readonly consumer: SubscriptionConsumer;
+  readonly batchSize?: number;
+}
+
+/** Consumers a process runs: projections, the NATS publisher. Provided under this token. */
+export const HOSTED_CONSUMERS = Symbol('HOSTED_CONSUMERS');
+
+/**
+ * Runs each hosted consumer as a durable subscription of the event store from the moment the
+ * application has started, and stops them (finishing the batch in hand) when it shuts down.
+ */
+@Injectable()
+export class SubscriptionHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SubscriptionHost.name);
+  private readonly subscriptions = new Map<string, DurableSubscription>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(HOSTED_CONSUMERS) private readonly consumers: readonly HostedConsumer[],
+  ) {
+    for (const { name, consumer, batchSize } of consumers) {
+      this.subscriptions.set(
+        name,
+        new DurableSubscription(store, consumer, {
+          name,
+          batchSize: batchSize ?? 500,
+          pollIntervalMs: 50,
+          logger: { error: (details, message) => this.logger.error({ ...details, msg: message }) },
+        }),
+      );
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const subscription of this.subscriptions.values()) {
+      await subscription.start();
+      this.logger.log(`subscription ${subscription.name} started`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.subscriptions.values()].map((s) => s.stop()));
+  }
+
+  get(name: string): DurableSubscription | undefined {
+    return this.subscriptions.get(name);
+  }
+
+  all(): DurableSubscription[] {
+    return [...this.subscriptions.values()];
+  }
+
+  /** After a local append: read now rather than at the next poll. */
+  wakeAll(): void {
+    for (const subscription of this.subscriptions.values()) subscription.wake();
+  }
+}
