@@ -3,7 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '#libs/platform';
+import {
+  createValidationPipe,
+  NfcNormalisationPipe,
+  ProblemDetailsFilter,
+  type AppConfig,
+} from '#libs/platform';
 import { ApiModule } from './api.module.js';
 
 /** Builds the HTTP application; main.ts listens, tests call this and listen on a spare port. */
@@ -17,6 +22,8 @@ export async function createApiApplication(config: AppConfig): Promise<NestExpre
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
   app.enableShutdownHooks();
+  app.useGlobalPipes(new NfcNormalisationPipe(), createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
 
   const openApi = new DocumentBuilder()
     .setTitle('Child-protection coordination service')

@@ -84,6 +84,50 @@ describe('the API process', () => {
     });
   });
 
+  describe('when a request is wrong', () => {
+    let app: INestApplication;
+    let url: string;
+    let dataDir: string;
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'coord-e2e-'));
+      ({ app, url } = await boot({ DATA_DIR: dataDir }));
+    });
+
+    afterAll(async () => {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('answers an unknown resource with 404 problem+json', async () => {
+      const response = await fetch(`${url}/nowhere`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json()).toMatchObject({ status: 404, code: 'not-found', instance: '/nowhere' });
+    });
+
+    it('refuses a body over 1 MB with 413 problem+json', async () => {
+      const response = await fetch(`${url}/health`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'x'.repeat(1_100_000) }),
+      });
+      expect(response.status).toBe(413);
+      expect(await response.json()).toMatchObject({ status: 413, code: 'payload-too-large' });
+    });
+
+    it('refuses malformed JSON with 400 problem+json', async () => {
+      const response = await fetch(`${url}/health`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"title": ',
+      });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json()).toMatchObject({ status: 400, code: 'bad-request' });
+    });
+  });
+
   describe('on PostgreSQL', () => {
     it('migrates its schema and answers /health with the database up', async () => {
       const pool = await connectTestPostgres(2);

@@ -3,3 +3,4 @@ export * from './tokens.js';
 export * from './database.module.js';
 export * from './logging.js';
 export * from './subscription-host.js';
+export * from './http/index.js';

@@ -1,0 +1,3 @@
+export * from './problem-details.js';
+export * from './problem-details.filter.js';
+export * from './validation.js';

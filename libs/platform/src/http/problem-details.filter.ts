@@ -1,0 +1,113 @@
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PROBLEM_CONTENT_TYPE, problemType, ProblemError, type ProblemDetails } from './problem-details.js';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Authentication required',
+  403: 'Not allowed',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict with the current state',
+  413: 'Request body too large',
+  415: 'Unsupported media type',
+  422: 'The request is not valid',
+  429: 'Too many requests',
+  503: 'Temporarily unavailable',
+};
+
+/** The one place where errors become HTTP responses: RFC 9457 problem+json. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request>();
+    const response = context.getResponse<Response>();
+    const problem = { ...this.toProblem(exception), instance: request.originalUrl };
+    if (problem.status >= 500)
+      this.logger.error({ err: exception, instance: problem.instance }, problem.title);
+    for (const [name, value] of Object.entries(problemHeaders(exception))) response.setHeader(name, value);
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof ProblemError) return exception.problem;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const detail = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      return {
+        type: problemType(codeFor(status)),
+        title: TITLES[status] ?? 'Request failed',
+        status,
+        code: codeFor(status),
+        detail: Array.isArray(detail) ? detail.join('; ') : typeof detail === 'string' ? detail : undefined,
+      };
+    }
+    // body-parser errors carry their status (413 too large, 400 malformed JSON, 415 charset).
+    const status = (exception as { status?: unknown; type?: unknown } | null)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const type = (exception as { type?: unknown }).type;
+      return {
+        type: problemType(codeFor(status)),
+        title: TITLES[status] ?? 'Bad request',
+        status,
+        code: codeFor(status),
+        detail:
+          type === 'entity.too.large'
+            ? 'The request body is larger than the 1 MB the API accepts.'
+            : type === 'entity.parse.failed'
+              ? 'The request body is not valid JSON.'
+              : (exception as Error).message,
+      };
+    }
+    return {
+      type: problemType('internal'),
+      title: 'Internal error',
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'internal',
+      detail: 'The service could not complete the request; it has been logged.',
+    };
+  }
+}
+
+function codeFor(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad-request';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not-found';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload-too-large';
+    case 415:
+      return 'unsupported-media-type';
+    case 422:
+      return 'validation';
+    case 503:
+      return 'unavailable';
+    default:
+      return `http-${status}`;
+  }
+}
+
+function problemHeaders(exception: unknown): Record<string, string> {
+  if (exception instanceof ProblemError && typeof exception.problem.retryAfterSeconds === 'number') {
+    return { 'Retry-After': String(exception.problem.retryAfterSeconds) };
+  }
+  return {};
+}
