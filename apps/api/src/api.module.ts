@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, loggingModule, type AppConfig } from '#libs/platform';
+import { AuthModule } from './auth/auth.module.js';
+import { CommandsModule } from './commands/commands.module.js';
 import { HealthModule } from './health/health.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
 
 @Module({})
 export class ApiModule {
@@ -10,7 +13,10 @@ export class ApiModule {
       imports: [
         loggingModule(config, 'coord-api'),
         DatabaseModule.forRoot(config, 'coord-api'),
+        AuthModule,
         HealthModule,
+        CommandsModule,
+        TasksModule,
       ],
     };
   }

@@ -48,6 +48,21 @@ export class AppConfig {
   })
   natsUrl?: string;
 
+  /** OIDC_ISSUER: the OpenID Connect issuer whose JWTs are accepted; unset means demo tokens. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER must be an http(s) URL' })
+  oidcIssuer?: string;
+
+  /** OIDC_JWKS_URL: where the issuer publishes its signing keys. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_JWKS_URL must be an http(s) URL' })
+  oidcJwksUrl?: string;
+
+  /** OIDC_AUDIENCE: the audience the tokens must name, if any. */
+  @IsOptional()
+  @IsString()
+  oidcAudience?: string;
+
   /** LOG_LEVEL: pino level. */
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
@@ -67,6 +82,9 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   databaseSchema: 'DATABASE_SCHEMA',
   natsUrl: 'NATS_URL',
   logLevel: 'LOG_LEVEL',
+  oidcIssuer: 'OIDC_ISSUER',
+  oidcJwksUrl: 'OIDC_JWKS_URL',
+  oidcAudience: 'OIDC_AUDIENCE',
 };
 
 /** Reads and validates the configuration; throws a ConfigError that lists every problem. */
@@ -79,15 +97,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: true });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.flatMap((error) => {
-        const name = ENV_NAMES[error.property as keyof AppConfig] ?? error.property;
-        return Object.values(error.constraints ?? {}).map(
-          (message) => `${message} (${name}=${JSON.stringify(error.value)})`,
-        );
-      }),
+  const problems = errors.flatMap((error) => {
+    const name = ENV_NAMES[error.property as keyof AppConfig] ?? error.property;
+    return Object.values(error.constraints ?? {}).map(
+      (message) => `${message} (${name}=${JSON.stringify(error.value)})`,
     );
+  });
+  if (config.oidcIssuer && !config.oidcJwksUrl) {
+    problems.push('OIDC_JWKS_URL is required when OIDC_ISSUER is set');
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

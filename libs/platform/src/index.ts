@@ -4,3 +4,4 @@ export * from './database.module.js';
 export * from './logging.js';
 export * from './subscription-host.js';
 export * from './http/index.js';
+export * from './auth/index.js';

@@ -106,22 +106,25 @@ export async function migrate(
   pool: Pool,
   schema: string,
   migrations: readonly Migration[],
+  /** Each component (event store, projections, API) keeps its own list of applied migrations. */
+  table = 'schema_migrations',
 ): Promise<number[]> {
   const client = await pool.connect();
   try {
     await client.query('begin');
+    assertSchemaName(table);
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [`coord-migrations:${schema}`]);
     await client.query(`create schema if not exists ${schema}`);
     await client.query(
-      `create table if not exists ${schema}.schema_migrations (
+      `create table if not exists ${schema}.${table} (
          version integer primary key, name text not null, applied_at timestamptz not null default now())`,
     );
-    const applied = await appliedVersions(client, schema);
+    const applied = await appliedVersions(client, schema, table);
     const newlyApplied: number[] = [];
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.sql(schema));
-      await client.query(`insert into ${schema}.schema_migrations (version, name) values ($1, $2)`, [
+      await client.query(`insert into ${schema}.${table} (version, name) values ($1, $2)`, [
         migration.version,
         migration.name,
       ]);
@@ -137,8 +140,8 @@ export async function migrate(
   }
 }
 
-async function appliedVersions(client: PoolClient, schema: string): Promise<Set<number>> {
-  const result = await client.query<{ version: number }>(`select version from ${schema}.schema_migrations`);
+async function appliedVersions(client: PoolClient, schema: string, table: string): Promise<Set<number>> {
+  const result = await client.query<{ version: number }>(`select version from ${schema}.${table}`);
   return new Set(result.rows.map((row) => row.version));
 }
 

@@ -7,7 +7,13 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, problemType, ProblemError, type ProblemDetails } from './problem-details.js';
+import {
+  escapePointerToken,
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  ProblemError,
+  type ProblemDetails,
+} from './problem-details.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -32,7 +38,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const context = host.switchToHttp();
     const request = context.getRequest<Request>();
     const response = context.getResponse<Response>();
-    const problem = { ...this.toProblem(exception), instance: request.originalUrl };
+    // The challenge travels as a header, not in the body.
+    const { wwwAuthenticate: _challenge, ...problem }: ProblemDetails = {
+      ...this.toProblem(exception),
+      instance: request.originalUrl,
+    };
     if (problem.status >= 500)
       this.logger.error({ err: exception, instance: problem.instance }, problem.title);
     for (const [name, value] of Object.entries(problemHeaders(exception))) response.setHeader(name, value);
@@ -41,6 +51,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof ProblemError) return exception.problem;
+    if (isDecisionError(exception)) {
+      const status = DECISION_STATUS[exception.kind];
+      return {
+        type: problemType(exception.code),
+        title: TITLES[status] ?? 'Refused',
+        status,
+        code: exception.code,
+        detail: exception.message,
+        ...(typeof exception.details?.field === 'string'
+          ? { errors: [{ pointer: pointerOf(exception.details.field), detail: exception.message }] }
+          : {}),
+        ...(exception.details && Object.keys(exception.details).length > 0
+          ? { details: exception.details }
+          : {}),
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
@@ -80,6 +106,29 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
+/** Refusals of the domain deciders: a stable code plus the kind of refusal. */
+interface DecisionError extends Error {
+  readonly code: string;
+  readonly kind: keyof typeof DECISION_STATUS;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+const DECISION_STATUS = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422 } as const;
+
+function isDecisionError(error: unknown): error is DecisionError {
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<DecisionError>).code === 'string' &&
+    typeof (error as Partial<DecisionError>).kind === 'string' &&
+    (error as DecisionError).kind in DECISION_STATUS
+  );
+}
+
+/** "assignees.0.role" -> "/assignees/0/role" */
+function pointerOf(field: string): string {
+  return `/${field.split('.').map(escapePointerToken).join('/')}`;
+}
+
 function codeFor(status: number): string {
   switch (status) {
     case 400:
@@ -106,8 +155,10 @@ function codeFor(status: number): string {
 }
 
 function problemHeaders(exception: unknown): Record<string, string> {
-  if (exception instanceof ProblemError && typeof exception.problem.retryAfterSeconds === 'number') {
-    return { 'Retry-After': String(exception.problem.retryAfterSeconds) };
-  }
-  return {};
+  const headers: Record<string, string> = {};
+  if (!(exception instanceof ProblemError)) return headers;
+  const { retryAfterSeconds, wwwAuthenticate } = exception.problem;
+  if (typeof retryAfterSeconds === 'number') headers['Retry-After'] = String(retryAfterSeconds);
+  if (typeof wwwAuthenticate === 'string') headers['WWW-Authenticate'] = wwwAuthenticate;
+  return headers;
 }

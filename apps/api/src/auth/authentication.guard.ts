@@ -1,0 +1,44 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { AuthenticationError, problemType, ProblemError, type TokenVerifier } from '#libs/platform';
+import { IS_PUBLIC } from './auth.decorators.js';
+
+export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
+
+/** Every request carries a bearer token, except routes marked @Public(). */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
+      return true;
+    }
+    const request = context.switchToHttp().getRequest<Request & { principal?: unknown }>();
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw unauthenticated('Send a bearer token in the Authorization header.');
+    try {
+      request.principal = await this.verifier.verify(match[1]);
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw unauthenticated(error.message);
+      throw error;
+    }
+    return true;
+  }
+}
+
+function unauthenticated(detail: string): ProblemError {
+  return new ProblemError({
+    type: problemType('unauthenticated'),
+    title: 'Authentication required',
+    status: 401,
+    code: 'unauthenticated',
+    detail,
+    wwwAuthenticate: 'Bearer',
+  });
+}

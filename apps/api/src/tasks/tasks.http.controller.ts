@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { RecordedEvent } from '#libs/event-store';
+import type { Principal } from '#libs/platform';
+import {
+  decide,
+  foldTask,
+  taskStreamId,
+  type ActorRole,
+  type CommandMetadata,
+  type TaskCommand,
+  type TaskEvent,
+} from '#libs/tasks';
+import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
+import { CommandRequest } from '../commands/command-context.js';
+import type { CommandResult } from '../commands/command-result.js';
+import {
+  AcknowledgeDto,
+  AssignTaskDto,
+  CompletionDecisionDto,
+  DecisionReasonDto,
+  OptionalReasonDto,
+  ReassignDto,
+  ReportProgressDto,
+  RequestExtensionDto,
+  RequestHandoffDto,
+  ReturnCompletionDto,
+  SubmitCompletionDto,
+} from './task-commands.dto.js';
+
+/** The task's commands. Each answers the position of the events it wrote. */
+@ApiTags('tasks')
+@ApiBearerAuth()
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retries with the same key and body get the first answer',
+})
+@Controller('tasks')
+export class TasksHttpController {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Assign a task to agencies (issuer)' })
+  assign(@Body() body: AssignTaskDto, @CommandRequest() request: CommandContext): Promise<CommandResult> {
+    const taskId = body.taskId ?? randomUUID();
+    return this.run(taskId, request, (metadata) => ({
+      type: 'AssignTask',
+      metadata,
+      data: {
+        taskId,
+        planId: body.planId,
+        title: body.title,
+        duty: body.duty,
+        sourceClause: body.sourceClause,
+        dueDate: body.dueDate,
+        assignees: body.assignees,
+        issuerAgencyCode: request.principal.agencyCode,
+        kind: body.kind ?? 'duty',
+        ...(body.reportYear === undefined ? {} : { reportYear: body.reportYear }),
+      },
+    }));
+  }
+
+  @Post(':taskId/acknowledge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge an assignment' })
+  acknowledge(
+    @Param('taskId') taskId: string,
+    @Body() body: AcknowledgeDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'AcknowledgeTask',
+      metadata,
+      data: { taskId, agencyCode: body.agencyCode ?? request.principal.agencyCode },
+    }));
+  }
+
+  @Post(':taskId/progress')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Report progress, optionally with indicator values' })
+  progress(
+    @Param('taskId') taskId: string,
+    @Body() body: ReportProgressDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'ReportProgress',
+      metadata,
+      data: {
+        taskId,
+        agencyCode: body.agencyCode ?? request.principal.agencyCode,
+        text: body.text,
+        indicatorValues: body.indicatorValues ?? [],
+      },
+    }));
+  }
+
+  @Post(':taskId/handoffs')
+  @ApiOperation({ summary: 'Ask another agency to take over an assignment' })
+  requestHandoff(
+    @Param('taskId') taskId: string,
+    @Body() body: RequestHandoffDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    const handoffId = body.handoffId ?? randomUUID();
+    return this.run(taskId, request, (metadata) => ({
+      type: 'RequestHandoff',
+      metadata,
+      data: {
+        taskId,
+        handoffId,
+        fromAgency: body.fromAgency ?? request.principal.agencyCode,
+        toAgency: body.toAgency,
+        reason: body.reason,
+      },
+    }));
+  }
+
+  @Post(':taskId/handoffs/:handoffId/accept')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Accept a handoff (receiving agency): responsibility moves' })
+  acceptHandoff(
+    @Param('taskId') taskId: string,
+    @Param('handoffId') handoffId: string,
+    @Body() body: OptionalReasonDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'AcceptHandoff',
+      metadata,
+      data: { taskId, handoffId, ...(body.reason === undefined ? {} : { reason: body.reason }) },
+    }));
+  }
+
+  @Post(':taskId/handoffs/:handoffId/decline')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decline a handoff (receiving agency)' })
+  declineHandoff(
+    @Param('taskId') taskId: string,
+    @Param('handoffId') handoffId: string,
+    @Body() body: DecisionReasonDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'DeclineHandoff',
+      metadata,
+      data: { taskId, handoffId, reason: body.reason },
+    }));
+  }
+
+  @Post(':taskId/handoffs/:handoffId/withdraw')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw a pending handoff (sending agency)' })
+  withdrawHandoff(
+    @Param('taskId') taskId: string,
+    @Param('handoffId') handoffId: string,
+    @Body() body: DecisionReasonDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'WithdrawHandoff',
+      metadata,
+      data: { taskId, handoffId, reason: body.reason },
+    }));
+  }
+
+  @Post(':taskId/reassign')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reassign an assignment directly (issuer)' })
+  reassign(
+    @Param('taskId') taskId: string,
+    @Body() body: ReassignDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'ReassignTask',
+      metadata,
+      data: { taskId, fromAgency: body.fromAgency, toAgency: body.toAgency, reason: body.reason },
+    }));
+  }
+
+  @Post(':taskId/extensions')
+  @ApiOperation({ summary: 'Request a later due date' })
+  requestExtension(
+    @Param('taskId') taskId: string,
+    @Body() body: RequestExtensionDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    const extensionId = body.extensionId ?? randomUUID();
+    return this.run(taskId, request, (metadata) => ({
+      type: 'RequestExtension',
+      metadata,
+      data: {
+        taskId,
+        extensionId,
+        agencyCode: body.agencyCode ?? request.principal.agencyCode,
+        dueDate: body.dueDate,
+        reason: body.reason,
+      },
+    }));
+  }
+
+  @Post(':taskId/extensions/:extensionId/grant')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Grant a requested extension (issuer)' })
+  grantExtension(
+    @Param('taskId') taskId: string,
+    @Param('extensionId') extensionId: string,
+    @Body() body: DecisionReasonDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'GrantExtension',
+      metadata,
+      data: { taskId, extensionId, reason: body.reason },
+    }));
+  }
+
+  @Post(':taskId/extensions/:extensionId/deny')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Deny a requested extension (issuer)' })
+  denyExtension(
+    @Param('taskId') taskId: string,
+    @Param('extensionId') extensionId: string,
+    @Body() body: DecisionReasonDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'DenyExtension',
+      metadata,
+      data: { taskId, extensionId, reason: body.reason },
+    }));
+  }
+
+  @Post(':taskId/completion')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Submit completion with a report' })
+  submitCompletion(
+    @Param('taskId') taskId: string,
+    @Body() body: SubmitCompletionDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'SubmitCompletion',
+      metadata,
+      data: { taskId, agencyCode: body.agencyCode ?? request.principal.agencyCode, report: body.report },
+    }));
+  }
+
+  @Post(':taskId/completion/accept')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Accept a completion (issuer, or the lead for support duties)' })
+  acceptCompletion(
+    @Param('taskId') taskId: string,
+    @Body() body: CompletionDecisionDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'AcceptCompletion',
+      metadata,
+      data: {
+        taskId,
+        agencyCode: body.agencyCode,
+        ...(body.reason === undefined ? {} : { reason: body.reason }),
+      },
+    }));
+  }
+
+  @Post(':taskId/completion/return')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Return a completion for more work (issuer, or the lead for support duties)' })
+  returnCompletion(
+    @Param('taskId') taskId: string,
+    @Body() body: ReturnCompletionDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'ReturnCompletion',
+      metadata,
+      data: { taskId, agencyCode: body.agencyCode, reason: body.reason },
+    }));
+  }
+
+  @Post(':taskId/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a task (issuer)' })
+  cancel(
+    @Param('taskId') taskId: string,
+    @Body() body: DecisionReasonDto,
+    @CommandRequest() request: CommandContext,
+  ) {
+    return this.run(taskId, request, (metadata) => ({
+      type: 'CancelTask',
+      metadata,
+      data: { taskId, reason: body.reason },
+    }));
+  }
+
+  /** Load the task, let the pure decider decide, append. */
+  private run(
+    taskId: string,
+    request: CommandContext,
+    command: (metadata: CommandMetadata) => TaskCommand,
+  ): Promise<CommandResult> {
+    return this.executor.execute(taskStreamId(taskId), request, (history, now) =>
+      decide(command({ actor: actorOf(request.principal), now }), foldTask(history.map(asTaskEvent))),
+    );
+  }
+}
+
+function actorOf(principal: Principal): CommandMetadata['actor'] {
+  const roles = principal.roles.filter((role): role is ActorRole => role === 'officer' || role === 'issuer');
+  return { personId: principal.personId, agencyCode: principal.agencyCode, roles };
+}
+
+function asTaskEvent(event: RecordedEvent): TaskEvent {
+  return { type: event.type, data: event.data } as TaskEvent;
+}

@@ -1,0 +1,36 @@
+import { createSeedDirectory } from '#libs/agencies';
+import type { Principal } from './principal.js';
+
+/** The People's Committees that issue the seed plans act as issuers in the demo. */
+const DEMO_ISSUER_AGENCIES = ['lc-ubnd-tinh', 'lsc-ubnd-thanh-pho'] as const;
+
+export interface DemoToken {
+  readonly token: string;
+  readonly principal: Principal;
+  readonly agencyName: string;
+}
+
+/**
+ * Tokens for trying the service on the embedded default: an officer for every seeded agency,
+ * an issuer for each issuing People's Committee, an auditor and an inspector. They are fixed and
+ * public, so they are accepted only while no OIDC issuer is configured.
+ */
+export function demoTokens(): DemoToken[] {
+  const directory = createSeedDirectory();
+  const officers = directory.list().map((agency) => ({
+    token: `demo.officer.${agency.code}`,
+    principal: { personId: `demo-officer-${agency.code}`, agencyCode: agency.code, roles: ['officer'] },
+    agencyName: agency.name,
+  })) satisfies DemoToken[];
+  const issuers = DEMO_ISSUER_AGENCIES.map((code) => ({
+    token: `demo.issuer.${code}`,
+    principal: { personId: `demo-issuer-${code}`, agencyCode: code, roles: ['issuer', 'officer'] },
+    agencyName: directory.get(code)?.name ?? code,
+  })) satisfies DemoToken[];
+  const oversight = (['auditor', 'inspector'] as const).map((role) => ({
+    token: `demo.${role}.lc-ubnd-tinh`,
+    principal: { personId: `demo-${role}-lc-ubnd-tinh`, agencyCode: 'lc-ubnd-tinh', roles: [role] },
+    agencyName: directory.get('lc-ubnd-tinh')?.name ?? 'lc-ubnd-tinh',
+  })) satisfies DemoToken[];
+  return [...issuers, ...oversight, ...officers];
+}

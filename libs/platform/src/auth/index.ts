@@ -1,0 +1,3 @@
+export * from './principal.js';
+export * from './demo-principals.js';
+export * from './token-verifier.js';

@@ -1,0 +1,17 @@
+/** The authenticated caller of a request. */
+export type PrincipalRole = 'officer' | 'issuer' | 'auditor' | 'inspector';
+
+export const PRINCIPAL_ROLES: readonly PrincipalRole[] = ['officer', 'issuer', 'auditor', 'inspector'];
+
+export interface Principal {
+  /** Stable id of the person (the token's subject). */
+  readonly personId: string;
+  /** The agency the person works for and acts for. */
+  readonly agencyCode: string;
+  readonly roles: readonly PrincipalRole[];
+  readonly name?: string;
+}
+
+export class AuthenticationError extends Error {
+  override readonly name = 'AuthenticationError';
+}
