@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule, loggingModule, type AppConfig } from '#libs/platform';
+import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -17,6 +18,7 @@ export class ApiModule {
         HealthModule,
         CommandsModule,
         TasksModule,
+        AgenciesModule,
       ],
     };
   }

@@ -1,0 +1,78 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Agency, AgencyDirectory } from '#libs/agencies';
+import { problemType, ProblemError } from '#libs/platform';
+import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
+import { ListAgenciesQuery } from './agency-queries.dto.js';
+
+@ApiTags('agencies')
+@ApiBearerAuth()
+@Controller('agencies')
+export class AgenciesHttpController {
+  constructor(@Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List or search agencies (diacritic- and case-insensitive)' })
+  list(@Query() query: ListAgenciesQuery): { items: AgencyView[]; total: number } {
+    const filter = {
+      ...(query.jurisdiction ? { jurisdiction: query.jurisdiction } : {}),
+      ...(query.level ? { level: query.level } : {}),
+    };
+    const matches = query.q
+      ? this.directory
+          .search(query.q, { ...filter, limit: 10_000 })
+          .map((hit) => hit.agency)
+          .filter((agency) => !query.level || agency.level === query.level)
+      : this.directory.list(filter);
+    const offset = query.offset ?? 0;
+    const items = matches.slice(offset, offset + (query.limit ?? 100)).map(view);
+    return { items, total: matches.length };
+  }
+
+  @Get(':code')
+  @ApiOperation({ summary: 'One agency, with the agencies under it and the groups it belongs to' })
+  get(@Param('code') code: string) {
+    const agency = this.directory.get(code);
+    if (!agency) throw unknownAgency(code);
+    return {
+      ...view(agency),
+      children: this.directory.children(code).map(view),
+      groups: this.directory
+        .listGroups({ jurisdiction: agency.jurisdiction })
+        .filter((group) => group.memberCodes.includes(code))
+        .map((group) => ({ code: group.code, name: group.name })),
+    };
+  }
+}
+
+interface AgencyView {
+  code: string;
+  name: string;
+  shortName: string | null;
+  level: string;
+  parentCode: string | null;
+  jurisdiction: string;
+  aliases: readonly string[];
+}
+
+function view(agency: Agency): AgencyView {
+  return {
+    code: agency.code,
+    name: agency.name,
+    shortName: agency.shortName ?? null,
+    level: agency.level,
+    parentCode: agency.parentCode,
+    jurisdiction: agency.jurisdiction,
+    aliases: agency.aliases,
+  };
+}
+
+export function unknownAgency(code: string): ProblemError {
+  return new ProblemError({
+    type: problemType('agency.not-found'),
+    title: 'Not found',
+    status: 404,
+    code: 'agency.not-found',
+    detail: `No agency has the code "${code}".`,
+  });
+}
