@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, loggingModule, type AppConfig } from '#libs/platform';
+import { DatabaseModule, loggingModule, ReadModelsModule, type AppConfig } from '#libs/platform';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { HealthModule } from './health/health.module.js';
+import { QueriesModule } from './queries/queries.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
 @Module({})
@@ -14,9 +15,12 @@ export class ApiModule {
       imports: [
         loggingModule(config, 'coord-api'),
         DatabaseModule.forRoot(config, 'coord-api'),
+        // The embedded database lives in this process, so it also runs the projections.
+        ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
         AuthModule,
         HealthModule,
         CommandsModule,
+        QueriesModule,
         TasksModule,
         AgenciesModule,
       ],

@@ -5,3 +5,4 @@ export * from './logging.js';
 export * from './subscription-host.js';
 export * from './http/index.js';
 export * from './auth/index.js';
+export * from './read-models.module.js';

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DurableSubscription, type EventStore, type SubscriptionConsumer } from '#libs/event-store';
 import { EVENT_STORE } from './tokens.js';
@@ -22,7 +22,7 @@ export const HOSTED_CONSUMERS = Symbol('HOSTED_CONSUMERS');
  * application has started, and stops them (finishing the batch in hand) when it shuts down.
  */
 @Injectable()
-export class SubscriptionHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SubscriptionHost.name);
   private readonly subscriptions = new Map<string, DurableSubscription>();
 
@@ -50,7 +50,8 @@ export class SubscriptionHost implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: finish the batch in hand, then stop. */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.subscriptions.values()].map((s) => s.stop()));
   }
 

@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { AgenciesHttpController } from './agencies.http.controller.js';
+import { AgencyWorkHttpController } from './agency-work.http.controller.js';
 import { AGENCY_DIRECTORY, agencyDirectoryProvider } from './agency-directory.provider.js';
 
 @Global()
 @Module({
-  controllers: [AgenciesHttpController],
+  controllers: [AgenciesHttpController, AgencyWorkHttpController],
   providers: [agencyDirectoryProvider],
   exports: [AGENCY_DIRECTORY],
 })

@@ -1,0 +1,121 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import type { DataSource } from 'typeorm';
+import type { AgencyDirectory } from '#libs/agencies';
+import { PROJECTION_DATA_SOURCE } from '#libs/platform';
+import {
+  listOutstanding,
+  listResponsibilities,
+  OUTSTANDING_STATES,
+  type OutstandingState,
+} from '#libs/projections';
+import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+import { runQuery } from '../queries/query-errors.js';
+import { unknownAgency } from './agencies.http.controller.js';
+import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
+
+class PageQuery extends ConsistencyQuery {
+  @ApiPropertyOptional({ default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class ResponsibilitiesQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['open', 'closed', 'all'], default: 'open' })
+  @IsOptional()
+  @IsIn(['open', 'closed', 'all'])
+  status?: 'open' | 'closed' | 'all';
+
+  @ApiPropertyOptional({ enum: ['lead', 'support', 'requested'] })
+  @IsOptional()
+  @IsIn(['lead', 'support', 'requested'])
+  role?: 'lead' | 'support' | 'requested';
+}
+
+export class OutstandingQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'Instant the overdue and due-soon flags are computed for; default now',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+
+  @ApiPropertyOptional({ enum: ['dueDate', '-dueDate', 'state'], default: 'dueDate' })
+  @IsOptional()
+  @IsIn(['dueDate', '-dueDate', 'state'])
+  sort?: 'dueDate' | '-dueDate' | 'state';
+
+  @ApiPropertyOptional({ enum: OUTSTANDING_STATES })
+  @IsOptional()
+  @IsIn(OUTSTANDING_STATES)
+  state?: OutstandingState;
+
+  @ApiPropertyOptional({ description: 'true: only overdue; false: only not overdue' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
+}
+
+/** What each agency owes: its responsibilities and its outstanding tasks. */
+@ApiTags('agencies')
+@ApiBearerAuth()
+@Controller('agencies/:code')
+export class AgencyWorkHttpController {
+  constructor(
+    @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
+    @Inject(PROJECTION_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  @Get('responsibilities')
+  @ApiOperation({ summary: 'Tasks the agency currently leads, supports or is asked to help with' })
+  async responsibilities(@Param('code') code: string, @Query() query: ResponsibilitiesQuery) {
+    this.assertKnown(code);
+    await this.readYourWrites.ensure(query.minPosition);
+    return runQuery(() =>
+      listResponsibilities(this.dataSource.manager, code, {
+        status: query.status ?? 'open',
+        ...(query.role ? { role: query.role } : {}),
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+      }),
+    );
+  }
+
+  @Get('outstanding')
+  @ApiOperation({ summary: 'Open tasks of the agency with due dates, state, due-soon and overdue flags' })
+  async outstanding(@Param('code') code: string, @Query() query: OutstandingQuery) {
+    this.assertKnown(code);
+    await this.readYourWrites.ensure(query.minPosition);
+    const asOf = query.asOf ?? new Date().toISOString();
+    const page = await runQuery(() =>
+      listOutstanding(this.dataSource.manager, code, {
+        asOf,
+        sort: query.sort ?? 'dueDate',
+        limit: query.limit ?? 50,
+        offset: query.offset ?? 0,
+        ...(query.state ? { state: query.state } : {}),
+        ...(query.overdue === undefined ? {} : { overdue: query.overdue }),
+      }),
+    );
+    return { asOf, ...page };
+  }
+
+  private assertKnown(code: string): void {
+    if (!this.directory.get(code)) throw unknownAgency(code);
+  }
+}

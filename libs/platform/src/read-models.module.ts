@@ -1,0 +1,108 @@
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  Optional,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { compareLogPositions, type Database, type EventStore, type LogPosition } from '#libs/event-store';
+import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
+import type { AppConfig } from './config.js';
+import { HOSTED_CONSUMERS, SubscriptionHost, type HostedConsumer } from './subscription-host.js';
+import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
+
+export const PROJECTION_DATA_SOURCE = Symbol('PROJECTION_DATA_SOURCE');
+export const PROJECTIONS_SUBSCRIPTION = 'projections';
+
+export interface ReadModelsOptions {
+  /** Run the projections in this process (the worker; the API on the embedded database). */
+  readonly runProjections: boolean;
+  /** Further consumers this process hosts (the NATS publisher). */
+  readonly extraConsumers?: readonly HostedConsumer[];
+}
+
+/**
+ * Answers "have the projections seen position P yet?" so a query can read its own writes.
+ * In-process it waits on the subscription; otherwise it polls the stored checkpoints.
+ */
+@Injectable()
+export class ProjectionWaiter {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+    @Optional() private readonly host?: SubscriptionHost,
+  ) {}
+
+  /** True once every projection has processed the event at `globalPosition`; false after `timeoutMs`. */
+  async waitFor(globalPosition: bigint, timeoutMs: number): Promise<boolean> {
+    const target = await this.store.logPositionOf(globalPosition);
+    if (!target) return false;
+    const local = this.host?.get(PROJECTIONS_SUBSCRIPTION);
+    if (local) return local.waitFor(target, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+      if (compareLogPositions(await this.oldestCheckpoint(), target) >= 0) return true;
+      if (Date.now() + delay > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  private async oldestCheckpoint(): Promise<LogPosition> {
+    const statuses = await this.runner.status();
+    return statuses.map((s) => s.position).reduce((a, b) => (compareLogPositions(a, b) <= 0 ? a : b));
+  }
+}
+
+/** Projections (TypeORM on the shared pool), the runner, and the subscriptions this process hosts. */
+@Global()
+@Module({})
+export class ReadModelsModule implements OnApplicationShutdown {
+  constructor(@Inject(PROJECTION_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  static forRoot(options: ReadModelsOptions): DynamicModule {
+    return {
+      module: ReadModelsModule,
+      providers: [
+        {
+          provide: PROJECTION_DATA_SOURCE,
+          inject: [DATABASE, APP_CONFIG, EVENT_STORE],
+          // EVENT_STORE is injected so the store's migrations run first.
+          useFactory: (database: Database, config: AppConfig) =>
+            openProjectionDataSource({ pool: database.pool, schema: config.databaseSchema }),
+        },
+        {
+          provide: ProjectionRunner,
+          inject: [PROJECTION_DATA_SOURCE, EVENT_STORE],
+          useFactory: (dataSource: DataSource, store: EventStore) => {
+            const logger = new Logger('Projections');
+            return new ProjectionRunner({
+              dataSource,
+              store,
+              projections: allProjections,
+              logger: { warn: (details, message) => logger.warn({ ...details, msg: message }) },
+            });
+          },
+        },
+        {
+          provide: HOSTED_CONSUMERS,
+          inject: [ProjectionRunner],
+          useFactory: (runner: ProjectionRunner): HostedConsumer[] => [
+            ...(options.runProjections ? [{ name: PROJECTIONS_SUBSCRIPTION, consumer: runner }] : []),
+            ...(options.extraConsumers ?? []),
+          ],
+        },
+        SubscriptionHost,
+        ProjectionWaiter,
+      ],
+      exports: [PROJECTION_DATA_SOURCE, ProjectionRunner, SubscriptionHost, ProjectionWaiter],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,174 @@
+import type { DataSource } from 'typeorm';
+import { projectionSchema } from './schema.js';
+
+/**
+ * The projection tables, as explicit SQL applied in order at start-up (same approach as the event
+ * store's migrations). Applied migrations are never edited: a change is a new entry. A migration
+ * that changes what a projection stores also bumps that projection's `version`, so its rows are
+ * rebuilt from the log. Bookkeeping lives in `projection_migrations`, apart from the event store's
+ * `schema_migrations`, because both usually share one schema.
+ */
+export interface ProjectionMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: (schema: string) => string;
+}
+
+export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
+  {
+    version: 1,
+    name: 'checkpoints, task states, plans, tasks, responsibilities, outstanding tasks, trails, plan progress',
+    sql: (s) => `
+      create table ${s}.projection_checkpoints (
+        projection_name text primary key,
+        version integer not null,
+        transaction_id bigint not null,
+        global_position bigint not null,
+        updated_at timestamptz not null default now()
+      );
+
+      create table ${s}.projection_task_states (
+        task_id text primary key,
+        stream_version integer not null,
+        state jsonb not null
+      );
+
+      create table ${s}.plans (
+        plan_id text primary key,
+        number text,
+        document_type text not null,
+        title text not null,
+        issuer_agency_code text not null,
+        jurisdiction text not null,
+        issued_on date,
+        period_from_year integer not null,
+        period_to_year integer not null,
+        content_hash text not null,
+        source_file_name text,
+        issued_by_person_id text not null,
+        issued_by_agency_code text not null,
+        occurred_at timestamptz not null,
+        recorded_at timestamptz not null,
+        global_position bigint not null
+      );
+
+      create table ${s}.tasks (
+        task_id text primary key,
+        plan_id text not null,
+        title text not null,
+        duty text not null,
+        source_clause jsonb not null,
+        kind text not null,
+        report_year integer,
+        due_date date not null,
+        status text not null,
+        issuer_agency_code text not null,
+        responsible_agency text,
+        assignees jsonb not null,
+        handoffs jsonb not null,
+        extensions jsonb not null,
+        assigned_at timestamptz not null,
+        updated_at timestamptz not null,
+        stream_version integer not null
+      );
+      create index tasks_plan on ${s}.tasks (plan_id, task_id);
+
+      create table ${s}.responsibilities (
+        agency_code text not null,
+        task_id text not null,
+        plan_id text not null,
+        role text not null,
+        title text not null,
+        due_date date not null,
+        task_status text not null,
+        assignment_status text not null,
+        since timestamptz not null,
+        primary key (agency_code, task_id)
+      );
+      create index responsibilities_task on ${s}.responsibilities (task_id);
+
+      create table ${s}.outstanding_tasks (
+        agency_code text not null,
+        task_id text not null,
+        plan_id text not null,
+        title text not null,
+        role text not null,
+        due_date date not null,
+        state text not null,
+        state_rank smallint not null,
+        primary key (agency_code, task_id)
+      );
+      create index outstanding_tasks_task on ${s}.outstanding_tasks (task_id);
+      create index outstanding_tasks_due on ${s}.outstanding_tasks (agency_code, due_date);
+
+      create table ${s}.task_trail (
+        global_position bigint primary key,
+        event_id uuid not null,
+        task_id text not null,
+        plan_id text not null,
+        stream_version integer not null,
+        type text not null,
+        actor_person_id text not null,
+        actor_agency_code text not null,
+        agency_code text,
+        to_agency_code text,
+        concerned_agencies jsonb not null,
+        occurred_at timestamptz not null,
+        recorded_at timestamptz not null,
+        reason text,
+        summary text not null,
+        responsible_agency text,
+        data jsonb not null
+      );
+      create index task_trail_task on ${s}.task_trail (task_id, global_position);
+
+      create table ${s}.plan_progress (
+        plan_id text not null,
+        agency_code text not null,
+        task_id text not null,
+        role text not null,
+        due_date date not null,
+        task_status text not null,
+        state text not null,
+        primary key (plan_id, agency_code, task_id)
+      );
+      create index plan_progress_task on ${s}.plan_progress (task_id);
+    `,
+  },
+];
+
+/**
+ * Applies pending projection migrations in one transaction, under an advisory lock so that an
+ * API and a worker starting together agree. Returns the versions it applied.
+ */
+export async function migrateProjections(
+  dataSource: DataSource,
+  migrations: readonly ProjectionMigration[] = PROJECTION_MIGRATIONS,
+): Promise<number[]> {
+  const schema = projectionSchema(dataSource);
+  return dataSource.transaction(async (manager) => {
+    await manager.query('select pg_advisory_xact_lock(hashtext($1))', [
+      `coord-projection-migrations:${schema}`,
+    ]);
+    await manager.query(`create schema if not exists ${schema}`);
+    await manager.query(
+      `create table if not exists ${schema}.projection_migrations (
+         version integer primary key, name text not null, applied_at timestamptz not null default now())`,
+    );
+    const rows = await manager.query<{ version: number }[]>(
+      `select version from ${schema}.projection_migrations`,
+    );
+    const applied = new Set(rows.map((row) => row.version));
+    const newlyApplied: number[] = [];
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      await manager.query(migration.sql(schema));
+      await manager.query(`insert into ${schema}.projection_migrations (version, name) values ($1, $2)`, [
+        migration.version,
+        migration.name,
+      ]);
+      newlyApplied.push(migration.version);
+    }
+    return newlyApplied;
+  });
+}

@@ -1,0 +1,71 @@
+import type { AssignmentState, Task } from '#libs/tasks';
+import type { TaskChange } from '../framework/projection.js';
+import type { OutstandingTaskRow } from './outstanding-task.entity.js';
+
+/** Where an agency stands on a task it owes, in the order the 'state' sort uses. */
+export const OUTSTANDING_STATES = [
+  'not-acknowledged',
+  'in-progress',
+  'handoff-pending',
+  'extension-pending',
+  'completion-submitted',
+  'completion-returned',
+] as const;
+
+export type OutstandingState = (typeof OUTSTANDING_STATES)[number];
+
+/**
+ * An assignee's outstanding state. A completion awaiting a decision comes first (the agency has
+ * done its part), then a pending handoff it asked for, then a pending extension it asked for;
+ * otherwise its own status: not acknowledged, in progress (acknowledged or reporting), returned.
+ */
+export function outstandingState(task: Task, assignee: AssignmentState): OutstandingState {
+  if (assignee.status === 'completion-submitted') return 'completion-submitted';
+  if (task.handoffs.some((h) => h.status === 'pending' && h.fromAgency === assignee.agencyCode)) {
+    return 'handoff-pending';
+  }
+  if (task.extensions.some((e) => e.status === 'pending' && e.agencyCode === assignee.agencyCode)) {
+    return 'extension-pending';
+  }
+  switch (assignee.status) {
+    case 'assigned':
+      return 'not-acknowledged';
+    case 'acknowledged':
+    case 'in-progress':
+      return 'in-progress';
+    case 'completion-returned':
+      return 'completion-returned';
+    case 'completed':
+      // Not outstanding; callers filter completed assignees out first.
+      return 'completion-submitted';
+    default: {
+      const _exhaustive: never = assignee.status;
+      return 'in-progress';
+    }
+  }
+}
+
+/** A task's outstanding rows after a change: one per assignee that still owes an open task. */
+export function evolveOutstandingTasks(
+  rows: readonly OutstandingTaskRow[],
+  change: TaskChange,
+): OutstandingTaskRow[] {
+  const task = change.after;
+  if (task.status === 'none') return [...rows];
+  if (task.status !== 'open') return [];
+  return task.assignees
+    .filter((assignee) => assignee.status !== 'completed')
+    .map((assignee) => {
+      const state = outstandingState(task, assignee);
+      return {
+        agencyCode: assignee.agencyCode,
+        taskId: task.taskId,
+        planId: task.planId,
+        title: task.title,
+        role: assignee.role,
+        dueDate: task.dueDate,
+        state,
+        stateRank: OUTSTANDING_STATES.indexOf(state),
+      };
+    });
+}

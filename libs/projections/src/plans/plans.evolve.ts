@@ -1,0 +1,36 @@
+import { toIsoInstant } from '../database/columns.js';
+import type { PlanChange } from '../framework/projection.js';
+import type { PlanRow } from './plan.entity.js';
+
+/** The plans row an event leaves: PlanIssued creates it; a plan is issued once. */
+export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRow | undefined {
+  switch (change.event.type) {
+    case 'PlanIssued': {
+      if (row) return row;
+      const { data } = change.event;
+      const { metadata } = change.recorded;
+      return {
+        planId: data.planId,
+        number: data.number,
+        documentType: data.documentType,
+        title: data.title,
+        issuerAgencyCode: data.issuerAgencyCode,
+        jurisdiction: data.jurisdiction,
+        issuedOn: data.issuedOn,
+        periodFromYear: data.period.fromYear,
+        periodToYear: data.period.toYear,
+        contentHash: data.contentHash,
+        sourceFileName: data.source.fileName,
+        issuedByPersonId: metadata.actor.personId,
+        issuedByAgencyCode: metadata.actor.agencyCode,
+        occurredAt: toIsoInstant(metadata.occurredAt),
+        recordedAt: toIsoInstant(metadata.recordedAt),
+        globalPosition: change.recorded.globalPosition.toString(),
+      };
+    }
+    default: {
+      const _exhaustive: never = change.event.type;
+      return row;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { decide, initialState, type IssuePlan, type PlanIssued } from '#libs/plans';
+import { planChangeOf } from '../../test/support/task-changes.js';
+import { evolvePlan } from './plans.evolve.js';
+
+const issuePlan: IssuePlan = {
+  type: 'IssuePlan',
+  data: {
+    planId: 'plan-laichau-ct28',
+    number: '1601/KH-UBND',
+    documentType: 'KH',
+    title: 'Kế hoạch thực hiện Chỉ thị số 28-CT/TW',
+    issuerAgencyCode: 'UBND-LC',
+    jurisdiction: 'LC',
+    issuedOn: '2024-06-12',
+    period: { fromYear: 2024, toYear: 2030 },
+    contentHash: 'sha256:1a2b3c',
+    source: { fileName: 'laichau-2024-ct28-kh.txt', mediaType: 'text/plain' },
+  },
+  metadata: {
+    actor: { personId: 'p-issuer', agencyCode: 'UBND-LC', roles: ['issuer'] },
+    now: '2024-06-12T10:00:00+07:00',
+  },
+};
+
+describe('the plans table', () => {
+  it('records an issued plan with its number, period, issuer and who issued it when', () => {
+    const [issued] = decide(issuePlan, initialState()) as [PlanIssued];
+    const row = evolvePlan(
+      undefined,
+      planChangeOf(issued, {
+        position: 7,
+        occurredAt: '2024-06-12T10:00:00+07:00',
+        recordedAt: '2024-06-12T03:00:02.000Z',
+        actor: { personId: 'p-issuer', agencyCode: 'UBND-LC' },
+      }),
+    );
+    expect(row).toEqual({
+      planId: 'plan-laichau-ct28',
+      number: '1601/KH-UBND',
+      documentType: 'KH',
+      title: 'Kế hoạch thực hiện Chỉ thị số 28-CT/TW',
+      issuerAgencyCode: 'UBND-LC',
+      jurisdiction: 'LC',
+      issuedOn: '2024-06-12',
+      periodFromYear: 2024,
+      periodToYear: 2030,
+      contentHash: 'sha256:1a2b3c',
+      sourceFileName: 'laichau-2024-ct28-kh.txt',
+      issuedByPersonId: 'p-issuer',
+      issuedByAgencyCode: 'UBND-LC',
+      occurredAt: '2024-06-12T03:00:00.000Z',
+      recordedAt: '2024-06-12T03:00:02.000Z',
+      globalPosition: '7',
+    });
+  });
+
+  it('keeps the first row if the event were seen again', () => {
+    const [issued] = decide(issuePlan, initialState()) as [PlanIssued];
+    const first = evolvePlan(undefined, planChangeOf(issued, { position: 1 }));
+    expect(evolvePlan(first, planChangeOf(issued, { position: 9 }))).toBe(first);
+  });
+});

@@ -1,0 +1,40 @@
+import { In, type EntityManager } from 'typeorm';
+import { planChanges, type Projection, type ProjectionEvent } from '../framework/projection.js';
+import { PlanRow } from './plan.entity.js';
+import { evolvePlan } from './plans.evolve.js';
+
+/** The issued plans, for /plans. */
+export const plansProjection: Projection = {
+  name: 'plans',
+  version: 1,
+  entities: [PlanRow],
+  needsTaskState: false,
+
+  async apply(events: readonly ProjectionEvent[], manager: EntityManager): Promise<void> {
+    const changes = planChanges(events);
+    if (changes.length === 0) return;
+    const ids = [...new Set(changes.map((change) => change.event.data.planId))];
+    const existing = await manager.find(PlanRow, { where: { planId: In(ids) } });
+    const rows = new Map<string, PlanRow>(existing.map((row) => [row.planId, row]));
+    const changed = new Set<string>();
+    for (const change of changes) {
+      const id = change.event.data.planId;
+      const next = evolvePlan(rows.get(id), change);
+      if (next && next !== rows.get(id)) {
+        rows.set(id, next);
+        changed.add(id);
+      }
+    }
+    if (changed.size > 0) {
+      await manager.upsert(
+        PlanRow,
+        [...changed].map((id) => rows.get(id)!),
+        { conflictPaths: ['planId'] },
+      );
+    }
+  },
+
+  async reset(manager: EntityManager): Promise<void> {
+    await manager.createQueryBuilder().delete().from(PlanRow).execute();
+  },
+};

@@ -1,0 +1,535 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Pool } from 'pg';
+import { DurableSubscription, type RecordedEvent } from '#libs/event-store';
+import {
+  allProjections,
+  createProjectionDataSource,
+  getPlan,
+  getPlanProgress,
+  getTask,
+  getTrail,
+  listOutstanding,
+  listPlans,
+  listPlanTasks,
+  listResponsibilities,
+  outstandingTasksProjection,
+  planProgressProjection,
+  plansProjection,
+  tasksProjection,
+  taskTrailProjection,
+  type Projection,
+  type ProjectionRunner,
+} from '../src/index.js';
+import {
+  acknowledge,
+  assign,
+  cancel,
+  EDUCATION,
+  FRONT,
+  HEALTH,
+  JUSTICE,
+  june,
+  LEAD,
+  PLAN,
+  planScenario,
+  POLICE,
+  progress,
+  runScenario,
+} from './support/scenario.js';
+import { World } from './support/world.js';
+
+/** What each database's spec provides: a pool where schemas may be created. */
+export interface ContractDatabase {
+  readonly pool: Pool;
+  /** Drop each test's schema afterwards (a throw-away embedded database needs not). */
+  readonly dropSchemas: boolean;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Wraps a projection to watch the task events it is given (and optionally fail), keeping its name
+ * and version unless told otherwise.
+ */
+function watched(
+  projection: Projection,
+  options: { version?: number; failOn?: (events: readonly string[]) => boolean } = {},
+) {
+  const seen: RecordedEvent[] = [];
+  let resets = 0;
+  const wrapper: Projection = {
+    ...projection,
+    version: options.version ?? projection.version,
+    async apply(events, manager) {
+      await projection.apply(events, manager);
+      if (options.failOn?.(events.map((e) => e.recorded.type))) throw new Error(`${projection.name} failed`);
+      seen.push(...events.filter((e) => e.kind === 'task').map((e) => e.recorded));
+    },
+    async reset(manager) {
+      resets += 1;
+      await projection.reset(manager);
+    },
+  };
+  return {
+    projection: wrapper,
+    get seen() {
+      return seen;
+    },
+    get resets() {
+      return resets;
+    },
+  };
+}
+
+function replaced(projection: Projection): Projection[] {
+  return allProjections.map((p) => (p.name === projection.name ? projection : p));
+}
+
+async function runLive(world: World, runner: ProjectionRunner, work: () => Promise<void>, batchSize = 500) {
+  const subscription = new DurableSubscription(world.store, runner, {
+    name: 'projections',
+    batchSize,
+    pollIntervalMs: 5,
+  });
+  await subscription.start();
+  try {
+    await work();
+    expect(await subscription.waitFor(await world.head(), 30_000)).toBe(true);
+  } finally {
+    await subscription.stop();
+  }
+}
+
+export function projectionsContract(open: () => Promise<ContractDatabase>): void {
+  let db: ContractDatabase;
+  let world: World;
+
+  beforeAll(async () => {
+    db = await open();
+  });
+
+  afterAll(async () => {
+    await db.dispose();
+  });
+
+  beforeEach(async () => {
+    world = await World.create(db.pool);
+  });
+
+  afterEach(async () => {
+    await world.dispose(db.dropSchemas);
+  });
+
+  describe('the projection runner', () => {
+    it('applies the log to every projection and stores each checkpoint with the rows', async () => {
+      await runScenario(world);
+      await world.runner().catchUp();
+
+      const head = (await world.head()).globalPosition.toString();
+      const checkpoints = await world.checkpoints();
+      expect(Object.keys(checkpoints).sort()).toEqual(
+        ['$task-state', ...allProjections.map((p) => p.name)].sort(),
+      );
+      for (const checkpoint of Object.values(checkpoints))
+        expect(checkpoint).toEqual({ version: 1, position: head });
+      expect(await getTask(world.manager, 't1')).toMatchObject({ dueDate: '2025-12-15', streamVersion: 8 });
+    });
+
+    describe('when applying a batch fails', () => {
+      it('leaves every row and every checkpoint as they were, then applies the batch once it succeeds', async () => {
+        await runScenario(world);
+        await world.runner().catchUp();
+        const before = await world.snapshot();
+        const checkpointsBefore = await world.checkpoints();
+
+        await world.task(progress('t1', HEALTH, 'Đã khám sàng lọc 120 trẻ', june(20)));
+        await world.task(cancel('t4', june(21)));
+        // plan-progress is applied last: the projections before it have written in the transaction.
+        const failing = watched(planProgressProjection, {
+          failOn: (types) => types.includes('TaskCancelled'),
+        });
+        await expect(world.runner(replaced(failing.projection)).catchUp()).rejects.toThrow(
+          'plan-progress failed',
+        );
+
+        expect(await world.snapshot()).toEqual(before);
+        expect(await world.checkpoints()).toEqual(checkpointsBefore);
+
+        await world.runner().catchUp();
+        const head = (await world.head()).globalPosition.toString();
+        expect((await world.checkpoints())['plan-progress']?.position).toBe(head);
+        expect((await getTask(world.manager, 't4'))?.status).toBe('cancelled');
+        expect(
+          (await listOutstanding(world.manager, LEAD, { asOf: june(22) })).items.map((i) => i.taskId),
+        ).toEqual(['t1']);
+      });
+    });
+
+    describe('after a restart', () => {
+      it('resumes from its checkpoint and applies every event exactly once', async () => {
+        const { plan, commands } = planScenario();
+        const first = watched(taskTrailProjection);
+        await runLive(world, world.runner(replaced(first.projection)), async () => {
+          await world.issuePlan(plan);
+          for (const command of commands.slice(0, 10)) await world.task(command);
+        });
+
+        const second = watched(taskTrailProjection);
+        for (const command of commands.slice(10)) await world.task(command);
+        await runLive(world, world.runner(replaced(second.projection)), async () => {
+          await world.task(acknowledge('t1', FRONT, june(20)));
+        });
+
+        const taskEvents = (
+          await world.store.readAll({ transactionId: 0n, globalPosition: 0n }, 1000)
+        ).events.filter((e) => e.streamId.startsWith('task-'));
+        const firstIds = first.seen.map((e) => e.id);
+        const secondIds = second.seen.map((e) => e.id);
+        expect(firstIds.length).toBeGreaterThan(0);
+        expect(secondIds.length).toBeGreaterThan(0);
+        expect([...firstIds, ...secondIds]).toEqual(taskEvents.map((e) => e.id));
+        expect((await getTrail(world.manager, 't1')).map((e) => e.type).at(-1)).toBe('TaskAcknowledged');
+      });
+    });
+
+    describe('rebuilding from zero', () => {
+      it('gives exactly the rows the live projections built, one projection or all at once', async () => {
+        // Live, in batches of 4 while the commands are appended.
+        await runLive(world, world.runner(), () => runScenario(world), 4);
+        const live = await world.snapshot();
+        const liveCheckpoints = await world.checkpoints();
+        expect(live.task_trail).toHaveLength(22);
+
+        for (const projection of allProjections) {
+          await world.runner(allProjections, 5).rebuild(projection.name);
+          expect(await world.snapshot()).toEqual(live);
+          expect(await world.checkpoints()).toEqual(liveCheckpoints);
+        }
+        await world.runner(allProjections, 3).rebuildAll();
+        expect(await world.snapshot()).toEqual(live);
+        expect(await world.checkpoints()).toEqual(liveCheckpoints);
+      });
+
+      it('replays only the rebuilt projection and the task state; the others keep their rows', async () => {
+        await runScenario(world);
+        await world.runner().catchUp();
+        const plans = watched(plansProjection);
+        const tasks = watched(tasksProjection);
+        const trail = watched(taskTrailProjection);
+        const projections = replaced(plans.projection).map((p) =>
+          p.name === 'tasks' ? tasks.projection : p.name === 'task-trail' ? trail.projection : p,
+        );
+
+        await world.runner(projections, 7).rebuild('task-trail');
+
+        expect(trail.resets).toBe(1);
+        expect(trail.seen).toHaveLength(22);
+        expect(tasks.resets).toBe(0);
+        expect(tasks.seen).toHaveLength(0);
+        expect(plans.resets).toBe(0);
+      });
+
+      it('converges while a live subscription keeps applying new events', async () => {
+        await runScenario(world);
+        const live = world.runner();
+        await runLive(world, live, async () => {
+          await world.task(acknowledge('t1', FRONT, june(20)));
+          const rebuilding = world.runner(allProjections, 2).rebuild('outstanding-tasks');
+          await world.task(acknowledge('t4', LEAD, june(21)));
+          await rebuilding;
+          await world.task(cancel('t1', june(22)));
+        });
+        const afterLive = await world.snapshot();
+        await world.runner().rebuildAll();
+        expect(await world.snapshot()).toEqual(afterLive);
+      });
+    });
+
+    describe('when a projection version changes', () => {
+      it('rebuilds that projection from zero on start and keeps the rows of the others', async () => {
+        await runScenario(world);
+        await world.runner().catchUp();
+        const before = await world.snapshot();
+
+        const bumped = watched(outstandingTasksProjection, { version: 2 });
+        const plans = watched(plansProjection);
+        const projections = replaced(bumped.projection).map((p) =>
+          p.name === 'plans' ? plans.projection : p,
+        );
+        const runner = world.runner(projections);
+        // The subscription starts from the oldest checkpoint: the reset one.
+        expect(await runner.loadCheckpoint()).toEqual({ transactionId: 0n, globalPosition: 0n });
+        expect(bumped.resets).toBe(1);
+        expect((await world.snapshot(['outstanding_tasks'])).outstanding_tasks).toEqual([]);
+
+        await runner.catchUp();
+        expect(bumped.seen).toHaveLength(22);
+        expect(plans.resets).toBe(0);
+        expect(plans.seen).toHaveLength(0);
+        expect(await world.snapshot()).toEqual(before);
+        expect((await world.checkpoints())['outstanding-tasks']?.version).toBe(2);
+        expect((await runner.status()).find((s) => s.name === 'outstanding-tasks')).toMatchObject({
+          version: 2,
+          storedVersion: 2,
+        });
+      });
+
+      it('leaves rows built by a newer version alone and keeps the other projections going', async () => {
+        await runScenario(world);
+        await world.runner(replaced({ ...outstandingTasksProjection, version: 3 })).catchUp();
+        const outstanding = await world.snapshot(['outstanding_tasks']);
+
+        await world.task(acknowledge('t4', LEAD, june(20)));
+        const older = watched(outstandingTasksProjection);
+        await world.runner(replaced(older.projection)).catchUp();
+
+        expect(older.resets).toBe(0);
+        expect(older.seen).toHaveLength(0);
+        expect(await world.snapshot(['outstanding_tasks'])).toEqual(outstanding);
+        expect((await world.checkpoints())['outstanding-tasks']?.version).toBe(3);
+        expect((await getTask(world.manager, 't4'))?.assignees[0]?.status).toBe('acknowledged');
+      });
+
+      it('builds a projection added later from the start of the log', async () => {
+        await runScenario(world);
+        await world.runner(allProjections.filter((p) => p.name !== 'task-trail')).catchUp();
+        expect(await getTrail(world.manager, 't1')).toEqual([]);
+
+        await world.runner().catchUp();
+        expect(await getTrail(world.manager, 't1')).toHaveLength(8);
+        const reference = await world.snapshot();
+        await world.runner().rebuildAll();
+        expect(await world.snapshot()).toEqual(reference);
+      });
+    });
+  });
+
+  describe('the projection DataSource', () => {
+    it('creates with its migrations exactly the tables its entities describe', async () => {
+      const pending = await world.dataSource.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    });
+
+    it('borrows the shared pool: destroying it leaves the pool open', async () => {
+      const other = createProjectionDataSource({ pool: world.pool, schema: world.schema });
+      await other.initialize();
+      await other.destroy();
+      const { rows } = await world.pool.query<{ one: number }>('select 1 as one');
+      expect(rows[0]?.one).toBe(1);
+    });
+  });
+
+  describe('queries', () => {
+    beforeEach(async () => {
+      await runScenario(world);
+      await world.runner().catchUp();
+    });
+
+    describe('outstanding tasks', () => {
+      it('lists what an agency owes with its state, due date and role', async () => {
+        const page = await listOutstanding(world.manager, LEAD, { asOf: june(20) });
+        expect(page).toEqual({
+          total: 2,
+          items: [
+            {
+              taskId: 't4',
+              planId: PLAN,
+              title: 'Nhiệm vụ t4',
+              role: 'lead',
+              dueDate: '2025-12-07',
+              state: 'extension-pending',
+              overdue: false,
+              dueWithin7Days: false,
+            },
+            expect.objectContaining({ taskId: 't1', dueDate: '2025-12-15', state: 'in-progress' }),
+          ],
+        });
+        expect((await listOutstanding(world.manager, EDUCATION, { asOf: june(20) })).items).toEqual([
+          expect.objectContaining({ taskId: 't4', role: 'support', state: 'completion-returned' }),
+        ]);
+        expect((await listOutstanding(world.manager, HEALTH, { asOf: june(20) })).items).toEqual([
+          expect.objectContaining({ taskId: 't1', role: 'support', state: 'in-progress' }),
+        ]);
+        expect((await listOutstanding(world.manager, FRONT, { asOf: june(20) })).items).toEqual([
+          expect.objectContaining({ taskId: 't1', role: 'requested', state: 'not-acknowledged' }),
+        ]);
+        expect((await listOutstanding(world.manager, JUSTICE, { asOf: june(20) })).total).toBe(0);
+      });
+
+      it('sorts by due date either way or by state, and pages', async () => {
+        const ids = async (sort: 'dueDate' | '-dueDate' | 'state') =>
+          (await listOutstanding(world.manager, LEAD, { asOf: june(20), sort })).items.map((i) => i.taskId);
+        expect(await ids('dueDate')).toEqual(['t4', 't1']);
+        expect(await ids('-dueDate')).toEqual(['t1', 't4']);
+        // in-progress comes before extension-pending.
+        expect(await ids('state')).toEqual(['t1', 't4']);
+        const second = await listOutstanding(world.manager, LEAD, { asOf: june(20), limit: 1, offset: 1 });
+        expect(second).toEqual({ total: 2, items: [expect.objectContaining({ taskId: 't1' })] });
+        const filtered = await listOutstanding(world.manager, LEAD, { asOf: june(20), state: 'in-progress' });
+        expect(filtered).toEqual({ total: 1, items: [expect.objectContaining({ taskId: 't1' })] });
+      });
+
+      it('flags overdue and due within 7 days across midnight in Ha Noi', async () => {
+        const tasks = [
+          ['m1', '2025-11-30'],
+          ['m2', '2025-12-07'],
+          ['m3', '2025-12-08'],
+        ] as const;
+        for (const [id, due] of tasks) {
+          await world.task(
+            assign(id, 'plan-midnight', due, [{ agencyCode: POLICE, role: 'lead' }], june(25)),
+          );
+        }
+        await world.runner().catchUp();
+        const flags = async (asOf: string) =>
+          Object.fromEntries(
+            (await listOutstanding(world.manager, POLICE, { asOf })).items.map((i) => [
+              i.taskId,
+              [i.overdue, i.dueWithin7Days],
+            ]),
+          );
+
+        // 23:59:59.999 on 30 November in Ha Noi.
+        expect(await flags('2025-11-30T16:59:59.999Z')).toEqual({
+          m1: [false, true],
+          m2: [false, false],
+          m3: [false, false],
+        });
+        // Midnight: m1 is overdue; m2's deadline (8 December 00:00) is now exactly 7 days away.
+        expect(await flags('2025-11-30T17:00:00.000Z')).toEqual({
+          m1: [true, false],
+          m2: [false, true],
+          m3: [false, false],
+        });
+        expect(await flags('2025-12-01T00:00:00+07:00')).toEqual(await flags('2025-11-30T17:00:00.000Z'));
+
+        const overdueAt = async (asOf: string) =>
+          (await listOutstanding(world.manager, POLICE, { asOf, overdue: true })).items.map((i) => i.taskId);
+        expect(await overdueAt('2025-11-30T16:59:59.999Z')).toEqual([]);
+        expect(await overdueAt('2025-11-30T17:00:00.000Z')).toEqual(['m1']);
+      });
+    });
+
+    it('lists an agency responsibilities, open by default, closed or all on request', async () => {
+      const open = await listResponsibilities(world.manager, LEAD);
+      expect(open.items.map((r) => [r.taskId, r.role, r.assignmentStatus])).toEqual([
+        ['t4', 'lead', 'assigned'],
+        ['t1', 'lead', 'in-progress'],
+      ]);
+      const closed = await listResponsibilities(world.manager, LEAD, { status: 'closed' });
+      expect(closed.items.map((r) => [r.taskId, r.taskStatus])).toEqual([['t2', 'completed']]);
+      expect((await listResponsibilities(world.manager, LEAD, { status: 'all' })).total).toBe(3);
+      // The handoff moved the support role of t1 from Education to Health.
+      expect((await listResponsibilities(world.manager, HEALTH)).items).toEqual([
+        expect.objectContaining({ taskId: 't1', role: 'support', since: '2025-06-06T02:00:00.000Z' }),
+      ]);
+      expect(
+        (await listResponsibilities(world.manager, EDUCATION, { status: 'all' })).items.map((r) => r.taskId),
+      ).toEqual(['t3', 't4']);
+      expect((await listResponsibilities(world.manager, JUSTICE)).items).toEqual([]);
+    });
+
+    it('gives a task trail in order with actors, reasons and the responsible agency', async () => {
+      const trail = await getTrail(world.manager, 't2');
+      expect(trail.map((e) => e.type)).toEqual([
+        'TaskAssigned',
+        'HandoffRequested',
+        'HandoffSuperseded',
+        'TaskReassigned',
+        'TaskAcknowledged',
+        'CompletionSubmitted',
+        'CompletionAccepted',
+        'TaskCompleted',
+      ]);
+      const positions = trail.map((e) => BigInt(e.globalPosition));
+      expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
+      expect(trail[3]).toMatchObject({
+        actorPersonId: 'p-issuer',
+        actorAgencyCode: 'UBND-LC',
+        agencyCode: POLICE,
+        toAgencyCode: JUSTICE,
+        reason: 'Điều chỉnh phân công theo chức năng',
+        responsibleAgency: LEAD,
+        occurredAt: '2025-06-06T04:00:00.000Z',
+        concernedAgencies: [POLICE, JUSTICE, LEAD, 'UBND-LC'],
+      });
+      expect(Date.parse(trail[3]!.recordedAt)).not.toBeNaN();
+      expect(await getTrail(world.manager, 'no-such-task')).toEqual([]);
+    });
+
+    it('counts a plan progress per agency and state, with what is overdue as of an instant', async () => {
+      const progress = await getPlanProgress(world.manager, PLAN, { asOf: '2025-12-08T17:00:00.000Z' });
+      const byAgency = Object.fromEntries(progress.agencies.map((a) => [a.agencyCode, a]));
+      expect(Object.keys(byAgency)).toEqual([FRONT, EDUCATION, LEAD, JUSTICE, HEALTH]);
+      expect(byAgency[LEAD]).toMatchObject({
+        total: 3,
+        byState: {
+          'not-acknowledged': 1,
+          acknowledged: 0,
+          'in-progress': 1,
+          'completion-submitted': 0,
+          'completion-returned': 0,
+          completed: 1,
+          cancelled: 0,
+        },
+        // t4 (due 7 December) is overdue on 9 December; t1 (due 15 December) is due within 7 days.
+        overdue: 1,
+        dueWithin7Days: 1,
+      });
+      expect(byAgency[EDUCATION]).toMatchObject({
+        total: 2,
+        byState: { cancelled: 1, 'completion-returned': 1, 'not-acknowledged': 0, completed: 0 },
+        overdue: 1,
+      });
+      expect(progress.tasks).toEqual({
+        total: 4,
+        open: 2,
+        completed: 1,
+        cancelled: 1,
+        overdue: 1,
+        dueWithin7Days: 1,
+      });
+      expect((await getPlanProgress(world.manager, 'no-such-plan', { asOf: june(20) })).agencies).toEqual([]);
+    });
+
+    it('looks up plans and tasks', async () => {
+      expect(await listPlans(world.manager)).toEqual([
+        expect.objectContaining({
+          planId: PLAN,
+          number: '1601/KH-UBND',
+          issuedOn: '2025-06-01',
+          periodFromYear: 2025,
+        }),
+      ]);
+      expect(await getPlan(world.manager, PLAN)).toMatchObject({ issuedByAgencyCode: 'UBND-LC' });
+      expect(await getPlan(world.manager, 'nope')).toBeNull();
+      expect((await listPlanTasks(world.manager, PLAN)).map((t) => [t.taskId, t.status])).toEqual([
+        ['t3', 'cancelled'],
+        ['t2', 'completed'],
+        ['t4', 'open'],
+        ['t1', 'open'],
+      ]);
+      expect(await getTask(world.manager, 't2')).toMatchObject({
+        status: 'completed',
+        responsibleAgency: LEAD,
+        assignees: [
+          { agencyCode: LEAD, role: 'lead', status: 'completed' },
+          { agencyCode: JUSTICE, role: 'support', status: 'assigned' },
+        ],
+        handoffs: [expect.objectContaining({ handoffId: 'h2', status: 'superseded' })],
+      });
+      expect(await getTask(world.manager, 'nope')).toBeNull();
+    });
+  });
+
+  it('never waits on itself: a quick succession of appends stays visible', async () => {
+    await runLive(world, world.runner(), async () => {
+      for (let i = 0; i < 5; i++) {
+        await world.task(
+          assign(`q${i}`, PLAN, '2025-12-31', [{ agencyCode: JUSTICE, role: 'lead' }], june(15)),
+        );
+        await delay(1);
+      }
+    });
+    expect((await listOutstanding(world.manager, JUSTICE, { asOf: june(16) })).total).toBe(5);
+  });
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import {
+  ExpectedVersion,
+  PostgresEventStore,
+  START_OF_LOG,
+  type AppendResult,
+  type LogPosition,
+} from '#libs/event-store';
+import {
+  decide as decidePlan,
+  initialState as initialPlanState,
+  planStreamId,
+  type IssuePlan,
+} from '#libs/plans';
+import { decide, evolve, initialState, taskStreamId, type TaskCommand, type TaskEvent } from '#libs/tasks';
+import {
+  allProjections,
+  openProjectionDataSource,
+  ProjectionRunner,
+  type Projection,
+} from '../../src/index.js';
+import { uniqueSchema } from '../../../../test/support/postgres.js';
+
+/**
+ * One test's world: an event store and the projections in a fresh schema, plus a command side
+ * that decides with the real deciders and appends what they decide, as the API will.
+ */
+export class World {
+  private constructor(
+    readonly pool: Pool,
+    readonly schema: string,
+    readonly store: PostgresEventStore,
+    readonly dataSource: DataSource,
+  ) {}
+
+  static async create(pool: Pool): Promise<World> {
+    const schema = uniqueSchema('proj');
+    const store = new PostgresEventStore(pool, { schema });
+    await store.migrate();
+    const dataSource = await openProjectionDataSource({ pool, schema });
+    return new World(pool, schema, store, dataSource);
+  }
+
+  runner(projections: readonly Projection[] = allProjections, batchSize?: number): ProjectionRunner {
+    return new ProjectionRunner({
+      dataSource: this.dataSource,
+      store: this.store,
+      projections,
+      ...(batchSize ? { batchSize } : {}),
+    });
+  }
+
+  get manager() {
+    return this.dataSource.manager;
+  }
+
+  /** Decides a task command on the task's stream and appends the events; null when it changed nothing. */
+  async task(command: TaskCommand): Promise<AppendResult | null> {
+    const stream = taskStreamId(command.data.taskId);
+    const history = await this.store.readStream(stream);
+    const state = history
+      .map((e) => ({ type: e.type, data: e.data }) as TaskEvent)
+      .reduce(evolve, initialState());
+    const events = decide(command, state);
+    if (events.length === 0) return null;
+    return this.store.append(
+      stream,
+      events.map((event) => ({
+        id: randomUUID(),
+        type: event.type,
+        data: event.data,
+        metadata: {
+          actor: { personId: command.metadata.actor.personId, agencyCode: command.metadata.actor.agencyCode },
+          occurredAt: command.metadata.now,
+        },
+      })),
+      ExpectedVersion.exact(history.length),
+    );
+  }
+
+  async issuePlan(command: IssuePlan): Promise<AppendResult> {
+    const [event] = decidePlan(command, initialPlanState());
+    if (!event) throw new Error('the plan was not issued');
+    return this.store.append(
+      planStreamId(command.data.planId),
+      [
+        {
+          id: randomUUID(),
+          type: event.type,
+          data: event.data,
+          metadata: {
+            actor: {
+              personId: command.metadata.actor.personId,
+              agencyCode: command.metadata.actor.agencyCode,
+            },
+            occurredAt: command.metadata.now,
+          },
+        },
+      ],
+      ExpectedVersion.noStream,
+    );
+  }
+
+  /** The log position of the newest event. */
+  async head(): Promise<LogPosition> {
+    const head = await this.store.headPosition();
+    return head === 0n ? START_OF_LOG : ((await this.store.logPositionOf(head)) ?? START_OF_LOG);
+  }
+
+  /** Every row of every projection table (and the task states), in a stable order. */
+  async snapshot(tables: readonly string[] = PROJECTION_TABLES): Promise<Record<string, unknown[]>> {
+    const result: Record<string, unknown[]> = {};
+    for (const table of tables) {
+      const rows = await this.pool.query<{ row: unknown }>(
+        `select to_jsonb(t) as row from ${this.schema}.${table} t order by to_jsonb(t)::text`,
+      );
+      result[table] = rows.rows.map((r) => r.row);
+    }
+    return result;
+  }
+
+  async checkpoints(): Promise<Record<string, { version: number; position: string }>> {
+    const rows = await this.pool.query<{ projection_name: string; version: number; global_position: string }>(
+      `select projection_name, version, global_position::text as global_position
+       from ${this.schema}.projection_checkpoints order by projection_name`,
+    );
+    return Object.fromEntries(
+      rows.rows.map((row) => [row.projection_name, { version: row.version, position: row.global_position }]),
+    );
+  }
+
+  async dispose(dropSchema: boolean): Promise<void> {
+    await this.dataSource.destroy();
+    if (dropSchema) await this.pool.query(`drop schema if exists ${this.schema} cascade`);
+  }
+}
+
+export const PROJECTION_TABLES = [
+  'plans',
+  'tasks',
+  'responsibilities',
+  'outstanding_tasks',
+  'task_trail',
+  'plan_progress',
+  'projection_task_states',
+] as const;

@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig } from '#libs/platform';
+import { createApiApplication } from '../../apps/api/src/bootstrap.js';
+import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+import { TEST_DATABASE_URL, connectTestPostgres, dropSchema, uniqueSchema } from './postgres.js';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** A booted API (and, on PostgreSQL, a worker running the projections), reached over HTTP. */
+export interface ApiHarness {
+  readonly url: string;
+  readonly app: INestApplication;
+  request(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: any;
+  readonly headers: Headers;
+}
+
+export async function startApi(backend: Backend, env: Record<string, string> = {}): Promise<ApiHarness> {
+  let worker: INestApplicationContext | undefined;
+  let cleanup: () => Promise<void>;
+  let settings: Record<string, string>;
+  if (backend === 'pglite') {
+    const dataDir = await mkdtemp(join(tmpdir(), 'coord-api-'));
+    settings = { DATA_DIR: dataDir };
+    cleanup = () => rm(dataDir, { recursive: true, force: true });
+  } else {
+    const schema = uniqueSchema('api');
+    settings = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema };
+    cleanup = async () => {
+      const pool = await connectTestPostgres(1);
+      await dropSchema(pool, schema);
+      await pool.end();
+    };
+  }
+  const config = loadConfig({ LOG_LEVEL: 'silent', SEED_PLANS: 'false', ...settings, ...env });
+  const app = await createApiApplication(config);
+  await app.listen(0, '127.0.0.1');
+  if (backend === 'postgres') {
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
+    await worker.init();
+  }
+  const url = await app.getUrl();
+  return {
+    url,
+    app,
+    async request(method, path, token, body, headers = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+    },
+    async close() {
+      await worker?.close();
+      await app.close();
+      await cleanup();
+    },
+  };
+}
