@@ -39,3 +39,14 @@ function describeExpected(expected: ExpectedVersion): string {
       return `version ${expected.version}`;
   }
 }
+
+/**
+ * The appending transaction began before the one that wrote the stream's last event, so its
+ * events would be read before that one. Nothing was written; retry in a new transaction.
+ */
+export class AppendOrderError extends Error {
+  override readonly name = 'AppendOrderError';
+  constructor(readonly streamId: string) {
+    super(`Stream ${streamId} was appended to by a newer transaction; retry the append in a new transaction`);
+  }
+}

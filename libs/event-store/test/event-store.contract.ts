@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import {
+  AppendOrderError,
   ConcurrencyError,
   DuplicateEventError,
   DurableSubscription,
@@ -241,6 +242,33 @@ export function eventStoreContract(
         } finally {
           client.release();
         }
+      });
+
+    if (options.concurrentTransactions)
+      it('refuses to append behind a newer transaction, so the log keeps each stream in version order', async () => {
+        const stream = `task-${randomUUID()}`;
+        await store.append(stream, [newEvent('First')]);
+        const client = await db.pool.connect();
+        try {
+          await client.query('begin');
+          // This transaction takes its id now, before the next append commits.
+          await client.query('select pg_current_xact_id()');
+          await store.append(stream, [newEvent('Second')]);
+          await expect(store.appendWith(client, stream, [newEvent('Third')])).rejects.toBeInstanceOf(
+            AppendOrderError,
+          );
+          await client.query('rollback');
+        } finally {
+          client.release();
+        }
+        await store.append(stream, [newEvent('Third')]);
+
+        const inLogOrder = (await readEverything(store)).filter((e) => e.streamId === stream);
+        expect(inLogOrder.map((e) => [e.type, e.streamVersion])).toEqual([
+          ['First', 1],
+          ['Second', 2],
+          ['Third', 3],
+        ]);
       });
 
     it('answers the log position of a global position', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
+  AppendOrderError,
   ConcurrencyError,
   ExpectedVersion,
   type Database,
@@ -63,7 +64,8 @@ export class CommandExecutor {
         this.subscriptions?.wakeAll();
         return result;
       } catch (error) {
-        if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) continue;
+        const retryable = error instanceof ConcurrencyError || error instanceof AppendOrderError;
+        if (retryable && attempt < MAX_ATTEMPTS) continue;
         if (error instanceof KeyTakenConcurrently && key) {
           const previous = await this.previousAnswer(context.principal, key, requestHash);
           if (previous) return previous;

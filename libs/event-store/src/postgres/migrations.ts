@@ -99,6 +99,74 @@ export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 2,
+    name: 'appends keep transaction order within a stream',
+    sql: (s) => `
+      -- Version 2 also refuses to append behind a newer transaction (see the check below).
+      -- One round trip per append: lock the stream row, recognise a retry, check the expected
+      -- version, insert the events and move the stream version, all in the caller's transaction.
+      create or replace function ${s}.append_events(p_stream_id text, p_expected_kind text, p_expected_version integer, p_events jsonb)
+      returns table (status text, stream_version integer, positions bigint[])
+      language plpgsql as $fn$
+      declare
+        v_current integer;
+        v_count integer := jsonb_array_length(p_events);
+        v_ids uuid[] := array(select (e->>'id')::uuid from jsonb_array_elements(p_events) e);
+        v_found integer;
+        v_found_in_stream integer;
+        v_positions bigint[];
+      begin
+        insert into ${s}.streams as st (stream_id, version) values (p_stream_id, 0)
+          on conflict (stream_id) do update set version = st.version
+          returning st.version into v_current;
+
+        select count(*), count(*) filter (where ev.stream_id = p_stream_id)
+          into v_found, v_found_in_stream
+          from ${s}.events ev where ev.event_id = any(v_ids);
+        if v_found > 0 then
+          if v_found = v_count and v_found_in_stream = v_count then
+            return query select 'duplicate'::text, v_current,
+              array(select ev.global_position from ${s}.events ev where ev.event_id = any(v_ids) order by ev.stream_version);
+          else
+            return query select 'duplicate-conflict'::text, v_current, array[]::bigint[];
+          end if;
+          return;
+        end if;
+
+        -- The log is read in transaction order. A transaction that took its id before the one that
+        -- wrote this stream's last event would be read before it: refuse, the writer retries.
+        if v_current > 0 and exists (
+          select 1 from ${s}.events ev
+          where ev.stream_id = p_stream_id and ev.stream_version = v_current
+            and ev.transaction_id > pg_current_xact_id()) then
+          return query select 'out-of-order'::text, v_current, array[]::bigint[];
+          return;
+        end if;
+
+        if (p_expected_kind = 'no-stream' and v_current <> 0)
+           or (p_expected_kind = 'exact' and v_current <> p_expected_version) then
+          return query select 'conflict'::text, v_current, array[]::bigint[];
+          return;
+        end if;
+
+        with inserted as (
+          insert into ${s}.events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+          select e.id, p_stream_id, v_current + e.ord::integer, e.type, e.schema_version, e.data, e.metadata, e.occurred_at
+          from rows from (jsonb_to_recordset(p_events)
+                 as (id uuid, type text, schema_version integer, data jsonb, metadata jsonb, occurred_at timestamptz))
+               with ordinality as e(id, type, schema_version, data, metadata, occurred_at, ord)
+          order by e.ord
+          returning ${s}.events.global_position, ${s}.events.stream_version
+        )
+        select array_agg(i.global_position order by i.stream_version) into v_positions from inserted i;
+
+        update ${s}.streams set version = v_current + v_count where streams.stream_id = p_stream_id;
+        return query select 'ok'::text, v_current + v_count, v_positions;
+      end
+      $fn$;
+    `,
+  },
 ];
 
 /** Applies pending migrations under an advisory lock, so an API and a worker starting together agree. */

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { ConcurrencyError, DuplicateEventError, InvalidAppendError } from '../errors.js';
+import { AppendOrderError, ConcurrencyError, DuplicateEventError, InvalidAppendError } from '../errors.js';
 import {
   ExpectedVersion,
   type AppendResult,
@@ -58,12 +58,19 @@ export class PostgresEventStore implements EventStore {
     await migrate(this.pool, this.schema, EVENT_STORE_MIGRATIONS);
   }
 
-  append(
+  /** Appends in a transaction of its own, retrying when a newer transaction got there first. */
+  async append(
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedVersion = ExpectedVersion.any,
   ): Promise<AppendResult> {
-    return this.appendWith(this.pool, streamId, events, expected);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendWith(this.pool, streamId, events, expected);
+      } catch (error) {
+        if (!(error instanceof AppendOrderError) || attempt >= 5) throw error;
+      }
+    }
   }
 
   /**
@@ -120,6 +127,8 @@ export class PostgresEventStore implements EventStore {
         throw new ConcurrencyError(streamId, expected, row.stream_version);
       case 'duplicate-conflict':
         throw new DuplicateEventError(streamId, events[0]?.id ?? '');
+      case 'out-of-order':
+        throw new AppendOrderError(streamId);
       default:
         throw new Error(`append_events returned unknown status ${row.status}`);
     }
