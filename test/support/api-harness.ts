@@ -14,6 +14,8 @@ export type Backend = 'pglite' | 'postgres';
 export interface ApiHarness {
   readonly url: string;
   readonly app: INestApplication;
+  /** The PostgreSQL schema of this instance (undefined on PGlite). */
+  readonly schema?: string;
   request(
     method: string,
     path: string,
@@ -34,16 +36,18 @@ export async function startApi(backend: Backend, env: Record<string, string> = {
   let worker: INestApplicationContext | undefined;
   let cleanup: () => Promise<void>;
   let settings: Record<string, string>;
+  let schema: string | undefined;
   if (backend === 'pglite') {
     const dataDir = await mkdtemp(join(tmpdir(), 'coord-api-'));
     settings = { DATA_DIR: dataDir };
     cleanup = () => rm(dataDir, { recursive: true, force: true });
   } else {
-    const schema = uniqueSchema('api');
-    settings = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema };
+    const name = uniqueSchema('api');
+    schema = name;
+    settings = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: name };
     cleanup = async () => {
       const pool = await connectTestPostgres(1);
-      await dropSchema(pool, schema);
+      await dropSchema(pool, name);
       await pool.end();
     };
   }
@@ -58,6 +62,7 @@ export async function startApi(backend: Backend, env: Record<string, string> = {
   return {
     url,
     app,
+    ...(schema ? { schema } : {}),
     async request(method, path, token, body, headers = {}) {
       const response = await fetch(`${url}${path}`, {
         method,

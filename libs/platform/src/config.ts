@@ -106,6 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.oidcIssuer && !config.oidcJwksUrl) {
     problems.push('OIDC_JWKS_URL is required when OIDC_ISSUER is set');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return config;
 }
