@@ -11,7 +11,7 @@ const domainLibs = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', '**/*.cjs', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', '**/*.cjs', 'eslint.config.js', 'bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
