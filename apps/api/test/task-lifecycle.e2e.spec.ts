@@ -323,6 +323,17 @@ describe.each<Backend>(['pglite', 'postgres'])(
       });
     });
 
+    it('answers 503 with Retry-After when the projections have not reached a position', async () => {
+      const response = await api.request(
+        'GET',
+        `/agencies/${LEAD}/outstanding?minPosition=999999999999`,
+        officer(LEAD),
+      );
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(response.body).toMatchObject({ code: 'projection-behind' });
+    });
+
     it('answers 422 with a pointer for a bad query parameter', async () => {
       const response = await api.request('GET', `/agencies/${LEAD}/outstanding?sort=sideways`, officer(LEAD));
       expect(response.status).toBe(422);
