@@ -4,6 +4,7 @@ import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { HealthModule } from './health/health.module.js';
+import { PlansModule } from './plans/plans.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
@@ -23,6 +24,7 @@ export class ApiModule {
         QueriesModule,
         TasksModule,
         AgenciesModule,
+        PlansModule,
       ],
     };
   }

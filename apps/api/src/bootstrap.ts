@@ -10,6 +10,7 @@ import {
   type AppConfig,
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
+import { installPlanUploadParsers } from './plans/plan-upload.js';
 
 /** Builds the HTTP application; main.ts listens, tests call this and listen on a spare port. */
 export async function createApiApplication(config: AppConfig): Promise<NestExpressApplication> {
@@ -20,6 +21,7 @@ export async function createApiApplication(config: AppConfig): Promise<NestExpre
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  installPlanUploadParsers(app); // before the 1 MB JSON parser: plan documents up to 10 MB
   app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
   app.enableShutdownHooks();
   app.useGlobalPipes(new NfcNormalisationPipe(), createValidationPipe());

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -63,6 +64,10 @@ export class AppConfig {
   @IsString()
   oidcAudience?: string;
 
+  /** SEED_PLANS: import the seed plans on the first start of the embedded database. */
+  @IsBoolean({ message: 'SEED_PLANS must be true or false' })
+  seedPlans = true;
+
   /** LOG_LEVEL: pino level. */
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
@@ -85,6 +90,16 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   oidcIssuer: 'OIDC_ISSUER',
   oidcJwksUrl: 'OIDC_JWKS_URL',
   oidcAudience: 'OIDC_AUDIENCE',
+  seedPlans: 'SEED_PLANS',
+};
+
+const BOOLEANS: Record<string, boolean> = {
+  true: true,
+  '1': true,
+  yes: true,
+  false: false,
+  '0': false,
+  no: false,
 };
 
 /** Reads and validates the configuration; throws a ConfigError that lists every problem. */
@@ -93,7 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const [key, name] of Object.entries(ENV_NAMES)) {
     const value = env[name]?.trim();
     if (value === undefined || value === '') continue;
-    raw[key] = key === 'port' ? (/^\d+$/.test(value) ? Number(value) : value) : value;
+    if (key === 'port') raw[key] = /^\d+$/.test(value) ? Number(value) : value;
+    else if (key === 'seedPlans') raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
+    else raw[key] = value;
   }
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: true });

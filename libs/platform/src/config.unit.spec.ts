@@ -30,6 +30,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads SEED_PLANS as a boolean, seeding by default', () => {
+    expect(loadConfig({}).seedPlans).toBe(true);
+    expect(loadConfig({ SEED_PLANS: 'false' }).seedPlans).toBe(false);
+    expect(() => loadConfig({ SEED_PLANS: 'maybe' })).toThrow('SEED_PLANS must be true or false');
+  });
+
   describe('when values are wrong', () => {
     it('lists every problem with the variable name and the value given', () => {
       let error: unknown;

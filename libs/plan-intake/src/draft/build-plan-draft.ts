@@ -1,0 +1,483 @@
+import type { Agency, AgencyDirectory, AgencyResolution } from '#libs/agencies';
+import { foldForSearch, toNfc } from '#libs/shared-kernel';
+import type { PartyRole, PlanExtract, ReportingDuty, ResponsibleParty, Span } from '../types.js';
+import type {
+  BuildPlanDraftOptions,
+  DraftAssignee,
+  DraftCandidate,
+  DraftIssuer,
+  DraftPlan,
+  DraftReporting,
+  DraftSourceClause,
+  DraftTask,
+  DraftTaskIssue,
+  DraftWarning,
+  PlanDraft,
+  UnresolvedName,
+} from './draft.types.js';
+import { dutyTaskIdFor, planIdFor, reportTaskIdFor } from './plan-identity.js';
+
+const MAX_CANDIDATES = 5;
+
+/**
+ * Turns a parsed plan into a reviewable draft: the plan to issue, one duty task per numbered party
+ * of the implementation section, and one yearly report task per assigned agency, each linked to its
+ * source clause. Names become agency codes through the directory; a group becomes its members.
+ * Pure: the same extract, directory and options always give the same draft (ids included).
+ */
+export function buildPlanDraft(
+  extract: PlanExtract,
+  directory: AgencyDirectory,
+  options: BuildPlanDraftOptions,
+): PlanDraft {
+  const warnings: DraftWarning[] = extract.warnings.map((w) => ({ ...w }));
+  const planId = planIdFor(options.contentHash);
+  const { jurisdiction, issuer } = resolveIssuerAndJurisdiction(extract, directory, options, warnings);
+  const resolver = new NameResolver(directory, jurisdiction);
+
+  const { fromYear, toYear } = extract.period;
+  const periodKnown = fromYear !== null && toYear !== null;
+  if (!periodKnown) {
+    warnings.push({
+      code: 'no-period',
+      message:
+        'The plan period could not be read (no year in the title, the date or the targets): duties have no due date and no report tasks are proposed.',
+    });
+  }
+
+  const dutyTasks = extract.parties.map((party) =>
+    dutyTask(party, planId, periodKnown ? `${toYear}-12-31` : null, resolver, warnings),
+  );
+  const reporting = draftReporting(extract, resolver, dutyTasks);
+  const reportTasks =
+    periodKnown && extract.reporting && reporting
+      ? reportTasksFor(
+          extract,
+          extract.reporting,
+          reporting,
+          planId,
+          fromYear,
+          toYear,
+          dutyTasks,
+          directory,
+          warnings,
+        )
+      : [];
+  const tasks = [...dutyTasks, ...reportTasks];
+
+  const plan: DraftPlan = {
+    number: extract.metadata.number,
+    documentTypeCode: extract.metadata.documentTypeCode,
+    documentType: documentTypeOf(extract),
+    numberSpan: extract.metadata.numberSpan,
+    issuer,
+    place: extract.metadata.place,
+    date: extract.metadata.date,
+    issuedOn: isoDateOf(extract.metadata.date),
+    dateSpan: extract.metadata.dateSpan,
+    title: extract.metadata.title,
+    titleSpan: extract.metadata.titleSpan,
+    period: extract.period,
+    basis: extract.metadata.basis,
+    implementationSection: extract.implementationSection,
+    reporting,
+  };
+
+  return {
+    planId,
+    contentHash: options.contentHash,
+    source: { fileName: nfcOrNull(options.fileName), mediaType: options.mediaType ?? null },
+    jurisdiction,
+    plan,
+    indicators: extract.targets,
+    tasks,
+    warnings,
+    summary: {
+      dutyTasks: dutyTasks.length,
+      reportTasks: reportTasks.length,
+      agencies: new Set(tasks.flatMap((t) => t.assignees.map((a) => a.agencyCode))).size,
+      tasksNeedingReview: tasks.filter((t) => t.issues.length > 0).length,
+    },
+    sourceText: extract.text,
+  };
+}
+
+// --- Issuer and jurisdiction ---------------------------------------------------------------------
+
+function resolveIssuerAndJurisdiction(
+  extract: PlanExtract,
+  directory: AgencyDirectory,
+  options: BuildPlanDraftOptions,
+  warnings: DraftWarning[],
+): { jurisdiction: string | null; issuer: DraftIssuer | null } {
+  const written = extract.metadata.issuer;
+  let jurisdiction: string | null = null;
+  if (options.jurisdiction !== undefined) {
+    if (directory.getJurisdiction(options.jurisdiction)) jurisdiction = options.jurisdiction;
+    else {
+      warnings.push({
+        code: 'unknown-jurisdiction',
+        message: `The jurisdiction "${options.jurisdiction}" is not in the agency directory; it was inferred from the document instead.`,
+      });
+    }
+  }
+
+  // The issuer names its own place ("Ủy ban nhân dân tỉnh Lai Châu"), so it resolves without one.
+  let issuerAgency: Agency | null = null;
+  if (written) {
+    const resolved = directory.resolve(written.name, jurisdiction === null ? {} : { jurisdiction });
+    if (resolved.kind === 'agency') issuerAgency = resolved.agency;
+  }
+  if (jurisdiction === null)
+    jurisdiction = issuerAgency?.jurisdiction ?? jurisdictionOfPlace(extract, directory);
+  if (written && issuerAgency === null && jurisdiction !== null) {
+    const resolved = directory.resolve(written.name, { jurisdiction });
+    if (resolved.kind === 'agency') issuerAgency = resolved.agency;
+  }
+
+  if (jurisdiction === null) {
+    warnings.push({
+      code: 'no-jurisdiction',
+      message:
+        'The jurisdiction of the plan could not be told from its issuer or place: agency names were resolved across the whole directory.',
+    });
+  }
+  if (issuerAgency === null) {
+    warnings.push({
+      code: 'no-issuer-agency',
+      message: written
+        ? `The issuer "${written.name}" is not an agency of the directory: choose the issuing agency before confirming.`
+        : 'The document names no issuer: choose the issuing agency before confirming.',
+      ...(written ? { span: written.span, name: written.name } : {}),
+    });
+  }
+  const issuer: DraftIssuer | null = written
+    ? {
+        name: written.name,
+        level: written.level,
+        agencyCode: issuerAgency?.code ?? null,
+        agencyName: issuerAgency?.name ?? null,
+        span: written.span,
+      }
+    : null;
+  return { jurisdiction, issuer };
+}
+
+/**
+ * The jurisdiction whose place name is the plan's place ("Lai Châu, ngày ..."). When several share
+ * it (Lạng Sơn province and city), the issuer's level decides ("tỉnh" or "thành phố").
+ */
+function jurisdictionOfPlace(extract: PlanExtract, directory: AgencyDirectory): string | null {
+  const place = extract.metadata.place;
+  if (place === null) return null;
+  const key = foldForSearch(place);
+  const matching = directory
+    .listJurisdictions()
+    .filter((j) => j.placeNames.some((name) => foldForSearch(name) === key));
+  if (matching.length === 1) return matching[0]?.code ?? null;
+  const level = extract.metadata.issuer?.level;
+  const levelWord = level === 'province' ? 'tỉnh' : level === 'city' ? 'thành phố' : null;
+  if (levelWord === null) return null;
+  const byLevel = matching.filter((j) =>
+    j.levelWords.some((w) => foldForSearch(w) === foldForSearch(levelWord)),
+  );
+  return byLevel.length === 1 ? (byLevel[0]?.code ?? null) : null;
+}
+
+// --- Names to agencies ---------------------------------------------------------------------------
+
+interface PartyAgencies {
+  readonly agencies: readonly Agency[];
+  readonly unresolved: readonly UnresolvedName[];
+}
+
+class NameResolver {
+  constructor(
+    private readonly directory: AgencyDirectory,
+    private readonly jurisdiction: string | null,
+  ) {}
+
+  resolve(name: string): AgencyResolution {
+    return this.directory.resolve(
+      name,
+      this.jurisdiction === null ? {} : { jurisdiction: this.jurisdiction },
+    );
+  }
+
+  /** The whole heading first (groups are named by it), then each name it lists. */
+  party(party: ResponsibleParty): PartyAgencies {
+    const whole = this.resolve(party.heading);
+    if (whole.kind !== 'unknown') return { agencies: agenciesOf(whole), unresolved: [] };
+    const agencies: Agency[] = [];
+    const unresolved: UnresolvedName[] = [];
+    const names = party.names.length > 0 ? party.names : [{ name: party.heading, span: party.headingSpan }];
+    for (const { name, span } of names) {
+      const resolved = this.resolve(name);
+      if (resolved.kind === 'unknown') {
+        unresolved.push({ name, reason: resolved.reason, span, candidates: candidatesOf(resolved) });
+      } else agencies.push(...agenciesOf(resolved));
+    }
+    return { agencies, unresolved };
+  }
+}
+
+function agenciesOf(resolution: AgencyResolution): readonly Agency[] {
+  switch (resolution.kind) {
+    case 'agency':
+      return [resolution.agency];
+    case 'group':
+      return resolution.members;
+    case 'unknown':
+      return [];
+  }
+}
+
+function candidatesOf(resolution: Extract<AgencyResolution, { kind: 'unknown' }>): DraftCandidate[] {
+  return [
+    ...resolution.candidates.map((c) => ({
+      code: c.agency.code,
+      name: c.agency.name,
+      score: c.score,
+      isGroup: false,
+    })),
+    ...resolution.groupCandidates.map((c) => ({
+      code: c.group.code,
+      name: c.group.name,
+      score: c.score,
+      isGroup: true,
+    })),
+  ]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_CANDIDATES);
+}
+
+// --- Duty tasks ----------------------------------------------------------------------------------
+
+function dutyTask(
+  party: ResponsibleParty,
+  planId: string,
+  dueDate: string | null,
+  resolver: NameResolver,
+  warnings: DraftWarning[],
+): DraftTask {
+  const { agencies, unresolved } = resolver.party(party);
+  for (const name of unresolved) {
+    const best = name.candidates[0];
+    warnings.push({
+      code: name.reason === 'ambiguous' ? 'ambiguous-agency' : 'unknown-agency',
+      message:
+        `${party.sectionRef}: "${name.name}" is ${name.reason === 'ambiguous' ? 'ambiguous' : 'not in the agency directory'}` +
+        (best
+          ? `; closest: ${best.name} (${best.code}, ${best.score}).`
+          : '; no close name in the directory.'),
+      span: name.span,
+      sectionRef: party.sectionRef,
+      name: name.name,
+      candidates: name.candidates,
+    });
+  }
+
+  const assignees = assigneesOf(agencies, party.role);
+  if (party.role === 'lead' && assignees.length > 1) {
+    warnings.push({
+      code: 'several-leads-in-party',
+      message: `${party.sectionRef}: "${party.heading}" leads but stands for ${assignees.length} agencies; a task has one lead, so ${assignees[0]?.agencyName ?? ''} leads and the others support. Correct it if another should lead.`,
+      span: party.headingSpan,
+      sectionRef: party.sectionRef,
+    });
+  }
+
+  const duty = toNfc(party.duties.map((d) => d.text).join('\n'));
+  return withIssues({
+    taskId: dutyTaskIdFor(planId, party.sectionRef),
+    kind: 'duty',
+    title: toNfc(`${party.sectionRef} — ${party.heading}`),
+    duty,
+    sourceClause: { section: party.sectionRef, start: party.span.start, end: party.span.end },
+    dueDate,
+    assignees,
+    reportYear: null,
+    partyOrdinal: party.ordinal,
+    consolidated: false,
+    unresolved,
+  });
+}
+
+/** Every agency gets the party's role; a task has at most one lead, so only the first keeps it. */
+function assigneesOf(agencies: readonly Agency[], role: PartyRole): DraftAssignee[] {
+  const seen = new Set<string>();
+  const assignees: DraftAssignee[] = [];
+  for (const agency of agencies) {
+    if (seen.has(agency.code)) continue;
+    seen.add(agency.code);
+    const own = role === 'lead' && assignees.length > 0 ? 'support' : role;
+    assignees.push({ agencyCode: agency.code, role: own, agencyName: agency.name });
+  }
+  return assignees;
+}
+
+function withIssues(task: Omit<DraftTask, 'issues'>): DraftTask {
+  const issues: DraftTaskIssue[] = [];
+  if (task.unresolved.length > 0) issues.push('unresolved-agency');
+  if (task.assignees.length === 0) issues.push('no-assignees');
+  if (task.dueDate === null) issues.push('no-due-date');
+  if (task.duty.trim() === '') issues.push('no-duty');
+  return { ...task, issues };
+}
+
+// --- Reporting -----------------------------------------------------------------------------------
+
+function draftReporting(
+  extract: PlanExtract,
+  resolver: NameResolver,
+  dutyTasks: readonly DraftTask[],
+): DraftReporting | null {
+  const reporting = extract.reporting;
+  if (!reporting) return null;
+  const recipient = reporting.recipient ? resolver.resolve(reporting.recipient.name) : null;
+  return {
+    frequency: reporting.frequency,
+    before: reporting.before,
+    recipient: reporting.recipient?.name ?? null,
+    recipientAgencyCode: recipient?.kind === 'agency' ? recipient.agency.code : null,
+    through: reporting.through?.name ?? null,
+    consolidatingAgencyCode: consolidatingAgency(extract, reporting, resolver, dutyTasks),
+    text: reporting.text,
+    span: reporting.span,
+  };
+}
+
+/**
+ * Who consolidates everyone's reports: the party the reports go through ("qua Sở ..."), else the
+ * body named there, else the lead party that says it consolidates ("tổng hợp").
+ */
+function consolidatingAgency(
+  extract: PlanExtract,
+  reporting: ReportingDuty,
+  resolver: NameResolver,
+  dutyTasks: readonly DraftTask[],
+): string | null {
+  const single = (task: DraftTask | undefined): string | null =>
+    task && task.assignees.length === 1 ? (task.assignees[0]?.agencyCode ?? null) : null;
+  if (reporting.throughPartyOrdinal !== null) {
+    const code = single(dutyTasks.find((t) => t.partyOrdinal === reporting.throughPartyOrdinal));
+    if (code !== null) return code;
+  }
+  if (reporting.through) {
+    const resolved = resolver.resolve(reporting.through.name);
+    if (resolved.kind === 'agency') return resolved.agency.code;
+  }
+  const lead = extract.parties.find((p) => p.role === 'lead' && p.consolidatesReport);
+  return lead ? single(dutyTasks.find((t) => t.partyOrdinal === lead.ordinal)) : null;
+}
+
+function reportTasksFor(
+  extract: PlanExtract,
+  reporting: ReportingDuty,
+  draft: DraftReporting,
+  planId: string,
+  fromYear: number,
+  toYear: number,
+  dutyTasks: readonly DraftTask[],
+  directory: AgencyDirectory,
+  warnings: DraftWarning[],
+): DraftTask[] {
+  if (reporting.frequency !== null && reporting.frequency !== 'yearly') {
+    warnings.push({
+      code: 'reporting-frequency-unsupported',
+      message: `The plan asks for ${reporting.frequency} reports; only yearly report tasks are proposed, so none were. Add them by hand.`,
+      span: reporting.span,
+    });
+    return [];
+  }
+  const consolidator = draft.consolidatingAgencyCode;
+  const agencies: DraftAssignee[] = [];
+  const seen = new Set<string>();
+  const add = (code: string, name: string) => {
+    if (seen.has(code)) return;
+    seen.add(code);
+    agencies.push({ agencyCode: code, role: 'lead', agencyName: name });
+  };
+  if (consolidator !== null) add(consolidator, directory.get(consolidator)?.name ?? consolidator);
+  for (const task of dutyTasks) for (const a of task.assignees) add(a.agencyCode, a.agencyName);
+  if (consolidator === null && agencies.length > 0) {
+    warnings.push({
+      code: 'no-consolidating-agency',
+      message:
+        'No agency could be found to consolidate the yearly reports (no "qua ..." body and no lead party that consolidates): every agency reports on its own.',
+      span: reporting.span,
+    });
+  }
+
+  const consolidatorAgency = consolidator === null ? undefined : directory.get(consolidator);
+  const through = consolidatorAgency ? (consolidatorAgency.shortName ?? consolidatorAgency.name) : null;
+  const section = sectionOf(extract, reporting.span);
+  const tasks: DraftTask[] = [];
+  for (let year = fromYear; year <= toYear; year++) {
+    for (const agency of agencies) {
+      const consolidated = agency.agencyCode === consolidator;
+      const title = consolidated
+        ? `Tổng hợp báo cáo kết quả thực hiện Kế hoạch năm ${year}${through ? ` (qua ${through})` : ''}`
+        : `Báo cáo kết quả thực hiện Kế hoạch năm ${year}${draft.recipient ? ` gửi ${draft.recipient}` : ''}${through ? ` (qua ${through})` : ''}`;
+      tasks.push(
+        withIssues({
+          taskId: reportTaskIdFor(planId, agency.agencyCode, year),
+          kind: 'report',
+          title: toNfc(title),
+          duty: reporting.text,
+          sourceClause: { section, start: reporting.span.start, end: reporting.span.end },
+          dueDate: reportDueDate(year, reporting.before),
+          assignees: [agency],
+          reportYear: year,
+          partyOrdinal: null,
+          consolidated,
+          unresolved: [],
+        }),
+      );
+    }
+  }
+  return tasks;
+}
+
+/**
+ * "Before 01/12" of the report's year is due at the end of the day before: YYYY-11-30. A deadline
+ * of 1 January ("trước ngày 01/01") falls in the next year: YYYY-12-31.
+ */
+export function reportDueDate(
+  year: number,
+  before: { readonly day: number; readonly month: number },
+): string {
+  const due = new Date(Date.UTC(year, before.month - 1, before.day) - 24 * 60 * 60 * 1000);
+  if (due.getUTCFullYear() < year) return `${year}-12-31`;
+  return due.toISOString().slice(0, 10);
+}
+
+/** The section numeral a clause sits in ("VI"), or "closing" for the paragraph after the last one. */
+function sectionOf(extract: PlanExtract, span: Span): DraftSourceClause['section'] {
+  const last = extract.sections.filter((s) => s.span.start <= span.start).at(-1);
+  if (!last) return 'preamble';
+  const between = extract.text.slice(last.span.end, span.start);
+  return /(^|\n)[\s*_]*Trên đây là/iu.test(between) ? 'closing' : last.numeral;
+}
+
+// --- Plan metadata -------------------------------------------------------------------------------
+
+/** "KH-UBND" gives "KH"; a document whose title follows "KẾ HOẠCH" is a plan (KH) even without a number line. */
+function documentTypeOf(extract: PlanExtract): string | null {
+  const code = extract.metadata.documentTypeCode;
+  if (code) return code.split('-')[0] ?? code;
+  return extract.metadata.title !== null ? 'KH' : null;
+}
+
+function isoDateOf(date: PlanExtract['metadata']['date']): string | null {
+  if (!date || date.year === null || date.month === null || date.day === null) return null;
+  const value = new Date(Date.UTC(date.year, date.month - 1, date.day));
+  if (value.getUTCMonth() !== date.month - 1 || value.getUTCDate() !== date.day) return null;
+  return value.toISOString().slice(0, 10);
+}
+
+function nfcOrNull(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  const trimmed = toNfc(value.trim());
+  return trimmed === '' ? null : trimmed;
+}

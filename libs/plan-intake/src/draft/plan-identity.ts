@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { toNfc } from '#libs/shared-kernel';
+
+/**
+ * Identity of a plan document: its canonical text, the hash of that text, and the ids derived
+ * from the hash. The same plan, as .txt or .docx, NFC or NFD, with CRLF or LF line ends and any
+ * number of blank lines, has one canonical text, so one hash and one plan id; importing it again
+ * proposes the same plan and the same task ids, and issuing it again records nothing.
+ */
+
+/**
+ * NFC; every line trimmed, runs of spaces and tabs collapsed to one space; blank lines dropped;
+ * lines joined with "\n". The parser reads non-blank lines only, so the canonical text parses as
+ * the original does, and mammoth's blank line between .docx paragraphs disappears.
+ */
+export function canonicalPlanText(text: string): string {
+  return toNfc(text)
+    .replace(/^\uFEFF/u, '')
+    .split(/\r\n|\r|\n|\u2028|\u2029/u)
+    .map((line) => line.replace(/[ \t\u00a0]+/gu, ' ').trim())
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+/** "sha256:<hex>" of the text's UTF-8 bytes; give it the canonical text. */
+export function planContentHash(canonicalText: string): string {
+  return `sha256:${createHash('sha256').update(canonicalText, 'utf8').digest('hex')}`;
+}
+
+/** Namespace of the name-based ids of plan intake (fixed forever: ids already recorded depend on it). */
+export const PLAN_INTAKE_NAMESPACE = 'ca1ebe44-0c4c-4caf-8f6e-1fdf1a28a26e';
+
+/** The plan id of a content hash: a UUID v5 (RFC 9562, name-based, SHA-1). */
+export function planIdFor(contentHash: string): string {
+  return uuidV5(PLAN_INTAKE_NAMESPACE, `plan:${contentHash}`);
+}
+
+/** A duty task: one per party of the implementation section ("V.1"). */
+export function dutyTaskIdFor(planId: string, sectionRef: string): string {
+  return uuidV5(planId, `duty:${sectionRef}`);
+}
+
+/** A report task: one per agency and year. */
+export function reportTaskIdFor(planId: string, agencyCode: string, year: number): string {
+  return uuidV5(planId, `report:${agencyCode}:${year}`);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** RFC 9562 UUID version 5: SHA-1 of the namespace's 16 bytes followed by the UTF-8 name. */
+export function uuidV5(namespace: string, name: string): string {
+  if (!UUID.test(namespace)) throw new RangeError(`Not a UUID: "${namespace}"`);
+  const hash = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
+  const bytes = hash.subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
