@@ -1,8 +1,14 @@
 import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { userInfo } from 'node:os';
+import { NestFactory } from '@nestjs/core';
 import { Command, Option } from 'commander';
 import { ConfigError, demoTokens, loadConfig, type AppConfig } from '#libs/platform';
 import { openDatabase, PostgresEventStore, type Database } from '#libs/event-store';
 import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
+import { ApiModule } from '../../api/src/api.module.js';
+import { PlanIntakeService } from '../../api/src/plans/plan-intake.service.js';
 
 /** Opens the configured database (or the embedded one in DATA_DIR) with the store migrated. */
 async function openStore(config: AppConfig): Promise<{ database: Database; store: PostgresEventStore }> {
@@ -25,6 +31,18 @@ async function withRunner<T>(action: (runner: ProjectionRunner) => Promise<T>): 
   } finally {
     await dataSource.destroy();
     await database.close();
+  }
+}
+
+/** Boots the API's modules without HTTP, to run plan intake exactly as POST /plans/import does. */
+async function withPlanIntake<T>(action: (intake: PlanIntakeService) => Promise<T>): Promise<T> {
+  const config = Object.assign(loadConfig(), { seedPlans: false, logLevel: 'warn' as const });
+  const app = await NestFactory.createApplicationContext(ApiModule.forRoot(config), { logger: ['error'] });
+  try {
+    await app.init();
+    return await action(app.get(PlanIntakeService));
+  } finally {
+    await app.close();
   }
 }
 
@@ -87,6 +105,66 @@ program
       }
     });
   });
+
+program
+  .command('import')
+  .description(
+    'Read a plan document (.txt or .docx) into a draft; --confirm records it, --dry-run stores nothing',
+  )
+  .argument('<file>', 'the plan document')
+  .option('--dry-run', 'show the draft only; store and record nothing')
+  .option('--confirm', 'confirm the draft at once: record the plan and its tasks')
+  .option('--as <agency>', "the issuing agency to act as (default: the plan's issuer)")
+  .option('--json', 'print the draft (and confirmation) as JSON')
+  .action(
+    async (file: string, options: { dryRun?: boolean; confirm?: boolean; as?: string; json?: boolean }) => {
+      if (options.dryRun && options.confirm) throw new Error('--dry-run and --confirm exclude each other');
+      const bytes = await readFile(file);
+      await withPlanIntake(async (intake) => {
+        const preview = await intake.draftDocument(bytes, basename(file));
+        const issuer = options.as ?? preview.plan.issuer?.agencyCode;
+        if (!issuer) throw new Error('The plan names no issuer the directory knows; pass --as <agency-code>');
+        const principal = {
+          personId: `cli:${userInfo().username}`,
+          agencyCode: issuer,
+          roles: ['issuer', 'officer'] as const,
+        };
+        const draft = await intake.importDocument(
+          bytes,
+          basename(file),
+          { ...principal, roles: [...principal.roles] },
+          {
+            dryRun: options.dryRun ?? false,
+          },
+        );
+        const confirmation =
+          options.confirm && draft.draftId
+            ? await intake.confirmDraft(draft.draftId, {}, { ...principal, roles: [...principal.roles] })
+            : undefined;
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ draft, confirmation }, null, 2)}\n`);
+          return;
+        }
+        const { summary } = draft;
+        process.stdout.write(
+          [
+            `${draft.plan.title}`,
+            `  issuer ${issuer}, plan ${draft.planId}${draft.alreadyIssued ? ' (already issued)' : ''}`,
+            `  ${summary.dutyTasks} duty tasks, ${summary.reportTasks} report tasks, ${summary.agencies} agencies, ${summary.tasksNeedingReview} need review`,
+            ...draft.warnings.map((warning) => `  warning: ${warning.message}`),
+            draft.draftId
+              ? `  draft ${draft.draftId} (GET /plans/drafts/${draft.draftId})`
+              : '  dry run: nothing stored',
+            ...(confirmation
+              ? [
+                  `  confirmed: plan ${confirmation.planIssued ? 'issued' : 'already issued'}, ${confirmation.tasksAssigned} tasks assigned, ${confirmation.tasksAlreadyPresent} already present`,
+                ]
+              : []),
+          ].join('\n') + '\n',
+        );
+      });
+    },
+  );
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
 import { TEST_DATABASE_URL } from '../../../test/support/postgres.js';
@@ -34,6 +37,37 @@ describe('the coord command-line tool', () => {
 
   it('refuses an unknown projection name', async () => {
     await expect(coord(['rebuild', 'nonsense'])).rejects.toMatchObject({ code: 1 });
+  });
+
+  describe('import, on the embedded database', () => {
+    const plan = 'libs/plan-intake/seed-plans/langson-city-2024-nq121-kh.txt';
+    let dataDir: string;
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'coord-cli-'));
+    });
+
+    afterAll(async () => {
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('shows a draft with --dry-run and records nothing', async () => {
+      const { stdout } = await coord(['import', plan, '--dry-run', '--json'], { DATA_DIR: dataDir });
+      const { draft } = JSON.parse(stdout) as {
+        draft: { draftId: string | null; summary: { dutyTasks: number } };
+      };
+      expect(draft.draftId).toBeNull();
+      expect(draft.summary.dutyTasks).toBe(11);
+      const status = await coord(['projections'], { DATA_DIR: dataDir });
+      expect(status.stdout).toContain('at position 0');
+    });
+
+    it('records the plan with --confirm, and nothing new the second time', async () => {
+      const first = await coord(['import', plan, '--confirm'], { DATA_DIR: dataDir });
+      expect(first.stdout).toContain('confirmed: plan issued, 34 tasks assigned, 0 already present');
+      const second = await coord(['import', plan, '--confirm'], { DATA_DIR: dataDir });
+      expect(second.stdout).toContain('confirmed: plan already issued, 0 tasks assigned, 34 already present');
+    });
   });
 
   describe('rebuild, on PostgreSQL', () => {
