@@ -167,6 +167,97 @@ export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 3,
+    name: 'append_events: the stream row remembers its last writer; the event_id index finds retries',
+    sql: (s) => `
+      drop function ${s}.append_events(text, text, integer, jsonb);
+alter table ${s}.streams add column if not exists last_transaction_id xid8;
+update ${s}.streams st set last_transaction_id = ev.transaction_id
+  from ${s}.events ev where ev.stream_id = st.stream_id and ev.stream_version = st.version;
+create function ${s}.append_events(p_stream_id text, p_expected_kind text, p_expected_version integer, p_events jsonb,
+  out status text, out stream_version integer, out positions bigint[])
+language plpgsql
+-- Plans are cached per connection; made while the tables are still small, they must not scan them.
+set enable_seqscan = off
+as $fn$
+declare
+  v_count integer := jsonb_array_length(p_events);
+  v_current integer;
+  v_last_writer xid8;
+  v_inserted integer;
+  v_ids uuid[];
+  v_found integer;
+  v_found_in_stream integer;
+begin
+  -- Lock the stream row, creating it at version 0 when new.
+  select st.version, st.last_transaction_id into v_current, v_last_writer
+    from ${s}.streams st where st.stream_id = p_stream_id for update;
+  if not found then
+    insert into ${s}.streams (stream_id, version) values (p_stream_id, 0) on conflict do nothing;
+    if found then
+      v_current := 0;
+    else -- created by a concurrent append, which has committed meanwhile
+      select st.version, st.last_transaction_id into v_current, v_last_writer
+        from ${s}.streams st where st.stream_id = p_stream_id for update;
+    end if;
+  end if;
+
+  -- The log is read in transaction order: a transaction older than the stream's last writer
+  -- would be read before it, so it is refused and the writer retries.
+  if v_last_writer > pg_current_xact_id() then
+    status := 'out-of-order';
+  elsif (p_expected_kind = 'no-stream' and v_current <> 0)
+     or (p_expected_kind = 'exact' and v_current <> p_expected_version) then
+    status := 'conflict';
+  else
+    -- The unique index on event_id finds ids already stored: no separate look-up on the common path.
+    with inserted as (
+      insert into ${s}.events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+      select e.id, p_stream_id, v_current + e.ord::integer, e.type, e.schema_version, e.data, e.metadata, e.occurred_at
+      from rows from (jsonb_to_recordset(p_events)
+             as (id uuid, type text, schema_version integer, data jsonb, metadata jsonb, occurred_at timestamptz))
+           with ordinality as e(id, type, schema_version, data, metadata, occurred_at, ord)
+      order by e.ord
+      on conflict (event_id) do nothing
+      returning ${s}.events.global_position, ${s}.events.stream_version
+    )
+    select count(*), array_agg(i.global_position order by i.stream_version) into v_inserted, positions from inserted i;
+    if v_inserted = v_count then
+      update ${s}.streams st set version = v_current + v_count, last_transaction_id = pg_current_xact_id()
+        where st.stream_id = p_stream_id;
+      status := 'ok';
+      stream_version := v_current + v_count;
+      return;
+    end if;
+    -- Some ids are stored already: take back this append's rows, then tell a retry from a reuse.
+    if v_inserted > 0 then
+      delete from ${s}.events ev where ev.global_position = any(positions);
+    end if;
+    status := 'ids';
+  end if;
+
+  -- Refused (rare). As in version 2, a retry of an append already stored wins over any refusal.
+  v_ids := array(select (e->>'id')::uuid from jsonb_array_elements(p_events) e);
+  select count(*), count(*) filter (where ev.stream_id = p_stream_id),
+         array(select x.global_position from ${s}.events x where x.event_id = any(v_ids) order by x.stream_version)
+    into v_found, v_found_in_stream, positions
+    from ${s}.events ev where ev.event_id = any(v_ids);
+  stream_version := v_current;
+  if v_found = v_count and v_found_in_stream = v_count then
+    status := 'duplicate';
+    return;
+  end if;
+  positions := array[]::bigint[];
+  if v_found > 0 then
+    status := 'duplicate-conflict';
+  elsif status = 'ids' then
+    raise exception 'append_events: ids of % were stored and then gone', p_stream_id;
+  end if;
+end
+$fn$;
+    `,
+  },
 ];
 
 /** Applies pending migrations under an advisory lock, so an API and a worker starting together agree. */

@@ -94,15 +94,17 @@ export class PostgresEventStore implements EventStore {
     }));
     let row: { status: string; stream_version: number; positions: string[] } | undefined;
     try {
-      const result = await db.query<{ status: string; stream_version: number; positions: string[] }>(
-        `select status, stream_version, positions::text[] as positions from ${this.schema}.append_events($1, $2, $3, $4)`,
-        [
+      // A named statement: each connection parses and plans the call once, not on every append.
+      const result = await db.query<{ status: string; stream_version: number; positions: string[] }>({
+        name: `${this.schema}.append_events`,
+        text: `select status, stream_version, positions::text[] as positions from ${this.schema}.append_events($1, $2, $3, $4)`,
+        values: [
           streamId,
           expected.kind,
           expected.kind === 'exact' ? expected.version : null,
           JSON.stringify(payload),
         ],
-      );
+      });
       row = result.rows[0];
     } catch (error) {
       // The same id in another stream, appended concurrently, trips the unique index.
