@@ -14,7 +14,7 @@ import {
 import { createApiApplication } from '../src/bootstrap.js';
 
 async function boot(env: Record<string, string>): Promise<{ app: INestApplication; url: string }> {
-  const app = await createApiApplication(loadConfig({ LOG_LEVEL: 'silent', ...env }));
+  const app = await createApiApplication(loadConfig({ LOG_LEVEL: 'silent', SEED_PLANS: 'false', ...env }));
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl() };
 }

@@ -8,7 +8,7 @@ import { loadConfig } from '#libs/platform';
 import { createApiApplication } from '../src/bootstrap.js';
 
 async function boot(env: Record<string, string>): Promise<{ app: INestApplication; url: string }> {
-  const app = await createApiApplication(loadConfig({ LOG_LEVEL: 'silent', ...env }));
+  const app = await createApiApplication(loadConfig({ LOG_LEVEL: 'silent', SEED_PLANS: 'false', ...env }));
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl() };
 }
