@@ -9,7 +9,7 @@
  * Every run works in a fresh schema `bench_<random>` that is dropped at the end.
  *
  * Environment (all optional): BENCH_DATABASE_URL, BENCH_ADAPTERS (postgres,pglite), BENCH_WRITERS (16),
- * BENCH_POOL_SIZE (16; PostgreSQL only, PGlite always uses its one connection), BENCH_READ_BATCH (1000),
+ * BENCH_POOL_SIZE (8; PostgreSQL only, PGlite always uses its one connection), BENCH_READ_BATCH (1000),
  * BENCH_SCALE (multiplies every count and time limit, e.g. 0.1 for a smoke run).
  */
 import { randomUUID } from 'node:crypto';
@@ -42,7 +42,7 @@ interface Limits {
 const BATCH_SIZE = 100;
 const SCALE = numberFromEnv('BENCH_SCALE', 1);
 const WRITERS = Math.max(1, Math.round(numberFromEnv('BENCH_WRITERS', 16)));
-const POOL_SIZE = Math.max(1, Math.round(numberFromEnv('BENCH_POOL_SIZE', 16)));
+const POOL_SIZE = Math.max(1, Math.round(numberFromEnv('BENCH_POOL_SIZE', 8)));
 const READ_BATCH = Math.max(1, Math.round(numberFromEnv('BENCH_READ_BATCH', 1000)));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'postgres,pglite')

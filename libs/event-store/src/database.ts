@@ -29,7 +29,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   // PGlite is a single backend and its socket server interleaves the protocol messages of
   // concurrent connections, so the embedded database is reached through exactly one connection.
-  const max = embedded ? 1 : (options.poolSize ?? 20);
+  // A few connections per core serve best; more only add context switches on the server.
+  const max = embedded ? 1 : (options.poolSize ?? 10);
   const pool = new pg.Pool({
     connectionString,
     max,
