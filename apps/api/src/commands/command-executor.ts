@@ -4,9 +4,9 @@ import {
   AppendOrderError,
   ConcurrencyError,
   ExpectedVersion,
+  type AppendResult,
   type Database,
   type PostgresEventStore,
-  type RecordedEvent,
 } from '#libs/event-store';
 import {
   DATABASE,
@@ -30,11 +30,24 @@ export interface CommandContext {
   readonly occurredAt?: string | undefined;
 }
 
-/** Decides the events for the stream's current events; [] when nothing changes. */
-export type Decision = (
-  history: readonly RecordedEvent[],
-  now: string,
-) => readonly { type: string; data: unknown }[];
+export interface DomainEvent {
+  readonly type: string;
+  readonly data: unknown;
+}
+
+/** How a stream's events fold into the state its decider needs. */
+export interface StreamModel<State> {
+  /** Distinguishes cached states of different models. */
+  readonly name: string;
+  initialState(): State;
+  evolve(state: State, event: DomainEvent): State;
+}
+
+/** Decides the events for the current state; [] when nothing changes. */
+export type Decision<State> = (state: State, now: string) => readonly DomainEvent[];
+
+/** Folded states kept per process, so a command reads only the events after the cached version. */
+const CACHED_STREAMS = 10_000;
 
 const MAX_ATTEMPTS = 3;
 
@@ -51,7 +64,14 @@ export class CommandExecutor {
     @Optional() private readonly subscriptions?: SubscriptionHost,
   ) {}
 
-  async execute(streamId: string, context: CommandContext, decision: Decision): Promise<CommandResult> {
+  private readonly cache = new Map<string, { version: number; state: unknown }>();
+
+  async execute<State>(
+    streamId: string,
+    context: CommandContext,
+    model: StreamModel<State>,
+    decision: Decision<State>,
+  ): Promise<CommandResult> {
     const requestHash = hashRequest(context.route, context.body);
     const key = context.idempotencyKey;
     if (key) {
@@ -60,7 +80,7 @@ export class CommandExecutor {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.attempt(streamId, context, decision, requestHash);
+        const result = await this.attempt(streamId, context, model, decision, requestHash);
         this.subscriptions?.wakeAll();
         return result;
       } catch (error) {
@@ -75,16 +95,16 @@ export class CommandExecutor {
     }
   }
 
-  private async attempt(
+  private async attempt<State>(
     streamId: string,
     context: CommandContext,
-    decision: Decision,
+    model: StreamModel<State>,
+    decision: Decision<State>,
     requestHash: string,
   ): Promise<CommandResult> {
-    const history = await this.store.readStream(streamId);
-    const version = history.at(-1)?.streamVersion ?? 0;
+    const { version, state } = await this.load(streamId, model);
     const now = new Date().toISOString();
-    const decided = decision(history, now);
+    const decided = decision(state, now);
     const { principal, idempotencyKey } = context;
     const events = decided.map((event) => ({
       id: randomUUID(),
@@ -98,29 +118,33 @@ export class CommandExecutor {
       },
     }));
 
-    const client = await this.database.pool.connect();
-    try {
-      await client.query('begin');
-      let result: CommandResult = { streamId, streamVersion: version, position: null, events: [] };
-      if (events.length > 0) {
-        const appended = await this.store.appendWith(
-          client,
-          streamId,
-          events,
-          version === 0 ? ExpectedVersion.noStream : ExpectedVersion.exact(version),
+    const expected = version === 0 ? ExpectedVersion.noStream : ExpectedVersion.exact(version);
+    const resultOf = (appended: AppendResult | null): CommandResult =>
+      appended === null
+        ? { streamId, streamVersion: version, position: null, events: [] }
+        : {
+            streamId,
+            streamVersion: appended.nextVersion,
+            position: appended.lastPosition.toString(),
+            events: events.map((event, index) => ({
+              id: event.id,
+              type: event.type,
+              position: (appended.positions[index] ?? appended.lastPosition).toString(),
+            })),
+          };
+
+    let result: CommandResult;
+    if (!idempotencyKey) {
+      // One statement, its own transaction: the common path takes a single round trip.
+      result = resultOf(events.length > 0 ? await this.store.append(streamId, events, expected) : null);
+    } else {
+      // The answer is stored with the events, in one transaction, so a retry finds either both or neither.
+      const client = await this.database.pool.connect();
+      try {
+        await client.query('begin');
+        result = resultOf(
+          events.length > 0 ? await this.store.appendWith(client, streamId, events, expected) : null,
         );
-        result = {
-          streamId,
-          streamVersion: appended.nextVersion,
-          position: appended.lastPosition.toString(),
-          events: events.map((event, index) => ({
-            id: event.id,
-            type: event.type,
-            position: (appended.positions[index] ?? appended.lastPosition).toString(),
-          })),
-        };
-      }
-      if (idempotencyKey) {
         const saved = await this.idempotency.save(
           client,
           principal.personId,
@@ -129,14 +153,44 @@ export class CommandExecutor {
           result,
         );
         if (!saved) throw new KeyTakenConcurrently();
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
       }
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+    }
+    if (decided.length > 0) {
+      this.remember(model, streamId, result.streamVersion, decided.reduce(model.evolve, state));
+    }
+    return result;
+  }
+
+  /** The stream's state: the cached fold plus whatever was appended since (by any process). */
+  private async load<State>(
+    streamId: string,
+    model: StreamModel<State>,
+  ): Promise<{ version: number; state: State }> {
+    const key = `${model.name}:${streamId}`;
+    const cached = this.cache.get(key) as { version: number; state: State } | undefined;
+    const newer = await this.store.readStream(streamId, { fromVersion: (cached?.version ?? 0) + 1 });
+    const state = newer.reduce<State>(
+      (folded, event) => model.evolve(folded, { type: event.type, data: event.data }),
+      cached?.state ?? model.initialState(),
+    );
+    const version = newer.at(-1)?.streamVersion ?? cached?.version ?? 0;
+    if (newer.length > 0) this.remember(model, streamId, version, state);
+    return { version, state };
+  }
+
+  private remember<State>(model: StreamModel<State>, streamId: string, version: number, state: State): void {
+    const key = `${model.name}:${streamId}`;
+    this.cache.delete(key);
+    this.cache.set(key, { version, state });
+    if (this.cache.size > CACHED_STREAMS) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
     }
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AgencyDirectory } from '#libs/agencies';
-import type { EventStore, RecordedEvent } from '#libs/event-store';
+import type { EventStore } from '#libs/event-store';
 import {
   draftPlanText,
   PlanDocumentError,
@@ -9,16 +9,10 @@ import {
   type DraftTask,
   type PlanDraft,
 } from '#libs/plan-intake';
-import { planDecider, planStreamId, type IssuePlan, type PlanEvent } from '#libs/plans';
+import { planDecider, planStreamId, type IssuePlan } from '#libs/plans';
+import { planModel, taskModel } from '../commands/stream-models.js';
 import { EVENT_STORE, problemType, ProblemError, type FieldProblem, type Principal } from '#libs/platform';
-import {
-  taskDecider,
-  taskStreamId,
-  type ActorRole,
-  type AssignTask,
-  type AssigneeRole,
-  type TaskEvent,
-} from '#libs/tasks';
+import { taskDecider, taskStreamId, type ActorRole, type AssignTask, type AssigneeRole } from '#libs/tasks';
 import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
 import type { CommandResult } from '../commands/command-result.js';
 import { PlanDraftStore, type StoredDraft } from './plan-draft.store.js';
@@ -178,11 +172,8 @@ export class PlanIntakeService {
     const plan = await this.executor.execute(
       planStreamId(issue.planId),
       context('plan', issue),
-      (history, now) =>
-        planDecider.decide(
-          { type: 'IssuePlan', data: issue, metadata: { actor, now } },
-          history.map(asPlanEvent).reduce(planDecider.evolve, planDecider.initialState()),
-        ),
+      planModel,
+      (state, now) => planDecider.decide({ type: 'IssuePlan', data: issue, metadata: { actor, now } }, state),
     );
     const results: CommandResult[] = [plan];
     let tasksAssigned = 0;
@@ -190,11 +181,8 @@ export class PlanIntakeService {
       const result = await this.executor.execute(
         taskStreamId(data.taskId),
         context(data.taskId, data),
-        (history, now) =>
-          taskDecider.decide(
-            { type: 'AssignTask', data, metadata: { actor, now } },
-            history.map(asTaskEvent).reduce(taskDecider.evolve, taskDecider.initialState()),
-          ),
+        taskModel,
+        (state, now) => taskDecider.decide({ type: 'AssignTask', data, metadata: { actor, now } }, state),
       );
       results.push(result);
       if (result.events.length > 0) tasksAssigned++;
@@ -501,12 +489,4 @@ function lastPosition(results: readonly CommandResult[]): string | null {
     if (last === null || position > last) last = position;
   }
   return last === null ? null : last.toString();
-}
-
-function asPlanEvent(event: RecordedEvent): PlanEvent {
-  return { type: event.type, data: event.data } as PlanEvent;
-}
-
-function asTaskEvent(event: RecordedEvent): TaskEvent {
-  return { type: event.type, data: event.data } as TaskEvent;
 }

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { RecordedEvent } from '#libs/event-store';
 import type { Principal } from '#libs/platform';
-import {
-  decide,
-  foldTask,
-  taskStreamId,
-  type ActorRole,
-  type CommandMetadata,
-  type TaskCommand,
-  type TaskEvent,
-} from '#libs/tasks';
+import { decide, taskStreamId, type ActorRole, type CommandMetadata, type TaskCommand } from '#libs/tasks';
 import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
+import { taskModel } from '../commands/stream-models.js';
 import { CommandRequest } from '../commands/command-context.js';
 import type { CommandResult } from '../commands/command-result.js';
 import {
@@ -305,8 +297,8 @@ export class TasksHttpController {
     request: CommandContext,
     command: (metadata: CommandMetadata) => TaskCommand,
   ): Promise<CommandResult> {
-    return this.executor.execute(taskStreamId(taskId), request, (history, now) =>
-      decide(command({ actor: actorOf(request.principal), now }), foldTask(history.map(asTaskEvent))),
+    return this.executor.execute(taskStreamId(taskId), request, taskModel, (state, now) =>
+      decide(command({ actor: actorOf(request.principal), now }), state),
     );
   }
 }
@@ -314,8 +306,4 @@ export class TasksHttpController {
 function actorOf(principal: Principal): CommandMetadata['actor'] {
   const roles = principal.roles.filter((role): role is ActorRole => role === 'officer' || role === 'issuer');
   return { personId: principal.personId, agencyCode: principal.agencyCode, roles };
-}
-
-function asTaskEvent(event: RecordedEvent): TaskEvent {
-  return { type: event.type, data: event.data } as TaskEvent;
 }
