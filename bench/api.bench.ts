@@ -36,10 +36,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function start(script: string, name: string): ChildProcess {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), script], {
-    env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: String(PORT), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), script],
+    {
+      env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: String(PORT), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   child.on('exit', (code) => {
     if (code !== null && code !== 0) process.stderr.write(`${name} exited with ${code}\n`);
   });
