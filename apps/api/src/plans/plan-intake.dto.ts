@@ -17,10 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-const AGENCY_CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const agencyCodeMessage = 'must be an agency code such as lc-so-ldtbxh';
-const dateMessage = 'must be a date YYYY-MM-DD (Asia/Ho_Chi_Minh)';
+import { AGENCY_CODE, agencyCodeMessage, CALENDAR_DATE, dateMessage } from '#libs/platform';
 
 export class ImportPlanQueryDto {
   @ApiPropertyOptional({
