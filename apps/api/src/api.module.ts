@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, loggingModule, ReadModelsModule, type AppConfig } from '#libs/platform';
+import { DatabaseModule, loggingModule, NatsModule, ReadModelsModule, type AppConfig } from '#libs/platform';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommandsModule } from './commands/commands.module.js';
@@ -17,6 +17,7 @@ export class ApiModule {
         loggingModule(config, 'coord-api'),
         DatabaseModule.forRoot(config, 'coord-api'),
         // The embedded database lives in this process, so it also runs the projections.
+        NatsModule.forRoot(config.natsUrl),
         ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
         AuthModule,
         HealthModule,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, loggingModule, ReadModelsModule, type AppConfig } from '#libs/platform';
+import { DatabaseModule, loggingModule, NatsModule, ReadModelsModule, type AppConfig } from '#libs/platform';
 
 /**
  * The worker hosts what follows the event log: the projections and (with NATS) the publisher.
@@ -13,6 +13,7 @@ export class WorkerModule {
       imports: [
         loggingModule(config, 'coord-worker'),
         DatabaseModule.forRoot(config, 'coord-worker'),
+        NatsModule.forRoot(config.natsUrl),
         ReadModelsModule.forRoot({ runProjections: true }),
       ],
     };

@@ -6,3 +6,4 @@ export * from './subscription-host.js';
 export * from './http/index.js';
 export * from './auth/index.js';
 export * from './read-models.module.js';
+export * from './nats.module.js';

@@ -9,20 +9,26 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { compareLogPositions, type Database, type EventStore, type LogPosition } from '#libs/event-store';
+import {
+  compareLogPositions,
+  PostgresCheckpointStore,
+  type Database,
+  type EventStore,
+  type LogPosition,
+} from '#libs/event-store';
 import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
 import type { AppConfig } from './config.js';
+import { DeferredJetStreamPublisher, NatsClient } from './nats.module.js';
 import { HOSTED_CONSUMERS, SubscriptionHost, type HostedConsumer } from './subscription-host.js';
 import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
 
 export const PROJECTION_DATA_SOURCE = Symbol('PROJECTION_DATA_SOURCE');
 export const PROJECTIONS_SUBSCRIPTION = 'projections';
+export const NATS_PUBLISHER_SUBSCRIPTION = 'nats-publisher';
 
 export interface ReadModelsOptions {
   /** Run the projections in this process (the worker; the API on the embedded database). */
   readonly runProjections: boolean;
-  /** Further consumers this process hosts (the NATS publisher). */
-  readonly extraConsumers?: readonly HostedConsumer[];
 }
 
 /**
@@ -89,11 +95,33 @@ export class ReadModelsModule implements OnApplicationShutdown {
         },
         {
           provide: HOSTED_CONSUMERS,
-          inject: [ProjectionRunner],
-          useFactory: (runner: ProjectionRunner): HostedConsumer[] => [
-            ...(options.runProjections ? [{ name: PROJECTIONS_SUBSCRIPTION, consumer: runner }] : []),
-            ...(options.extraConsumers ?? []),
+          inject: [
+            ProjectionRunner,
+            EVENT_STORE,
+            PostgresCheckpointStore,
+            { token: NatsClient, optional: true },
           ],
+          // The process that follows the log for the projections also publishes it to NATS.
+          useFactory: (
+            runner: ProjectionRunner,
+            store: EventStore,
+            checkpoints: PostgresCheckpointStore,
+            nats: NatsClient | undefined,
+          ): HostedConsumer[] =>
+            options.runProjections
+              ? [
+                  { name: PROJECTIONS_SUBSCRIPTION, consumer: runner },
+                  ...(nats
+                    ? [
+                        {
+                          name: NATS_PUBLISHER_SUBSCRIPTION,
+                          consumer: new DeferredJetStreamPublisher(nats, store, checkpoints),
+                          batchSize: 1_000,
+                        },
+                      ]
+                    : []),
+                ]
+              : [],
         },
         SubscriptionHost,
         ProjectionWaiter,

@@ -70,13 +70,25 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      const detail = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      const {
+        message,
+        statusCode: _code,
+        error: _error,
+        status: _status,
+        ...extensions
+      } = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : { message: body };
       return {
+        // Fields of the exception's own body (a health report, for instance) travel as extensions.
+        ...extensions,
         type: problemType(codeFor(status)),
         title: TITLES[status] ?? 'Request failed',
         status,
         code: codeFor(status),
-        detail: Array.isArray(detail) ? detail.join('; ') : typeof detail === 'string' ? detail : undefined,
+        detail: Array.isArray(message)
+          ? message.join('; ')
+          : typeof message === 'string'
+            ? message
+            : undefined,
       };
     }
     // body-parser errors carry their status (413 too large, 400 malformed JSON, 415 charset).

@@ -1,0 +1,110 @@
+import {
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type {
+  EventStore,
+  LogPosition,
+  PostgresCheckpointStore,
+  RecordedEvent,
+  SubscriptionConsumer,
+} from '#libs/event-store';
+import { jetstreamManager } from '@nats-io/jetstream';
+import {
+  connectToNats,
+  DEFAULT_PUBLISHER_SUBSCRIPTION_ID,
+  ensureStream,
+  JetStreamPublisher,
+} from '#libs/fanout';
+
+/**
+ * The NATS connection, opened in the background: a NATS outage delays notifications, it never
+ * stops the API or the worker from starting.
+ */
+@Injectable()
+export class NatsClient implements OnApplicationShutdown {
+  private readonly logger = new Logger('NATS');
+  private connection: NatsConnection | undefined;
+  private readonly connecting: Promise<NatsConnection>;
+
+  constructor(readonly servers: readonly string[]) {
+    this.connecting = connectToNats({ servers: [...servers] });
+    this.connecting.then(
+      (connection) => {
+        this.connection = connection;
+        this.logger.log(`connected to ${connection.getServer()}`);
+      },
+      (error: unknown) => this.logger.error({ err: error }, 'could not connect to NATS'),
+    );
+  }
+
+  /** Resolves once connected (waiting as long as NATS is away). */
+  ready(): Promise<NatsConnection> {
+    return this.connecting;
+  }
+
+  /** The connection if it is up now. */
+  current(): NatsConnection | undefined {
+    return this.connection && !this.connection.isClosed() ? this.connection : undefined;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection?.drain().catch(() => undefined);
+  }
+}
+
+/**
+ * The JetStream publisher as a hosted consumer: it reads its checkpoint without NATS, and waits
+ * for the connection only when it has something to publish.
+ */
+export class DeferredJetStreamPublisher implements SubscriptionConsumer {
+  private publisher: Promise<JetStreamPublisher> | undefined;
+
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly store: EventStore,
+    private readonly checkpoints: PostgresCheckpointStore,
+  ) {
+    // The stream is created or updated as soon as NATS answers, before anything is published.
+    this.prepare().catch(() => undefined);
+  }
+
+  private prepare(): Promise<JetStreamPublisher> {
+    this.publisher ??= this.nats.ready().then(async (nc) => {
+      await ensureStream(await jetstreamManager(nc));
+      return new JetStreamPublisher({ nc, store: this.store, checkpoints: this.checkpoints });
+    });
+    // A failed preparation is tried again with the next batch.
+    this.publisher.catch(() => {
+      this.publisher = undefined;
+    });
+    return this.publisher;
+  }
+
+  loadCheckpoint(): Promise<LogPosition> {
+    return this.checkpoints.load(DEFAULT_PUBLISHER_SUBSCRIPTION_ID);
+  }
+
+  async handle(events: readonly RecordedEvent[], checkpoint: LogPosition): Promise<void> {
+    await (await this.prepare()).handle(events, checkpoint);
+  }
+}
+
+@Global()
+@Module({})
+export class NatsModule {
+  /** Provides NatsClient when NATS_URL is set; nothing otherwise. */
+  static forRoot(natsUrl: string | undefined): DynamicModule {
+    if (!natsUrl) return { module: NatsModule };
+    return {
+      module: NatsModule,
+      providers: [{ provide: NatsClient, useFactory: () => new NatsClient(natsUrl.split(',')) }],
+      exports: [NatsClient],
+    };
+  }
+}
