@@ -75,14 +75,16 @@ export class DeferredJetStreamPublisher implements SubscriptionConsumer {
   }
 
   private prepare(): Promise<JetStreamPublisher> {
-    this.publisher ??= this.nats.ready().then(async (nc) => {
-      await ensureStream(await jetstreamManager(nc));
-      return new JetStreamPublisher({ nc, store: this.store, checkpoints: this.checkpoints });
-    });
-    // A failed preparation is tried again with the next batch.
-    this.publisher.catch(() => {
-      this.publisher = undefined;
-    });
+    if (!this.publisher) {
+      this.publisher = this.nats.ready().then(async (nc) => {
+        await ensureStream(await jetstreamManager(nc));
+        return new JetStreamPublisher({ nc, store: this.store, checkpoints: this.checkpoints });
+      });
+      // A failed preparation is tried again with the next batch.
+      this.publisher.catch(() => {
+        this.publisher = undefined;
+      });
+    }
     return this.publisher;
   }
 

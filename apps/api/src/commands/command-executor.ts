@@ -72,7 +72,8 @@ export class CommandExecutor {
     model: StreamModel<State>,
     decision: Decision<State>,
   ): Promise<CommandResult> {
-    const requestHash = hashRequest(context.route, context.body);
+    // Only a command that may be retried under a key needs its request remembered.
+    const requestHash = context.idempotencyKey ? hashRequest(context.route, context.body) : '';
     const key = context.idempotencyKey;
     if (key) {
       const previous = await this.previousAnswer(context.principal, key, requestHash);
