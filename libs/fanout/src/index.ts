@@ -8,3 +8,4 @@ export * from './agency-consumer.js';
 export * from './in-process-feed.js';
 export * from './nats-connection.js';
 export * from './pipelined-publish.js';
+export * from './agency-follower.js';
