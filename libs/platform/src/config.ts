@@ -68,6 +68,12 @@ export class AppConfig {
   @IsBoolean({ message: 'SEED_PLANS must be true or false' })
   seedPlans = true;
 
+  /** FEED_KEEPALIVE_SECONDS: how often an idle agency feed (SSE) sends a keep-alive comment. */
+  @IsInt({ message: 'FEED_KEEPALIVE_SECONDS must be a whole number' })
+  @Min(1, { message: 'FEED_KEEPALIVE_SECONDS must be between 1 and 300' })
+  @Max(300, { message: 'FEED_KEEPALIVE_SECONDS must be between 1 and 300' })
+  feedKeepAliveSeconds = 15;
+
   /** LOG_LEVEL: pino level. */
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
@@ -91,6 +97,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   oidcJwksUrl: 'OIDC_JWKS_URL',
   oidcAudience: 'OIDC_AUDIENCE',
   seedPlans: 'SEED_PLANS',
+  feedKeepAliveSeconds: 'FEED_KEEPALIVE_SECONDS',
 };
 
 const BOOLEANS: Record<string, boolean> = {
@@ -108,7 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const [key, name] of Object.entries(ENV_NAMES)) {
     const value = env[name]?.trim();
     if (value === undefined || value === '') continue;
-    if (key === 'port') raw[key] = /^\d+$/.test(value) ? Number(value) : value;
+    if (key === 'port' || key === 'feedKeepAliveSeconds')
+      raw[key] = /^\d+$/.test(value) ? Number(value) : value;
     else if (key === 'seedPlans') raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
     else raw[key] = value;
   }

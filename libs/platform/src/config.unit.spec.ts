@@ -36,6 +36,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SEED_PLANS: 'maybe' })).toThrow('SEED_PLANS must be true or false');
   });
 
+  it('reads FEED_KEEPALIVE_SECONDS, 15 by default', () => {
+    expect(loadConfig({}).feedKeepAliveSeconds).toBe(15);
+    expect(loadConfig({ FEED_KEEPALIVE_SECONDS: '2' }).feedKeepAliveSeconds).toBe(2);
+    expect(() => loadConfig({ FEED_KEEPALIVE_SECONDS: '0' })).toThrow(
+      'FEED_KEEPALIVE_SECONDS must be between 1 and 300',
+    );
+  });
+
   describe('when values are wrong', () => {
     it('lists every problem with the variable name and the value given', () => {
       let error: unknown;

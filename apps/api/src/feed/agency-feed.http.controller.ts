@@ -1,0 +1,107 @@
+import { Controller, Headers, Inject, Param, Query, Sse, type MessageEvent } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import type { Observable } from 'rxjs';
+import type { AgencyDirectory } from '#libs/agencies';
+import { problemType, ProblemError, type Principal } from '#libs/platform';
+import { unknownAgency } from '../agencies/agencies.http.controller.js';
+import { AGENCY_DIRECTORY } from '../agencies/agency-directory.provider.js';
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
+import { assertMayReadAgencyFeed } from './feed-access.js';
+import { AgencyFeedService, type FeedStart } from './agency-feed.service.js';
+
+const POSITION = /^\d{1,19}$/;
+
+export class AgencyFeedQuery {
+  @ApiPropertyOptional({
+    description:
+      'First connection only: start at this global position (that event and everything after it in log order; 0 = the whole history). Without it, and without Last-Event-ID, only new events are sent. Last-Event-ID wins when both are sent.',
+    example: '1234',
+  })
+  @IsOptional()
+  @Matches(POSITION, { message: 'from must be a position (a whole number)' })
+  from?: string;
+}
+
+/** Live feed of an agency's events, as Server-Sent Events. */
+@ApiTags('agencies')
+@ApiBearerAuth()
+@Controller('agencies/:code')
+export class AgencyFeedHttpController {
+  constructor(
+    @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
+    private readonly feeds: AgencyFeedService,
+  ) {}
+
+  @Sse('feed')
+  @ApiOperation({
+    summary: "The agency's events as Server-Sent Events: catch-up from a position, then live",
+    description: [
+      'Each event is one SSE message: `id` is the global position of the event in the log, `data` the',
+      'CloudEvents 1.0 JSON envelope also published on NATS (`coord.agency.{code}.{EventType}`).',
+      'Ids follow log order, which is not always numeric order. A client that reconnects with',
+      '`Last-Event-ID` (browsers do it by themselves) gets everything after that event, once.',
+      'A comment (`: keep-alive`) is sent every FEED_KEEPALIVE_SECONDS (15 s by default).',
+      'Officers and issuers may follow their own agency; auditors and inspectors any agency.',
+    ].join(' '),
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last message received: resume right after it',
+  })
+  @ApiOkResponse({
+    description: 'An event stream that stays open',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          ': keep-alive\n\nid: 1234\ndata: {"specversion":"1.0","id":"…:lc-so-y-te","type":"vn.coord.TaskAssigned",…}\n\n',
+      },
+    },
+  })
+  @ApiBadRequestResponse({ description: 'Last-Event-ID or from names no event of the log' })
+  @ApiForbiddenResponse({ description: "The caller may not follow this agency's feed" })
+  @ApiNotFoundResponse({ description: 'No agency has this code' })
+  async feed(
+    @Param('code') code: string,
+    @Query() query: AgencyFeedQuery,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Observable<MessageEvent>> {
+    if (!this.directory.get(code)) throw unknownAgency(code);
+    assertMayReadAgencyFeed(principal, code);
+    const after = await this.feeds.startAfter(startOf(lastEventId, query.from));
+    return this.feeds.stream(code, after);
+  }
+}
+
+function startOf(lastEventId: string | undefined, from: string | undefined): FeedStart {
+  const resume = lastEventId?.trim();
+  if (resume) {
+    if (!POSITION.test(resume)) {
+      throw new ProblemError({
+        type: problemType('feed.invalid-last-event-id'),
+        title: 'Bad request',
+        status: 400,
+        code: 'feed.invalid-last-event-id',
+        detail: `Last-Event-ID "${resume.slice(0, 40)}" is not an id this feed sent (a global position).`,
+      });
+    }
+    return { kind: 'after-event', position: BigInt(resume) };
+  }
+  if (from !== undefined) return { kind: 'from-position', position: BigInt(from) };
+  return { kind: 'live' };
+}

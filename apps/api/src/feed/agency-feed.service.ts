@@ -1,0 +1,164 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type MessageEvent,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Observable, type Subscriber } from 'rxjs';
+import {
+  compareLogPositions,
+  DurableSubscription,
+  START_OF_LOG,
+  type EventStore,
+  type LogPosition,
+} from '#libs/event-store';
+import { followAgency, InProcessFeed, InProcessFeedPublisher, logPositionBefore } from '#libs/fanout';
+import { APP_CONFIG, EVENT_STORE, problemType, ProblemError, type AppConfig } from '#libs/platform';
+import { ProjectionRunner } from '#libs/projections';
+
+/** The subscription that feeds this process's in-process feed (memory only, not checkpointed). */
+export const AGENCY_FEED_SUBSCRIPTION = 'agency-feed';
+
+/** Where a feed connection starts. */
+export type FeedStart =
+  | { readonly kind: 'after-event'; readonly position: bigint }
+  | { readonly kind: 'from-position'; readonly position: bigint }
+  | { readonly kind: 'live' };
+
+/**
+ * Agency feeds for Server-Sent Events. The event store is the source of truth, with or without
+ * NATS: this process follows the log into an in-process feed (one read of the log and one
+ * fan-out per batch, whatever the number of connections), and each connection catches up from
+ * the store, then takes the live batches, with `followAgency` joining the two without a gap or
+ * a repeat.
+ */
+@Injectable()
+export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('AgencyFeed');
+  readonly feed = new InProcessFeed(this.fanoutLogger());
+  private publisher: InProcessFeedPublisher | undefined;
+  private subscription: DurableSubscription | undefined;
+  private readonly connections = new Set<Subscriber<MessageEvent>>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.publisher = new InProcessFeedPublisher({
+      feed: this.feed,
+      store: this.store,
+      startAt: await this.safeStart(),
+      logger: this.fanoutLogger(),
+    });
+    this.subscription = new DurableSubscription(this.store, this.publisher, {
+      name: AGENCY_FEED_SUBSCRIPTION,
+      batchSize: 500,
+      pollIntervalMs: 50,
+      logger: { error: (details, message) => this.logger.error({ ...details, msg: message }) },
+    });
+    await this.subscription.start();
+  }
+
+  /** Ends every open feed (clients reconnect elsewhere with Last-Event-ID), then stops following. */
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const connection of [...this.connections]) connection.complete();
+    await this.subscription?.stop();
+  }
+
+  /** Wakes the live feed now rather than at its next poll (after a local append). */
+  wake(): void {
+    this.subscription?.wake();
+  }
+
+  /** The log position a connection starts after; a 400 problem for a position the log does not hold. */
+  async startAfter(start: FeedStart): Promise<LogPosition> {
+    switch (start.kind) {
+      case 'live':
+        return this.publisher?.checkpoint ?? (await this.safeStart());
+      case 'after-event': {
+        const at = await this.store.logPositionOf(start.position);
+        if (!at) throw unknownPosition(start.position, 'Last-Event-ID');
+        return at;
+      }
+      case 'from-position': {
+        if (start.position > 0n && !(await this.store.logPositionOf(start.position))) {
+          throw unknownPosition(start.position, 'from');
+        }
+        return logPositionBefore(this.store, start.position);
+      }
+    }
+  }
+
+  /**
+   * One connection: the agency's envelopes after `after`, each with its global position as the
+   * SSE id, and a comment every FEED_KEEPALIVE_SECONDS so proxies keep the connection open.
+   */
+  stream(agencyCode: string, after: LogPosition): Observable<MessageEvent> {
+    return new Observable<MessageEvent>((subscriber) => {
+      this.connections.add(subscriber);
+      subscriber.next({ comment: `feed of ${agencyCode}` });
+      const follow = followAgency({
+        store: this.store,
+        feed: this.feed,
+        agencyCode,
+        after,
+        logger: this.fanoutLogger(),
+        onMessage: ({ envelope }) => subscriber.next({ id: envelope.coordposition, data: envelope }),
+      });
+      follow.done.then(
+        () => subscriber.complete(),
+        (error: unknown) => subscriber.error(error),
+      );
+      const keepAlive = setInterval(
+        () => subscriber.next({ comment: 'keep-alive' }),
+        this.config.feedKeepAliveSeconds * 1_000,
+      );
+      return () => {
+        clearInterval(keepAlive);
+        this.connections.delete(subscriber);
+        void follow.stop();
+      };
+    });
+  }
+
+  /**
+   * Where the live feed starts reading: the oldest projection checkpoint, a position the store
+   * has returned (so no event still committing can precede it) and usually close to the head.
+   */
+  private async safeStart(): Promise<LogPosition> {
+    try {
+      const statuses = await this.projections.status();
+      return statuses
+        .map((status) => status.position)
+        .reduce((a, b) => (compareLogPositions(a, b) <= 0 ? a : b), statuses[0]?.position ?? START_OF_LOG);
+    } catch (error) {
+      this.logger.warn(
+        { err: error },
+        'projection checkpoints unreadable; the live feed reads from the start',
+      );
+      return START_OF_LOG;
+    }
+  }
+
+  private fanoutLogger() {
+    return {
+      warn: (details: object, message: string) => this.logger.warn({ ...details, msg: message }),
+      error: (details: object, message: string) => this.logger.error({ ...details, msg: message }),
+    };
+  }
+}
+
+function unknownPosition(position: bigint, where: string): ProblemError {
+  return new ProblemError({
+    type: problemType('feed.unknown-position'),
+    title: 'Bad request',
+    status: 400,
+    code: 'feed.unknown-position',
+    detail: `${where} names position ${position}, which holds no event; use an id the feed sent or a position a command answered.`,
+  });
+}
