@@ -5,11 +5,18 @@
  *  1. 32 concurrent clients send commands (progress reports on their own task) for a fixed time:
  *     command latency p50/p99 and commands/s;
  *  2. meanwhile, a probe assigns a new task every 100 ms and polls the agency's outstanding
- *     tasks until it appears: append-to-visible lag p50/p99.
+ *     tasks until it appears: append-to-visible lag p50/p99, through the HTTP query and, at the
+ *     same time, directly on the outstanding_tasks table (what the projections alone take);
+ *  3. where the CPU went: this load generator, the API, the worker, the PostgreSQL server, the host.
+ * Every response's status is checked. The clients use node:http with keep-alive connections (one
+ * per client): fetch costs several times more CPU per request, and this process shares the cores.
  * Targets (issue): command p99 <= 50 ms at 32 clients, lag p99 <= 200 ms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { availableParallelism } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 
@@ -28,7 +35,6 @@ const AGENCIES = [
 ];
 
 const schema = `bench_api_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-const base = `http://127.0.0.1:${PORT}`;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -50,13 +56,133 @@ function start(script: string, name: string): ChildProcess {
   return child;
 }
 
-async function post(path: string, token: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+/** One keep-alive connection per client (and a few for the probe), reused for every request. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS + 4 });
+
+function request(
+  method: 'GET' | 'POST',
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: http.OutgoingHttpHeaders = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (payload !== undefined) {
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = Buffer.byteLength(payload);
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: PORT, method, path, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        try {
+          resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) });
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
   });
-  return { status: response.status, body: await response.json() };
+}
+
+function post(path: string, token: string, body: unknown): Promise<{ status: number; body: any }> {
+  return request('POST', path, token, body);
+}
+
+// --- CPU accounting, from /proc (Linux) ----------------------------------------------------------
+
+const CORES = availableParallelism();
+/** Linux reports process CPU times in USER_HZ ticks, 100 per second on every common platform. */
+const TICK_MS = 10;
+
+function hostTicks(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+function processTicks(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface CpuSample {
+  readonly at: number;
+  readonly self: NodeJS.CpuUsage;
+  readonly api: number;
+  readonly worker: number;
+  /** The server processes working for this run: its backends and the background processes. */
+  readonly server: Map<number, number>;
+  readonly host: { busy: number; total: number } | undefined;
+}
+
+async function sampleCpu(pool: pg.Pool, api: ChildProcess, worker: ChildProcess): Promise<CpuSample> {
+  const { rows } = await pool.query<{ pid: number }>(
+    `select pid from pg_stat_activity
+     where (datname = current_database() and application_name in ('coord-api', 'coord-worker', 'bench-api'))
+        or backend_type <> 'client backend'`,
+  );
+  const server = new Map<number, number>();
+  for (const { pid } of rows) {
+    const ticks = processTicks(pid);
+    if (!Number.isNaN(ticks)) server.set(pid, ticks);
+  }
+  return {
+    at: performance.now(),
+    self: process.cpuUsage(),
+    api: processTicks(api.pid),
+    worker: processTicks(worker.pid),
+    server,
+    host: hostTicks(),
+  };
+}
+
+/** Cores busy between two samples (1 = one core the whole time). */
+function cpuBetween(before: CpuSample, after: CpuSample): Record<string, number> {
+  const ms = after.at - before.at;
+  let serverTicks = 0;
+  for (const [pid, ticks] of after.server) serverTicks += ticks - (before.server.get(pid) ?? 0);
+  const host =
+    before.host && after.host && after.host.total > before.host.total
+      ? ((after.host.busy - before.host.busy) / (after.host.total - before.host.total)) * CORES
+      : Number.NaN;
+  return {
+    'load generator (this process)':
+      (after.self.user - before.self.user + after.self.system - before.self.system) / 1000 / ms,
+    api: ((after.api - before.api) * TICK_MS) / ms,
+    worker: ((after.worker - before.worker) * TICK_MS) / ms,
+    'postgresql (this run)': (serverTicks * TICK_MS) / ms,
+    [`host (all processes, of ${CORES})`]: host,
+  };
+}
+
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'n/a';
+  }
 }
 
 function assignBody(taskId: string, agency: string) {
@@ -74,7 +200,7 @@ function assignBody(taskId: string, agency: string) {
 async function waitForHealth(): Promise<void> {
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`${base}/health`)).ok) return;
+      if ((await request('GET', '/health', undefined)).status === 200) return;
     } catch {
       // not listening yet
     }
@@ -85,11 +211,13 @@ async function waitForHealth(): Promise<void> {
 
 async function main(): Promise<void> {
   process.stdout.write(
-    `bench:api on ${DATABASE_URL} schema ${schema}: ${CLIENTS} clients, ${DURATION_MS / 1000} s\n`,
+    `bench:api on ${DATABASE_URL} schema ${schema}: ${CLIENTS} clients, ${DURATION_MS / 1000} s; load average ${loadAverage()}\n`,
   );
   const api = start('dist/apps/api/src/main.js', 'api');
   await waitForHealth();
   const worker = start('dist/apps/worker/src/main.js', 'worker');
+  // The lag probe's direct look at the projection table, and the CPU accounting.
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, application_name: 'bench-api' });
   try {
     process.stdout.write('setting up one task per client...\n');
     const tasks = await Promise.all(
@@ -105,8 +233,11 @@ async function main(): Promise<void> {
     process.stdout.write('running the load and the lag probe...\n');
     const latencies: number[] = [];
     const lags: number[] = [];
+    const directLags: number[] = [];
     let failures = 0;
+    let failedQueries = 0;
     const deadline = Date.now() + DURATION_MS;
+    const cpuBefore = await sampleCpu(pool, api, worker);
 
     const clients = tasks.map(async ({ taskId, agency }) => {
       let n = 0;
@@ -121,26 +252,54 @@ async function main(): Promise<void> {
       }
     });
 
+    const agency = 'lc-so-noi-vu';
+    /** Polls the agency's outstanding tasks through the API until the task is listed. */
+    const visibleOverHttp = async (taskId: string, t0: number): Promise<number> => {
+      for (;;) {
+        const response = await request(
+          'GET',
+          `/agencies/${agency}/outstanding?limit=500&sort=-dueDate`,
+          `demo.officer.${agency}`,
+        );
+        if (response.status !== 200) failedQueries++;
+        else if (
+          (response.body as { items: { taskId: string }[] }).items.some((item) => item.taskId === taskId)
+        ) {
+          return performance.now() - t0;
+        }
+        if (performance.now() - t0 > 10_000) throw new Error('a task never became visible');
+        await delay(2);
+      }
+    };
+    /** Polls the projection table itself, at the same pace. */
+    const visibleInTable = async (taskId: string, t0: number): Promise<number> => {
+      for (;;) {
+        const { rowCount } = await pool.query({
+          name: 'bench-outstanding-probe',
+          text: `select 1 from ${schema}.outstanding_tasks where agency_code = $1 and task_id = $2`,
+          values: [agency, taskId],
+        });
+        if (rowCount) return performance.now() - t0;
+        if (performance.now() - t0 > 10_000) throw new Error('a task never reached outstanding_tasks');
+        await delay(2);
+      }
+    };
+
     const probe = (async () => {
       while (Date.now() < deadline) {
         const taskId = randomUUID();
-        const agency = 'lc-so-noi-vu';
         const assigned = await post('/tasks', ISSUER, assignBody(taskId, agency));
         if (assigned.status !== 201) {
           failures++;
           continue;
         }
         const t0 = performance.now();
-        for (;;) {
-          const response = await fetch(`${base}/agencies/${agency}/outstanding?limit=500&sort=-dueDate`, {
-            headers: { authorization: `Bearer demo.officer.${agency}` },
-          });
-          const page = (await response.json()) as { items: { taskId: string }[] };
-          if (page.items.some((item) => item.taskId === taskId)) break;
-          if (performance.now() - t0 > 10_000) throw new Error('a task never became visible');
-          await delay(2);
-        }
-        lags.push(performance.now() - t0);
+        const [overHttp, inTable] = await Promise.all([
+          visibleOverHttp(taskId, t0),
+          visibleInTable(taskId, t0),
+        ]);
+        lags.push(overHttp);
+        directLags.push(inTable);
         await delay(100);
       }
     })();
@@ -148,9 +307,12 @@ async function main(): Promise<void> {
     const started = Date.now();
     await Promise.all([...clients, probe]);
     const seconds = (Date.now() - started) / 1000;
+    const cpu = cpuBetween(cpuBefore, await sampleCpu(pool, api, worker));
+    const loadAfter = loadAverage();
 
     latencies.sort((a, b) => a - b);
     lags.sort((a, b) => a - b);
+    directLags.sort((a, b) => a - b);
     const rows = [
       ['commands', String(latencies.length)],
       ['commands/s', (latencies.length / seconds).toFixed(0)],
@@ -160,14 +322,21 @@ async function main(): Promise<void> {
       ['lag samples', String(lags.length)],
       ['projection lag p50 (ms)', percentile(lags, 50).toFixed(1)],
       ['projection lag p99 (ms)   [target <= 200]', percentile(lags, 99).toFixed(1)],
+      ['  in the table directly, p50 (ms)', percentile(directLags, 50).toFixed(1)],
+      ['  in the table directly, p99 (ms)', percentile(directLags, 99).toFixed(1)],
+      ['failed lag-probe queries', String(failedQueries)],
     ];
     process.stdout.write('\nresult (PostgreSQL, API and worker as separate processes)\n');
     for (const [name, value] of rows) process.stdout.write(`  ${name!.padEnd(44)} ${value}\n`);
+    process.stdout.write(`\nCPU during the load, in cores busy (load average after: ${loadAfter})\n`);
+    for (const [name, value] of Object.entries(cpu)) {
+      process.stdout.write(`  ${name.padEnd(44)} ${Number.isNaN(value) ? 'n/a' : value.toFixed(2)}\n`);
+    }
   } finally {
     api.kill('SIGTERM');
     worker.kill('SIGTERM');
+    agent.destroy();
     await delay(1000);
-    const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
     await pool.query(`drop schema if exists ${schema} cascade`);
     await pool.end();
   }
