@@ -54,6 +54,12 @@ const MAX_ATTEMPTS = 3;
 /**
  * Runs a command the event-sourced way: read the stream, decide, append at the version read.
  * A concurrent writer makes the append fail; the command is then decided again on the new state.
+ *
+ * A stream this process has seen lately is not read first: the command is decided on the cached
+ * state and appended at its version, one round trip. The expected version makes that safe: if any
+ * process has written the stream since, the append is refused and the command is decided again on
+ * the state read from the store. A refusal or a no-op decided on the cached state is likewise
+ * only answered after deciding again on the stored state.
  */
 @Injectable()
 export class CommandExecutor {
@@ -79,15 +85,25 @@ export class CommandExecutor {
       const previous = await this.previousAnswer(context.principal, key, requestHash);
       if (previous) return previous;
     }
+    // The first try trusts the cached state; a refused append does not count as an attempt.
+    let trustCache = true;
     for (let attempt = 1; ; attempt++) {
+      const fromCache = trustCache;
+      trustCache = false;
       try {
-        const result = await this.attempt(streamId, context, model, decision, requestHash);
+        const result = await this.attempt(streamId, context, model, decision, requestHash, fromCache);
         this.subscriptions?.wakeAll();
         return result;
       } catch (error) {
+        const stale =
+          error === UNVERIFIED || error instanceof ConcurrencyError || error instanceof AppendOrderError;
+        if (fromCache && stale) {
+          attempt--;
+          continue;
+        }
         const retryable = error instanceof ConcurrencyError || error instanceof AppendOrderError;
         if (retryable && attempt < MAX_ATTEMPTS) continue;
-        if (error instanceof KeyTakenConcurrently && key) {
+        if (error === KEY_TAKEN && key) {
           const previous = await this.previousAnswer(context.principal, key, requestHash);
           if (previous) return previous;
         }
@@ -102,10 +118,11 @@ export class CommandExecutor {
     model: StreamModel<State>,
     decision: Decision<State>,
     requestHash: string,
+    fromCache: boolean,
   ): Promise<CommandResult> {
-    const { version, state } = await this.load(streamId, model);
+    const { version, state } = fromCache ? this.cached(streamId, model) : await this.load(streamId, model);
     const now = new Date().toISOString();
-    const decided = decision(state, now);
+    const decided = fromCache ? decideOnCachedState(decision, state, now) : decision(state, now);
     const { principal, idempotencyKey } = context;
     const events = decided.map((event) => ({
       id: randomUUID(),
@@ -153,7 +170,7 @@ export class CommandExecutor {
           requestHash,
           result,
         );
-        if (!saved) throw new KeyTakenConcurrently();
+        if (!saved) throw KEY_TAKEN;
         await client.query('commit');
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
@@ -166,6 +183,13 @@ export class CommandExecutor {
       this.remember(model, streamId, result.streamVersion, decided.reduce(model.evolve, state));
     }
     return result;
+  }
+
+  /** The cached fold, maybe behind the store; a stream not cached is taken as not yet written. */
+  private cached<State>(streamId: string, model: StreamModel<State>): { version: number; state: State } {
+    const cached = this.cache.get(`${model.name}:${streamId}`) as
+      { version: number; state: State } | undefined;
+    return cached ?? { version: 0, state: model.initialState() };
   }
 
   /** The stream's state: the cached fold plus whatever was appended since (by any process). */
@@ -211,4 +235,23 @@ export class CommandExecutor {
   }
 }
 
-class KeyTakenConcurrently extends Error {}
+/** Another request stored the same Idempotency-Key first. */
+const KEY_TAKEN = new Error('Idempotency-Key taken concurrently');
+/** A refusal or a no-op decided on the cached state: decide again on the stored one. */
+const UNVERIFIED = new Error('decided on the cached state');
+
+/** On the cached state, only events are worth trying: anything else waits for the stored state. */
+function decideOnCachedState<State>(
+  decision: Decision<State>,
+  state: State,
+  now: string,
+): readonly DomainEvent[] {
+  let decided: readonly DomainEvent[];
+  try {
+    decided = decision(state, now);
+  } catch {
+    throw UNVERIFIED;
+  }
+  if (decided.length === 0) throw UNVERIFIED;
+  return decided;
+}
