@@ -1,6 +1,21 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 import type { DynamicModule } from '@nestjs/common';
 import type { AppConfig } from './config.js';
+
+/**
+ * What a request log line says about the request: its id, method and path, never its headers (no
+ * tokens or cookies in the logs, and nothing to copy or redact). pino-http binds this to a child
+ * logger when each request arrives, whether or not a line is written, so it must stay cheap.
+ */
+function requestSummary(request: IncomingMessage & { id?: unknown; originalUrl?: string }) {
+  return { id: request.id, method: request.method, url: request.originalUrl ?? request.url };
+}
+
+function responseSummary(response: ServerResponse) {
+  return { statusCode: response.statusCode };
+}
 
 /** Structured JSON logs (pino), one line per event, with a request id on every HTTP log line. */
 export function loggingModule(config: AppConfig, service: string): DynamicModule {
@@ -8,8 +23,9 @@ export function loggingModule(config: AppConfig, service: string): DynamicModule
     pinoHttp: {
       level: config.logLevel,
       base: { service },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      customProps: () => ({ service }),
+      // The serializers receive the raw objects (not pino's copies with every header).
+      wrapSerializers: false,
+      serializers: { req: requestSummary, res: responseSummary, err: stdSerializers.err },
       autoLogging: { ignore: (req) => req.url === '/health' },
     },
   });
