@@ -10,6 +10,7 @@
  *
  * Environment (all optional): BENCH_DATABASE_URL, BENCH_ADAPTERS (postgres,pglite), BENCH_WRITERS (16),
  * BENCH_POOL_SIZE (8; PostgreSQL only, PGlite always uses its one connection), BENCH_READ_BATCH (1000),
+ * BENCH_APPEND_CONCURRENCY (batches of concurrent appends written at once; default: the store's),
  * BENCH_SCALE (multiplies every count and time limit, e.g. 0.1 for a smoke run).
  */
 import { randomUUID } from 'node:crypto';
@@ -43,6 +44,10 @@ const BATCH_SIZE = 100;
 const SCALE = numberFromEnv('BENCH_SCALE', 1);
 const WRITERS = Math.max(1, Math.round(numberFromEnv('BENCH_WRITERS', 16)));
 const POOL_SIZE = Math.max(1, Math.round(numberFromEnv('BENCH_POOL_SIZE', 8)));
+/** Batches of concurrent appends the store writes at once; unset: the store's default for the pool. */
+const APPEND_CONCURRENCY = process.env.BENCH_APPEND_CONCURRENCY
+  ? Math.max(1, Math.round(numberFromEnv('BENCH_APPEND_CONCURRENCY', 1)))
+  : undefined;
 const READ_BATCH = Math.max(1, Math.round(numberFromEnv('BENCH_READ_BATCH', 1000)));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'postgres,pglite')
@@ -420,7 +425,10 @@ async function benchAdapter(adapter: AdapterName): Promise<AdapterResult> {
   const probe =
     adapter === 'postgres' && isLocalUrl(DATABASE_URL) ? serverProbe(pool, applicationName) : undefined;
   log(`[${adapter}] ${where}, schema ${schema}, ${WRITERS} writers`);
-  const store = new PostgresEventStore(pool, { schema });
+  const store = new PostgresEventStore(pool, {
+    schema,
+    ...(APPEND_CONCURRENCY === undefined ? {} : { appendConcurrency: APPEND_CONCURRENCY }),
+  });
   try {
     await store.migrate();
     // Warm-up: every pooled connection plans append_events once, outside the measurements.

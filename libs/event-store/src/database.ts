@@ -38,6 +38,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   });
   // An idle client that loses its server emits here; without a listener Node would crash.
   pool.on('error', () => undefined);
+  if (embedded) {
+    // The pool replaces a connection after a failed query, but PGlite is one backend session:
+    // statements the old connection prepared are still there and would collide with the new
+    // connection's ("prepared statement ... already exists"). Each new connection starts clean.
+    // (Queued first, so it runs before the query that asked for the connection.)
+    pool.on('connect', (client) => {
+      client.query('deallocate all').catch(() => undefined);
+    });
+  }
   return {
     pool,
     connectionString,

@@ -212,6 +212,88 @@ export function eventStoreContract(
     });
   });
 
+  describe('when many appends arrive at once (written together in one transaction)', () => {
+    it('writes every append with its own versions and positions, and some share a transaction', async () => {
+      const streams = Array.from({ length: 40 }, () => `task-${randomUUID()}`);
+      const results = await Promise.all(
+        streams.map((stream, i) =>
+          store.append(stream, [newEvent('A', { i }), newEvent('B', { i })], ExpectedVersion.noStream),
+        ),
+      );
+
+      const transactions = new Set<bigint>();
+      for (const [i, stream] of streams.entries()) {
+        const events = await store.readStream(stream);
+        expect(events.map((e) => [e.type, e.streamVersion, e.data])).toEqual([
+          ['A', 1, { i }],
+          ['B', 2, { i }],
+        ]);
+        expect(results[i]!.positions).toEqual(events.map((e) => e.globalPosition));
+        expect(results[i]!.nextVersion).toBe(2);
+        for (const e of events) transactions.add(e.transactionId);
+      }
+      // 40 appends in fewer transactions than appends: they were grouped.
+      expect(transactions.size).toBeLessThan(streams.length);
+    });
+
+    it('refuses only the append whose expected version is wrong', async () => {
+      const existing = `task-${randomUUID()}`;
+      await store.append(existing, [newEvent()]);
+      const fresh = Array.from({ length: 10 }, () => `task-${randomUUID()}`);
+
+      const outcomes = await Promise.allSettled([
+        ...fresh.map((stream) => store.append(stream, [newEvent()], ExpectedVersion.noStream)),
+        store.append(existing, [newEvent()], ExpectedVersion.exact(7)),
+        ...fresh.map((stream) => store.append(`${stream}-b`, [newEvent()], ExpectedVersion.noStream)),
+      ]);
+
+      const refused = outcomes.filter((o) => o.status === 'rejected');
+      expect(refused).toHaveLength(1);
+      const reason = (refused[0] as PromiseRejectedResult).reason as ConcurrencyError;
+      expect(reason).toBeInstanceOf(ConcurrencyError);
+      expect(reason.streamId).toBe(existing);
+      expect(reason.actualVersion).toBe(1);
+      expect(await store.readStream(existing)).toHaveLength(1);
+      for (const stream of fresh) expect(await store.readStream(stream)).toHaveLength(1);
+    });
+
+    it('applies appends to the same stream in the order they were made', async () => {
+      const stream = `task-${randomUUID()}`;
+      const outcomes = await Promise.allSettled([
+        store.append(`task-${randomUUID()}`, [newEvent()]),
+        store.append(`task-${randomUUID()}`, [newEvent()]),
+        store.append(stream, [newEvent('first')], ExpectedVersion.noStream),
+        store.append(stream, [newEvent('second')], ExpectedVersion.exact(1)),
+        store.append(stream, [newEvent('third')], ExpectedVersion.exact(2)),
+      ]);
+
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['first', 'second', 'third']);
+    });
+
+    it('fails only the append the database cannot store, and writes the others', async () => {
+      const good = Array.from({ length: 12 }, () => `task-${randomUUID()}`);
+      const bad = `task-${randomUUID()}`;
+      // PostgreSQL's jsonb cannot hold the NUL character: the database refuses this event.
+      const outcomes = await Promise.allSettled([
+        ...good.slice(0, 6).map((stream) => store.append(stream, [newEvent()])),
+        store.append(bad, [newEvent('Broken', { text: 'nul \u0000 here' })]),
+        ...good.slice(6).map((stream) => store.append(stream, [newEvent()])),
+      ]);
+
+      expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1);
+      expect(outcomes[6]!.status).toBe('rejected');
+      expect(await store.readStream(bad)).toEqual([]);
+      for (const stream of good) expect(await store.readStream(stream)).toHaveLength(1);
+    });
+  });
+
   describe('reading the global log', () => {
     // Only a server that runs transactions side by side can commit a later position first.
     if (options.concurrentTransactions)

@@ -258,6 +258,32 @@ end
 $fn$;
     `,
   },
+  {
+    version: 4,
+    name: 'append_events_batch: many independent appends in one statement and one transaction',
+    sql: (s) => `
+-- Group commit: the caller sends appends to distinct or repeated streams, ordered by stream id so
+-- that concurrent batches lock stream rows in the same order. Each append keeps its own expected
+-- version and its own outcome (one refused append does not undo the others); they all commit
+-- together, paying for one transaction and one WAL flush.
+create function ${s}.append_events_batch(p_appends jsonb)
+returns table (ord integer, status text, stream_version integer, positions bigint[])
+language plpgsql as $fn$
+declare
+  a record;
+begin
+  for a in select x.value as item, x.ordinality::integer as n
+             from jsonb_array_elements(p_appends) with ordinality x order by x.ordinality loop
+    ord := a.n;
+    select r.status, r.stream_version, r.positions into status, stream_version, positions
+      from ${s}.append_events(a.item->>'stream_id', a.item->>'expected_kind',
+                              (a.item->>'expected_version')::integer, a.item->'events') r;
+    return next;
+  end loop;
+end
+$fn$;
+    `,
+  },
 ];
 
 /** Applies pending migrations under an advisory lock, so an API and a worker starting together agree. */

@@ -11,6 +11,7 @@ import {
   type RecordedEvent,
 } from '../event-store.port.js';
 import type { Upcaster } from '../upcasting.js';
+import { AppendCoalescer, type PendingAppend } from './append-coalescer.js';
 import { EVENT_STORE_MIGRATIONS, assertSchemaName, migrate } from './migrations.js';
 
 export interface PostgresEventStoreOptions {
@@ -18,6 +19,14 @@ export interface PostgresEventStoreOptions {
   readonly schema?: string;
   /** Rewrites events of old schema versions into the current shape as they are read. */
   readonly upcaster?: Upcaster;
+  /**
+   * Batches of concurrent appends written at once (group commit, see AppendCoalescer). Default 2
+   * (1 on a one-connection pool): one batch commits while the next one forms, and the fewer the
+   * batches, the more appends share each commit (docs/adr/0004-group-commit-of-appends.md).
+   */
+  readonly appendConcurrency?: number;
+  /** A batch of concurrent appends closes at this many events (default 1,000). */
+  readonly maxBatchEvents?: number;
 }
 
 interface EventRow {
@@ -33,9 +42,19 @@ interface EventRow {
   recorded_at: Date;
 }
 
+/** What append_events and append_events_batch answer for one append. */
+interface AppendRow {
+  status: string;
+  stream_version: number;
+  positions: string[];
+}
+
 // The xid8 is sent as text; the alias differs from the column so ORDER BY never sorts the text.
 const EVENT_COLUMNS = `e.event_id, e.stream_id, e.stream_version, e.global_position, e.transaction_id::text as tx_text,
   e.type, e.schema_version, e.data, e.metadata, e.recorded_at`;
+
+/** An append refused as out of order is written again in a new transaction, this many times. */
+const MAX_APPEND_ATTEMPTS = 5;
 
 /**
  * The event store on PostgreSQL. The same adapter serves embedded PGlite through its socket
@@ -44,6 +63,7 @@ const EVENT_COLUMNS = `e.event_id, e.stream_id, e.stream_version, e.global_posit
 export class PostgresEventStore implements EventStore {
   readonly schema: string;
   private readonly upcaster: Upcaster | undefined;
+  private readonly coalescer: AppendCoalescer;
 
   constructor(
     private readonly pool: Pool,
@@ -51,6 +71,14 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.schema = assertSchemaName(options.schema ?? 'coord');
     this.upcaster = options.upcaster;
+    const connections = pool.options.max ?? 10;
+    this.coalescer = new AppendCoalescer(
+      {
+        maxConcurrentBatches: options.appendConcurrency ?? Math.max(1, Math.min(2, connections)),
+        maxBatchEvents: options.maxBatchEvents ?? 1000,
+      },
+      (batch) => this.writeBatch(batch),
+    );
   }
 
   /** Creates or upgrades the store's tables. Safe to call from several processes at once. */
@@ -58,19 +86,19 @@ export class PostgresEventStore implements EventStore {
     await migrate(this.pool, this.schema, EVENT_STORE_MIGRATIONS);
   }
 
-  /** Appends in a transaction of its own, retrying when a newer transaction got there first. */
-  async append(
+  /**
+   * Appends in a transaction of its own. Appends that arrive while others are being written are
+   * written together in one transaction, each with its own expected version and outcome.
+   */
+  append(
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedVersion = ExpectedVersion.any,
   ): Promise<AppendResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.appendWith(this.pool, streamId, events, expected);
-      } catch (error) {
-        if (!(error instanceof AppendOrderError) || attempt >= 5) throw error;
-      }
-    }
+    validateAppend(streamId, events);
+    return new Promise((resolve, reject) => {
+      this.coalescer.submit({ streamId, events, expected, attempts: 0, resolve, reject });
+    });
   }
 
   /**
@@ -84,25 +112,17 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedVersion = ExpectedVersion.any,
   ): Promise<AppendResult> {
     validateAppend(streamId, events);
-    const payload = events.map((event) => ({
-      id: event.id,
-      type: event.type,
-      schema_version: event.schemaVersion ?? 1,
-      data: event.data,
-      metadata: event.metadata,
-      occurred_at: event.metadata.occurredAt,
-    }));
-    let row: { status: string; stream_version: number; positions: string[] } | undefined;
+    let row: AppendRow | undefined;
     try {
       // A named statement: each connection parses and plans the call once, not on every append.
-      const result = await db.query<{ status: string; stream_version: number; positions: string[] }>({
+      const result = await db.query<AppendRow>({
         name: `${this.schema}.append_events`,
         text: `select status, stream_version, positions::text[] as positions from ${this.schema}.append_events($1, $2, $3, $4)`,
         values: [
           streamId,
           expected.kind,
           expected.kind === 'exact' ? expected.version : null,
-          JSON.stringify(payload),
+          JSON.stringify(eventsPayload(events)),
         ],
       });
       row = result.rows[0];
@@ -114,25 +134,76 @@ export class PostgresEventStore implements EventStore {
       throw error;
     }
     if (!row) throw new Error('append_events returned no row');
-    switch (row.status) {
-      case 'ok':
-      case 'duplicate': {
-        const positions = row.positions.map((p) => BigInt(p));
-        return {
-          nextVersion: row.stream_version,
-          positions,
-          lastPosition: positions[positions.length - 1] ?? 0n,
-          duplicate: row.status === 'duplicate',
-        };
+    return appendOutcome(streamId, events, expected, row);
+  }
+
+  /** Writes a batch the coalescer took: one append alone, several in one statement. */
+  private async writeBatch(batch: readonly PendingAppend[]): Promise<void> {
+    if (batch.length === 1) {
+      await this.writeAlone(batch[0]!);
+      return;
+    }
+    // Stream rows are locked in stream-id order, so two batches never wait on each other in a cycle.
+    // (Array sort is stable: appends to one stream keep their arrival order.)
+    const ordered = [...batch].sort((a, b) =>
+      a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
+    );
+    let rows: (AppendRow & { ord: number })[];
+    try {
+      const result = await this.pool.query<AppendRow & { ord: number }>({
+        name: `${this.schema}.append_events_batch`,
+        text: `select ord, status, stream_version, positions::text[] as positions from ${this.schema}.append_events_batch($1)`,
+        values: [
+          JSON.stringify(
+            ordered.map((append) => ({
+              stream_id: append.streamId,
+              expected_kind: append.expected.kind,
+              expected_version: append.expected.kind === 'exact' ? append.expected.version : null,
+              events: eventsPayload(append.events),
+            })),
+          ),
+        ],
+      });
+      rows = result.rows;
+    } catch {
+      // Nothing of the batch was written. Whatever failed (one append's bad data, a deadlock with
+      // an append in another transaction, a lost connection) belongs to some appends, not to all:
+      // each is written again on its own and gets its own answer.
+      await Promise.all(ordered.map((append) => this.writeAlone(append)));
+      return;
+    }
+    ordered.forEach((append, index) => {
+      const row = rows.find((r) => r.ord === index + 1);
+      if (!row) {
+        append.reject(new Error('append_events_batch returned no row for an append'));
+        return;
       }
-      case 'conflict':
-        throw new ConcurrencyError(streamId, expected, row.stream_version);
-      case 'duplicate-conflict':
-        throw new DuplicateEventError(streamId, events[0]?.id ?? '');
-      case 'out-of-order':
-        throw new AppendOrderError(streamId);
-      default:
-        throw new Error(`append_events returned unknown status ${row.status}`);
+      this.settle(append, () => appendOutcome(append.streamId, append.events, append.expected, row));
+    });
+  }
+
+  private async writeAlone(append: PendingAppend): Promise<void> {
+    try {
+      const result = await this.appendWith(this.pool, append.streamId, append.events, append.expected);
+      append.resolve(result);
+    } catch (error) {
+      this.settle(append, () => {
+        throw error;
+      });
+    }
+  }
+
+  /** Resolves or rejects an append; one refused as out of order goes back to the queue. */
+  private settle(append: PendingAppend, outcome: () => AppendResult): void {
+    try {
+      append.resolve(outcome());
+    } catch (error) {
+      append.attempts++;
+      if (error instanceof AppendOrderError && append.attempts < MAX_APPEND_ATTEMPTS) {
+        this.coalescer.retry(append);
+      } else {
+        append.reject(error);
+      }
     }
   }
 
@@ -224,4 +295,44 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
     (error as { code?: unknown }).code === '23505' &&
     (error as { constraint?: unknown }).constraint === constraint
   );
+}
+
+function eventsPayload(events: readonly NewEvent[]) {
+  return events.map((event) => ({
+    id: event.id,
+    type: event.type,
+    schema_version: event.schemaVersion ?? 1,
+    data: event.data,
+    metadata: event.metadata,
+    occurred_at: event.metadata.occurredAt,
+  }));
+}
+
+/** Turns append_events' answer into the append's result, or the typed error it stands for. */
+function appendOutcome(
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedVersion,
+  row: AppendRow,
+): AppendResult {
+  switch (row.status) {
+    case 'ok':
+    case 'duplicate': {
+      const positions = row.positions.map((p) => BigInt(p));
+      return {
+        nextVersion: row.stream_version,
+        positions,
+        lastPosition: positions[positions.length - 1] ?? 0n,
+        duplicate: row.status === 'duplicate',
+      };
+    }
+    case 'conflict':
+      throw new ConcurrencyError(streamId, expected, row.stream_version);
+    case 'duplicate-conflict':
+      throw new DuplicateEventError(streamId, events[0]?.id ?? '');
+    case 'out-of-order':
+      throw new AppendOrderError(streamId);
+    default:
+      throw new Error(`append_events returned unknown status ${row.status}`);
+  }
 }

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { ExpectedVersion, type AppendResult, type NewEvent } from '../src/index.js';
+import { AppendCoalescer, type PendingAppend } from '../src/postgres/append-coalescer.js';
+
+function events(count: number): NewEvent[] {
+  return Array.from({ length: count }, () => ({
+    id: randomUUID(),
+    type: 'TaskAcknowledged',
+    data: {},
+    metadata: { actor: { personId: 'p', agencyCode: 'a' }, occurredAt: '2024-12-01T00:00:00.000Z' },
+  }));
+}
+
+/** Lets the coalescer's promise callbacks run. */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+const ok: AppendResult = { nextVersion: 1, lastPosition: 1n, positions: [1n], duplicate: false };
+
+/** A writer whose batches the test finishes by hand, recording what each batch held. */
+function controlledWriter() {
+  const batches: string[][] = [];
+  const finish: (() => void)[] = [];
+  const write = (batch: readonly PendingAppend[]) => {
+    batches.push(batch.map((append) => append.streamId));
+    return new Promise<void>((resolve) => {
+      finish.push(() => {
+        for (const append of batch) append.resolve(ok);
+        resolve();
+      });
+    });
+  };
+  return { batches, finish, write };
+}
+
+function submit(coalescer: AppendCoalescer, streamId: string, size = 1): Promise<AppendResult> {
+  return new Promise((resolve, reject) =>
+    coalescer.submit({
+      streamId,
+      events: events(size),
+      expected: ExpectedVersion.any,
+      attempts: 0,
+      resolve,
+      reject,
+    }),
+  );
+}
+
+describe('AppendCoalescer', () => {
+  describe('when the store is idle', () => {
+    it('writes an append at once, on its own', () => {
+      const writer = controlledWriter();
+      const coalescer = new AppendCoalescer({ maxConcurrentBatches: 2, maxBatchEvents: 100 }, writer.write);
+
+      void submit(coalescer, 's1');
+
+      expect(writer.batches).toEqual([['s1']]);
+    });
+  });
+
+  describe('when every slot is writing', () => {
+    it('queues new appends and writes them together in the next free slot, in arrival order', async () => {
+      const writer = controlledWriter();
+      const coalescer = new AppendCoalescer({ maxConcurrentBatches: 1, maxBatchEvents: 100 }, writer.write);
+
+      const first = submit(coalescer, 's1');
+      const queued = ['s2', 's3', 's4'].map((stream) => submit(coalescer, stream));
+      expect(coalescer.queued).toBe(3);
+
+      writer.finish[0]!();
+      await first;
+      await tick();
+      expect(writer.batches).toEqual([['s1'], ['s2', 's3', 's4']]);
+      writer.finish[1]!();
+      await expect(Promise.all(queued)).resolves.toHaveLength(3);
+    });
+
+    it('closes a batch at the event limit, but never leaves a large append out', async () => {
+      const writer = controlledWriter();
+      const coalescer = new AppendCoalescer({ maxConcurrentBatches: 1, maxBatchEvents: 10 }, writer.write);
+
+      void submit(coalescer, 'busy');
+      void submit(coalescer, 'a', 4);
+      void submit(coalescer, 'b', 5);
+      void submit(coalescer, 'c', 2);
+      void submit(coalescer, 'huge', 50);
+      writer.finish[0]!();
+      await tick();
+
+      expect(writer.batches).toEqual([['busy'], ['a', 'b']]);
+      writer.finish[1]!();
+      await tick();
+      expect(writer.batches.slice(2)).toEqual([['c']]);
+      writer.finish[2]!();
+      await tick();
+      expect(writer.batches.slice(3)).toEqual([['huge']]);
+    });
+  });
+
+  describe('when an append must be written again', () => {
+    it('puts it ahead of the appends that came after it', async () => {
+      const writer = controlledWriter();
+      const coalescer = new AppendCoalescer({ maxConcurrentBatches: 1, maxBatchEvents: 100 }, writer.write);
+      void submit(coalescer, 'busy');
+      void submit(coalescer, 'later');
+
+      coalescer.retry({
+        streamId: 'again',
+        events: events(1),
+        expected: ExpectedVersion.any,
+        attempts: 1,
+        resolve: () => undefined,
+        reject: () => undefined,
+      });
+      writer.finish[0]!();
+      await tick();
+
+      expect(writer.batches[1]).toEqual(['again', 'later']);
+    });
+  });
+
+  describe('when writing a batch fails', () => {
+    it('rejects the appends the writer left unsettled, and keeps going', async () => {
+      let release: () => void = () => undefined;
+      const busy = new Promise<void>((resolve) => (release = resolve));
+      let calls = 0;
+      const coalescer = new AppendCoalescer({ maxConcurrentBatches: 1, maxBatchEvents: 100 }, (batch) => {
+        calls++;
+        if (calls === 1) return busy.then(() => batch[0]!.resolve(ok));
+        if (calls === 2) {
+          batch[0]!.resolve(ok); // the writer settled the first append, then lost its connection
+          return Promise.reject(new Error('connection lost'));
+        }
+        for (const append of batch) append.resolve(ok);
+        return Promise.resolve();
+      });
+
+      const first = submit(coalescer, 'busy');
+      const outcomes = Promise.allSettled([submit(coalescer, 'a'), submit(coalescer, 'b')]);
+      release();
+      await first;
+
+      const [a, b] = await outcomes;
+      expect(a).toEqual({ status: 'fulfilled', value: ok });
+      expect(b).toEqual({ status: 'rejected', reason: new Error('connection lost') });
+      await expect(submit(coalescer, 'c')).resolves.toBe(ok);
+    });
+  });
+
+  it('refuses a configuration that could never write', () => {
+    expect(
+      () => new AppendCoalescer({ maxConcurrentBatches: 0, maxBatchEvents: 10 }, async () => {}),
+    ).toThrow(RangeError);
+  });
+});
