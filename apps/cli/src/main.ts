@@ -9,6 +9,7 @@ import { openDatabase, PostgresEventStore, type Database } from '#libs/event-sto
 import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
 import { ApiModule } from '../../api/src/api.module.js';
 import { PlanIntakeService } from '../../api/src/plans/plan-intake.service.js';
+import { registerWatchCommand } from './watch/watch.command.js';
 
 /** Opens the configured database (or the embedded one in DATA_DIR) with the store migrated. */
 async function openStore(config: AppConfig): Promise<{ database: Database; store: PostgresEventStore }> {
@@ -165,6 +166,8 @@ program
       });
     },
   );
+
+registerWatchCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
