@@ -7,6 +7,7 @@
  *  2. meanwhile, a probe assigns a new task every 100 ms and polls the agency's outstanding
  *     tasks until it appears: append-to-visible lag p50/p99, through the HTTP query and, at the
  *     same time, directly on the outstanding_tasks table (what the projections alone take);
+ *     Both start once the worker has projected the setup tasks, so its start-up is not counted;
  *  3. where the CPU went: this load generator, the API, the worker, the PostgreSQL server, the host.
  * Every response's status is checked. The clients use node:http with keep-alive connections (one
  * per client): fetch costs several times more CPU per request, and this process shares the cores.
@@ -228,6 +229,24 @@ async function main(): Promise<void> {
         if (result.status !== 201) throw new Error(`setup failed: ${JSON.stringify(result.body)}`);
         return { taskId, agency };
       }),
+    );
+
+    // Lag is measured on a running worker: wait until it has started and projected the setup,
+    // so that its start-up (loading, migrations, catching up) is not counted as lag.
+    const setupStarted = performance.now();
+    for (;;) {
+      const { rows } = await pool
+        .query<{ visible: number }>(
+          `select count(*)::int as visible from ${schema}.outstanding_tasks where task_id = any($1::text[])`,
+          [tasks.map((task) => task.taskId)],
+        )
+        .catch(() => ({ rows: [{ visible: 0 }] })); // the worker may not have created the table yet
+      if (rows[0]!.visible === tasks.length) break;
+      if (performance.now() - setupStarted > 60_000) throw new Error('the worker did not project the setup');
+      await delay(20);
+    }
+    process.stdout.write(
+      `the worker projected the setup ${(performance.now() - setupStarted).toFixed(0)} ms after it was written\n`,
     );
 
     process.stdout.write('running the load and the lag probe...\n');
