@@ -17,20 +17,48 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
 
-/** Production: JWTs signed by the configured OpenID Connect issuer, keys from its JWKS. */
+/** A verified token is trusted again without checking its signature for this long (never past its expiry). */
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+/**
+ * Production: JWTs signed by the configured OpenID Connect issuer, keys from its JWKS.
+ * Checking a signature costs more CPU than the rest of a small command, and a client sends the
+ * same token with every request: a token verified once is accepted for up to a minute without
+ * checking it again, and never after its `exp`. Tokens that fail are always checked.
+ */
 export class OidcTokenVerifier implements TokenVerifier {
   readonly mode = 'oidc';
   private readonly keys: JWTVerifyGetKey;
+  private readonly verified = new Map<string, { readonly principal: Principal; readonly until: number }>();
 
-  constructor(private readonly settings: OidcSettings) {
+  constructor(
+    private readonly settings: OidcSettings,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.keys = createRemoteJWKSet(new URL(settings.jwksUrl));
   }
 
   async verify(token: string): Promise<Principal> {
+    const now = this.clock();
+    const known = this.verified.get(token);
+    if (known && known.until > now) return known.principal;
+    if (known) this.verified.delete(token);
+    const { principal, expiresAt } = await this.check(token);
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, { principal, until: Math.min(now + VERIFIED_TOKEN_TTL_MS, expiresAt) });
+    return principal;
+  }
+
+  private async check(token: string): Promise<{ principal: Principal; expiresAt: number }> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.settings.issuer,
+        currentDate: new Date(this.clock()),
         ...(this.settings.audience ? { audience: this.settings.audience } : {}),
       }));
     } catch (error) {
@@ -41,10 +69,14 @@ export class OidcTokenVerifier implements TokenVerifier {
       throw new AuthenticationError('The bearer token names no subject or no agency');
     }
     return {
-      personId: payload.sub,
-      agencyCode,
-      roles: rolesFrom(payload[this.settings.rolesClaim ?? 'roles']),
-      ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
+      principal: {
+        personId: payload.sub,
+        agencyCode,
+        roles: rolesFrom(payload[this.settings.rolesClaim ?? 'roles']),
+        ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
+      },
+      // Without `exp`, the token is not remembered at all.
+      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
     };
   }
 }

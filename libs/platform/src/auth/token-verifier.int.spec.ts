@@ -1,0 +1,67 @@
+import { jest } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { AuthenticationError } from './principal.js';
+import { OidcTokenVerifier } from './token-verifier.js';
+
+describe('OidcTokenVerifier', () => {
+  let jwks: Server;
+  let issuer: string;
+  let keyRequests = 0;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    privateKey = pair.privateKey;
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    jwks = createServer((_request, response) => {
+      keyRequests++;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: [publicJwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const address = jwks.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    issuer = `http://127.0.0.1:${address.port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => jwks.close(resolve));
+  });
+
+  const sign = (expiresAt: number) =>
+    new SignJWT({ agency: 'lc-so-y-te', roles: ['officer'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('officer-42')
+      .setIssuer(issuer)
+      .setExpirationTime(Math.floor(expiresAt / 1000))
+      .sign(privateKey);
+
+  it('accepts a verified token again without checking it, but not after a minute or its expiry', async () => {
+    let now = Date.now();
+    const verifier = new OidcTokenVerifier({ issuer, jwksUrl: `${issuer}/jwks` }, () => now);
+    const shortLived = await sign(now + 90_000);
+    const principal = { personId: 'officer-42', agencyCode: 'lc-so-y-te', roles: ['officer'] };
+
+    expect(await verifier.verify(shortLived)).toEqual(principal);
+    const check = jest.spyOn(verifier as unknown as { check: () => unknown }, 'check');
+    expect(await verifier.verify(shortLived)).toEqual(principal);
+    expect(check).not.toHaveBeenCalled();
+
+    now += 61_000; // past the minute: checked again (the token itself is still valid)
+    expect(await verifier.verify(shortLived)).toEqual(principal);
+    expect(check).toHaveBeenCalledTimes(1);
+
+    now += 59_000; // within the minute, but the token has expired: checked, and refused
+    await expect(verifier.verify(shortLived)).rejects.toBeInstanceOf(AuthenticationError);
+    expect(check).toHaveBeenCalledTimes(2);
+    expect(keyRequests).toBe(1);
+  });
+
+  it('never remembers a token that failed', async () => {
+    const verifier = new OidcTokenVerifier({ issuer, jwksUrl: `${issuer}/jwks` });
+    const forged = `${(await sign(Date.now() + 60_000)).slice(0, -4)}AAAA`;
+    await expect(verifier.verify(forged)).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(verifier.verify(forged)).rejects.toBeInstanceOf(AuthenticationError);
+  });
+});
