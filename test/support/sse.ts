@@ -71,17 +71,32 @@ export class SseConnection {
           `timed out waiting for ${what}; received ids ${JSON.stringify(this.ids)}, comments ${JSON.stringify(this.comments)}`,
         );
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(left, 1_000));
-        const waiters = this.waiters;
-        function done(): void {
-          clearTimeout(timer);
-          waiters.delete(done);
-          resolve();
-        }
-        waiters.add(done);
-      });
+      await this.change(Math.min(left, 1_000));
     }
+  }
+
+  /** Resolves once the server has ended the stream; fails after `timeoutMs`. */
+  async end(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ended) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('the stream is still open');
+      await this.change(Math.min(left, 1_000));
+    }
+  }
+
+  /** Waits for the next chunk or the end of the stream, at most `ms`. */
+  private change(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const waiters = this.waiters;
+      function done(): void {
+        clearTimeout(timer);
+        waiters.delete(done);
+        resolve();
+      }
+      waiters.add(done);
+    });
   }
 
   close(): void {

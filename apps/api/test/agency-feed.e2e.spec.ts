@@ -205,3 +205,20 @@ describe('the agency feed: access, errors and keep-alive (pglite)', () => {
     expect(badFrom).toMatchObject({ status: 422, problem: { code: 'validation' } });
   });
 });
+
+describe('the agency feed when the API shuts down (pglite)', () => {
+  it('ends the open feeds, so the API stops without waiting for its clients', async () => {
+    const api = await startApi('pglite');
+    let connection: SseConnection | undefined;
+    try {
+      const opened = await SseConnection.open(`${api.url}/agencies/${AGENCY_A}/feed`, {
+        authorization: `Bearer ${officer(AGENCY_A)}`,
+      });
+      connection = opened.connection!;
+      await connection.until(() => connection!.comments.length > 0, 'the opening comment');
+    } finally {
+      await api.close();
+    }
+    await connection.end(5_000);
+  });
+});

@@ -66,8 +66,12 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
 
   /** Ends every open feed (clients reconnect elsewhere with Last-Event-ID), then stops following. */
   async beforeApplicationShutdown(): Promise<void> {
-    for (const connection of [...this.connections]) connection.complete();
+    const open = [...this.connections];
+    for (const connection of open) connection.complete();
     await this.subscription?.stop();
+    // Let the ended responses flush, so that closing the HTTP server finds their connections idle
+    // and closes them at once instead of waiting for each client to let go.
+    if (open.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
   /** Wakes the live feed now rather than at its next poll (after a local append). */
