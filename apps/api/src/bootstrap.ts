@@ -1,7 +1,8 @@
 import 'reflect-metadata';
+import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import {
   createValidationPipe,
@@ -10,22 +11,36 @@ import {
   type AppConfig,
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
-import { installPlanUploadParsers } from './plans/plan-upload.js';
+import { installBodyParsers, MAX_BODY_BYTES, tooLargeProblem } from './body-parsers.js';
 
-/** Builds the HTTP application; main.ts listens, tests call this and listen on a spare port. */
-export async function createApiApplication(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+/**
+ * Builds the HTTP application (Nest on Fastify, see docs/adr/0006-fastify-http-platform.md);
+ * main.ts listens, tests call this and listen on a spare port.
+ */
+export async function createApiApplication(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    // As before: /tasks/ is /tasks.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     bufferLogs: true,
     bodyParser: false,
     // Throw start-up errors to the caller (main.ts prints them) instead of exiting the process.
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  installPlanUploadParsers(app); // before the 1 MB JSON parser: plan documents up to 10 MB
-  app.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
+  installBodyParsers(app.getHttpAdapter().getInstance()); // JSON up to 1 MB; plan documents up to 10 MB
   app.enableShutdownHooks();
   app.useGlobalPipes(new NfcNormalisationPipe(), createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  // A body the server refused by its length alone gets the problem its route would have given.
+  app.useGlobalFilters(
+    new ProblemDetailsFilter((exception, request) =>
+      exception instanceof HttpException && exception.getStatus() === 413
+        ? tooLargeProblem(request)
+        : exception,
+    ),
+  );
 
   const openApi = new DocumentBuilder()
     .setTitle('Child-protection coordination service')

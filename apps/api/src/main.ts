@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApiApplication(config);
-  await app.listen(config.port);
+  // Every interface, as in a container (Fastify alone would listen on localhost only).
+  await app.listen(config.port, '0.0.0.0');
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
   process.stdout.write(
     `Coordination API listening on http://localhost:${config.port} (docs at /docs), using ${where}\n`,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { AuthenticationError, problemType, ProblemError, type TokenVerifier } from '#libs/platform';
 import { IS_PUBLIC } from './auth.decorators.js';
 
@@ -18,7 +18,7 @@ export class AuthenticationGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) {
       return true;
     }
-    const request = context.switchToHttp().getRequest<Request & { principal?: unknown }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: unknown }>();
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthenticated('Send a bearer token in the Authorization header.');

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { problemType, ProblemError, type Principal } from '#libs/platform';
 import type { CommandContext } from './command-executor.js';
 
@@ -8,8 +8,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Who is asking, with which Idempotency-Key, for which route and body: what a command needs. */
 export const CommandRequest = createParamDecorator(
   (_data: unknown, context: ExecutionContext): CommandContext => {
-    const request = context.switchToHttp().getRequest<Request & { principal: Principal; id?: unknown }>();
-    const key = request.header('idempotency-key');
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal: Principal }>();
+    const key = headerValue(request.headers['idempotency-key']);
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw new ProblemError({
         type: problemType('validation'),
@@ -25,15 +25,23 @@ export const CommandRequest = createParamDecorator(
       body && typeof body === 'object' && typeof (body as { occurredAt?: unknown }).occurredAt === 'string'
         ? (body as { occurredAt: string }).occurredAt
         : undefined;
+    // The id the request log lines carry (set by pino-http on the raw request).
+    const logId = (request.raw as { id?: unknown }).id;
+    const queryAt = request.url.indexOf('?');
     return {
       principal: request.principal,
       idempotencyKey: key,
-      route: `${request.method} ${request.baseUrl}${request.path}`,
+      route: `${request.method} ${queryAt === -1 ? request.url : request.url.slice(0, queryAt)}`,
       body,
       correlationId:
-        request.header('x-correlation-id') ??
-        (typeof request.id === 'string' || typeof request.id === 'number' ? String(request.id) : undefined),
+        headerValue(request.headers['x-correlation-id']) ??
+        (typeof logId === 'string' || typeof logId === 'number' ? String(logId) : undefined),
       occurredAt,
     };
   },
 );
+
+/** A header sent more than once counts by its first value, as Express's `req.header()` read it. */
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

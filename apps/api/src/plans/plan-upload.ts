@@ -1,6 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { problemType, ProblemError, type FieldProblem } from '#libs/platform';
 import { toNfc } from '#libs/shared-kernel';
 
@@ -13,38 +12,14 @@ export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wo
 export const RAW_DOCUMENT_TYPES = ['text/plain', DOCX_MEDIA_TYPE, 'application/octet-stream'] as const;
 
 /** Base64 takes 4 bytes for 3; a little room for the JSON around it. */
-const JSON_UPLOAD_LIMIT_BYTES = Math.ceil((PLAN_DOCUMENT_LIMIT_BYTES * 4) / 3) + 64 * 1024;
+export const JSON_UPLOAD_LIMIT_BYTES = Math.ceil((PLAN_DOCUMENT_LIMIT_BYTES * 4) / 3) + 64 * 1024;
 
-/**
- * Body parsers of POST /plans/import, installed before the application's 1 MB JSON parser: the
- * document as a raw body (text/plain, .docx, octet-stream) up to 10 MB, or JSON
- * { fileName, contentBase64 } whose decoded content is checked against the same limit. A body over
- * the limit is answered 413 problem+json, after it has been read off (so the client sees the answer).
+/*
+ * The body parsers (see body-parsers.ts) read POST /plans/import's document as a raw body
+ * (text/plain, .docx, octet-stream) up to 10 MB, or as JSON { fileName, contentBase64 } whose
+ * decoded content is checked against the same limit. A body over the limit is answered 413
+ * problem+json.
  */
-export function installPlanUploadParsers(app: NestExpressApplication): void {
-  app.use(
-    PLAN_IMPORT_PATH,
-    withUploadProblems(express.raw({ type: [...RAW_DOCUMENT_TYPES], limit: PLAN_DOCUMENT_LIMIT_BYTES })),
-  );
-  app.use(
-    PLAN_IMPORT_PATH,
-    withUploadProblems(
-      express.json({ type: ['application/json', 'application/*+json'], limit: JSON_UPLOAD_LIMIT_BYTES }),
-    ),
-  );
-}
-
-function withUploadProblems(parser: RequestHandler): RequestHandler {
-  return (request: Request, response: Response, next: NextFunction) => {
-    void parser(request, response, (error?: unknown) => {
-      if ((error as { type?: unknown } | undefined)?.type === 'entity.too.large') {
-        next(documentTooLarge());
-        return;
-      }
-      next(error);
-    });
-  };
-}
 
 export function documentTooLarge(): ProblemError {
   return new ProblemError({
@@ -64,10 +39,10 @@ export interface RawPlanUpload {
 
 export const PlanUploadRequest = createParamDecorator(
   (_data: unknown, context: ExecutionContext): RawPlanUpload => {
-    const request = context.switchToHttp().getRequest<Request>();
-    const header = request.header('content-type');
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const header = request.headers['content-type'];
     return {
-      body: request.body as unknown,
+      body: request.body,
       contentType: header ? (header.split(';')[0]?.trim().toLowerCase() ?? null) : null,
     };
   },

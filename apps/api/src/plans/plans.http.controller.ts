@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Principal } from '#libs/platform';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { ConfirmDraftDto, ImportPlanQueryDto } from './plan-intake.dto.js';
@@ -33,7 +33,7 @@ export class PlansHttpController {
     @PlanUploadRequest() upload: RawPlanUpload,
     @Query() query: ImportPlanQueryDto,
     @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<PlanDraftView> {
     const dryRun = query.dryRun === 'true' || query.dryRun === '1';
     requireIssuer(principal, 'import a plan'); // before the document is looked at
@@ -63,7 +63,7 @@ export class PlansHttpController {
     @Param('draftId') draftId: string,
     @Body() body: ConfirmDraftDto,
     @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<ConfirmResult> {
     const result = await this.intake.confirmDraft(draftId, body ?? {}, principal);
     response.status(result.planIssued || result.tasksAssigned > 0 ? 201 : 200);

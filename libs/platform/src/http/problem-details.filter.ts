@@ -6,7 +6,7 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   escapePointerToken,
   PROBLEM_CONTENT_TYPE,
@@ -29,24 +29,34 @@ const TITLES: Record<number, string> = {
   503: 'Temporarily unavailable',
 };
 
-/** The one place where errors become HTTP responses: RFC 9457 problem+json. */
+/**
+ * The one place where errors become HTTP responses: RFC 9457 problem+json. Nest hands it what a
+ * handler, guard or pipe throws, and the HTTP server's own errors (a body too large, for instance),
+ * which the application may first `refine` into the problem it means for that request.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(private readonly refine?: (exception: unknown, request: FastifyRequest) => unknown) {}
+
+  catch(caught: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
-    const request = context.getRequest<Request>();
-    const response = context.getResponse<Response>();
+    const request = context.getRequest<FastifyRequest>();
+    const reply = context.getResponse<FastifyReply>();
+    const exception = this.refine ? this.refine(caught, request) : caught;
     // The challenge travels as a header, not in the body.
     const { wwwAuthenticate: _challenge, ...problem }: ProblemDetails = {
       ...this.toProblem(exception),
-      instance: request.originalUrl,
+      instance: request.url,
     };
     if (problem.status >= 500)
       this.logger.error({ err: exception, instance: problem.instance }, problem.title);
-    for (const [name, value] of Object.entries(problemHeaders(exception))) response.setHeader(name, value);
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    void reply
+      .headers(problemHeaders(exception))
+      .status(problem.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problem));
   }
 
   private toProblem(exception: unknown): ProblemDetails {
@@ -91,21 +101,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
             : undefined,
       };
     }
-    // body-parser errors carry their status (413 too large, 400 malformed JSON, 415 charset).
-    const status = (exception as { status?: unknown; type?: unknown } | null)?.status;
+    // The HTTP server's own errors carry their status (413 too large, 415 media type, 400 ...).
+    const status = (exception as { statusCode?: unknown } | null)?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const type = (exception as { type?: unknown }).type;
       return {
         type: problemType(codeFor(status)),
         title: TITLES[status] ?? 'Bad request',
         status,
         code: codeFor(status),
         detail:
-          type === 'entity.too.large'
+          status === 413
             ? 'The request body is larger than the 1 MB the API accepts.'
-            : type === 'entity.parse.failed'
-              ? 'The request body is not valid JSON.'
-              : (exception as Error).message,
+            : (exception as Error).message,
       };
     }
     return {
