@@ -1,5 +1,6 @@
 import { In, type EntityManager, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
 import { chunks, WRITE_CHUNK } from '../database/columns.js';
+import { writeRows } from '../database/json-rows.js';
 import type { TaskChange } from './projection.js';
 
 /**
@@ -60,9 +61,7 @@ export async function applyTaskRowSet<Row extends ObjectLiteral & { taskId: stri
     );
     await manager.delete(set.entity, criteria);
   }
-  for (const part of chunks(written, WRITE_CHUNK)) {
-    await manager.upsert(set.entity, part, { conflictPaths: [...set.key] });
-  }
+  await writeRows(manager, set.entity, written, { conflict: set.key, onConflict: 'update' });
 }
 
 /** JSON with object keys sorted: jsonb hands objects back with its own key order. */

@@ -1,7 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#libs/event-store';
 import { evolve, initialState, type TaskState } from '#libs/tasks';
-import { chunks, WRITE_CHUNK } from '../database/columns.js';
+import { writeRows } from '../database/json-rows.js';
 import { asTaskEvent, type TaskChange } from './projection.js';
 import { ProjectionTaskStateRow } from './task-state.entity.js';
 
@@ -59,9 +59,10 @@ export class TaskStateFold {
       const folded = this.states.get(taskId)!;
       return { taskId, streamVersion: folded.streamVersion, state: folded.state };
     });
-    for (const part of chunks(rows, WRITE_CHUNK)) {
-      await this.manager.upsert(ProjectionTaskStateRow, part, { conflictPaths: ['taskId'] });
-    }
+    await writeRows(this.manager, ProjectionTaskStateRow, rows, {
+      conflict: ['taskId'],
+      onConflict: 'update',
+    });
     this.changed.clear();
   }
 

@@ -1,6 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import { planChanges, type Projection, type ProjectionEvent } from '../framework/projection.js';
 import { PlanRow } from './plan.entity.js';
+import { writeRows } from '../database/json-rows.js';
 import { evolvePlan } from './plans.evolve.js';
 
 /** The issued plans, for /plans. */
@@ -26,10 +27,11 @@ export const plansProjection: Projection = {
       }
     }
     if (changed.size > 0) {
-      await manager.upsert(
+      await writeRows(
+        manager,
         PlanRow,
         [...changed].map((id) => rows.get(id)!),
-        { conflictPaths: ['planId'] },
+        { conflict: ['planId'], onConflict: 'update' },
       );
     }
   },

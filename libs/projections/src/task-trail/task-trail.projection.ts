@@ -1,5 +1,5 @@
-import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
-import { chunks, WRITE_CHUNK } from '../database/columns.js';
+import type { EntityManager } from 'typeorm';
+import { writeRows } from '../database/json-rows.js';
 import { taskChanges, type Projection, type ProjectionEvent } from '../framework/projection.js';
 import { trailEntry } from './task-trail.evolve.js';
 import { TrailEntryRow } from './trail-entry.entity.js';
@@ -13,15 +13,7 @@ export const taskTrailProjection: Projection = {
 
   async apply(events: readonly ProjectionEvent[], manager: EntityManager): Promise<void> {
     const rows = taskChanges(events).map(trailEntry);
-    for (const part of chunks(rows, WRITE_CHUNK)) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(TrailEntryRow)
-        .values(part as QueryDeepPartialEntity<TrailEntryRow>[])
-        .orIgnore()
-        .execute();
-    }
+    await writeRows(manager, TrailEntryRow, rows, { conflict: ['globalPosition'], onConflict: 'ignore' });
   },
 
   async reset(manager: EntityManager): Promise<void> {
