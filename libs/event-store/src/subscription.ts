@@ -23,6 +23,11 @@ export interface DurableSubscriptionOptions {
   readonly batchSize?: number;
   /** How long to wait for new events when caught up, unless woken earlier. */
   readonly pollIntervalMs?: number;
+  /**
+   * How long to wait after a batch that had events (more are likely on their way), when it is
+   * shorter than `pollIntervalMs`; default: `pollIntervalMs`.
+   */
+  readonly busyPollIntervalMs?: number;
   readonly maxRetryDelayMs?: number;
   readonly logger?: SubscriptionLogger;
 }
@@ -39,6 +44,7 @@ export class DurableSubscription {
   private readonly waiters = new Set<{ target: LogPosition; resolve: () => void }>();
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly busyPollIntervalMs: number;
   private readonly maxRetryDelayMs: number;
   private consecutiveFailures = 0;
 
@@ -49,6 +55,10 @@ export class DurableSubscription {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.busyPollIntervalMs = Math.min(
+      this.pollIntervalMs,
+      options.busyPollIntervalMs ?? this.pollIntervalMs,
+    );
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
   }
 
@@ -115,7 +125,7 @@ export class DurableSubscription {
         const processed = await this.processNextBatch();
         this.consecutiveFailures = 0;
         if (processed === this.batchSize) continue;
-        await this.sleep(this.pollIntervalMs);
+        await this.sleep(processed > 0 ? this.busyPollIntervalMs : this.pollIntervalMs);
       } catch (error) {
         this.consecutiveFailures += 1;
         const delay = Math.min(this.maxRetryDelayMs, 100 * 2 ** Math.min(this.consecutiveFailures, 10));

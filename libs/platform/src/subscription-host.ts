@@ -39,23 +39,13 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
     @Inject(HOSTED_CONSUMERS) private readonly consumers: readonly HostedConsumer[],
   ) {
     for (const { name, consumer, batchSize } of consumers) {
-      const subscription: DurableSubscription = new DurableSubscription(
-        store,
-        {
-          loadCheckpoint: () => consumer.loadCheckpoint(),
-          handle: async (events, checkpoint) => {
-            await consumer.handle(events, checkpoint);
-            // The subscription goes to sleep for IDLE_POLL_MS right after this batch; cut it short.
-            if (events.length > 0) setTimeout(() => subscription.wake(), BUSY_POLL_MS).unref();
-          },
-        },
-        {
-          name,
-          batchSize: batchSize ?? 500,
-          pollIntervalMs: IDLE_POLL_MS,
-          logger: { error: (details, message) => this.logger.error({ ...details, msg: message }) },
-        },
-      );
+      const subscription = new DurableSubscription(store, consumer, {
+        name,
+        batchSize: batchSize ?? 500,
+        pollIntervalMs: IDLE_POLL_MS,
+        busyPollIntervalMs: BUSY_POLL_MS,
+        logger: { error: (details, message) => this.logger.error({ ...details, msg: message }) },
+      });
       this.subscriptions.set(name, subscription);
     }
   }
