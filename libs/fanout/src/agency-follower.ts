@@ -66,7 +66,10 @@ class AgencyFollower {
   private cursor: LogPosition;
   private readonly pending: FeedBatch[] = [];
   private stopped = false;
+  /** Ends the wait for a live batch (or the poll interval): a live batch or a stop. */
   private wakeUp: (() => void) | undefined;
+  /** Ends a back-off after a store error: only a stop, never a live batch. */
+  private endBackOff: (() => void) | undefined;
   private readonly fanout: AgencyFanout;
   private readonly pollIntervalMs: number;
   private readonly maxPending: number;
@@ -98,6 +101,7 @@ class AgencyFollower {
     const stop = async () => {
       this.stopped = true;
       this.wakeUp?.();
+      this.endBackOff?.();
       await done.catch(() => undefined);
     };
     return {
@@ -196,10 +200,26 @@ class AgencyFollower {
           { err: error, agencyCode: this.options.agencyCode, retryInMs: delay },
           'reading the agency feed from the store failed; retrying',
         );
-        await this.sleep(delay);
+        // Live batches keep arriving while the store fails; they wait in the queue and must
+        // not cut the back-off short, or a failing store is read (and logged) at the event rate.
+        await this.backOff(delay);
         if (this.stopped) return;
       }
     }
+  }
+
+  /** Waits `ms` or for a stop, whatever the feed publishes meanwhile. */
+  private backOff(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        if (this.endBackOff === done) this.endBackOff = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.endBackOff = done;
+    });
   }
 
   /** Waits for a live batch, a stop, or `ms`. */

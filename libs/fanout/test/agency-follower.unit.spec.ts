@@ -235,6 +235,66 @@ describe('following an agency from a past position', () => {
     });
   });
 
+  describe('when the store fails while live batches keep arriving', () => {
+    it('waits out its back-off instead of retrying at the rate of the batches', async () => {
+      const feed = new InProcessFeed();
+      await writer.assign(randomUUID());
+      const readAll = store.readAll.bind(store);
+      let failing = true;
+      const reads = jest
+        .spyOn(store, 'readAll')
+        .mockImplementation((after: LogPosition, limit: number): Promise<ReadAllBatch> => {
+          if (failing) return Promise.reject(new Error('connection reset'));
+          return readAll(after, limit);
+        });
+      const error = jest.fn();
+      const received: string[] = [];
+      follow = followAgency({
+        store,
+        feed,
+        agencyCode: LEAD,
+        after: START_OF_LOG,
+        logger: { warn: jest.fn(), error },
+        onMessage: (m) => void received.push(m.envelope.id),
+      });
+      await until(() => error.mock.calls.length === 1, 'the first failure');
+
+      // Steady traffic during the back-off (the first one lasts 200 ms): each batch is queued,
+      // none of them makes the follower read the failing store again.
+      for (let i = 0; i < 20; i++) {
+        const taskId = randomUUID();
+        await writer.assign(taskId);
+        feed.publishBatch(await batchOf(store, store.events.length - 1, store.events.length));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(error).toHaveBeenCalledTimes(1);
+
+      failing = false;
+      const expected = await expectedIds(store, LEAD);
+      await until(() => received.length === expected.length, 'everything after the back-off');
+      expect(received).toEqual(expected);
+      expect(error).toHaveBeenCalledTimes(1);
+    });
+
+    it('still stops at once during a back-off', async () => {
+      jest.spyOn(store, 'readAll').mockRejectedValue(new Error('connection reset'));
+      const error = jest.fn();
+      follow = followAgency({
+        store,
+        feed: new InProcessFeed(),
+        agencyCode: LEAD,
+        after: START_OF_LOG,
+        logger: { warn: jest.fn(), error },
+        onMessage: () => undefined,
+      });
+      await until(() => error.mock.calls.length === 1, 'the first failure');
+      const started = Date.now();
+      await follow.stop();
+      expect(Date.now() - started).toBeLessThan(150);
+    });
+  });
+
   describe('when the receiver throws', () => {
     it('ends the follow with that error', async () => {
       await writer.assign(randomUUID());
