@@ -10,7 +10,12 @@ export interface SseMessage {
  * and lets a test wait for a condition (bounded, never a fixed sleep).
  */
 export class SseConnection {
+  /** The messages with data, in order (a message with only an id is not one of them). */
   readonly messages: SseMessage[] = [];
+  /** The ids of the messages without data (a feed's starting point), in order. */
+  readonly idOnly: string[] = [];
+  /** The last id received, with or without data: what a browser sends back as Last-Event-ID. */
+  lastEventId: string | undefined;
   readonly comments: string[] = [];
   private ended = false;
   private failure: unknown;
@@ -50,10 +55,6 @@ export class SseConnection {
   /** The JSON data of each message. */
   get data(): any[] {
     return this.messages.map((message) => JSON.parse(message.data));
-  }
-
-  get lastEventId(): string | undefined {
-    return this.messages[this.messages.length - 1]?.id;
   }
 
   /** Resolves once `condition` holds; fails after `timeoutMs` or when the stream ends first. */
@@ -115,8 +116,11 @@ export class SseConnection {
           const line = buffer.slice(0, newline);
           buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
           if (line === '') {
-            if (block.data.length > 0 || block.id !== undefined) {
+            if (block.id !== undefined) this.lastEventId = block.id;
+            if (block.data.length > 0) {
               this.messages.push({ id: block.id, event: block.event, data: block.data.join('\n') });
+            } else if (block.id !== undefined) {
+              this.idOnly.push(block.id);
             }
             block = { data: [] };
           } else if (line.startsWith(':')) {

@@ -102,6 +102,34 @@ describe.each<Backend>(['pglite', 'postgres'])('the agency feed over Server-Sent
     });
   });
 
+  describe('when a feed starts live and drops before its first event', () => {
+    it('opens with an id to resume from, so the events recorded while it was away still come', async () => {
+      const first = await connect(AGENCY_A, officer(AGENCY_A));
+      await first.until(() => first.idOnly.length > 0, 'the id of the starting point');
+      first.close();
+      const start = first.lastEventId!;
+      expect(start).toMatch(/^\d+$/);
+
+      const missed = await assign(AGENCY_A);
+      const second = await connect(AGENCY_A, officer(AGENCY_A), { lastEventId: start });
+      await second.until(() => second.ids.includes(missed.position), 'the assignment recorded meanwhile');
+      expect(second.ids[second.ids.length - 1]).toBe(missed.position);
+      expect(second.ids.filter((id) => first.ids.includes(id))).toEqual([]);
+      // A resumed feed has its position already: no id-only message.
+      expect(second.idOnly).toEqual([]);
+    });
+
+    it('takes Last-Event-ID 0 as the start of the log (the id of a live start on an empty log)', async () => {
+      const marker = await assign(AGENCY_A);
+      const resumed = await connect(AGENCY_A, officer(AGENCY_A), { lastEventId: '0' });
+      const fromStart = await connect(AGENCY_A, officer(AGENCY_A), { from: '0' });
+      for (const connection of [resumed, fromStart]) {
+        await connection.until(() => connection.ids.includes(marker.position), 'the marker assignment');
+      }
+      expect(resumed.ids).toEqual(fromStart.ids);
+    });
+  });
+
   describe('when a first connection asks for a past position while events keep being recorded', () => {
     it('catches up from the store and goes on live with no gap or repeat at the seam', async () => {
       const start = await assign(AGENCY_A);
@@ -216,6 +244,9 @@ describe('the agency feed when the API shuts down (pglite)', () => {
       });
       connection = opened.connection!;
       await connection.until(() => connection!.comments.length > 0, 'the opening comment');
+      // A live start on an empty log: it resumes from the start of the log.
+      await connection.until(() => connection!.idOnly.length > 0, 'the id of the starting point');
+      expect(connection.idOnly).toEqual(['0']);
     } finally {
       await api.close();
     }

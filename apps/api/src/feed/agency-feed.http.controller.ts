@@ -1,4 +1,5 @@
-import { Controller, Headers, Inject, Param, Query, Sse, type MessageEvent } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { Controller, Headers, Inject, Param, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -52,6 +53,9 @@ export class AgencyFeedHttpController {
       'CloudEvents 1.0 JSON envelope also published on NATS (`coord.agency.{code}.{EventType}`).',
       'Ids follow log order, which is not always numeric order. A client that reconnects with',
       '`Last-Event-ID` (browsers do it by themselves) gets everything after that event, once.',
+      'A feed that starts live (neither `from` nor `Last-Event-ID`) opens with a message that has',
+      'an `id` and no data: where it starts (0 on an empty log), so that a client that reconnects',
+      'before the first event still misses nothing.',
       'A comment (`: keep-alive`) is sent every FEED_KEEPALIVE_SECONDS (15 s by default).',
       'Officers and issuers may follow their own agency; auditors and inspectors any agency.',
     ].join(' '),
@@ -60,7 +64,7 @@ export class AgencyFeedHttpController {
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
-    description: 'The id of the last message received: resume right after it',
+    description: 'The id of the last message received (0: the start of the log): resume right after it',
   })
   @ApiOkResponse({
     description: 'An event stream that stays open',
@@ -80,12 +84,26 @@ export class AgencyFeedHttpController {
     @Query() query: AgencyFeedQuery,
     @Headers('last-event-id') lastEventId: string | undefined,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: { readonly raw?: ServerResponse },
   ): Promise<Observable<MessageEvent>> {
     if (!this.directory.get(code)) throw unknownAgency(code);
     assertMayReadAgencyFeed(principal, code);
-    const after = await this.feeds.startAfter(startOf(lastEventId, query.from));
-    return this.feeds.stream(code, after);
+    const start = startOf(lastEventId, query.from);
+    const after = await this.feeds.startAfter(start);
+    return this.feeds.stream(code, after, {
+      announceStart: start.kind === 'live',
+      ...(reply.raw ? { responseFinished: finishedOf(reply.raw) } : {}),
+    });
   }
+}
+
+/** Settles once the response is written out, or its connection is gone. */
+function finishedOf(response: ServerResponse): Promise<void> {
+  if (response.writableFinished || response.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    response.once('finish', () => resolve());
+    response.once('close', () => resolve());
+  });
 }
 
 function startOf(lastEventId: string | undefined, from: string | undefined): FeedStart {

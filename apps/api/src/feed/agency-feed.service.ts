@@ -40,7 +40,7 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
   readonly feed = new InProcessFeed(this.fanoutLogger());
   private publisher: InProcessFeedPublisher | undefined;
   private subscription: DurableSubscription | undefined;
-  private readonly connections = new Set<Subscriber<MessageEvent>>();
+  private readonly connections = new Map<Subscriber<MessageEvent>, Promise<void> | undefined>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -59,6 +59,8 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
       name: AGENCY_FEED_SUBSCRIPTION,
       batchSize: 500,
       pollIntervalMs: 50,
+      // After a batch with events, look again soon: live delivery under load without a wake-up.
+      busyPollIntervalMs: 5,
       logger: { error: (details, message) => this.logger.error({ ...details, msg: message }) },
     });
     await this.subscription.start();
@@ -67,11 +69,20 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
   /** Ends every open feed (clients reconnect elsewhere with Last-Event-ID), then stops following. */
   async beforeApplicationShutdown(): Promise<void> {
     const open = [...this.connections];
-    for (const connection of open) connection.complete();
+    for (const [connection] of open) connection.complete();
     await this.subscription?.stop();
-    // Let the ended responses flush, so that closing the HTTP server finds their connections idle
-    // and closes them at once instead of waiting for each client to let go.
-    if (open.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Wait (at most a second) for the ended responses to be written out, so that closing the HTTP
+    // server finds their connections idle and closes them at once instead of waiting for each
+    // client to let go.
+    const finished = open.flatMap(([, responseFinished]) => (responseFinished ? [responseFinished] : []));
+    if (finished.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(finished),
+        new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS))),
+      ]);
+      clearTimeout(timer);
+    }
   }
 
   /** Wakes the live feed now rather than at its next poll (after a local append). */
@@ -85,6 +96,9 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
       case 'live':
         return this.publisher?.checkpoint ?? (await this.safeStart());
       case 'after-event': {
+        // 0 holds no event: it is the id of the start of the log, sent by a live feed opened on
+        // an empty log (see stream).
+        if (start.position === 0n) return START_OF_LOG;
         const at = await this.store.logPositionOf(start.position);
         if (!at) throw unknownPosition(start.position, 'Last-Event-ID');
         return at;
@@ -101,11 +115,25 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
   /**
    * One connection: the agency's envelopes after `after`, each with its global position as the
    * SSE id, and a comment every FEED_KEEPALIVE_SECONDS so proxies keep the connection open.
+   *
+   * With `announceStart`, the stream opens with a message that has an id and no data: the
+   * global position of the event `after` is (a position the store has returned, so
+   * `logPositionOf` resolves it back to `after`), or 0 at the start of the log. A client takes
+   * it as its last event id (browsers do, by the SSE rules), so a live start that drops before
+   * its first event resumes where it began instead of live again.
+   *
+   * `responseFinished` settles once the response is written out or its connection closed; the
+   * shutdown waits for it.
    */
-  stream(agencyCode: string, after: LogPosition): Observable<MessageEvent> {
+  stream(
+    agencyCode: string,
+    after: LogPosition,
+    options: { readonly announceStart?: boolean; readonly responseFinished?: Promise<void> } = {},
+  ): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
-      this.connections.add(subscriber);
+      this.connections.set(subscriber, options.responseFinished);
       subscriber.next({ comment: `feed of ${agencyCode}` });
+      if (options.announceStart) subscriber.next({ id: String(after.globalPosition) });
       const follow = followAgency({
         store: this.store,
         feed: this.feed,
@@ -156,6 +184,9 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
     };
   }
 }
+
+/** How long a shutdown waits for the ended feeds to be written out. */
+const SHUTDOWN_FLUSH_MS = 1_000;
 
 function unknownPosition(position: bigint, where: string): ProblemError {
   return new ProblemError({
