@@ -42,7 +42,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // The pool replaces a connection after a failed query, but PGlite is one backend session:
     // statements the old connection prepared are still there and would collide with the new
     // connection's ("prepared statement ... already exists"). Each new connection starts clean.
-    // (Queued first, so it runs before the query that asked for the connection.)
+    // (Queued first, so it runs before the query that asked for the connection. Only right
+    // while the embedded pool has one connection: with more it would drop the others' statements.)
     pool.on('connect', (client) => {
       client.query('deallocate all').catch(() => undefined);
     });

@@ -96,25 +96,62 @@ describe('AppendCoalescer', () => {
     });
   });
 
-  describe('when an append must be written again', () => {
-    it('puts it ahead of the appends that came after it', async () => {
-      const writer = controlledWriter();
-      const coalescer = new AppendCoalescer({ maxConcurrentBatches: 1, maxBatchEvents: 100 }, writer.write);
-      void submit(coalescer, 'busy');
-      void submit(coalescer, 'later');
+  describe('when appends must be written again', () => {
+    it('puts them back together, in their order, ahead of the appends that came after them', async () => {
+      const batches: string[][] = [];
+      let later: Promise<AppendResult> | undefined;
+      let release: () => void = () => undefined;
+      const busy = new Promise<void>((resolve) => (release = resolve));
+      const coalescer: AppendCoalescer = new AppendCoalescer(
+        { maxConcurrentBatches: 1, maxBatchEvents: 100 },
+        async (batch) => {
+          batches.push(batch.map((append) => `${append.streamId}:${append.attempts}`));
+          if (batches.length === 1) await busy;
+          if (batches.length === 2) {
+            later = submit(coalescer, 'later'); // arrives while this batch is being written
+            // Both appends to s are refused (out of order) and handed back; x is written.
+            batch[2]!.resolve(ok);
+            for (const append of batch.slice(0, 2)) append.attempts++;
+            coalescer.retry(batch.slice(0, 2));
+            return;
+          }
+          for (const append of batch) append.resolve(ok);
+        },
+      );
 
-      coalescer.retry({
-        streamId: 'again',
-        events: events(1),
-        expected: ExpectedVersion.any,
-        attempts: 1,
-        resolve: () => undefined,
-        reject: () => undefined,
-      });
+      const all = Promise.all([
+        submit(coalescer, 'busy'),
+        submit(coalescer, 's'),
+        submit(coalescer, 's'),
+        submit(coalescer, 'x'),
+      ]);
+      release();
+      await all;
+      await later;
+
+      expect(batches).toEqual([['busy:0'], ['s:0', 's:0', 'x:0'], ['s:1', 's:1', 'later:0']]);
+    });
+  });
+
+  describe('when an earlier append to the same stream is being written', () => {
+    it('holds back every later append to that stream, and writes other streams meanwhile', async () => {
+      const writer = controlledWriter();
+      const coalescer = new AppendCoalescer({ maxConcurrentBatches: 2, maxBatchEvents: 100 }, writer.write);
+
+      void submit(coalescer, 's');
+      void submit(coalescer, 'busy');
+      void submit(coalescer, 's');
+      void submit(coalescer, 'other');
+      void submit(coalescer, 's');
+      expect(writer.batches).toEqual([['s'], ['busy']]);
+
+      writer.finish[1]!(); // 'busy' ends first: s is still being written
+      await tick();
+      expect(writer.batches[2]).toEqual(['other']);
+
       writer.finish[0]!();
       await tick();
-
-      expect(writer.batches[1]).toEqual(['again', 'later']);
+      expect(writer.batches[3]).toEqual(['s', 's']);
     });
   });
 

@@ -277,6 +277,20 @@ export function eventStoreContract(
       expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['first', 'second', 'third']);
     });
 
+    it('keeps the order of many appends to one stream made at once, across batches', async () => {
+      const stream = `task-${randomUUID()}`;
+      const appends: Promise<unknown>[] = [];
+      for (let i = 0; i < 30; i++) {
+        appends.push(store.append(stream, [newEvent(`step-${i}`)]));
+        appends.push(store.append(`task-${randomUUID()}`, [newEvent()]));
+      }
+      await Promise.all(appends);
+
+      expect((await store.readStream(stream)).map((e) => e.type)).toEqual(
+        Array.from({ length: 30 }, (_, i) => `step-${i}`),
+      );
+    });
+
     it('fails only the append the database cannot store, and writes the others', async () => {
       const good = Array.from({ length: 12 }, () => `task-${randomUUID()}`);
       const bad = `task-${randomUUID()}`;

@@ -18,16 +18,27 @@ export interface AppendCoalescerOptions {
   readonly maxBatchEvents: number;
 }
 
+/** An append as the coalescer holds it: settled at most once, whatever `write` does. */
+interface Entry extends PendingAppend {
+  settled: boolean;
+}
+
 /**
  * Group commit for independent appends. While `maxConcurrentBatches` batches are being written,
  * new appends queue up; the next free slot takes everything queued (up to `maxBatchEvents`) and
  * writes it in one statement and one transaction. An idle store writes each append at once, so
  * batching adds no latency; a busy one pays one commit (one WAL flush) for many appends.
  *
- * `write` must settle every append of its batch; if it throws, those it left are rejected.
+ * Appends to one stream are written in the order they were made: an append waits while an
+ * earlier append to its stream is being written, and so does every later append to that stream.
+ *
+ * `write` must settle every append of its batch, or hand it back with `retry`; if it throws,
+ * those it did neither are rejected.
  */
 export class AppendCoalescer {
-  private readonly waiting: PendingAppend[] = [];
+  private waiting: Entry[] = [];
+  /** Streams with an append in a batch being written, and how many. */
+  private readonly writingStreams = new Map<string, number>();
   private writing = 0;
 
   constructor(
@@ -40,14 +51,31 @@ export class AppendCoalescer {
   }
 
   submit(append: PendingAppend): void {
-    this.waiting.push(append);
+    const entry: Entry = {
+      ...append,
+      settled: false,
+      resolve: (result) => {
+        if (entry.settled) return;
+        entry.settled = true;
+        append.resolve(result);
+      },
+      reject: (error) => {
+        if (entry.settled) return;
+        entry.settled = true;
+        append.reject(error);
+      },
+    };
+    this.waiting.push(entry);
     this.pump();
   }
 
-  /** Puts an append that must be written again at the head of the queue, keeping arrival order. */
-  retry(append: PendingAppend): void {
-    this.waiting.unshift(append);
-    this.pump();
+  /**
+   * Hands appends of a batch being written back to the head of the queue, in the order given
+   * (their batch order keeps each stream's order). They are written once their batch has ended.
+   */
+  retry(appends: readonly PendingAppend[]): void {
+    this.waiting.unshift(...(appends as Entry[]));
+    // No pump: their streams are still being written; the batch's end pumps.
   }
 
   /** Appends queued and not yet being written. */
@@ -56,29 +84,47 @@ export class AppendCoalescer {
   }
 
   private pump(): void {
-    while (this.writing < this.options.maxConcurrentBatches && this.waiting.length > 0) {
+    while (this.writing < this.options.maxConcurrentBatches) {
       const batch = this.takeBatch();
+      if (batch.length === 0) return;
       this.writing++;
+      for (const entry of batch)
+        this.writingStreams.set(entry.streamId, (this.writingStreams.get(entry.streamId) ?? 0) + 1);
       this.write(batch)
         .catch((error: unknown) => {
-          // A promise settles once: this rejects only the appends `write` did not settle.
-          for (const append of batch) append.reject(error);
+          for (const entry of batch) if (!entry.settled && !this.waiting.includes(entry)) entry.reject(error);
         })
         .finally(() => {
+          for (const entry of batch) {
+            const left = (this.writingStreams.get(entry.streamId) ?? 1) - 1;
+            if (left === 0) this.writingStreams.delete(entry.streamId);
+            else this.writingStreams.set(entry.streamId, left);
+          }
           this.writing--;
           this.pump();
         });
     }
   }
 
-  private takeBatch(): PendingAppend[] {
+  /** Takes queued appends in order, up to the event limit, passing over streams being written. */
+  private takeBatch(): Entry[] {
+    const batch: Entry[] = [];
+    const left: Entry[] = [];
+    const held = new Set<string>();
     let events = 0;
-    let count = 0;
-    for (const append of this.waiting) {
-      if (count > 0 && events + append.events.length > this.options.maxBatchEvents) break;
-      events += append.events.length;
-      count++;
+    for (const entry of this.waiting) {
+      const free = !this.writingStreams.has(entry.streamId) && !held.has(entry.streamId);
+      const fits = batch.length === 0 || events + entry.events.length <= this.options.maxBatchEvents;
+      if (free && fits) {
+        batch.push(entry);
+        events += entry.events.length;
+      } else {
+        // Everything after a held append to the same stream waits too, to keep the stream's order.
+        held.add(entry.streamId);
+        left.push(entry);
+      }
     }
-    return this.waiting.splice(0, count);
+    this.waiting = left;
+    return batch;
   }
 }

@@ -56,6 +56,9 @@ const EVENT_COLUMNS = `e.event_id, e.stream_id, e.stream_version, e.global_posit
 /** An append refused as out of order is written again in a new transaction, this many times. */
 const MAX_APPEND_ATTEMPTS = 5;
 
+/** Streams written at once when the appends of a failed batch are written one by one. */
+const FALLBACK_CONCURRENCY = 4;
+
 /**
  * The event store on PostgreSQL. The same adapter serves embedded PGlite through its socket
  * server, so there is one SQL dialect and one set of guarantees to test.
@@ -140,7 +143,8 @@ export class PostgresEventStore implements EventStore {
   /** Writes a batch the coalescer took: one append alone, several in one statement. */
   private async writeBatch(batch: readonly PendingAppend[]): Promise<void> {
     if (batch.length === 1) {
-      await this.writeAlone(batch[0]!);
+      const append = batch[0]!;
+      if ((await this.writeAlone(append)) === 'again') this.coalescer.retry([append]);
       return;
     }
     // Stream rows are locked in stream-id order, so two batches never wait on each other in a cycle.
@@ -148,7 +152,7 @@ export class PostgresEventStore implements EventStore {
     const ordered = [...batch].sort((a, b) =>
       a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
     );
-    let rows: (AppendRow & { ord: number })[];
+    let rows: Map<number, AppendRow>;
     try {
       const result = await this.pool.query<AppendRow & { ord: number }>({
         name: `${this.schema}.append_events_batch`,
@@ -164,47 +168,80 @@ export class PostgresEventStore implements EventStore {
           ),
         ],
       });
-      rows = result.rows;
+      rows = new Map(result.rows.map((row) => [row.ord, row]));
     } catch {
-      // Nothing of the batch was written. Whatever failed (one append's bad data, a deadlock with
-      // an append in another transaction, a lost connection) belongs to some appends, not to all:
-      // each is written again on its own and gets its own answer.
-      await Promise.all(ordered.map((append) => this.writeAlone(append)));
+      // The statement failed as a whole, so nothing of it was committed (or, after a connection
+      // lost at commit, all of it was: the appends are then answered as retries). Whatever failed
+      // (one append's bad data, a deadlock with a transaction outside the store, a lost connection)
+      // belongs to some appends, not to all: each is written again on its own.
+      await this.writeEachAlone(ordered);
       return;
     }
+    const again: PendingAppend[] = [];
     ordered.forEach((append, index) => {
-      const row = rows.find((r) => r.ord === index + 1);
+      const row = rows.get(index + 1);
       if (!row) {
         append.reject(new Error('append_events_batch returned no row for an append'));
-        return;
+      } else if (
+        this.settle(append, () => appendOutcome(append.streamId, append.events, append.expected, row)) ===
+        'again'
+      ) {
+        again.push(append);
       }
-      this.settle(append, () => appendOutcome(append.streamId, append.events, append.expected, row));
     });
+    if (again.length > 0) this.coalescer.retry(again);
   }
 
-  private async writeAlone(append: PendingAppend): Promise<void> {
+  /**
+   * Writes the appends of a failed batch one by one: each stream's appends in order, a few streams
+   * at a time. An append to be written again holds back the rest of its stream, in order.
+   */
+  private async writeEachAlone(ordered: readonly PendingAppend[]): Promise<void> {
+    const byStream = new Map<string, PendingAppend[]>();
+    for (const append of ordered)
+      byStream.set(append.streamId, [...(byStream.get(append.streamId) ?? []), append]);
+    const streams = [...byStream.values()];
+    const again = new Set<PendingAppend>();
+    const writeStreams = async (): Promise<void> => {
+      for (let appends = streams.shift(); appends; appends = streams.shift()) {
+        for (const [index, append] of appends.entries()) {
+          if ((await this.writeAlone(append)) === 'again') {
+            for (const held of appends.slice(index)) again.add(held);
+            break;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FALLBACK_CONCURRENCY, streams.length) }, writeStreams));
+    if (again.size > 0) this.coalescer.retry(ordered.filter((append) => again.has(append)));
+  }
+
+  private async writeAlone(append: PendingAppend): Promise<'settled' | 'again'> {
+    let outcome: () => AppendResult;
     try {
       const result = await this.appendWith(this.pool, append.streamId, append.events, append.expected);
-      append.resolve(result);
+      outcome = () => result;
     } catch (error) {
-      this.settle(append, () => {
+      outcome = () => {
         throw error;
-      });
+      };
     }
+    return this.settle(append, outcome);
   }
 
-  /** Resolves or rejects an append; one refused as out of order goes back to the queue. */
-  private settle(append: PendingAppend, outcome: () => AppendResult): void {
+  /**
+   * Resolves or rejects an append, except one refused as out of order, which is to be written
+   * again in a new transaction (up to MAX_APPEND_ATTEMPTS times): the caller hands it back.
+   */
+  private settle(append: PendingAppend, outcome: () => AppendResult): 'settled' | 'again' {
     try {
       append.resolve(outcome());
     } catch (error) {
       append.attempts++;
-      if (error instanceof AppendOrderError && append.attempts < MAX_APPEND_ATTEMPTS) {
-        this.coalescer.retry(append);
-      } else {
-        append.reject(error);
-      }
+      if (error instanceof AppendOrderError && append.attempts < MAX_APPEND_ATTEMPTS) return 'again';
+      append.reject(error);
     }
+    return 'settled';
   }
 
   async readStream(streamId: string, options: { fromVersion?: number } = {}): Promise<RecordedEvent[]> {
