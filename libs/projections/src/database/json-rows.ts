@@ -16,8 +16,11 @@ export interface WriteRowsOptions<Row> {
  * which made up most of the projection worker's CPU; this keeps TypeORM's entity metadata (table,
  * column names, value transformers, column defaults) and skips its query builder.
  *
- * Same meaning as TypeORM's `upsert` / `insert ... orIgnore`: a property left undefined takes the
- * column's default, and an update sets every column but the key.
+ * As TypeORM's `upsert` / `insert ... orIgnore`: a column no row sets is left out (an insert takes
+ * its default, an update leaves it alone); a row that leaves a written column undefined gets the
+ * column's default, or NULL. Unlike TypeORM, an explicit null in a column with a default also
+ * gets the default (no projection writes one). Generated, create/update-date and version columns
+ * are refused: TypeORM fills them itself, this does not.
  */
 export async function writeRows<Row extends ObjectLiteral>(
   manager: EntityManager,
@@ -31,7 +34,17 @@ export async function writeRows<Row extends ObjectLiteral>(
   const table = metadata.schema
     ? `${quote(metadata.schema)}.${quote(metadata.tableName)}`
     : quote(metadata.tableName);
-  const columns = metadata.columns.filter((column) => !column.isVirtual);
+  const special = metadata.columns.find(
+    (c) => c.isGenerated || c.isCreateDate || c.isUpdateDate || c.isVersion || c.isDeleteDate,
+  );
+  if (special) {
+    throw new Error(
+      `writeRows: ${metadata.name}.${special.propertyName} is filled by TypeORM; use its own writes`,
+    );
+  }
+  const columns = metadata.columns.filter(
+    (column) => !column.isVirtual && rows.some((row) => column.getEntityValue(row, true) !== undefined),
+  );
   const keys = options.conflict.map((property) => {
     const column = metadata.findColumnWithPropertyName(property);
     if (!column) throw new Error(`${metadata.name} has no column for property ${property}`);
