@@ -19,10 +19,13 @@ export interface ApiFeedOptions {
 }
 
 /**
- * Follows `GET /agencies/{code}/feed` and reconnects for ever with the id of the last event
- * received (Last-Event-ID), so a dropped connection or an API restart loses and repeats nothing.
+ * Follows `GET /agencies/{code}/feed` and reconnects for ever with the last id received
+ * (Last-Event-ID), so a dropped connection or an API restart loses and repeats nothing. A feed
+ * that starts live sends its starting position first, as a message with an id and no data: a
+ * connection that drops before the first event resumes from there, not live again.
  * Refusals (401, 403, 404, 400) end the watch with the API's own explanation; a first
- * connection that cannot reach the API at all ends it too.
+ * connection that cannot reach the API at all ends it too. A message that is not a CloudEvent
+ * is reported and skipped (reconnecting would only receive it again).
  */
 export async function followApiFeed(options: ApiFeedOptions): Promise<void> {
   let lastEventId: string | undefined;
@@ -71,7 +74,7 @@ export async function followApiFeed(options: ApiFeedOptions): Promise<void> {
     }
     if (connectedOnce) {
       options.onStatus(
-        `reconnected${lastEventId === undefined ? '' : `, resuming after event ${lastEventId}`}`,
+        `reconnected${lastEventId === undefined ? '' : `, resuming after position ${lastEventId}`}`,
       );
     } else {
       options.onStatus(
@@ -88,8 +91,22 @@ export async function followApiFeed(options: ApiFeedOptions): Promise<void> {
           ended = false;
           break;
         }
-        if (message.data === '') continue;
-        options.onEvent(parseCloudEvent(message.data));
+        if (message.data === '') {
+          // An id without data: where a live feed starts. Resume from there if it drops.
+          if (message.id !== undefined) lastEventId = message.id;
+          continue;
+        }
+        let envelope: CoordCloudEvent;
+        try {
+          envelope = parseCloudEvent(message.data);
+        } catch (error) {
+          options.onStatus(
+            `skipped message ${message.id ?? '(no id)'}, which is not a CloudEvent: ${messageOf(error)}`,
+          );
+          if (message.id !== undefined) lastEventId = message.id;
+          continue;
+        }
+        options.onEvent(envelope);
         if (message.id !== undefined) lastEventId = message.id;
       }
       if (ended && !options.signal.aborted) options.onStatus('the API closed the feed (restarting?)');
@@ -109,13 +126,17 @@ interface StreamMessage {
   readonly data: string;
 }
 
-/** Parses a text/event-stream body into messages (comments are skipped). */
+/**
+ * Parses a text/event-stream body into messages (comments are skipped). A message with an id
+ * and no data is yielded too, with data '': it moves the last event id (as in a browser).
+ */
 export async function* readEventStream(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamMessage> {
   const decoder = new TextDecoder();
   let buffer = '';
   let id: string | undefined;
   let event: string | undefined;
   let data: string[] = [];
+  let hasId = false;
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
     let end: number;
@@ -123,9 +144,10 @@ export async function* readEventStream(body: ReadableStream<Uint8Array>): AsyncG
       const line = buffer.slice(0, end);
       buffer = buffer.slice(end + (buffer.startsWith('\r\n', end) ? 2 : 1));
       if (line === '') {
-        if (data.length > 0 || event !== undefined) yield { id, event, data: data.join('\n') };
+        if (data.length > 0 || event !== undefined || hasId) yield { id, event, data: data.join('\n') };
         event = undefined;
         data = [];
+        hasId = false;
         continue;
       }
       if (line.startsWith(':')) continue;
@@ -133,8 +155,10 @@ export async function* readEventStream(body: ReadableStream<Uint8Array>): AsyncG
       const field = colon < 0 ? line : line.slice(0, colon);
       const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
       if (field === 'data') data.push(value);
-      else if (field === 'id') id = value;
-      else if (field === 'event') event = value;
+      else if (field === 'id') {
+        id = value;
+        hasId = true;
+      } else if (field === 'event') event = value;
     }
   }
 }
@@ -153,6 +177,10 @@ async function readProblem(response: Response): Promise<string> {
 
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function causeOf(error: unknown): string {
