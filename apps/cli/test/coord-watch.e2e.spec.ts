@@ -1,8 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TestNatsServer } from '../../../libs/fanout/test/support/nats-server.js';
 import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
-import { TEST_DATABASE_URL } from '../../../test/support/postgres.js';
+import { PostgresEventStore } from '#libs/event-store';
+import {
+  connectTestPostgres,
+  dropSchema,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '../../../test/support/postgres.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 const WATCHED = 'lc-so-y-te';
@@ -81,6 +89,62 @@ async function assign(api: ApiHarness, agencyCode: string, title: string) {
   return { taskId, position: response.body.position as string };
 }
 
+/** A CloudEvents envelope as the feed sends it, at a global position. */
+function envelope(position: number) {
+  const taskId = randomUUID();
+  return {
+    specversion: '1.0',
+    id: `${randomUUID()}:${WATCHED}`,
+    source: '/coord',
+    type: 'vn.coord.TaskAssigned',
+    time: '2025-06-01T08:00:00.000Z',
+    subject: `task-${taskId}`,
+    datacontenttype: 'application/json',
+    coordeventid: randomUUID(),
+    coordagency: WATCHED,
+    coordposition: String(position),
+    coordtransaction: '1',
+    coordstreamversion: '1',
+    coordeventtype: 'TaskAssigned',
+    coordschemaversion: '1',
+    coordoccurredat: '2025-06-01T08:00:00.000Z',
+    coordactor: ISSUER,
+    coordactoragency: 'lc-ubnd-tinh',
+    data: { taskId, title: 'Kiểm tra', dueDate: '2025-11-30' },
+  };
+}
+
+/** A stand-in for the API's feed: each request is answered by the next handler, and recorded. */
+class FakeFeed {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly requests: readonly { url: string; lastEventId: string | undefined }[],
+  ) {}
+
+  static async start(handlers: ((response: ServerResponse) => void)[]): Promise<FakeFeed> {
+    const requests: { url: string; lastEventId: string | undefined }[] = [];
+    const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+      requests.push({
+        url: request.url ?? '',
+        lastEventId: request.headers['last-event-id'] as string | undefined,
+      });
+      const handler = handlers[requests.length - 1];
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      response.write(': feed\n\n');
+      // Past the scripted answers: stay open, quiet.
+      handler?.(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new FakeFeed(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
 describe('coord watch', () => {
   const watchers: Watcher[] = [];
   const watch = (args: string[], env: Record<string, string> = {}) => {
@@ -144,6 +208,48 @@ describe('coord watch', () => {
     });
   });
 
+  describe("when the API's feed drops or sends something unreadable", () => {
+    let fake: FakeFeed | undefined;
+
+    afterEach(async () => {
+      await fake?.close();
+      fake = undefined;
+    });
+
+    it('resumes a live start that dropped before its first event from where it started', async () => {
+      const missed = envelope(42);
+      fake = await FakeFeed.start([
+        // A live start at position 41, dropped before any event.
+        (response) => {
+          response.write('id: 41\n\n');
+          setImmediate(() => response.socket?.destroy());
+        },
+        (response) => response.write(`id: 42\ndata: ${JSON.stringify(missed)}\n\n`),
+      ]);
+      const watcher = watch(['--agency', WATCHED, '--api', fake.url, '--json']);
+      const line = await watcher.line('stdout', missed.subject);
+      expect(JSON.parse(line)).toMatchObject({ coordposition: '42' });
+      expect(fake.requests.map((r) => r.lastEventId)).toEqual([undefined, '41']);
+      expect(fake.requests[1]!.url).not.toContain('from=');
+      await watcher.line('stderr', 'reconnected, resuming after position 41');
+    });
+
+    it('reports a message that is not a CloudEvent, skips it and goes on without reconnecting', async () => {
+      const next = envelope(8);
+      fake = await FakeFeed.start([
+        (response) => {
+          response.write('id: 7\ndata: {"specversion":"0.3"}\n\n');
+          response.write(`id: 8\ndata: ${JSON.stringify(next)}\n\n`);
+        },
+      ]);
+      const watcher = watch(['--agency', WATCHED, '--api', fake.url, '--json']);
+      await watcher.line('stdout', next.subject);
+      expect(await watcher.line('stderr', 'skipped message 7')).toContain('not a CloudEvent');
+      expect(fake.requests).toHaveLength(1);
+      expect(watcher.stdout).toHaveLength(1);
+    });
+  });
+
   describe('with NATS_URL, through JetStream', () => {
     let nats: TestNatsServer;
     let api: ApiHarness;
@@ -191,6 +297,64 @@ describe('coord watch', () => {
       const live = await assign(api, WATCHED, 'Hỗ trợ trẻ em bị xâm hại');
       await watcher.line('stdout', live.taskId);
       expect(watcher.stdout.filter((line) => line.includes('TaskAssigned'))).toHaveLength(2);
+    });
+
+    it('starts from now without --from and prints new assignments', async () => {
+      const before = await assign(api, WATCHED, 'Việc đã giao trước');
+      const watcher = watch(['--agency', WATCHED], {
+        DATABASE_URL: TEST_DATABASE_URL,
+        DATABASE_SCHEMA: api.schema!,
+      });
+      await watcher.line('stderr', 'watching lc-so-y-te in the event store');
+      const live = await assign(api, WATCHED, 'Việc giao sau');
+      await watcher.line('stdout', live.taskId);
+      expect(watcher.stdout.join('\n')).not.toContain(before.taskId);
+    });
+  });
+
+  describe('with DATABASE_URL, read-only', () => {
+    let pool: Awaited<ReturnType<typeof connectTestPostgres>>;
+    const schemas: string[] = [];
+    const tableExists = async (schema: string, table: string) =>
+      (
+        await pool.query<{ found: boolean }>(
+          `select to_regclass(format('%I.%I', $1::text, $2::text)) is not null as found`,
+          [schema, table],
+        )
+      ).rows[0]!.found;
+
+    beforeAll(async () => {
+      pool = await connectTestPostgres(2);
+    });
+
+    afterAll(async () => {
+      for (const schema of schemas) await dropSchema(pool, schema);
+      await pool?.end();
+    });
+
+    it('stops with a clear error on a schema without an event store, and creates nothing', async () => {
+      const schema = uniqueSchema('watch_empty');
+      schemas.push(schema);
+      const watcher = watch(['--agency', WATCHED], {
+        DATABASE_URL: TEST_DATABASE_URL,
+        DATABASE_SCHEMA: schema,
+      });
+      expect(await watcher.exited()).toBe(1);
+      expect(watcher.stderr.join('\n')).toContain(`there is no event store in schema "${schema}"`);
+      expect(await tableExists(schema, 'events')).toBe(false);
+    });
+
+    it('goes on from the start of the log when the projection checkpoints cannot be read', async () => {
+      const schema = uniqueSchema('watch_noproj');
+      schemas.push(schema);
+      await new PostgresEventStore(pool, { schema }).migrate();
+      const watcher = watch(['--agency', WATCHED], {
+        DATABASE_URL: TEST_DATABASE_URL,
+        DATABASE_SCHEMA: schema,
+      });
+      await watcher.line('stderr', 'projection checkpoints unreadable');
+      await watcher.line('stderr', 'watching lc-so-y-te in the event store');
+      expect(await tableExists(schema, 'projection_checkpoints')).toBe(false);
     });
   });
 });

@@ -16,7 +16,7 @@ import {
   type CoordCloudEvent,
 } from '#libs/fanout';
 import { loadConfig, type AppConfig } from '#libs/platform';
-import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
+import { allProjections, createProjectionDataSource, ProjectionRunner } from '#libs/projections';
 import { followApiFeed, WatchError } from './api-feed-client.js';
 import { formatEventJson, formatEventLine } from './watch-format.js';
 
@@ -188,8 +188,9 @@ async function watchThroughStore(
     applicationName: 'coord-watch',
   });
   try {
+    // A watch only reads: it never creates or upgrades tables (no migrations).
+    await assertEventStoreExists(database, config.databaseSchema);
     const store = new PostgresEventStore(database.pool, { schema: config.databaseSchema });
-    await store.migrate();
     let after: LogPosition;
     if (from === undefined) after = await headOfLog(store, database, config);
     else {
@@ -218,24 +219,50 @@ async function watchThroughStore(
   }
 }
 
+/** A clear error when the schema holds no event store (a watch does not create one). */
+async function assertEventStoreExists(database: Database, schema: string): Promise<void> {
+  let found: boolean;
+  try {
+    const result = await database.pool.query<{ found: boolean }>(
+      `select to_regclass(format('%I.%I', $1::text, 'events')) is not null as found`,
+      [schema],
+    );
+    found = result.rows[0]?.found === true;
+  } catch (error) {
+    throw new WatchError(`cannot read the database at DATABASE_URL: ${messageOf(error)}`);
+  }
+  if (!found) {
+    throw new WatchError(
+      `there is no event store in schema "${schema}" of DATABASE_URL: the API or the worker creates it when it starts (coord watch only reads). Check DATABASE_URL and DATABASE_SCHEMA`,
+    );
+  }
+}
+
 /**
  * "From now" in the store: read forward from the oldest projection checkpoint (a position the
- * store has returned, so no event still committing can precede it) to the end of the log.
+ * store has returned, so no event still committing can precede it) to the end of the log. When
+ * the checkpoints cannot be read (no projection tables yet, say), from the start of the log.
  */
 async function headOfLog(
   store: PostgresEventStore,
   database: Database,
   config: AppConfig,
 ): Promise<LogPosition> {
-  const dataSource = await openProjectionDataSource({ pool: database.pool, schema: config.databaseSchema });
-  let position: LogPosition;
+  let position = START_OF_LOG;
+  // Initialized without migrations: the watch only reads the checkpoints.
+  const dataSource = createProjectionDataSource({ pool: database.pool, schema: config.databaseSchema });
   try {
+    await dataSource.initialize();
     const statuses = await new ProjectionRunner({ dataSource, store, projections: allProjections }).status();
     position = statuses
       .map((s) => s.position)
       .reduce((a, b) => (compareLogPositions(a, b) <= 0 ? a : b), statuses[0]?.position ?? START_OF_LOG);
+  } catch (error) {
+    status(
+      `projection checkpoints unreadable (${messageOf(error)}); looking for the end of the log from its start`,
+    );
   } finally {
-    await dataSource.destroy();
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
   }
   for (;;) {
     const batch = await store.readAll(position, 5_000);
