@@ -1,4 +1,4 @@
-import type { FastifyBodyParser, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBodyParser, FastifyContentTypeParser, FastifyInstance, FastifyRequest } from 'fastify';
 import { problemType, ProblemError } from '#libs/platform';
 import {
   documentTooLarge,
@@ -8,52 +8,103 @@ import {
   RAW_DOCUMENT_TYPES,
 } from './plans/plan-upload.js';
 
-/** Every request body but a plan document: JSON up to 1 MB. */
+/** Every request body but a plan document: JSON up to 1 MB. The server's default limit. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-
-/** The largest body the server reads at all: a plan document sent as base64 in JSON. */
-export const MAX_BODY_BYTES = JSON_UPLOAD_LIMIT_BYTES;
 
 const isPlanImport = (request: FastifyRequest): boolean => request.routeOptions.url === PLAN_IMPORT_PATH;
 
+/** Charsets a JSON body may declare (as Express's body-parser: UTF-8 and UTF-16). */
+const JSON_CHARSETS = new Set(['utf-8', 'utf8', 'utf-16', 'utf-16le', 'utf-16be']);
+
 /**
- * How request bodies are read: JSON (application/json, application/*+json) up to 1 MB, on
- * POST /plans/import up to a 10 MB document in base64; on POST /plans/import only, the document
- * itself as raw bytes (text/plain, .docx, octet-stream) up to 10 MB. A body of another type is
- * read off and ignored (the handler then refuses what it is missing). Over a limit: 413.
+ * How request bodies are read. Every route reads at most 1 MB, except POST /plans/import, which
+ * reads JSON up to a 10 MB document in base64 and the raw document (text/plain, .docx,
+ * octet-stream) up to 10 MB. A body whose Content-Length is over the route's limit is refused
+ * before it is read; a body that grows past it while read is refused then. Over a limit: 413.
+ *
+ * JSON (application/json, application/*+json) is parsed by Fastify's own parser, which refuses
+ * `__proto__` and `constructor.prototype` keys (400, as malformed JSON). A body of another type
+ * (or a document type on another route) is read off without being kept, up to the same limit;
+ * the handler then refuses what it is missing.
+ *
+ * Call before the routes are registered (before `app.init()`/`listen()`): the limits are set on
+ * each route as it is added.
  */
 export function installBodyParsers(server: FastifyInstance): void {
+  server.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const planImport = route.url === PLAN_IMPORT_PATH && methods.includes('POST');
+    // A route's own limit wins over its parser's; the raw document's 10 MB is checked below.
+    route.bodyLimit = planImport ? JSON_UPLOAD_LIMIT_BYTES : BODY_LIMIT_BYTES;
+  });
+
   server.removeAllContentTypeParsers();
+  const secureJson = server.getDefaultJsonParser('error', 'error');
   const json: FastifyBodyParser<Buffer> = (request, body, done) => {
-    const planImport = isPlanImport(request);
-    if (body.length > (planImport ? JSON_UPLOAD_LIMIT_BYTES : BODY_LIMIT_BYTES)) {
-      done(planImport ? documentTooLarge() : bodyTooLarge(), undefined);
-      return;
-    }
+    let value: unknown;
     try {
-      done(null, parseJson(body));
+      value = parseJson(body, request.headers['content-type'], secureJson, request);
     } catch (error) {
       done(error as Error, undefined);
+      return;
     }
+    done(null, value);
   };
   for (const type of ['application/json', /^application\/[^;\s]+\+json(\s*;|$)/]) {
-    server.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: JSON_UPLOAD_LIMIT_BYTES }, json);
+    server.addContentTypeParser(type, { parseAs: 'buffer' }, json);
   }
-  server.addContentTypeParser(
-    [...RAW_DOCUMENT_TYPES],
-    { parseAs: 'buffer', bodyLimit: PLAN_DOCUMENT_LIMIT_BYTES },
-    (request, body: Buffer, done) => done(null, isPlanImport(request) ? body : undefined),
-  );
-  server.addContentTypeParser(
-    '*',
-    { parseAs: 'buffer', bodyLimit: PLAN_DOCUMENT_LIMIT_BYTES },
-    (_request, _body, done) => done(null, undefined),
-  );
+  server.addContentTypeParser([...RAW_DOCUMENT_TYPES], readOtherBody);
+  server.addContentTypeParser('*', readOtherBody);
 }
 
-/** The server refused a body over a parser's limit before reading it: the same 413 problem. */
+/** The server refused a body over its route's limit: the same 413 problem. */
 export function tooLargeProblem(request: FastifyRequest): ProblemError {
   return isPlanImport(request) ? documentTooLarge() : bodyTooLarge();
+}
+
+/**
+ * Any body but JSON: on POST /plans/import a document type is kept as raw bytes (up to 10 MB);
+ * everything else is read off and dropped (up to the route's limit), never buffered.
+ */
+const readOtherBody: FastifyContentTypeParser = (request, payload, done) => {
+  const planImport = isPlanImport(request);
+  const keep = planImport && isRawDocument(request.headers['content-type']);
+  const limit = planImport ? PLAN_DOCUMENT_LIMIT_BYTES : BODY_LIMIT_BYTES;
+  if (Number(request.headers['content-length']) > limit) {
+    done(tooLargeProblem(request), undefined);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const finish = (error: Error | null, body?: Buffer) => {
+    payload.removeListener('data', onData);
+    payload.removeListener('end', onEnd);
+    payload.removeListener('error', onError);
+    done(error, body);
+  };
+  const onData = (chunk: Buffer | string) => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    received += bytes.length;
+    if (received > limit) {
+      finish(tooLargeProblem(request));
+      return;
+    }
+    if (keep) chunks.push(bytes);
+  };
+  const onEnd = () => finish(null, keep ? Buffer.concat(chunks, received) : undefined);
+  const onError = (error: Error & { statusCode?: number }) => {
+    if (!(typeof error.statusCode === 'number' && error.statusCode >= 400)) error.statusCode = 400;
+    finish(error);
+  };
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('error', onError);
+  payload.resume();
+};
+
+function isRawDocument(header: string | undefined): boolean {
+  const type = header?.split(';')[0]?.trim().toLowerCase();
+  return type !== undefined && (RAW_DOCUMENT_TYPES as readonly string[]).includes(type);
 }
 
 function bodyTooLarge(): ProblemError {
@@ -66,23 +117,57 @@ function bodyTooLarge(): ProblemError {
   });
 }
 
-/** Strict JSON, as before: an object or an array; an empty body is an empty object. */
-function parseJson(body: Buffer): unknown {
-  const text = body.toString('utf8');
+/**
+ * Strict JSON, as before: an object or an array; an empty body is an empty object. Decoded by the
+ * declared charset (UTF-8 by default); parsed by Fastify's parser, which refuses prototype keys.
+ */
+function parseJson(
+  body: Buffer,
+  contentType: string | undefined,
+  secureJson: FastifyBodyParser<string>,
+  request: FastifyRequest,
+): unknown {
+  const text = decode(body, charsetOf(contentType));
   const first = /^[\s\uFEFF]*(.)/.exec(text)?.[1];
   if (first === undefined) return {};
-  if (first === '{' || first === '[') {
-    try {
-      return JSON.parse(text.trimStart()) as unknown;
-    } catch {
-      // answered below
-    }
+  if (first !== '{' && first !== '[') throw badJson('The request body is not valid JSON.');
+  let result: { error: Error | null; value: unknown } = { error: null, value: undefined };
+  void secureJson(request, text.trimStart(), (error, value) => {
+    result = { error, value };
+  });
+  if (result.error !== null) {
+    throw badJson(
+      /__proto__|constructor/.test(text)
+        ? 'The request body is not valid JSON, or has a __proto__ or constructor.prototype key.'
+        : 'The request body is not valid JSON.',
+    );
   }
+  return result.value;
+}
+
+function charsetOf(contentType: string | undefined): string {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return match?.[1]?.toLowerCase() ?? 'utf-8';
+}
+
+function decode(body: Buffer, charset: string): string {
+  if (charset === 'utf-8' || charset === 'utf8') return body.toString('utf8');
+  if (JSON_CHARSETS.has(charset)) return new TextDecoder(charset).decode(body);
   throw new ProblemError({
+    type: problemType('unsupported-media-type'),
+    title: 'Unsupported media type',
+    status: 415,
+    code: 'unsupported-media-type',
+    detail: `A JSON body must be UTF-8 or UTF-16, not ${charset}.`,
+  });
+}
+
+function badJson(detail: string): ProblemError {
+  return new ProblemError({
     type: problemType('bad-request'),
     title: 'Bad request',
     status: 400,
     code: 'bad-request',
-    detail: 'The request body is not valid JSON.',
+    detail,
   });
 }

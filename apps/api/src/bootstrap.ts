@@ -11,7 +11,7 @@ import {
   type AppConfig,
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
-import { installBodyParsers, MAX_BODY_BYTES, tooLargeProblem } from './body-parsers.js';
+import { BODY_LIMIT_BYTES, installBodyParsers, tooLargeProblem } from './body-parsers.js';
 
 /**
  * Builds the HTTP application (Nest on Fastify, see docs/adr/0006-fastify-http-platform.md);
@@ -19,7 +19,8 @@ import { installBodyParsers, MAX_BODY_BYTES, tooLargeProblem } from './body-pars
  */
 export async function createApiApplication(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    bodyLimit: MAX_BODY_BYTES,
+    // 1 MB unless a route says otherwise (only POST /plans/import does; see body-parsers.ts).
+    bodyLimit: BODY_LIMIT_BYTES,
     // As before: /tasks/ is /tasks.
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -30,7 +31,8 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  installBodyParsers(app.getHttpAdapter().getInstance()); // JSON up to 1 MB; plan documents up to 10 MB
+  // Before the routes are registered (at init): it sets each route's body limit as it is added.
+  installBodyParsers(app.getHttpAdapter().getInstance()); // 1 MB; plan documents up to 10 MB
   app.enableShutdownHooks();
   app.useGlobalPipes(new NfcNormalisationPipe(), createValidationPipe());
   // A body the server refused by its length alone gets the problem its route would have given.

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import type { EventStore } from '#libs/event-store';
+import { EVENT_STORE } from '#libs/platform';
+import { taskStreamId } from '#libs/tasks';
+import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
+
+const ISSUER = 'demo.issuer.lc-ubnd-tinh';
+const MB = 1024 * 1024;
+const LAI_CHAU = readFileSync(
+  join(process.cwd(), 'libs/plan-intake/seed-plans/laichau-2024-ct28-kh.txt'),
+  'utf8',
+);
+
+const assignment = (taskId: string, extra: Record<string, unknown> = {}) => ({
+  taskId,
+  planId: randomUUID(),
+  title: 'Rà soát trẻ em có hoàn cảnh đặc biệt',
+  duty: 'Chủ trì rà soát, cập nhật số liệu trẻ em có hoàn cảnh đặc biệt',
+  sourceClause: { section: 'V.2', start: 0, end: 10 },
+  dueDate: '2025-11-30',
+  assignees: [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }],
+  ...extra,
+});
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  body: any;
+}
+
+/** Posts a body as is (a string, bytes, or a stream sent chunked, without a Content-Length). */
+async function post(
+  api: ApiHarness,
+  path: string,
+  type: string,
+  body: string | Uint8Array | ReadableStream<Uint8Array>,
+): Promise<Answer> {
+  const response = await fetch(`${api.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type },
+    body,
+    ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: text ? JSON.parse(text) : null,
+  };
+}
+
+/** `size` bytes of `chunk`, as a stream of 64 KB pieces. */
+function chunked(chunk: string, size: number): ReadableStream<Uint8Array> {
+  const piece = Buffer.from(chunk.repeat(Math.ceil((64 * 1024) / chunk.length)));
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= size) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(piece);
+      sent += piece.length;
+    },
+  });
+}
+
+/**
+ * Sends only the headers (announcing `length` bytes) and a few bytes of body, then waits for an
+ * answer: it arrives only if the server refuses the body from its Content-Length, unread.
+ */
+function announce(api: ApiHarness, path: string, type: string, length: number): Promise<Answer> {
+  const url = new URL(path, api.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type, 'content-length': length },
+    });
+    req.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: response.headers['content-type'] ?? null,
+          body: text ? JSON.parse(text) : null,
+        });
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    req.write('{"a":');
+  });
+}
+
+describe('request bodies over HTTP', () => {
+  let api: ApiHarness;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    api = await startApi('pglite');
+    store = api.app.get<EventStore>(EVENT_STORE);
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  describe('on a task command (1 MB)', () => {
+    it('refuses a 2 MB JSON body with 413 problem+json and records nothing', async () => {
+      const taskId = randomUUID();
+      const before = await store.headPosition();
+      const answer = await post(
+        api,
+        '/tasks',
+        'application/json',
+        JSON.stringify(assignment(taskId, { notes: 'x'.repeat(2 * MB) })),
+      );
+      expect(answer.status).toBe(413);
+      expect(answer.contentType).toContain('application/problem+json');
+      expect(answer.body).toMatchObject({ status: 413, code: 'payload-too-large' });
+      expect(answer.body.detail).toContain('1 MB');
+      expect(await store.readStream(taskStreamId(taskId))).toEqual([]);
+      expect(await store.headPosition()).toBe(before);
+    });
+
+    it('refuses a 2 MB JSON body sent without a Content-Length with 413 problem+json', async () => {
+      const answer = await post(api, '/tasks', 'application/json', chunked(' ', 2 * MB));
+      expect(answer.status).toBe(413);
+      expect(answer.body).toMatchObject({ status: 413, code: 'payload-too-large' });
+    });
+
+    it('refuses a body announced over 1 MB from its Content-Length, before reading it', async () => {
+      const answer = await announce(api, '/tasks', 'application/json', 2 * MB);
+      expect(answer.status).toBe(413);
+      expect(answer.contentType).toContain('application/problem+json');
+      expect(answer.body).toMatchObject({ status: 413, code: 'payload-too-large' });
+    });
+
+    it('refuses a body of an unsupported type over 1 MB with 413, from its Content-Length', async () => {
+      const started = Date.now();
+      const answer = await announce(api, '/tasks', 'application/pdf', 50 * MB);
+      expect(answer.status).toBe(413);
+      expect(answer.body).toMatchObject({ status: 413, code: 'payload-too-large' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
+
+    it('refuses a body of an unsupported type growing over 1 MB with 413', async () => {
+      for (const type of ['application/pdf', 'text/plain']) {
+        const answer = await post(api, '/tasks', type, chunked('a', 3 * MB));
+        expect({ type, status: answer.status }).toEqual({ type, status: 413 });
+        expect(answer.body).toMatchObject({ status: 413, code: 'payload-too-large' });
+      }
+    });
+
+    it('refuses a body with a __proto__ key with 400 problem+json and records nothing', async () => {
+      const taskId = randomUUID();
+      const body = JSON.stringify(assignment(taskId)).replace(/^\{/, '{"__proto__":{"isAdmin":true},');
+      const answer = await post(api, '/tasks', 'application/json', body);
+      expect(answer.status).toBe(400);
+      expect(answer.contentType).toContain('application/problem+json');
+      expect(answer.body).toMatchObject({ status: 400, code: 'bad-request' });
+      expect(await store.readStream(taskStreamId(taskId))).toEqual([]);
+    });
+
+    it('refuses a nested constructor.prototype key with 400 problem+json', async () => {
+      const taskId = randomUUID();
+      const body = JSON.stringify(assignment(taskId)).replace(
+        /^\{/,
+        '{"sourceClause2":{"constructor":{"prototype":{"x":1}}},',
+      );
+      const answer = await post(api, '/tasks', 'application/json', body);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ status: 400, code: 'bad-request' });
+    });
+
+    it('reads JSON in the charset it declares, and refuses a charset other than UTF-8 or UTF-16 with 415', async () => {
+      const taskId = randomUUID();
+      const utf16 = Buffer.from(JSON.stringify(assignment(taskId)), 'utf16le');
+      const accepted = await post(api, '/tasks', 'application/json; charset=utf-16le', utf16);
+      expect(accepted.status).toBe(201);
+      const [assigned] = await store.readStream(taskStreamId(taskId));
+      expect((assigned?.data as { title: string }).title).toBe('Rà soát trẻ em có hoàn cảnh đặc biệt');
+
+      const latin1 = await post(api, '/tasks', 'application/json; charset=iso-8859-1', '{}');
+      expect(latin1.status).toBe(415);
+      expect(latin1.contentType).toContain('application/problem+json');
+    });
+  });
+
+  describe('on POST /plans/import (10 MB documents)', () => {
+    const document = `${LAI_CHAU}\n${'Phụ lục. '.repeat(Math.ceil((5 * MB) / 10))}`;
+
+    it('accepts a 5 MB plan document as text', async () => {
+      expect(Buffer.byteLength(document)).toBeGreaterThan(5 * MB);
+      const answer = await post(api, '/plans/import?dryRun=true', 'text/plain; charset=utf-8', document);
+      expect(answer.status).toBe(200);
+      expect(answer.body.summary.dutyTasks).toBe(14);
+    });
+
+    it('accepts a 5 MB plan document as JSON { fileName, contentBase64 }', async () => {
+      const body = JSON.stringify({
+        fileName: 'ke-hoach.txt',
+        contentBase64: Buffer.from(document).toString('base64'),
+      });
+      expect(body.length).toBeGreaterThan(6 * MB);
+      const answer = await post(api, '/plans/import?dryRun=true', 'application/json', body);
+      expect(answer.status).toBe(200);
+      expect(answer.body.summary.dutyTasks).toBe(14);
+    });
+
+    it('refuses a document growing over 10 MB with the plan-specific 413', async () => {
+      const answer = await post(api, '/plans/import', 'text/plain', chunked('a', 11 * MB));
+      expect(answer.status).toBe(413);
+      expect(answer.body).toMatchObject({ status: 413, code: 'payload-too-large' });
+      expect(answer.body.detail).toContain('10 MB');
+    });
+
+    it('refuses a raw document announced over 10 MB from its Content-Length', async () => {
+      const answer = await announce(api, '/plans/import', 'application/octet-stream', 11 * MB);
+      expect(answer.status).toBe(413);
+      expect(answer.body.detail).toContain('10 MB');
+    });
+  });
+});
