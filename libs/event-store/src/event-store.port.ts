@@ -102,6 +102,12 @@ export interface EventStore {
   logPositionOf(globalPosition: bigint): Promise<LogPosition | null>;
   /** The newest global position (0 when empty). */
   headPosition(): Promise<bigint>;
+  /**
+   * The log position of the newest event a reader can see for good (START_OF_LOG when none):
+   * where a subscriber that wants only what comes next starts, with nothing still committing
+   * before it.
+   */
+  readableHead(): Promise<LogPosition>;
   close(): Promise<void>;
 }
 

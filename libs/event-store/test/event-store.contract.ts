@@ -340,6 +340,36 @@ export function eventStoreContract(
         }
       });
 
+    it('answers its readable head: the last event readAll returns', async () => {
+      await store.append(`task-${randomUUID()}`, [newEvent('Last')]);
+      const everything = await readEverything(store);
+      const last = everything.at(-1)!;
+
+      expect(await store.readableHead()).toEqual({
+        transactionId: last.transactionId,
+        globalPosition: last.globalPosition,
+      });
+      expect((await store.readAll(await store.readableHead(), 10)).events).toEqual([]);
+    });
+
+    if (options.concurrentTransactions)
+      it('keeps its readable head before a transaction still running', async () => {
+        const before = await store.readableHead();
+        const client = await db.pool.connect();
+        try {
+          await client.query('begin');
+          await store.appendWith(client, `task-${randomUUID()}`, [newEvent('Slow')]);
+          await store.append(`task-${randomUUID()}`, [newEvent('Fast')]);
+
+          expect(await store.readableHead()).toEqual(before);
+          await client.query('commit');
+          const after = await store.readAll(before, 10);
+          expect(after.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
+        } finally {
+          client.release();
+        }
+      });
+
     if (options.concurrentTransactions)
       it('refuses to append behind a newer transaction, so the log keeps each stream in version order', async () => {
         const stream = `task-${randomUUID()}`;

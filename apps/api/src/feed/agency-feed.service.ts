@@ -7,16 +7,9 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Observable, type Subscriber } from 'rxjs';
-import {
-  compareLogPositions,
-  DurableSubscription,
-  START_OF_LOG,
-  type EventStore,
-  type LogPosition,
-} from '#libs/event-store';
+import { DurableSubscription, START_OF_LOG, type EventStore, type LogPosition } from '#libs/event-store';
 import { followAgency, InProcessFeed, InProcessFeedPublisher, logPositionBefore } from '#libs/fanout';
 import { APP_CONFIG, EVENT_STORE, problemType, ProblemError, type AppConfig } from '#libs/platform';
-import { ProjectionRunner } from '#libs/projections';
 
 /** The subscription that feeds this process's in-process feed (memory only, not checkpointed). */
 export const AGENCY_FEED_SUBSCRIPTION = 'agency-feed';
@@ -45,14 +38,13 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly projections: ProjectionRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.publisher = new InProcessFeedPublisher({
       feed: this.feed,
       store: this.store,
-      startAt: await this.safeStart(),
+      startAt: await this.store.readableHead(),
       logger: this.fanoutLogger(),
     });
     this.subscription = new DurableSubscription(this.store, this.publisher, {
@@ -94,7 +86,7 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
   async startAfter(start: FeedStart): Promise<LogPosition> {
     switch (start.kind) {
       case 'live':
-        return this.publisher?.checkpoint ?? (await this.safeStart());
+        return this.publisher?.checkpoint ?? (await this.store.readableHead());
       case 'after-event': {
         // 0 holds no event: it is the id of the start of the log, sent by a live feed opened on
         // an empty log (see stream).
@@ -156,25 +148,6 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
         void follow.stop();
       };
     });
-  }
-
-  /**
-   * Where the live feed starts reading: the oldest projection checkpoint, a position the store
-   * has returned (so no event still committing can precede it) and usually close to the head.
-   */
-  private async safeStart(): Promise<LogPosition> {
-    try {
-      const statuses = await this.projections.status();
-      return statuses
-        .map((status) => status.position)
-        .reduce((a, b) => (compareLogPositions(a, b) <= 0 ? a : b), statuses[0]?.position ?? START_OF_LOG);
-    } catch (error) {
-      this.logger.warn(
-        { err: error },
-        'projection checkpoints unreadable; the live feed reads from the start',
-      );
-      return START_OF_LOG;
-    }
   }
 
   private fanoutLogger() {

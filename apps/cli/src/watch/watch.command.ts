@@ -1,13 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Command } from 'commander';
-import {
-  compareLogPositions,
-  openDatabase,
-  PostgresEventStore,
-  START_OF_LOG,
-  type Database,
-  type LogPosition,
-} from '#libs/event-store';
+import { openDatabase, PostgresEventStore, type Database, type LogPosition } from '#libs/event-store';
 import {
   DEFAULT_STREAM_NAME,
   followAgency,
@@ -16,7 +9,6 @@ import {
   type CoordCloudEvent,
 } from '#libs/fanout';
 import { loadConfig, type AppConfig } from '#libs/platform';
-import { allProjections, createProjectionDataSource, ProjectionRunner } from '#libs/projections';
 import { followApiFeed, WatchError } from './api-feed-client.js';
 import { formatEventJson, formatEventLine } from './watch-format.js';
 
@@ -192,7 +184,7 @@ async function watchThroughStore(
     await assertEventStoreExists(database, config.databaseSchema);
     const store = new PostgresEventStore(database.pool, { schema: config.databaseSchema });
     let after: LogPosition;
-    if (from === undefined) after = await headOfLog(store, database, config);
+    if (from === undefined) after = await store.readableHead();
     else {
       if (from > 0n && !(await store.logPositionOf(from))) {
         throw new WatchError(`there is no event at position ${from}`);
@@ -235,39 +227,6 @@ async function assertEventStoreExists(database: Database, schema: string): Promi
     throw new WatchError(
       `there is no event store in schema "${schema}" of DATABASE_URL: the API or the worker creates it when it starts (coord watch only reads). Check DATABASE_URL and DATABASE_SCHEMA`,
     );
-  }
-}
-
-/**
- * "From now" in the store: read forward from the oldest projection checkpoint (a position the
- * store has returned, so no event still committing can precede it) to the end of the log. When
- * the checkpoints cannot be read (no projection tables yet, say), from the start of the log.
- */
-async function headOfLog(
-  store: PostgresEventStore,
-  database: Database,
-  config: AppConfig,
-): Promise<LogPosition> {
-  let position = START_OF_LOG;
-  // Initialized without migrations: the watch only reads the checkpoints.
-  const dataSource = createProjectionDataSource({ pool: database.pool, schema: config.databaseSchema });
-  try {
-    await dataSource.initialize();
-    const statuses = await new ProjectionRunner({ dataSource, store, projections: allProjections }).status();
-    position = statuses
-      .map((s) => s.position)
-      .reduce((a, b) => (compareLogPositions(a, b) <= 0 ? a : b), statuses[0]?.position ?? START_OF_LOG);
-  } catch (error) {
-    status(
-      `projection checkpoints unreadable (${messageOf(error)}); looking for the end of the log from its start`,
-    );
-  } finally {
-    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
-  }
-  for (;;) {
-    const batch = await store.readAll(position, 5_000);
-    position = batch.next;
-    if (batch.events.length < 5_000) return position;
   }
 }
 

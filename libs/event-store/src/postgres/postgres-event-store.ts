@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { AppendOrderError, ConcurrencyError, DuplicateEventError, InvalidAppendError } from '../errors.js';
 import {
   ExpectedVersion,
+  START_OF_LOG,
   type AppendResult,
   type EventMetadata,
   type EventStore,
@@ -287,6 +288,20 @@ export class PostgresEventStore implements EventStore {
       `select max(global_position)::text as head from ${this.schema}.events`,
     );
     return BigInt(result.rows[0]?.head ?? 0);
+  }
+
+  async readableHead(): Promise<LogPosition> {
+    // A backward scan of the log-order index, below the oldest running transaction (as readAll).
+    const result = await this.pool.query<{ tx_text: string; global_position: string }>(
+      `select e.transaction_id::text as tx_text, e.global_position from ${this.schema}.events e
+       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       order by e.transaction_id desc, e.global_position desc
+       limit 1`,
+    );
+    const row = result.rows[0];
+    return row
+      ? { transactionId: BigInt(row.tx_text), globalPosition: BigInt(row.global_position) }
+      : START_OF_LOG;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   ConcurrencyError,
   compareLogPositions,
+  START_OF_LOG,
   type AppendResult,
   type EventStore,
   type ExpectedVersion,
@@ -81,6 +82,13 @@ export class InMemoryEventStore implements EventStore {
 
   headPosition(): Promise<bigint> {
     return Promise.resolve(BigInt(this.events.length));
+  }
+
+  readableHead(): Promise<LogPosition> {
+    const last = this.events[this.events.length - 1];
+    return Promise.resolve(
+      last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : START_OF_LOG,
+    );
   }
 
   close(): Promise<void> {
