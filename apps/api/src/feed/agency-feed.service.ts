@@ -4,7 +4,6 @@ import {
   Logger,
   type BeforeApplicationShutdown,
   type MessageEvent,
-  type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Observable, type Subscriber } from 'rxjs';
 import { DurableSubscription, START_OF_LOG, type EventStore, type LogPosition } from '#libs/event-store';
@@ -22,17 +21,22 @@ export type FeedStart =
 
 /**
  * Agency feeds for Server-Sent Events. The event store is the source of truth, with or without
- * NATS: this process follows the log into an in-process feed (one read of the log and one
- * fan-out per batch, whatever the number of connections), and each connection catches up from
+ * NATS: while any connection is open, this process follows the log into an in-process feed (one
+ * read of the log and one fan-out per batch, whatever the number of connections; nothing when no
+ * one is connected), and each connection catches up from
  * the store, then takes the live batches, with `followAgency` joining the two without a gap or
  * a repeat.
  */
+interface LiveFeed {
+  readonly subscription: DurableSubscription;
+}
+
 @Injectable()
-export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class AgencyFeedService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('AgencyFeed');
   readonly feed = new InProcessFeed(this.fanoutLogger());
-  private publisher: InProcessFeedPublisher | undefined;
-  private subscription: DurableSubscription | undefined;
+  /** Follows the log into `feed` while at least one connection is open; undefined otherwise. */
+  private live: Promise<LiveFeed> | undefined;
   private readonly connections = new Map<Subscriber<MessageEvent>, Promise<void> | undefined>();
 
   constructor(
@@ -40,29 +44,11 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.publisher = new InProcessFeedPublisher({
-      feed: this.feed,
-      store: this.store,
-      startAt: await this.store.readableHead(),
-      logger: this.fanoutLogger(),
-    });
-    this.subscription = new DurableSubscription(this.store, this.publisher, {
-      name: AGENCY_FEED_SUBSCRIPTION,
-      batchSize: 500,
-      pollIntervalMs: 50,
-      // After a batch with events, look again soon: live delivery under load without a wake-up.
-      busyPollIntervalMs: 5,
-      logger: { error: (details, message) => this.logger.error({ ...details, msg: message }) },
-    });
-    await this.subscription.start();
-  }
-
   /** Ends every open feed (clients reconnect elsewhere with Last-Event-ID), then stops following. */
   async beforeApplicationShutdown(): Promise<void> {
     const open = [...this.connections];
     for (const [connection] of open) connection.complete();
-    await this.subscription?.stop();
+    await this.stopLive();
     // Wait (at most a second) for the ended responses to be written out, so that closing the HTTP
     // server finds their connections idle and closes them at once instead of waiting for each
     // client to let go.
@@ -79,14 +65,64 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
 
   /** Wakes the live feed now rather than at its next poll (after a local append). */
   wake(): void {
-    this.subscription?.wake();
+    void this.live?.then((live) => live.subscription.wake());
+  }
+
+  /**
+   * Starts following the log, from its readable head, when the first connection opens. A
+   * connection does not depend on where this starts: `followAgency` catches up from the store
+   * until the live batches join its position.
+   */
+  private retainLive(): void {
+    if (this.live) return;
+    const live = (async (): Promise<LiveFeed> => {
+      const publisher = new InProcessFeedPublisher({
+        feed: this.feed,
+        store: this.store,
+        startAt: await this.store.readableHead(),
+        logger: this.fanoutLogger(),
+      });
+      const subscription = new DurableSubscription(this.store, publisher, {
+        name: AGENCY_FEED_SUBSCRIPTION,
+        batchSize: 500,
+        pollIntervalMs: 50,
+        // After a batch with events, look again soon: live delivery under load without a wake-up.
+        busyPollIntervalMs: 5,
+        logger: { error: (details, message) => this.logger.error({ ...details, msg: message }) },
+      });
+      await subscription.start();
+      return { subscription };
+    })();
+    this.live = live;
+    live.catch((error: unknown) => {
+      // Without the live feed the open connections would wait for ever: end them, they reconnect.
+      this.logger.error({ err: error, msg: 'the live agency feed could not start; ending open feeds' });
+      if (this.live === live) this.live = undefined;
+      for (const connection of this.connections.keys()) connection.error(error);
+    });
+  }
+
+  /** Stops following the log when the last connection has closed: an idle API reads nothing. */
+  private releaseLive(): void {
+    if (this.connections.size === 0) void this.stopLive();
+  }
+
+  private async stopLive(): Promise<void> {
+    const live = this.live;
+    this.live = undefined;
+    if (!live) return;
+    try {
+      await (await live).subscription.stop();
+    } catch {
+      // It never started; that was logged.
+    }
   }
 
   /** The log position a connection starts after; a 400 problem for a position the log does not hold. */
   async startAfter(start: FeedStart): Promise<LogPosition> {
     switch (start.kind) {
       case 'live':
-        return this.publisher?.checkpoint ?? (await this.store.readableHead());
+        return this.store.readableHead();
       case 'after-event': {
         // 0 holds no event: it is the id of the start of the log, sent by a live feed opened on
         // an empty log (see stream).
@@ -124,6 +160,7 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
   ): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
       this.connections.set(subscriber, options.responseFinished);
+      this.retainLive();
       subscriber.next({ comment: `feed of ${agencyCode}` });
       if (options.announceStart) subscriber.next({ id: String(after.globalPosition) });
       const follow = followAgency({
@@ -146,6 +183,7 @@ export class AgencyFeedService implements OnApplicationBootstrap, BeforeApplicat
         clearInterval(keepAlive);
         this.connections.delete(subscriber);
         void follow.stop();
+        this.releaseLive();
       };
     });
   }
