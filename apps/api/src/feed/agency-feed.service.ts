@@ -63,11 +63,6 @@ export class AgencyFeedService implements BeforeApplicationShutdown {
     }
   }
 
-  /** Wakes the live feed now rather than at its next poll (after a local append). */
-  wake(): void {
-    void this.live?.then((live) => live.subscription.wake());
-  }
-
   /**
    * Starts following the log, from its readable head, when the first connection opens. A
    * connection does not depend on where this starts: `followAgency` catches up from the store
