@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startApi, type ApiHarness, type Backend } from '../../../test/support/api-harness.js';
 import { SseConnection } from '../../../test/support/sse.js';
+import { assignmentBody } from '../../../test/support/task-bodies.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 const officer = (agency: string) => `demo.officer.${agency}`;
@@ -45,18 +46,15 @@ describe.each<Backend>(['pglite', 'postgres'])('the agency feed over Server-Sent
   /** Assigns a task to `lead` (and optionally a supporter); returns the task id and the event's position. */
   async function assign(lead: string, support?: string): Promise<{ taskId: string; position: string }> {
     const taskId = randomUUID();
-    const response = await api.request('POST', '/tasks', ISSUER, {
-      taskId,
-      planId: randomUUID(),
-      title: 'Rà soát trẻ em có hoàn cảnh đặc biệt',
-      duty: 'Chủ trì rà soát, cập nhật số liệu trẻ em có hoàn cảnh đặc biệt',
-      sourceClause: { section: 'V.2', start: 0, end: 10 },
-      dueDate: '2025-11-30',
-      assignees: [
+    const response = await api.request(
+      'POST',
+      '/tasks',
+      ISSUER,
+      assignmentBody(taskId, [
         { agencyCode: lead, role: 'lead' },
-        ...(support ? [{ agencyCode: support, role: 'support' }] : []),
-      ],
-    });
+        ...(support ? [{ agencyCode: support, role: 'support' as const }] : []),
+      ]),
+    );
     expect(response.status).toBe(201);
     return { taskId, position: response.body.position as string };
   }

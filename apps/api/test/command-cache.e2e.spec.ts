@@ -5,6 +5,7 @@ import { EVENT_STORE, loadConfig } from '#libs/platform';
 import { taskStreamId } from '#libs/tasks';
 import { TEST_DATABASE_URL } from '../../../test/support/postgres.js';
 import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
+import { assignmentBody } from '../../../test/support/task-bodies.js';
 import { createApiApplication } from '../src/bootstrap.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
@@ -48,15 +49,8 @@ describe('commands decided on a cached stream state, with another API process wr
     return { status: response.status, body: (await response.json()) as any };
   }
 
-  const assignment = (taskId: string) => ({
-    taskId,
-    planId: randomUUID(),
-    title: 'Tổng hợp báo cáo',
-    duty: 'Báo cáo Ủy ban nhân dân tỉnh trước ngày 01/12.',
-    sourceClause: { section: 'VI', start: 0, end: 10 },
-    dueDate: '2026-11-30',
-    assignees: [{ agencyCode: LEAD, role: 'lead' }],
-  });
+  const assignment = (taskId: string) =>
+    assignmentBody(taskId, [{ agencyCode: LEAD, role: 'lead' }], { dueDate: '2026-11-30' });
   const progress = (n: number) => ({ text: `Tiến độ lần ${n}` });
 
   it('appends after the other process’s events, and refuses what their events forbid', async () => {

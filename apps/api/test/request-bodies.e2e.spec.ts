@@ -6,6 +6,7 @@ import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
 import { taskStreamId } from '#libs/tasks';
 import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
+import { assignmentBody } from '../../../test/support/task-bodies.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 const MB = 1024 * 1024;
@@ -14,16 +15,8 @@ const LAI_CHAU = readFileSync(
   'utf8',
 );
 
-const assignment = (taskId: string, extra: Record<string, unknown> = {}) => ({
-  taskId,
-  planId: randomUUID(),
-  title: 'Rà soát trẻ em có hoàn cảnh đặc biệt',
-  duty: 'Chủ trì rà soát, cập nhật số liệu trẻ em có hoàn cảnh đặc biệt',
-  sourceClause: { section: 'V.2', start: 0, end: 10 },
-  dueDate: '2025-11-30',
-  assignees: [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }],
-  ...extra,
-});
+const assignment = (taskId: string, extra: Record<string, unknown> = {}) =>
+  assignmentBody(taskId, [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }], extra);
 
 interface Answer {
   status: number;

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { TestNatsServer } from '../../../libs/fanout/test/support/nats-server.js';
 import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
+import { assignmentBody } from '../../../test/support/task-bodies.js';
 import { PostgresEventStore } from '#libs/event-store';
 import {
   connectTestPostgres,
@@ -76,15 +77,12 @@ class Watcher {
 
 async function assign(api: ApiHarness, agencyCode: string, title: string) {
   const taskId = randomUUID();
-  const response = await api.request('POST', '/tasks', ISSUER, {
-    taskId,
-    planId: randomUUID(),
-    title,
-    duty: 'Phối hợp tổ chức tuyên truyền về phòng, chống xâm hại trẻ em',
-    sourceClause: { section: 'V.3', start: 0, end: 10 },
-    dueDate: '2025-11-30',
-    assignees: [{ agencyCode, role: 'lead' }],
-  });
+  const response = await api.request(
+    'POST',
+    '/tasks',
+    ISSUER,
+    assignmentBody(taskId, [{ agencyCode, role: 'lead' }], { title }),
+  );
   expect(response.status).toBe(201);
   return { taskId, position: response.body.position as string };
 }
