@@ -7,6 +7,7 @@ import {
   DuplicateEventError,
   DurableSubscription,
   ExpectedVersion,
+  InvalidAppendError,
   PostgresCheckpointStore,
   PostgresEventStore,
   START_OF_LOG,
@@ -294,10 +295,12 @@ export function eventStoreContract(
     it('fails only the append the database cannot store, and writes the others', async () => {
       const good = Array.from({ length: 12 }, () => `task-${randomUUID()}`);
       const bad = `task-${randomUUID()}`;
-      // PostgreSQL's jsonb cannot hold the NUL character: the database refuses this event.
+      // A valid JavaScript date before 4713 BC: PostgreSQL's timestamptz refuses it, so the batch's
+      // statement fails and each append is written again on its own.
+      const broken = newEvent('Broken');
       const outcomes = await Promise.allSettled([
         ...good.slice(0, 6).map((stream) => store.append(stream, [newEvent()])),
-        store.append(bad, [newEvent('Broken', { text: 'nul \u0000 here' })]),
+        store.append(bad, [{ ...broken, metadata: { actor, occurredAt: '-271821-04-20T00:00:00.000Z' } }]),
         ...good.slice(6).map((stream) => store.append(stream, [newEvent()])),
       ]);
 
@@ -305,6 +308,47 @@ export function eventStoreContract(
       expect(outcomes[6]!.status).toBe('rejected');
       expect(await store.readStream(bad)).toEqual([]);
       for (const stream of good) expect(await store.readStream(stream)).toHaveLength(1);
+    });
+  });
+
+  describe('data and metadata', () => {
+    it('are read back as the JSON that was written, key order and Vietnamese text included', async () => {
+      const stream = `task-${randomUUID()}`;
+      const data = { zeta: 1, alpha: { 'Sở Y tế': 'phối hợp' }, list: [3, 1, 2], nothing: null, quote: 'a "b" \\ c' };
+      await store.append(stream, [newEvent('Noted', data)]);
+
+      const [stored] = await store.readStream(stream);
+      expect(JSON.stringify(stored!.data)).toBe(JSON.stringify(data));
+    });
+
+    it.each([
+      ['a NUL character', { text: 'nul \u0000 here' }],
+      ['an unpaired high surrogate', { text: 'half \ud83d pair' }],
+      ['an unpaired low surrogate', { nested: ['\udc00'] }],
+    ])('refuse text with %s, which no projection could store, and write nothing', async (_, data) => {
+      const stream = `task-${randomUUID()}`;
+      // The first append is written at once; the others wait and are written together.
+      const outcomes = await Promise.allSettled([
+        store.append(`task-${randomUUID()}`, [newEvent()]),
+        store.append(`task-${randomUUID()}`, [newEvent()]),
+        store.append(stream, [newEvent('Broken', data)]),
+        store.append(`task-${randomUUID()}`, [newEvent()]),
+      ]);
+
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect(outcomes[2]!.status === 'rejected' && outcomes[2]!.reason).toBeInstanceOf(InvalidAppendError);
+      await expect(store.appendWith(db.pool, stream, [newEvent('Broken', data)])).rejects.toBeInstanceOf(
+        InvalidAppendError,
+      );
+      expect(await store.readStream(stream)).toEqual([]);
+    });
+
+    it('keep text that only looks like an escape, and whole surrogate pairs', async () => {
+      const stream = `task-${randomUUID()}`;
+      const data = { path: 'C:\\u0000\\dir', emoji: 'trẻ em 👧', backslashes: '\\\\u0000' };
+      await store.append(stream, [newEvent('Noted', data)]);
+
+      expect((await store.readStream(stream))[0]!.data).toEqual(data);
     });
   });
 

@@ -284,6 +284,130 @@ end
 $fn$;
     `,
   },
+  {
+    version: 5,
+    name: 'events keep their JSON text; appends arrive as arrays, data and metadata one element per event',
+    sql: (s) => `
+-- Data and metadata are stored as the JSON text the writer sent (json, not jsonb): PostgreSQL
+-- checks it but does not take it apart, sort its keys and build it again, which was most of an
+-- append's cost; nothing queries inside an event. The store refuses, before writing, text that
+-- jsonb could not hold (NUL, unpaired surrogates), so every stored event can still be projected.
+alter table ${s}.events alter column data type json using data::json,
+                        alter column metadata type json using metadata::json;
+drop function ${s}.append_events_batch(jsonb);
+drop function ${s}.append_events(text, text, integer, jsonb);
+
+-- One or many appends in one statement (group commit, ADR 0004). Append i is stream
+-- p_stream_ids[i] with its expected version, and owns the next p_event_counts[i] elements of the
+-- event arrays. Each append keeps its own outcome; as in version 3, for each append: lock the
+-- stream row, refuse one that would be read before the stream's last writer, check the expected
+-- version, insert, and recognise a retry of an append already stored.
+create function ${s}.append_events(
+  p_stream_ids text[], p_expected_kinds text[], p_expected_versions integer[], p_event_counts integer[],
+  p_event_ids uuid[], p_types text[], p_schema_versions integer[], p_data json[], p_metadata json[],
+  p_occurred_at timestamptz[])
+returns table (ord integer, status text, stream_version integer, positions bigint[])
+language plpgsql
+-- Plans are cached per connection; made while the tables are still small, they must not scan them.
+set enable_seqscan = off
+as $fn$
+declare
+  v_first integer := 1;
+  v_last integer;
+  v_count integer;
+  v_stream text;
+  v_current integer;
+  v_last_writer xid8;
+  v_inserted integer;
+  v_ids uuid[];
+  v_found integer;
+  v_found_in_stream integer;
+begin
+  for i in 1 .. coalesce(array_length(p_stream_ids, 1), 0) loop
+    ord := i;
+    v_stream := p_stream_ids[i];
+    v_count := p_event_counts[i];
+    v_last := v_first + v_count - 1;
+    status := null;
+    positions := null;
+    stream_version := null;
+
+    -- Lock the stream row, creating it at version 0 when new.
+    select st.version, st.last_transaction_id into v_current, v_last_writer
+      from ${s}.streams st where st.stream_id = v_stream for update;
+    if not found then
+      insert into ${s}.streams (stream_id, version) values (v_stream, 0) on conflict do nothing;
+      if found then
+        v_current := 0;
+        v_last_writer := null;
+      else -- created by a concurrent append, which has committed meanwhile
+        select st.version, st.last_transaction_id into v_current, v_last_writer
+          from ${s}.streams st where st.stream_id = v_stream for update;
+      end if;
+    end if;
+
+    -- The log is read in transaction order: a transaction older than the stream's last writer
+    -- would be read before it, so it is refused and the writer retries.
+    if v_last_writer > pg_current_xact_id() then
+      status := 'out-of-order';
+    elsif (p_expected_kinds[i] = 'no-stream' and v_current <> 0)
+       or (p_expected_kinds[i] = 'exact' and v_current <> p_expected_versions[i]) then
+      status := 'conflict';
+    else
+      -- The unique index on event_id finds ids already stored: no separate look-up on the common path.
+      with inserted as (
+        insert into ${s}.events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+        select e.id, v_stream, v_current + e.n::integer, e.type, e.schema_version, e.data, e.metadata, e.occurred_at
+        from unnest(p_event_ids[v_first:v_last], p_types[v_first:v_last], p_schema_versions[v_first:v_last],
+                    p_data[v_first:v_last], p_metadata[v_first:v_last], p_occurred_at[v_first:v_last])
+             with ordinality as e(id, type, schema_version, data, metadata, occurred_at, n)
+        order by e.n
+        on conflict (event_id) do nothing
+        returning ${s}.events.global_position, ${s}.events.stream_version
+      )
+      select count(*), array_agg(x.global_position order by x.stream_version) into v_inserted, positions
+        from inserted x;
+      if v_inserted = v_count then
+        update ${s}.streams st set version = v_current + v_count, last_transaction_id = pg_current_xact_id()
+          where st.stream_id = v_stream;
+        status := 'ok';
+        stream_version := v_current + v_count;
+      else
+        -- Some ids are stored already: take back this append's rows, then tell a retry from a reuse.
+        if v_inserted > 0 then
+          delete from ${s}.events ev where ev.global_position = any(positions);
+        end if;
+        status := 'ids';
+      end if;
+    end if;
+
+    if status <> 'ok' then
+      -- Refused (rare). A retry of an append already stored wins over any refusal.
+      v_ids := p_event_ids[v_first:v_last];
+      select count(*), count(*) filter (where ev.stream_id = v_stream),
+             array(select x.global_position from ${s}.events x where x.event_id = any(v_ids) order by x.stream_version)
+        into v_found, v_found_in_stream, positions
+        from ${s}.events ev where ev.event_id = any(v_ids);
+      stream_version := v_current;
+      if v_found = v_count and v_found_in_stream = v_count then
+        status := 'duplicate';
+      else
+        positions := array[]::bigint[];
+        if v_found > 0 then
+          status := 'duplicate-conflict';
+        elsif status = 'ids' then
+          raise exception 'append_events: ids of % were stored and then gone', v_stream;
+        end if;
+      end if;
+    end if;
+
+    return next;
+    v_first := v_last + 1;
+  end loop;
+end
+$fn$;
+    `,
+  },
 ];
 
 /** Applies pending migrations under an advisory lock, so an API and a worker starting together agree. */

@@ -13,6 +13,7 @@ import {
 } from '../event-store.port.js';
 import type { Upcaster } from '../upcasting.js';
 import { AppendCoalescer, type PendingAppend } from './append-coalescer.js';
+import { appendParameters, encodeAppend, type EncodedAppend } from './append-parameters.js';
 import { EVENT_STORE_MIGRATIONS, assertSchemaName, migrate } from './migrations.js';
 
 export interface PostgresEventStoreOptions {
@@ -43,7 +44,7 @@ interface EventRow {
   recorded_at: Date;
 }
 
-/** What append_events and append_events_batch answer for one append. */
+/** What append_events answers for one append. */
 interface AppendRow {
   status: string;
   stream_version: number;
@@ -116,29 +117,33 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedVersion = ExpectedVersion.any,
   ): Promise<AppendResult> {
     validateAppend(streamId, events);
-    let row: AppendRow | undefined;
+    const rows = await this.callAppendEvents(db, [encodeAppend({ streamId, events, expected })]);
+    const row = rows.get(1);
+    if (!row) throw new Error('append_events returned no row');
+    return appendOutcome(streamId, events, expected, row);
+  }
+
+  /** Calls append_events for one or many encoded appends; its rows by append number (from 1). */
+  private async callAppendEvents(
+    db: Pick<Pool | PoolClient, 'query'>,
+    appends: readonly EncodedAppend[],
+  ): Promise<Map<number, AppendRow>> {
     try {
       // A named statement: each connection parses and plans the call once, not on every append.
-      const result = await db.query<AppendRow>({
+      const result = await db.query<AppendRow & { ord: number }>({
         name: `${this.schema}.append_events`,
-        text: `select status, stream_version, positions::text[] as positions from ${this.schema}.append_events($1, $2, $3, $4)`,
-        values: [
-          streamId,
-          expected.kind,
-          expected.kind === 'exact' ? expected.version : null,
-          JSON.stringify(eventsPayload(events)),
-        ],
+        text: `select ord, status, stream_version, positions::text[] as positions
+               from ${this.schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        values: appendParameters(appends),
       });
-      row = result.rows[0];
+      return new Map(result.rows.map((row) => [row.ord, row]));
     } catch (error) {
       // The same id in another stream, appended concurrently, trips the unique index.
-      if (isUniqueViolation(error, 'events_event_id_unique')) {
-        throw new DuplicateEventError(streamId, events[0]?.id ?? '');
+      if (appends.length === 1 && isUniqueViolation(error, 'events_event_id_unique')) {
+        throw new DuplicateEventError(appends[0]!.streamId, appends[0]!.events[0]?.id ?? '');
       }
       throw error;
     }
-    if (!row) throw new Error('append_events returned no row');
-    return appendOutcome(streamId, events, expected, row);
   }
 
   /** Writes a batch the coalescer took: one append alone, several in one statement. */
@@ -153,36 +158,34 @@ export class PostgresEventStore implements EventStore {
     const ordered = [...batch].sort((a, b) =>
       a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
     );
+    // Data the database could not store is refused here, for its own append only.
+    const accepted: PendingAppend[] = [];
+    const encoded: EncodedAppend[] = [];
+    for (const append of ordered) {
+      try {
+        encoded.push(encodeAppend(append));
+        accepted.push(append);
+      } catch (error) {
+        append.reject(error);
+      }
+    }
+    if (accepted.length === 0) return;
     let rows: Map<number, AppendRow>;
     try {
-      const result = await this.pool.query<AppendRow & { ord: number }>({
-        name: `${this.schema}.append_events_batch`,
-        text: `select ord, status, stream_version, positions::text[] as positions from ${this.schema}.append_events_batch($1)`,
-        values: [
-          JSON.stringify(
-            ordered.map((append) => ({
-              stream_id: append.streamId,
-              expected_kind: append.expected.kind,
-              expected_version: append.expected.kind === 'exact' ? append.expected.version : null,
-              events: eventsPayload(append.events),
-            })),
-          ),
-        ],
-      });
-      rows = new Map(result.rows.map((row) => [row.ord, row]));
+      rows = await this.callAppendEvents(this.pool, encoded);
     } catch {
       // The statement failed as a whole, so nothing of it was committed (or, after a connection
       // lost at commit, all of it was: the appends are then answered as retries). Whatever failed
       // (one append's bad data, a deadlock with a transaction outside the store, a lost connection)
       // belongs to some appends, not to all: each is written again on its own.
-      await this.writeEachAlone(ordered);
+      await this.writeEachAlone(accepted);
       return;
     }
     const again: PendingAppend[] = [];
-    ordered.forEach((append, index) => {
+    accepted.forEach((append, index) => {
       const row = rows.get(index + 1);
       if (!row) {
-        append.reject(new Error('append_events_batch returned no row for an append'));
+        append.reject(new Error('append_events returned no row for an append'));
       } else if (
         this.settle(append, () => appendOutcome(append.streamId, append.events, append.expected, row)) ===
         'again'
@@ -349,16 +352,6 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   );
 }
 
-function eventsPayload(events: readonly NewEvent[]) {
-  return events.map((event) => ({
-    id: event.id,
-    type: event.type,
-    schema_version: event.schemaVersion ?? 1,
-    data: event.data,
-    metadata: event.metadata,
-    occurred_at: event.metadata.occurredAt,
-  }));
-}
 
 /** Turns append_events' answer into the append's result, or the typed error it stands for. */
 function appendOutcome(
