@@ -336,7 +336,7 @@ export function eventStoreContract(
       ]);
 
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-      expect(outcomes[2]!.status === 'rejected' && outcomes[2]!.reason).toBeInstanceOf(InvalidAppendError);
+      expect(outcomes[2].status === 'rejected' && outcomes[2].reason).toBeInstanceOf(InvalidAppendError);
       await expect(store.appendWith(db.pool, stream, [newEvent('Broken', data)])).rejects.toBeInstanceOf(
         InvalidAppendError,
       );
