@@ -314,7 +314,13 @@ export function eventStoreContract(
   describe('data and metadata', () => {
     it('are read back as the JSON that was written, key order and Vietnamese text included', async () => {
       const stream = `task-${randomUUID()}`;
-      const data = { zeta: 1, alpha: { 'Sở Y tế': 'phối hợp' }, list: [3, 1, 2], nothing: null, quote: 'a "b" \\ c' };
+      const data = {
+        zeta: 1,
+        alpha: { 'Sở Y tế': 'phối hợp' },
+        list: [3, 1, 2],
+        nothing: null,
+        quote: 'a "b" \\ c',
+      };
       await store.append(stream, [newEvent('Noted', data)]);
 
       const [stored] = await store.readStream(stream);

@@ -352,7 +352,6 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   );
 }
 
-
 /** Turns append_events' answer into the append's result, or the typed error it stands for. */
 function appendOutcome(
   streamId: string,
