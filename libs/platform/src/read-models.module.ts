@@ -16,7 +16,13 @@ import {
   type EventStore,
   type LogPosition,
 } from '#libs/event-store';
-import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
+import {
+  allProjections,
+  checkpointChannel,
+  openProjectionDataSource,
+  ProjectionRunner,
+} from '#libs/projections';
+import { CheckpointWatch } from './checkpoint-watch.js';
 import type { AppConfig } from './config.js';
 import { DeferredJetStreamPublisher, NatsClient } from './nats.module.js';
 import { HOSTED_CONSUMERS, SubscriptionHost, type HostedConsumer } from './subscription-host.js';
@@ -33,12 +39,18 @@ export interface ReadModelsOptions {
 
 /**
  * Answers "have the projections seen position P yet?" so a query can read its own writes.
- * In-process it waits on the subscription; otherwise it polls the stored checkpoints.
+ * In-process it waits on the subscription; otherwise it waits for the worker's notification that
+ * it stored new checkpoints (CheckpointWatch).
  */
 @Injectable()
-export class ProjectionWaiter {
+export class ProjectionWaiter implements OnApplicationShutdown {
+  private readonly logger = new Logger('ReadYourWrites');
+  private watch: CheckpointWatch | undefined;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runner: ProjectionRunner,
     @Optional() private readonly host?: SubscriptionHost,
   ) {}
@@ -49,12 +61,17 @@ export class ProjectionWaiter {
     if (!target) return false;
     const local = this.host?.get(PROJECTIONS_SUBSCRIPTION);
     if (local) return local.waitFor(target, timeoutMs);
-    const deadline = Date.now() + timeoutMs;
-    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-      if (compareLogPositions(await this.oldestCheckpoint(), target) >= 0) return true;
-      if (Date.now() + delay > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
+    this.watch ??= new CheckpointWatch({
+      pool: this.database.pool,
+      channel: checkpointChannel(this.config.databaseSchema),
+      oldestCheckpoint: () => this.oldestCheckpoint(),
+      onError: (error) => this.logger.warn({ err: error, msg: 'waiting for the projections: will retry' }),
+    });
+    return this.watch.waitFor(target, timeoutMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.watch?.close();
   }
 
   private async oldestCheckpoint(): Promise<LogPosition> {

@@ -11,6 +11,14 @@ import { projectionSchema } from '../database/schema.js';
 import { asPlanEvent, type Projection, type ProjectionEvent } from './projection.js';
 import { TASK_STATE_VERSION, TaskStateFold } from './task-state-store.js';
 
+/**
+ * The PostgreSQL notification channel on which a runner announces, at commit, that it stored new
+ * checkpoints in `schema`.
+ */
+export function checkpointChannel(schema: string): string {
+  return `${schema}_projection_checkpoints`;
+}
+
 /** Checkpoint name of the runner's shared task state (see TaskStateFold). */
 export const TASK_STATE_CHECKPOINT = '$task-state';
 
@@ -358,19 +366,25 @@ export class ProjectionRunner implements SubscriptionConsumer {
   ): Promise<void> {
     if (names.size === 0) return;
     const rows = [...names].map((name) => ({ name, ...checkpoints.get(name)! }));
+    // The notification goes out when the transaction commits: readers waiting for these
+    // checkpoints (read-your-writes in another process) look again at once instead of polling.
     await manager.query(
-      `insert into ${this.schema}.projection_checkpoints (projection_name, version, transaction_id, global_position, updated_at)
-       select name, version, transaction_id, global_position, now()
-       from unnest($1::text[], $2::integer[], $3::bigint[], $4::bigint[])
-         as c(name, version, transaction_id, global_position)
-       on conflict (projection_name) do update
-         set version = excluded.version, transaction_id = excluded.transaction_id,
-             global_position = excluded.global_position, updated_at = excluded.updated_at`,
+      `with saved as (
+         insert into ${this.schema}.projection_checkpoints (projection_name, version, transaction_id, global_position, updated_at)
+         select name, version, transaction_id, global_position, now()
+         from unnest($1::text[], $2::integer[], $3::bigint[], $4::bigint[])
+           as c(name, version, transaction_id, global_position)
+         on conflict (projection_name) do update
+           set version = excluded.version, transaction_id = excluded.transaction_id,
+               global_position = excluded.global_position, updated_at = excluded.updated_at
+         returning 1)
+       select pg_notify($5, '') from (select count(*) from saved) s`,
       [
         rows.map((row) => row.name),
         rows.map((row) => row.version),
         rows.map((row) => row.position.transactionId.toString()),
         rows.map((row) => row.position.globalPosition.toString()),
+        checkpointChannel(this.schema),
       ],
     );
   }
