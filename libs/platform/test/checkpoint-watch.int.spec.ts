@@ -26,7 +26,7 @@ describe('waiting for projections in another process (CheckpointWatch on Postgre
     watch = new CheckpointWatch({
       pool,
       channel,
-      oldestCheckpoint: async () => oldest,
+      oldestCheckpoint: () => Promise.resolve(oldest),
       pollIntervalMs: NO_POLL,
     });
   });
@@ -74,7 +74,12 @@ describe('waiting for projections in another process (CheckpointWatch on Postgre
   });
 
   it('listens again after its connection was lost, and the slow poll answers meanwhile', async () => {
-    watch = new CheckpointWatch({ pool, channel, oldestCheckpoint: async () => oldest, pollIntervalMs: 100 });
+    watch = new CheckpointWatch({
+      pool,
+      channel,
+      oldestCheckpoint: () => Promise.resolve(oldest),
+      pollIntervalMs: 100,
+    });
     oldest = at(1);
     await watch.waitFor(at(1), 1_000); // opens the listening connection
     await pool.query(
