@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import {
   createValidationPipe,
+  installRequestLogging,
   NfcNormalisationPipe,
   ProblemDetailsFilter,
   type AppConfig,
@@ -31,6 +32,7 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  installRequestLogging(app.getHttpAdapter().getInstance());
   // Before the routes are registered (at init): it sets each route's body limit as it is added.
   installBodyParsers(app.getHttpAdapter().getInstance()); // 1 MB; plan documents up to 10 MB
   app.enableShutdownHooks();

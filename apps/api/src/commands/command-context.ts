@@ -25,17 +25,14 @@ export const CommandRequest = createParamDecorator(
       body && typeof body === 'object' && typeof (body as { occurredAt?: unknown }).occurredAt === 'string'
         ? (body as { occurredAt: string }).occurredAt
         : undefined;
-    // The id the request log lines carry (set by pino-http on the raw request).
-    const logId = (request.raw as { id?: unknown }).id;
     const queryAt = request.url.indexOf('?');
     return {
       principal: request.principal,
       idempotencyKey: key,
       route: `${request.method} ${queryAt === -1 ? request.url : request.url.slice(0, queryAt)}`,
       body,
-      correlationId:
-        headerValue(request.headers['x-correlation-id']) ??
-        (typeof logId === 'string' || typeof logId === 'number' ? String(logId) : undefined),
+      // Without one from the caller, the id its request log line carries.
+      correlationId: headerValue(request.headers['x-correlation-id']) ?? request.id,
       occurredAt,
     };
   },

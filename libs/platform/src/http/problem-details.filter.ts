@@ -51,7 +51,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       instance: request.url,
     };
     if (problem.status >= 500)
-      this.logger.error({ err: exception, instance: problem.instance }, problem.title);
+      this.logger.error({ err: exception, reqId: request.id, instance: problem.instance }, problem.title);
     void reply
       .headers(problemHeaders(exception))
       .status(problem.status)

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe('the API process logs', () => {
+  let dataDir: string;
+  let child: ChildProcess;
+  let url: string;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'coord-logs-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', SEED_PLANS: 'false' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffered = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const complete = buffered.split('\n');
+      buffered = complete.pop()!;
+      lines.push(...complete);
+    });
+    for (let i = 0; ; i++) {
+      const up = await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      if (i > 300) throw new Error(`the API did not start: ${lines.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  afterAll(async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** The JSON log lines written so far that satisfy `match`, after waiting a little for them. */
+  async function logged(
+    match: (entry: Record<string, any>) => boolean,
+    count = 1,
+  ): Promise<Record<string, any>[]> {
+    let found: Record<string, any>[] = [];
+    for (let i = 0; i < 50; i++) {
+      const entries = lines.flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, any>];
+        } catch {
+          return [];
+        }
+      });
+      found = entries.filter(match);
+      if (found.length >= count) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return found;
+  }
+
+  it('writes one JSON line per request with its id, method, path, status and time, and no headers', async () => {
+    const secret = 'demo.officer.lc-so-y-te';
+    const response = await fetch(`${url}/agencies/lc-so-y-te/outstanding?limit=5`, {
+      headers: { authorization: `Bearer ${secret}`, cookie: 'session=do-not-log' },
+    });
+    expect(response.status).toBe(200);
+
+    const entries = await logged((entry) => entry.req?.url === '/agencies/lc-so-y-te/outstanding?limit=5');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      level: 30,
+      service: 'coord-api',
+      msg: 'request completed',
+      req: { method: 'GET', url: '/agencies/lc-so-y-te/outstanding?limit=5' },
+      res: { statusCode: 200 },
+    });
+    expect(entries[0]!.req.id).toEqual(expect.any(String));
+    expect(entries[0]!.responseTime).toEqual(expect.any(Number));
+    const all = lines.join('\n');
+    expect(all).not.toContain(secret);
+    expect(all).not.toContain('do-not-log');
+  });
+
+  it('logs refused requests with their status, and each request under its own id', async () => {
+    await fetch(`${url}/agencies/lc-so-y-te/outstanding?limit=6`);
+    await fetch(`${url}/agencies/lc-so-y-te/outstanding?limit=6`);
+
+    const entries = await logged((entry) => entry.req?.url === '/agencies/lc-so-y-te/outstanding?limit=6', 2);
+    expect(entries.map((entry) => entry.res.statusCode)).toEqual([401, 401]);
+    expect(new Set(entries.map((entry) => entry.req.id)).size).toBe(2);
+  });
+
+  it('does not log health checks', async () => {
+    await fetch(`${url}/health`);
+    expect(await logged((entry) => entry.req?.url === '/health')).toEqual([]);
+  });
+});
