@@ -41,7 +41,6 @@ export class CheckpointWatch {
     if (this.closed) return false;
     // Listen before the first look, so that a batch committed after it is announced to us.
     await this.listen().catch((error: unknown) => this.options.onError?.(error));
-    if (compareLogPositions(await this.options.oldestCheckpoint(), target) >= 0) return true;
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => settle(false), timeoutMs);
       const waiter: Waiter = { target, resolve: (reached) => settle(reached) };
@@ -53,6 +52,9 @@ export class CheckpointWatch {
       };
       this.waiters.add(waiter);
       this.startPolling();
+      // The first look happens with the waiter registered: a notification arriving meanwhile
+      // makes another look after it, so none is missed.
+      this.look();
     });
   }
 
