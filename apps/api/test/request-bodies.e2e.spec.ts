@@ -160,6 +160,29 @@ describe('request bodies over HTTP', () => {
       expect(await store.readStream(taskStreamId(taskId))).toEqual([]);
     });
 
+    it('refuses text with a NUL character or an unpaired surrogate with 422 and its pointer, and records nothing', async () => {
+      for (const [field, text] of [
+        ['title', 'Báo cáo \u0000 năm'],
+        ['duty', 'Chủ trì \ud83d thực hiện'],
+      ] as const) {
+        const taskId = randomUUID();
+        const answer = await post(
+          api,
+          '/tasks',
+          'application/json',
+          JSON.stringify({ ...assignment(taskId), [field]: text }),
+        );
+        expect(answer.status).toBe(422);
+        expect(answer.contentType).toContain('application/problem+json');
+        expect(answer.body).toMatchObject({
+          status: 422,
+          code: 'validation',
+          errors: [{ pointer: `/${field}` }],
+        });
+        expect(await store.readStream(taskStreamId(taskId))).toEqual([]);
+      }
+    });
+
     it('refuses a nested constructor.prototype key with 400 problem+json', async () => {
       const taskId = randomUUID();
       const body = JSON.stringify(assignment(taskId)).replace(

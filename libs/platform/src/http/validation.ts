@@ -39,18 +39,47 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
-/** Vietnamese text is stored in NFC: every string of a request is normalised before validation. */
-export function normaliseStrings<T>(value: T): T {
-  if (typeof value === 'string') return toNfc(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => normaliseStrings(item)) as T;
+/** NUL, or half of a surrogate pair: text that PostgreSQL can neither store nor compare. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Vietnamese text is stored in NFC: every string of a request is normalised before validation.
+ * A string holding a NUL character or an unpaired surrogate is refused (422, with its pointer):
+ * it could be neither recorded nor projected.
+ */
+export function normaliseStrings<T>(value: T, pointer = ''): T {
+  if (typeof value === 'string') {
+    if (UNSTORABLE_TEXT.test(value)) throw unstorableText(pointer);
+    return toNfc(value) as T;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item: unknown, index) => normaliseStrings(item, `${pointer}/${index}`)) as T;
+  }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => [
-      toNfc(key),
-      normaliseStrings(item),
-    ]);
+    const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => {
+      const at = `${pointer}/${escapePointerToken(key)}`;
+      return [normaliseStrings(key, at), normaliseStrings(item, at)];
+    });
     return Object.fromEntries(entries) as T;
   }
   return value;
+}
+
+function unstorableText(pointer: string): ProblemError {
+  return new ProblemError({
+    type: problemType('validation'),
+    title: 'The request is not valid',
+    status: 422,
+    code: 'validation',
+    detail: 'Some fields are missing or wrong; see errors.',
+    errors: [
+      {
+        pointer: pointer || '/',
+        detail: 'Text must not contain the NUL character or an unpaired surrogate',
+      },
+    ],
+  });
 }
 
 /** Runs before validation so that DTOs only ever see NFC text. */

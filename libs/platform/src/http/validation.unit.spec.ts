@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsString, ValidateNested, type ValidationError } from 'class-validator';
 import { validate } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
+import { ProblemError } from './problem-details.js';
 import { fieldProblems, normaliseStrings } from './validation.js';
 
 class AssigneeDto {
@@ -45,5 +46,27 @@ describe('normaliseStrings', () => {
       count: 3,
       none: null,
     });
+  });
+
+  it.each([
+    ['a NUL character', { text: 'a\u0000b' }, '/text'],
+    ['an unpaired high surrogate', { list: ['ok', 'half \ud83d'] }, '/list/1'],
+    ['an unpaired low surrogate', { nested: { 'a/b': '\udc00 alone' } }, '/nested/a~1b'],
+    ['a NUL character in a key', { ['k\u0000']: 'v' }, '/k\u0000'],
+  ])('refuses %s with 422 and the pointer of the field', (_, body, pointer) => {
+    let thrown: unknown;
+    try {
+      normaliseStrings(body);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ProblemError);
+    expect((thrown as ProblemError).problem).toMatchObject({ status: 422, code: 'validation' });
+    expect((thrown as ProblemError).problem.errors?.map((e) => e.pointer)).toEqual([pointer]);
+  });
+
+  it('keeps whole surrogate pairs and text that only looks like an escape', () => {
+    const body = { text: 'trẻ em 👧', path: 'C:\\u0000' };
+    expect(normaliseStrings(body)).toEqual(body);
   });
 });
