@@ -11,7 +11,14 @@ import {
 } from '#libs/plan-intake';
 import { planDecider, planStreamId, type IssuePlan } from '#libs/plans';
 import { planModel, taskModel } from '../commands/stream-models.js';
-import { EVENT_STORE, problemType, ProblemError, type FieldProblem, type Principal } from '#libs/platform';
+import {
+  EVENT_STORE,
+  problemType,
+  ProblemError,
+  validationProblem,
+  type FieldProblem,
+  type Principal,
+} from '#libs/platform';
 import { taskDecider, taskStreamId, type ActorRole, type AssignTask, type AssigneeRole } from '#libs/tasks';
 import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
 import type { CommandResult } from '../commands/command-result.js';
@@ -425,14 +432,10 @@ function preflight(
     );
   }
   if (errors.length > 0) {
-    throw new ProblemError({
-      type: problemType('validation'),
-      title: 'The request is not valid',
-      status: 422,
-      code: 'validation',
-      detail: 'The draft with its corrections would be refused; see errors. Nothing was recorded.',
+    throw validationProblem(
       errors,
-    });
+      'The draft with its corrections would be refused; see errors. Nothing was recorded.',
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { problemType, ProblemError, type FieldProblem } from '#libs/platform';
+import { problemType, ProblemError, validationProblem, type FieldProblem } from '#libs/platform';
 import { toNfc } from '#libs/shared-kernel';
 
 /** A plan document may have up to 10 MB; the rest of the API keeps its 1 MB JSON limit. */
@@ -113,12 +113,5 @@ function cleanFileName(name: string): string | null {
 }
 
 function invalidUpload(errors: FieldProblem[]): ProblemError {
-  return new ProblemError({
-    type: problemType('validation'),
-    title: 'The request is not valid',
-    status: 422,
-    code: 'validation',
-    detail: 'Some fields are missing or wrong; see errors.',
-    errors,
-  });
+  return validationProblem(errors);
 }

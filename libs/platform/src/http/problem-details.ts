@@ -30,6 +30,21 @@ export class ProblemError extends Error {
   }
 }
 
+/** 422: the request is not valid, with each field's problem addressed by its JSON pointer. */
+export function validationProblem(
+  errors: readonly FieldProblem[],
+  detail = 'Some fields are missing or wrong; see errors.',
+): ProblemError {
+  return new ProblemError({
+    type: problemType('validation'),
+    title: 'The request is not valid',
+    status: 422,
+    code: 'validation',
+    detail,
+    errors,
+  });
+}
+
 export function escapePointerToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }

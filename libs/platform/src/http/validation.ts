@@ -5,7 +5,12 @@ import {
   type ValidationError,
 } from '@nestjs/common';
 import { toNfc } from '#libs/shared-kernel';
-import { escapePointerToken, problemType, ProblemError, type FieldProblem } from './problem-details.js';
+import {
+  escapePointerToken,
+  validationProblem,
+  type FieldProblem,
+  type ProblemError,
+} from './problem-details.js';
 
 /** Flattens class-validator's error tree into one entry per field, addressed by JSON pointer. */
 export function fieldProblems(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
@@ -27,15 +32,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new ProblemError({
-        type: problemType('validation'),
-        title: 'The request is not valid',
-        status: 422,
-        code: 'validation',
-        detail: 'Some fields are missing or wrong; see errors.',
-        errors: fieldProblems(errors),
-      }),
+    exceptionFactory: (errors) => validationProblem(fieldProblems(errors)),
   });
 }
 
@@ -67,19 +64,12 @@ export function normaliseStrings<T>(value: T, pointer = ''): T {
 }
 
 function unstorableText(pointer: string): ProblemError {
-  return new ProblemError({
-    type: problemType('validation'),
-    title: 'The request is not valid',
-    status: 422,
-    code: 'validation',
-    detail: 'Some fields are missing or wrong; see errors.',
-    errors: [
-      {
-        pointer: pointer || '/',
-        detail: 'Text must not contain the NUL character or an unpaired surrogate',
-      },
-    ],
-  });
+  return validationProblem([
+    {
+      pointer: pointer || '/',
+      detail: 'Text must not contain the NUL character or an unpaired surrogate',
+    },
+  ]);
 }
 
 /** Runs before validation so that DTOs only ever see NFC text. */
