@@ -29,7 +29,8 @@ export function loggingModule(config: AppConfig, service: string): DynamicModule
  * default correlation id), method, path, status and time taken. Never headers: no tokens or
  * cookies in the logs, and nothing to redact. /health is not logged.
  */
-export function installRequestLogging(fastify: FastifyInstance, logger: Logger = rootLogger()): void {
+export function installRequestLogging(fastify: FastifyInstance): void {
+  const logger = rootLogger();
   fastify.addHook('onResponse', (request, reply, done) => {
     if (logger.isLevelEnabled('info') && request.url !== '/health') {
       logger.info(
