@@ -15,6 +15,8 @@ export interface PlanActor {
   readonly personId: string;
   readonly agencyCode: string;
   readonly roles: readonly ActorRole[];
+  /** For an issuer: the committee they decide for, when not `agencyCode` (a focal point). */
+  readonly issuesFor?: string | undefined;
 }
 
 export interface PlanCommandMetadata {
@@ -120,6 +122,14 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[]
     },
     byAgency: metadata.actor.agencyCode,
   };
+  const issuingAgency = metadata.actor.issuesFor ?? metadata.actor.agencyCode;
+  if (issued.issuerAgencyCode !== issuingAgency) {
+    throw new PlanDecisionError(
+      'plan.forbidden',
+      `${metadata.actor.personId} may not issue plans for ${issued.issuerAgencyCode}`,
+      { issuerAgencyCode: issued.issuerAgencyCode },
+    );
+  }
 
   if (state.status === 'issued') {
     if (state.contentHash === issued.contentHash) return [];

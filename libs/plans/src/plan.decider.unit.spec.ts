@@ -18,7 +18,13 @@ import {
 const spec = deciderSpecification<PlanCommand, PlanEvent, PlanState>({ decide, evolve, initialState });
 
 const issuer: PlanActor = { personId: 'p-issuer', agencyCode: 'UBND-LC', roles: ['issuer'] };
-const focalPoint: PlanActor = { personId: 'p-focal', agencyCode: 'SLDTBXH-LC', roles: ['officer', 'issuer'] };
+/** An officer of the Sở LĐTBXH who enters the committee's decisions. */
+const focalPoint: PlanActor = {
+  personId: 'p-focal',
+  agencyCode: 'SLDTBXH-LC',
+  roles: ['officer', 'issuer'],
+  issuesFor: 'UBND-LC',
+};
 const officer: PlanActor = { personId: 'p-officer', agencyCode: 'UBND-LC', roles: ['officer'] };
 
 const issuePlan = (data: Partial<IssuePlan['data']> = {}, actor: PlanActor = issuer): IssuePlan => ({
@@ -88,6 +94,13 @@ describe('IssuePlan', () => {
         .given([])
         .when(issuePlan({ title: ' Kế hoạch năm 2024 '.normalize('NFD') }))
         .then([planIssued({ title: 'Kế hoạch năm 2024'.normalize('NFC') })]);
+    });
+
+    it('refuses an issuer of another committee', () => {
+      spec
+        .given([])
+        .when(issuePlan({}, { personId: 'p-ls', agencyCode: 'UBND-LS', roles: ['issuer'] }))
+        .thenThrows('plan.forbidden');
     });
 
     it('records the agency the issuer acted for', () => {

@@ -30,11 +30,11 @@ describe('AcknowledgeTask', () => {
       expect(findAssignee(state, LEAD)?.status).toBe('assigned');
     });
 
-    it('lets an issuer acknowledge on its behalf', () => {
+    it('refuses an issuer acting for the assignee: everyone acts for their own agency', () => {
       spec
         .given([taskAssigned()])
         .when(acknowledge(SUPPORT, issuer))
-        .then([acknowledged(SUPPORT)]);
+        .thenThrows('task.forbidden', 'forbidden');
     });
   });
 
@@ -167,11 +167,18 @@ describe('ReportProgress', () => {
       expect(findAssignee(state, SUPPORT)?.status).toBe('completion-returned');
     });
 
-    it('lets an issuer who works elsewhere report on its behalf', () => {
+    it('refuses an issuer who works elsewhere reporting for the assignee', () => {
       spec
         .given([taskAssigned()])
         .when(reportProgress(SUPPORT, undefined, undefined, focalPointIssuer))
-        .then([progressReported(SUPPORT)]);
+        .thenThrows('task.forbidden', 'forbidden');
+    });
+
+    it('lets a focal-point issuer report for the agency they work at', () => {
+      spec
+        .given([taskAssigned()])
+        .when(reportProgress(LEAD, undefined, undefined, focalPointIssuer))
+        .then([progressReported(LEAD)]);
     });
   });
 

@@ -7,6 +7,7 @@ import {
   SUPPORT,
   assignTask,
   focalPointIssuer,
+  otherIssuer,
   nobodyOf,
   officerOf,
   spec,
@@ -75,8 +76,14 @@ describe('AssignTask', () => {
       spec.given([taskAssigned()]).when(assignTask()).thenNothing();
     });
 
-    it('changes nothing even if another issuer sends it', () => {
+    it('changes nothing even if another issuer of the committee sends it', () => {
       spec.given([taskAssigned()]).when(assignTask({}, focalPointIssuer)).thenNothing();
+    });
+  });
+
+  describe('when the issuer assigns for another committee', () => {
+    it('refuses it as forbidden', () => {
+      spec.given([]).when(assignTask({}, otherIssuer)).thenThrows('task.forbidden', 'forbidden');
     });
   });
 

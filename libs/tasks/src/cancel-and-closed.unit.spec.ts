@@ -17,6 +17,7 @@ import {
   denyExtension,
   extensionRequested,
   focalPointIssuer,
+  otherIssuer,
   grantExtension,
   handoffRequested,
   officerOf,
@@ -64,6 +65,19 @@ describe('CancelTask', () => {
         .given([taskAssigned()])
         .when(cancelTask('x', focalPointIssuer))
         .then([taskCancelled('x', LEAD)]);
+    });
+  });
+
+  describe('when the actor is an issuer of another committee', () => {
+    it('refuses it as forbidden, before telling whether the task is still open', () => {
+      spec
+        .given([taskAssigned()])
+        .when(cancelTask('x', otherIssuer))
+        .thenThrows('task.forbidden', 'forbidden');
+      spec
+        .given([taskAssigned(), taskCancelled()])
+        .when(cancelTask('x', otherIssuer))
+        .thenThrows('task.forbidden', 'forbidden');
     });
   });
 

@@ -8,6 +8,7 @@ import {
   completionReturned,
   completionSubmitted,
   focalPointIssuer,
+  otherIssuer,
   handoffRequested,
   officerOf,
   returnCompletion,
@@ -113,11 +114,25 @@ describe('AcceptCompletion', () => {
       expect(findAssignee(state, SUPPORT)?.status).toBe('assigned');
     });
 
-    it('records the agency the issuer acted for', () => {
+    it('refuses a focal-point issuer deciding on the completion of the agency they work at', () => {
       spec
         .given([taskAssigned(), completionSubmitted(LEAD)])
         .when(acceptCompletion(LEAD, focalPointIssuer))
-        .then([completionAccepted(LEAD, { byAgency: LEAD }), taskCompleted(LEAD)]);
+        .thenThrows('task.forbidden', 'forbidden');
+    });
+
+    it("records the agency a focal-point issuer acted for on another assignee's completion", () => {
+      spec
+        .given([taskAssigned(), completionSubmitted(SUPPORT)])
+        .when(acceptCompletion(SUPPORT, focalPointIssuer))
+        .then([completionAccepted(SUPPORT, { byAgency: LEAD })]);
+    });
+
+    it('refuses an issuer of another committee', () => {
+      spec
+        .given([taskAssigned(), completionSubmitted(LEAD)])
+        .when(acceptCompletion(LEAD, otherIssuer))
+        .thenThrows('task.forbidden', 'forbidden');
     });
   });
 

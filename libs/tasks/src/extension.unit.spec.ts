@@ -10,6 +10,7 @@ import {
   extensionGranted,
   extensionRequested,
   focalPointIssuer,
+  otherIssuer,
   grantExtension,
   issuer,
   officerOf,
@@ -36,11 +37,11 @@ describe('RequestExtension', () => {
       expect(state.status !== 'none' && state.dueDate).toBe(DUE);
     });
 
-    it('lets an issuer ask on behalf of the assignee', () => {
+    it('refuses an issuer asking for the assignee', () => {
       spec
         .given([taskAssigned()])
         .when(requestExtension('e1', SUPPORT, '2024-12-15', undefined, issuer))
-        .then([extensionRequested('e1', SUPPORT, '2024-12-15')]);
+        .thenThrows('task.forbidden', 'forbidden');
     });
 
     it('compares dates across months and years', () => {
@@ -171,6 +172,15 @@ describe('GrantExtension', () => {
     });
   });
 
+  describe('when the actor is an issuer of another committee', () => {
+    it('refuses it as forbidden', () => {
+      spec
+        .given(requested)
+        .when(grantExtension('e1', 'ok', otherIssuer))
+        .thenThrows('task.forbidden', 'forbidden');
+    });
+  });
+
   describe('when the actor is not an issuer', () => {
     it('refuses the requesting officer', () => {
       spec
@@ -194,11 +204,8 @@ describe('GrantExtension', () => {
   });
 
   describe('when there is no such pending request', () => {
-    it('refuses when nothing was requested', () => {
-      spec
-        .given([taskAssigned()])
-        .when(grantExtension('e1'))
-        .thenThrows('extension.none-pending', 'conflict');
+    it('answers not found when no request has that id', () => {
+      spec.given([taskAssigned()]).when(grantExtension('e1')).thenThrows('extension.not-found', 'not-found');
     });
 
     it('refuses a request already denied', () => {
@@ -208,8 +215,8 @@ describe('GrantExtension', () => {
         .thenThrows('extension.none-pending');
     });
 
-    it('refuses an id other than the pending one', () => {
-      spec.given(requested).when(grantExtension('e0')).thenThrows('extension.none-pending');
+    it('answers not found for an id other than the pending one', () => {
+      spec.given(requested).when(grantExtension('e0')).thenThrows('extension.not-found');
     });
   });
 });

@@ -9,6 +9,7 @@ import {
   completionAccepted,
   completionSubmitted,
   focalPointIssuer,
+  otherIssuer,
   handoffRequested,
   handoffSuperseded,
   officerOf,
@@ -37,6 +38,13 @@ describe('ReassignTask', () => {
         .given([taskAssigned()])
         .when(reassign(SUPPORT, HEALTH, 'Điều chỉnh phân công', focalPointIssuer))
         .then([taskReassigned(SUPPORT, HEALTH, 'Điều chỉnh phân công', 'support', LEAD)]);
+    });
+
+    it('refuses an issuer of another committee', () => {
+      spec
+        .given([taskAssigned()])
+        .when(reassign(SUPPORT, HEALTH, 'Điều chỉnh phân công', otherIssuer))
+        .thenThrows('task.forbidden', 'forbidden');
     });
 
     it('may take back a completion that awaits a decision', () => {

@@ -28,7 +28,14 @@ import {
   pendingHandoffs,
   responsibleAgency,
 } from './task.state.js';
-import type { Actor, Assignee, AssigneeRole, ReportedIndicatorValue, TaskKind } from './task.types.js';
+import {
+  issuingAgencyOf,
+  type Actor,
+  type Assignee,
+  type AssigneeRole,
+  type ReportedIndicatorValue,
+  type TaskKind,
+} from './task.types.js';
 import {
   finiteNumber,
   invalid,
@@ -107,6 +114,11 @@ function assignTask({ data, metadata }: AssignTask, state: TaskState): TaskEvent
   const sourceClause = validSourceClause(data.sourceClause);
   const dueDate = requiredDate(data.dueDate, 'dueDate');
   const issuerAgencyCode = requiredId(data.issuerAgencyCode, 'issuerAgencyCode');
+  if (issuerAgencyCode !== issuingAgencyOf(metadata.actor)) {
+    refuse('task.forbidden', `${metadata.actor.personId} may not issue tasks for ${issuerAgencyCode}`, {
+      issuerAgencyCode,
+    });
+  }
   const kind = requiredOneOf(data.kind, KINDS, 'kind');
   let reportYear: number | null = null;
   if (data.reportYear !== undefined) reportYear = year(data.reportYear, 'reportYear');
@@ -248,7 +260,7 @@ function reassignTask({ data, metadata }: ReassignTask, state: TaskState): TaskE
   const fromAgency = requiredId(data.fromAgency, 'fromAgency');
   const toAgency = requiredId(data.toAgency, 'toAgency');
   const reason = requiredText(data.reason, 'reason');
-  const task = requireOpenTask(state);
+  const task = requireTaskIssuer(metadata.actor, state);
   const assignee = requireAssignee(task, fromAgency);
   if (toAgency === fromAgency || task.assignees.some((a) => a.agencyCode === toAgency)) {
     refuse('task.invalid-target', `${toAgency} already holds an assignment on this task`, { toAgency });
@@ -329,7 +341,7 @@ function grantExtension({ data, metadata }: GrantExtension, state: TaskState): T
   requireIssuer(metadata.actor);
   const extensionId = requiredId(data.extensionId, 'extensionId');
   const reason = requiredText(data.reason, 'reason');
-  const task = requireOpenTask(state);
+  const task = requireTaskIssuer(metadata.actor, state);
   const extension = requirePendingExtension(task, extensionId);
   return [
     {
@@ -351,7 +363,7 @@ function denyExtension({ data, metadata }: DenyExtension, state: TaskState): Tas
   requireIssuer(metadata.actor);
   const extensionId = requiredId(data.extensionId, 'extensionId');
   const reason = requiredText(data.reason, 'reason');
-  const task = requireOpenTask(state);
+  const task = requireTaskIssuer(metadata.actor, state);
   const extension = requirePendingExtension(task, extensionId);
   return [
     {
@@ -444,7 +456,7 @@ function returnCompletion({ data, metadata }: ReturnCompletion, state: TaskState
 function cancelTask({ data, metadata }: CancelTask, state: TaskState): TaskEvent[] {
   requireIssuer(metadata.actor);
   const reason = requiredText(data.reason, 'reason');
-  const task = requireOpenTask(state);
+  const task = requireTaskIssuer(metadata.actor, state);
   return [{ type: 'TaskCancelled', data: { ...ref(task), reason, byAgency: metadata.actor.agencyCode } }];
 }
 
@@ -459,20 +471,52 @@ const isIssuer = (actor: Actor): boolean => actor.roles.includes('issuer');
 const isOfficerOf = (actor: Actor, agencyCode: string): boolean =>
   actor.roles.includes('officer') && actor.agencyCode === agencyCode;
 
+/** The issuer of this task: the issuer role, acting for the agency that issued it. */
+const isIssuerOf = (actor: Actor, task: Task): boolean =>
+  isIssuer(actor) && issuingAgencyOf(actor) === task.issuerAgencyCode;
+
 function requireIssuer(actor: Actor): void {
   if (!isIssuer(actor)) refuse('task.forbidden', 'Only an issuer may do this');
 }
 
-/** An officer acts only for their own agency; an issuer may act for any. */
+/**
+ * Issuer decisions on a task (reassign, extensions, cancel) belong to the agency that issued it:
+ * an issuer of another People's Committee is refused before anything about the task is told.
+ */
+function requireTaskIssuer(actor: Actor, state: TaskState): Task {
+  requireIssuer(actor);
+  if (state.status === 'none') refuse('task.not-found', 'No such task');
+  if (!isIssuerOf(actor, state)) {
+    refuse(
+      'task.forbidden',
+      `Only an issuer of ${state.issuerAgencyCode}, which issued this task, may do this`,
+      {
+        issuerAgencyCode: state.issuerAgencyCode,
+      },
+    );
+  }
+  return requireOpenTask(state);
+}
+
+/** Everyone acts only for their own agency: an officer, or an issuer for the committee itself. */
 function requireActingFor(actor: Actor, agencyCode: string): void {
-  if (!isIssuer(actor) && !isOfficerOf(actor, agencyCode)) {
+  const ownAgency = actor.agencyCode === agencyCode && (isIssuer(actor) || actor.roles.includes('officer'));
+  if (!ownAgency) {
     refuse('task.forbidden', `${actor.personId} may not act for ${agencyCode}`, { agencyCode });
   }
 }
 
-/** The issuer decides every completion; the lead's officer may also decide a support/requested one. */
+/**
+ * The task's issuer decides every completion; the lead's officer may also decide a support or
+ * requested one. Nobody decides on a completion their own agency submitted.
+ */
 function requireCompletionDecider(actor: Actor, task: Task, assignee: AssignmentState): CompletionDecidedAs {
-  if (isIssuer(actor)) return 'issuer';
+  if (actor.agencyCode === assignee.agencyCode) {
+    refuse('task.forbidden', `${actor.personId} may not decide on a completion of their own agency`, {
+      agencyCode: assignee.agencyCode,
+    });
+  }
+  if (isIssuerOf(actor, task)) return 'issuer';
   const lead = leadAgency(task);
   if (assignee.role !== 'lead' && lead !== null && isOfficerOf(actor, lead)) return 'lead';
   refuse('task.forbidden', `${actor.personId} may not decide on the completion of ${assignee.agencyCode}`);
@@ -522,6 +566,9 @@ function pendingHandoffFrom(task: Task, agencyCode: string): HandoffState | unde
 }
 
 function requirePendingExtension(task: Task, extensionId: string) {
+  if (!task.extensions.some((e) => e.extensionId === extensionId)) {
+    refuse('extension.not-found', `No extension request ${extensionId} on this task`, { extensionId });
+  }
   const pending = pendingExtension(task);
   if (!pending || pending.extensionId !== extensionId) {
     refuse('extension.none-pending', `No pending extension request ${extensionId}`, { extensionId });

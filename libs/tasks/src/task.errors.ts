@@ -38,6 +38,8 @@ export const taskErrorKinds = {
   'extension.not-later': 'invalid',
   /** No pending extension request with that id. */
   'extension.none-pending': 'conflict',
+  /** No extension request with that id on this task. */
+  'extension.not-found': 'not-found',
   /** The assignee's completion awaits a decision: no second submission, no handoff meanwhile. */
   'completion.pending': 'conflict',
   /** No submitted completion awaits a decision for that assignee. */

@@ -130,6 +130,7 @@ describe('TaskDecisionError', () => {
       'extension.already-exists': 'conflict',
       'extension.not-later': 'invalid',
       'extension.none-pending': 'conflict',
+      'extension.not-found': 'not-found',
       'completion.pending': 'conflict',
       'completion.none-submitted': 'conflict',
       validation: 'invalid',

@@ -43,14 +43,20 @@ export interface ReportedIndicatorValue {
 export type ActorRole = 'officer' | 'issuer';
 
 /**
- * Who sends a command. An officer acts only for their own agency; an issuer may act for any agency
- * and is the only one who may assign, reassign, decide on extensions and completions, and cancel.
+ * Who sends a command. Everyone acts only for their own agency. An issuer is the only one who may
+ * assign, reassign, decide on extensions and completions, and cancel, and only on the tasks of the
+ * committee they decide for.
  */
 export interface Actor {
   readonly personId: string;
   readonly agencyCode: string;
   readonly roles: readonly ActorRole[];
+  /** For an issuer: the committee they decide for, when not `agencyCode` (a focal point). */
+  readonly issuesFor?: string | undefined;
 }
+
+/** The agency whose tasks an issuer decides on: the committee they decide for, or their own. */
+export const issuingAgencyOf = (actor: Actor): string => actor.issuesFor ?? actor.agencyCode;
 
 export interface CommandMetadata {
   readonly actor: Actor;

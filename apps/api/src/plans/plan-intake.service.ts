@@ -19,7 +19,8 @@ import {
   type FieldProblem,
   type Principal,
 } from '#libs/platform';
-import { taskDecider, taskStreamId, type ActorRole, type AssignTask, type AssigneeRole } from '#libs/tasks';
+import { taskDecider, taskStreamId, type AssignTask, type AssigneeRole } from '#libs/tasks';
+import { actorOf } from '../commands/actor.js';
 import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
 import type { CommandResult } from '../commands/command-result.js';
 import { PlanDraftStore, type StoredDraft } from './plan-draft.store.js';
@@ -477,11 +478,6 @@ function mediaTypeOf(bytes: Uint8Array): string {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
     ? DOCX_MEDIA_TYPE
     : 'text/plain';
-}
-
-function actorOf(principal: Principal): AssignTask['metadata']['actor'] {
-  const roles = principal.roles.filter((role): role is ActorRole => role === 'officer' || role === 'issuer');
-  return { personId: principal.personId, agencyCode: principal.agencyCode, roles };
 }
 
 function lastPosition(results: readonly CommandResult[]): string | null {

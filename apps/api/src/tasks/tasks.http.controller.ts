@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '#libs/platform';
-import { decide, taskStreamId, type ActorRole, type CommandMetadata, type TaskCommand } from '#libs/tasks';
+import { decide, taskStreamId, type CommandMetadata, type TaskCommand } from '#libs/tasks';
+import { actorOf } from '../commands/actor.js';
 import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
 import { taskModel } from '../commands/stream-models.js';
 import { CommandRequest } from '../commands/command-context.js';
@@ -48,7 +48,7 @@ export class TasksHttpController {
         sourceClause: body.sourceClause,
         dueDate: body.dueDate,
         assignees: body.assignees,
-        issuerAgencyCode: request.principal.agencyCode,
+        issuerAgencyCode: request.principal.issuesFor ?? request.principal.agencyCode,
         kind: body.kind ?? 'duty',
         ...(body.reportYear === undefined ? {} : { reportYear: body.reportYear }),
       },
@@ -301,9 +301,4 @@ export class TasksHttpController {
       decide(command({ actor: actorOf(request.principal), now }), state),
     );
   }
-}
-
-function actorOf(principal: Principal): CommandMetadata['actor'] {
-  const roles = principal.roles.filter((role): role is ActorRole => role === 'officer' || role === 'issuer');
-  return { personId: principal.personId, agencyCode: principal.agencyCode, roles };
 }

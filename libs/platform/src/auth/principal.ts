@@ -9,6 +9,12 @@ export interface Principal {
   /** The agency the person works for and acts for. */
   readonly agencyCode: string;
   readonly roles: readonly PrincipalRole[];
+  /**
+   * For an issuer: the People's Committee whose plans and tasks they decide on, when that is not
+   * the agency they work for (a focal-point officer of the Sở LĐTBXH entering the committee's
+   * decisions). Unset: their own agency.
+   */
+  readonly issuesFor?: string;
   readonly name?: string;
 }
 

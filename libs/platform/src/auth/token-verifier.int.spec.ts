@@ -64,4 +64,24 @@ describe('OidcTokenVerifier', () => {
     await expect(verifier.verify(forged)).rejects.toBeInstanceOf(AuthenticationError);
     await expect(verifier.verify(forged)).rejects.toBeInstanceOf(AuthenticationError);
   });
+
+  it('reads the committee a focal-point issuer decides for from the issues_for claim', async () => {
+    const verifier = new OidcTokenVerifier({ issuer, jwksUrl: `${issuer}/jwks` });
+    const token = await new SignJWT({
+      agency: 'lc-so-ldtbxh',
+      roles: 'officer issuer',
+      issues_for: 'lc-ubnd-tinh',
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('focal-7')
+      .setIssuer(issuer)
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 60)
+      .sign(privateKey);
+    expect(await verifier.verify(token)).toEqual({
+      personId: 'focal-7',
+      agencyCode: 'lc-so-ldtbxh',
+      roles: ['officer', 'issuer'],
+      issuesFor: 'lc-ubnd-tinh',
+    });
+  });
 });

@@ -10,6 +10,8 @@ export interface OidcSettings {
   readonly agencyClaim?: string | undefined;
   /** Claim holding the roles, an array or a space-separated string (default "roles"). */
   readonly rolesClaim?: string | undefined;
+  /** Claim naming the committee an issuer decides for, if not their own agency (default "issues_for"). */
+  readonly issuesForClaim?: string | undefined;
 }
 
 export interface TokenVerifier {
@@ -68,11 +70,13 @@ export class OidcTokenVerifier implements TokenVerifier {
     if (typeof payload.sub !== 'string' || typeof agencyCode !== 'string') {
       throw new AuthenticationError('The bearer token names no subject or no agency');
     }
+    const issuesFor = payload[this.settings.issuesForClaim ?? 'issues_for'];
     return {
       principal: {
         personId: payload.sub,
         agencyCode,
         roles: rolesFrom(payload[this.settings.rolesClaim ?? 'roles']),
+        ...(typeof issuesFor === 'string' && issuesFor !== '' ? { issuesFor } : {}),
         ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
       },
       // Without `exp`, the token is not remembered at all.

@@ -54,7 +54,10 @@ export const focalPointIssuer: Actor = {
   personId: 'p-focal',
   agencyCode: LEAD,
   roles: ['officer', 'issuer'],
+  issuesFor: ISSUER,
 };
+/** An issuer of another People's Committee. */
+export const otherIssuer: Actor = { personId: 'p-other-issuer', agencyCode: 'UBND-LS', roles: ['issuer'] };
 export const officerOf = (agencyCode: string): Actor => ({
   personId: `p-${agencyCode.toLowerCase()}`,
   agencyCode,
