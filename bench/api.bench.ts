@@ -53,7 +53,14 @@ function start(script: string, name: string): ChildProcess {
     process.execPath,
     [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), script],
     {
-      env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: String(PORT), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        DATABASE_URL,
+        DATABASE_SCHEMA: schema,
+        DEMO_TOKENS: 'true',
+        PORT: String(PORT),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );

@@ -44,7 +44,7 @@ export async function startApi(backend: Backend, env: Record<string, string> = {
   } else {
     const name = uniqueSchema('api');
     schema = name;
-    settings = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: name };
+    settings = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: name, DEMO_TOKENS: 'true' };
     cleanup = async () => {
       const pool = await connectTestPostgres(1);
       await dropSchema(pool, name);

@@ -1,10 +1,11 @@
-import { ConfigError, loadConfig } from '#libs/platform';
+import { authenticationMode, ConfigError, loadConfig } from '#libs/platform';
 import { createApiApplication } from './bootstrap.js';
 
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
+    authenticationMode(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

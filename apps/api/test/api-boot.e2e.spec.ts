@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -129,10 +130,27 @@ describe('the API process', () => {
   });
 
   describe('on PostgreSQL', () => {
+    it('refuses to start on the public demo tokens unless DEMO_TOKENS=true, with a readable message', () => {
+      const { OIDC_ISSUER: _issuer, DEMO_TOKENS: _demo, ...env } = process.env;
+      const started = spawnSync(process.execPath, ['dist/apps/api/src/main.js'], {
+        env: { ...env, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: uniqueSchema('api'), PORT: '39999' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(started.status).toBe(1);
+      expect(started.stderr).toContain('Invalid configuration');
+      expect(started.stderr).toContain('OIDC_ISSUER and OIDC_JWKS_URL are required with DATABASE_URL');
+      expect(started.stderr).toContain('DEMO_TOKENS=true');
+    });
+
     it('migrates its schema and answers /health with the database up', async () => {
       const pool = await connectTestPostgres(2);
       const schema = uniqueSchema('api');
-      const { app, url } = await boot({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema });
+      const { app, url } = await boot({
+        DATABASE_URL: TEST_DATABASE_URL,
+        DATABASE_SCHEMA: schema,
+        DEMO_TOKENS: 'true',
+      });
       try {
         const response = await fetch(`${url}/health`);
         expect(await response.json()).toMatchObject({

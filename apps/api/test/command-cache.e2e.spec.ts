@@ -29,6 +29,7 @@ describe('commands decided on a cached stream state, with another API process wr
         SEED_PLANS: 'false',
         DATABASE_URL: TEST_DATABASE_URL,
         DATABASE_SCHEMA: first.schema!,
+        DEMO_TOKENS: 'true',
       }),
     );
     await second.listen(0, '127.0.0.1');

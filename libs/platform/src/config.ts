@@ -64,6 +64,14 @@ export class AppConfig {
   @IsString()
   oidcAudience?: string;
 
+  /**
+   * DEMO_TOKENS: accept the public demo tokens. Unset: only on the embedded default (no
+   * DATABASE_URL) while no OIDC_ISSUER is configured; a PostgreSQL deployment must opt in.
+   */
+  @IsOptional()
+  @IsBoolean({ message: 'DEMO_TOKENS must be true or false' })
+  demoTokens?: boolean;
+
   /** SEED_PLANS: import the seed plans on the first start of the embedded database. */
   @IsBoolean({ message: 'SEED_PLANS must be true or false' })
   seedPlans = true;
@@ -97,6 +105,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   oidcJwksUrl: 'OIDC_JWKS_URL',
   oidcAudience: 'OIDC_AUDIENCE',
   seedPlans: 'SEED_PLANS',
+  demoTokens: 'DEMO_TOKENS',
   feedKeepAliveSeconds: 'FEED_KEEPALIVE_SECONDS',
 };
 
@@ -117,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (value === undefined || value === '') continue;
     if (key === 'port' || key === 'feedKeepAliveSeconds')
       raw[key] = /^\d+$/.test(value) ? Number(value) : value;
-    else if (key === 'seedPlans') raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
+    else if (key === 'seedPlans' || key === 'demoTokens') raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
     else raw[key] = value;
   }
   const config = plainToInstance(AppConfig, raw);
@@ -131,6 +140,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.oidcIssuer && !config.oidcJwksUrl) {
     problems.push('OIDC_JWKS_URL is required when OIDC_ISSUER is set');
   }
+  if (config.oidcIssuer && config.demoTokens === true) {
+    problems.push('DEMO_TOKENS=true cannot be combined with OIDC_ISSUER: the API accepts one kind of token');
+  }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return config;
+}
+
+/**
+ * How the API authenticates: OIDC when an issuer is configured, else the public demo tokens, which
+ * a PostgreSQL deployment (DATABASE_URL) must ask for with DEMO_TOKENS=true. Only the API calls
+ * this; the worker and the CLI authenticate nobody.
+ */
+export function authenticationMode(config: AppConfig): 'oidc' | 'demo' {
+  if (config.oidcIssuer) return 'oidc';
+  if (config.demoTokens ?? !config.databaseUrl) return 'demo';
+  throw new ConfigError([
+    'OIDC_ISSUER and OIDC_JWKS_URL are required with DATABASE_URL: a shared deployment must not accept the public demo tokens. For a trial, set DEMO_TOKENS=true.',
+  ]);
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { authenticationMode, ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the embedded defaults when nothing is set', () => {
@@ -42,6 +42,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FEED_KEEPALIVE_SECONDS: '0' })).toThrow(
       'FEED_KEEPALIVE_SECONDS must be between 1 and 300',
     );
+  });
+
+  describe('authenticationMode', () => {
+    const oidc = { OIDC_ISSUER: 'https://id.example.vn', OIDC_JWKS_URL: 'https://id.example.vn/jwks' };
+    const database = { DATABASE_URL: 'postgres://coord@db:5432/coord' };
+
+    it('accepts the demo tokens on the embedded default', () => {
+      expect(authenticationMode(loadConfig({}))).toBe('demo');
+    });
+
+    it('verifies OIDC tokens once an issuer is configured', () => {
+      expect(authenticationMode(loadConfig({ ...oidc, ...database }))).toBe('oidc');
+      expect(authenticationMode(loadConfig(oidc))).toBe('oidc');
+    });
+
+    it('refuses to run a PostgreSQL deployment on the public demo tokens unless asked to', () => {
+      expect(() => authenticationMode(loadConfig(database))).toThrow(
+        'OIDC_ISSUER and OIDC_JWKS_URL are required with DATABASE_URL',
+      );
+      expect(authenticationMode(loadConfig({ ...database, DEMO_TOKENS: 'true' }))).toBe('demo');
+    });
+
+    it('refuses DEMO_TOKENS=true together with an OIDC issuer, and values other than true or false', () => {
+      expect(() => loadConfig({ ...oidc, DEMO_TOKENS: 'true' })).toThrow(
+        'cannot be combined with OIDC_ISSUER',
+      );
+      expect(() => loadConfig({ DEMO_TOKENS: 'sometimes' })).toThrow('DEMO_TOKENS must be true or false');
+    });
   });
 
   describe('when values are wrong', () => {

@@ -2,6 +2,7 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import {
   APP_CONFIG,
+  authenticationMode,
   DemoTokenVerifier,
   OidcTokenVerifier,
   type AppConfig,
@@ -16,7 +17,7 @@ import { AuthenticationGuard, TOKEN_VERIFIER } from './authentication.guard.js';
       provide: TOKEN_VERIFIER,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): TokenVerifier => {
-        if (config.oidcIssuer && config.oidcJwksUrl) {
+        if (authenticationMode(config) === 'oidc' && config.oidcIssuer && config.oidcJwksUrl) {
           return new OidcTokenVerifier({
             issuer: config.oidcIssuer,
             jwksUrl: config.oidcJwksUrl,
