@@ -183,6 +183,40 @@ describe('request bodies over HTTP', () => {
       }
     });
 
+    it('refuses unknown fields and wrong types with 422 and one JSON pointer per field, and records nothing', async () => {
+      const taskId = randomUUID();
+      const answer = await post(
+        api,
+        '/tasks',
+        'application/json',
+        JSON.stringify({
+          ...assignment(taskId),
+          colour: 'red',
+          dueDate: 20251130,
+          assignees: [{ agencyCode: 'lc-so-ldtbxh', role: 'boss' }],
+        }),
+      );
+      expect(answer.status).toBe(422);
+      expect(answer.contentType).toContain('application/problem+json');
+      const pointers = (answer.body.errors as { pointer: string }[]).map((error) => error.pointer);
+      expect([...new Set(pointers)].sort()).toEqual(['/assignees/0/role', '/colour', '/dueDate']);
+      expect(await store.readStream(taskStreamId(taskId))).toEqual([]);
+    });
+
+    it("points into arrays for the decider's own checks (a blank indicator name)", async () => {
+      const taskId = randomUUID();
+      expect((await api.request('POST', '/tasks', ISSUER, assignment(taskId))).status).toBe(201);
+      const progress = await api.request('POST', `/tasks/${taskId}/progress`, 'demo.officer.lc-so-ldtbxh', {
+        text: 'Đã rà soát 12/15 xã',
+        indicatorValues: [{ indicator: '   ', value: 12 }],
+      });
+      expect(progress.status).toBe(422);
+      expect(progress.body.errors).toEqual([
+        expect.objectContaining({ pointer: '/indicatorValues/0/indicator' }),
+      ]);
+      expect(await store.readStream(taskStreamId(taskId))).toHaveLength(1);
+    });
+
     it('refuses a nested constructor.prototype key with 400 problem+json', async () => {
       const taskId = randomUUID();
       const body = JSON.stringify(assignment(taskId)).replace(

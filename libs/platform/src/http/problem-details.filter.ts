@@ -144,8 +144,13 @@ function isDecisionError(error: unknown): error is DecisionError {
 }
 
 /** "assignees.0.role" -> "/assignees/0/role" */
-function pointerOf(field: string): string {
-  return `/${field.split('.').map(escapePointerToken).join('/')}`;
+/** A decider's field path ('indicatorValues[0].indicator') as a JSON pointer ('/indicatorValues/0/indicator'). */
+export function pointerOf(field: string): string {
+  const tokens = field.split('.').flatMap((part) => {
+    const [name = '', ...indexes] = part.split(/\[(\d+)\]/).filter((token) => token !== '');
+    return [name, ...indexes];
+  });
+  return `/${tokens.map(escapePointerToken).join('/')}`;
 }
 
 function codeFor(status: number): string {
