@@ -176,6 +176,39 @@ export function eventStoreContract(
       expect(versions).toEqual([1, 2]);
     });
 
+    it('lets exactly one succeed when each writes in its own transaction (appendWith), refusing 49 with a concurrency error', async () => {
+      const stream = `task-${randomUUID()}`;
+      await store.append(stream, [newEvent()], ExpectedVersion.noStream);
+
+      // No group commit here: every writer holds its own transaction, as a command with an
+      // Idempotency-Key or another process does, so they meet at the stream row's lock.
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, async () => {
+          const client = await db.pool.connect();
+          try {
+            await client.query('begin');
+            const result = await store.appendWith(client, stream, [newEvent()], ExpectedVersion.exact(1));
+            await client.query('commit');
+            return result;
+          } catch (error) {
+            await client.query('rollback');
+            throw error;
+          } finally {
+            client.release();
+          }
+        }),
+      );
+
+      const refusals = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(refusals).toHaveLength(49);
+      for (const refusal of refusals) {
+        expect(refusal).toBeInstanceOf(ConcurrencyError);
+        expect(refusal).toMatchObject({ actualVersion: 2 });
+      }
+      expect((await store.readStream(stream)).map((e) => e.streamVersion)).toEqual([1, 2]);
+    });
+
     it('lets exactly one create a new stream', async () => {
       const stream = `task-${randomUUID()}`;
       const outcomes = await Promise.allSettled(
@@ -375,11 +408,9 @@ export function eventStoreContract(
           await store.appendWith(client, slowStream, [newEvent('Slow')]);
           // A later transaction commits first: a reader trusting positions alone would skip "Slow".
           const fastRead = store.append(fastStream, [newEvent('Fast')]);
-          const whileRunning = await Promise.race([
-            fastRead.then(() => store.readAll(after, 100)),
-            delay(2_000).then(() => null),
-          ]);
-          if (whileRunning) expect(whileRunning.events.map((e) => e.type)).toEqual([]);
+          // The fast append commits on another connection without waiting for the slow one.
+          const whileRunning = await fastRead.then(() => store.readAll(after, 100));
+          expect(whileRunning.events.map((e) => e.type)).toEqual([]);
 
           await client.query('commit');
           await fastRead;
@@ -415,6 +446,25 @@ export function eventStoreContract(
           await client.query('commit');
           const after = await store.readAll(before, 10);
           expect(after.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
+        } finally {
+          client.release();
+        }
+      });
+
+    if (options.concurrentTransactions)
+      it('answers a concurrency error, not an order error, when the expected version is stale as well', async () => {
+        const stream = `task-${randomUUID()}`;
+        await store.append(stream, [newEvent('First')]);
+        const client = await db.pool.connect();
+        try {
+          await client.query('begin');
+          await client.query('select pg_current_xact_id()');
+          await store.append(stream, [newEvent('Second')]);
+          // Older transaction and stale version: deciding again is what the writer must do.
+          await expect(
+            store.appendWith(client, stream, [newEvent('Third')], ExpectedVersion.exact(1)),
+          ).rejects.toMatchObject({ name: 'ConcurrencyError', actualVersion: 2 });
+          await client.query('rollback');
         } finally {
           client.release();
         }

@@ -375,8 +375,18 @@ function appendOutcome(
     case 'duplicate-conflict':
       throw new DuplicateEventError(streamId, events[0]?.id ?? '');
     case 'out-of-order':
+      // The stream moved past the expected version as well: that is the answer that tells the
+      // writer what to do (decide again), whichever of the two checks the database made first.
+      if (expected.kind !== 'any' && row.stream_version !== expectedVersionNumber(expected)) {
+        throw new ConcurrencyError(streamId, expected, row.stream_version);
+      }
       throw new AppendOrderError(streamId);
     default:
       throw new Error(`append_events returned unknown status ${row.status}`);
   }
+}
+
+/** The stream version an expectation names: 0 for a stream that must not exist yet. */
+function expectedVersionNumber(expected: Exclude<ExpectedVersion, { kind: 'any' }>): number {
+  return expected.kind === 'exact' ? expected.version : 0;
 }
