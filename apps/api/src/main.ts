@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { authenticationMode, ConfigError, loadConfig } from '#libs/platform';
 import { createApiApplication } from './bootstrap.js';
 
@@ -17,8 +18,9 @@ async function main(): Promise<void> {
   // Every interface, as in a container (Fastify alone would listen on localhost only).
   await app.listen(config.port, '0.0.0.0');
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
-  process.stdout.write(
-    `Coordination API listening on http://localhost:${config.port} (docs at /docs), using ${where}\n`,
+  // Through the application's logger: stdout carries JSON lines only.
+  new Logger('Api').log(
+    `Coordination API listening on http://localhost:${config.port} (docs at /docs), using ${where}`,
   );
 }
 

@@ -75,6 +75,20 @@ describe('the API process logs', () => {
     return found;
   }
 
+  it('writes only JSON lines to stdout, the start-up message included', async () => {
+    const started = await logged((entry) => String(entry.msg).startsWith('Coordination API listening'));
+    expect(started).toHaveLength(1);
+    const notJson = lines.filter((line) => {
+      try {
+        JSON.parse(line);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(notJson).toEqual([]);
+  });
+
   it('writes one JSON line per request with its id, method, path, status and time, and no headers', async () => {
     const secret = 'demo.officer.lc-so-y-te';
     const response = await fetch(`${url}/agencies/lc-so-y-te/outstanding?limit=5`, {
