@@ -199,10 +199,26 @@ function loadAverage(): string {
   }
 }
 
-function assignBody(taskId: string, agency: string) {
+/**
+ * Issues the Lai Châu seed plan through the intake (import, then confirm every drafted task), as
+ * an issuer would; the benchmark's tasks are added to it. Returns the plan id.
+ */
+async function issueSeedPlan(): Promise<string> {
+  const document = readFileSync('libs/plan-intake/seed-plans/laichau-2024-ct28-kh.txt');
+  const imported = await post('/plans/import', ISSUER, {
+    fileName: 'laichau-2024-ct28-kh.txt',
+    contentBase64: document.toString('base64'),
+  });
+  if (imported.status !== 201) throw new Error(`importing the plan failed: ${JSON.stringify(imported.body)}`);
+  const confirmed = await post(`/plans/drafts/${imported.body.draftId as string}/confirm`, ISSUER, {});
+  if (confirmed.status >= 300) throw new Error(`issuing the plan failed: ${JSON.stringify(confirmed.body)}`);
+  return imported.body.planId as string;
+}
+
+function assignBody(planId: string, taskId: string, agency: string) {
   return {
     taskId,
-    planId: '7d0c9a52-4c1b-4f6e-9a39-5a8d3f0e2b11',
+    planId,
     title: 'Báo cáo kết quả thực hiện Kế hoạch năm 2025',
     duty: 'Định kỳ hằng năm tổng hợp kết quả thực hiện Kế hoạch, báo cáo Ủy ban nhân dân tỉnh trước ngày 01/12.',
     sourceClause: { section: 'VI', start: 14210, end: 14420 },
@@ -233,12 +249,13 @@ async function main(): Promise<void> {
   // The lag probe's direct look at the projection table, and the CPU accounting.
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, application_name: 'bench-api' });
   try {
-    process.stdout.write('setting up one task per client...\n');
+    process.stdout.write('issuing the Lai Châu seed plan, then setting up one task per client...\n');
+    const planId = await issueSeedPlan();
     const tasks = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
         const taskId = randomUUID();
         const agency = AGENCIES[i % AGENCIES.length]!;
-        const result = await post('/tasks', ISSUER, assignBody(taskId, agency));
+        const result = await post('/tasks', ISSUER, assignBody(planId, taskId, agency));
         if (result.status !== 201) throw new Error(`setup failed: ${JSON.stringify(result.body)}`);
         return { taskId, agency };
       }),
@@ -330,7 +347,7 @@ async function main(): Promise<void> {
     const probe = (async () => {
       while (Date.now() < deadline) {
         const taskId = randomUUID();
-        const assigned = await post('/tasks', ISSUER, assignBody(taskId, agency));
+        const assigned = await post('/tasks', ISSUER, assignBody(planId, taskId, agency));
         if (assigned.status !== 201) {
           failures++;
           continue;

@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '#libs/platform';
 import { createApiApplication } from '../../apps/api/src/bootstrap.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+import { issueTestPlan } from './plans.js';
 import { TEST_DATABASE_URL, connectTestPostgres, dropSchema, uniqueSchema } from './postgres.js';
 
 export type Backend = 'pglite' | 'postgres';
@@ -23,6 +24,11 @@ export interface ApiHarness {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<ApiResponse>;
+  /**
+   * The id of a plan issued on this instance by `issuerToken`'s committee (default: the Lai Châu
+   * People's Committee), issued on first use: `POST /tasks` only takes tasks of an issued plan.
+   */
+  plan(issuerToken?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -59,8 +65,17 @@ export async function startApi(backend: Backend, env: Record<string, string> = {
     await worker.init();
   }
   const url = await app.getUrl();
-  return {
+  const plans = new Map<string, Promise<string>>();
+  const harness: ApiHarness = {
     url,
+    plan(issuerToken = 'demo.issuer.lc-ubnd-tinh') {
+      let plan = plans.get(issuerToken);
+      if (!plan) {
+        plan = issueTestPlan(harness, issuerToken);
+        plans.set(issuerToken, plan);
+      }
+      return plan;
+    },
     app,
     ...(schema ? { schema } : {}),
     async request(method, path, token, body, headers = {}) {
@@ -82,4 +97,5 @@ export async function startApi(backend: Backend, env: Record<string, string> = {
       await cleanup();
     },
   };
+  return harness;
 }

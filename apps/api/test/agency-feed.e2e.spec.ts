@@ -50,7 +50,7 @@ describe.each<Backend>(['pglite', 'postgres'])('the agency feed over Server-Sent
       'POST',
       '/tasks',
       ISSUER,
-      assignmentBody(taskId, [
+      assignmentBody(await api.plan(), taskId, [
         { agencyCode: lead, role: 'lead' },
         ...(support ? [{ agencyCode: support, role: 'support' as const }] : []),
       ]),

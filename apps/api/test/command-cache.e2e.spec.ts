@@ -20,9 +20,11 @@ describe('commands decided on a cached stream state, with another API process wr
   let first: ApiHarness;
   let second: INestApplication;
   let secondUrl: string;
+  let planId: string;
 
   beforeAll(async () => {
     first = await startApi('postgres');
+    planId = await first.plan();
     second = await createApiApplication(
       loadConfig({
         LOG_LEVEL: 'silent',
@@ -51,7 +53,7 @@ describe('commands decided on a cached stream state, with another API process wr
   }
 
   const assignment = (taskId: string) =>
-    assignmentBody(taskId, [{ agencyCode: LEAD, role: 'lead' }], { dueDate: '2026-11-30' });
+    assignmentBody(planId, taskId, [{ agencyCode: LEAD, role: 'lead' }], { dueDate: '2026-11-30' });
   const progress = (n: number) => ({ text: `Tiến độ lần ${n}` });
 
   it('appends after the other process’s events, and refuses what their events forbid', async () => {

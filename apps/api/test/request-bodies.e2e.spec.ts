@@ -15,8 +15,10 @@ const LAI_CHAU = readFileSync(
   'utf8',
 );
 
+/** The plan the tasks of this file belong to, issued once the API is up. */
+let planId: string;
 const assignment = (taskId: string, extra: Record<string, unknown> = {}) =>
-  assignmentBody(taskId, [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }], extra);
+  assignmentBody(planId, taskId, [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }], extra);
 
 interface Answer {
   status: number;
@@ -97,6 +99,7 @@ describe('request bodies over HTTP', () => {
   beforeAll(async () => {
     api = await startApi('pglite');
     store = api.app.get<EventStore>(EVENT_STORE);
+    planId = await api.plan();
   });
 
   afterAll(async () => {

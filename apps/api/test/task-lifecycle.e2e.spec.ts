@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
 import { startApi, type ApiHarness, type Backend } from '../../../test/support/api-harness.js';
+import { assignmentBody } from '../../../test/support/task-bodies.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 const officer = (agency: string) => `demo.officer.${agency}`;
@@ -15,7 +16,6 @@ describe.each<Backend>(['pglite', 'postgres'])(
   (backend) => {
     let api: ApiHarness;
     const taskId = randomUUID();
-    const planId = randomUUID();
     let position = '0';
 
     beforeAll(async () => {
@@ -32,6 +32,13 @@ describe.each<Backend>(['pglite', 'postgres'])(
       expect({ path, status: response.status, body: response.body }).toMatchObject({ status: expected });
       if (response.body?.position) position = response.body.position as string;
       return response.body;
+    }
+
+    /** Where one agency stands on this task: its outstanding entry and its open responsibility. */
+    interface Standing {
+      readonly state: string;
+      readonly role: string;
+      readonly dueDate?: string;
     }
 
     async function outstanding(agency: string) {
@@ -58,14 +65,63 @@ describe.each<Backend>(['pglite', 'postgres'])(
       );
     }
 
+    /**
+     * After a step: every agency of the walk (null: owes nothing on this task) in both
+     * projections, and the step at the end of the trail with its actor, reason and the agency
+     * responsible after it.
+     */
+    async function expectAfterStep(
+      standings: Record<string, Standing | null>,
+      step: readonly [type: string, actorAgency: string, reason: string | null, responsible: string],
+    ) {
+      for (const [agency, standing] of Object.entries(standings)) {
+        const seen = {
+          agency,
+          outstanding: await outstanding(agency),
+          responsible: await responsibilities(agency),
+        };
+        expect(seen).toEqual({
+          agency,
+          outstanding:
+            standing === null
+              ? []
+              : [
+                  expect.objectContaining({
+                    state: standing.state,
+                    role: standing.role,
+                    dueDate: standing.dueDate ?? '2025-11-30',
+                  }),
+                ],
+          responsible: standing === null ? [] : [expect.objectContaining({ role: standing.role })],
+        });
+      }
+      const trail = await api.request('GET', `/tasks/${taskId}/trail?minPosition=${position}`, officer(LEAD));
+      expect(trail.status).toBe(200);
+      const last = (trail.body.entries as Record<string, unknown>[]).at(-1)!;
+      expect([last.type, last.actorAgencyCode, last.reason, last.responsibleAgency]).toEqual(step);
+    }
+
     it('walks assign -> acknowledge -> handoff declined -> handoff accepted -> progress -> extension -> completion returned -> accepted', async () => {
+      const store = api.app.get<EventStore>(EVENT_STORE);
+      const UBND = 'lc-ubnd-tinh';
+      const support = (state = 'not-acknowledged', dueDate?: string): Standing => ({
+        state,
+        role: 'support',
+        ...(dueDate ? { dueDate } : {}),
+      });
+      const lead = (state: string, dueDate?: string): Standing => ({
+        state,
+        role: 'lead',
+        ...(dueDate ? { dueDate } : {}),
+      });
+
       // Assigned: the lead and the support agency owe it, not acknowledged yet.
       await command(
         ISSUER,
         '/tasks',
         {
           taskId,
-          planId,
+          planId: await api.plan(),
           title: 'Kiểm tra liên ngành về thực hiện quyền trẻ em',
           duty: 'Chủ trì, phối hợp với các sở, ban, ngành tăng cường công tác kiểm tra, thanh tra liên ngành.',
           sourceClause: { section: 'V.1', start: 100, end: 300 },
@@ -77,13 +133,16 @@ describe.each<Backend>(['pglite', 'postgres'])(
         },
         201,
       );
-      expect(await outstanding(LEAD)).toEqual([
-        expect.objectContaining({ state: 'not-acknowledged', role: 'lead' }),
-      ]);
-      expect(await responsibilities(SUPPORT)).toEqual([expect.objectContaining({ role: 'support' })]);
+      await expectAfterStep(
+        { [LEAD]: lead('not-acknowledged'), [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: null },
+        ['TaskAssigned', UBND, null, LEAD],
+      );
 
       await command(officer(LEAD), `/tasks/${taskId}/acknowledge`, {});
-      expect(await outstanding(LEAD)).toEqual([expect.objectContaining({ state: 'in-progress' })]);
+      await expectAfterStep(
+        { [LEAD]: lead('in-progress'), [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: null },
+        ['TaskAcknowledged', LEAD, null, LEAD],
+      );
 
       // Handoff to Health, declined: the lead keeps it.
       const declined = randomUUID();
@@ -93,22 +152,29 @@ describe.each<Backend>(['pglite', 'postgres'])(
         { handoffId: declined, toAgency: DECLINER, reason: 'Thuộc lĩnh vực y tế' },
         201,
       );
-      expect(await outstanding(LEAD)).toEqual([expect.objectContaining({ state: 'handoff-pending' })]);
+      await expectAfterStep(
+        { [LEAD]: lead('handoff-pending'), [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: null },
+        ['HandoffRequested', LEAD, 'Thuộc lĩnh vực y tế', LEAD],
+      );
       await command(officer(DECLINER), `/tasks/${taskId}/handoffs/${declined}/decline`, {
         reason: 'Không thuộc chức năng của Sở Y tế',
       });
-      expect(await responsibilities(LEAD)).toEqual([expect.objectContaining({ role: 'lead' })]);
-      expect(await responsibilities(DECLINER)).toEqual([]);
+      await expectAfterStep(
+        { [LEAD]: lead('in-progress'), [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: null },
+        ['HandoffDeclined', DECLINER, 'Không thuộc chức năng của Sở Y tế', LEAD],
+      );
 
-      // A stale handoff cannot be accepted afterwards.
+      // A stale handoff cannot be accepted afterwards, and the refusal records nothing.
+      const beforeStale = await store.headPosition();
       const stale = await api.request(
         'POST',
         `/tasks/${taskId}/handoffs/${declined}/accept`,
         officer(DECLINER),
-        {},
+        { reason: 'Tiếp nhận' },
       );
       expect(stale.status).toBe(409);
       expect(stale.body).toMatchObject({ code: 'handoff.stale' });
+      expect(await store.headPosition()).toBe(beforeStale);
 
       // Handoff to Education, accepted: responsibility moves.
       const accepted = randomUUID();
@@ -118,20 +184,28 @@ describe.each<Backend>(['pglite', 'postgres'])(
         { handoffId: accepted, toAgency: RECEIVER, reason: 'Sở GD&ĐT chủ trì kiểm tra trường học' },
         201,
       );
+      await expectAfterStep(
+        { [LEAD]: lead('handoff-pending'), [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: null },
+        ['HandoffRequested', LEAD, 'Sở GD&ĐT chủ trì kiểm tra trường học', LEAD],
+      );
       await command(officer(RECEIVER), `/tasks/${taskId}/handoffs/${accepted}/accept`, {
         reason: 'Đồng ý tiếp nhận',
       });
-      expect(await responsibilities(LEAD)).toEqual([]);
-      expect(await responsibilities(RECEIVER)).toEqual([expect.objectContaining({ role: 'lead' })]);
-      expect(await outstanding(RECEIVER)).toEqual([expect.objectContaining({ role: 'lead' })]);
-      expect(await outstanding(LEAD)).toEqual([]);
+      await expectAfterStep(
+        { [LEAD]: null, [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: lead('in-progress') },
+        ['HandoffAccepted', RECEIVER, 'Đồng ý tiếp nhận', RECEIVER],
+      );
 
       await command(officer(RECEIVER), `/tasks/${taskId}/progress`, {
         text: 'Đã kiểm tra 12 trường học',
         indicatorValues: [{ indicator: 'Số trường được kiểm tra', value: 12 }],
       });
+      await expectAfterStep(
+        { [LEAD]: null, [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: lead('in-progress') },
+        ['ProgressReported', RECEIVER, null, RECEIVER],
+      );
 
-      // Extension requested and granted: the due date moves.
+      // Extension requested and granted: the due date moves for every assignee.
       const extension = randomUUID();
       await command(
         officer(RECEIVER),
@@ -139,31 +213,68 @@ describe.each<Backend>(['pglite', 'postgres'])(
         { extensionId: extension, dueDate: '2025-12-31', reason: 'Chờ số liệu cấp huyện' },
         201,
       );
-      expect(await outstanding(RECEIVER)).toEqual([expect.objectContaining({ state: 'extension-pending' })]);
+      await expectAfterStep(
+        { [LEAD]: null, [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: lead('extension-pending') },
+        ['ExtensionRequested', RECEIVER, 'Chờ số liệu cấp huyện', RECEIVER],
+      );
       await command(ISSUER, `/tasks/${taskId}/extensions/${extension}/grant`, { reason: 'Đồng ý gia hạn' });
-      expect(await outstanding(RECEIVER)).toEqual([expect.objectContaining({ dueDate: '2025-12-31' })]);
+      const extended = '2025-12-31';
+      /** From here on only the receiver's state changes; the support agency has not acknowledged. */
+      const receiverNow = (state: string) => ({
+        [LEAD]: null,
+        [SUPPORT]: support('not-acknowledged', extended),
+        [DECLINER]: null,
+        [RECEIVER]: lead(state, extended),
+      });
+      await expectAfterStep(receiverNow('in-progress'), [
+        'ExtensionGranted',
+        UBND,
+        'Đồng ý gia hạn',
+        RECEIVER,
+      ]);
 
       // Completion submitted, returned, resubmitted, accepted.
       await command(officer(RECEIVER), `/tasks/${taskId}/completion`, { report: 'Báo cáo kết quả kiểm tra' });
-      expect(await outstanding(RECEIVER)).toEqual([
-        expect.objectContaining({ state: 'completion-submitted' }),
+      await expectAfterStep(receiverNow('completion-submitted'), [
+        'CompletionSubmitted',
+        RECEIVER,
+        null,
+        RECEIVER,
       ]);
       await command(ISSUER, `/tasks/${taskId}/completion/return`, {
         agencyCode: RECEIVER,
         reason: 'Thiếu số liệu cấp xã',
       });
-      expect(await outstanding(RECEIVER)).toEqual([
-        expect.objectContaining({ state: 'completion-returned' }),
+      await expectAfterStep(receiverNow('completion-returned'), [
+        'CompletionReturned',
+        UBND,
+        'Thiếu số liệu cấp xã',
+        RECEIVER,
       ]);
       await command(officer(RECEIVER), `/tasks/${taskId}/completion`, {
         report: 'Báo cáo bổ sung số liệu cấp xã',
       });
+      await expectAfterStep(receiverNow('completion-submitted'), [
+        'CompletionSubmitted',
+        RECEIVER,
+        null,
+        RECEIVER,
+      ]);
       await command(ISSUER, `/tasks/${taskId}/completion/accept`, {
         agencyCode: RECEIVER,
         reason: 'Đạt yêu cầu',
       });
-      expect(await outstanding(RECEIVER)).toEqual([]);
+      // The lead's accepted completion completes the task: nobody owes it any more.
+      await expectAfterStep({ [LEAD]: null, [SUPPORT]: null, [DECLINER]: null, [RECEIVER]: null }, [
+        'TaskCompleted',
+        UBND,
+        null,
+        RECEIVER,
+      ]);
       expect(await responsibilities(RECEIVER, 'closed')).toEqual([expect.objectContaining({ role: 'lead' })]);
+      expect(await responsibilities(SUPPORT, 'closed')).toEqual([
+        expect.objectContaining({ role: 'support' }),
+      ]);
 
       const task = await api.request('GET', `/tasks/${taskId}?minPosition=${position}`, officer(RECEIVER));
       expect(task.body).toMatchObject({
@@ -218,22 +329,20 @@ describe.each<Backend>(['pglite', 'postgres'])(
         return api.app.get<EventStore>(EVENT_STORE).headPosition();
       }
 
-      it('refuses an officer acting for another agency with 403', async () => {
-        const other = randomUUID();
+      /** A new task of this committee's plan led by LEAD; returns its id. */
+      async function assignAnother(): Promise<string> {
+        const id = randomUUID();
         await command(
           ISSUER,
           '/tasks',
-          {
-            taskId: other,
-            planId,
-            title: 'Báo cáo năm 2025',
-            duty: 'Báo cáo',
-            sourceClause: { section: 'VI', start: 0, end: 10 },
-            dueDate: '2025-11-30',
-            assignees: [{ agencyCode: LEAD, role: 'lead' }],
-          },
+          assignmentBody(await api.plan(), id, [{ agencyCode: LEAD, role: 'lead' }]),
           201,
         );
+        return id;
+      }
+
+      it('refuses an officer acting for another agency with 403', async () => {
+        const other = await assignAnother();
         const before = await head();
         const response = await api.request('POST', `/tasks/${other}/acknowledge`, officer(DECLINER), {
           agencyCode: LEAD,
@@ -244,21 +353,7 @@ describe.each<Backend>(['pglite', 'postgres'])(
       });
 
       it('refuses to complete a cancelled task with 409', async () => {
-        const cancelled = randomUUID();
-        await command(
-          ISSUER,
-          '/tasks',
-          {
-            taskId: cancelled,
-            planId,
-            title: 'Tuyên truyền',
-            duty: 'Tuyên truyền',
-            sourceClause: { section: 'V.3', start: 0, end: 10 },
-            dueDate: '2025-11-30',
-            assignees: [{ agencyCode: LEAD, role: 'lead' }],
-          },
-          201,
-        );
+        const cancelled = await assignAnother();
         await command(ISSUER, `/tasks/${cancelled}/cancel`, { reason: 'Trùng với nhiệm vụ khác' });
         const before = await head();
         const response = await api.request('POST', `/tasks/${cancelled}/completion`, officer(LEAD), {
@@ -271,53 +366,85 @@ describe.each<Backend>(['pglite', 'postgres'])(
 
       it('refuses an officer issuing a task with 403', async () => {
         const before = await head();
-        const response = await api.request('POST', '/tasks', officer(LEAD), {
-          planId,
-          title: 'x',
-          duty: 'x',
-          sourceClause: { section: 'V', start: 0, end: 1 },
-          dueDate: '2025-11-30',
-          assignees: [{ agencyCode: LEAD, role: 'lead' }],
-        });
+        const response = await api.request(
+          'POST',
+          '/tasks',
+          officer(LEAD),
+          assignmentBody(await api.plan(), randomUUID(), [{ agencyCode: LEAD, role: 'lead' }]),
+        );
         expect(response.status).toBe(403);
+        expect(response.body).toMatchObject({ code: 'task.forbidden' });
+        expect(await head()).toBe(before);
+      });
+
+      it("refuses an issuer of another province deciding on this committee's task with 403", async () => {
+        const other = await assignAnother();
+        const before = await head();
+        const elsewhere = 'demo.issuer.lsc-ubnd-thanh-pho';
+        for (const [path, body] of [
+          [`/tasks/${other}/cancel`, { reason: 'Không phù hợp' }],
+          [`/tasks/${other}/reassign`, { fromAgency: LEAD, toAgency: SUPPORT, reason: 'Điều chỉnh' }],
+        ] as const) {
+          const response = await api.request('POST', path, elsewhere, body);
+          expect({ path, status: response.status, code: response.body.code }).toEqual({
+            path,
+            status: 403,
+            code: 'task.forbidden',
+          });
+        }
+        expect(await head()).toBe(before);
+      });
+
+      it('refuses a task of a plan never issued (422 on /planId) or issued by another committee (403)', async () => {
+        const body = (planId: string) =>
+          assignmentBody(planId, randomUUID(), [{ agencyCode: LEAD, role: 'lead' }]);
+        const otherCommitteesPlan = await api.plan('demo.issuer.lsc-ubnd-thanh-pho');
+        const before = await head();
+
+        const unknown = await api.request('POST', '/tasks', ISSUER, body(randomUUID()));
+        expect(unknown.status).toBe(422);
+        expect(unknown.body.errors).toEqual([expect.objectContaining({ pointer: '/planId' })]);
+
+        const foreign = await api.request('POST', '/tasks', ISSUER, body(otherCommitteesPlan));
+        expect(foreign.status).toBe(403);
+        expect(foreign.body).toMatchObject({ code: 'task.forbidden' });
+        expect(await head()).toBe(before);
+      });
+
+      it('refuses agency codes the directory does not know, with a pointer to each', async () => {
+        const before = await head();
+        const assign = await api.request(
+          'POST',
+          '/tasks',
+          ISSUER,
+          assignmentBody(await api.plan(), randomUUID(), [
+            { agencyCode: LEAD, role: 'lead' },
+            { agencyCode: 'lc-so-khong-ton-tai', role: 'support' },
+          ]),
+        );
+        expect(assign.status).toBe(422);
+        expect(assign.body.errors).toEqual([expect.objectContaining({ pointer: '/assignees/1/agencyCode' })]);
+        const handoff = await api.request('POST', `/tasks/${taskId}/handoffs`, officer(LEAD), {
+          toAgency: 'lc-so-khong-ton-tai',
+          reason: 'Chuyển',
+        });
+        expect(handoff.status).toBe(422);
+        expect(handoff.body.errors).toEqual([expect.objectContaining({ pointer: '/toAgency' })]);
         expect(await head()).toBe(before);
       });
     });
 
     describe('with an Idempotency-Key', () => {
       it('answers a retry with the first answer and refuses the key for another body', async () => {
-        const body = {
-          planId,
-          title: 'Truyền thông',
-          duty: 'Truyền thông',
-          sourceClause: { section: 'V.4', start: 0, end: 10 },
-          dueDate: '2025-11-30',
-          assignees: [{ agencyCode: LEAD, role: 'lead' }],
-        };
+        const body = assignmentBody(await api.plan(), '5b0f7c1e-0000-4000-8000-000000000001', [
+          { agencyCode: LEAD, role: 'lead' },
+        ]);
         const key = { 'idempotency-key': randomUUID() };
-        const first = await api.request(
-          'POST',
-          '/tasks',
-          ISSUER,
-          { ...body, taskId: '5b0f7c1e-0000-4000-8000-000000000001' },
-          key,
-        );
-        const retry = await api.request(
-          'POST',
-          '/tasks',
-          ISSUER,
-          { ...body, taskId: '5b0f7c1e-0000-4000-8000-000000000001' },
-          key,
-        );
+        const first = await api.request('POST', '/tasks', ISSUER, body, key);
+        const retry = await api.request('POST', '/tasks', ISSUER, body, key);
         expect(first.status).toBe(201);
         expect(retry.body).toEqual(first.body);
-        const other = await api.request(
-          'POST',
-          '/tasks',
-          ISSUER,
-          { ...body, title: 'Khác', taskId: '5b0f7c1e-0000-4000-8000-000000000001' },
-          key,
-        );
+        const other = await api.request('POST', '/tasks', ISSUER, { ...body, title: 'Khác' }, key);
         expect(other.status).toBe(422);
         expect(other.body).toMatchObject({ code: 'idempotency-key-reused' });
       });

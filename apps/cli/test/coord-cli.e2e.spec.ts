@@ -85,7 +85,7 @@ describe('the coord command-line tool', () => {
       const taskId = randomUUID();
       const assigned = await api.request('POST', '/tasks', 'demo.issuer.lc-ubnd-tinh', {
         taskId,
-        planId: randomUUID(),
+        planId: await api.plan(),
         title: 'Báo cáo năm 2025',
         duty: 'Báo cáo kết quả thực hiện',
         sourceClause: { section: 'VI', start: 0, end: 10 },

@@ -81,7 +81,7 @@ async function assign(api: ApiHarness, agencyCode: string, title: string) {
     'POST',
     '/tasks',
     ISSUER,
-    assignmentBody(taskId, [{ agencyCode, role: 'lead' }], { title }),
+    assignmentBody(await api.plan(), taskId, [{ agencyCode, role: 'lead' }], { title }),
   );
   expect(response.status).toBe(201);
   return { taskId, position: response.body.position as string };

@@ -39,7 +39,7 @@ describe('notifications through NATS, with the API and the worker on PostgreSQL'
     try {
       const assigned = await api.request('POST', '/tasks', 'demo.issuer.lc-ubnd-tinh', {
         taskId,
-        planId: randomUUID(),
+        planId: await api.plan(),
         title: 'Truyền thông về phòng, chống xâm hại trẻ em',
         duty: 'Phối hợp tuyên truyền',
         sourceClause: { section: 'V.5', start: 0, end: 10 },

@@ -3,6 +3,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { decide, taskStreamId, type CommandMetadata, type TaskCommand } from '#libs/tasks';
 import { actorOf } from '../commands/actor.js';
+import { TaskReferences } from './task-references.js';
 import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
 import { taskModel } from '../commands/stream-models.js';
 import { CommandRequest } from '../commands/command-context.js';
@@ -31,11 +32,30 @@ import {
 })
 @Controller('tasks')
 export class TasksHttpController {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly references: TaskReferences,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Assign a task to agencies (issuer)' })
-  assign(@Body() body: AssignTaskDto, @CommandRequest() request: CommandContext): Promise<CommandResult> {
+  @ApiOperation({
+    summary: 'Assign a task of an issued plan to agencies of the directory (issuer of the plan)',
+  })
+  async assign(
+    @Body() body: AssignTaskDto,
+    @CommandRequest() request: CommandContext,
+  ): Promise<CommandResult> {
+    const { principal } = request;
+    // Only someone who may assign at all learns about plans and agencies; the decider refuses the rest.
+    if (principal.roles.includes('issuer')) {
+      this.references.requireKnownAgencies(
+        body.assignees.map((assignee, index) => ({
+          pointer: `/assignees/${index}/agencyCode`,
+          agencyCode: assignee.agencyCode,
+        })),
+      );
+      await this.references.requirePlanIssuedBy(body.planId, principal.issuesFor ?? principal.agencyCode);
+    }
     const taskId = body.taskId ?? randomUUID();
     return this.run(taskId, request, (metadata) => ({
       type: 'AssignTask',
@@ -97,6 +117,7 @@ export class TasksHttpController {
     @Body() body: RequestHandoffDto,
     @CommandRequest() request: CommandContext,
   ) {
+    this.references.requireKnownAgencies([{ pointer: '/toAgency', agencyCode: body.toAgency }]);
     const handoffId = body.handoffId ?? randomUUID();
     return this.run(taskId, request, (metadata) => ({
       type: 'RequestHandoff',
@@ -167,6 +188,7 @@ export class TasksHttpController {
     @Body() body: ReassignDto,
     @CommandRequest() request: CommandContext,
   ) {
+    this.references.requireKnownAgencies([{ pointer: '/toAgency', agencyCode: body.toAgency }]);
     return this.run(taskId, request, (metadata) => ({
       type: 'ReassignTask',
       metadata,

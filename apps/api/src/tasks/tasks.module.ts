@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TaskQueriesHttpController } from './task-queries.http.controller.js';
+import { TaskReferences } from './task-references.js';
 import { TasksHttpController } from './tasks.http.controller.js';
 
-@Module({ controllers: [TasksHttpController, TaskQueriesHttpController] })
+@Module({ controllers: [TasksHttpController, TaskQueriesHttpController], providers: [TaskReferences] })
 export class TasksModule {}

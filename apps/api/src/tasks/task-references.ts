@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AgencyDirectory } from '#libs/agencies';
+import type { EventStore } from '#libs/event-store';
+import { planDecider, planStreamId, type PlanEvent, type PlanState } from '#libs/plans';
+import { EVENT_STORE, problemType, ProblemError, validationProblem, type FieldProblem } from '#libs/platform';
+import { AGENCY_DIRECTORY } from '../agencies/agency-directory.provider.js';
+
+/** Plans issued so far, by id: a plan is issued once and never changes, so a lookup can be kept. */
+const KNOWN_PLANS = 10_000;
+
+/**
+ * What a task command names outside its own stream: the plan it belongs to and the agencies it
+ * hands work to. They are checked before deciding, so a task never points at a plan nobody issued
+ * or at an agency the directory does not know. Both are stable facts (plans are immutable once
+ * issued, the directory is fixed at start-up), so no race with the append below.
+ */
+@Injectable()
+export class TaskReferences {
+  private readonly issuerOfPlan = new Map<string, string>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
+  ) {}
+
+  /** 422 with a pointer per agency code the directory does not know. */
+  requireKnownAgencies(references: readonly { pointer: string; agencyCode: string }[]): void {
+    const unknown: FieldProblem[] = references
+      .filter(({ agencyCode }) => !this.directory.get(agencyCode))
+      .map(({ pointer, agencyCode }) => ({
+        pointer,
+        detail: `${agencyCode} is not an agency of the directory (GET /agencies lists them)`,
+      }));
+    if (unknown.length > 0) throw validationProblem(unknown);
+  }
+
+  /**
+   * The plan must have been issued, by the committee the caller issues for: 422 on /planId when
+   * no such plan exists, 403 when another committee issued it.
+   */
+  async requirePlanIssuedBy(planId: string, issuingAgency: string): Promise<void> {
+    const issuer = await this.issuerOf(planId);
+    if (issuer === null) {
+      throw validationProblem([{ pointer: '/planId', detail: `No plan ${planId} has been issued` }]);
+    }
+    if (issuer !== issuingAgency) {
+      throw new ProblemError({
+        type: problemType('task.forbidden'),
+        title: 'Not allowed',
+        status: 403,
+        code: 'task.forbidden',
+        detail: `Plan ${planId} was issued by ${issuer}; only its issuers may assign its tasks.`,
+      });
+    }
+  }
+
+  private async issuerOf(planId: string): Promise<string | null> {
+    const known = this.issuerOfPlan.get(planId);
+    if (known !== undefined) return known;
+    const events = await this.store.readStream(planStreamId(planId));
+    const state = events.reduce<PlanState>(
+      (folded, event) => planDecider.evolve(folded, { type: event.type, data: event.data } as PlanEvent),
+      planDecider.initialState(),
+    );
+    if (state.status !== 'issued') return null;
+    if (this.issuerOfPlan.size >= KNOWN_PLANS) this.issuerOfPlan.clear();
+    this.issuerOfPlan.set(planId, state.issuerAgencyCode);
+    return state.issuerAgencyCode;
+  }
+}
