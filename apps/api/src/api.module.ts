@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule, loggingModule, NatsModule, ReadModelsModule, type AppConfig } from '#libs/platform';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -20,6 +21,8 @@ export class ApiModule {
         // The embedded database lives in this process, so it also runs the projections.
         NatsModule.forRoot(config.natsUrl),
         ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
+        // Commands go through the CommandBus to thin handlers (decide-task.command.ts, ...).
+        CqrsModule.forRoot(),
         AuthModule,
         HealthModule,
         CommandsModule,

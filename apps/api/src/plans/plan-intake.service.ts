@@ -10,7 +10,6 @@ import {
   type PlanDraft,
 } from '#libs/plan-intake';
 import { planDecider, planStreamId, type IssuePlan } from '#libs/plans';
-import { planModel, taskModel } from '../commands/stream-models.js';
 import {
   EVENT_STORE,
   problemType,
@@ -19,9 +18,12 @@ import {
   type FieldProblem,
   type Principal,
 } from '#libs/platform';
-import { taskDecider, taskStreamId, type AssignTask, type AssigneeRole } from '#libs/tasks';
+import { taskDecider, type AssignTask, type AssigneeRole } from '#libs/tasks';
 import { actorOf } from '../commands/actor.js';
-import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
+import { CommandBus } from '@nestjs/cqrs';
+import type { CommandContext } from '../commands/command-executor.js';
+import { DecideTask } from '../tasks/decide-task.command.js';
+import { DecidePlan } from './decide-plan.command.js';
 import type { CommandResult } from '../commands/command-result.js';
 import { PlanDraftStore, type StoredDraft } from './plan-draft.store.js';
 import { DOCX_MEDIA_TYPE, documentTooLarge, PLAN_DOCUMENT_LIMIT_BYTES } from './plan-upload.js';
@@ -89,7 +91,7 @@ export class PlanIntakeService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PLAN_INTAKE_DIRECTORY) private readonly directory: AgencyDirectory,
     private readonly drafts: PlanDraftStore,
-    private readonly executor: CommandExecutor,
+    private readonly commandBus: CommandBus,
   ) {}
 
   /** Reads and drafts a document without storing anything; throws 413/422 problems. */
@@ -125,7 +127,7 @@ export class PlanIntakeService {
   }
 
   /**
-   * Issues the plan, then assigns every task not excluded, each through the command executor with
+   * Issues the plan, then assigns every task not excluded, each through the CommandBus with
    * an idempotency key derived from the draft and the task: a retried confirmation gets the first
    * answers and never duplicates. Ids derive from the content hash, so confirming another draft of
    * an already issued document records nothing (PlanIssued and identical AssignTask are no-ops).
@@ -153,7 +155,7 @@ export class PlanIntakeService {
     });
     preflight(issue, assignments, actor);
     try {
-      return await this.record(draftId, issue, assignments, excluded, actor, context);
+      return await this.record(draftId, issue, assignments, excluded, context);
     } catch (error) {
       if (error instanceof ProblemError && error.problem.code === 'idempotency-key-reused') {
         throw new ProblemError({
@@ -174,23 +176,16 @@ export class PlanIntakeService {
     issue: IssuePlan['data'],
     assignments: readonly Pick<AssignTask, 'data'>[],
     excluded: number,
-    actor: AssignTask['metadata']['actor'],
     context: (key: string, body: unknown) => CommandContext,
   ): Promise<ConfirmResult> {
-    const plan = await this.executor.execute(
-      planStreamId(issue.planId),
-      context('plan', issue),
-      planModel,
-      (state, now) => planDecider.decide({ type: 'IssuePlan', data: issue, metadata: { actor, now } }, state),
+    const plan = await this.commandBus.execute(
+      new DecidePlan({ type: 'IssuePlan', data: issue }, context('plan', issue)),
     );
     const results: CommandResult[] = [plan];
     let tasksAssigned = 0;
     for (const { data } of assignments) {
-      const result = await this.executor.execute(
-        taskStreamId(data.taskId),
-        context(data.taskId, data),
-        taskModel,
-        (state, now) => taskDecider.decide({ type: 'AssignTask', data, metadata: { actor, now } }, state),
+      const result = await this.commandBus.execute(
+        new DecideTask({ type: 'AssignTask', data }, context(data.taskId, data)),
       );
       results.push(result);
       if (result.events.length > 0) tasksAssigned++;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AGENCY_DIRECTORY } from '../agencies/agency-directory.provider.js';
 import { PlanDraftStore } from './plan-draft.store.js';
 import { PLAN_INTAKE_DIRECTORY, PlanIntakeService } from './plan-intake.service.js';
+import { DecidePlanHandler } from './decide-plan.command.js';
 import { PlanSeeder } from './plan-seeder.js';
 import { PlanQueriesHttpController } from './plan-queries.http.controller.js';
 import { PlansHttpController } from './plans.http.controller.js';
@@ -17,6 +18,7 @@ import { PlansHttpController } from './plans.http.controller.js';
     PlanDraftStore,
     PlanIntakeService,
     PlanSeeder,
+    DecidePlanHandler,
   ],
   exports: [PlanIntakeService],
 })

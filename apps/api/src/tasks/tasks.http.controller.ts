@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { decide, taskStreamId, type CommandMetadata, type TaskCommand } from '#libs/tasks';
-import { actorOf } from '../commands/actor.js';
-import { TaskReferences } from './task-references.js';
-import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
-import { taskModel } from '../commands/stream-models.js';
+import { CommandBus } from '@nestjs/cqrs';
 import { CommandRequest } from '../commands/command-context.js';
+import type { CommandContext } from '../commands/command-executor.js';
 import type { CommandResult } from '../commands/command-result.js';
 import {
   AcknowledgeDto,
@@ -21,6 +18,8 @@ import {
   ReturnCompletionDto,
   SubmitCompletionDto,
 } from './task-commands.dto.js';
+import { DecideTask, type TaskCommandRequest } from './decide-task.command.js';
+import { TaskReferences } from './task-references.js';
 
 /** The task's commands. Each answers the position of the events it wrote. */
 @ApiTags('tasks')
@@ -33,7 +32,7 @@ import {
 @Controller('tasks')
 export class TasksHttpController {
   constructor(
-    private readonly executor: CommandExecutor,
+    private readonly commandBus: CommandBus,
     private readonly references: TaskReferences,
   ) {}
 
@@ -57,9 +56,8 @@ export class TasksHttpController {
       await this.references.requirePlanIssuedBy(body.planId, principal.issuesFor ?? principal.agencyCode);
     }
     const taskId = body.taskId ?? randomUUID();
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'AssignTask',
-      metadata,
       data: {
         taskId,
         planId: body.planId,
@@ -72,7 +70,7 @@ export class TasksHttpController {
         kind: body.kind ?? 'duty',
         ...(body.reportYear === undefined ? {} : { reportYear: body.reportYear }),
       },
-    }));
+    });
   }
 
   @Post(':taskId/acknowledge')
@@ -83,11 +81,10 @@ export class TasksHttpController {
     @Body() body: AcknowledgeDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'AcknowledgeTask',
-      metadata,
       data: { taskId, agencyCode: body.agencyCode ?? request.principal.agencyCode },
-    }));
+    });
   }
 
   @Post(':taskId/progress')
@@ -98,16 +95,15 @@ export class TasksHttpController {
     @Body() body: ReportProgressDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'ReportProgress',
-      metadata,
       data: {
         taskId,
         agencyCode: body.agencyCode ?? request.principal.agencyCode,
         text: body.text,
         indicatorValues: body.indicatorValues ?? [],
       },
-    }));
+    });
   }
 
   @Post(':taskId/handoffs')
@@ -119,9 +115,8 @@ export class TasksHttpController {
   ) {
     this.references.requireKnownAgencies([{ pointer: '/toAgency', agencyCode: body.toAgency }]);
     const handoffId = body.handoffId ?? randomUUID();
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'RequestHandoff',
-      metadata,
       data: {
         taskId,
         handoffId,
@@ -129,7 +124,7 @@ export class TasksHttpController {
         toAgency: body.toAgency,
         reason: body.reason,
       },
-    }));
+    });
   }
 
   @Post(':taskId/handoffs/:handoffId/accept')
@@ -141,11 +136,10 @@ export class TasksHttpController {
     @Body() body: OptionalReasonDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'AcceptHandoff',
-      metadata,
       data: { taskId, handoffId, ...(body.reason === undefined ? {} : { reason: body.reason }) },
-    }));
+    });
   }
 
   @Post(':taskId/handoffs/:handoffId/decline')
@@ -157,11 +151,10 @@ export class TasksHttpController {
     @Body() body: DecisionReasonDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'DeclineHandoff',
-      metadata,
       data: { taskId, handoffId, reason: body.reason },
-    }));
+    });
   }
 
   @Post(':taskId/handoffs/:handoffId/withdraw')
@@ -173,11 +166,10 @@ export class TasksHttpController {
     @Body() body: DecisionReasonDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'WithdrawHandoff',
-      metadata,
       data: { taskId, handoffId, reason: body.reason },
-    }));
+    });
   }
 
   @Post(':taskId/reassign')
@@ -189,11 +181,10 @@ export class TasksHttpController {
     @CommandRequest() request: CommandContext,
   ) {
     this.references.requireKnownAgencies([{ pointer: '/toAgency', agencyCode: body.toAgency }]);
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'ReassignTask',
-      metadata,
       data: { taskId, fromAgency: body.fromAgency, toAgency: body.toAgency, reason: body.reason },
-    }));
+    });
   }
 
   @Post(':taskId/extensions')
@@ -204,9 +195,8 @@ export class TasksHttpController {
     @CommandRequest() request: CommandContext,
   ) {
     const extensionId = body.extensionId ?? randomUUID();
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'RequestExtension',
-      metadata,
       data: {
         taskId,
         extensionId,
@@ -214,7 +204,7 @@ export class TasksHttpController {
         dueDate: body.dueDate,
         reason: body.reason,
       },
-    }));
+    });
   }
 
   @Post(':taskId/extensions/:extensionId/grant')
@@ -226,11 +216,10 @@ export class TasksHttpController {
     @Body() body: DecisionReasonDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'GrantExtension',
-      metadata,
       data: { taskId, extensionId, reason: body.reason },
-    }));
+    });
   }
 
   @Post(':taskId/extensions/:extensionId/deny')
@@ -242,11 +231,10 @@ export class TasksHttpController {
     @Body() body: DecisionReasonDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'DenyExtension',
-      metadata,
       data: { taskId, extensionId, reason: body.reason },
-    }));
+    });
   }
 
   @Post(':taskId/completion')
@@ -257,11 +245,10 @@ export class TasksHttpController {
     @Body() body: SubmitCompletionDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'SubmitCompletion',
-      metadata,
       data: { taskId, agencyCode: body.agencyCode ?? request.principal.agencyCode, report: body.report },
-    }));
+    });
   }
 
   @Post(':taskId/completion/accept')
@@ -272,15 +259,14 @@ export class TasksHttpController {
     @Body() body: CompletionDecisionDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'AcceptCompletion',
-      metadata,
       data: {
         taskId,
         agencyCode: body.agencyCode,
         ...(body.reason === undefined ? {} : { reason: body.reason }),
       },
-    }));
+    });
   }
 
   @Post(':taskId/completion/return')
@@ -291,11 +277,10 @@ export class TasksHttpController {
     @Body() body: ReturnCompletionDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'ReturnCompletion',
-      metadata,
       data: { taskId, agencyCode: body.agencyCode, reason: body.reason },
-    }));
+    });
   }
 
   @Post(':taskId/cancel')
@@ -306,21 +291,14 @@ export class TasksHttpController {
     @Body() body: DecisionReasonDto,
     @CommandRequest() request: CommandContext,
   ) {
-    return this.run(taskId, request, (metadata) => ({
+    return this.run(request, {
       type: 'CancelTask',
-      metadata,
       data: { taskId, reason: body.reason },
-    }));
+    });
   }
 
   /** Load the task, let the pure decider decide, append. */
-  private run(
-    taskId: string,
-    request: CommandContext,
-    command: (metadata: CommandMetadata) => TaskCommand,
-  ): Promise<CommandResult> {
-    return this.executor.execute(taskStreamId(taskId), request, taskModel, (state, now) =>
-      decide(command({ actor: actorOf(request.principal), now }), state),
-    );
+  private run(request: CommandContext, command: TaskCommandRequest): Promise<CommandResult> {
+    return this.commandBus.execute(new DecideTask(command, request));
   }
 }

@@ -23,7 +23,7 @@ export interface ProjectionDataSourceOptions {
  * owner (who also owns the embedded database behind it).
  *
  * The schema is managed by explicit SQL migrations (migrateProjections), never by `synchronize`.
- * The DataSource is returned uninitialised, as @nestjs/typeorm's dataSourceFactory expects.
+ * The DataSource is returned uninitialised; openProjectionDataSource initialises and migrates it.
  */
 export function createProjectionDataSource(options: ProjectionDataSourceOptions): DataSource {
   const schema = assertSchemaName(options.schema ?? 'coord');
