@@ -188,6 +188,18 @@ describe.each<Backend>(['pglite', 'postgres'])(
         { [LEAD]: lead('handoff-pending'), [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: null },
         ['HandoffRequested', LEAD, 'Sở GD&ĐT chủ trì kiểm tra trường học', LEAD],
       );
+      // Every decision needs its reason: accepting without one is refused and records nothing.
+      const beforeUnreasoned = await store.headPosition();
+      const unreasoned = await api.request(
+        'POST',
+        `/tasks/${taskId}/handoffs/${accepted}/accept`,
+        officer(RECEIVER),
+        {},
+      );
+      expect(unreasoned.status).toBe(422);
+      const pointers = (unreasoned.body.errors as { pointer: string }[]).map((error) => error.pointer);
+      expect([...new Set(pointers)]).toEqual(['/reason']);
+      expect(await store.headPosition()).toBe(beforeUnreasoned);
       await command(officer(RECEIVER), `/tasks/${taskId}/handoffs/${accepted}/accept`, {
         reason: 'Đồng ý tiếp nhận',
       });

@@ -96,6 +96,15 @@ describe('SubmitCompletion', () => {
 });
 
 describe('AcceptCompletion', () => {
+  describe('when no reason is given', () => {
+    it('refuses it as invalid, naming the field', () => {
+      spec
+        .given([taskAssigned(), completionSubmitted(LEAD)])
+        .when(acceptCompletion(LEAD, undefined, ''))
+        .thenThrows('validation', 'invalid');
+    });
+  });
+
   describe("when the issuer accepts the lead's completion", () => {
     it('completes the task', () => {
       const state = spec

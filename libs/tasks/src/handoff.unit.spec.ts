@@ -186,6 +186,15 @@ describe('RequestHandoff', () => {
 });
 
 describe('AcceptHandoff', () => {
+  describe('when no reason is given', () => {
+    it('refuses it as invalid, naming the field', () => {
+      spec
+        .given(requested)
+        .when(acceptHandoff('h1', officerOf(HEALTH), '  '))
+        .thenThrows('validation', 'invalid');
+    });
+  });
+
   describe("when the receiver's officer accepts", () => {
     it('moves the assignment, role and all, to the receiver', () => {
       const state = spec

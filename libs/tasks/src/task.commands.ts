@@ -55,7 +55,7 @@ export type RequestHandoff = Command<
 /** By the receiver's officer; the acting agency is the handoff's `toAgency`. */
 export type AcceptHandoff = Command<
   'AcceptHandoff',
-  { readonly taskId: string; readonly handoffId: string; readonly reason?: string }
+  { readonly taskId: string; readonly handoffId: string; readonly reason: string }
 >;
 
 /** By the receiver's officer; reason required. */
@@ -108,7 +108,7 @@ export type SubmitCompletion = Command<
 /** Issuer; or the lead agency's officer for a support/requested assignee's completion. */
 export type AcceptCompletion = Command<
   'AcceptCompletion',
-  { readonly taskId: string; readonly agencyCode: string; readonly reason?: string }
+  { readonly taskId: string; readonly agencyCode: string; readonly reason: string }
 >;
 
 /** Issuer; or the lead agency's officer for a support/requested assignee's completion. */

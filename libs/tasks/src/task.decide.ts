@@ -223,7 +223,7 @@ function requestHandoff({ data, metadata }: RequestHandoff, state: TaskState): T
 
 function acceptHandoff({ data, metadata }: AcceptHandoff, state: TaskState): TaskEvent[] {
   const handoffId = requiredId(data.handoffId, 'handoffId');
-  const reason = optionalText(data.reason, 'reason');
+  const reason = requiredText(data.reason, 'reason');
   const task = requireOpenTask(state);
   const handoff = requireHandoff(task, handoffId);
   requireActingFor(metadata.actor, handoff.toAgency);
@@ -402,7 +402,7 @@ function submitCompletion({ data, metadata }: SubmitCompletion, state: TaskState
 
 function acceptCompletion({ data, metadata }: AcceptCompletion, state: TaskState): TaskEvent[] {
   const agencyCode = requiredId(data.agencyCode, 'agencyCode');
-  const reason = optionalText(data.reason, 'reason');
+  const reason = requiredText(data.reason, 'reason');
   const task = requireOpenTask(state);
   const assignee = requireAssignee(task, agencyCode);
   const decidedAs = requireCompletionDecider(metadata.actor, task, assignee);

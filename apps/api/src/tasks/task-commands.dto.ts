@@ -129,10 +129,6 @@ export class RequestHandoffDto extends ReasonDto {
   toAgency!: string;
 }
 
-export class OptionalReasonDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5_000) reason?: string;
-}
-
 export class DecisionReasonDto extends ReasonDto {}
 
 export class ReassignDto extends ReasonDto {
@@ -163,14 +159,9 @@ export class SubmitCompletionDto extends AcknowledgeDto {
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) occurredAt?: string;
 }
 
-export class CompletionDecisionDto extends OptionalReasonDto {
+/** Accepting or returning a completion: whose, and why. */
+export class CompletionDecisionDto extends ReasonDto {
   @ApiProperty({ description: 'The assignee whose completion is decided' })
-  @Matches(AGENCY_CODE, { message: `agencyCode ${agencyCodeMessage}` })
-  agencyCode!: string;
-}
-
-export class ReturnCompletionDto extends ReasonDto {
-  @ApiProperty()
   @Matches(AGENCY_CODE, { message: `agencyCode ${agencyCodeMessage}` })
   agencyCode!: string;
 }

@@ -10,12 +10,10 @@ import {
   AssignTaskDto,
   CompletionDecisionDto,
   DecisionReasonDto,
-  OptionalReasonDto,
   ReassignDto,
   ReportProgressDto,
   RequestExtensionDto,
   RequestHandoffDto,
-  ReturnCompletionDto,
   SubmitCompletionDto,
 } from './task-commands.dto.js';
 import { DecideTask, type TaskCommandRequest } from './decide-task.command.js';
@@ -133,12 +131,12 @@ export class TasksHttpController {
   acceptHandoff(
     @Param('taskId') taskId: string,
     @Param('handoffId') handoffId: string,
-    @Body() body: OptionalReasonDto,
+    @Body() body: DecisionReasonDto,
     @CommandRequest() request: CommandContext,
   ) {
     return this.run(request, {
       type: 'AcceptHandoff',
-      data: { taskId, handoffId, ...(body.reason === undefined ? {} : { reason: body.reason }) },
+      data: { taskId, handoffId, reason: body.reason },
     });
   }
 
@@ -261,11 +259,7 @@ export class TasksHttpController {
   ) {
     return this.run(request, {
       type: 'AcceptCompletion',
-      data: {
-        taskId,
-        agencyCode: body.agencyCode,
-        ...(body.reason === undefined ? {} : { reason: body.reason }),
-      },
+      data: { taskId, agencyCode: body.agencyCode, reason: body.reason },
     });
   }
 
@@ -274,7 +268,7 @@ export class TasksHttpController {
   @ApiOperation({ summary: 'Return a completion for more work (issuer, or the lead for support duties)' })
   returnCompletion(
     @Param('taskId') taskId: string,
-    @Body() body: ReturnCompletionDto,
+    @Body() body: CompletionDecisionDto,
     @CommandRequest() request: CommandContext,
   ) {
     return this.run(request, {

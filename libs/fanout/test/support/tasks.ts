@@ -106,7 +106,7 @@ export class TaskWriter {
   acceptHandoff(taskId: string, handoffId: string, receiver: string): Promise<AppendResult | null> {
     return this.run({
       type: 'AcceptHandoff',
-      data: { taskId, handoffId },
+      data: { taskId, handoffId, reason: 'Đồng ý tiếp nhận' },
       metadata: this.meta(officerOf(receiver)),
     });
   }

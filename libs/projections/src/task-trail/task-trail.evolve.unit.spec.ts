@@ -88,7 +88,7 @@ describe('the task trail', () => {
     });
     expect(accepted).toMatchObject({
       type: 'HandoffAccepted',
-      reason: null,
+      reason: 'Đồng ý tiếp nhận',
       summary: `${HEALTH} took over the support role from ${SUPPORT}`,
     });
   });

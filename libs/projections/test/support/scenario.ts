@@ -95,7 +95,7 @@ export const acceptHandoff = (
   now: string,
 ): TaskCommand => ({
   type: 'AcceptHandoff',
-  data: { taskId, handoffId },
+  data: { taskId, handoffId, reason: 'Đồng ý tiếp nhận' },
   metadata: meta(officerOf(receiver), now),
 });
 
@@ -136,7 +136,7 @@ export const acceptCompletion = (
   actor = issuer,
 ): TaskCommand => ({
   type: 'AcceptCompletion',
-  data: { taskId, agencyCode },
+  data: { taskId, agencyCode, reason: 'Đạt yêu cầu' },
   metadata: meta(actor, now),
 });
 

@@ -122,9 +122,12 @@ export const requestHandoff = (
   metadata: meta(actor),
 });
 
-export const acceptHandoff = (handoffId: string, actor: Actor, reason?: string): AcceptHandoff => ({
+export const ACCEPTED_HANDOFF = 'Đồng ý tiếp nhận';
+export const ACCEPTED_COMPLETION = 'Đạt yêu cầu';
+
+export const acceptHandoff = (handoffId: string, actor: Actor, reason = ACCEPTED_HANDOFF): AcceptHandoff => ({
   type: 'AcceptHandoff',
-  data: { taskId: TASK_ID, handoffId, ...(reason !== undefined ? { reason } : {}) },
+  data: { taskId: TASK_ID, handoffId, reason },
   metadata: meta(actor),
 });
 
@@ -204,10 +207,10 @@ export const submitCompletion = (
 export const acceptCompletion = (
   agencyCode: string,
   actor: Actor = issuer,
-  reason?: string,
+  reason = ACCEPTED_COMPLETION,
 ): AcceptCompletion => ({
   type: 'AcceptCompletion',
-  data: { taskId: TASK_ID, agencyCode, ...(reason !== undefined ? { reason } : {}) },
+  data: { taskId: TASK_ID, agencyCode, reason },
   metadata: meta(actor),
 });
 
@@ -281,7 +284,7 @@ export const handoffAccepted = (
   handoffId: string,
   fromAgency: string,
   toAgency: string,
-  reason: string | null = null,
+  reason: string | null = ACCEPTED_HANDOFF,
   role: AssigneeRole = roleOf(fromAgency),
 ): TaskEvent => ({
   type: 'HandoffAccepted',
@@ -398,7 +401,7 @@ export const completionAccepted = (
     ...ref,
     agencyCode,
     role: opts.role ?? roleOf(agencyCode),
-    reason: opts.reason ?? null,
+    reason: opts.reason === undefined ? ACCEPTED_COMPLETION : opts.reason,
     byAgency: opts.byAgency ?? ISSUER,
     decidedAs: opts.decidedAs ?? 'issuer',
   },
