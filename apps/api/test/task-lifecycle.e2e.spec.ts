@@ -447,6 +447,40 @@ describe.each<Backend>(['pglite', 'postgres'])(
     });
 
     describe('with an Idempotency-Key', () => {
+      it('answers a retry of a refused command with the same refusal, even once it would succeed', async () => {
+        const task = randomUUID();
+        await command(
+          ISSUER,
+          '/tasks',
+          assignmentBody(await api.plan(), task, [{ agencyCode: LEAD, role: 'lead' }]),
+          201,
+        );
+        const pending = randomUUID();
+        await command(
+          officer(LEAD),
+          `/tasks/${task}/handoffs`,
+          { handoffId: pending, toAgency: DECLINER, reason: 'Thuộc lĩnh vực y tế' },
+          201,
+        );
+        const key = { 'idempotency-key': randomUUID() };
+        const second = { toAgency: RECEIVER, reason: 'Thuộc lĩnh vực giáo dục' };
+        const refused = await api.request('POST', `/tasks/${task}/handoffs`, officer(LEAD), second, key);
+        expect(refused.status).toBe(409);
+        expect(refused.body).toMatchObject({ code: 'handoff.pending' });
+
+        await command(officer(LEAD), `/tasks/${task}/handoffs/${pending}/withdraw`, { reason: 'Rút lại' });
+        const before = await api.app.get<EventStore>(EVENT_STORE).headPosition();
+        const retry = await api.request('POST', `/tasks/${task}/handoffs`, officer(LEAD), second, key);
+        expect(retry.status).toBe(409);
+        expect(retry.body).toEqual(refused.body);
+        expect(await api.app.get<EventStore>(EVENT_STORE).headPosition()).toBe(before);
+
+        const fresh = await api.request('POST', `/tasks/${task}/handoffs`, officer(LEAD), second, {
+          'idempotency-key': randomUUID(),
+        });
+        expect(fresh.status).toBe(201);
+      });
+
       it('answers a retry with the first answer and refuses the key for another body', async () => {
         const body = assignmentBody(await api.plan(), '5b0f7c1e-0000-4000-8000-000000000001', [
           { agencyCode: LEAD, role: 'lead' },

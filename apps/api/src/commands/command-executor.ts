@@ -11,13 +11,14 @@ import {
 import {
   DATABASE,
   EVENT_STORE,
+  isDecisionError,
   problemType,
   ProblemError,
   SubscriptionHost,
   type Principal,
 } from '#libs/platform';
 import type { CommandResult } from './command-result.js';
-import { hashRequest, IdempotencyStore } from './idempotency.store.js';
+import { hashRequest, IdempotencyStore, RefusedBefore } from './idempotency.store.js';
 
 export interface CommandContext {
   readonly principal: Principal;
@@ -85,6 +86,30 @@ export class CommandExecutor {
       const previous = await this.previousAnswer(context.principal, key, requestHash);
       if (previous) return previous;
     }
+    try {
+      return await this.decideAndAppend(streamId, context, model, decision, requestHash);
+    } catch (error) {
+      // A refusal is an answer too: a retry under the same key is refused the same way, even if
+      // the task has moved on meanwhile. (Validation by the DTOs happens earlier and is not kept.)
+      if (key && isDecisionError(error)) {
+        const saved = await this.idempotency.saveRefusal(context.principal.personId, key, requestHash, error);
+        if (!saved) {
+          const previous = await this.previousAnswer(context.principal, key, requestHash);
+          if (previous) return previous;
+        }
+      }
+      throw error;
+    }
+  }
+
+  private async decideAndAppend<State>(
+    streamId: string,
+    context: CommandContext,
+    model: StreamModel<State>,
+    decision: Decision<State>,
+    requestHash: string,
+  ): Promise<CommandResult> {
+    const key = context.idempotencyKey;
     // The first try trusts the cached state; a refused append does not count as an attempt.
     let trustCache = true;
     for (let attempt = 1; ; attempt++) {
@@ -163,13 +188,9 @@ export class CommandExecutor {
         result = resultOf(
           events.length > 0 ? await this.store.appendWith(client, streamId, events, expected) : null,
         );
-        const saved = await this.idempotency.save(
-          client,
-          principal.personId,
-          idempotencyKey,
-          requestHash,
+        const saved = await this.idempotency.save(client, principal.personId, idempotencyKey, requestHash, {
           result,
-        );
+        });
         if (!saved) throw KEY_TAKEN;
         await client.query('commit');
       } catch (error) {
@@ -231,7 +252,8 @@ export class CommandExecutor {
         detail: `The key "${key}" was first used with a different request; use a new key for a new request.`,
       });
     }
-    return stored.result;
+    if ('refusal' in stored.answer) throw new RefusedBefore(stored.answer.refusal);
+    return stored.answer.result;
   }
 }
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { migrate, type Database, type Migration } from '#libs/event-store';
-import { APP_CONFIG, DATABASE, type AppConfig } from '#libs/platform';
+import { APP_CONFIG, DATABASE, type AppConfig, type DecisionError } from '#libs/platform';
+import { toNfc } from '#libs/shared-kernel';
 import type { CommandResult } from './command-result.js';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -21,14 +22,43 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export interface StoredCommand {
-  readonly requestHash: string;
-  readonly result: CommandResult;
+/** A refusal by a decider, kept so that a retry under the same key is refused the same way. */
+export interface StoredRefusal {
+  readonly code: string;
+  readonly kind: DecisionError['kind'];
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** The first answer under a key: what the command wrote, or why it was refused. */
+export type StoredAnswer = { readonly result: CommandResult } | { readonly refusal: StoredRefusal };
+
+export interface StoredCommand {
+  readonly requestHash: string;
+  readonly answer: StoredAnswer;
+}
+
+/** A refusal answered again from the idempotency store; problem+json maps it like the original. */
+export class RefusedBefore extends Error implements DecisionError {
+  override readonly name = 'RefusedBefore';
+  readonly code: string;
+  readonly kind: DecisionError['kind'];
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(refusal: StoredRefusal) {
+    super(refusal.message);
+    this.code = refusal.code;
+    this.kind = refusal.kind;
+    this.details = refusal.details;
+  }
+}
+
+type StoredJson = CommandResult | { readonly refusal: StoredRefusal };
+
 /**
- * Remembers each command's Idempotency-Key with a hash of its request and its answer, written
- * in the same transaction as the command's events, so a retry gets the first answer.
+ * Remembers each command's Idempotency-Key with a hash of its request and its first answer, so a
+ * retry gets that answer: what it wrote (stored in the same transaction as its events), or the
+ * decider's refusal (nothing else was written), which a retry is refused with again.
  */
 @Injectable()
 export class IdempotencyStore implements OnModuleInit {
@@ -46,22 +76,41 @@ export class IdempotencyStore implements OnModuleInit {
   }
 
   async find(principal: string, key: string): Promise<StoredCommand | null> {
-    const result = await this.database.pool.query<{ request_hash: string; result: CommandResult }>(
+    const result = await this.database.pool.query<{ request_hash: string; result: StoredJson }>(
       `select request_hash, result from ${this.schema}.idempotency_keys where principal = $1 and key = $2`,
       [principal, key],
     );
     const row = result.rows[0];
-    return row ? { requestHash: row.request_hash, result: row.result } : null;
+    if (!row) return null;
+    // The `result` column holds a CommandResult, or { refusal } for a command that was refused.
+    const answer: StoredAnswer =
+      'refusal' in row.result ? { refusal: row.result.refusal } : { result: row.result };
+    return { requestHash: row.request_hash, answer };
   }
 
   /** False when another request stored the key first (the caller rolls back and reads that one). */
-  async save(client: PoolClient, principal: string, key: string, requestHash: string, result: CommandResult) {
+  async save(
+    client: PoolClient | Pool,
+    principal: string,
+    key: string,
+    requestHash: string,
+    answer: StoredAnswer,
+  ): Promise<boolean> {
+    const stored: StoredJson = 'refusal' in answer ? { refusal: answer.refusal } : answer.result;
     const inserted = await client.query(
       `insert into ${this.schema}.idempotency_keys (principal, key, request_hash, result)
        values ($1, $2, $3, $4) on conflict do nothing`,
-      [principal, key, requestHash, JSON.stringify(result)],
+      [principal, key, requestHash, JSON.stringify(stored)],
     );
     return inserted.rowCount === 1;
+  }
+
+  /** Keeps a decider's refusal under the key, on its own: nothing else was written. */
+  saveRefusal(principal: string, key: string, requestHash: string, refusal: DecisionError): Promise<boolean> {
+    const { code, kind, message, details } = refusal;
+    return this.save(this.database.pool, principal, key, requestHash, {
+      refusal: { code, kind, message, ...(details ? { details } : {}) },
+    });
   }
 }
 
@@ -76,7 +125,9 @@ function stableJson(value: unknown): string {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, item]) => item !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
+    return `{${entries.map(([key, item]) => `${JSON.stringify(toNfc(key))}:${stableJson(item)}`).join(',')}}`;
   }
+  // The same text in NFD or NFC is the same request: commands store it in NFC either way.
+  if (typeof value === 'string') return JSON.stringify(toNfc(value));
   return JSON.stringify(value) ?? 'null';
 }

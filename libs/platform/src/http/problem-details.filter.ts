@@ -126,7 +126,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 /** Refusals of the domain deciders: a stable code plus the kind of refusal. */
-interface DecisionError extends Error {
+export interface DecisionError extends Error {
   readonly code: string;
   readonly kind: keyof typeof DECISION_STATUS;
   readonly details?: Readonly<Record<string, unknown>>;
@@ -134,7 +134,7 @@ interface DecisionError extends Error {
 
 const DECISION_STATUS = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422 } as const;
 
-function isDecisionError(error: unknown): error is DecisionError {
+export function isDecisionError(error: unknown): error is DecisionError {
   return (
     error instanceof Error &&
     typeof (error as Partial<DecisionError>).code === 'string' &&
@@ -143,7 +143,6 @@ function isDecisionError(error: unknown): error is DecisionError {
   );
 }
 
-/** "assignees.0.role" -> "/assignees/0/role" */
 /** A decider's field path ('indicatorValues[0].indicator') as a JSON pointer ('/indicatorValues/0/indicator'). */
 export function pointerOf(field: string): string {
   const tokens = field.split('.').flatMap((part) => {
