@@ -39,6 +39,8 @@ describe.each<Backend>(['pglite', 'postgres'])(
       readonly state: string;
       readonly role: string;
       readonly dueDate?: string;
+      /** False for a handoff offered: the agency owes an answer but is not responsible yet. */
+      readonly responsible?: false;
     }
 
     async function outstanding(agency: string) {
@@ -92,7 +94,10 @@ describe.each<Backend>(['pglite', 'postgres'])(
                     dueDate: standing.dueDate ?? '2025-11-30',
                   }),
                 ],
-          responsible: standing === null ? [] : [expect.objectContaining({ role: standing.role })],
+          responsible:
+            standing === null || standing.responsible === false
+              ? []
+              : [expect.objectContaining({ role: standing.role })],
         });
       }
       const trail = await api.request('GET', `/tasks/${taskId}/trail?minPosition=${position}`, officer(LEAD));
@@ -114,6 +119,7 @@ describe.each<Backend>(['pglite', 'postgres'])(
         role: 'lead',
         ...(dueDate ? { dueDate } : {}),
       });
+      const offeredLead: Standing = { state: 'handoff-offered', role: 'lead', responsible: false };
 
       // Assigned: the lead and the support agency owe it, not acknowledged yet.
       await command(
@@ -153,7 +159,7 @@ describe.each<Backend>(['pglite', 'postgres'])(
         201,
       );
       await expectAfterStep(
-        { [LEAD]: lead('handoff-pending'), [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: null },
+        { [LEAD]: lead('handoff-pending'), [SUPPORT]: support(), [DECLINER]: offeredLead, [RECEIVER]: null },
         ['HandoffRequested', LEAD, 'Thuộc lĩnh vực y tế', LEAD],
       );
       await command(officer(DECLINER), `/tasks/${taskId}/handoffs/${declined}/decline`, {
@@ -185,7 +191,7 @@ describe.each<Backend>(['pglite', 'postgres'])(
         201,
       );
       await expectAfterStep(
-        { [LEAD]: lead('handoff-pending'), [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: null },
+        { [LEAD]: lead('handoff-pending'), [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: offeredLead },
         ['HandoffRequested', LEAD, 'Sở GD&ĐT chủ trì kiểm tra trường học', LEAD],
       );
       // Every decision needs its reason: accepting without one is refused and records nothing.

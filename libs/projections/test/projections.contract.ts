@@ -17,6 +17,7 @@ import {
   plansProjection,
   tasksProjection,
   taskTrailProjection,
+  TASK_STATE_VERSION,
   type Projection,
   type ProjectionRunner,
 } from '../src/index.js';
@@ -129,8 +130,12 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
       expect(Object.keys(checkpoints).sort()).toEqual(
         ['$task-state', ...allProjections.map((p) => p.name)].sort(),
       );
-      for (const checkpoint of Object.values(checkpoints))
-        expect(checkpoint).toEqual({ version: 1, position: head });
+      const versions = new Map([
+        ['$task-state', TASK_STATE_VERSION],
+        ...allProjections.map((p): [string, number] => [p.name, p.version]),
+      ]);
+      for (const [name, checkpoint] of Object.entries(checkpoints))
+        expect({ name, ...checkpoint }).toEqual({ name, version: versions.get(name), position: head });
       expect(await getTask(world.manager, 't1')).toMatchObject({ dueDate: '2025-12-15', streamVersion: 8 });
     });
 
@@ -250,7 +255,8 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         await world.runner().catchUp();
         const before = await world.snapshot();
 
-        const bumped = watched(outstandingTasksProjection, { version: 2 });
+        const next = outstandingTasksProjection.version + 1;
+        const bumped = watched(outstandingTasksProjection, { version: next });
         const plans = watched(plansProjection);
         const projections = replaced(bumped.projection).map((p) =>
           p.name === 'plans' ? plans.projection : p,
@@ -266,16 +272,17 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         expect(plans.resets).toBe(0);
         expect(plans.seen).toHaveLength(0);
         expect(await world.snapshot()).toEqual(before);
-        expect((await world.checkpoints())['outstanding-tasks']?.version).toBe(2);
+        expect((await world.checkpoints())['outstanding-tasks']?.version).toBe(next);
         expect((await runner.status()).find((s) => s.name === 'outstanding-tasks')).toMatchObject({
-          version: 2,
-          storedVersion: 2,
+          version: next,
+          storedVersion: next,
         });
       });
 
       it('leaves rows built by a newer version alone and keeps the other projections going', async () => {
         await runScenario(world);
-        await world.runner(replaced({ ...outstandingTasksProjection, version: 3 })).catchUp();
+        const newer = outstandingTasksProjection.version + 1;
+        await world.runner(replaced({ ...outstandingTasksProjection, version: newer })).catchUp();
         const outstanding = await world.snapshot(['outstanding_tasks']);
 
         await world.task(acknowledge('t4', LEAD, june(20)));
@@ -285,7 +292,7 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         expect(older.resets).toBe(0);
         expect(older.seen).toHaveLength(0);
         expect(await world.snapshot(['outstanding_tasks'])).toEqual(outstanding);
-        expect((await world.checkpoints())['outstanding-tasks']?.version).toBe(3);
+        expect((await world.checkpoints())['outstanding-tasks']?.version).toBe(newer);
         expect((await getTask(world.manager, 't4'))?.assignees[0]?.status).toBe('acknowledged');
       });
 

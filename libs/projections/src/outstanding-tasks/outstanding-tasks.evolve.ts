@@ -4,6 +4,7 @@ import type { OutstandingTaskRow } from './outstanding-task.entity.js';
 
 /** Where an agency stands on a task it owes, in the order the 'state' sort uses. */
 export const OUTSTANDING_STATES = [
+  'handoff-offered',
   'not-acknowledged',
   'in-progress',
   'handoff-pending',
@@ -45,7 +46,12 @@ export function outstandingState(task: Task, assignee: AssignmentState): Outstan
   }
 }
 
-/** A task's outstanding rows after a change: one per assignee that still owes an open task. */
+/**
+ * A task's outstanding rows after a change: one per assignee that still owes an open task, and
+ * one per agency offered a pending handoff ('handoff-offered'): it owes an answer, accept or
+ * decline, though it is not responsible yet. A handoff never targets a current assignee, and at
+ * most one pending handoff targets an agency, so an agency has at most one row per task.
+ */
 export function evolveOutstandingTasks(
   rows: readonly OutstandingTaskRow[],
   change: TaskChange,
@@ -53,19 +59,21 @@ export function evolveOutstandingTasks(
   const task = change.after;
   if (task.status === 'none') return [...rows];
   if (task.status !== 'open') return [];
-  return task.assignees
+  const row = (agencyCode: string, role: OutstandingTaskRow['role'], state: OutstandingState) => ({
+    agencyCode,
+    taskId: task.taskId,
+    planId: task.planId,
+    title: task.title,
+    role,
+    dueDate: task.dueDate,
+    state,
+    stateRank: OUTSTANDING_STATES.indexOf(state),
+  });
+  const owed = task.assignees
     .filter((assignee) => assignee.status !== 'completed')
-    .map((assignee) => {
-      const state = outstandingState(task, assignee);
-      return {
-        agencyCode: assignee.agencyCode,
-        taskId: task.taskId,
-        planId: task.planId,
-        title: task.title,
-        role: assignee.role,
-        dueDate: task.dueDate,
-        state,
-        stateRank: OUTSTANDING_STATES.indexOf(state),
-      };
-    });
+    .map((assignee) => row(assignee.agencyCode, assignee.role, outstandingState(task, assignee)));
+  const offered = task.handoffs
+    .filter((handoff) => handoff.status === 'pending')
+    .map((handoff) => row(handoff.toAgency, handoff.role, 'handoff-offered'));
+  return [...owed, ...offered];
 }

@@ -4,6 +4,8 @@ import {
   acknowledge,
   assignTask,
   cancelTask,
+  declineHandoff,
+  withdrawHandoff,
   denyExtension,
   HEALTH,
   LEAD,
@@ -64,6 +66,30 @@ describe('outstanding tasks', () => {
       expect(statesAfter(assignTask(), requestHandoff('h1', SUPPORT, HEALTH))[SUPPORT]).toBe(
         'handoff-pending',
       );
+    });
+
+    it('shows it to the receiver as handoff-offered, with the role offered, until it answers', () => {
+      const rows = rowsAfter(assignTask(), requestHandoff('h1', SUPPORT, HEALTH));
+      expect(rows.find((row) => row.agencyCode === HEALTH)).toMatchObject({
+        role: 'support',
+        state: 'handoff-offered',
+        dueDate: '2024-11-30',
+      });
+      expect(
+        statesAfter(
+          assignTask(),
+          requestHandoff('h1', SUPPORT, HEALTH),
+          declineHandoff('h1', officerOf(HEALTH)),
+        ),
+      ).not.toHaveProperty(HEALTH);
+      expect(
+        statesAfter(
+          assignTask(),
+          requestHandoff('h1', SUPPORT, HEALTH),
+          withdrawHandoff('h1', officerOf(SUPPORT)),
+        ),
+      ).not.toHaveProperty(HEALTH);
+      expect(rowsAfter(assignTask(), requestHandoff('h1', SUPPORT, HEALTH), cancelTask())).toEqual([]);
     });
 
     it('gives the task to the receiver once accepted, in progress, and takes it from the sender', () => {

@@ -13,7 +13,8 @@ const rows: TaskRowSet<OutstandingTaskRow> = {
 /** For each agency, the open tasks it still owes and where it stands on each. */
 export const outstandingTasksProjection: Projection = {
   name: 'outstanding-tasks',
-  version: 1,
+  // 2: agencies offered a pending handoff see it ('handoff-offered').
+  version: 2,
   entities: [OutstandingTaskRow],
   needsTaskState: true,
 
