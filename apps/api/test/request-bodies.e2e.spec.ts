@@ -220,6 +220,28 @@ describe('request bodies over HTTP', () => {
       expect(await store.readStream(taskStreamId(taskId))).toHaveLength(1);
     });
 
+    it('takes a past occurredAt as the business time, and refuses one in the future on /occurredAt', async () => {
+      const taskId = randomUUID();
+      expect((await api.request('POST', '/tasks', ISSUER, assignment(taskId))).status).toBe(201);
+      const officer = 'demo.officer.lc-so-ldtbxh';
+      const future = new Date(Date.now() + 24 * 3600_000).toISOString();
+      const refused = await api.request('POST', `/tasks/${taskId}/progress`, officer, {
+        text: 'Báo cáo trước',
+        occurredAt: future,
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ pointer: '/occurredAt' })]);
+      expect(await store.readStream(taskStreamId(taskId))).toHaveLength(1);
+
+      const past = await api.request('POST', `/tasks/${taskId}/progress`, officer, {
+        text: 'Đã rà soát 3 xã',
+        occurredAt: '2025-06-02T08:00:00+07:00',
+      });
+      expect(past.status).toBe(200);
+      const events = await store.readStream(taskStreamId(taskId));
+      expect(events.at(-1)?.metadata.occurredAt).toBe('2025-06-02T08:00:00+07:00');
+    });
+
     it('refuses a nested constructor.prototype key with 400 problem+json', async () => {
       const taskId = randomUUID();
       const body = JSON.stringify(assignment(taskId)).replace(

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { AGENCY_CODE, agencyCodeMessage, CALENDAR_DATE, dateMessage } from '#libs/platform';
+import { AGENCY_CODE, agencyCodeMessage, CALENDAR_DATE, dateMessage, IsNotInFuture } from '#libs/platform';
 
 export class AssigneeDto {
   @ApiProperty({ example: 'lc-so-ldtbxh' })
@@ -113,6 +113,7 @@ export class ReportProgressDto extends AcknowledgeDto {
   @ApiPropertyOptional({ description: 'When the progress happened, if earlier than now' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsNotInFuture()
   occurredAt?: string;
 }
 
@@ -156,7 +157,11 @@ export class SubmitCompletionDto extends AcknowledgeDto {
   @MaxLength(100_000)
   report!: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) occurredAt?: string;
+  @ApiPropertyOptional({ description: 'When the report was completed, if earlier than now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @IsNotInFuture()
+  occurredAt?: string;
 }
 
 /** Accepting or returning a completion: whose, and why. */
