@@ -29,6 +29,8 @@ export interface ApiHarness {
    * People's Committee), issued on first use: `POST /tasks` only takes tasks of an issued plan.
    */
   plan(issuerToken?: string): Promise<string>;
+  /** Starts the worker of a PostgreSQL instance started without one (see StartOptions). */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,16 @@ export interface ApiResponse {
   readonly headers: Headers;
 }
 
-export async function startApi(backend: Backend, env: Record<string, string> = {}): Promise<ApiHarness> {
+export interface StartOptions {
+  /** On PostgreSQL, start the worker with the API (default true); else call startWorker() later. */
+  readonly worker?: boolean;
+}
+
+export async function startApi(
+  backend: Backend,
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<ApiHarness> {
   let worker: INestApplicationContext | undefined;
   let cleanup: () => Promise<void>;
   let settings: Record<string, string>;
@@ -60,14 +71,17 @@ export async function startApi(backend: Backend, env: Record<string, string> = {
   const config = loadConfig({ LOG_LEVEL: 'silent', SEED_PLANS: 'false', ...settings, ...env });
   const app = await createApiApplication(config);
   await app.listen(0, '127.0.0.1');
-  if (backend === 'postgres') {
+  const startWorker = async () => {
+    if (backend !== 'postgres' || worker) return;
     worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
     await worker.init();
-  }
+  };
+  if (options.worker !== false) await startWorker();
   const url = await app.getUrl();
   const plans = new Map<string, Promise<string>>();
   const harness: ApiHarness = {
     url,
+    startWorker,
     plan(issuerToken = 'demo.issuer.lc-ubnd-tinh') {
       let plan = plans.get(issuerToken);
       if (!plan) {
