@@ -1,79 +1,43 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import {
+  freePort,
+  startAppProcess,
+  waitForHealth,
+  type AppProcess,
+} from '../../../test/support/processes.js';
 
 describe('the API process logs', () => {
   let dataDir: string;
-  let child: ChildProcess;
+  let api: AppProcess;
   let url: string;
-  const lines: string[] = [];
+  let lines: string[];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'coord-logs-'));
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', SEED_PLANS: 'false' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    api = startAppProcess('dist/apps/api/src/main.js', {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      SEED_PLANS: 'false',
     });
-    let buffered = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      const complete = buffered.split('\n');
-      buffered = complete.pop()!;
-      lines.push(...complete);
-    });
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (i > 300) throw new Error(`the API did not start: ${lines.join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    lines = api.lines;
+    await waitForHealth(url, api);
   });
 
   afterAll(async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    api.child.kill('SIGTERM');
+    await api.exited;
     await rm(dataDir, { recursive: true, force: true });
   });
 
   /** The JSON log lines written so far that satisfy `match`, after waiting a little for them. */
-  async function logged(
-    match: (entry: Record<string, any>) => boolean,
-    count = 1,
-  ): Promise<Record<string, any>[]> {
-    let found: Record<string, any>[] = [];
-    for (let i = 0; i < 50; i++) {
-      const entries = lines.flatMap((line) => {
-        try {
-          return [JSON.parse(line) as Record<string, any>];
-        } catch {
-          return [];
-        }
-      });
-      found = entries.filter(match);
-      if (found.length >= count) return found;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return found;
-  }
+  const logged = (match: (entry: Record<string, any>) => boolean, count = 1) =>
+    api.logged(match, count, 2_500);
 
   it('writes only JSON lines to stdout, the start-up message included', async () => {
     const started = await logged((entry) => String(entry.msg).startsWith('Coordination API listening'));

@@ -1,4 +1,12 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { openDatabase, PostgresCheckpointStore, PostgresEventStore, type Database } from '#libs/event-store';
 import type { AppConfig } from './config.js';
 import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
@@ -9,7 +17,9 @@ import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
  */
 @Global()
 @Module({})
-export class DatabaseModule implements OnApplicationShutdown {
+export class DatabaseModule implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Shutdown');
+
   constructor(@Inject(DATABASE) private readonly database: Database) {}
 
   static forRoot(config: AppConfig, applicationName: string): DynamicModule {
@@ -42,7 +52,13 @@ export class DatabaseModule implements OnApplicationShutdown {
     };
   }
 
+  /** Before any module stops: so that an operator sees the shutdown begin, and why. */
+  beforeApplicationShutdown(signal?: string): void {
+    this.logger.log(`stopping${signal ? ` on ${signal}` : ''}: finishing the work under way`);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.database.close();
+    this.logger.log('stopped: the database is closed');
   }
 }
