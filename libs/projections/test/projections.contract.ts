@@ -35,9 +35,11 @@ import {
   planScenario,
   POLICE,
   progress,
+  refusedDecisions,
   runScenario,
 } from './support/scenario.js';
 import { World } from './support/world.js';
+import { taskEventTypes } from '#libs/tasks';
 
 /** What each database's spec provides: a pool where schemas may be created. */
 export interface ContractDatabase {
@@ -198,11 +200,22 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
 
     describe('rebuilding from zero', () => {
       it('gives exactly the rows the live projections built, one projection or all at once', async () => {
-        // Live, in batches of 4 while the commands are appended.
-        await runLive(world, world.runner(), () => runScenario(world), 4);
+        // Live, in batches of 4 while the commands are appended: every kind of task event.
+        await runLive(
+          world,
+          world.runner(),
+          async () => {
+            await runScenario(world);
+            for (const command of refusedDecisions()) await world.task(command);
+          },
+          4,
+        );
         const live = await world.snapshot();
         const liveCheckpoints = await world.checkpoints();
-        expect(live.task_trail).toHaveLength(22);
+        expect(live.task_trail).toHaveLength(22 + refusedDecisions().length);
+        expect(new Set(live.task_trail!.map((row) => (row as { type: string }).type))).toEqual(
+          new Set(taskEventTypes),
+        );
 
         for (const projection of allProjections) {
           await world.runner(allProjections, 5).rebuild(projection.name);

@@ -99,6 +99,26 @@ export const acceptHandoff = (
   metadata: meta(officerOf(receiver), now),
 });
 
+/** The receiver declines (decline: true) or the sender withdraws a pending handoff. */
+export const answerHandoff = (
+  taskId: string,
+  handoffId: string,
+  agencyCode: string,
+  decline: boolean,
+  now: string,
+): TaskCommand =>
+  decline
+    ? {
+        type: 'DeclineHandoff',
+        data: { taskId, handoffId, reason: 'Không thuộc chức năng của cơ quan' },
+        metadata: meta(officerOf(agencyCode), now),
+      }
+    : {
+        type: 'WithdrawHandoff',
+        data: { taskId, handoffId, reason: 'Cơ quan tự thực hiện' },
+        metadata: meta(officerOf(agencyCode), now),
+      };
+
 export const reassign = (taskId: string, fromAgency: string, toAgency: string, now: string): TaskCommand => ({
   type: 'ReassignTask',
   data: { taskId, fromAgency, toAgency, reason: 'Điều chỉnh phân công theo chức năng' },
@@ -120,6 +140,12 @@ export const requestExtension = (
 export const grantExtension = (taskId: string, extensionId: string, now: string): TaskCommand => ({
   type: 'GrantExtension',
   data: { taskId, extensionId, reason: 'Đồng ý gia hạn' },
+  metadata: meta(issuer, now),
+});
+
+export const denyExtension = (taskId: string, extensionId: string, now: string): TaskCommand => ({
+  type: 'DenyExtension',
+  data: { taskId, extensionId, reason: 'Không đủ căn cứ gia hạn' },
   metadata: meta(issuer, now),
 });
 
@@ -235,4 +261,20 @@ export async function runScenario(
 ): Promise<void> {
   await world.issuePlan(scenario.plan);
   for (const command of scenario.commands) await world.task(command);
+}
+
+/**
+ * The decisions planScenario leaves out, on a fifth task: a handoff declined, another withdrawn,
+ * an extension denied. Used where every kind of event must go through the projections.
+ */
+export function refusedDecisions(): TaskCommand[] {
+  return [
+    assign('t5', PLAN, '2025-11-15', [{ agencyCode: LEAD, role: 'lead' }], june(13)),
+    requestHandoff('t5', 'h3', LEAD, POLICE, june(13, 10)),
+    answerHandoff('t5', 'h3', POLICE, true, june(13, 11)),
+    requestHandoff('t5', 'h4', LEAD, HEALTH, june(14)),
+    answerHandoff('t5', 'h4', LEAD, false, june(14, 10)),
+    requestExtension('t5', 'e2', LEAD, '2025-12-31', june(15)),
+    denyExtension('t5', 'e2', june(16)),
+  ];
 }
