@@ -60,16 +60,17 @@ const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'postgres,pglite')
 
 const LIMITS: Record<AdapterName, Limits> = {
   postgres: scaled({
-    singleCount: 20_000,
+    // Enough work for several seconds per phase on a fast host, so one hiccup does not set the figure.
+    singleCount: 50_000,
     singleSeconds: 10,
-    batchCount: 1_000,
+    batchCount: 3_000,
     batchSeconds: 20,
     minLogEvents: 100_000,
   }),
   pglite: scaled({
-    singleCount: 5_000,
+    singleCount: 15_000,
     singleSeconds: 10,
-    batchCount: 300,
+    batchCount: 1_000,
     batchSeconds: 10,
     minLogEvents: 0,
   }),
