@@ -27,3 +27,15 @@ export {
   LANG_SON_CITY_AGENCIES,
   LANG_SON_CITY_GROUPS,
 } from './seed/index.js';
+export * as agencyHeads from './heads/agency-head.decider.js';
+export {
+  agencyStreamId,
+  AgencyDecisionError,
+  headOn,
+  type AgencyActor,
+  type AgencyCommand,
+  type AgencyEvent,
+  type AgencyHeadTerm,
+  type AgencyState,
+  type RecordAgencyHead,
+} from './heads/agency-head.decider.js';

@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { AgenciesHttpController } from './agencies.http.controller.js';
+import { AgencyHeadsHttpController, DecideAgencyHandler } from './agency-heads.http.controller.js';
 import { AgencyWorkHttpController } from './agency-work.http.controller.js';
 import { AGENCY_DIRECTORY, agencyDirectoryProvider } from './agency-directory.provider.js';
 
 @Global()
 @Module({
-  controllers: [AgenciesHttpController, AgencyWorkHttpController],
-  providers: [agencyDirectoryProvider],
+  controllers: [AgenciesHttpController, AgencyWorkHttpController, AgencyHeadsHttpController],
+  providers: [agencyDirectoryProvider, DecideAgencyHandler],
   exports: [AGENCY_DIRECTORY],
 })
 export class AgenciesModule {}

@@ -1,3 +1,4 @@
+import { agencyHeads, type AgencyEvent, type AgencyState } from '#libs/agencies';
 import { planDecider, type PlanEvent, type PlanState } from '#libs/plans';
 import { taskDecider, type TaskEvent, type TaskState } from '#libs/tasks';
 import type { StreamModel } from './command-executor.js';
@@ -14,4 +15,11 @@ export const planModel: StreamModel<PlanState> = {
   name: 'plan',
   initialState: planDecider.initialState,
   evolve: (state, event) => planDecider.evolve(state, event as PlanEvent),
+};
+
+/** Agency streams (heads of the agency) fold with the agency decider's evolve. */
+export const agencyModel: StreamModel<AgencyState> = {
+  name: 'agency',
+  initialState: agencyHeads.initialState,
+  evolve: (state, event) => agencyHeads.evolve(state, event as AgencyEvent),
 };

@@ -1,0 +1,135 @@
+import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  agencyHeads,
+  agencyStreamId,
+  headOn,
+  type AgencyDirectory,
+  type AgencyEvent,
+  type AgencyHeadTerm,
+  type RecordAgencyHead,
+} from '#libs/agencies';
+import type { EventStore } from '#libs/event-store';
+import { CALENDAR_DATE, dateMessage, EVENT_STORE, type Principal } from '#libs/platform';
+import { actorOf } from '../commands/actor.js';
+import { CommandRequest } from '../commands/command-context.js';
+import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
+import type { CommandResult } from '../commands/command-result.js';
+import { agencyModel } from '../commands/stream-models.js';
+import { unknownAgency } from './agencies.http.controller.js';
+import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
+
+export class RecordHeadDto {
+  @ApiProperty({ example: 'Nguyễn Văn An' }) @IsString() @MinLength(1) @MaxLength(200) personName!: string;
+  @ApiProperty({ example: 'Giám đốc' }) @IsString() @MinLength(1) @MaxLength(200) title!: string;
+
+  @ApiProperty({ example: '2024-01-15', description: 'The date the appointment took effect' })
+  @Matches(CALENDAR_DATE, { message: `since ${dateMessage}` })
+  since!: string;
+
+  @ApiProperty({
+    example: 'Quyết định số 123/QĐ-UBND ngày 10/01/2024',
+    description: 'The decision it rests on',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5_000)
+  reason!: string;
+}
+
+export class HeadsQuery {
+  @ApiPropertyOptional({ example: '2024-12-01', description: 'Also answer who was head on this date' })
+  @IsOptional()
+  @Matches(CALENDAR_DATE, { message: `on ${dateMessage}` })
+  on?: string;
+}
+
+/** Record on an agency's stream who heads it from when; the handler adds who and when. */
+export class DecideAgency extends Command<CommandResult> {
+  constructor(
+    readonly command: Omit<RecordAgencyHead, 'metadata'>,
+    readonly actorJurisdiction: string | null,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(DecideAgency)
+export class DecideAgencyHandler implements ICommandHandler<DecideAgency> {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute({ command, actorJurisdiction, context }: DecideAgency): Promise<CommandResult> {
+    const actor = actorOf(context.principal);
+    return this.executor.execute(
+      agencyStreamId(command.data.agencyCode),
+      context,
+      agencyModel,
+      (state, now) => agencyHeads.decide({ ...command, metadata: { actor, actorJurisdiction, now } }, state),
+    );
+  }
+}
+
+/**
+ * Who heads an agency, since when: heads answer personally for cases not handled in time, and an
+ * inspector asks who headed an agency when a deadline lapsed.
+ */
+@ApiTags('agencies')
+@ApiBearerAuth()
+@Controller('agencies/:code/heads')
+export class AgencyHeadsHttpController {
+  constructor(
+    @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly commandBus: CommandBus,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: "Record the agency's head from a date (an issuer of its jurisdiction)" })
+  record(
+    @Param('code') code: string,
+    @Body() body: RecordHeadDto,
+    @CommandRequest() request: CommandContext,
+  ): Promise<CommandResult> {
+    const agency = this.directory.get(code);
+    if (!agency) throw unknownAgency(code);
+    const command: Omit<RecordAgencyHead, 'metadata'> = {
+      type: 'RecordAgencyHead',
+      data: { agencyCode: code, jurisdiction: agency.jurisdiction, ...body },
+    };
+    return this.commandBus.execute(
+      new DecideAgency(command, this.jurisdictionOf(request.principal), request),
+    );
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The agency's heads, oldest first, and who was head on a date (?on=)" })
+  async list(
+    @Param('code') code: string,
+    @Query() query: HeadsQuery,
+  ): Promise<{
+    agencyCode: string;
+    heads: AgencyHeadTerm[];
+    on?: { date: string; head: AgencyHeadTerm | null };
+  }> {
+    if (!this.directory.get(code)) throw unknownAgency(code);
+    // Read from the agency's stream itself: always up to date, no projection to wait for.
+    const events = await this.store.readStream(agencyStreamId(code));
+    const state = events.reduce(
+      (folded, event) => agencyHeads.evolve(folded, { type: event.type, data: event.data } as AgencyEvent),
+      agencyHeads.initialState(),
+    );
+    return {
+      agencyCode: code,
+      heads: [...state.heads],
+      ...(query.on ? { on: { date: query.on, head: headOn(state, query.on) } } : {}),
+    };
+  }
+
+  /** The jurisdiction of the committee the caller decides for, from the directory. */
+  private jurisdictionOf(principal: Principal): string | null {
+    return this.directory.get(principal.issuesFor ?? principal.agencyCode)?.jurisdiction ?? null;
+  }
+}
