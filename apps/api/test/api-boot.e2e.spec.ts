@@ -78,7 +78,38 @@ describe('the API process', () => {
         expect(response.status).toBe(200);
         const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
         expect(document.openapi).toMatch(/^3\./);
-        expect(Object.keys(document.paths)).toContain('/health');
+        // The resources the product brief names, with the task's command sub-resources.
+        expect(Object.keys(document.paths)).toEqual(
+          expect.arrayContaining([
+            '/health',
+            '/agencies',
+            '/agencies/{code}',
+            '/agencies/{code}/responsibilities',
+            '/agencies/{code}/outstanding',
+            '/agencies/{code}/feed',
+            '/agencies/{code}/heads',
+            '/plans',
+            '/plans/import',
+            '/plans/{planId}/progress',
+            '/tasks',
+            '/tasks/{taskId}',
+            '/tasks/{taskId}/trail',
+            '/tasks/{taskId}/acknowledge',
+            '/tasks/{taskId}/progress',
+            '/tasks/{taskId}/handoffs',
+            '/tasks/{taskId}/handoffs/{handoffId}/accept',
+            '/tasks/{taskId}/handoffs/{handoffId}/decline',
+            '/tasks/{taskId}/handoffs/{handoffId}/withdraw',
+            '/tasks/{taskId}/reassign',
+            '/tasks/{taskId}/extensions',
+            '/tasks/{taskId}/extensions/{extensionId}/grant',
+            '/tasks/{taskId}/extensions/{extensionId}/deny',
+            '/tasks/{taskId}/completion',
+            '/tasks/{taskId}/completion/accept',
+            '/tasks/{taskId}/completion/return',
+            '/tasks/{taskId}/cancel',
+          ]),
+        );
       } finally {
         await app.close();
       }
