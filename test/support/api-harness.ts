@@ -87,6 +87,8 @@ export async function startApi(
       if (!plan) {
         plan = issueTestPlan(harness, issuerToken);
         plans.set(issuerToken, plan);
+        // A failed attempt is not kept: the next call tries again.
+        plan.catch(() => plans.delete(issuerToken));
       }
       return plan;
     },

@@ -35,9 +35,6 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
   installRequestLogging(app.getHttpAdapter().getInstance());
   // Before the routes are registered (at init): it sets each route's body limit as it is added.
   installBodyParsers(app.getHttpAdapter().getInstance()); // 1 MB; plan documents up to 10 MB
-  // On SIGTERM/SIGINT: stop taking requests, finish the work under way, close, then exit 0 once
-  // the logs are flushed (process.exit, not a re-raised signal, lets pino write its last lines).
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   app.useGlobalPipes(new NfcNormalisationPipe(), createValidationPipe());
   // A body the server refused by its length alone gets the problem its route would have given.
   app.useGlobalFilters(

@@ -15,6 +15,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApiApplication(config);
+  // On SIGTERM/SIGINT: stop taking requests, finish the work under way, close, then exit 0 once
+  // the logs are flushed (process.exit, not a re-raised signal, lets pino write its last lines).
+  // Here, not in createApiApplication: an app a test boots in-process must not exit the runner.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   // Every interface, as in a container (Fastify alone would listen on localhost only).
   await app.listen(config.port, '0.0.0.0');
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;

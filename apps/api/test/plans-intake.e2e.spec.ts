@@ -226,6 +226,20 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       expect(await api.store.headPosition()).toBe(before);
     });
 
+    it('refuses another committee confirming the same document as its own, recording nothing', async () => {
+      const before = await api.store.headPosition();
+      const imported = await post('/plans/import', ISSUER_LSC, text(LAI_CHAU));
+      expect(imported.status).toBe(201);
+      const answer = await post(
+        `/plans/drafts/${imported.body.draftId}/confirm`,
+        ISSUER_LSC,
+        json({ plan: { issuerAgencyCode: 'lsc-ubnd-thanh-pho' } }),
+      );
+      expect(answer.status).toBe(403);
+      expect(answer.body).toMatchObject({ code: 'plan.forbidden' });
+      expect(await api.store.headPosition()).toBe(before);
+    });
+
     it('gives the same parties from a .docx of the same text (and knows it is the same document)', async () => {
       const docx = await docxOf(LAI_CHAU);
       const answer = await post('/plans/import?fileName=laichau.docx&dryRun=true', ISSUER_LC, {

@@ -132,6 +132,17 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[]
   }
 
   if (state.status === 'issued') {
+    // The same document again is a no-op only for its own committee: plan ids derive from the
+    // document, so another committee importing it must not get the plan as if it were theirs.
+    if (state.issuerAgencyCode !== issuingAgency) {
+      throw new PlanDecisionError(
+        'plan.forbidden',
+        `Plan ${issued.planId} was issued by ${state.issuerAgencyCode}`,
+        {
+          issuerAgencyCode: state.issuerAgencyCode,
+        },
+      );
+    }
     if (state.contentHash === issued.contentHash) return [];
     throw new PlanDecisionError(
       'plan.already-issued',

@@ -116,6 +116,18 @@ describe('IssuePlan', () => {
       spec.given([planIssued()]).when(issuePlan()).thenNothing();
     });
 
+    it('refuses another committee naming itself the issuer, rather than handing it the plan', () => {
+      spec
+        .given([planIssued()])
+        .when(
+          issuePlan(
+            { issuerAgencyCode: 'UBND-LS' },
+            { personId: 'p-ls', agencyCode: 'UBND-LS', roles: ['issuer'] },
+          ),
+        )
+        .thenThrows('plan.forbidden');
+    });
+
     it('changes nothing even if other fields were edited', () => {
       spec
         .given([planIssued()])

@@ -1,8 +1,11 @@
 import {
   HEALTH,
+  ISSUER,
   LEAD,
   SUPPORT,
   acknowledge,
+  assignTask,
+  newStream,
   acknowledged,
   completionAccepted,
   completionReturned,
@@ -28,6 +31,14 @@ describe('AcknowledgeTask', () => {
         .then([acknowledged(SUPPORT)]);
       expect(findAssignee(state, SUPPORT)?.status).toBe('acknowledged');
       expect(findAssignee(state, LEAD)?.status).toBe('assigned');
+    });
+
+    it('lets the committee itself, when it holds an assignment, acknowledge through its issuer', () => {
+      const stream = newStream();
+      stream.handle(assignTask({ assignees: [{ agencyCode: ISSUER, role: 'lead' }] }));
+      expect(stream.handle(acknowledge(ISSUER, issuer)).map((event) => event.type)).toEqual([
+        'TaskAcknowledged',
+      ]);
     });
 
     it('refuses an issuer acting for the assignee: everyone acts for their own agency', () => {
@@ -171,6 +182,13 @@ describe('ReportProgress', () => {
       spec
         .given([taskAssigned()])
         .when(reportProgress(SUPPORT, undefined, undefined, focalPointIssuer))
+        .thenThrows('task.forbidden', 'forbidden');
+    });
+
+    it('refuses an issuer without the officer role reporting for the agency they work at', () => {
+      spec
+        .given([taskAssigned()])
+        .when(reportProgress(LEAD, undefined, undefined, { ...focalPointIssuer, roles: ['issuer'] }))
         .thenThrows('task.forbidden', 'forbidden');
     });
 

@@ -172,6 +172,15 @@ describe('GrantExtension', () => {
     });
   });
 
+  describe("when a focal-point issuer would decide on their own agency's request", () => {
+    it('refuses it as forbidden', () => {
+      spec
+        .given([taskAssigned(), extensionRequested('e1', LEAD, '2024-12-15')])
+        .when(grantExtension('e1', 'Đồng ý', focalPointIssuer))
+        .thenThrows('task.forbidden', 'forbidden');
+    });
+  });
+
   describe('when the actor is an issuer of another committee', () => {
     it('refuses it as forbidden', () => {
       spec

@@ -40,6 +40,13 @@ describe('ReassignTask', () => {
         .then([taskReassigned(SUPPORT, HEALTH, 'Điều chỉnh phân công', 'support', LEAD)]);
     });
 
+    it("refuses a focal-point issuer moving their own agency's assignment", () => {
+      spec
+        .given([taskAssigned()])
+        .when(reassign(LEAD, HEALTH, 'Điều chỉnh phân công', focalPointIssuer))
+        .thenThrows('task.forbidden', 'forbidden');
+    });
+
     it('refuses an issuer of another committee', () => {
       spec
         .given([taskAssigned()])

@@ -261,6 +261,7 @@ function reassignTask({ data, metadata }: ReassignTask, state: TaskState): TaskE
   const toAgency = requiredId(data.toAgency, 'toAgency');
   const reason = requiredText(data.reason, 'reason');
   const task = requireTaskIssuer(metadata.actor, state);
+  requireNotOwnAgency(metadata.actor, fromAgency, 'moving the assignment');
   const assignee = requireAssignee(task, fromAgency);
   if (toAgency === fromAgency || task.assignees.some((a) => a.agencyCode === toAgency)) {
     refuse('task.invalid-target', `${toAgency} already holds an assignment on this task`, { toAgency });
@@ -343,6 +344,7 @@ function grantExtension({ data, metadata }: GrantExtension, state: TaskState): T
   const reason = requiredText(data.reason, 'reason');
   const task = requireTaskIssuer(metadata.actor, state);
   const extension = requirePendingExtension(task, extensionId);
+  requireNotOwnAgency(metadata.actor, extension.agencyCode, 'the extension request');
   return [
     {
       type: 'ExtensionGranted',
@@ -365,6 +367,7 @@ function denyExtension({ data, metadata }: DenyExtension, state: TaskState): Tas
   const reason = requiredText(data.reason, 'reason');
   const task = requireTaskIssuer(metadata.actor, state);
   const extension = requirePendingExtension(task, extensionId);
+  requireNotOwnAgency(metadata.actor, extension.agencyCode, 'the extension request');
   return [
     {
       type: 'ExtensionDenied',
@@ -457,6 +460,11 @@ function cancelTask({ data, metadata }: CancelTask, state: TaskState): TaskEvent
   requireIssuer(metadata.actor);
   const reason = requiredText(data.reason, 'reason');
   const task = requireTaskIssuer(metadata.actor, state);
+  if (task.assignees.some((a) => a.agencyCode === metadata.actor.agencyCode)) {
+    refuse('task.forbidden', `${metadata.actor.personId} may not cancel a task their own agency holds`, {
+      agencyCode: metadata.actor.agencyCode,
+    });
+  }
   return [{ type: 'TaskCancelled', data: { ...ref(task), reason, byAgency: metadata.actor.agencyCode } }];
 }
 
@@ -498,11 +506,25 @@ function requireTaskIssuer(actor: Actor, state: TaskState): Task {
   return requireOpenTask(state);
 }
 
-/** Everyone acts only for their own agency: an officer, or an issuer for the committee itself. */
+/** Everyone acts only for their own agency: an officer, or an issuer of the committee itself. */
 function requireActingFor(actor: Actor, agencyCode: string): void {
-  const ownAgency = actor.agencyCode === agencyCode && (isIssuer(actor) || actor.roles.includes('officer'));
+  const committeeIssuer = isIssuer(actor) && actor.issuesFor === undefined;
+  const ownAgency = actor.agencyCode === agencyCode && (committeeIssuer || actor.roles.includes('officer'));
   if (!ownAgency) {
     refuse('task.forbidden', `${actor.personId} may not act for ${agencyCode}`, { agencyCode });
+  }
+}
+
+/**
+ * Nobody takes an issuer's decision about their own agency's assignment (a focal-point issuer
+ * working at an assignee): its extension, moving it away, its completion, or cancelling a task
+ * it holds. Someone else of the committee decides.
+ */
+function requireNotOwnAgency(actor: Actor, agencyCode: string, what: string): void {
+  if (actor.agencyCode === agencyCode) {
+    refuse('task.forbidden', `${actor.personId} may not decide on ${what} of their own agency`, {
+      agencyCode,
+    });
   }
 }
 
@@ -511,11 +533,7 @@ function requireActingFor(actor: Actor, agencyCode: string): void {
  * requested one. Nobody decides on a completion their own agency submitted.
  */
 function requireCompletionDecider(actor: Actor, task: Task, assignee: AssignmentState): CompletionDecidedAs {
-  if (actor.agencyCode === assignee.agencyCode) {
-    refuse('task.forbidden', `${actor.personId} may not decide on a completion of their own agency`, {
-      agencyCode: assignee.agencyCode,
-    });
-  }
+  requireNotOwnAgency(actor, assignee.agencyCode, 'a completion');
   if (isIssuerOf(actor, task)) return 'issuer';
   const lead = leadAgency(task);
   if (assignee.role !== 'lead' && lead !== null && isOfficerOf(actor, lead)) return 'lead';

@@ -12,7 +12,7 @@ import {
   type RecordAgencyHead,
 } from '#libs/agencies';
 import type { EventStore } from '#libs/event-store';
-import { CALENDAR_DATE, dateMessage, EVENT_STORE, type Principal } from '#libs/platform';
+import { CALENDAR_DATE, dateMessage, EVENT_STORE } from '#libs/platform';
 import { actorOf } from '../commands/actor.js';
 import { CommandRequest } from '../commands/command-context.js';
 import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
@@ -50,7 +50,6 @@ export class HeadsQuery {
 export class DecideAgency extends Command<CommandResult> {
   constructor(
     readonly command: Omit<RecordAgencyHead, 'metadata'>,
-    readonly actorJurisdiction: string | null,
     readonly context: CommandContext,
   ) {
     super();
@@ -61,13 +60,13 @@ export class DecideAgency extends Command<CommandResult> {
 export class DecideAgencyHandler implements ICommandHandler<DecideAgency> {
   constructor(private readonly executor: CommandExecutor) {}
 
-  execute({ command, actorJurisdiction, context }: DecideAgency): Promise<CommandResult> {
+  execute({ command, context }: DecideAgency): Promise<CommandResult> {
     const actor = actorOf(context.principal);
     return this.executor.execute(
       agencyStreamId(command.data.agencyCode),
       context,
       agencyModel,
-      (state, now) => agencyHeads.decide({ ...command, metadata: { actor, actorJurisdiction, now } }, state),
+      (state, now) => agencyHeads.decide({ ...command, metadata: { actor, now } }, state),
     );
   }
 }
@@ -93,15 +92,12 @@ export class AgencyHeadsHttpController {
     @Body() body: RecordHeadDto,
     @CommandRequest() request: CommandContext,
   ): Promise<CommandResult> {
-    const agency = this.directory.get(code);
-    if (!agency) throw unknownAgency(code);
+    if (!this.directory.get(code)) throw unknownAgency(code);
     const command: Omit<RecordAgencyHead, 'metadata'> = {
       type: 'RecordAgencyHead',
-      data: { agencyCode: code, jurisdiction: agency.jurisdiction, ...body },
+      data: { agencyCode: code, answersTo: this.answersTo(code), ...body },
     };
-    return this.commandBus.execute(
-      new DecideAgency(command, this.jurisdictionOf(request.principal), request),
-    );
+    return this.commandBus.execute(new DecideAgency(command, request));
   }
 
   @Get()
@@ -128,8 +124,13 @@ export class AgencyHeadsHttpController {
     };
   }
 
-  /** The jurisdiction of the committee the caller decides for, from the directory. */
-  private jurisdictionOf(principal: Principal): string | null {
-    return this.directory.get(principal.issuesFor ?? principal.agencyCode)?.jurisdiction ?? null;
+  /** The agency and its superiors in the directory, nearest first. */
+  private answersTo(code: string): string[] {
+    const chain: string[] = [];
+    for (let agency = this.directory.get(code); agency && !chain.includes(agency.code);) {
+      chain.push(agency.code);
+      agency = agency.parentCode ? this.directory.get(agency.parentCode) : undefined;
+    }
+    return chain;
   }
 }

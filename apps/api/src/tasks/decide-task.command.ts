@@ -4,6 +4,7 @@ import { actorOf } from '../commands/actor.js';
 import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
 import type { CommandResult } from '../commands/command-result.js';
 import { taskModel } from '../commands/stream-models.js';
+import { TaskReferences } from './task-references.js';
 
 /** A task command as a caller sends it: who sends it and when are added by the handler. */
 export type TaskCommandRequest = TaskCommand extends infer C
@@ -22,13 +23,24 @@ export class DecideTask extends Command<CommandResult> {
   }
 }
 
-/** Thin: load the task's stream, call the pure decider, append at the version read (CommandExecutor). */
+/**
+ * Thin: load the task's stream, call the pure decider, append at the version read
+ * (CommandExecutor). An assignment must name a plan its committee issued, whichever path it
+ * comes by (POST /tasks or the plan intake).
+ */
 @CommandHandler(DecideTask)
 export class DecideTaskHandler implements ICommandHandler<DecideTask> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly references: TaskReferences,
+  ) {}
 
-  execute({ command, context }: DecideTask): Promise<CommandResult> {
+  async execute({ command, context }: DecideTask): Promise<CommandResult> {
     const actor = actorOf(context.principal);
+    // Only someone who may assign at all learns about plans; the decider refuses the rest.
+    if (command.type === 'AssignTask' && actor.roles.includes('issuer')) {
+      await this.references.requirePlanIssuedBy(command.data.planId, actor.issuesFor ?? actor.agencyCode);
+    }
     return this.executor.execute(taskStreamId(command.data.taskId), context, taskModel, (state, now) =>
       decide({ ...command, metadata: { actor, now } }, state),
     );

@@ -5,7 +5,7 @@ import { toNfc } from '#libs/shared-kernel';
  * in time, so an inspector asks "who headed this agency when that deadline lapsed?": each
  * appointment is recorded as an event on the agency's stream, in the order it took effect.
  *
- * Pure: the caller passes the jurisdictions (from the directory) and the time (in metadata).
+ * Pure: the caller passes the agency's chain of superiors (from the directory) and the time.
  */
 
 export type AgencyActorRole = 'officer' | 'issuer';
@@ -21,8 +21,6 @@ export interface AgencyActor {
 
 export interface AgencyCommandMetadata {
   readonly actor: AgencyActor;
-  /** The jurisdiction of the committee the actor decides for (from the directory); null if none. */
-  readonly actorJurisdiction: string | null;
   /** When the command was decided, an ISO instant. */
   readonly now: string;
 }
@@ -31,8 +29,11 @@ export type RecordAgencyHead = {
   readonly type: 'RecordAgencyHead';
   readonly data: {
     readonly agencyCode: string;
-    /** The agency's jurisdiction, from the directory. */
-    readonly jurisdiction: string;
+    /**
+     * The agency and its administrative superiors in the directory, nearest first (a Sở, then
+     * the provincial People's Committee). Its head is recorded by the issuer of one of them.
+     */
+    readonly answersTo: readonly string[];
     readonly personName: string;
     /** e.g. 'Giám đốc', 'Chủ tịch', 'Trưởng phòng'. */
     readonly title: string;
@@ -73,7 +74,7 @@ export const agencyStreamId = (agencyCode: string): string => `agency-${agencyCo
 
 /** Every refusal, with the kind the HTTP layer maps it to. Codes are public API: only add. */
 export const agencyErrorKinds = {
-  /** Not an issuer, or an issuer of another jurisdiction. */
+  /** Not an issuer, or not an issuer of the agency or of a committee above it. */
   'agency.forbidden': 'forbidden',
   /** Another head is recorded from the same date, or a later one already took effect. */
   'agency.head-conflict': 'conflict',
@@ -133,11 +134,12 @@ function recordHead({ data, metadata }: RecordAgencyHead, state: AgencyState): A
   if (!actor.roles.includes('issuer')) {
     throw new AgencyDecisionError('agency.forbidden', 'Only an issuer may record the head of an agency');
   }
-  if (metadata.actorJurisdiction === null || metadata.actorJurisdiction !== data.jurisdiction) {
+  const committee = actor.issuesFor ?? actor.agencyCode;
+  if (!data.answersTo.includes(committee)) {
     throw new AgencyDecisionError(
       'agency.forbidden',
-      `${actor.personId} may record heads only for agencies of their own jurisdiction`,
-      { jurisdiction: data.jurisdiction },
+      `${actor.personId} may record heads only of ${committee} and the agencies under it`,
+      { agencyCode: data.agencyCode },
     );
   }
   const term: AgencyHeadTerm = {

@@ -19,12 +19,12 @@ const NOW = '2025-03-10T02:00:00.000Z';
 const record = (
   since: string,
   personName = 'Nguyễn Văn An',
-  opts: { actor?: AgencyActor; actorJurisdiction?: string | null; title?: string; now?: string } = {},
+  opts: { actor?: AgencyActor; title?: string; now?: string } = {},
 ): AgencyCommand => ({
   type: 'RecordAgencyHead',
   data: {
     agencyCode: AGENCY,
-    jurisdiction: 'lai-chau',
+    answersTo: [AGENCY, 'lc-ubnd-tinh'],
     personName,
     title: opts.title ?? 'Giám đốc',
     since,
@@ -32,7 +32,6 @@ const record = (
   },
   metadata: {
     actor: opts.actor ?? issuer,
-    actorJurisdiction: opts.actorJurisdiction === undefined ? 'lai-chau' : opts.actorJurisdiction,
     now: opts.now ?? NOW,
   },
 });
@@ -101,15 +100,27 @@ describe('RecordAgencyHead', () => {
         .thenThrows('agency.forbidden', 'forbidden');
     });
 
-    it('refuses an issuer of another jurisdiction', () => {
+    it('refuses an issuer of a committee the agency does not answer to', () => {
+      const district: AgencyActor = { personId: 'p-d', agencyCode: 'lc-ubnd-h-bat-xat', roles: ['issuer'] };
       spec
         .given([])
-        .when(record('2024-01-15', undefined, { actorJurisdiction: 'lang-son-city' }))
+        .when(record('2024-01-15', undefined, { actor: district }))
         .thenThrows('agency.forbidden', 'forbidden');
+    });
+
+    it("accepts a focal point deciding for the agency's committee", () => {
+      const focal: AgencyActor = {
+        personId: 'p-f',
+        agencyCode: 'lc-so-ldtbxh',
+        roles: ['officer', 'issuer'],
+        issuesFor: 'lc-ubnd-tinh',
+      };
       spec
         .given([])
-        .when(record('2024-01-15', undefined, { actorJurisdiction: null }))
-        .thenThrows('agency.forbidden');
+        .when(record('2024-01-15', undefined, { actor: focal }))
+        .then([
+          { ...recorded('2024-01-15'), data: { ...recorded('2024-01-15').data, byAgency: 'lc-so-ldtbxh' } },
+        ]);
     });
   });
 
