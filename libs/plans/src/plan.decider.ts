@@ -1,4 +1,4 @@
-import { toNfc } from '#libs/shared-kernel';
+import { isCalendarDate, issuingAgencyOf, toNfc, type Actor } from '#libs/shared-kernel';
 
 import { PlanDecisionError } from './plan.errors.js';
 
@@ -8,16 +8,10 @@ import { PlanDecisionError } from './plan.errors.js';
  * absent optional values in events are explicit nulls.
  */
 
-export type ActorRole = 'officer' | 'issuer';
+export type { ActorRole } from '#libs/shared-kernel';
 
-/** Same shape as the Actor of libs/tasks. */
-export interface PlanActor {
-  readonly personId: string;
-  readonly agencyCode: string;
-  readonly roles: readonly ActorRole[];
-  /** For an issuer: the committee they decide for, when not `agencyCode` (a focal point). */
-  readonly issuesFor?: string | undefined;
-}
+/** Who issues a plan: the Actor every decider shares. */
+export type PlanActor = Actor;
 
 export interface PlanCommandMetadata {
   readonly actor: PlanActor;
@@ -122,7 +116,7 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[]
     },
     byAgency: metadata.actor.agencyCode,
   };
-  const issuingAgency = metadata.actor.issuesFor ?? metadata.actor.agencyCode;
+  const issuingAgency = issuingAgencyOf(metadata.actor);
   if (issued.issuerAgencyCode !== issuingAgency) {
     throw new PlanDecisionError(
       'plan.forbidden',
@@ -180,17 +174,11 @@ function id(value: unknown, field: string): string {
   return value;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 function optionalDate(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
-  const match = typeof value === 'string' ? DATE.exec(value) : null;
-  if (!match) invalid(field, "must be a date 'YYYY-MM-DD' or null");
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
-  if (days === undefined || d < 1 || d > days) invalid(field, 'is not a calendar date');
-  return match[0];
+  if (typeof value !== 'string' || !isCalendarDate(value))
+    invalid(field, "must be a date 'YYYY-MM-DD' or null");
+  return value;
 }
 
 function period(value: unknown): PlanPeriod {

@@ -1,5 +1,4 @@
-/** How the HTTP layer answers a refusal: 404, 403, 409, 422 (same kinds as TaskDecisionError). */
-export type PlanDecisionErrorKind = 'not-found' | 'forbidden' | 'conflict' | 'invalid';
+import { DecisionError, type DecisionErrorKind } from '#libs/shared-kernel';
 
 /** Every reason the plan decider refuses a command. Codes are public API: never rename, only add. */
 export const planErrorKinds = {
@@ -9,20 +8,14 @@ export const planErrorKinds = {
   'plan.already-issued': 'conflict',
   /** Malformed input; `details.field` says which. */
   validation: 'invalid',
-} as const satisfies Record<string, PlanDecisionErrorKind>;
+} as const satisfies Record<string, DecisionErrorKind>;
 
 export type PlanErrorCode = keyof typeof planErrorKinds;
 
-export class PlanDecisionError extends Error {
+export class PlanDecisionError extends DecisionError<PlanErrorCode> {
   override readonly name = 'PlanDecisionError';
-  readonly kind: PlanDecisionErrorKind;
 
-  constructor(
-    readonly code: PlanErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-    this.kind = planErrorKinds[code];
+  constructor(code: PlanErrorCode, message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super(planErrorKinds, code, message, details);
   }
 }

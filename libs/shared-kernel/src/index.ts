@@ -1,1 +1,4 @@
 export * from './text.js';
+export * from './actor.js';
+export * from './dates.js';
+export * from './decision-error.js';

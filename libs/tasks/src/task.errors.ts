@@ -1,5 +1,6 @@
-/** How the HTTP layer answers a refusal: 404, 403, 409, 422. */
-export type DecisionErrorKind = 'not-found' | 'forbidden' | 'conflict' | 'invalid';
+import { DecisionError, type DecisionErrorKind } from '#libs/shared-kernel';
+
+export type { DecisionErrorKind } from '#libs/shared-kernel';
 
 /**
  * Every reason the task decider refuses a command, with the kind it maps to. Codes are part of the
@@ -50,16 +51,10 @@ export const taskErrorKinds = {
 
 export type TaskErrorCode = keyof typeof taskErrorKinds;
 
-export class TaskDecisionError extends Error {
+export class TaskDecisionError extends DecisionError<TaskErrorCode> {
   override readonly name = 'TaskDecisionError';
-  readonly kind: DecisionErrorKind;
 
-  constructor(
-    readonly code: TaskErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-    this.kind = taskErrorKinds[code];
+  constructor(code: TaskErrorCode, message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super(taskErrorKinds, code, message, details);
   }
 }

@@ -1,3 +1,5 @@
+import type { Actor } from '#libs/shared-kernel';
+
 /**
  * Value types shared by task commands, events and state.
  *
@@ -40,23 +42,9 @@ export interface ReportedIndicatorValue {
   readonly unit: string | null;
 }
 
-export type ActorRole = 'officer' | 'issuer';
-
-/**
- * Who sends a command. Everyone acts only for their own agency. An issuer is the only one who may
- * assign, reassign, decide on extensions and completions, and cancel, and only on the tasks of the
- * committee they decide for.
- */
-export interface Actor {
-  readonly personId: string;
-  readonly agencyCode: string;
-  readonly roles: readonly ActorRole[];
-  /** For an issuer: the committee they decide for, when not `agencyCode` (a focal point). */
-  readonly issuesFor?: string | undefined;
-}
-
-/** The agency whose tasks an issuer decides on: the committee they decide for, or their own. */
-export const issuingAgencyOf = (actor: Actor): string => actor.issuesFor ?? actor.agencyCode;
+// Who sends a command (Actor, its roles and the committee an issuer decides for) is shared by
+// every decider.
+export { issuingAgencyOf, type Actor, type ActorRole } from '#libs/shared-kernel';
 
 export interface CommandMetadata {
   readonly actor: Actor;

@@ -1,4 +1,4 @@
-import { toNfc } from '#libs/shared-kernel';
+import { isCalendarDate, toNfc } from '#libs/shared-kernel';
 
 import { TaskDecisionError } from './task.errors.js';
 
@@ -30,21 +30,6 @@ export function requiredId(value: unknown, field: string): string {
     invalid(field, 'must be a non-empty identifier without surrounding spaces');
   }
   return value;
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written 'YYYY-MM-DD'. Does not use the Date object. */
-export function isCalendarDate(value: string): boolean {
-  const match = DATE.exec(value);
-  if (!match) return false;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  return day <= days;
 }
 
 export function requiredDate(value: unknown, field: string): string {
@@ -79,3 +64,5 @@ export function year(value: unknown, field: string): number {
 }
 
 export { invalid };
+
+export { isCalendarDate } from '#libs/shared-kernel';

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decide, taskStreamId, type TaskCommand } from '#libs/tasks';
+import { decide, issuingAgencyOf, taskStreamId, type TaskCommand } from '#libs/tasks';
 import { actorOf } from '../commands/actor.js';
 import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
 import type { CommandResult } from '../commands/command-result.js';
@@ -39,7 +39,7 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
     const actor = actorOf(context.principal);
     // Only someone who may assign at all learns about plans; the decider refuses the rest.
     if (command.type === 'AssignTask' && actor.roles.includes('issuer')) {
-      await this.references.requirePlanIssuedBy(command.data.planId, actor.issuesFor ?? actor.agencyCode);
+      await this.references.requirePlanIssuedBy(command.data.planId, issuingAgencyOf(actor));
     }
     return this.executor.execute(taskStreamId(command.data.taskId), context, taskModel, (state, now) =>
       decide({ ...command, metadata: { actor, now } }, state),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
+import { issuingAgencyOf } from '#libs/tasks';
 import { CommandRequest } from '../commands/command-context.js';
 import type { CommandContext } from '../commands/command-executor.js';
 import type { CommandResult } from '../commands/command-result.js';
@@ -62,7 +63,7 @@ export class TasksHttpController {
         sourceClause: body.sourceClause,
         dueDate: body.dueDate,
         assignees: body.assignees,
-        issuerAgencyCode: request.principal.issuesFor ?? request.principal.agencyCode,
+        issuerAgencyCode: issuingAgencyOf(request.principal),
         kind: body.kind ?? 'duty',
         ...(body.reportYear === undefined ? {} : { reportYear: body.reportYear }),
       },

@@ -1,4 +1,12 @@
-import { toNfc } from '#libs/shared-kernel';
+import {
+  DecisionError,
+  isCalendarDate,
+  issuingAgencyOf,
+  toNfc,
+  vietnamDateAt,
+  type Actor,
+  type DecisionErrorKind,
+} from '#libs/shared-kernel';
 
 /**
  * Who heads an agency, and since when. Heads of agencies answer personally for cases not handled
@@ -8,16 +16,8 @@ import { toNfc } from '#libs/shared-kernel';
  * Pure: the caller passes the agency's chain of superiors (from the directory) and the time.
  */
 
-export type AgencyActorRole = 'officer' | 'issuer';
-
-/** Same shape as the Actor of libs/tasks. */
-export interface AgencyActor {
-  readonly personId: string;
-  readonly agencyCode: string;
-  readonly roles: readonly AgencyActorRole[];
-  /** For an issuer: the committee they decide for, when not `agencyCode` (a focal point). */
-  readonly issuesFor?: string | undefined;
-}
+/** Who records a head: the Actor every decider shares. */
+export type AgencyActor = Actor;
 
 export interface AgencyCommandMetadata {
   readonly actor: AgencyActor;
@@ -80,21 +80,15 @@ export const agencyErrorKinds = {
   'agency.head-conflict': 'conflict',
   /** Malformed input; `details.field` says which. */
   validation: 'invalid',
-} as const satisfies Record<string, 'not-found' | 'forbidden' | 'conflict' | 'invalid'>;
+} as const satisfies Record<string, DecisionErrorKind>;
 
 export type AgencyErrorCode = keyof typeof agencyErrorKinds;
 
-export class AgencyDecisionError extends Error {
+export class AgencyDecisionError extends DecisionError<AgencyErrorCode> {
   override readonly name = 'AgencyDecisionError';
-  readonly kind: (typeof agencyErrorKinds)[AgencyErrorCode];
 
-  constructor(
-    readonly code: AgencyErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-    this.kind = agencyErrorKinds[code];
+  constructor(code: AgencyErrorCode, message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super(agencyErrorKinds, code, message, details);
   }
 }
 
@@ -134,7 +128,7 @@ function recordHead({ data, metadata }: RecordAgencyHead, state: AgencyState): A
   if (!actor.roles.includes('issuer')) {
     throw new AgencyDecisionError('agency.forbidden', 'Only an issuer may record the head of an agency');
   }
-  const committee = actor.issuesFor ?? actor.agencyCode;
+  const committee = issuingAgencyOf(actor);
   if (!data.answersTo.includes(committee)) {
     throw new AgencyDecisionError(
       'agency.forbidden',
@@ -145,11 +139,11 @@ function recordHead({ data, metadata }: RecordAgencyHead, state: AgencyState): A
   const term: AgencyHeadTerm = {
     personName: text(data.personName, 'personName'),
     title: text(data.title, 'title'),
-    since: date(data.since, 'since'),
+    since: calendarDate(data.since, 'since'),
     reason: text(data.reason, 'reason'),
     byAgency: actor.agencyCode,
   };
-  if (term.since > hoChiMinhDate(metadata.now)) invalid('since', 'must not be after today');
+  if (term.since > vietnamDateAt(Date.parse(metadata.now))) invalid('since', 'must not be after today');
 
   const sameDay = state.heads.find((head) => head.since === term.since);
   if (sameDay) {
@@ -182,20 +176,7 @@ function text(value: unknown, field: string): string {
   return toNfc(value.trim());
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function date(value: unknown, field: string): string {
-  const match = typeof value === 'string' ? DATE.exec(value) : null;
-  if (!match) invalid(field, "must be a date 'YYYY-MM-DD'");
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const utc = new Date(Date.UTC(y, m - 1, d));
-  if (utc.getUTCFullYear() !== y || utc.getUTCMonth() !== m - 1 || utc.getUTCDate() !== d) {
-    invalid(field, 'is not a calendar date');
-  }
-  return match[0];
-}
-
-/** The calendar date of an instant in Asia/Ho_Chi_Minh (UTC+7, no daylight saving). */
-function hoChiMinhDate(instant: string): string {
-  return new Date(Date.parse(instant) + 7 * 3_600_000).toISOString().slice(0, 10);
+function calendarDate(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !isCalendarDate(value)) invalid(field, "must be a date 'YYYY-MM-DD'");
+  return value;
 }

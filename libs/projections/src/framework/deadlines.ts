@@ -1,3 +1,5 @@
+import { vietnamDateAt } from '#libs/shared-kernel';
+
 /**
  * Due dates are calendar dates in Asia/Ho_Chi_Minh. A task due 2025-11-30 may be done until the
  * end of that day there: it is overdue from 2025-12-01T00:00 local time (2025-11-30T17:00Z).
@@ -28,7 +30,7 @@ export function toInstant(value: Date | string, field = 'asOf'): Date {
 
 /** The calendar date ('YYYY-MM-DD') in Asia/Ho_Chi_Minh at an instant. */
 export function localDate(instant: Date | string): string {
-  return new Date(toInstant(instant).getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+  return vietnamDateAt(toInstant(instant).getTime());
 }
 
 export function addDays(date: string, days: number): string {
