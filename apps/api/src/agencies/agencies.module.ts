@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AgenciesHttpController } from './agencies.http.controller.js';
-import { AgencyHeadsHttpController, DecideAgencyHandler } from './agency-heads.http.controller.js';
+import { AgencyHeadsHttpController } from './agency-heads.http.controller.js';
+import { DecideAgencyHandler } from './decide-agency.command.js';
 import { AgencyWorkHttpController } from './agency-work.http.controller.js';
 import { AGENCY_DIRECTORY, agencyDirectoryProvider } from './agency-directory.provider.js';
 

@@ -1,24 +1,22 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
-import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import {
-  agencyHeads,
   agencyStreamId,
   headOn,
   type AgencyDirectory,
-  type AgencyEvent,
   type AgencyHeadTerm,
   type RecordAgencyHead,
 } from '#libs/agencies';
 import type { EventStore } from '#libs/event-store';
 import { CALENDAR_DATE, dateMessage, EVENT_STORE } from '#libs/platform';
-import { actorOf } from '../commands/actor.js';
 import { CommandRequest } from '../commands/command-context.js';
-import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
+import type { CommandContext } from '../commands/command-executor.js';
 import type { CommandResult } from '../commands/command-result.js';
-import { agencyModel } from '../commands/stream-models.js';
+import { agencyModel, readStreamState } from '../commands/stream-models.js';
 import { unknownAgency } from './agencies.http.controller.js';
+import { DecideAgency } from './decide-agency.command.js';
 import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
 
 export class RecordHeadDto {
@@ -44,31 +42,6 @@ export class HeadsQuery {
   @IsOptional()
   @Matches(CALENDAR_DATE, { message: `on ${dateMessage}` })
   on?: string;
-}
-
-/** Record on an agency's stream who heads it from when; the handler adds who and when. */
-export class DecideAgency extends Command<CommandResult> {
-  constructor(
-    readonly command: Omit<RecordAgencyHead, 'metadata'>,
-    readonly context: CommandContext,
-  ) {
-    super();
-  }
-}
-
-@CommandHandler(DecideAgency)
-export class DecideAgencyHandler implements ICommandHandler<DecideAgency> {
-  constructor(private readonly executor: CommandExecutor) {}
-
-  execute({ command, context }: DecideAgency): Promise<CommandResult> {
-    const actor = actorOf(context.principal);
-    return this.executor.execute(
-      agencyStreamId(command.data.agencyCode),
-      context,
-      agencyModel,
-      (state, now) => agencyHeads.decide({ ...command, metadata: { actor, now } }, state),
-    );
-  }
 }
 
 /**
@@ -112,11 +85,7 @@ export class AgencyHeadsHttpController {
   }> {
     if (!this.directory.get(code)) throw unknownAgency(code);
     // Read from the agency's stream itself: always up to date, no projection to wait for.
-    const events = await this.store.readStream(agencyStreamId(code));
-    const state = events.reduce(
-      (folded, event) => agencyHeads.evolve(folded, { type: event.type, data: event.data } as AgencyEvent),
-      agencyHeads.initialState(),
-    );
+    const state = await readStreamState(this.store, agencyStreamId(code), agencyModel);
     return {
       agencyCode: code,
       heads: [...state.heads],

@@ -19,6 +19,7 @@ import {
 } from '#libs/platform';
 import type { CommandResult } from './command-result.js';
 import { hashRequest, IdempotencyStore, RefusedBefore } from './idempotency.store.js';
+import { foldStream } from './stream-models.js';
 
 export interface CommandContext {
   readonly principal: Principal;
@@ -221,10 +222,7 @@ export class CommandExecutor {
     const key = `${model.name}:${streamId}`;
     const cached = this.cache.get(key) as { version: number; state: State } | undefined;
     const newer = await this.store.readStream(streamId, { fromVersion: (cached?.version ?? 0) + 1 });
-    const state = newer.reduce<State>(
-      (folded, event) => model.evolve(folded, { type: event.type, data: event.data }),
-      cached?.state ?? model.initialState(),
-    );
+    const state = foldStream(model, newer, cached?.state ?? model.initialState());
     const version = newer.at(-1)?.streamVersion ?? cached?.version ?? 0;
     if (newer.length > 0) this.remember(model, streamId, version, state);
     return { version, state };

@@ -1,6 +1,7 @@
 import { agencyHeads, type AgencyEvent, type AgencyState } from '#libs/agencies';
 import { planDecider, type PlanEvent, type PlanState } from '#libs/plans';
 import { taskDecider, type TaskEvent, type TaskState } from '#libs/tasks';
+import type { EventStore, RecordedEvent } from '#libs/event-store';
 import type { StreamModel } from './command-executor.js';
 
 /** Task streams fold with the task decider's evolve. */
@@ -23,3 +24,24 @@ export const agencyModel: StreamModel<AgencyState> = {
   initialState: agencyHeads.initialState,
   evolve: (state, event) => agencyHeads.evolve(state, event as AgencyEvent),
 };
+
+/** Folds recorded events of a stream into `state` (from the model's initial state by default). */
+export function foldStream<State>(
+  model: StreamModel<State>,
+  events: readonly RecordedEvent[],
+  state: State = model.initialState(),
+): State {
+  return events.reduce(
+    (folded, event) => model.evolve(folded, { type: event.type, data: event.data }),
+    state,
+  );
+}
+
+/** A stream's current state, read from the store (for reads that must not wait for a projection). */
+export async function readStreamState<State>(
+  store: EventStore,
+  streamId: string,
+  model: StreamModel<State>,
+): Promise<State> {
+  return foldStream(model, await store.readStream(streamId));
+}

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AgencyDirectory } from '#libs/agencies';
 import type { EventStore } from '#libs/event-store';
-import { planDecider, planStreamId, type PlanEvent, type PlanState } from '#libs/plans';
-import { EVENT_STORE, problemType, ProblemError, validationProblem, type FieldProblem } from '#libs/platform';
+import { planStreamId } from '#libs/plans';
+import { EVENT_STORE, validationProblem, type FieldProblem } from '#libs/platform';
+import { TaskDecisionError } from '#libs/tasks';
 import { AGENCY_DIRECTORY } from '../agencies/agency-directory.provider.js';
+import { planModel, readStreamState } from '../commands/stream-models.js';
 
 /** Plans issued so far, by id: a plan is issued once and never changes, so a lookup can be kept. */
 const KNOWN_PLANS = 10_000;
@@ -44,24 +46,18 @@ export class TaskReferences {
       throw validationProblem([{ pointer: '/planId', detail: `No plan ${planId} has been issued` }]);
     }
     if (issuer !== issuingAgency) {
-      throw new ProblemError({
-        type: problemType('task.forbidden'),
-        title: 'Not allowed',
-        status: 403,
-        code: 'task.forbidden',
-        detail: `Plan ${planId} was issued by ${issuer}; only its issuers may assign its tasks.`,
-      });
+      throw new TaskDecisionError(
+        'task.forbidden',
+        `Plan ${planId} was issued by ${issuer}; only its issuers may assign its tasks.`,
+        { issuerAgencyCode: issuer },
+      );
     }
   }
 
   private async issuerOf(planId: string): Promise<string | null> {
     const known = this.issuerOfPlan.get(planId);
     if (known !== undefined) return known;
-    const events = await this.store.readStream(planStreamId(planId));
-    const state = events.reduce<PlanState>(
-      (folded, event) => planDecider.evolve(folded, { type: event.type, data: event.data } as PlanEvent),
-      planDecider.initialState(),
-    );
+    const state = await readStreamState(this.store, planStreamId(planId), planModel);
     if (state.status !== 'issued') return null;
     if (this.issuerOfPlan.size >= KNOWN_PLANS) this.issuerOfPlan.clear();
     this.issuerOfPlan.set(planId, state.issuerAgencyCode);

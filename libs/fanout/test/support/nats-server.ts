@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { freePort } from '../../../../test/support/processes.js';
 
 /** The machine's nats-server; override with NATS_SERVER_BIN. */
 export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server';
@@ -24,7 +25,7 @@ export class TestNatsServer {
   ) {}
 
   static async start(): Promise<TestNatsServer> {
-    const server = new TestNatsServer(await sparePort(), await mkdtemp(join(tmpdir(), 'coord-nats-')));
+    const server = new TestNatsServer(await freePort(), await mkdtemp(join(tmpdir(), 'coord-nats-')));
     await server.restart();
     return server;
   }
@@ -97,18 +98,6 @@ export class TestNatsServer {
     this.child = undefined;
     this.exited = undefined;
   }
-}
-
-async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** True once the server answers a TCP connection with its INFO line. */
