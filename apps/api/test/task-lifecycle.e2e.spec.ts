@@ -453,6 +453,18 @@ describe.each<Backend>(['pglite', 'postgres'])(
     });
 
     describe('with an Idempotency-Key', () => {
+      it('gives requests racing under the same key one answer, and writes once', async () => {
+        const key = { 'idempotency-key': randomUUID() };
+        const body = assignmentBody(await api.plan(), randomUUID(), [{ agencyCode: LEAD, role: 'lead' }]);
+        const before = await api.app.get<EventStore>(EVENT_STORE).headPosition();
+        const answers = await Promise.all(
+          Array.from({ length: 8 }, () => api.request('POST', '/tasks', ISSUER, body, key)),
+        );
+        expect(new Set(answers.map((answer) => answer.status))).toEqual(new Set([201]));
+        for (const answer of answers) expect(answer.body).toEqual(answers[0]!.body);
+        expect(await api.app.get<EventStore>(EVENT_STORE).headPosition()).toBe(before + 1n);
+      });
+
       it('answers a retry of a refused command with the same refusal, even once it would succeed', async () => {
         const task = randomUUID();
         await command(

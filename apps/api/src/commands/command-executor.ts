@@ -90,14 +90,17 @@ export class CommandExecutor {
     try {
       return await this.decideAndAppend(streamId, context, model, decision, requestHash);
     } catch (error) {
+      if (!key) throw error;
       // A refusal is an answer too: a retry under the same key is refused the same way, even if
       // the task has moved on meanwhile. (Validation by the DTOs happens earlier and is not kept.)
-      if (key && isDecisionError(error)) {
-        const saved = await this.idempotency.saveRefusal(context.principal.personId, key, requestHash, error);
-        if (!saved) {
-          const previous = await this.previousAnswer(context.principal, key, requestHash);
-          if (previous) return previous;
-        }
+      // Either way, if another request stored the key first, its answer is the answer.
+      const keyTaken =
+        error === KEY_TAKEN ||
+        (isDecisionError(error) &&
+          !(await this.idempotency.saveRefusal(context.principal.personId, key, requestHash, error)));
+      if (keyTaken) {
+        const previous = await this.previousAnswer(context.principal, key, requestHash);
+        if (previous) return previous;
       }
       throw error;
     }
@@ -110,7 +113,6 @@ export class CommandExecutor {
     decision: Decision<State>,
     requestHash: string,
   ): Promise<CommandResult> {
-    const key = context.idempotencyKey;
     // The first try trusts the cached state; a refused append does not count as an attempt.
     let trustCache = true;
     for (let attempt = 1; ; attempt++) {
@@ -129,10 +131,6 @@ export class CommandExecutor {
         }
         const retryable = error instanceof ConcurrencyError || error instanceof AppendOrderError;
         if (retryable && attempt < MAX_ATTEMPTS) continue;
-        if (error === KEY_TAKEN && key) {
-          const previous = await this.previousAnswer(context.principal, key, requestHash);
-          if (previous) return previous;
-        }
         throw error;
       }
     }
