@@ -32,6 +32,8 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // From here on, log straight to pino rather than buffer until init ends (see apps/worker).
+  app.flushLogs();
   installRequestLogging(app.getHttpAdapter().getInstance());
   // Before the routes are registered (at init): it sets each route's body limit as it is added.
   installBodyParsers(app.getHttpAdapter().getInstance()); // 1 MB; plan documents up to 10 MB

@@ -24,6 +24,9 @@ async function main(): Promise<void> {
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // From here on, log straight to pino: a line buffered during init (a SIGTERM's 'stopping') would
+  // otherwise be written after later ones, or not at all.
+  app.flushLogs();
   // As the API: finish the batch under way, close, exit 0 with the logs flushed.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.init();
