@@ -3,11 +3,11 @@ import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import {
   createValidationPipe,
   installRequestLogging,
   NfcNormalisationPipe,
+  PinoLoggerService,
   ProblemDetailsFilter,
   type AppConfig,
 } from '#libs/platform';
@@ -31,7 +31,7 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
     // Throw start-up errors to the caller (main.ts prints them) instead of exiting the process.
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoLoggerService));
   // From here on, log straight to pino rather than buffer until init ends (see apps/worker).
   app.flushLogs();
   installRequestLogging(app.getHttpAdapter().getInstance());

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '#libs/platform';
+import { ConfigError, loadConfig, PinoLoggerService } from '#libs/platform';
 import { WorkerModule } from './worker.module.js';
 
 async function main(): Promise<void> {
@@ -23,7 +22,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoLoggerService));
   // From here on, log straight to pino: a line buffered during init (a SIGTERM's 'stopping') would
   // otherwise be written after later ones, or not at all.
   app.flushLogs();
