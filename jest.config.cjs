@@ -13,19 +13,10 @@ const swc = [
   },
 ];
 
-// content-disposition 3 (under @fastify/static, which serves the Swagger UI) ships ES modules only and
-// is require()d: Node 20 loads it natively, Jest on Node 20 does not, so Jest compiles it to CommonJS.
-const esmOnlyRequired = ['content-disposition'];
-const toCommonJs = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
-
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: {
-    '^.+\\.ts$': swc,
-    [`/node_modules/(?:.*/)?(?:${esmOnlyRequired.join('|')})/.+\\.js$`]: toCommonJs,
-  },
-  transformIgnorePatterns: [`/node_modules/(?!(?:.*/)?(?:${esmOnlyRequired.join('|')})/)`],
+  transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
