@@ -290,8 +290,15 @@ async function copy(
 
 /** Copies a context file or the contents of a context folder, leaving out what .dockerignore names. */
 async function copyFromContext(origin: string, relative: string, to: string, ignore: readonly IgnoreRule[]) {
-  if (isIgnored(ignore, relative)) return;
   const stat = await lstat(origin);
+  if (isIgnored(ignore, relative)) {
+    // A folder left out may still hold a file an exception (!pattern) brings back.
+    if (!stat.isDirectory() || !ignore.some((rule) => rule.exception)) return;
+    for (const entry of await readdir(origin)) {
+      await copyFromContext(join(origin, entry), `${relative}/${entry}`, join(to, entry), ignore);
+    }
+    return;
+  }
   await mkdir(dirname(to), { recursive: true });
   if (stat.isSymbolicLink()) {
     await symlink(await readlink(origin), to);
