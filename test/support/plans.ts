@@ -1,5 +1,14 @@
 import { randomInt } from 'node:crypto';
-import type { ApiHarness } from './api-harness.js';
+
+/** What issuing a plan needs of an API: requests. The harness is one (it issues its plan with this). */
+export interface ApiClient {
+  request(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }>;
+}
 
 /**
  * Issues a small plan of the committee that `issuerToken` (a demo issuer token) issues for,
@@ -8,7 +17,7 @@ import type { ApiHarness } from './api-harness.js';
  * no tasks; `POST /tasks` only accepts tasks of an issued plan.
  */
 export async function issueTestPlan(
-  api: ApiHarness,
+  api: ApiClient,
   issuerToken = 'demo.issuer.lc-ubnd-tinh',
 ): Promise<string> {
   const issuerAgencyCode = issuerToken.replace(/^demo\.issuer\./, '');

@@ -49,6 +49,12 @@ export class AppConfig {
   })
   natsUrl?: string;
 
+  /** NATS_STREAM_REPLICAS: copies of the agency stream a JetStream cluster keeps (3 in a cluster). */
+  @IsInt({ message: 'NATS_STREAM_REPLICAS must be a whole number' })
+  @Min(1, { message: 'NATS_STREAM_REPLICAS must be between 1 and 5' })
+  @Max(5, { message: 'NATS_STREAM_REPLICAS must be between 1 and 5' })
+  natsStreamReplicas = 1;
+
   /** OIDC_ISSUER: the OpenID Connect issuer whose JWTs are accepted; unset means demo tokens. */
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER must be an http(s) URL' })
@@ -100,6 +106,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   databaseUrl: 'DATABASE_URL',
   databaseSchema: 'DATABASE_SCHEMA',
   natsUrl: 'NATS_URL',
+  natsStreamReplicas: 'NATS_STREAM_REPLICAS',
   logLevel: 'LOG_LEVEL',
   oidcIssuer: 'OIDC_ISSUER',
   oidcJwksUrl: 'OIDC_JWKS_URL',
@@ -124,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const [key, name] of Object.entries(ENV_NAMES)) {
     const value = env[name]?.trim();
     if (value === undefined || value === '') continue;
-    if (key === 'port' || key === 'feedKeepAliveSeconds')
+    if (key === 'port' || key === 'feedKeepAliveSeconds' || key === 'natsStreamReplicas')
       raw[key] = /^\d+$/.test(value) ? Number(value) : value;
     else if (key === 'seedPlans' || key === 'demoTokens') raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
     else raw[key] = value;

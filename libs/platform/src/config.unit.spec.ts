@@ -44,6 +44,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads NATS_STREAM_REPLICAS, 1 (a single server) by default', () => {
+    expect(loadConfig({}).natsStreamReplicas).toBe(1);
+    expect(loadConfig({ NATS_STREAM_REPLICAS: '3' }).natsStreamReplicas).toBe(3);
+    expect(() => loadConfig({ NATS_STREAM_REPLICAS: '7' })).toThrow(
+      'NATS_STREAM_REPLICAS must be between 1 and 5',
+    );
+    expect(() => loadConfig({ NATS_STREAM_REPLICAS: 'three' })).toThrow(
+      'NATS_STREAM_REPLICAS must be a whole number',
+    );
+  });
+
   describe('authenticationMode', () => {
     const oidc = { OIDC_ISSUER: 'https://id.example.vn', OIDC_JWKS_URL: 'https://id.example.vn/jwks' };
     const database = { DATABASE_URL: 'postgres://coord@db:5432/coord' };

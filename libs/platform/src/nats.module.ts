@@ -20,6 +20,7 @@ import {
   DEFAULT_PUBLISHER_SUBSCRIPTION_ID,
   ensureStream,
   JetStreamPublisher,
+  type AgencyStreamOptions,
 } from '#libs/fanout';
 
 /**
@@ -69,6 +70,7 @@ export class DeferredJetStreamPublisher implements SubscriptionConsumer {
     private readonly nats: NatsClient,
     private readonly store: EventStore,
     private readonly checkpoints: PostgresCheckpointStore,
+    private readonly stream: AgencyStreamOptions = {},
   ) {
     // The stream is created or updated as soon as NATS answers, before anything is published.
     this.prepare().catch(() => undefined);
@@ -77,8 +79,13 @@ export class DeferredJetStreamPublisher implements SubscriptionConsumer {
   private prepare(): Promise<JetStreamPublisher> {
     if (!this.publisher) {
       this.publisher = this.nats.ready().then(async (nc) => {
-        await ensureStream(await jetstreamManager(nc));
-        return new JetStreamPublisher({ nc, store: this.store, checkpoints: this.checkpoints });
+        await ensureStream(await jetstreamManager(nc), this.stream);
+        return new JetStreamPublisher({
+          nc,
+          store: this.store,
+          checkpoints: this.checkpoints,
+          stream: this.stream,
+        });
       });
       // A failed preparation is tried again with the next batch.
       this.publisher.catch(() => {

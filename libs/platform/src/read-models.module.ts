@@ -117,6 +117,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
             EVENT_STORE,
             PostgresCheckpointStore,
             { token: NatsClient, optional: true },
+            APP_CONFIG,
           ],
           // The process that follows the log for the projections also publishes it to NATS.
           useFactory: (
@@ -124,6 +125,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
             store: EventStore,
             checkpoints: PostgresCheckpointStore,
             nats: NatsClient | undefined,
+            config: AppConfig,
           ): HostedConsumer[] =>
             options.runProjections
               ? [
@@ -132,7 +134,9 @@ export class ReadModelsModule implements OnApplicationShutdown {
                     ? [
                         {
                           name: NATS_PUBLISHER_SUBSCRIPTION,
-                          consumer: new DeferredJetStreamPublisher(nats, store, checkpoints),
+                          consumer: new DeferredJetStreamPublisher(nats, store, checkpoints, {
+                            replicas: config.natsStreamReplicas,
+                          }),
                           batchSize: 1_000,
                         },
                       ]

@@ -29,6 +29,7 @@ export * from './responsibilities/responsibilities.evolve.js';
 export * from './responsibilities/responsibilities.projection.js';
 export * from './responsibilities/responsibilities.query.js';
 
+export * from './outstanding-tasks/outstanding-states.js';
 export * from './outstanding-tasks/outstanding-task.entity.js';
 export * from './outstanding-tasks/outstanding-tasks.evolve.js';
 export * from './outstanding-tasks/outstanding-tasks.projection.js';
@@ -39,6 +40,7 @@ export * from './task-trail/task-trail.evolve.js';
 export * from './task-trail/task-trail.projection.js';
 export * from './task-trail/task-trail.query.js';
 
+export * from './plan-progress/progress-states.js';
 export * from './plan-progress/plan-progress.entity.js';
 export * from './plan-progress/plan-progress.evolve.js';
 export * from './plan-progress/plan-progress.projection.js';

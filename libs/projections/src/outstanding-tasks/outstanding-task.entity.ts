@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { AssigneeRole } from '#libs/tasks';
-import type { OutstandingState } from './outstanding-tasks.evolve.js';
+import type { OutstandingState } from './outstanding-states.js';
 
 /** What an agency still owes: one row per open task it holds and has not completed. */
 @Entity({ name: 'outstanding_tasks' })

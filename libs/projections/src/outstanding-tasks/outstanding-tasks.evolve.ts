@@ -1,19 +1,7 @@
 import type { AssignmentState, Task } from '#libs/tasks';
 import type { TaskChange } from '../framework/projection.js';
 import type { OutstandingTaskRow } from './outstanding-task.entity.js';
-
-/** Where an agency stands on a task it owes, in the order the 'state' sort uses. */
-export const OUTSTANDING_STATES = [
-  'handoff-offered',
-  'not-acknowledged',
-  'in-progress',
-  'handoff-pending',
-  'extension-pending',
-  'completion-submitted',
-  'completion-returned',
-] as const;
-
-export type OutstandingState = (typeof OUTSTANDING_STATES)[number];
+import { OUTSTANDING_STATES, type OutstandingState } from './outstanding-states.js';
 
 /**
  * An assignee's outstanding state. A completion awaiting a decision comes first (the agency has

@@ -23,7 +23,8 @@ import {
 } from '../../../tasks/src/testing/task.fixtures.js';
 import type { TaskCommand } from '#libs/tasks';
 import { changesOf, foldRows } from '../../test/support/task-changes.js';
-import { evolveOutstandingTasks, OUTSTANDING_STATES } from './outstanding-tasks.evolve.js';
+import { OUTSTANDING_STATES } from './outstanding-states.js';
+import { evolveOutstandingTasks } from './outstanding-tasks.evolve.js';
 
 function rowsAfter(...commands: TaskCommand[]) {
   const stream = newStream();

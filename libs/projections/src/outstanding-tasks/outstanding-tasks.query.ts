@@ -8,7 +8,7 @@ import {
 } from '../framework/deadlines.js';
 import { pageOf, type Page } from '../framework/paging.js';
 import { OutstandingTaskRow } from './outstanding-task.entity.js';
-import { OUTSTANDING_STATES, type OutstandingState } from './outstanding-tasks.evolve.js';
+import { OUTSTANDING_STATES, type OutstandingState } from './outstanding-states.js';
 
 export interface OutstandingItem extends DeadlineFlags {
   readonly taskId: string;

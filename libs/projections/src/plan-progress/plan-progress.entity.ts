@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { AssigneeRole, TaskStatus } from '#libs/tasks';
-import type { ProgressState } from './plan-progress.evolve.js';
+import type { ProgressState } from './progress-states.js';
 
 /**
  * One row per plan, agency and task the agency holds: its progress state. Counts per agency are

@@ -1,19 +1,7 @@
 import type { AssignmentState, Task } from '#libs/tasks';
 import type { TaskChange } from '../framework/projection.js';
 import type { PlanProgressRow } from './plan-progress.entity.js';
-
-/** Progress of one agency on one task. */
-export const PROGRESS_STATES = [
-  'not-acknowledged',
-  'acknowledged',
-  'in-progress',
-  'completion-submitted',
-  'completion-returned',
-  'completed',
-  'cancelled',
-] as const;
-
-export type ProgressState = (typeof PROGRESS_STATES)[number];
+import type { ProgressState } from './progress-states.js';
 
 /** A closed task counts as completed or cancelled for every agency; an open one by assignee status. */
 export function progressState(task: Task, assignee: AssignmentState): ProgressState {
@@ -36,8 +24,3 @@ export function evolvePlanProgress(rows: readonly PlanProgressRow[], change: Tas
     state: progressState(task, assignee),
   }));
 }
-
-/** Still to be done by the agency: not completed (by it or as a task) and not cancelled. */
-export const OPEN_PROGRESS_STATES: readonly ProgressState[] = PROGRESS_STATES.filter(
-  (state) => state !== 'completed' && state !== 'cancelled',
-);

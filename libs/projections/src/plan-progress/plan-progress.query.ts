@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { deadlineWindow } from '../framework/deadlines.js';
 import { PlanProgressRow } from './plan-progress.entity.js';
-import { OPEN_PROGRESS_STATES, PROGRESS_STATES, type ProgressState } from './plan-progress.evolve.js';
+import { OPEN_PROGRESS_STATES, PROGRESS_STATES, type ProgressState } from './progress-states.js';
 
 export interface ProgressCounts {
   /** Tasks the agency holds (or, in `tasks`, tasks of the plan). */
