@@ -24,8 +24,14 @@ import {
 } from '#libs/projections';
 import { CheckpointWatch } from './checkpoint-watch.js';
 import type { AppConfig } from './config.js';
-import { DeferredJetStreamPublisher, NatsClient } from './nats.module.js';
-import { HOSTED_CONSUMERS, SubscriptionHost, type HostedConsumer } from './subscription-host.js';
+import { AdvisoryLockLeases, SoleProcessLeases, type ConsumerLeases } from './leases.js';
+import { DeferredJetStreamPublisher, LeasedCheckpointStore, NatsClient } from './nats.module.js';
+import {
+  CONSUMER_LEASES,
+  HOSTED_CONSUMERS,
+  SubscriptionHost,
+  type HostedConsumer,
+} from './subscription-host.js';
 import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
 
 export const PROJECTION_DATA_SOURCE = Symbol('PROJECTION_DATA_SOURCE');
@@ -33,14 +39,17 @@ export const PROJECTIONS_SUBSCRIPTION = 'projections';
 export const NATS_PUBLISHER_SUBSCRIPTION = 'nats-publisher';
 
 export interface ReadModelsOptions {
-  /** Run the projections in this process (the worker; the API on the embedded database). */
+  /**
+   * Host the projections (and the NATS publisher) in this process: the workers; the API on the
+   * embedded database. Of the processes hosting them, the one holding each one's lease runs it.
+   */
   readonly runProjections: boolean;
 }
 
 /**
  * Answers "have the projections seen position P yet?" so a query can read its own writes.
- * In-process it waits on the subscription; otherwise it waits for the worker's notification that
- * it stored new checkpoints (CheckpointWatch).
+ * Where this process runs the projections it waits on the subscription; otherwise it waits for
+ * the running worker's notification that it stored new checkpoints (CheckpointWatch).
  */
 @Injectable()
 export class ProjectionWaiter implements OnApplicationShutdown {
@@ -59,7 +68,7 @@ export class ProjectionWaiter implements OnApplicationShutdown {
   async waitFor(globalPosition: bigint, timeoutMs: number): Promise<boolean> {
     const target = await this.store.logPositionOf(globalPosition);
     if (!target) return false;
-    const local = this.host?.get(PROJECTIONS_SUBSCRIPTION);
+    const local = this.host?.running(PROJECTIONS_SUBSCRIPTION);
     if (local) return local.waitFor(target, timeoutMs);
     this.watch ??= new CheckpointWatch({
       pool: this.database.pool,
@@ -111,11 +120,29 @@ export class ReadModelsModule implements OnApplicationShutdown {
           },
         },
         {
+          provide: CONSUMER_LEASES,
+          inject: [DATABASE, APP_CONFIG],
+          // The embedded database belongs to one process (ADR 0003): it holds every lease.
+          useFactory: (database: Database, config: AppConfig): ConsumerLeases => {
+            if (database.kind === 'embedded') return new SoleProcessLeases(database.pool);
+            const logger = new Logger('Leases');
+            return new AdvisoryLockLeases({
+              connectionString: database.connectionString,
+              schema: config.databaseSchema,
+              logger: {
+                log: (details, message) => logger.log({ ...details, msg: message }),
+                warn: (details, message) => logger.warn({ ...details, msg: message }),
+              },
+            });
+          },
+        },
+        {
           provide: HOSTED_CONSUMERS,
           inject: [
             ProjectionRunner,
             EVENT_STORE,
             PostgresCheckpointStore,
+            CONSUMER_LEASES,
             { token: NatsClient, optional: true },
           ],
           // The process that follows the log for the projections also publishes it to NATS.
@@ -123,6 +150,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
             runner: ProjectionRunner,
             store: EventStore,
             checkpoints: PostgresCheckpointStore,
+            leases: ConsumerLeases,
             nats: NatsClient | undefined,
           ): HostedConsumer[] =>
             options.runProjections
@@ -132,7 +160,11 @@ export class ReadModelsModule implements OnApplicationShutdown {
                     ? [
                         {
                           name: NATS_PUBLISHER_SUBSCRIPTION,
-                          consumer: new DeferredJetStreamPublisher(nats, store, checkpoints),
+                          consumer: new DeferredJetStreamPublisher(
+                            nats,
+                            store,
+                            new LeasedCheckpointStore(checkpoints, leases, NATS_PUBLISHER_SUBSCRIPTION),
+                          ),
                           batchSize: 1_000,
                         },
                       ]
