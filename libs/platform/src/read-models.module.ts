@@ -8,6 +8,7 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import {
   compareLogPositions,
@@ -46,6 +47,9 @@ export interface ReadModelsOptions {
   readonly runProjections: boolean;
 }
 
+/** Longest pause between two looks for a position not recorded yet. */
+const UNRECORDED_POLL_MS = 100;
+
 /**
  * Answers "have the projections seen position P yet?" so a query can read its own writes.
  * Where this process runs the projections it waits on the subscription; otherwise it waits for
@@ -66,8 +70,10 @@ export class ProjectionWaiter implements OnApplicationShutdown {
 
   /** True once every projection has processed the event at `globalPosition`; false after `timeoutMs`. */
   async waitFor(globalPosition: bigint, timeoutMs: number): Promise<boolean> {
-    const target = await this.store.logPositionOf(globalPosition);
+    const deadline = Date.now() + timeoutMs;
+    const target = await this.recorded(globalPosition, deadline);
     if (!target) return false;
+    timeoutMs = Math.max(1, deadline - Date.now());
     const local = this.host?.running(PROJECTIONS_SUBSCRIPTION);
     if (local) return local.waitFor(target, timeoutMs);
     this.watch ??= new CheckpointWatch({
@@ -81,6 +87,21 @@ export class ProjectionWaiter implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.watch?.close();
+  }
+
+  /**
+   * Where the event at `globalPosition` stands in the log order. A position not recorded yet (a
+   * client ahead of the head, or a transaction not committed yet) is looked for again until
+   * `deadline`: like any position not projected yet, it is worth waiting for.
+   */
+  private async recorded(globalPosition: bigint, deadline: number): Promise<LogPosition | null> {
+    for (let pause = 10; ; pause = Math.min(pause * 2, UNRECORDED_POLL_MS)) {
+      const target = await this.store.logPositionOf(globalPosition);
+      if (target) return target;
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await delay(Math.min(pause, left));
+    }
   }
 
   private async oldestCheckpoint(): Promise<LogPosition> {
