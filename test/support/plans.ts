@@ -8,7 +8,7 @@ import type { ApiHarness } from './api-harness.js';
  * no tasks; `POST /tasks` only accepts tasks of an issued plan.
  */
 export async function issueTestPlan(
-  api: ApiHarness,
+  api: Pick<ApiHarness, 'request'>,
   issuerToken = 'demo.issuer.lc-ubnd-tinh',
 ): Promise<string> {
   const issuerAgencyCode = issuerToken.replace(/^demo\.issuer\./, '');
