@@ -228,11 +228,18 @@ describe('two APIs and two workers on one database', () => {
     const succeeded = results.filter((r) => r.status === 200);
     expect(succeeded.length).toBeGreaterThan(0);
 
-    // The standby took the killed worker's consumers over, within the bound.
+    // The standby took the killed worker's consumers over, and was running them within the bound.
     for (const consumer of CONSUMERS) {
-      const [acquired] = await standby.logged(isLease(consumer, `lease ${consumer} acquired`), 1, 30_000);
-      expect(acquired).toBeDefined();
-      expect((acquired!.time as number) - killedAt!).toBeLessThanOrEqual(TAKEOVER_MS);
+      expect(await standby.logged(isLease(consumer, `lease ${consumer} acquired`), 1, 30_000)).toHaveLength(
+        1,
+      );
+      const [started] = await standby.logged(
+        (entry) => entry.context === 'SubscriptionHost' && entry.msg === `subscription ${consumer} started`,
+        1,
+        30_000,
+      );
+      expect(started).toBeDefined();
+      expect((started!.time as number) - killedAt!).toBeLessThanOrEqual(TAKEOVER_MS);
     }
 
     // Every event a 2xx answered is in the log exactly once; nothing else was recorded on the tasks.
