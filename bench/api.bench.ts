@@ -1,21 +1,27 @@
 /**
- * npm run bench:api — command latency and projection lag of the HTTP API on PostgreSQL.
+ * npm run bench:api — command latency and projection lag of the HTTP API on PostgreSQL, with
+ * 1 API + 1 worker, then 2 APIs + 2 workers (BENCH_FLEETS), each on a fresh schema, printed side
+ * by side.
  *
- * Starts the API and the worker as separate processes on a fresh schema, then:
- *  1. 32 concurrent clients send commands (progress reports on their own task): 10 s of warm-up,
+ * For each fleet it starts the APIs and the workers as separate processes, then:
+ *  1. 32 concurrent clients send commands (progress reports on their own task), spread evenly over
+ *     the APIs: 10 s of warm-up,
  *     not measured (just started, the processes are still compiling their code), then a fixed
  *     time measured: command latency p50/p99 and commands/s;
  *  2. during the measured time, a probe assigns a new task every 100 ms and measures
  *     append-to-visible lag p50/p99 in two ways at once: through the HTTP query of the agency's
- *     outstanding tasks, asked once with the command's position as minPosition (the API answers
+ *     outstanding tasks (on another API than the command's when there are several), asked once
+ *     with the command's position as minPosition (the API answers
  *     when the projections have reached it; the task must be listed), and by polling the
  *     outstanding_tasks table directly every 2 ms (what the projections alone take).
  *     The load starts once the worker has projected the setup tasks, so its start-up is not
  *     counted either;
- *  3. where the CPU went: this load generator, the API, the worker, the PostgreSQL server, the host.
+ *  3. where the CPU went: this load generator, the APIs, the workers, the PostgreSQL server, the host.
  * Every response's status is checked. The clients use node:http with keep-alive connections (one
  * per client): fetch costs several times more CPU per request, and this process shares the cores.
- * Targets (issue): command p99 <= 50 ms at 32 clients, lag p99 <= 200 ms.
+ * Targets (issue): command p99 <= 50 ms at 32 clients, lag p99 <= 200 ms; with 2 APIs + 2 workers
+ * (issue #13): 0 5xx, commands/s at least 0.9x the 1+1 figure of the same run, p99 <= 25 ms, lag
+ * p99 <= 100 ms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -30,7 +36,16 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 /** Load before the measured window: the API's and the worker's code is still being compiled. */
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10) * 1000;
+/** The first API's port; the others take the next ones. */
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
+/** Fleets measured one after the other: APIs+workers. */
+const FLEETS = (process.env.BENCH_FLEETS ?? '1+1,2+2').split(',').map((fleet) => {
+  const match = /^(\d+)\+(\d+)$/.exec(fleet.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new Error(`BENCH_FLEETS: "${fleet}" is not APIs+workers, e.g. 2+2`);
+  }
+  return { apis: Number(match[1]), workers: Number(match[2]) };
+});
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 const AGENCIES = [
   'lc-so-ldtbxh',
@@ -41,14 +56,14 @@ const AGENCIES = [
   'lc-so-tai-chinh',
 ];
 
-const schema = `bench_api_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+const newSchema = () => `bench_api_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function start(script: string, name: string): ChildProcess {
+function start(script: string, name: string, schema: string, port: number): ChildProcess {
   const child = spawn(
     process.execPath,
     [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), script],
@@ -58,7 +73,7 @@ function start(script: string, name: string): ChildProcess {
         DATABASE_URL,
         DATABASE_SCHEMA: schema,
         DEMO_TOKENS: 'true',
-        PORT: String(PORT),
+        PORT: String(port),
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -74,6 +89,7 @@ function start(script: string, name: string): ChildProcess {
 const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS + 4 });
 
 function request(
+  port: number,
   method: 'GET' | 'POST',
   path: string,
   token: string | undefined,
@@ -87,7 +103,7 @@ function request(
     headers['content-length'] = Buffer.byteLength(payload);
   }
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: PORT, method, path, agent, headers }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -105,8 +121,13 @@ function request(
   });
 }
 
-function post(path: string, token: string, body: unknown): Promise<{ status: number; body: any }> {
-  return request('POST', path, token, body);
+function post(
+  port: number,
+  path: string,
+  token: string,
+  body: unknown,
+): Promise<{ status: number; body: any }> {
+  return request(port, 'POST', path, token, body);
 }
 
 // --- CPU accounting, from /proc (Linux) ----------------------------------------------------------
@@ -144,17 +165,22 @@ function processTicks(pid: number | undefined): number {
 interface CpuSample {
   readonly at: number;
   readonly self: NodeJS.CpuUsage;
-  readonly api: number;
-  readonly worker: number;
+  readonly apis: number;
+  readonly workers: number;
   /** The server processes working for this run: its backends and the background processes. */
   readonly server: Map<number, number>;
   readonly host: { busy: number; total: number } | undefined;
 }
 
-async function sampleCpu(pool: pg.Pool, api: ChildProcess, worker: ChildProcess): Promise<CpuSample> {
+async function sampleCpu(
+  pool: pg.Pool,
+  apis: readonly ChildProcess[],
+  workers: readonly ChildProcess[],
+): Promise<CpuSample> {
   const { rows } = await pool.query<{ pid: number }>(
     `select pid from pg_stat_activity
-     where (datname = current_database() and application_name in ('coord-api', 'coord-worker', 'bench-api'))
+     where (datname = current_database()
+            and application_name in ('coord-api', 'coord-worker', 'coord-leases', 'bench-api'))
         or backend_type <> 'client backend'`,
   );
   const server = new Map<number, number>();
@@ -165,8 +191,8 @@ async function sampleCpu(pool: pg.Pool, api: ChildProcess, worker: ChildProcess)
   return {
     at: performance.now(),
     self: process.cpuUsage(),
-    api: processTicks(api.pid),
-    worker: processTicks(worker.pid),
+    apis: apis.reduce((sum, child) => sum + processTicks(child.pid), 0),
+    workers: workers.reduce((sum, child) => sum + processTicks(child.pid), 0),
     server,
     host: hostTicks(),
   };
@@ -184,8 +210,8 @@ function cpuBetween(before: CpuSample, after: CpuSample): Record<string, number>
   return {
     'load generator (this process)':
       (after.self.user - before.self.user + after.self.system - before.self.system) / 1000 / ms,
-    api: ((after.api - before.api) * TICK_MS) / ms,
-    worker: ((after.worker - before.worker) * TICK_MS) / ms,
+    'api processes': ((after.apis - before.apis) * TICK_MS) / ms,
+    'worker processes': ((after.workers - before.workers) * TICK_MS) / ms,
     'postgresql (this run)': (serverTicks * TICK_MS) / ms,
     [`host (all processes, of ${CORES})`]: host,
   };
@@ -203,14 +229,14 @@ function loadAverage(): string {
  * Issues the Lai Châu seed plan through the intake (import, then confirm every drafted task), as
  * an issuer would; the benchmark's tasks are added to it. Returns the plan id.
  */
-async function issueSeedPlan(): Promise<string> {
+async function issueSeedPlan(port: number): Promise<string> {
   const document = readFileSync('libs/plan-intake/seed-plans/laichau-2024-ct28-kh.txt');
-  const imported = await post('/plans/import', ISSUER, {
+  const imported = await post(port, '/plans/import', ISSUER, {
     fileName: 'laichau-2024-ct28-kh.txt',
     contentBase64: document.toString('base64'),
   });
   if (imported.status !== 201) throw new Error(`importing the plan failed: ${JSON.stringify(imported.body)}`);
-  const confirmed = await post(`/plans/drafts/${imported.body.draftId as string}/confirm`, ISSUER, {});
+  const confirmed = await post(port, `/plans/drafts/${imported.body.draftId as string}/confirm`, ISSUER, {});
   if (confirmed.status >= 300) throw new Error(`issuing the plan failed: ${JSON.stringify(confirmed.body)}`);
   return imported.body.planId as string;
 }
@@ -227,10 +253,10 @@ function assignBody(planId: string, taskId: string, agency: string) {
   };
 }
 
-async function waitForHealth(): Promise<void> {
+async function waitForHealth(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await request('GET', '/health', undefined)).status === 200) return;
+      if ((await request(port, 'GET', '/health', undefined)).status === 200) return;
     } catch {
       // not listening yet
     }
@@ -239,25 +265,62 @@ async function waitForHealth(): Promise<void> {
   throw new Error('the API did not become healthy');
 }
 
-async function main(): Promise<void> {
+interface Fleet {
+  readonly apis: number;
+  readonly workers: number;
+}
+
+interface FleetFigures {
+  readonly commands: number;
+  readonly commandsPerSecond: number;
+  readonly serverErrors: number;
+  readonly failures: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly lagSamples: number;
+  readonly lagP50: number;
+  readonly lagP99: number;
+  readonly directLagP50: number;
+  readonly directLagP99: number;
+  readonly failedQueries: number;
+  readonly cpu: Record<string, number>;
+  readonly loadAfter: string;
+}
+
+const label = (fleet: Fleet) => `${fleet.apis}+${fleet.workers}`;
+
+/** Starts a fleet on a fresh schema, loads it, measures it, stops it and drops the schema. */
+async function measure(fleet: Fleet, pool: pg.Pool): Promise<FleetFigures> {
+  const schema = newSchema();
+  const ports = Array.from({ length: fleet.apis }, (_, i) => PORT + i);
   process.stdout.write(
-    `bench:api on ${DATABASE_URL} schema ${schema}: ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up then ${DURATION_MS / 1000} s measured; load average ${loadAverage()}\n`,
+    `\n== ${label(fleet)}: ${fleet.apis} API + ${fleet.workers} worker processes, schema ${schema}\n`,
   );
-  const api = start('dist/apps/api/src/main.js', 'api');
-  await waitForHealth();
-  const worker = start('dist/apps/worker/src/main.js', 'worker');
-  // The lag probe's direct look at the projection table, and the CPU accounting.
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, application_name: 'bench-api' });
+  const apis: ChildProcess[] = [];
+  const workers: ChildProcess[] = [];
   try {
+    // The first API migrates the schema; the others start on it.
+    apis.push(start('dist/apps/api/src/main.js', 'api 1', schema, ports[0]!));
+    await waitForHealth(ports[0]!);
+    for (const [i, port] of ports.slice(1).entries()) {
+      apis.push(start('dist/apps/api/src/main.js', `api ${i + 2}`, schema, port));
+    }
+    for (const port of ports.slice(1)) await waitForHealth(port);
+    // One worker takes the leases; the others stand by.
+    for (let i = 0; i < fleet.workers; i++) {
+      workers.push(start('dist/apps/worker/src/main.js', `worker ${i + 1}`, schema, PORT));
+    }
+    const portOf = (i: number) => ports[i % ports.length]!;
+
     process.stdout.write('issuing the Lai Châu seed plan, then setting up one task per client...\n');
-    const planId = await issueSeedPlan();
+    const planId = await issueSeedPlan(portOf(0));
     const tasks = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
         const taskId = randomUUID();
         const agency = AGENCIES[i % AGENCIES.length]!;
-        const result = await post('/tasks', ISSUER, assignBody(planId, taskId, agency));
+        const result = await post(portOf(i), '/tasks', ISSUER, assignBody(planId, taskId, agency));
         if (result.status !== 201) throw new Error(`setup failed: ${JSON.stringify(result.body)}`);
-        return { taskId, agency };
+        return { taskId, agency, port: portOf(i) };
       }),
     );
 
@@ -276,7 +339,7 @@ async function main(): Promise<void> {
       await delay(20);
     }
     process.stdout.write(
-      `the worker projected the setup ${(performance.now() - setupStarted).toFixed(0)} ms after it was written\n`,
+      `the workers projected the setup ${(performance.now() - setupStarted).toFixed(0)} ms after it was written\n`,
     );
 
     process.stdout.write(`warming up for ${WARMUP_MS / 1000} s (not measured), then measuring...\n`);
@@ -284,43 +347,52 @@ async function main(): Promise<void> {
     const lags: number[] = [];
     const directLags: number[] = [];
     let failures = 0;
+    let serverErrors = 0;
     let failedQueries = 0;
     const measureFrom = Date.now() + WARMUP_MS;
     const deadline = measureFrom + DURATION_MS;
+    const count = (status: number, expected: number, measured: boolean) => {
+      if (status === expected) return;
+      if (measured) failures++;
+      if (measured && status >= 500) serverErrors++;
+    };
 
-    const clients = tasks.map(async ({ taskId, agency }) => {
+    const clients = tasks.map(async ({ taskId, agency, port }) => {
       let n = 0;
       while (Date.now() < deadline) {
         const measured = Date.now() >= measureFrom;
         const t0 = performance.now();
-        const result = await post(`/tasks/${taskId}/progress`, `demo.officer.${agency}`, {
+        const result = await post(port, `/tasks/${taskId}/progress`, `demo.officer.${agency}`, {
           text: `Tiến độ lần ${++n}: đã tổ chức tuyên truyền tại các trường học`,
           indicatorValues: [{ indicator: 'Số trường học', value: n }],
         });
         if (measured) latencies.push(performance.now() - t0);
-        if (result.status !== 200) failures++;
+        count(result.status, 200, measured);
       }
     });
     await delay(Math.max(0, measureFrom - Date.now()));
-    const cpuBefore = await sampleCpu(pool, api, worker);
+    const cpuBefore = await sampleCpu(pool, apis, workers);
 
     const agency = 'lc-so-noi-vu';
     /**
-     * Asks the agency's outstanding tasks through the API once, with the command's position as
+     * Asks the agency's outstanding tasks through an API once, with the command's position as
      * minPosition: the API answers when the projections have reached it (read-your-writes), and
      * the task must then be listed.
      */
     const visibleOverHttp = async (
+      port: number,
       taskId: string,
       position: string,
       t0: number,
     ): Promise<number | undefined> => {
       const response = await request(
+        port,
         'GET',
         `/agencies/${agency}/outstanding?limit=500&sort=-dueDate&minPosition=${position}`,
         `demo.officer.${agency}`,
       );
       const items = (response.body as { items?: { taskId: string }[] }).items ?? [];
+      if (response.status >= 500) serverErrors++;
       if (response.status !== 200 || !items.some((item) => item.taskId === taskId)) {
         failedQueries++;
         process.stderr.write(
@@ -334,7 +406,7 @@ async function main(): Promise<void> {
     const visibleInTable = async (taskId: string, t0: number): Promise<number> => {
       for (;;) {
         const { rowCount } = await pool.query({
-          name: 'bench-outstanding-probe',
+          name: `bench-outstanding-probe-${schema}`,
           text: `select 1 from ${schema}.outstanding_tasks where agency_code = $1 and task_id = $2`,
           values: [agency, taskId],
         });
@@ -345,16 +417,22 @@ async function main(): Promise<void> {
     };
 
     const probe = (async () => {
-      while (Date.now() < deadline) {
+      // The command goes to one API and the read to the next: read-your-writes across the fleet.
+      for (let k = 0; Date.now() < deadline; k++) {
         const taskId = randomUUID();
-        const assigned = await post('/tasks', ISSUER, assignBody(planId, taskId, agency));
+        const assigned = await post(portOf(k), '/tasks', ISSUER, assignBody(planId, taskId, agency));
         if (assigned.status !== 201) {
-          failures++;
+          count(assigned.status, 201, true);
           continue;
         }
         const t0 = performance.now();
         const [overHttp, inTable] = await Promise.all([
-          visibleOverHttp(taskId, String((assigned.body as { position: string }).position), t0),
+          visibleOverHttp(
+            portOf(k + 1),
+            taskId,
+            String((assigned.body as { position: string }).position),
+            t0,
+          ),
           visibleInTable(taskId, t0),
         ]);
         if (overHttp !== undefined) lags.push(overHttp);
@@ -365,38 +443,105 @@ async function main(): Promise<void> {
 
     await Promise.all([...clients, probe]);
     const seconds = (Date.now() - measureFrom) / 1000;
-    const cpu = cpuBetween(cpuBefore, await sampleCpu(pool, api, worker));
-    const loadAfter = loadAverage();
-
+    const cpu = cpuBetween(cpuBefore, await sampleCpu(pool, apis, workers));
     latencies.sort((a, b) => a - b);
     lags.sort((a, b) => a - b);
     directLags.sort((a, b) => a - b);
-    const rows = [
-      ['commands', String(latencies.length)],
-      ['commands/s', (latencies.length / seconds).toFixed(0)],
-      ['failed commands', String(failures)],
-      ['command latency p50 (ms)', percentile(latencies, 50).toFixed(1)],
-      ['command latency p99 (ms)  [target <= 50]', percentile(latencies, 99).toFixed(1)],
-      ['lag samples', String(lags.length)],
-      ['projection lag p50 (ms)', percentile(lags, 50).toFixed(1)],
-      ['projection lag p99 (ms)   [target <= 200]', percentile(lags, 99).toFixed(1)],
-      ['  in the table directly, p50 (ms)', percentile(directLags, 50).toFixed(1)],
-      ['  in the table directly, p99 (ms)', percentile(directLags, 99).toFixed(1)],
-      ['failed lag-probe queries', String(failedQueries)],
-    ];
-    process.stdout.write('\nresult (PostgreSQL, API and worker as separate processes)\n');
-    for (const [name, value] of rows) process.stdout.write(`  ${name!.padEnd(44)} ${value}\n`);
-    process.stdout.write(`\nCPU during the load, in cores busy (load average after: ${loadAfter})\n`);
-    for (const [name, value] of Object.entries(cpu)) {
-      process.stdout.write(`  ${name.padEnd(44)} ${Number.isNaN(value) ? 'n/a' : value.toFixed(2)}\n`);
-    }
+    return {
+      commands: latencies.length,
+      commandsPerSecond: latencies.length / seconds,
+      serverErrors,
+      failures,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      lagSamples: lags.length,
+      lagP50: percentile(lags, 50),
+      lagP99: percentile(lags, 99),
+      directLagP50: percentile(directLags, 50),
+      directLagP99: percentile(directLags, 99),
+      failedQueries,
+      cpu,
+      loadAfter: loadAverage().split(' ')[0]!,
+    };
   } finally {
-    api.kill('SIGTERM');
-    worker.kill('SIGTERM');
-    agent.destroy();
-    await delay(1000);
+    const children = [...apis, ...workers];
+    const exited = children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) resolve();
+          else child.once('exit', () => resolve());
+        }),
+    );
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.race([Promise.all(exited), delay(10_000)]);
     await pool.query(`drop schema if exists ${schema} cascade`);
+  }
+}
+
+/** `met` / `MISSED` beside a figure with a target. */
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `bench:api on ${DATABASE_URL}: fleets ${FLEETS.map(label).join(', ')} (APIs+workers), ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up then ${DURATION_MS / 1000} s measured each; load average ${loadAverage()}\n`,
+  );
+  // The lag probe's direct look at the projection table, and the CPU accounting.
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, application_name: 'bench-api' });
+  const results: { fleet: Fleet; figures: FleetFigures }[] = [];
+  try {
+    for (const fleet of FLEETS) results.push({ fleet, figures: await measure(fleet, pool) });
+  } finally {
+    agent.destroy();
     await pool.end();
+  }
+
+  const format = (value: number, digits = 1) => (Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
+  const rows: [string, (f: FleetFigures) => string][] = [
+    ['commands', (f) => String(f.commands)],
+    ['commands/s', (f) => format(f.commandsPerSecond, 0)],
+    ['5xx answers', (f) => String(f.serverErrors)],
+    ['failed commands (any status not expected)', (f) => String(f.failures)],
+    ['command latency p50 (ms)', (f) => format(f.p50)],
+    ['command latency p99 (ms)  [target <= 50]', (f) => format(f.p99)],
+    ['lag samples', (f) => String(f.lagSamples)],
+    ['projection lag p50 (ms)', (f) => format(f.lagP50)],
+    ['projection lag p99 (ms)   [target <= 200]', (f) => format(f.lagP99)],
+    ['  in the table directly, p50 (ms)', (f) => format(f.directLagP50)],
+    ['  in the table directly, p99 (ms)', (f) => format(f.directLagP99)],
+    ['failed lag-probe queries', (f) => String(f.failedQueries)],
+  ];
+  const cpuNames = Object.keys(results[0]?.figures.cpu ?? {});
+  const column = (text: string) => text.padStart(12);
+  process.stdout.write('\nresult (PostgreSQL; APIs+workers as separate processes)\n');
+  process.stdout.write(`  ${''.padEnd(44)}${results.map((r) => column(label(r.fleet))).join('')}\n`);
+  for (const [name, value] of rows) {
+    process.stdout.write(`  ${name.padEnd(44)}${results.map((r) => column(value(r.figures))).join('')}\n`);
+  }
+  process.stdout.write('\nCPU during the load, in cores busy\n');
+  for (const name of cpuNames) {
+    process.stdout.write(
+      `  ${name.padEnd(44)}${results.map((r) => column(format(r.figures.cpu[name] ?? Number.NaN, 2))).join('')}\n`,
+    );
+  }
+  process.stdout.write(
+    `  ${'load average (1 min) after'.padEnd(44)}${results.map((r) => column(r.figures.loadAfter)).join('')}\n`,
+  );
+
+  // Issue #13: the fleet against the single pair measured in the same run.
+  const single = results.find((r) => r.fleet.apis === 1 && r.fleet.workers === 1)?.figures;
+  const pair = results.find((r) => r.fleet.apis === 2 && r.fleet.workers === 2)?.figures;
+  if (single && pair) {
+    const ratio = pair.commandsPerSecond / single.commandsPerSecond;
+    process.stdout.write('\n2+2 targets (issue #13)\n');
+    const lines: [string, string, boolean][] = [
+      ['5xx answers = 0', String(pair.serverErrors), pair.serverErrors === 0],
+      ['commands/s >= 0.9 x 1+1', `${format(ratio, 2)} x`, ratio >= 0.9],
+      ['command latency p99 <= 25 ms', format(pair.p99), pair.p99 <= 25],
+      ['projection lag p99 <= 100 ms', format(pair.lagP99), pair.lagP99 <= 100],
+    ];
+    for (const [name, value, met] of lines) {
+      process.stdout.write(`  ${name.padEnd(44)}${column(value)}  ${verdict(met)}\n`);
+    }
   }
 }
 

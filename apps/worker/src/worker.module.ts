@@ -3,7 +3,9 @@ import { DatabaseModule, loggingModule, NatsModule, ReadModelsModule, type AppCo
 
 /**
  * The worker hosts what follows the event log: the projections and (with NATS) the publisher.
- * It has no HTTP surface; run as many API replicas as needed and one worker.
+ * It has no HTTP surface. Run as many API and worker replicas as needed: each of those consumers
+ * runs in the one worker holding its lease, the others stand by and take over within seconds
+ * (docs/adr/0010-leases-for-hosted-consumers.md).
  */
 @Module({})
 export class WorkerModule {

@@ -21,7 +21,9 @@ import {
   ensureStream,
   JetStreamPublisher,
   type AgencyStreamOptions,
+  type PublisherCheckpointStore,
 } from '#libs/fanout';
+import type { ConsumerLeases } from './leases.js';
 
 /**
  * The NATS connection, opened in the background: a NATS outage delays notifications, it never
@@ -69,7 +71,7 @@ export class DeferredJetStreamPublisher implements SubscriptionConsumer {
   constructor(
     private readonly nats: NatsClient,
     private readonly store: EventStore,
-    private readonly checkpoints: PostgresCheckpointStore,
+    private readonly checkpoints: PublisherCheckpointStore,
     private readonly stream: AgencyStreamOptions = {},
   ) {
     // The stream is created or updated as soon as NATS answers, before anything is published.
@@ -101,6 +103,26 @@ export class DeferredJetStreamPublisher implements SubscriptionConsumer {
 
   async handle(events: readonly RecordedEvent[], checkpoint: LogPosition): Promise<void> {
     await (await this.prepare()).handle(events, checkpoint);
+  }
+}
+
+/**
+ * The publisher's checkpoint, written through the connection that holds the publisher's lease: a
+ * process that has lost the lease cannot move it (back) while another one publishes.
+ */
+export class LeasedCheckpointStore implements PublisherCheckpointStore {
+  constructor(
+    private readonly checkpoints: PostgresCheckpointStore,
+    private readonly leases: ConsumerLeases,
+    private readonly lease: string,
+  ) {}
+
+  load(subscriptionId: string): Promise<LogPosition> {
+    return this.checkpoints.load(subscriptionId);
+  }
+
+  save(subscriptionId: string, position: LogPosition): Promise<void> {
+    return this.leases.whileHeld(this.lease, (db) => this.checkpoints.save(subscriptionId, position, db));
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import {
   compareLogPositions,
@@ -24,8 +25,14 @@ import {
 } from '#libs/projections';
 import { CheckpointWatch } from './checkpoint-watch.js';
 import type { AppConfig } from './config.js';
-import { DeferredJetStreamPublisher, NatsClient } from './nats.module.js';
-import { HOSTED_CONSUMERS, SubscriptionHost, type HostedConsumer } from './subscription-host.js';
+import { AdvisoryLockLeases, SoleProcessLeases, type ConsumerLeases } from './leases.js';
+import { DeferredJetStreamPublisher, LeasedCheckpointStore, NatsClient } from './nats.module.js';
+import {
+  CONSUMER_LEASES,
+  HOSTED_CONSUMERS,
+  SubscriptionHost,
+  type HostedConsumer,
+} from './subscription-host.js';
 import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
 
 export const PROJECTION_DATA_SOURCE = Symbol('PROJECTION_DATA_SOURCE');
@@ -33,14 +40,20 @@ export const PROJECTIONS_SUBSCRIPTION = 'projections';
 export const NATS_PUBLISHER_SUBSCRIPTION = 'nats-publisher';
 
 export interface ReadModelsOptions {
-  /** Run the projections in this process (the worker; the API on the embedded database). */
+  /**
+   * Host the projections (and the NATS publisher) in this process: the workers; the API on the
+   * embedded database. Of the processes hosting them, the one holding each one's lease runs it.
+   */
   readonly runProjections: boolean;
 }
 
+/** Longest pause between two looks for a position not recorded yet. */
+const UNRECORDED_POLL_MS = 100;
+
 /**
  * Answers "have the projections seen position P yet?" so a query can read its own writes.
- * In-process it waits on the subscription; otherwise it waits for the worker's notification that
- * it stored new checkpoints (CheckpointWatch).
+ * Where this process runs the projections it waits on the subscription; otherwise it waits for
+ * the running worker's notification that it stored new checkpoints (CheckpointWatch).
  */
 @Injectable()
 export class ProjectionWaiter implements OnApplicationShutdown {
@@ -57,9 +70,11 @@ export class ProjectionWaiter implements OnApplicationShutdown {
 
   /** True once every projection has processed the event at `globalPosition`; false after `timeoutMs`. */
   async waitFor(globalPosition: bigint, timeoutMs: number): Promise<boolean> {
-    const target = await this.store.logPositionOf(globalPosition);
+    const deadline = Date.now() + timeoutMs;
+    const target = await this.recorded(globalPosition, deadline);
     if (!target) return false;
-    const local = this.host?.get(PROJECTIONS_SUBSCRIPTION);
+    timeoutMs = Math.max(1, deadline - Date.now());
+    const local = this.host?.running(PROJECTIONS_SUBSCRIPTION);
     if (local) return local.waitFor(target, timeoutMs);
     this.watch ??= new CheckpointWatch({
       pool: this.database.pool,
@@ -72,6 +87,21 @@ export class ProjectionWaiter implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.watch?.close();
+  }
+
+  /**
+   * Where the event at `globalPosition` stands in the log order. A position not recorded yet (a
+   * client ahead of the head, or a transaction not committed yet) is looked for again until
+   * `deadline`: like any position not projected yet, it is worth waiting for.
+   */
+  private async recorded(globalPosition: bigint, deadline: number): Promise<LogPosition | null> {
+    for (let pause = 10; ; pause = Math.min(pause * 2, UNRECORDED_POLL_MS)) {
+      const target = await this.store.logPositionOf(globalPosition);
+      if (target) return target;
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await delay(Math.min(pause, left));
+    }
   }
 
   private async oldestCheckpoint(): Promise<LogPosition> {
@@ -111,11 +141,29 @@ export class ReadModelsModule implements OnApplicationShutdown {
           },
         },
         {
+          provide: CONSUMER_LEASES,
+          inject: [DATABASE, APP_CONFIG],
+          // The embedded database belongs to one process (ADR 0003): it holds every lease.
+          useFactory: (database: Database, config: AppConfig): ConsumerLeases => {
+            if (database.kind === 'embedded') return new SoleProcessLeases(database.pool);
+            const logger = new Logger('Leases');
+            return new AdvisoryLockLeases({
+              connectionString: database.connectionString,
+              schema: config.databaseSchema,
+              logger: {
+                log: (details, message) => logger.log({ ...details, msg: message }),
+                warn: (details, message) => logger.warn({ ...details, msg: message }),
+              },
+            });
+          },
+        },
+        {
           provide: HOSTED_CONSUMERS,
           inject: [
             ProjectionRunner,
             EVENT_STORE,
             PostgresCheckpointStore,
+            CONSUMER_LEASES,
             { token: NatsClient, optional: true },
             APP_CONFIG,
           ],
@@ -124,6 +172,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
             runner: ProjectionRunner,
             store: EventStore,
             checkpoints: PostgresCheckpointStore,
+            leases: ConsumerLeases,
             nats: NatsClient | undefined,
             config: AppConfig,
           ): HostedConsumer[] =>
@@ -134,9 +183,12 @@ export class ReadModelsModule implements OnApplicationShutdown {
                     ? [
                         {
                           name: NATS_PUBLISHER_SUBSCRIPTION,
-                          consumer: new DeferredJetStreamPublisher(nats, store, checkpoints, {
-                            replicas: config.natsStreamReplicas,
-                          }),
+                          consumer: new DeferredJetStreamPublisher(
+                            nats,
+                            store,
+                            new LeasedCheckpointStore(checkpoints, leases, NATS_PUBLISHER_SUBSCRIPTION),
+                            { replicas: config.natsStreamReplicas },
+                          ),
                           batchSize: 1_000,
                         },
                       ]

@@ -5,7 +5,14 @@ import {
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { DurableSubscription, type EventStore, type SubscriptionConsumer } from '#libs/event-store';
+import {
+  DurableSubscription,
+  type EventStore,
+  type LogPosition,
+  type RecordedEvent,
+  type SubscriptionConsumer,
+} from '#libs/event-store';
+import { LeaseLostError, type ConsumerLeases } from './leases.js';
 import { EVENT_STORE } from './tokens.js';
 
 export interface HostedConsumer {
@@ -16,6 +23,8 @@ export interface HostedConsumer {
 
 /** Consumers a process runs: projections, the NATS publisher. Provided under this token. */
 export const HOSTED_CONSUMERS = Symbol('HOSTED_CONSUMERS');
+/** The ConsumerLeases deciding which process runs each hosted consumer. */
+export const CONSUMER_LEASES = Symbol('CONSUMER_LEASES');
 
 /** How long a subscription waits for new events when caught up and the log is quiet. */
 const IDLE_POLL_MS = 50;
@@ -26,8 +35,9 @@ const IDLE_POLL_MS = 50;
 const BUSY_POLL_MS = 5;
 
 /**
- * Runs each hosted consumer as a durable subscription of the event store from the moment the
- * application has started, and stops them (finishing the batch in hand) when it shuts down.
+ * Runs each hosted consumer as a durable subscription of the event store while this process holds
+ * the consumer's lease (any number of processes may host it; one runs it), from the moment the
+ * application has started; stops them (finishing the batch in hand) when it shuts down.
  */
 @Injectable()
 export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -37,33 +47,52 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(HOSTED_CONSUMERS) private readonly consumers: readonly HostedConsumer[],
+    @Inject(CONSUMER_LEASES) private readonly leases: ConsumerLeases,
   ) {
     for (const { name, consumer, batchSize } of consumers) {
-      const subscription = new DurableSubscription(store, consumer, {
+      const subscription = new DurableSubscription(store, new LeasedConsumer(name, consumer, leases), {
         name,
         batchSize: batchSize ?? 500,
         pollIntervalMs: IDLE_POLL_MS,
         busyPollIntervalMs: BUSY_POLL_MS,
-        logger: { error: (details, message) => this.logger.error({ ...details, msg: message }) },
+        logger: {
+          error: (details, message) => {
+            // A batch refused because the lease just went: the subscription is being stopped.
+            if ('err' in details && details.err instanceof LeaseLostError) return;
+            this.logger.error({ ...details, msg: message });
+          },
+        },
       });
       this.subscriptions.set(name, subscription);
+      leases.register(name, {
+        acquired: async () => {
+          await subscription.start();
+          this.logger.log(`subscription ${name} started`);
+        },
+        lost: async () => {
+          await subscription.stop();
+          this.logger.log(`subscription ${name} stopped`);
+        },
+      });
     }
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const subscription of this.subscriptions.values()) {
-      await subscription.start();
-      this.logger.log(`subscription ${subscription.name} started`);
-    }
+    await this.leases.start();
   }
 
-  /** Before the database closes: finish the batch in hand, then stop. */
+  /** Before the database closes: finish the batch in hand, stop, give the leases up. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.subscriptions.values()].map((s) => s.stop()));
+    await this.leases.stop();
   }
 
   get(name: string): DurableSubscription | undefined {
     return this.subscriptions.get(name);
+  }
+
+  /** The subscription when this process runs it now (holds its lease). */
+  running(name: string): DurableSubscription | undefined {
+    return this.leases.isHeld(name) ? this.subscriptions.get(name) : undefined;
   }
 
   all(): DurableSubscription[] {
@@ -73,5 +102,23 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
   /** After a local append: read now rather than at the next poll. */
   wakeAll(): void {
     for (const subscription of this.subscriptions.values()) subscription.wake();
+  }
+}
+
+/** Refuses a batch once the lease is gone: the subscription is being stopped. */
+class LeasedConsumer implements SubscriptionConsumer {
+  constructor(
+    private readonly lease: string,
+    private readonly consumer: SubscriptionConsumer,
+    private readonly leases: ConsumerLeases,
+  ) {}
+
+  loadCheckpoint(): Promise<LogPosition> {
+    return this.consumer.loadCheckpoint();
+  }
+
+  handle(events: readonly RecordedEvent[], checkpoint: LogPosition): Promise<void> {
+    if (!this.leases.isHeld(this.lease)) return Promise.reject(new LeaseLostError(this.lease));
+    return this.consumer.handle(events, checkpoint);
   }
 }
