@@ -7,3 +7,4 @@ export * from './http/index.js';
 export * from './auth/index.js';
 export * from './read-models.module.js';
 export * from './nats.module.js';
+export * from './commands/index.js';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AgencyDirectory } from '#libs/agencies';
-import type { EventStore } from '#libs/event-store';
+import { planModel, readStreamState } from '#libs/application';
 import { planStreamId } from '#libs/plans';
-import { EVENT_STORE, validationProblem, type FieldProblem } from '#libs/platform';
+import { validationProblem, type CommandLayer, type FieldProblem } from '#libs/platform';
 import { TaskDecisionError } from '#libs/tasks';
 import { AGENCY_DIRECTORY } from '../agencies/agency-directory.provider.js';
-import { planModel, readStreamState } from '../commands/stream-models.js';
+import { COMMAND_LAYER } from '../commands/commands.module.js';
 
 /** Plans issued so far, by id: a plan is issued once and never changes, so a lookup can be kept. */
 const KNOWN_PLANS = 10_000;
@@ -21,7 +21,7 @@ export class TaskReferences {
   private readonly issuerOfPlan = new Map<string, string>();
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(COMMAND_LAYER) private readonly layer: CommandLayer,
     @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
   ) {}
 
@@ -57,7 +57,7 @@ export class TaskReferences {
   private async issuerOf(planId: string): Promise<string | null> {
     const known = this.issuerOfPlan.get(planId);
     if (known !== undefined) return known;
-    const state = await readStreamState(this.store, planStreamId(planId), planModel);
+    const state = await readStreamState(this.layer.eventStore, planStreamId(planId), planModel);
     if (state.status !== 'issued') return null;
     if (this.issuerOfPlan.size >= KNOWN_PLANS) this.issuerOfPlan.clear();
     this.issuerOfPlan.set(planId, state.issuerAgencyCode);

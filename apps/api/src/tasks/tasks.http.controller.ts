@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import { CommandBus } from '@nestjs/cqrs';
 import { issuingAgencyOf } from '#libs/tasks';
 import { CommandRequest } from '../commands/command-context.js';
-import type { CommandContext } from '../commands/command-executor.js';
+import type { CommandContext } from '../commands/command-context.js';
 import type { CommandResult } from '../commands/command-result.js';
 import {
   AcknowledgeDto,
