@@ -69,6 +69,9 @@ class Refusal extends Error {
  * after a full-jitter back-off, at most `retry.maxAttempts` times; a conflict that survives them
  * is the ApplicationError `concurrency-conflict`.
  *
+ * Commands on one stream are queued in this process, so they never race each other; the
+ * retries are for writers in other processes (other API replicas, the CLI).
+ *
  * A stream this process has seen lately is not read first: the command is decided on the cached
  * state and appended at its version, one round trip. The expected version makes that safe: if any
  * process has written the stream since, the append is refused and the command is decided again on
@@ -82,6 +85,8 @@ class Refusal extends Error {
  */
 export class CommandProcessor {
   private readonly cache = new Map<string, { version: number; state: unknown }>();
+  /** Per stream, the settling of the last command queued on it in this process. */
+  private readonly running = new Map<string, Promise<void>>();
   private readonly retry: RetryPolicy;
   private readonly cachedStreams: number;
 
@@ -95,7 +100,7 @@ export class CommandProcessor {
     const tries = { count: 0 };
     let outcome: CommandOutcomeKind = 'error';
     try {
-      const result = await this.handle(command, tries);
+      const result = await this.oneAtATime(command.streamId, () => this.handle(command, tries));
       outcome = result.events.length > 0 ? 'ok' : 'no-op';
       return result;
     } catch (error) {
@@ -113,6 +118,26 @@ export class CommandProcessor {
         durationSeconds: (performance.now() - started) / 1000,
         attempts: tries.count,
       });
+    }
+  }
+
+  /**
+   * Commands on one stream run one after the other in this process: they would only conflict
+   * with each other (one append per stream version), so queueing them costs nothing and leaves
+   * the retries for writers in other processes.
+   */
+  private async oneAtATime<T>(streamId: string, run: () => Promise<T>): Promise<T> {
+    const before = this.running.get(streamId);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before ? before.then(() => mine) : mine;
+    this.running.set(streamId, tail);
+    try {
+      if (before) await before;
+      return await run();
+    } finally {
+      release();
+      if (this.running.get(streamId) === tail) this.running.delete(streamId);
     }
   }
 
@@ -180,7 +205,7 @@ export class CommandProcessor {
       } catch (error) {
         // On the cached state, only events are worth trying: anything else waits for the stored state.
         if (fromCache) continue;
-        throw error instanceof DecisionError ? new Refusal(error) : error;
+        throw error instanceof DecisionError ? new Refusal(error as DecisionError) : error;
       }
       if (fromCache && decided.length === 0) continue;
       let result: CommandResult;

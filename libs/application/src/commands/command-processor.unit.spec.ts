@@ -62,8 +62,9 @@ function setUp(retry: Partial<RetryPolicy> = {}) {
       baseDelayMs: 10,
       maxDelayMs: 25,
       random: () => 0.999,
-      sleep: async (ms) => {
+      sleep: (ms) => {
         waits.push(ms);
+        return Promise.resolve();
       },
       ...retry,
     },
@@ -170,6 +171,16 @@ describe('CommandProcessor.handleCommand', () => {
     });
     store.conflictsBeforeAppend = 0;
     await expect(processor.handleCommand(count({ key: 'k3' }))).resolves.toMatchObject({ streamVersion: 1 });
+  });
+
+  it('queues commands on one stream in this process, so they never conflict with each other', async () => {
+    const { store, processor, waits } = setUp();
+    await Promise.all(Array.from({ length: 20 }, () => processor.handleCommand(count())));
+    expect(store.streams.get('counter-1')?.map((event) => (event.data as { after: number }).after)).toEqual(
+      Array.from({ length: 20 }, (_, n) => n),
+    );
+    expect(store.appends).toBe(20);
+    expect(waits).toEqual([]);
   });
 
   it('answers a no-op with no position and tells the observer so', async () => {

@@ -26,9 +26,11 @@ export class InMemoryEventStore implements CommandEventStore {
   appends = 0;
   private position = 0n;
 
-  async readStream(streamId: string, fromVersion: number): Promise<readonly StoredStreamEvent[]> {
+  readStream(streamId: string, fromVersion: number): Promise<readonly StoredStreamEvent[]> {
     this.reads++;
-    return (this.streams.get(streamId) ?? []).filter((event) => event.streamVersion >= fromVersion);
+    return Promise.resolve(
+      (this.streams.get(streamId) ?? []).filter((event) => event.streamVersion >= fromVersion),
+    );
   }
 
   async append(
@@ -37,6 +39,8 @@ export class InMemoryEventStore implements CommandEventStore {
     expectedVersion: number,
   ): Promise<Appended> {
     this.appends++;
+    // A round trip: the other commands of this tick get to decide meanwhile.
+    await Promise.resolve();
     if (this.conflictsBeforeAppend > 0) {
       this.conflictsBeforeAppend--;
       if (this.competitor) this.write(streamId, [{ id: `competitor-${this.appends}`, ...this.competitor }]);
@@ -66,12 +70,12 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   constructor(private readonly store: InMemoryEventStore) {}
 
-  async find(owner: string, key: string): Promise<StoredCommand | null> {
-    return this.stored.get(`${owner}\n${key}`) ?? null;
+  find(owner: string, key: string): Promise<StoredCommand | null> {
+    return Promise.resolve(this.stored.get(`${owner}\n${key}`) ?? null);
   }
 
-  async saveRefusal(record: IdempotencyRecord, refusal: StoredRefusal): Promise<boolean> {
-    return this.save(record, { requestHash: record.requestHash, answer: { refusal } });
+  saveRefusal(record: IdempotencyRecord, refusal: StoredRefusal): Promise<boolean> {
+    return Promise.resolve(this.save(record, { requestHash: record.requestHash, answer: { refusal } }));
   }
 
   async appendAndRemember(
