@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandProcessor, taskModel, type CommandResult } from '#libs/application';
+import { CommandProcessor, taskModel, type CommandAnswerIds, type CommandResult } from '#libs/application';
 import { decide, issuingAgencyOf, taskStreamId, type TaskCommand } from '#libs/tasks';
 import { actorOf } from '../commands/actor.js';
 import { applicationContext, type CommandContext } from '../commands/command-context.js';
@@ -45,6 +45,14 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
       model: taskModel,
       decide: (state, now) => decide({ ...command, metadata: { actor, now } }, state),
       context: applicationContext(context, actor),
+      answerIds: answerIdsOf(command),
     });
   }
+}
+
+/** A new handoff or extension request is named in the answer: the caller decides on it by that id. */
+function answerIdsOf(command: TaskCommandRequest): CommandAnswerIds | undefined {
+  if (command.type === 'RequestHandoff') return { handoffId: command.data.handoffId };
+  if (command.type === 'RequestExtension') return { extensionId: command.data.extensionId };
+  return undefined;
 }

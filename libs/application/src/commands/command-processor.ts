@@ -9,7 +9,7 @@ import {
 } from '../ports/event-store.port.js';
 import type { IdempotencyRecord, IdempotencyStore } from '../ports/idempotency.port.js';
 import type { SystemPorts } from '../ports/system.port.js';
-import type { CommandResult } from './command-result.js';
+import type { CommandAnswerIds, CommandResult } from './command-result.js';
 import { hashRequest } from './request-hash.js';
 import { backOffMs, DEFAULT_RETRY_POLICY, sleepFor, type RetryPolicy } from './retry-policy.js';
 import { foldStream, type DomainEvent, type StreamModel } from './stream-models.js';
@@ -39,6 +39,8 @@ export interface StreamCommand<State> {
   readonly model: StreamModel<State>;
   readonly decide: Decision<State>;
   readonly context: CommandContext;
+  /** Ids the answer names (kept with it under an Idempotency-Key, so a retry names the same). */
+  readonly answerIds?: CommandAnswerIds | undefined;
 }
 
 export interface CommandProcessorOptions {
@@ -246,9 +248,10 @@ export class CommandProcessor {
         ...(idempotencyKey ? { idempotencyKey } : {}),
       },
     }));
+    const ids = command.answerIds ?? {};
     const resultOf = (appended: Appended | null): CommandResult =>
       appended === null
-        ? { streamId, streamVersion: version, position: null, events: [] }
+        ? { streamId, streamVersion: version, position: null, events: [], ...ids }
         : {
             streamId,
             streamVersion: appended.nextVersion,
@@ -258,6 +261,7 @@ export class CommandProcessor {
               type: event.type,
               position: (appended.positions[index] ?? appended.lastPosition).toString(),
             })),
+            ...ids,
           };
     if (!record) {
       // One statement, its own transaction: the common path takes a single round trip.

@@ -9,4 +9,11 @@ export interface CommandResult {
    */
   readonly position: string | null;
   readonly events: readonly { readonly id: string; readonly type: string; readonly position: string }[];
+  /** The handoff a RequestHandoff opened (chosen by the caller or generated), for its accept/decline/withdraw. */
+  readonly handoffId?: string;
+  /** The extension request a RequestExtension opened, for its grant/deny. */
+  readonly extensionId?: string;
 }
+
+/** Ids a command answers besides where its events went: what the caller needs to name next. */
+export type CommandAnswerIds = Pick<CommandResult, 'handoffId' | 'extensionId'>;
