@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 
 import { AGENCY_CODE, agencyCodeMessage, CALENDAR_DATE, dateMessage } from '#libs/platform';
+import { assigneeRoles, type AssigneeRole } from '#libs/tasks';
 
 export class ImportPlanQueryDto {
   @ApiPropertyOptional({
@@ -43,9 +44,9 @@ export class CorrectedAssigneeDto {
   @Matches(AGENCY_CODE, { message: `agencyCode ${agencyCodeMessage}` })
   agencyCode!: string;
 
-  @ApiProperty({ enum: ['lead', 'support', 'requested'] })
-  @IsIn(['lead', 'support', 'requested'])
-  role!: 'lead' | 'support' | 'requested';
+  @ApiProperty({ enum: assigneeRoles })
+  @IsIn(assigneeRoles)
+  role!: AssigneeRole;
 }
 
 export class TaskCorrectionDto {

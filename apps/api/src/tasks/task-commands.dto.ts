@@ -18,15 +18,16 @@ import {
 } from 'class-validator';
 
 import { AGENCY_CODE, agencyCodeMessage, CALENDAR_DATE, dateMessage, IsNotInFuture } from '#libs/platform';
+import { assigneeRoles, taskKinds, type AssigneeRole, type TaskKind } from '#libs/tasks';
 
 export class AssigneeDto {
   @ApiProperty({ example: 'lc-so-ldtbxh' })
   @Matches(AGENCY_CODE, { message: `agencyCode ${agencyCodeMessage}` })
   agencyCode!: string;
 
-  @ApiProperty({ enum: ['lead', 'support', 'requested'] })
-  @IsIn(['lead', 'support', 'requested'])
-  role!: 'lead' | 'support' | 'requested';
+  @ApiProperty({ enum: assigneeRoles })
+  @IsIn(assigneeRoles)
+  role!: AssigneeRole;
 }
 
 export class SourceClauseDto {
@@ -71,10 +72,10 @@ export class AssignTaskDto {
   @Type(() => AssigneeDto)
   assignees!: AssigneeDto[];
 
-  @ApiPropertyOptional({ enum: ['duty', 'report'], default: 'duty' })
+  @ApiPropertyOptional({ enum: taskKinds, default: 'duty' })
   @IsOptional()
-  @IsIn(['duty', 'report'])
-  kind?: 'duty' | 'report';
+  @IsIn(taskKinds)
+  kind?: TaskKind;
 
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(2000) reportYear?: number;
 }
