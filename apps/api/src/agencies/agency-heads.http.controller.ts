@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import {
   agencyStreamId,
   headOn,
@@ -10,7 +10,7 @@ import {
   type RecordAgencyHead,
 } from '#libs/agencies';
 import { agencyModel, readStreamState } from '#libs/application';
-import { CALENDAR_DATE, dateMessage, type CommandLayer } from '#libs/platform';
+import { IsCalendarDate, type CommandLayer } from '#libs/platform';
 import { CommandRequest } from '../commands/command-context.js';
 import type { CommandContext } from '../commands/command-context.js';
 import type { CommandResult } from '../commands/command-result.js';
@@ -24,7 +24,7 @@ export class RecordHeadDto {
   @ApiProperty({ example: 'Giám đốc' }) @IsString() @MinLength(1) @MaxLength(200) title!: string;
 
   @ApiProperty({ example: '2024-01-15', description: 'The date the appointment took effect' })
-  @Matches(CALENDAR_DATE, { message: `since ${dateMessage}` })
+  @IsCalendarDate()
   since!: string;
 
   @ApiProperty({
@@ -40,7 +40,7 @@ export class RecordHeadDto {
 export class HeadsQuery {
   @ApiPropertyOptional({ example: '2024-12-01', description: 'Also answer who was head on this date' })
   @IsOptional()
-  @Matches(CALENDAR_DATE, { message: `on ${dateMessage}` })
+  @IsCalendarDate()
   on?: string;
 }
 

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { AGENCY_CODE, agencyCodeMessage, CALENDAR_DATE, dateMessage } from '#libs/platform';
+import { AGENCY_CODE, agencyCodeMessage, IsCalendarDate } from '#libs/platform';
 import { assigneeRoles, type AssigneeRole } from '#libs/tasks';
 
 export class ImportPlanQueryDto {
@@ -64,7 +64,7 @@ export class TaskCorrectionDto {
 
   @ApiPropertyOptional({ example: '2025-11-30' })
   @IsOptional()
-  @Matches(CALENDAR_DATE, { message: `dueDate ${dateMessage}` })
+  @IsCalendarDate()
   dueDate?: string;
 
   @ApiPropertyOptional()
@@ -104,7 +104,7 @@ export class PlanCorrectionDto {
 
   @ApiPropertyOptional({ example: '2024-06-12' })
   @IsOptional()
-  @Matches(CALENDAR_DATE, { message: `issuedOn ${dateMessage}` })
+  @IsCalendarDate()
   issuedOn?: string;
 
   @ApiPropertyOptional()

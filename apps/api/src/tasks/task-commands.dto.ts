@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { AGENCY_CODE, agencyCodeMessage, CALENDAR_DATE, dateMessage, IsNotInFuture } from '#libs/platform';
+import { AGENCY_CODE, agencyCodeMessage, IsCalendarDate, IsNotInFuture } from '#libs/platform';
 import { assigneeRoles, taskKinds, type AssigneeRole, type TaskKind } from '#libs/tasks';
 
 export class AssigneeDto {
@@ -62,7 +62,7 @@ export class AssignTaskDto {
   sourceClause!: SourceClauseDto;
 
   @ApiProperty({ example: '2025-11-30' })
-  @Matches(CALENDAR_DATE, { message: `dueDate ${dateMessage}` })
+  @IsCalendarDate()
   dueDate!: string;
 
   @ApiProperty({ type: [AssigneeDto] })
@@ -147,7 +147,7 @@ export class RequestExtensionDto extends ReasonDto {
   agencyCode?: string;
 
   @ApiProperty({ example: '2025-12-31' })
-  @Matches(CALENDAR_DATE, { message: `dueDate ${dateMessage}` })
+  @IsCalendarDate()
   dueDate!: string;
 }
 
