@@ -7,3 +7,4 @@ export * from './commands/request-hash.js';
 export * from './commands/stream-models.js';
 export * from './processes/plan-intake/plan-confirmation.planner.js';
 export * from './processes/plan-intake/plan-intake.process.js';
+export * from './commands/task-references.js';

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { CommandProcessor, PlanIntake, type CommandObserver } from '#libs/application';
+import { CommandProcessor, PlanIntake, TaskReferences, type CommandObserver } from '#libs/application';
 import type { AgencyDirectory } from '#libs/agencies';
 import type { Database, PostgresEventStore } from '#libs/event-store';
 import {
@@ -60,7 +60,12 @@ export const COMMAND_OBSERVER = Symbol('COMMAND_OBSERVER');
       useFactory: (layer: CommandLayer) => layer.commands,
     },
     { provide: PlanIntake, inject: [COMMAND_LAYER], useFactory: (layer: CommandLayer) => layer.planIntake },
+    {
+      provide: TaskReferences,
+      inject: [COMMAND_LAYER],
+      useFactory: (layer: CommandLayer) => layer.taskReferences,
+    },
   ],
-  exports: [COMMAND_LAYER, CommandProcessor, PlanIntake],
+  exports: [COMMAND_LAYER, CommandProcessor, PlanIntake, TaskReferences],
 })
 export class CommandsModule {}

@@ -1,9 +1,14 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandProcessor, taskModel, type CommandAnswerIds, type CommandResult } from '#libs/application';
+import {
+  CommandProcessor,
+  TaskReferences,
+  taskModel,
+  type CommandAnswerIds,
+  type CommandResult,
+} from '#libs/application';
 import { decide, issuingAgencyOf, taskStreamId, type TaskCommand } from '#libs/tasks';
 import { actorOf } from '../commands/actor.js';
 import { applicationContext, type CommandContext } from '../commands/command-context.js';
-import { TaskReferences } from './task-references.js';
 
 /** A task command as a caller sends it: who sends it and when are added by the handler. */
 export type TaskCommandRequest = TaskCommand extends infer C

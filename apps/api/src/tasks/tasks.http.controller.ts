@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
+import { TaskReferences } from '#libs/application';
 import { issuingAgencyOf } from '#libs/tasks';
 import { CommandRequest } from '../commands/command-context.js';
 import type { CommandContext } from '../commands/command-context.js';
@@ -18,7 +19,6 @@ import {
   SubmitCompletionDto,
 } from './task-commands.dto.js';
 import { DecideTask, type TaskCommandRequest } from './decide-task.command.js';
-import { TaskReferences } from './task-references.js';
 
 /** The task's commands. Each answers the position of the events it wrote. */
 @ApiTags('tasks')

@@ -2,6 +2,7 @@ import type { AgencyDirectory } from '#libs/agencies';
 import {
   CommandProcessor,
   PlanIntake,
+  TaskReferences,
   type CommandObserver,
   type PlanDocumentReader,
   type RetryPolicy,
@@ -31,6 +32,7 @@ export interface CommandLayer {
   readonly commands: CommandProcessor;
   readonly planIntake: PlanIntake;
   readonly eventStore: EventStoreCommandAdapter;
+  readonly taskReferences: TaskReferences;
 }
 
 /** Migrates the idempotency and draft tables and wires the application layer to its adapters. */
@@ -58,5 +60,10 @@ export async function openCommandLayer(options: CommandLayerOptions): Promise<Co
     directory: options.directory,
     ids: nodeSystem.ids,
   });
-  return { commands, planIntake, eventStore };
+  return {
+    commands,
+    planIntake,
+    eventStore,
+    taskReferences: new TaskReferences(eventStore, options.directory),
+  };
 }
