@@ -114,12 +114,16 @@ export class CommandProcessor {
             : 'error';
       throw error;
     } finally {
-      this.options.observer?.commandHandled({
-        command: command.name,
-        outcome,
-        durationSeconds: (performance.now() - started) / 1000,
-        attempts: tries.count,
-      });
+      try {
+        this.options.observer?.commandHandled({
+          command: command.name,
+          outcome,
+          durationSeconds: (performance.now() - started) / 1000,
+          attempts: tries.count,
+        });
+      } catch {
+        // An observer (metrics) never changes a command's answer.
+      }
     }
   }
 

@@ -3,7 +3,8 @@ export type CommandOutcomeKind = 'ok' | 'no-op' | 'refused' | 'conflict' | 'erro
 
 /**
  * Told about every command once it is answered: e.g. a metrics adapter counting outcomes and
- * timing them. It must not throw; it is called after the answer is settled.
+ * timing them. `attempts` counts the decisions tried (the cached try included; 0 when the answer
+ * came from the Idempotency-Key). What it throws is ignored: it never changes the answer.
  */
 export interface CommandObserver {
   commandHandled(info: {
