@@ -110,6 +110,11 @@ describe('the API process', () => {
             '/tasks/{taskId}/cancel',
           ]),
         );
+        // The answers that open a handoff or an extension request name it.
+        const created = (path: string) =>
+          (document.paths[path] as any).post.responses['201'].content['application/json'].schema;
+        expect(created('/tasks/{taskId}/handoffs').required).toContain('handoffId');
+        expect(created('/tasks/{taskId}/extensions').required).toContain('extensionId');
       } finally {
         await app.close();
       }

@@ -499,6 +499,39 @@ describe.each<Backend>(['pglite', 'postgres'])(
         expect(fresh.status).toBe(201);
       });
 
+      it('names the handoff and the extension it opened, the same again on a retry under the key', async () => {
+        const task = randomUUID();
+        await command(
+          ISSUER,
+          '/tasks',
+          assignmentBody(await api.plan(), task, [{ agencyCode: LEAD, role: 'lead' }]),
+          201,
+        );
+        // No handoffId sent: the answer names the one the API chose, and a retry names it again.
+        const key = { 'idempotency-key': randomUUID() };
+        const handoff = { toAgency: DECLINER, reason: 'Thuộc lĩnh vực y tế' };
+        const requested = await api.request('POST', `/tasks/${task}/handoffs`, officer(LEAD), handoff, key);
+        expect(requested.status).toBe(201);
+        expect(requested.body.handoffId).toMatch(/^[0-9a-f-]{36}$/);
+        const retried = await api.request('POST', `/tasks/${task}/handoffs`, officer(LEAD), handoff, key);
+        expect(retried.body).toEqual(requested.body);
+        await command(officer(DECLINER), `/tasks/${task}/handoffs/${requested.body.handoffId}/decline`, {
+          reason: 'Không thuộc chức năng của Sở Y tế',
+        });
+
+        const chosen = randomUUID();
+        const extension = await command(
+          officer(LEAD),
+          `/tasks/${task}/extensions`,
+          { extensionId: chosen, dueDate: '2026-12-31', reason: 'Chờ số liệu cấp huyện' },
+          201,
+        );
+        expect(extension).toMatchObject({ extensionId: chosen, events: [{ type: 'ExtensionRequested' }] });
+        await command(ISSUER, `/tasks/${task}/extensions/${extension.extensionId}/deny`, {
+          reason: 'Không đủ căn cứ',
+        });
+      });
+
       it('answers a retry with the first answer and refuses the key for another body', async () => {
         const body = assignmentBody(await api.plan(), '5b0f7c1e-0000-4000-8000-000000000001', [
           { agencyCode: LEAD, role: 'lead' },

@@ -2,14 +2,20 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
-import { NestFactory } from '@nestjs/core';
 import { Command, Option } from 'commander';
-import { ConfigError, demoTokens, loadConfig, type AppConfig } from '#libs/platform';
+import { createSeedDirectory } from '#libs/agencies';
+import type { PlanIntake } from '#libs/application';
+import { ConfigError, demoTokens, loadConfig, openCommandLayer, type AppConfig } from '#libs/platform';
 import { openDatabase, PostgresEventStore, type Database } from '#libs/event-store';
 import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
-import { ApiModule } from '../../api/src/api.module.js';
-import { PlanIntakeService } from '../../api/src/plans/plan-intake.service.js';
+import { describeFailure } from './failure.js';
 import { registerWatchCommand } from './watch/watch.command.js';
+
+// A reader that stops early (`coord demo-tokens | head -1`) closes the pipe: that is not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 /** Opens the configured database (or the embedded one in DATA_DIR) with the store migrated. */
 async function openStore(config: AppConfig): Promise<{ database: Database; store: PostgresEventStore }> {
@@ -18,32 +24,48 @@ async function openStore(config: AppConfig): Promise<{ database: Database; store
     dataDir: config.dataDir,
     applicationName: 'coord-cli',
   });
-  const store = new PostgresEventStore(database.pool, { schema: config.databaseSchema });
-  await store.migrate();
-  return { database, store };
+  try {
+    const store = new PostgresEventStore(database.pool, { schema: config.databaseSchema });
+    await store.migrate();
+    return { database, store };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }
 
 async function withRunner<T>(action: (runner: ProjectionRunner) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const { database, store } = await openStore(config);
-  const dataSource = await openProjectionDataSource({ pool: database.pool, schema: config.databaseSchema });
   try {
-    return await action(new ProjectionRunner({ dataSource, store, projections: allProjections }));
+    const dataSource = await openProjectionDataSource({ pool: database.pool, schema: config.databaseSchema });
+    try {
+      return await action(new ProjectionRunner({ dataSource, store, projections: allProjections }));
+    } finally {
+      await dataSource.destroy();
+    }
   } finally {
-    await dataSource.destroy();
     await database.close();
   }
 }
 
-/** Boots the API's modules without HTTP, to run plan intake exactly as POST /plans/import does. */
-async function withPlanIntake<T>(action: (intake: PlanIntakeService) => Promise<T>): Promise<T> {
-  const config = Object.assign(loadConfig(), { seedPlans: false, logLevel: 'warn' as const });
-  const app = await NestFactory.createApplicationContext(ApiModule.forRoot(config), { logger: ['error'] });
+/**
+ * Plan intake through the application layer with its PostgreSQL adapters, exactly the process
+ * POST /plans/import and /confirm run, without the API: no HTTP, no tokens.
+ */
+async function withPlanIntake<T>(action: (intake: PlanIntake) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const { database, store } = await openStore(config);
   try {
-    await app.init();
-    return await action(app.get(PlanIntakeService));
+    const layer = await openCommandLayer({
+      database,
+      store,
+      schema: config.databaseSchema,
+      directory: createSeedDirectory(),
+    });
+    return await action(layer.planIntake);
   } finally {
-    await app.close();
+    await database.close();
   }
 }
 
@@ -53,7 +75,8 @@ const program = new Command()
     'Child-protection coordination service: operations on the event store and projections.\n' +
       'Uses DATABASE_URL, or the embedded database in DATA_DIR (stop the API first: the embedded\n' +
       'database belongs to one process at a time).',
-  );
+  )
+  .option('--verbose', 'on failure, print the stack trace too (or set DEBUG)');
 
 program
   .command('demo-tokens')
@@ -125,23 +148,16 @@ program
         const preview = await intake.draftDocument(bytes, basename(file));
         const issuer = options.as ?? preview.plan.issuer?.agencyCode;
         if (!issuer) throw new Error('The plan names no issuer the directory knows; pass --as <agency-code>');
-        const principal = {
+        const actor = {
           personId: `cli:${userInfo().username}`,
           agencyCode: issuer,
           roles: ['issuer', 'officer'] as const,
         };
-        const draft = await intake.importDocument(
-          bytes,
-          basename(file),
-          { ...principal, roles: [...principal.roles] },
-          {
-            dryRun: options.dryRun ?? false,
-          },
-        );
+        const draft = await intake.importDocument(bytes, basename(file), actor, {
+          dryRun: options.dryRun ?? false,
+        });
         const confirmation =
-          options.confirm && draft.draftId
-            ? await intake.confirmDraft(draft.draftId, {}, { ...principal, roles: [...principal.roles] })
-            : undefined;
+          options.confirm && draft.draftId ? await intake.confirmDraft(draft.draftId, {}, actor) : undefined;
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ draft, confirmation }, null, 2)}\n`);
           return;
@@ -170,7 +186,7 @@ program
 registerWatchCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else process.stderr.write(`coord: ${error instanceof Error ? error.message : String(error)}\n`);
+  const verbose = program.opts<{ verbose?: boolean }>().verbose === true || Boolean(process.env.DEBUG);
+  process.stderr.write(`${describeFailure(error, { verbose, configError: error instanceof ConfigError })}\n`);
   process.exit(1);
 });

@@ -5,14 +5,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
-import { TEST_DATABASE_URL } from '../../../test/support/postgres.js';
+import {
+  connectTestPostgres,
+  dropSchema,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+} from '../../../test/support/postgres.js';
 
 const run = promisify(execFile);
 
 /** Runs the built `coord` tool (npm test builds first) the way an operator would. */
 function coord(args: string[], env: Record<string, string> = {}) {
   return run(process.execPath, ['bin/coord.js', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    env: { ...withoutDemoTokens(process.env), LOG_LEVEL: 'silent', ...env },
+  });
+}
+
+/** The tool never needs the API's DEMO_TOKENS: none of its commands takes a token. */
+function withoutDemoTokens(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { DEMO_TOKENS: _demoTokens, ...rest } = env;
+  return rest;
+}
+
+/** Runs `coord ...` piped into a reader, in bash with pipefail: the pipeline fails if coord does. */
+function coordPipedTo(args: string, reader: string) {
+  return run('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" bin/coord.js ${args} | ${reader}`], {
+    env: { ...withoutDemoTokens(process.env), LOG_LEVEL: 'silent' },
   });
 }
 
@@ -33,6 +51,43 @@ describe('the coord command-line tool', () => {
         expect.objectContaining({ token: 'demo.officer.lsc-phong-ldtbxh' }),
       ]),
     );
+  });
+
+  it('stops quietly when its reader closes the pipe early (`coord demo-tokens | head -1`)', async () => {
+    const head = await coordPipedTo('demo-tokens', 'head -1');
+    expect(head.stdout).toMatch(/^demo\.issuer\.lc-ubnd-tinh\s/);
+    expect(head.stdout.trim().split('\n')).toHaveLength(1);
+    expect(head.stderr).toBe('');
+    // A reader that reads nothing at all: every write meets a closed pipe.
+    const closed = await coordPipedTo('demo-tokens --json', 'true');
+    expect(closed.stderr).toBe('');
+  });
+
+  it('reports a failure in one readable line and exits 1; the stack only with --verbose', async () => {
+    const failed = await coord(['import', 'no-such-plan.docx']).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: 1 });
+    const { stderr } = failed as { stderr: string };
+    expect(stderr).toBe("coord: ENOENT: no such file or directory, open 'no-such-plan.docx'\n");
+
+    const verbose = (await coord(['import', 'no-such-plan.docx', '--verbose']).catch(
+      (error: unknown) => error,
+    )) as {
+      code: number;
+      stderr: string;
+    };
+    expect(verbose.code).toBe(1);
+    expect(verbose.stderr.split('\n')[0]).toBe(
+      "coord: ENOENT: no such file or directory, open 'no-such-plan.docx'",
+    );
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('reports a database it cannot reach in one line', async () => {
+    const failed = (await coord(['projections'], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+    }).catch((error: unknown) => error)) as { code: number; stderr: string };
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^coord: .*ECONNREFUSED.*\n$/);
   });
 
   it('refuses an unknown projection name', async () => {
@@ -67,6 +122,39 @@ describe('the coord command-line tool', () => {
       expect(first.stdout).toContain('confirmed: plan issued, 34 tasks assigned, 0 already present');
       const second = await coord(['import', plan, '--confirm'], { DATA_DIR: dataDir });
       expect(second.stdout).toContain('confirmed: plan already issued, 0 tasks assigned, 34 already present');
+    });
+  });
+
+  describe('import, on PostgreSQL', () => {
+    const plan = 'libs/plan-intake/seed-plans/langson-city-2024-nq121-kh.txt';
+    const schema = uniqueSchema('cli_import');
+
+    afterAll(async () => {
+      const pool = await connectTestPostgres(1);
+      await dropSchema(pool, schema);
+      await pool.end();
+    });
+
+    it('records the plan with --confirm through DATABASE_URL, without DEMO_TOKENS', async () => {
+      const env = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema };
+      const { stdout } = await coord(['import', plan, '--confirm', '--json'], env);
+      const { draft, confirmation } = JSON.parse(stdout) as {
+        draft: { draftId: string; planId: string; summary: { tasksNeedingReview: number } };
+        confirmation?: { planId: string; planIssued: boolean; tasksAssigned: number };
+      };
+      expect(draft.draftId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(confirmation).toMatchObject({ planId: draft.planId, planIssued: true, tasksAssigned: 34 });
+
+      const pool = await connectTestPostgres(1);
+      try {
+        const events = await pool.query<{ type: string; n: string }>(
+          `select type, count(*) as n from ${schema}.events group by type`,
+        );
+        const counts = Object.fromEntries(events.rows.map((row) => [row.type, Number(row.n)]));
+        expect(counts).toEqual({ PlanIssued: 1, TaskAssigned: confirmation!.tasksAssigned });
+      } finally {
+        await pool.end();
+      }
     });
   });
 

@@ -1,9 +1,10 @@
 import type { EventStore, RecordedEvent } from '#libs/event-store';
 import {
   concernedAgencies,
+  decodeTaskEvent,
   evolve,
+  foldStoredTaskEvents,
   initialState,
-  taskEventTypes,
   type TaskEvent,
   type TaskState,
 } from '#libs/tasks';
@@ -18,8 +19,6 @@ import {
  * - PlanIssued: the issuer agency.
  * - Anything else: unknown here (`undefined`); the caller logs it and skips it.
  */
-
-const TASK_EVENT_TYPES: ReadonlySet<string> = new Set(taskEventTypes);
 
 /** An event whose data does not allow routing it (a bug upstream); it is logged and skipped. */
 export class UnroutableEventError extends Error {
@@ -84,7 +83,7 @@ export interface ConcernedAgenciesContext {
 }
 
 export function isTaskEvent(event: Pick<RecordedEvent, 'type'>): boolean {
-  return TASK_EVENT_TYPES.has(event.type);
+  return decodeTaskEvent({ type: event.type, data: null }) !== null;
 }
 
 /**
@@ -113,7 +112,7 @@ async function taskEventAgencies(event: RecordedEvent, context: ConcernedAgencie
   } else {
     before = await foldUpTo(context.store, event.streamId, event.streamVersion - 1);
   }
-  const taskEvent = { type: event.type, data: event.data } as TaskEvent;
+  const taskEvent = decodeTaskEvent(event) as TaskEvent;
   let agencies: string[];
   let after: TaskState;
   try {
@@ -132,12 +131,7 @@ async function foldUpTo(
   version: number,
 ): Promise<TaskState> {
   const events = await store.readStream(streamId);
-  let state = initialState();
-  for (const stored of events) {
-    if (stored.streamVersion > version) break;
-    if (isTaskEvent(stored)) state = evolve(state, { type: stored.type, data: stored.data } as TaskEvent);
-  }
-  return state;
+  return foldStoredTaskEvents(events.filter((stored) => stored.streamVersion <= version));
 }
 
 function planIssuer(event: RecordedEvent): string {

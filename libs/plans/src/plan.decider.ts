@@ -1,4 +1,4 @@
-import { isCalendarDate, issuingAgencyOf, toNfc, type Actor } from '#libs/shared-kernel';
+import { inputChecks, issuingAgencyOf, type Actor } from '#libs/shared-kernel';
 
 import { PlanDecisionError } from './plan.errors.js';
 
@@ -155,40 +155,11 @@ function invalid(field: string, message: string): never {
   throw new PlanDecisionError('validation', `${field}: ${message}`, { field });
 }
 
-function text(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') invalid(field, 'must not be empty');
-  return toNfc(value.trim());
-}
-
-function optionalText(value: unknown, field: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') invalid(field, 'must be a string');
-  const trimmed = toNfc(value.trim());
-  return trimmed === '' ? null : trimmed;
-}
-
-function id(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '' || value !== value.trim()) {
-    invalid(field, 'must be a non-empty identifier without surrounding spaces');
-  }
-  return value;
-}
-
-function optionalDate(value: unknown, field: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || !isCalendarDate(value))
-    invalid(field, "must be a date 'YYYY-MM-DD' or null");
-  return value;
-}
+const { requiredText: text, optionalText, requiredId: id, optionalDate, year } = inputChecks(invalid);
 
 function period(value: unknown): PlanPeriod {
   if (typeof value !== 'object' || value === null) invalid('period', 'is required');
   const { fromYear, toYear } = value as Record<string, unknown>;
-  const year = (y: unknown, field: string): number => {
-    if (typeof y !== 'number' || !Number.isInteger(y) || y < 1900 || y > 2200)
-      invalid(field, 'must be a year');
-    return y;
-  };
   const from = year(fromYear, 'period.fromYear');
   const to = year(toYear, 'period.toYear');
   if (to < from) invalid('period.toYear', 'must not be before fromYear');

@@ -8,3 +8,4 @@ export * from './auth/index.js';
 export * from './read-models.module.js';
 export * from './nats.module.js';
 export * from './leases.js';
+export * from './commands/index.js';

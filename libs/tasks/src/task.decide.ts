@@ -29,7 +29,9 @@ import {
   responsibleAgency,
 } from './task.state.js';
 import {
+  assigneeRoles,
   issuingAgencyOf,
+  taskKinds,
   type Actor,
   type Assignee,
   type AssigneeRole,
@@ -101,8 +103,8 @@ export function decide(command: TaskCommand, state: TaskState): TaskEvent[] {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-const ROLES: readonly AssigneeRole[] = ['lead', 'support', 'requested'];
-const KINDS: readonly TaskKind[] = ['duty', 'report'];
+const ROLES: readonly AssigneeRole[] = assigneeRoles;
+const KINDS: readonly TaskKind[] = taskKinds;
 
 function assignTask({ data, metadata }: AssignTask, state: TaskState): TaskEvent[] {
   requireIssuer(metadata.actor);

@@ -201,3 +201,13 @@ export const taskEventTypes = [
 type _MissingEventTypes = Exclude<TaskEventType, (typeof taskEventTypes)[number]>;
 const _allEventTypesListed: [_MissingEventTypes] extends [never] ? true : _MissingEventTypes = true;
 void _allEventTypesListed;
+
+const TASK_EVENT_TYPES: ReadonlySet<string> = new Set(taskEventTypes);
+
+/**
+ * The one place a stored event becomes a task event: by its type, or null when the type is not a
+ * task event's (the data is trusted: only the decider writes task streams).
+ */
+export function decodeTaskEvent(stored: { readonly type: string; readonly data: unknown }): TaskEvent | null {
+  return TASK_EVENT_TYPES.has(stored.type) ? ({ type: stored.type, data: stored.data } as TaskEvent) : null;
+}

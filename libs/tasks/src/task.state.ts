@@ -1,4 +1,4 @@
-import type { TaskAssigned, TaskEvent } from './task.events.js';
+import { decodeTaskEvent, type TaskAssigned, type TaskEvent } from './task.events.js';
 import type { AssigneeRole, SourceClause, TaskKind } from './task.types.js';
 
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
@@ -193,6 +193,23 @@ export function pendingExtension(state: TaskState): ExtensionState | null {
 /** Replays a stream from the initial state. */
 export function foldTask(events: readonly TaskEvent[], from: TaskState = initialState()): TaskState {
   return events.reduce(evolve, from);
+}
+
+/**
+ * Folds stored events of a task stream (as the event store gives them back): each is decoded
+ * once (decodeTaskEvent) and events of other types are passed over. Every reader of task
+ * streams (commands, the fan-out) folds through here.
+ */
+export function foldStoredTaskEvents(
+  stored: readonly { readonly type: string; readonly data: unknown }[],
+  from: TaskState = initialState(),
+): TaskState {
+  let state = from;
+  for (const event of stored) {
+    const decoded = decodeTaskEvent(event);
+    if (decoded) state = evolve(state, decoded);
+  }
+  return state;
 }
 
 function withAssignee(task: Task, agencyCode: string, change: (a: AssignmentState) => AssignmentState): Task {

@@ -10,8 +10,12 @@ import type { Actor } from '#libs/shared-kernel';
  * - In events, an absent optional value is an explicit `null` (JSON has no `undefined`).
  */
 
-/** chủ trì (lead), phối hợp (support), đề nghị (requested: the body is not subordinate). */
-export type AssigneeRole = 'lead' | 'support' | 'requested';
+/**
+ * chủ trì (lead), phối hợp (support), đề nghị (requested: the body is not subordinate). The one
+ * list: the decider validates against it and the HTTP DTOs declare it as their enum.
+ */
+export const assigneeRoles = ['lead', 'support', 'requested'] as const;
+export type AssigneeRole = (typeof assigneeRoles)[number];
 
 export interface Assignee {
   readonly agencyCode: string;
@@ -26,7 +30,8 @@ export interface SourceClause {
 }
 
 /** 'duty': a piece of work; 'report': a periodic report owed for `reportYear`. */
-export type TaskKind = 'duty' | 'report';
+export const taskKinds = ['duty', 'report'] as const;
+export type TaskKind = (typeof taskKinds)[number];
 
 /** An indicator value as a command supplies it. */
 export interface IndicatorValue {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import {
   agencyStreamId,
   headOn,
@@ -9,12 +9,12 @@ import {
   type AgencyHeadTerm,
   type RecordAgencyHead,
 } from '#libs/agencies';
-import type { EventStore } from '#libs/event-store';
-import { CALENDAR_DATE, dateMessage, EVENT_STORE } from '#libs/platform';
+import { agencyModel, readStreamState } from '#libs/application';
+import { IsCalendarDate, type CommandLayer } from '#libs/platform';
 import { CommandRequest } from '../commands/command-context.js';
-import type { CommandContext } from '../commands/command-executor.js';
+import type { CommandContext } from '../commands/command-context.js';
 import type { CommandResult } from '../commands/command-result.js';
-import { agencyModel, readStreamState } from '../commands/stream-models.js';
+import { COMMAND_LAYER } from '../commands/commands.module.js';
 import { unknownAgency } from './agencies.http.controller.js';
 import { DecideAgency } from './decide-agency.command.js';
 import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
@@ -24,7 +24,7 @@ export class RecordHeadDto {
   @ApiProperty({ example: 'Giám đốc' }) @IsString() @MinLength(1) @MaxLength(200) title!: string;
 
   @ApiProperty({ example: '2024-01-15', description: 'The date the appointment took effect' })
-  @Matches(CALENDAR_DATE, { message: `since ${dateMessage}` })
+  @IsCalendarDate()
   since!: string;
 
   @ApiProperty({
@@ -40,7 +40,7 @@ export class RecordHeadDto {
 export class HeadsQuery {
   @ApiPropertyOptional({ example: '2024-12-01', description: 'Also answer who was head on this date' })
   @IsOptional()
-  @Matches(CALENDAR_DATE, { message: `on ${dateMessage}` })
+  @IsCalendarDate()
   on?: string;
 }
 
@@ -54,7 +54,7 @@ export class HeadsQuery {
 export class AgencyHeadsHttpController {
   constructor(
     @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(COMMAND_LAYER) private readonly layer: CommandLayer,
     private readonly commandBus: CommandBus,
   ) {}
 
@@ -85,7 +85,7 @@ export class AgencyHeadsHttpController {
   }> {
     if (!this.directory.get(code)) throw unknownAgency(code);
     // Read from the agency's stream itself: always up to date, no projection to wait for.
-    const state = await readStreamState(this.store, agencyStreamId(code), agencyModel);
+    const state = await readStreamState(this.layer.eventStore, agencyStreamId(code), agencyModel);
     return {
       agencyCode: code,
       heads: [...state.heads],

@@ -4,6 +4,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import type { AgencyDirectory } from '#libs/agencies';
+import { assigneeRoles, type AssigneeRole } from '#libs/tasks';
 import { PROJECTION_DATA_SOURCE } from '#libs/platform';
 import {
   listOutstanding,
@@ -39,10 +40,10 @@ export class ResponsibilitiesQuery extends PageQuery {
   @IsIn(['open', 'closed', 'all'])
   status?: 'open' | 'closed' | 'all';
 
-  @ApiPropertyOptional({ enum: ['lead', 'support', 'requested'] })
+  @ApiPropertyOptional({ enum: assigneeRoles })
   @IsOptional()
-  @IsIn(['lead', 'support', 'requested'])
-  role?: 'lead' | 'support' | 'requested';
+  @IsIn(assigneeRoles)
+  role?: AssigneeRole;
 }
 
 export class OutstandingQuery extends PageQuery {

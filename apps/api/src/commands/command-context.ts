@@ -1,7 +1,19 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { CommandContext as ApplicationCommandContext } from '#libs/application';
+import type { Actor } from '#libs/tasks';
 import { problemType, ProblemError, type Principal } from '#libs/platform';
-import type { CommandContext } from './command-executor.js';
+
+/** A command's request as HTTP gives it: who (the principal), key, route, body, correlation. */
+export interface CommandContext extends Omit<ApplicationCommandContext, 'actor'> {
+  readonly principal: Principal;
+}
+
+/** The application layer's context: the same request, sent by the deciders' actor. */
+export function applicationContext(context: CommandContext, actor: Actor): ApplicationCommandContext {
+  const { principal: _principal, ...rest } = context;
+  return { ...rest, actor };
+}
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

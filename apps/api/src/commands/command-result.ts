@@ -1,12 +1,2 @@
-/** What every command answers: where its events went in the log. */
-export interface CommandResult {
-  readonly streamId: string;
-  /** The stream's version after the command. */
-  readonly streamVersion: number;
-  /**
-   * Global position of the last event written, as a string (64-bit). Pass it as `minPosition`
-   * to a query to read your own write. Null when the command changed nothing.
-   */
-  readonly position: string | null;
-  readonly events: readonly { readonly id: string; readonly type: string; readonly position: string }[];
-}
+/** What every command answers (see libs/application). */
+export type { CommandResult } from '#libs/application';

@@ -1,9 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandProcessor, planModel, type CommandResult } from '#libs/application';
 import { planDecider, planStreamId, type PlanCommand } from '#libs/plans';
 import { actorOf } from '../commands/actor.js';
-import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
-import type { CommandResult } from '../commands/command-result.js';
-import { planModel } from '../commands/stream-models.js';
+import { applicationContext, type CommandContext } from '../commands/command-context.js';
 
 /** A plan command as a caller sends it: who sends it and when are added by the handler. */
 export type PlanCommandRequest = Omit<PlanCommand, 'metadata'>;
@@ -18,15 +17,19 @@ export class DecidePlan extends Command<CommandResult> {
   }
 }
 
-/** Thin: load the plan's stream, call the pure decider, append at the version read. */
+/** Thin: the application layer loads the plan's stream, calls the pure decider, appends. */
 @CommandHandler(DecidePlan)
 export class DecidePlanHandler implements ICommandHandler<DecidePlan> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(private readonly commands: CommandProcessor) {}
 
   execute({ command, context }: DecidePlan): Promise<CommandResult> {
     const actor = actorOf(context.principal);
-    return this.executor.execute(planStreamId(command.data.planId), context, planModel, (state, now) =>
-      planDecider.decide({ ...command, metadata: { actor, now } }, state),
-    );
+    return this.commands.handleCommand({
+      name: command.type,
+      streamId: planStreamId(command.data.planId),
+      model: planModel,
+      decide: (state, now) => planDecider.decide({ ...command, metadata: { actor, now } }, state),
+      context: applicationContext(context, actor),
+    });
   }
 }

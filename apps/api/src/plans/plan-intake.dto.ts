@@ -17,7 +17,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { AGENCY_CODE, agencyCodeMessage, CALENDAR_DATE, dateMessage } from '#libs/platform';
+import { AGENCY_CODE, agencyCodeMessage, IsCalendarDate } from '#libs/platform';
+import { assigneeRoles, type AssigneeRole } from '#libs/tasks';
 
 export class ImportPlanQueryDto {
   @ApiPropertyOptional({
@@ -43,9 +44,9 @@ export class CorrectedAssigneeDto {
   @Matches(AGENCY_CODE, { message: `agencyCode ${agencyCodeMessage}` })
   agencyCode!: string;
 
-  @ApiProperty({ enum: ['lead', 'support', 'requested'] })
-  @IsIn(['lead', 'support', 'requested'])
-  role!: 'lead' | 'support' | 'requested';
+  @ApiProperty({ enum: assigneeRoles })
+  @IsIn(assigneeRoles)
+  role!: AssigneeRole;
 }
 
 export class TaskCorrectionDto {
@@ -63,7 +64,7 @@ export class TaskCorrectionDto {
 
   @ApiPropertyOptional({ example: '2025-11-30' })
   @IsOptional()
-  @Matches(CALENDAR_DATE, { message: `dueDate ${dateMessage}` })
+  @IsCalendarDate()
   dueDate?: string;
 
   @ApiPropertyOptional()
@@ -103,7 +104,7 @@ export class PlanCorrectionDto {
 
   @ApiPropertyOptional({ example: '2024-06-12' })
   @IsOptional()
-  @Matches(CALENDAR_DATE, { message: `issuedOn ${dateMessage}` })
+  @IsCalendarDate()
   issuedOn?: string;
 
   @ApiPropertyOptional()

@@ -1,12 +1,18 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { problemType, ProblemError, validationProblem, type FieldProblem } from '#libs/platform';
+import {
+  DOCX_MEDIA_TYPE,
+  problemType,
+  ProblemError,
+  validationProblem,
+  type FieldProblem,
+} from '#libs/platform';
 import { toNfc } from '#libs/shared-kernel';
 
 /** A plan document may have up to 10 MB; the rest of the API keeps its 1 MB JSON limit. */
 export const PLAN_DOCUMENT_LIMIT_BYTES = 10 * 1024 * 1024;
 export const PLAN_IMPORT_PATH = '/plans/import';
-export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export { DOCX_MEDIA_TYPE };
 
 /** Media types read as the document itself (raw bytes). */
 export const RAW_DOCUMENT_TYPES = ['text/plain', DOCX_MEDIA_TYPE, 'application/octet-stream'] as const;

@@ -1,10 +1,14 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  CommandProcessor,
+  TaskReferences,
+  taskModel,
+  type CommandAnswerIds,
+  type CommandResult,
+} from '#libs/application';
 import { decide, issuingAgencyOf, taskStreamId, type TaskCommand } from '#libs/tasks';
 import { actorOf } from '../commands/actor.js';
-import { CommandExecutor, type CommandContext } from '../commands/command-executor.js';
-import type { CommandResult } from '../commands/command-result.js';
-import { taskModel } from '../commands/stream-models.js';
-import { TaskReferences } from './task-references.js';
+import { applicationContext, type CommandContext } from '../commands/command-context.js';
 
 /** A task command as a caller sends it: who sends it and when are added by the handler. */
 export type TaskCommandRequest = TaskCommand extends infer C
@@ -24,14 +28,13 @@ export class DecideTask extends Command<CommandResult> {
 }
 
 /**
- * Thin: load the task's stream, call the pure decider, append at the version read
- * (CommandExecutor). An assignment must name a plan its committee issued, whichever path it
- * comes by (POST /tasks or the plan intake).
+ * Thin: the application layer loads the task's stream, calls the pure decider and appends at the
+ * version read. An assignment over HTTP must name a plan its committee issued.
  */
 @CommandHandler(DecideTask)
 export class DecideTaskHandler implements ICommandHandler<DecideTask> {
   constructor(
-    private readonly executor: CommandExecutor,
+    private readonly commands: CommandProcessor,
     private readonly references: TaskReferences,
   ) {}
 
@@ -41,8 +44,20 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
     if (command.type === 'AssignTask' && actor.roles.includes('issuer')) {
       await this.references.requirePlanIssuedBy(command.data.planId, issuingAgencyOf(actor));
     }
-    return this.executor.execute(taskStreamId(command.data.taskId), context, taskModel, (state, now) =>
-      decide({ ...command, metadata: { actor, now } }, state),
-    );
+    return this.commands.handleCommand({
+      name: command.type,
+      streamId: taskStreamId(command.data.taskId),
+      model: taskModel,
+      decide: (state, now) => decide({ ...command, metadata: { actor, now } }, state),
+      context: applicationContext(context, actor),
+      answerIds: answerIdsOf(command),
+    });
   }
+}
+
+/** A new handoff or extension request is named in the answer: the caller decides on it by that id. */
+function answerIdsOf(command: TaskCommandRequest): CommandAnswerIds | undefined {
+  if (command.type === 'RequestHandoff') return { handoffId: command.data.handoffId };
+  if (command.type === 'RequestExtension') return { extensionId: command.data.extensionId };
+  return undefined;
 }

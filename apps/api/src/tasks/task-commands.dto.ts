@@ -17,16 +17,17 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { AGENCY_CODE, agencyCodeMessage, CALENDAR_DATE, dateMessage, IsNotInFuture } from '#libs/platform';
+import { AGENCY_CODE, agencyCodeMessage, IsCalendarDate, IsNotInFuture } from '#libs/platform';
+import { assigneeRoles, taskKinds, type AssigneeRole, type TaskKind } from '#libs/tasks';
 
 export class AssigneeDto {
   @ApiProperty({ example: 'lc-so-ldtbxh' })
   @Matches(AGENCY_CODE, { message: `agencyCode ${agencyCodeMessage}` })
   agencyCode!: string;
 
-  @ApiProperty({ enum: ['lead', 'support', 'requested'] })
-  @IsIn(['lead', 'support', 'requested'])
-  role!: 'lead' | 'support' | 'requested';
+  @ApiProperty({ enum: assigneeRoles })
+  @IsIn(assigneeRoles)
+  role!: AssigneeRole;
 }
 
 export class SourceClauseDto {
@@ -61,7 +62,7 @@ export class AssignTaskDto {
   sourceClause!: SourceClauseDto;
 
   @ApiProperty({ example: '2025-11-30' })
-  @Matches(CALENDAR_DATE, { message: `dueDate ${dateMessage}` })
+  @IsCalendarDate()
   dueDate!: string;
 
   @ApiProperty({ type: [AssigneeDto] })
@@ -71,10 +72,10 @@ export class AssignTaskDto {
   @Type(() => AssigneeDto)
   assignees!: AssigneeDto[];
 
-  @ApiPropertyOptional({ enum: ['duty', 'report'], default: 'duty' })
+  @ApiPropertyOptional({ enum: taskKinds, default: 'duty' })
   @IsOptional()
-  @IsIn(['duty', 'report'])
-  kind?: 'duty' | 'report';
+  @IsIn(taskKinds)
+  kind?: TaskKind;
 
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(2000) reportYear?: number;
 }
@@ -146,7 +147,7 @@ export class RequestExtensionDto extends ReasonDto {
   agencyCode?: string;
 
   @ApiProperty({ example: '2025-12-31' })
-  @Matches(CALENDAR_DATE, { message: `dueDate ${dateMessage}` })
+  @IsCalendarDate()
   dueDate!: string;
 }
 

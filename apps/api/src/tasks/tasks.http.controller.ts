@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
+import { TaskReferences } from '#libs/application';
 import { issuingAgencyOf } from '#libs/tasks';
 import { CommandRequest } from '../commands/command-context.js';
-import type { CommandContext } from '../commands/command-executor.js';
+import type { CommandContext } from '../commands/command-context.js';
 import type { CommandResult } from '../commands/command-result.js';
 import {
   AcknowledgeDto,
@@ -18,7 +19,6 @@ import {
   SubmitCompletionDto,
 } from './task-commands.dto.js';
 import { DecideTask, type TaskCommandRequest } from './decide-task.command.js';
-import { TaskReferences } from './task-references.js';
 
 /** The task's commands. Each answers the position of the events it wrote. */
 @ApiTags('tasks')
@@ -105,6 +105,10 @@ export class TasksHttpController {
 
   @Post(':taskId/handoffs')
   @ApiOperation({ summary: 'Ask another agency to take over an assignment' })
+  @ApiCreatedResponse({
+    description: 'Where the events went, and the handoff to accept, decline or withdraw',
+    schema: commandAnswerSchema('handoffId', 'The handoff requested (the one sent, or a new uuid)'),
+  })
   requestHandoff(
     @Param('taskId') taskId: string,
     @Body() body: RequestHandoffDto,
@@ -186,6 +190,10 @@ export class TasksHttpController {
 
   @Post(':taskId/extensions')
   @ApiOperation({ summary: 'Request a later due date' })
+  @ApiCreatedResponse({
+    description: 'Where the events went, and the extension request to grant or deny',
+    schema: commandAnswerSchema('extensionId', 'The extension requested (the one sent, or a new uuid)'),
+  })
   requestExtension(
     @Param('taskId') taskId: string,
     @Body() body: RequestExtensionDto,
@@ -294,4 +302,25 @@ export class TasksHttpController {
   private run(request: CommandContext, command: TaskCommandRequest): Promise<CommandResult> {
     return this.commandBus.execute(new DecideTask(command, request));
   }
+}
+
+/** A command's answer in OpenAPI: where its events went, plus the id of what it opened. */
+function commandAnswerSchema(idName: 'handoffId' | 'extensionId', idDescription: string) {
+  return {
+    type: 'object',
+    required: ['streamId', 'streamVersion', 'position', 'events', idName],
+    properties: {
+      streamId: { type: 'string' },
+      streamVersion: { type: 'integer' },
+      position: { type: 'string', nullable: true, description: 'Pass as ?minPosition= to read your write' },
+      events: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { id: { type: 'string' }, type: { type: 'string' }, position: { type: 'string' } },
+        },
+      },
+      [idName]: { type: 'string', format: 'uuid', description: idDescription },
+    },
+  };
 }

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TaskQueriesHttpController } from './task-queries.http.controller.js';
 import { DecideTaskHandler } from './decide-task.command.js';
-import { TaskReferences } from './task-references.js';
 import { TasksHttpController } from './tasks.http.controller.js';
 
 @Module({
   controllers: [TasksHttpController, TaskQueriesHttpController],
-  providers: [TaskReferences, DecideTaskHandler],
+  providers: [DecideTaskHandler],
 })
 export class TasksModule {}

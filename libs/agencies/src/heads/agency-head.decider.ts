@@ -1,8 +1,7 @@
 import {
   DecisionError,
-  isCalendarDate,
+  inputChecks,
   issuingAgencyOf,
-  toNfc,
   vietnamDateAt,
   type Actor,
   type DecisionErrorKind,
@@ -171,12 +170,4 @@ function invalid(field: string, message: string): never {
   throw new AgencyDecisionError('validation', `${field}: ${message}`, { field });
 }
 
-function text(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') invalid(field, 'must not be empty');
-  return toNfc(value.trim());
-}
-
-function calendarDate(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !isCalendarDate(value)) invalid(field, "must be a date 'YYYY-MM-DD'");
-  return value;
-}
+const { requiredText: text, requiredDate: calendarDate } = inputChecks(invalid);

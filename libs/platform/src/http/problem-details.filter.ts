@@ -69,9 +69,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status,
         code: exception.code,
         detail: exception.message,
-        ...(typeof exception.details?.field === 'string'
-          ? { errors: [{ pointer: pointerOf(exception.details.field), detail: exception.message }] }
-          : {}),
+        // The application layer lists each input at fault itself (a plan draft's tasks, for instance).
+        ...(exception.errors && exception.errors.length > 0
+          ? { errors: exception.errors }
+          : typeof exception.details?.field === 'string'
+            ? { errors: [{ pointer: pointerOf(exception.details.field), detail: exception.message }] }
+            : {}),
         ...(exception.details && Object.keys(exception.details).length > 0
           ? { details: exception.details }
           : {}),
@@ -125,11 +128,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-/** Refusals of the domain deciders: a stable code plus the kind of refusal. */
+/**
+ * Refusals of the domain deciders and of the application layer: a stable code plus the kind of
+ * refusal; the application layer may add the inputs at fault and when to try again (a
+ * `concurrency-conflict` that survived its retries answers 409 with Retry-After).
+ */
 export interface DecisionError extends Error {
   readonly code: string;
   readonly kind: keyof typeof DECISION_STATUS;
   readonly details?: Readonly<Record<string, unknown>>;
+  readonly errors?: readonly { readonly pointer: string; readonly detail: string }[] | undefined;
+  readonly retryAfterSeconds?: number | undefined;
 }
 
 const DECISION_STATUS = { 'not-found': 404, forbidden: 403, conflict: 409, invalid: 422 } as const;
@@ -179,6 +188,9 @@ function codeFor(status: number): string {
 
 function problemHeaders(exception: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
+  if (isDecisionError(exception) && typeof exception.retryAfterSeconds === 'number') {
+    headers['Retry-After'] = String(exception.retryAfterSeconds);
+  }
   if (!(exception instanceof ProblemError)) return headers;
   const { retryAfterSeconds, wwwAuthenticate } = exception.problem;
   if (typeof retryAfterSeconds === 'number') headers['Retry-After'] = String(retryAfterSeconds);

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#libs/event-store';
 import { planEventTypes, type PlanEvent } from '#libs/plans';
-import { taskEventTypes, type TaskEvent, type TaskState } from '#libs/tasks';
+import { decodeTaskEvent, type TaskEvent, type TaskState } from '#libs/tasks';
 
 /** A task event with the task's state just before and just after it (libs/tasks `evolve`). */
 export interface TaskChange {
@@ -47,14 +47,11 @@ export interface Projection {
   reset(manager: EntityManager): Promise<void>;
 }
 
-const TASK_EVENT_TYPES: ReadonlySet<string> = new Set(taskEventTypes);
 const PLAN_EVENT_TYPES: ReadonlySet<string> = new Set(planEventTypes);
 
 /** The task event a recorded event carries, or null when it is not a task event. */
 export function asTaskEvent(recorded: RecordedEvent): TaskEvent | null {
-  return TASK_EVENT_TYPES.has(recorded.type)
-    ? ({ type: recorded.type, data: recorded.data } as TaskEvent)
-    : null;
+  return decodeTaskEvent(recorded);
 }
 
 export function asPlanEvent(recorded: RecordedEvent): PlanEvent | null {

@@ -1,7 +1,6 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { migrate, type Database, type Migration } from '#libs/event-store';
 import type { PlanDraft } from '#libs/plan-intake';
-import { APP_CONFIG, DATABASE, type AppConfig } from '#libs/platform';
+import type { PlanDraftStore, StoredDraft } from '#libs/application';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -20,15 +19,6 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export interface StoredDraft {
-  readonly id: string;
-  readonly contentHash: string;
-  readonly draft: PlanDraft;
-  readonly createdBy: string;
-  readonly createdAt: string;
-  readonly confirmedAt: string | null;
-}
-
 interface DraftRow {
   id: string;
   content_hash: string;
@@ -38,22 +28,14 @@ interface DraftRow {
   confirmed_at: Date | null;
 }
 
-/**
- * Drafts of imported plans, kept for review. They are working documents, not facts: nothing in
- * this table is an event, and issuing a draft records the events through the command path.
- */
-@Injectable()
-export class PlanDraftStore implements OnModuleInit {
-  private readonly schema: string;
-
+/** Plan drafts in PostgreSQL (table `plan_drafts`, migrations in `intake_schema_migrations`). */
+export class PostgresPlanDraftStore implements PlanDraftStore {
   constructor(
-    @Inject(DATABASE) private readonly database: Database,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.schema = config.databaseSchema;
-  }
+    private readonly database: Database,
+    private readonly schema: string,
+  ) {}
 
-  async onModuleInit(): Promise<void> {
+  async migrate(): Promise<void> {
     await migrate(this.database.pool, this.schema, MIGRATIONS, 'intake_schema_migrations');
   }
 
@@ -75,7 +57,6 @@ export class PlanDraftStore implements OnModuleInit {
     return row ? toStored(row) : null;
   }
 
-  /** The first confirmation's time stays; a retried confirmation does not move it. */
   async markConfirmed(id: string): Promise<void> {
     await this.database.pool.query(
       `update ${this.schema}.plan_drafts set confirmed_at = coalesce(confirmed_at, now()) where id = $1`,

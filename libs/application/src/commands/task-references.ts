@@ -1,11 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { AgencyDirectory } from '#libs/agencies';
-import type { EventStore } from '#libs/event-store';
 import { planStreamId } from '#libs/plans';
-import { EVENT_STORE, validationProblem, type FieldProblem } from '#libs/platform';
 import { TaskDecisionError } from '#libs/tasks';
-import { AGENCY_DIRECTORY } from '../agencies/agency-directory.provider.js';
-import { planModel, readStreamState } from '../commands/stream-models.js';
+import { ApplicationError, type FieldError } from '../errors.js';
+import type { CommandEventStore } from '../ports/event-store.port.js';
+import { readStreamState } from './command-processor.js';
+import { planModel } from './stream-models.js';
 
 /** Plans issued so far, by id: a plan is issued once and never changes, so a lookup can be kept. */
 const KNOWN_PLANS = 10_000;
@@ -14,36 +13,35 @@ const KNOWN_PLANS = 10_000;
  * What a task command names outside its own stream: the plan it belongs to and the agencies it
  * hands work to. They are checked before deciding, so a task never points at a plan nobody issued
  * or at an agency the directory does not know. Both are stable facts (plans are immutable once
- * issued, the directory is fixed at start-up), so no race with the append below.
+ * issued, the directory is fixed at start-up), so no race with the append that follows.
  */
-@Injectable()
 export class TaskReferences {
   private readonly issuerOfPlan = new Map<string, string>();
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
+    private readonly store: Pick<CommandEventStore, 'readStream'>,
+    private readonly directory: Pick<AgencyDirectory, 'get'>,
   ) {}
 
-  /** 422 with a pointer per agency code the directory does not know. */
+  /** `validation` with a pointer per agency code the directory does not know. */
   requireKnownAgencies(references: readonly { pointer: string; agencyCode: string }[]): void {
-    const unknown: FieldProblem[] = references
+    const unknown: FieldError[] = references
       .filter(({ agencyCode }) => !this.directory.get(agencyCode))
       .map(({ pointer, agencyCode }) => ({
         pointer,
         detail: `${agencyCode} is not an agency of the directory (GET /agencies lists them)`,
       }));
-    if (unknown.length > 0) throw validationProblem(unknown);
+    if (unknown.length > 0) throw fieldsInvalid(unknown);
   }
 
   /**
-   * The plan must have been issued, by the committee the caller issues for: 422 on /planId when
-   * no such plan exists, 403 when another committee issued it.
+   * The plan must have been issued, by the committee the caller issues for: `validation` on
+   * /planId when no such plan exists, `task.forbidden` when another committee issued it.
    */
   async requirePlanIssuedBy(planId: string, issuingAgency: string): Promise<void> {
     const issuer = await this.issuerOf(planId);
     if (issuer === null) {
-      throw validationProblem([{ pointer: '/planId', detail: `No plan ${planId} has been issued` }]);
+      throw fieldsInvalid([{ pointer: '/planId', detail: `No plan ${planId} has been issued` }]);
     }
     if (issuer !== issuingAgency) {
       throw new TaskDecisionError(
@@ -63,4 +61,8 @@ export class TaskReferences {
     this.issuerOfPlan.set(planId, state.issuerAgencyCode);
     return state.issuerAgencyCode;
   }
+}
+
+function fieldsInvalid(errors: readonly FieldError[]): ApplicationError {
+  return new ApplicationError('validation', 'Some fields are missing or wrong; see errors.', { errors });
 }

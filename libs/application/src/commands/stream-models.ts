@@ -1,14 +1,28 @@
 import { agencyHeads, type AgencyEvent, type AgencyState } from '#libs/agencies';
 import { planDecider, type PlanEvent, type PlanState } from '#libs/plans';
-import { taskDecider, type TaskEvent, type TaskState } from '#libs/tasks';
-import type { EventStore, RecordedEvent } from '#libs/event-store';
-import type { StreamModel } from './command-executor.js';
+import { decodeTaskEvent, taskDecider, type TaskState } from '#libs/tasks';
 
-/** Task streams fold with the task decider's evolve. */
+export interface DomainEvent {
+  readonly type: string;
+  readonly data: unknown;
+}
+
+/** How a stream's events fold into the state its decider needs. */
+export interface StreamModel<State> {
+  /** Distinguishes cached states of different models. */
+  readonly name: string;
+  initialState(): State;
+  evolve(state: State, event: DomainEvent): State;
+}
+
+/** Task streams fold with the task decider's evolve, each event decoded once (decodeTaskEvent). */
 export const taskModel: StreamModel<TaskState> = {
   name: 'task',
   initialState: taskDecider.initialState,
-  evolve: (state, event) => taskDecider.evolve(state, event as TaskEvent),
+  evolve: (state, event) => {
+    const decoded = decodeTaskEvent(event);
+    return decoded ? taskDecider.evolve(state, decoded) : state;
+  },
 };
 
 /** Plan streams fold with the plan decider's evolve. */
@@ -25,23 +39,14 @@ export const agencyModel: StreamModel<AgencyState> = {
   evolve: (state, event) => agencyHeads.evolve(state, event as AgencyEvent),
 };
 
-/** Folds recorded events of a stream into `state` (from the model's initial state by default). */
+/** Folds a stream's stored events into `state` (from the model's initial state by default). */
 export function foldStream<State>(
   model: StreamModel<State>,
-  events: readonly RecordedEvent[],
+  events: readonly DomainEvent[],
   state: State = model.initialState(),
 ): State {
   return events.reduce(
     (folded, event) => model.evolve(folded, { type: event.type, data: event.data }),
     state,
   );
-}
-
-/** A stream's current state, read from the store (for reads that must not wait for a projection). */
-export async function readStreamState<State>(
-  store: EventStore,
-  streamId: string,
-  model: StreamModel<State>,
-): Promise<State> {
-  return foldStream(model, await store.readStream(streamId));
 }

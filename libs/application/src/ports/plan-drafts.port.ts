@@ -1,0 +1,26 @@
+import type { PlanDraft } from '#libs/plan-intake';
+
+export interface StoredDraft {
+  readonly id: string;
+  readonly contentHash: string;
+  readonly draft: PlanDraft;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly confirmedAt: string | null;
+}
+
+/**
+ * Drafts of imported plans, kept for review. Working documents, not facts: confirming one records
+ * events through the command path. Adapter: PostgreSQL (libs/platform/src/commands/).
+ */
+export interface PlanDraftStore {
+  insert(id: string, draft: PlanDraft, createdBy: string): Promise<StoredDraft>;
+  find(id: string): Promise<StoredDraft | null>;
+  /** The first confirmation's time stays; a retried confirmation does not move it. */
+  markConfirmed(id: string): Promise<void>;
+}
+
+/** Reads a document (text or .docx) into a draft; throws the reader's own errors for unreadable input. */
+export interface PlanDocumentReader {
+  draft(bytes: Uint8Array, fileName: string | null): Promise<PlanDraft>;
+}

@@ -1,0 +1,248 @@
+import type { AgencyDirectory } from '#libs/agencies';
+import type { DraftTask, PlanDraft } from '#libs/plan-intake';
+import { planDecider, type IssuePlan } from '#libs/plans';
+import type { Actor } from '#libs/shared-kernel';
+import { taskDecider, type AssignTask, type AssigneeRole } from '#libs/tasks';
+import { ApplicationError, type FieldError } from '../../errors.js';
+
+/** What a reviewer may change before issuing. Plain data, so a CLI can pass it too. */
+export interface DraftCorrections {
+  readonly plan?: {
+    readonly number?: string | undefined;
+    readonly issuedOn?: string | undefined;
+    readonly title?: string | undefined;
+    readonly issuerAgencyCode?: string | undefined;
+    readonly period?: { readonly fromYear: number; readonly toYear: number } | undefined;
+  };
+  readonly tasks?: readonly {
+    readonly taskId: string;
+    readonly assignees?: readonly { readonly agencyCode: string; readonly role: AssigneeRole }[] | undefined;
+    readonly dueDate?: string | undefined;
+    readonly title?: string | undefined;
+    readonly duty?: string | undefined;
+    readonly exclude?: boolean | undefined;
+  }[];
+}
+
+type TaskCorrection = NonNullable<DraftCorrections['tasks']>[number];
+
+/** The commands a confirmed draft gives, in the order they are recorded: the plan, then its tasks. */
+export interface PlannedConfirmation {
+  readonly issue: IssuePlan['data'];
+  readonly assignments: readonly AssignTask['data'][];
+  /** Tasks the reviewer excluded. */
+  readonly excluded: number;
+  /** The plan was decided on its date (Asia/Ho_Chi_Minh), which may be well before it is recorded. */
+  readonly occurredAt: string | undefined;
+}
+
+/**
+ * Pure: turns a draft and its corrections into the commands that issue the plan and assign its
+ * tasks, or refuses (`draft.needs-review` with a pointer per fault, or `validation` when a decider
+ * would refuse) before anything is recorded: a confirmation is many appends, not one transaction.
+ */
+export function planConfirmation(
+  draft: PlanDraft,
+  corrections: DraftCorrections,
+  directory: Pick<AgencyDirectory, 'get'>,
+  actor: Actor,
+): PlannedConfirmation {
+  const errors: FieldError[] = [];
+  const issue = issueOf(draft, corrections.plan ?? {}, directory, errors);
+  const byId = new Map(draft.tasks.map((task) => [task.taskId, task]));
+  const corrected = new Map<string, { index: number; correction: TaskCorrection }>();
+  (corrections.tasks ?? []).forEach((correction, index) => {
+    if (!byId.has(correction.taskId)) {
+      errors.push({
+        pointer: `/tasks/${index}/taskId`,
+        detail: `The draft has no task ${correction.taskId}`,
+      });
+    } else if (corrected.has(correction.taskId)) {
+      errors.push({
+        pointer: `/tasks/${index}/taskId`,
+        detail: `Task ${correction.taskId} is corrected twice`,
+      });
+    } else corrected.set(correction.taskId, { index, correction });
+  });
+
+  const assignments: AssignTask['data'][] = [];
+  let excluded = 0;
+  for (const task of draft.tasks) {
+    const entry = corrected.get(task.taskId);
+    if (entry?.correction.exclude) {
+      excluded++;
+      continue;
+    }
+    const data = assignmentOf(task, issue, entry, directory, errors);
+    if (data) assignments.push(data);
+  }
+  if (errors.length > 0) {
+    throw new ApplicationError(
+      'draft.needs-review',
+      'The draft cannot be issued as it stands; correct or exclude what errors lists. Nothing was recorded.',
+      { errors },
+    );
+  }
+  preflight(issue, assignments, actor);
+  return {
+    issue,
+    assignments,
+    excluded,
+    occurredAt: issue.issuedOn ? new Date(`${issue.issuedOn}T00:00:00+07:00`).toISOString() : undefined,
+  };
+}
+
+function issueOf(
+  draft: PlanDraft,
+  plan: NonNullable<DraftCorrections['plan']>,
+  directory: Pick<AgencyDirectory, 'get'>,
+  errors: FieldError[],
+): IssuePlan['data'] {
+  const issuerAgencyCode = plan.issuerAgencyCode ?? draft.plan.issuer?.agencyCode ?? null;
+  const issuerAgency = issuerAgencyCode === null ? undefined : directory.get(issuerAgencyCode);
+  if (issuerAgencyCode === null) {
+    errors.push({
+      pointer: '/plan/issuerAgencyCode',
+      detail: 'The draft names no issuing agency: give plan.issuerAgencyCode',
+    });
+  } else if (!issuerAgency) {
+    errors.push({ pointer: '/plan/issuerAgencyCode', detail: `${issuerAgencyCode} is not a known agency` });
+  }
+  const jurisdiction = plan.issuerAgencyCode
+    ? issuerAgency?.jurisdiction
+    : (draft.jurisdiction ?? issuerAgency?.jurisdiction);
+  const title = plan.title ?? draft.plan.title;
+  if (!title) errors.push({ pointer: '/plan/title', detail: 'The draft has no title: give plan.title' });
+  const period = plan.period ?? draft.plan.period;
+  if (period.fromYear === null || period.toYear === null) {
+    errors.push({ pointer: '/plan/period', detail: 'The draft has no period: give plan.period' });
+  } else if (period.toYear < period.fromYear) {
+    errors.push({ pointer: '/plan/period/toYear', detail: 'toYear must not be before fromYear' });
+  }
+  if (!draft.plan.documentType) {
+    errors.push({
+      pointer: '/plan',
+      detail: 'The document is not recognisably a plan (no "Số: .../KH-..." line, no "KẾ HOẠCH" title)',
+    });
+  }
+  const typeCode = draft.plan.documentTypeCode;
+  const number = plan.number
+    ? plan.number.includes('/') || !typeCode
+      ? plan.number
+      : `${plan.number}/${typeCode}`
+    : draft.plan.number && typeCode
+      ? `${draft.plan.number}/${typeCode}`
+      : draft.plan.number;
+  return {
+    planId: draft.planId,
+    number: number ?? null,
+    documentType: draft.plan.documentType ?? '',
+    title: title ?? '',
+    issuerAgencyCode: issuerAgencyCode ?? '',
+    jurisdiction: jurisdiction ?? '',
+    issuedOn: plan.issuedOn ?? draft.plan.issuedOn,
+    period: { fromYear: period.fromYear ?? 0, toYear: period.toYear ?? 0 },
+    contentHash: draft.contentHash,
+    source: { fileName: draft.source.fileName, mediaType: draft.source.mediaType },
+  };
+}
+
+function assignmentOf(
+  task: DraftTask,
+  issue: IssuePlan['data'],
+  entry: { index: number; correction: TaskCorrection } | undefined,
+  directory: Pick<AgencyDirectory, 'get'>,
+  errors: FieldError[],
+): AssignTask['data'] | null {
+  const correction = entry?.correction;
+  const at = (field: string) => (entry ? `/tasks/${entry.index}/${field}` : '/tasks');
+  const label = `Task ${task.taskId} ("${task.title}")`;
+  let ok = true;
+  const fail = (pointer: string, detail: string) => {
+    errors.push({ pointer, detail });
+    ok = false;
+  };
+
+  const assignees =
+    correction?.assignees ?? task.assignees.map(({ agencyCode, role }) => ({ agencyCode, role }));
+  if (correction?.assignees) {
+    const seen = new Set<string>();
+    correction.assignees.forEach((assignee, i) => {
+      if (!directory.get(assignee.agencyCode)) {
+        fail(`${at('assignees')}/${i}/agencyCode`, `${assignee.agencyCode} is not a known agency`);
+      } else if (seen.has(assignee.agencyCode)) {
+        fail(`${at('assignees')}/${i}/agencyCode`, `${assignee.agencyCode} is listed twice`);
+      }
+      seen.add(assignee.agencyCode);
+    });
+    if (correction.assignees.filter((a) => a.role === 'lead').length > 1) {
+      fail(at('assignees'), 'A task has at most one lead');
+    }
+  } else if (task.unresolved.length > 0) {
+    const names = task.unresolved.map((u) => `"${u.name}"`).join(', ');
+    fail(
+      at('assignees'),
+      `${label}: ${names} could not be matched to agencies; give its assignees or exclude it`,
+    );
+  } else if (assignees.length === 0) {
+    fail(at('assignees'), `${label} has no assignee; give its assignees or exclude it`);
+  }
+  const dueDate = correction?.dueDate ?? task.dueDate;
+  if (dueDate === null) fail(at('dueDate'), `${label} has no due date; give one or exclude it`);
+  const duty = correction?.duty ?? task.duty;
+  if (duty.trim() === '') fail(at('duty'), `${label} has no duty text; give one or exclude it`);
+  if (!ok || dueDate === null) return null;
+
+  return {
+    taskId: task.taskId,
+    planId: issue.planId,
+    title: correction?.title ?? task.title,
+    duty,
+    sourceClause: task.sourceClause,
+    dueDate,
+    assignees,
+    issuerAgencyCode: issue.issuerAgencyCode,
+    kind: task.kind,
+    ...(task.reportYear === null ? {} : { reportYear: task.reportYear }),
+  };
+}
+
+/**
+ * Runs the pure deciders on an empty history, so that input one of them would refuse is refused
+ * before anything is written.
+ */
+function preflight(issue: IssuePlan['data'], assignments: readonly AssignTask['data'][], actor: Actor): void {
+  const metadata = { actor, now: '1970-01-01T00:00:00.000Z' };
+  const errors: FieldError[] = [];
+  const check = (run: () => unknown, pointer: (field: string) => string, prefix: string) => {
+    try {
+      run();
+    } catch (error) {
+      const field = (error as { details?: { field?: unknown } }).details?.field;
+      if ((error as { code?: unknown }).code !== 'validation') throw error;
+      errors.push({
+        pointer: pointer(typeof field === 'string' ? field : ''),
+        detail: `${prefix}${(error as Error).message}`,
+      });
+    }
+  };
+  check(
+    () => planDecider.decide({ type: 'IssuePlan', data: issue, metadata }, planDecider.initialState()),
+    (field) => (field === '' ? '/plan' : `/plan/${field.split('.').join('/')}`),
+    '',
+  );
+  for (const data of assignments) {
+    check(
+      () => taskDecider.decide({ type: 'AssignTask', data, metadata }, taskDecider.initialState()),
+      () => '/tasks',
+      `Task ${data.taskId}: `,
+    );
+  }
+  if (errors.length > 0) {
+    throw new ApplicationError(
+      'validation',
+      'The draft with its corrections would be refused; see errors. Nothing was recorded.',
+      { errors },
+    );
+  }
+}

@@ -1,0 +1,106 @@
+import { createSeedDirectory } from '#libs/agencies';
+import { draftPlanText } from '#libs/plan-intake';
+import type { Actor } from '#libs/shared-kernel';
+import { LAI_CHAU, readSeedPlan } from '../../../../plan-intake/test/seed-plans.js';
+import { ApplicationError } from '../../errors.js';
+import { planConfirmation } from './plan-confirmation.planner.js';
+
+const directory = createSeedDirectory();
+const draft = draftPlanText(readSeedPlan(LAI_CHAU), directory, {
+  fileName: LAI_CHAU,
+  mediaType: 'text/plain',
+});
+const issuer: Actor = { personId: 'p-issuer', agencyCode: 'lc-ubnd-tinh', roles: ['issuer'] };
+/** Lai Châu's plan names agencies the directory cannot match: its review excludes those tasks. */
+const unresolved = draft.tasks.filter((task) => task.unresolved.length > 0 || task.dueDate === null);
+const reviewed = { tasks: unresolved.map((task) => ({ taskId: task.taskId, exclude: true })) };
+
+describe('planConfirmation (pure)', () => {
+  it('gives IssuePlan for the draft, then one AssignTask per task not excluded, in draft order', () => {
+    const planned = planConfirmation(draft, reviewed, directory, issuer);
+
+    expect(planned.issue).toMatchObject({
+      planId: draft.planId,
+      issuerAgencyCode: 'lc-ubnd-tinh',
+      contentHash: draft.contentHash,
+    });
+    const kept = draft.tasks.filter((task) => !unresolved.includes(task));
+    expect(planned.assignments.map((a) => a.taskId)).toEqual(kept.map((task) => task.taskId));
+    expect(
+      planned.assignments.every((a) => a.planId === draft.planId && a.issuerAgencyCode === 'lc-ubnd-tinh'),
+    ).toBe(true);
+    expect(planned.excluded).toBe(unresolved.length);
+  });
+
+  it("dates the decision on the plan's date, midnight in Asia/Ho_Chi_Minh", () => {
+    const planned = planConfirmation(
+      draft,
+      { ...reviewed, plan: { issuedOn: '2024-03-15' } },
+      directory,
+      issuer,
+    );
+    expect(planned.occurredAt).toBe('2024-03-14T17:00:00.000Z');
+  });
+
+  it('applies corrections: the plan title, a task excluded, a task with other assignees', () => {
+    const [first, second] = draft.tasks.filter((task) => !unresolved.includes(task));
+    const planned = planConfirmation(
+      draft,
+      {
+        plan: { title: 'Kế hoạch (đã sửa)' },
+        tasks: [
+          ...reviewed.tasks,
+          { taskId: first!.taskId, exclude: true },
+          { taskId: second!.taskId, assignees: [{ agencyCode: 'lc-so-y-te', role: 'lead' }] },
+        ],
+      },
+      directory,
+      issuer,
+    );
+    expect(planned.issue.title).toBe('Kế hoạch (đã sửa)');
+    expect(planned.assignments.some((a) => a.taskId === first!.taskId)).toBe(false);
+    expect(planned.assignments.find((a) => a.taskId === second!.taskId)?.assignees).toEqual([
+      { agencyCode: 'lc-so-y-te', role: 'lead' },
+    ]);
+  });
+
+  it('refuses with draft.needs-review and a pointer per fault, before any command', () => {
+    let refusal: unknown;
+    try {
+      planConfirmation(
+        draft,
+        {
+          tasks: [
+            { taskId: 'no-such-task' },
+            { taskId: draft.tasks[0]!.taskId, assignees: [{ agencyCode: 'nowhere', role: 'lead' }] },
+          ],
+        },
+        directory,
+        issuer,
+      );
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ApplicationError);
+    expect(refusal).toMatchObject({ code: 'draft.needs-review', kind: 'invalid' });
+    const pointers = (refusal as ApplicationError).errors?.map((error) => error.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(['/tasks/0/taskId', '/tasks/1/assignees/0/agencyCode']));
+  });
+
+  it('refuses what a decider would refuse (a due date that is not a date) as validation', () => {
+    const [task] = draft.tasks.filter((t) => !unresolved.includes(t));
+    expect(() =>
+      planConfirmation(
+        draft,
+        { tasks: [...reviewed.tasks, { taskId: task!.taskId, dueDate: '2025-02-30' }] },
+        directory,
+        issuer,
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'validation',
+        errors: [expect.objectContaining({ pointer: '/tasks' })],
+      }),
+    );
+  });
+});

@@ -1,0 +1,185 @@
+import type { AgencyDirectory } from '#libs/agencies';
+import type { PlanDraft } from '#libs/plan-intake';
+import { planDecider, planStreamId } from '#libs/plans';
+import type { Actor } from '#libs/shared-kernel';
+import { decide, taskStreamId } from '#libs/tasks';
+import { ApplicationError } from '../../errors.js';
+import type { CommandEventStore } from '../../ports/event-store.port.js';
+import type { PlanDocumentReader, PlanDraftStore, StoredDraft } from '../../ports/plan-drafts.port.js';
+import type { IdGenerator } from '../../ports/system.port.js';
+import type { CommandContext, CommandProcessor } from '../../commands/command-processor.js';
+import type { CommandResult } from '../../commands/command-result.js';
+import { planModel, taskModel } from '../../commands/stream-models.js';
+import { planConfirmation, type DraftCorrections } from './plan-confirmation.planner.js';
+
+/** A draft as answered: the stored draft plus what the event log says about its plan. */
+export interface PlanDraftView extends Omit<PlanDraft, 'planId' | 'contentHash'> {
+  /** Null for a dry run: nothing was stored. */
+  readonly draftId: string | null;
+  readonly planId: string;
+  readonly contentHash: string;
+  /** A plan with this content hash is already recorded: confirming records nothing new. */
+  readonly alreadyIssued: boolean;
+  readonly createdBy: string | null;
+  readonly createdAt: string | null;
+  readonly confirmedAt: string | null;
+}
+
+export interface ConfirmResult {
+  readonly draftId: string;
+  readonly planId: string;
+  /** Global position of the last event written (or of a retried confirmation's first answer); null when nothing was. */
+  readonly position: string | null;
+  /** PlanIssued was recorded by this confirmation. */
+  readonly planIssued: boolean;
+  readonly tasksAssigned: number;
+  /** Tasks already recorded with the same assignment: nothing was written for them. */
+  readonly tasksAlreadyPresent: number;
+  readonly tasksExcluded: number;
+}
+
+export interface PlanIntakeOptions {
+  readonly commands: CommandProcessor;
+  readonly store: Pick<CommandEventStore, 'readStream'>;
+  readonly drafts: PlanDraftStore;
+  readonly documents: PlanDocumentReader;
+  readonly directory: Pick<AgencyDirectory, 'get'>;
+  readonly ids: IdGenerator;
+}
+
+/**
+ * Plan intake, from a document to recorded assignments, for any adapter (HTTP, the CLI, the
+ * seeding of the embedded default): importDocument() reads and drafts (nothing is recorded),
+ * confirmDraft() runs the confirmation process: the pure planner gives the commands, then
+ * IssuePlan and each AssignTask go through the command processor with an idempotency key derived
+ * from the draft and the task, so a retried confirmation gets the first answers and never
+ * duplicates. Ids derive from the content hash, so confirming another draft of an already issued
+ * document records nothing (PlanIssued and identical AssignTask are no-ops).
+ */
+export class PlanIntake {
+  constructor(private readonly options: PlanIntakeOptions) {}
+
+  /** Reads and drafts a document without storing anything. */
+  draftDocument(bytes: Uint8Array, fileName: string | null): Promise<PlanDraft> {
+    return this.options.documents.draft(bytes, fileName);
+  }
+
+  async importDocument(
+    bytes: Uint8Array,
+    fileName: string | null,
+    actor: Actor,
+    options: { readonly dryRun?: boolean | undefined } = {},
+  ): Promise<PlanDraftView> {
+    requireIssuer(actor, 'import a plan');
+    const draft = await this.draftDocument(bytes, fileName);
+    const alreadyIssued = await this.isIssued(draft);
+    if (options.dryRun) return view(draft, null, alreadyIssued);
+    const stored = await this.options.drafts.insert(this.options.ids.newId(), draft, actor.personId);
+    return view(stored.draft, stored, alreadyIssued);
+  }
+
+  async getDraft(draftId: string, actor: Actor): Promise<PlanDraftView> {
+    requireIssuer(actor, 'read plan drafts');
+    const stored = await this.findDraft(draftId);
+    return view(stored.draft, stored, await this.isIssued(stored.draft));
+  }
+
+  async confirmDraft(draftId: string, corrections: DraftCorrections, actor: Actor): Promise<ConfirmResult> {
+    requireIssuer(actor, 'issue a plan');
+    const stored = await this.findDraft(draftId);
+    const planned = planConfirmation(stored.draft, corrections, this.options.directory, actor);
+    const context = (key: string, body: unknown): CommandContext => ({
+      actor,
+      idempotencyKey: `plan-intake:${draftId}:${key}`,
+      route: `POST /plans/drafts/${draftId}/confirm`,
+      body,
+      correlationId: draftId,
+      occurredAt: planned.occurredAt,
+    });
+    try {
+      const { commands } = this.options;
+      const plan = await commands.handleCommand({
+        name: 'IssuePlan',
+        streamId: planStreamId(planned.issue.planId),
+        model: planModel,
+        decide: (state, now) =>
+          planDecider.decide({ type: 'IssuePlan', data: planned.issue, metadata: { actor, now } }, state),
+        context: context('plan', planned.issue),
+      });
+      const results: CommandResult[] = [plan];
+      let tasksAssigned = 0;
+      for (const data of planned.assignments) {
+        const result = await commands.handleCommand({
+          name: 'AssignTask',
+          streamId: taskStreamId(data.taskId),
+          model: taskModel,
+          decide: (state, now) => decide({ type: 'AssignTask', data, metadata: { actor, now } }, state),
+          context: context(data.taskId, data),
+        });
+        results.push(result);
+        if (result.events.length > 0) tasksAssigned++;
+      }
+      await this.options.drafts.markConfirmed(draftId);
+      return {
+        draftId,
+        planId: planned.issue.planId,
+        position: lastPosition(results),
+        planIssued: plan.events.length > 0,
+        tasksAssigned,
+        tasksAlreadyPresent: planned.assignments.length - tasksAssigned,
+        tasksExcluded: planned.excluded,
+      };
+    } catch (error) {
+      if (error instanceof ApplicationError && error.code === 'idempotency-key-reused') {
+        throw new ApplicationError(
+          'draft.confirmed-differently',
+          'You already confirmed this draft with other corrections, and that stands. Change a recorded task with its own commands (reassign, extension, cancel).',
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async findDraft(draftId: string): Promise<StoredDraft> {
+    const stored = UUID.test(draftId) ? await this.options.drafts.find(draftId) : null;
+    if (!stored) throw new ApplicationError('draft.not-found', `There is no plan draft ${draftId}.`);
+    return stored;
+  }
+
+  private async isIssued(draft: PlanDraft): Promise<boolean> {
+    const events = await this.options.store.readStream(planStreamId(draft.planId), 1);
+    return events.some(
+      (event) =>
+        event.type === 'PlanIssued' &&
+        (event.data as { contentHash?: unknown }).contentHash === draft.contentHash,
+    );
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `forbidden` unless the caller holds the issuer role. */
+export function requireIssuer(actor: Pick<Actor, 'roles'>, what: string): void {
+  if (!actor.roles.includes('issuer')) throw new ApplicationError('forbidden', `Only an issuer may ${what}.`);
+}
+
+function view(draft: PlanDraft, stored: StoredDraft | null, alreadyIssued: boolean): PlanDraftView {
+  return {
+    draftId: stored?.id ?? null,
+    alreadyIssued,
+    createdBy: stored?.createdBy ?? null,
+    createdAt: stored?.createdAt ?? null,
+    confirmedAt: stored?.confirmedAt ?? null,
+    ...draft,
+  };
+}
+
+function lastPosition(results: readonly CommandResult[]): string | null {
+  let last: bigint | null = null;
+  for (const result of results) {
+    if (result.position === null) continue;
+    const position = BigInt(result.position);
+    if (last === null || position > last) last = position;
+  }
+  return last === null ? null : last.toString();
+}

@@ -1,0 +1,22 @@
+import type { AgencyDirectory } from '#libs/agencies';
+import type { PlanDocumentReader } from '#libs/application';
+import { draftPlanText, readPlanDocument } from '#libs/plan-intake';
+
+export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** Reads .txt and .docx plan documents (mammoth for .docx) and drafts them against the directory. */
+export function planDocumentReader(directory: AgencyDirectory): PlanDocumentReader {
+  return {
+    async draft(bytes, fileName) {
+      const text = await readPlanDocument(bytes, fileName ?? undefined);
+      return draftPlanText(text, directory, { fileName, mediaType: mediaTypeOf(bytes) });
+    },
+  };
+}
+
+/** A .docx is a zip: recognised by its bytes, whatever its name. */
+function mediaTypeOf(bytes: Uint8Array): string {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
+    ? DOCX_MEDIA_TYPE
+    : 'text/plain';
+}
