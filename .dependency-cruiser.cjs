@@ -5,6 +5,8 @@
 const domain = '^libs/(tasks|plans|agencies|shared-kernel)/src/';
 /** Use cases over the domain (commands, handlers, ports): no framework, no driver. */
 const application = '^libs/application/src/';
+/** Libraries whose types the application layer's ports name (recorded events, plan drafts). */
+const portShapes = '^libs/(event-store|plan-intake)/';
 /** Test code may reach for files and fixtures; the rules below are about what ships. */
 const testCode = ['[.]spec[.]ts$', '/test/', '/testing/'];
 
@@ -76,7 +78,16 @@ module.exports = {
         'Use cases orchestrate the domain through ports: they import domain libraries and the shared ' +
         'kernel, never the adapters that implement the ports, nor an app.',
       from: { path: application, pathNot: testCode },
-      to: { path: '^(libs|apps)/', pathNot: [domain, application] },
+      to: { path: '^(libs|apps)/', pathNot: [domain, application, portShapes] },
+    },
+    {
+      name: 'application-only-types-from-port-shapes',
+      severity: 'error',
+      comment:
+        'The ports speak of recorded events and plan drafts, whose shapes live with their adapters ' +
+        '(event store, plan intake): use cases may name those types, never run that code.',
+      from: { path: application, pathNot: testCode },
+      to: { path: portShapes, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'application-not-to-frameworks-or-drivers',

@@ -87,6 +87,20 @@ const probes: { what: string; files: Record<string, string>; rule: string }[] = 
     rule: 'application-not-to-frameworks-or-drivers',
   },
   {
+    what: 'an application file running event-store code (its types are allowed)',
+    files: {
+      [`libs/application/src/${probeName}.ts`]: `import { PostgresEventStore } from '#libs/event-store';\nexport const probe = PostgresEventStore;\n`,
+    },
+    rule: 'application-only-types-from-port-shapes',
+  },
+  {
+    what: 'an application file importing the projections',
+    files: {
+      [`libs/application/src/${probeName}.ts`]: `import type { ProjectionRunner } from '#libs/projections';\nexport type Probe = ProjectionRunner;\n`,
+    },
+    rule: 'application-only-to-domain',
+  },
+  {
     what: 'a library importing an app',
     files: {
       [`libs/fanout/src/${probeName}.ts`]: `export type { ApiModule } from '../../../apps/api/src/api.module.js';\n`,
