@@ -1,11 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DatabaseModule, loggingModule, NatsModule, ReadModelsModule, type AppConfig } from '#libs/platform';
+import {
+  DatabaseModule,
+  loggingModule,
+  MetricsModule,
+  NatsModule,
+  ReadModelsModule,
+  type AppConfig,
+} from '#libs/platform';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { CommandsModule } from './commands/commands.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ApiMetricsModule } from './metrics/api-metrics.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -23,6 +31,9 @@ export class ApiModule {
         ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
         // Commands go through the CommandBus to thin handlers (decide-task.command.ts, ...).
         CqrsModule.forRoot(),
+        // Prometheus metrics (GET /metrics) and the checks behind /health/live and /health/ready.
+        MetricsModule.forRoot(),
+        ApiMetricsModule,
         AuthModule,
         HealthModule,
         CommandsModule,

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createValidationPipe,
+  HttpMetrics,
   installRequestLogging,
   NfcNormalisationPipe,
   PinoLoggerService,
@@ -35,6 +36,7 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
   // From here on, log straight to pino rather than buffer until init ends (see apps/worker).
   app.flushLogs();
   installRequestLogging(app.getHttpAdapter().getInstance());
+  app.get(HttpMetrics).install(app.getHttpAdapter().getInstance());
   // Before the routes are registered (at init): it sets each route's body limit as it is added.
   installBodyParsers(app.getHttpAdapter().getInstance()); // 1 MB; plan documents up to 10 MB
   app.useGlobalPipes(new NfcNormalisationPipe(), createValidationPipe());

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig, PinoLoggerService } from '#libs/platform';
-import { WorkerModule } from './worker.module.js';
+import { ConfigError, loadConfig, OperationsServer, PinoLoggerService } from '#libs/platform';
+import { WorkerProcessModule } from './worker-process.module.js';
 
 async function main(): Promise<void> {
   let config;
@@ -21,13 +21,17 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(WorkerProcessModule.forRoot(config), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(PinoLoggerService));
   // From here on, log straight to pino: a line buffered during init (a SIGTERM's 'stopping') would
   // otherwise be written after later ones, or not at all.
   app.flushLogs();
   // As the API: finish the batch under way, close, exit 0 with the logs flushed.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  // /metrics, /health/live, /health/ready: answering (live) while the subscriptions start.
+  if (config.metricsPort > 0) await app.get(OperationsServer).listen(config.metricsPort);
   await app.init();
 }
 

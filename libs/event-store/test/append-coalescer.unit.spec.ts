@@ -96,6 +96,28 @@ describe('AppendCoalescer', () => {
     });
   });
 
+  describe('with a batch observer', () => {
+    it('reports each batch written, its appends and its events', async () => {
+      const writer = controlledWriter();
+      const seen: { appends: number; events: number }[] = [];
+      const coalescer = new AppendCoalescer(
+        { maxConcurrentBatches: 1, maxBatchEvents: 100, onBatch: (batch) => seen.push(batch) },
+        writer.write,
+      );
+
+      void submit(coalescer, 's1', 2);
+      void submit(coalescer, 's2', 3);
+      void submit(coalescer, 's3', 1);
+      writer.finish[0]!();
+      await tick();
+
+      expect(seen).toEqual([
+        { appends: 1, events: 2 },
+        { appends: 2, events: 4 },
+      ]);
+    });
+  });
+
   describe('when appends must be written again', () => {
     it('puts them back together, in their order, ahead of the appends that came after them', async () => {
       const batches: string[][] = [];

@@ -88,6 +88,15 @@ export class AppConfig {
   @Max(300, { message: 'FEED_KEEPALIVE_SECONDS must be between 1 and 300' })
   feedKeepAliveSeconds = 15;
 
+  /**
+   * METRICS_PORT: the worker's operations port (/metrics, /health/live, /health/ready); 0 turns
+   * it off. The API serves the same paths on PORT.
+   */
+  @IsInt({ message: 'METRICS_PORT must be a whole number' })
+  @Min(0, { message: 'METRICS_PORT must be between 0 (off) and 65535' })
+  @Max(65535, { message: 'METRICS_PORT must be between 0 (off) and 65535' })
+  metricsPort = 9464;
+
   /** LOG_LEVEL: pino level. */
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
@@ -114,6 +123,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   seedPlans: 'SEED_PLANS',
   demoTokens: 'DEMO_TOKENS',
   feedKeepAliveSeconds: 'FEED_KEEPALIVE_SECONDS',
+  metricsPort: 'METRICS_PORT',
 };
 
 const BOOLEANS: Record<string, boolean> = {
@@ -131,7 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const [key, name] of Object.entries(ENV_NAMES)) {
     const value = env[name]?.trim();
     if (value === undefined || value === '') continue;
-    if (key === 'port' || key === 'feedKeepAliveSeconds' || key === 'natsStreamReplicas')
+    if (
+      key === 'port' ||
+      key === 'feedKeepAliveSeconds' ||
+      key === 'natsStreamReplicas' ||
+      key === 'metricsPort'
+    )
       raw[key] = /^\d+$/.test(value) ? Number(value) : value;
     else if (key === 'seedPlans' || key === 'demoTokens') raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
     else raw[key] = value;

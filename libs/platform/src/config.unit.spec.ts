@@ -55,6 +55,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads METRICS_PORT, 9464 by default and 0 for off', () => {
+    expect(loadConfig({}).metricsPort).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(loadConfig({ METRICS_PORT: '9100' }).metricsPort).toBe(9100);
+    expect(() => loadConfig({ METRICS_PORT: '-1' })).toThrow('METRICS_PORT must be a whole number');
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(
+      'METRICS_PORT must be between 0 (off) and 65535',
+    );
+  });
+
   describe('authenticationMode', () => {
     const oidc = { OIDC_ISSUER: 'https://id.example.vn', OIDC_JWKS_URL: 'https://id.example.vn/jwks' };
     const database = { DATABASE_URL: 'postgres://coord@db:5432/coord' };

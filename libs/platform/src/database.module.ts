@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { openDatabase, PostgresCheckpointStore, PostgresEventStore, type Database } from '#libs/event-store';
 import type { AppConfig } from './config.js';
+import { AppendBatchMetrics } from './metrics/append-batch-metrics.js';
 import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
 
 /**
@@ -34,9 +35,13 @@ export class DatabaseModule implements BeforeApplicationShutdown, OnApplicationS
         },
         {
           provide: EVENT_STORE,
-          inject: [DATABASE],
-          useFactory: async (database: Database) => {
-            const store = new PostgresEventStore(database.pool, { schema: config.databaseSchema });
+          inject: [DATABASE, { token: AppendBatchMetrics, optional: true }],
+          useFactory: async (database: Database, batches: AppendBatchMetrics | undefined) => {
+            const store = new PostgresEventStore(database.pool, {
+              schema: config.databaseSchema,
+              // With MetricsModule: the sizes of the group commits.
+              ...(batches ? { onAppendBatch: batches.observe } : {}),
+            });
             await store.migrate();
             return store;
           },

@@ -9,3 +9,4 @@ export * from './read-models.module.js';
 export * from './nats.module.js';
 export * from './leases.js';
 export * from './commands/index.js';
+export * from './metrics/index.js';

@@ -107,12 +107,12 @@ export function loggingModule(config: AppConfig, service: string): DynamicModule
 /**
  * One line per HTTP request when it has been answered: its id (Fastify's, also the commands'
  * default correlation id), method, path, status and time taken. Never headers: no tokens or
- * cookies in the logs, and nothing to redact. /health is not logged.
+ * cookies in the logs, and nothing to redact. Probes and scrapes (UNLOGGED_PATHS) are not logged.
  */
 export function installRequestLogging(fastify: FastifyInstance): void {
   const logger = rootLogger();
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (logger.isLevelEnabled('info') && request.url !== '/health') {
+    if (logger.isLevelEnabled('info') && !UNLOGGED_PATHS.has(request.url)) {
       logger.info(
         {
           req: { id: request.id, method: request.method, url: request.url },
@@ -125,6 +125,9 @@ export function installRequestLogging(fastify: FastifyInstance): void {
     done();
   });
 }
+
+/** Asked every few seconds by Kubernetes and Prometheus: a line each would drown the others. */
+const UNLOGGED_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
 
 /** The pino logger of the application created last, once its logging module has been instantiated. */
 function rootLogger(): Logger {

@@ -6,7 +6,7 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, Status } from '@nats-io/transport-node';
 import type {
   EventStore,
   LogPosition,
@@ -34,6 +34,7 @@ export class NatsClient implements OnApplicationShutdown {
   private readonly logger = new Logger('NATS');
   private connection: NatsConnection | undefined;
   private readonly connecting: Promise<NatsConnection>;
+  private readonly statusListeners = new Set<(status: Status) => void>();
 
   constructor(readonly servers: readonly string[]) {
     this.connecting = connectToNats({ servers: [...servers] });
@@ -41,9 +42,15 @@ export class NatsClient implements OnApplicationShutdown {
       (connection) => {
         this.connection = connection;
         this.logger.log(`connected to ${connection.getServer()}`);
+        void this.relayStatus(connection);
       },
       (error: unknown) => this.logger.error({ err: error }, 'could not connect to NATS'),
     );
+  }
+
+  /** Calls `listener` with each status change of the connection (disconnect, reconnect, ...). */
+  onStatus(listener: (status: Status) => void): void {
+    this.statusListeners.add(listener);
   }
 
   /** Resolves once connected (waiting as long as NATS is away). */
@@ -58,6 +65,16 @@ export class NatsClient implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.connection?.drain().catch(() => undefined);
+  }
+
+  private async relayStatus(connection: NatsConnection): Promise<void> {
+    try {
+      for await (const status of connection.status()) {
+        for (const listener of this.statusListeners) listener(status);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, msg: 'stopped following the NATS connection status' });
+    }
   }
 }
 

@@ -2,13 +2,21 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type BeforeApplicationShutdown,
   type MessageEvent,
 } from '@nestjs/common';
 import { Observable, type Subscriber } from 'rxjs';
 import { DurableSubscription, START_OF_LOG, type EventStore, type LogPosition } from '#libs/event-store';
 import { followAgency, InProcessFeed, InProcessFeedPublisher, logPositionBefore } from '#libs/fanout';
-import { APP_CONFIG, EVENT_STORE, problemType, ProblemError, type AppConfig } from '#libs/platform';
+import {
+  APP_CONFIG,
+  EVENT_STORE,
+  FeedMetrics,
+  problemType,
+  ProblemError,
+  type AppConfig,
+} from '#libs/platform';
 
 /** The subscription that feeds this process's in-process feed (memory only, not checkpointed). */
 export const AGENCY_FEED_SUBSCRIPTION = 'agency-feed';
@@ -42,7 +50,10 @@ export class AgencyFeedService implements BeforeApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Optional() metrics?: FeedMetrics,
+  ) {
+    metrics?.countConnections(() => this.connections.size);
+  }
 
   /** Ends every open feed (clients reconnect elsewhere with Last-Event-ID), then stops following. */
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,50 +1,41 @@
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import type { Database } from '#libs/event-store';
-import { DATABASE, NatsClient } from '#libs/platform';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck } from '@nestjs/terminus';
+import { ReadinessCheck } from '#libs/platform';
 import { Public } from '../auth/auth.decorators.js';
 
+/** Probes for load balancers and Kubernetes; no token, and nothing in them a caller should not see. */
 @ApiTags('operations')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    @Inject(DATABASE) private readonly database: Database,
-    @Optional() private readonly nats?: NatsClient,
-  ) {}
+  constructor(private readonly readiness: ReadinessCheck) {}
 
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness, as /health/ready (kept for existing probes)' })
   @ApiOkResponse({ description: 'Every dependency answers' })
   @ApiServiceUnavailableResponse({ description: 'A dependency does not answer' })
   check() {
-    return this.health.check([
-      () =>
-        this.indicators
-          .check('database')
-          .attempt(async () => {
-            await this.database.pool.query('select 1');
-            return { kind: this.database.kind };
-          })
-          .withTimeout(3_000),
-      // Only when NATS_URL is set: notifications depend on it, the API does not.
-      ...(this.nats ? [() => this.natsIndicator(this.nats!)] : []),
-    ]);
+    return this.readiness.ready();
   }
 
-  /** Up when the server answers a round trip within the timeout. */
-  private natsIndicator(nats: NatsClient) {
-    return this.indicators
-      .check('nats')
-      .attempt(async () => {
-        const connection = nats.current();
-        if (!connection) throw new Error(`not connected to ${nats.servers.join(',')}`);
-        await connection.flush();
-        return { server: connection.getServer() };
-      })
-      .withTimeout(1_500);
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Liveness: the process answers; no dependency is checked (a database outage restarts nothing)',
+  })
+  @ApiOkResponse({ description: 'The process is running' })
+  live() {
+    return this.readiness.live();
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database answers, and NATS when NATS_URL is set' })
+  @ApiOkResponse({ description: 'Every dependency answers' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency does not answer' })
+  ready() {
+    return this.readiness.ready();
   }
 }

@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller.js';
 
-@Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
-  controllers: [HealthController],
-})
+/** /health, /health/live, /health/ready; the checks are MetricsModule's ReadinessCheck (libs/platform). */
+@Module({ controllers: [HealthController] })
 export class HealthModule {}

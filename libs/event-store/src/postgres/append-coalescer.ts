@@ -16,6 +16,14 @@ export interface AppendCoalescerOptions {
   readonly maxConcurrentBatches: number;
   /** A batch closes at this many events; a larger append is written on its own. */
   readonly maxBatchEvents: number;
+  /** Told of every batch as it is handed to `write` (metrics); it must not throw. */
+  readonly onBatch?: (batch: AppendBatchInfo) => void;
+}
+
+/** The size of one batch of appends written in one transaction. */
+export interface AppendBatchInfo {
+  readonly appends: number;
+  readonly events: number;
 }
 
 /** An append as the coalescer holds it: settled at most once, whatever `write` does. */
@@ -88,6 +96,10 @@ export class AppendCoalescer {
       const batch = this.takeBatch();
       if (batch.length === 0) return;
       this.writing++;
+      this.options.onBatch?.({
+        appends: batch.length,
+        events: batch.reduce((sum, entry) => sum + entry.events.length, 0),
+      });
       for (const entry of batch)
         this.writingStreams.set(entry.streamId, (this.writingStreams.get(entry.streamId) ?? 0) + 1);
       this.write(batch)

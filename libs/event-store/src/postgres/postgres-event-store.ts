@@ -12,9 +12,11 @@ import {
   type RecordedEvent,
 } from '../event-store.port.js';
 import type { Upcaster } from '../upcasting.js';
-import { AppendCoalescer, type PendingAppend } from './append-coalescer.js';
+import { AppendCoalescer, type AppendBatchInfo, type PendingAppend } from './append-coalescer.js';
 import { appendParameters, encodeAppend, type EncodedAppend } from './append-parameters.js';
 import { EVENT_STORE_MIGRATIONS, assertSchemaName, migrate } from './migrations.js';
+
+export type { AppendBatchInfo } from './append-coalescer.js';
 
 export interface PostgresEventStoreOptions {
   /** Schema holding the store's tables; tests use one schema each. */
@@ -29,6 +31,11 @@ export interface PostgresEventStoreOptions {
   readonly appendConcurrency?: number;
   /** A batch of concurrent appends closes at this many events (default 1,000). */
   readonly maxBatchEvents?: number;
+  /**
+   * Told the size of each batch of appends as it is written (for metrics). Appends inside a
+   * caller's transaction (`appendWith`) are not batched and not reported.
+   */
+  readonly onAppendBatch?: (batch: AppendBatchInfo) => void;
 }
 
 interface EventRow {
@@ -81,6 +88,7 @@ export class PostgresEventStore implements EventStore {
       {
         maxConcurrentBatches: options.appendConcurrency ?? Math.max(1, Math.min(2, connections)),
         maxBatchEvents: options.maxBatchEvents ?? 1000,
+        ...(options.onAppendBatch ? { onBatch: options.onAppendBatch } : {}),
       },
       (batch) => this.writeBatch(batch),
     );

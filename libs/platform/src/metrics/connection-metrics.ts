@@ -1,0 +1,60 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
+import { NatsClient } from '../nats.module.js';
+import { MetricsRegistry } from './metrics-registry.js';
+
+/** The NATS connection: up or down, and how often it was lost and won back. */
+@Injectable()
+export class NatsConnectionMetrics {
+  constructor(metrics: MetricsRegistry, @Optional() nats?: NatsClient) {
+    if (!nats) return;
+    const registers = [metrics.registry];
+    new Gauge({
+      name: 'coord_nats_connected',
+      help: '1 while the process is connected to NATS, else 0',
+      registers,
+      collect() {
+        this.set(nats.current() && !nats.current()!.isDraining() ? 1 : 0);
+      },
+    });
+    const disconnects = new Counter({
+      name: 'coord_nats_disconnects_total',
+      help: 'Times the NATS connection was lost',
+      registers,
+    });
+    const reconnects = new Counter({
+      name: 'coord_nats_reconnects_total',
+      help: 'Times the NATS connection was re-established after a loss (JetStream publishing and consumers resume)',
+      registers,
+    });
+    nats.onStatus((status) => {
+      if (status.type === 'disconnect') disconnects.inc();
+      else if (status.type === 'reconnect') reconnects.inc();
+    });
+  }
+}
+
+/** Server-Sent Events connections open on this process. */
+@Injectable()
+export class FeedMetrics {
+  private readonly sources = new Set<() => number>();
+
+  constructor(metrics: MetricsRegistry) {
+    const sources = this.sources;
+    new Gauge({
+      name: 'coord_sse_clients',
+      help: 'Agency feeds (Server-Sent Events) open on this process',
+      registers: [metrics.registry],
+      collect() {
+        let open = 0;
+        for (const count of sources) open += count();
+        this.set(open);
+      },
+    });
+  }
+
+  /** `count` answers how many feeds are open now; it is asked at each scrape. */
+  countConnections(count: () => number): void {
+    this.sources.add(count);
+  }
+}
