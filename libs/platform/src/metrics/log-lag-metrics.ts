@@ -11,9 +11,6 @@ import { MetricsRegistry } from './metrics-registry.js';
 /** Events behind are counted up to this many; beyond, they are estimated from global positions. */
 export const LAG_COUNT_LIMIT = 100_000;
 
-/** One scrape's answers are shared by the gauges that ask within this time. */
-const SNAPSHOT_TTL_MS = 1_000;
-
 interface LagRow {
   kind: 'projection' | 'subscription';
   name: string;
@@ -40,7 +37,7 @@ export class LogLagMetrics {
   private readonly schema: string;
   private readonly projections: readonly string[];
   private readonly subscriptions: readonly string[];
-  private snapshot: { at: number; rows: Promise<LagRow[] | undefined> } | undefined;
+  private snapshot: Promise<LagRow[] | undefined> | undefined;
 
   constructor(
     metrics: MetricsRegistry,
@@ -105,18 +102,20 @@ export class LogLagMetrics {
 
   /** Rows of one kind from this scrape's snapshot; none when the database did not answer. */
   private async rows(kind: LagRow['kind']): Promise<LagRow[]> {
-    const now = Date.now();
-    if (!this.snapshot || now - this.snapshot.at > SNAPSHOT_TTL_MS) {
-      this.snapshot = {
-        at: now,
-        rows: this.query().catch((error: unknown) => {
-          // The series are left out of this scrape: a gap says "unknown", a 0 would say "caught up".
-          this.logger.warn({ err: error, msg: 'could not read the lag of the projections and publisher' });
-          return undefined;
-        }),
-      };
+    // A scrape asks every gauge at once: they share the query in flight, and the next scrape
+    // asks again.
+    if (!this.snapshot) {
+      const snapshot = this.query().catch((error: unknown) => {
+        // The series are left out of this scrape: a gap says "unknown", a 0 would say "caught up".
+        this.logger.warn({ err: error, msg: 'could not read the lag of the projections and publisher' });
+        return undefined;
+      });
+      this.snapshot = snapshot;
+      void snapshot.finally(() => {
+        if (this.snapshot === snapshot) this.snapshot = undefined;
+      });
     }
-    return ((await this.snapshot.rows) ?? []).filter((row) => row.kind === kind);
+    return ((await this.snapshot) ?? []).filter((row) => row.kind === kind);
   }
 
   private async query(): Promise<LagRow[]> {
