@@ -115,6 +115,41 @@ describe('lag of the projections and the publisher, on /metrics', () => {
       await stop(second.worker);
     }
   });
+
+  it('counts the NATS connection lost and won back', async () => {
+    const { worker, url } = await startWorker({
+      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_SCHEMA: api.schema!,
+      NATS_URL: nats.url,
+    });
+    try {
+      const before = await scrapeUntil(
+        `${url}/metrics`,
+        (metrics) => metrics.value('coord_nats_connected') === 1,
+        'coord_nats',
+      );
+      expect(before.value('coord_nats_disconnects_total')).toBe(0);
+      expect(before.value('coord_nats_reconnects_total')).toBe(0);
+
+      await nats.stop();
+      await scrapeUntil(
+        `${url}/metrics`,
+        (metrics) =>
+          metrics.value('coord_nats_connected') === 0 && metrics.value('coord_nats_disconnects_total') === 1,
+        'coord_nats',
+      );
+      await nats.restart();
+      await scrapeUntil(
+        `${url}/metrics`,
+        (metrics) =>
+          metrics.value('coord_nats_connected') === 1 && metrics.value('coord_nats_reconnects_total') === 1,
+        'coord_nats',
+      );
+    } finally {
+      if (!nats.running) await nats.restart();
+      await stop(worker);
+    }
+  });
 });
 
 describe('the worker probes (METRICS_PORT)', () => {

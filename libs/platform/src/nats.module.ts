@@ -35,17 +35,25 @@ export class NatsClient implements OnApplicationShutdown {
   private connection: NatsConnection | undefined;
   private readonly connecting: Promise<NatsConnection>;
   private readonly statusListeners = new Set<(status: Status) => void>();
+  /** Between a disconnect and the reconnect, the connection is open but reaches no server. */
+  private reachable = false;
 
   constructor(readonly servers: readonly string[]) {
     this.connecting = connectToNats({ servers: [...servers] });
     this.connecting.then(
       (connection) => {
         this.connection = connection;
+        this.reachable = true;
         this.logger.log(`connected to ${connection.getServer()}`);
         void this.relayStatus(connection);
       },
       (error: unknown) => this.logger.error({ err: error }, 'could not connect to NATS'),
     );
+  }
+
+  /** True while connected to a server (not while the client is trying to reconnect). */
+  get connected(): boolean {
+    return this.reachable && this.current() !== undefined;
   }
 
   /** Calls `listener` with each status change of the connection (disconnect, reconnect, ...). */
@@ -64,12 +72,17 @@ export class NatsClient implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.connection?.drain().catch(() => undefined);
+    const connection = this.connection;
+    // Drain refuses a connection that is reconnecting (NATS away): close it, or it would go on
+    // trying for ever.
+    await connection?.drain().catch(() => connection.close().catch(() => undefined));
   }
 
   private async relayStatus(connection: NatsConnection): Promise<void> {
     try {
       for await (const status of connection.status()) {
+        if (status.type === 'disconnect') this.reachable = false;
+        else if (status.type === 'reconnect') this.reachable = true;
         for (const listener of this.statusListeners) listener(status);
       }
     } catch (error) {

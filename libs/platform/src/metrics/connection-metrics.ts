@@ -14,7 +14,7 @@ export class NatsConnectionMetrics {
       help: '1 while the process is connected to NATS, else 0',
       registers,
       collect() {
-        this.set(nats.current() && !nats.current()!.isDraining() ? 1 : 0);
+        this.set(nats.connected ? 1 : 0);
       },
     });
     const disconnects = new Counter({
