@@ -31,8 +31,15 @@ export interface AppProcess {
   ): Promise<Record<string, any>[]>;
 }
 
+/**
+ * Starts `script` with `env`. The worker's operations listener is off (METRICS_PORT=0) unless
+ * `env` names a port: test files run in parallel, and each would otherwise take port 9464.
+ */
 export function startAppProcess(script: string, env: Record<string, string | undefined>): AppProcess {
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    env: { ...env, METRICS_PORT: env.METRICS_PORT ?? '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let buffered = '';
   let errors = '';
