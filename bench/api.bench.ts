@@ -74,6 +74,8 @@ function start(script: string, name: string, schema: string, port: number): Chil
         DATABASE_SCHEMA: schema,
         DEMO_TOKENS: 'true',
         PORT: String(port),
+        // Two workers on one host: their operations listeners would both take 9464.
+        METRICS_PORT: '0',
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,7 +1,16 @@
-import { Module } from '@nestjs/common';
-import { CommandBusMetrics } from './command-bus.metrics.js';
+import { Global, Module } from '@nestjs/common';
+import { CommandMetrics } from '#libs/platform';
+import { COMMAND_OBSERVER } from '../commands/commands.module.js';
 import { MetricsHttpController } from './metrics.http.controller.js';
 
-/** GET /metrics, and the commands of the CommandBus counted (see CommandBusMetrics). */
-@Module({ controllers: [MetricsHttpController], providers: [CommandBusMetrics] })
+/**
+ * GET /metrics, and CommandMetrics as the application layer's CommandObserver: every command the
+ * API handles is counted and timed by type and outcome.
+ */
+@Global()
+@Module({
+  controllers: [MetricsHttpController],
+  providers: [{ provide: COMMAND_OBSERVER, useExisting: CommandMetrics }],
+  exports: [COMMAND_OBSERVER],
+})
 export class ApiMetricsModule {}

@@ -15,14 +15,21 @@ export interface CommandHandledInfo {
   readonly outcome: CommandOutcome;
   /** From receiving the command to its answer, retries included. */
   readonly durationSeconds: number;
-  /** Decisions taken (1 unless a concurrent write made it decide again). */
+  /**
+   * Decisions tried: 1 when the first one was answered, more when it was decided again (the state
+   * cached in the process was stale, or a concurrent write won); 0 for an answer replayed under
+   * its Idempotency-Key.
+   */
   readonly attempts: number;
 }
 
 /** A command type becomes a label value only if it looks like one: labels must stay few. */
 const COMMAND_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
-/** Command rate, latency and retries by command and outcome. */
+/**
+ * Command rate, latency and retries by command and outcome: the application layer's
+ * CommandObserver (libs/application), provided as such by the API.
+ */
 @Injectable()
 export class CommandMetrics {
   private readonly handled: Counter<'command' | 'outcome'>;
@@ -46,7 +53,7 @@ export class CommandMetrics {
     });
     this.retries = new Counter({
       name: 'coord_command_retries_total',
-      help: 'Decisions taken again because a concurrent write changed the stream (attempts beyond the first)',
+      help: 'Commands decided again, on the stored state after a stale cached one or after a concurrent write won (attempts beyond the first)',
       labelNames: ['command'],
       registers,
     });
