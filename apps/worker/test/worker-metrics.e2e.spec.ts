@@ -86,6 +86,9 @@ describe('lag of the projections and the publisher, on /metrics', () => {
       // The worker tells the same from its own listener, and that it is connected to NATS.
       const fromWorker = await scrapeUntil(`${first.url}/metrics`, caughtUp, 'coord_');
       expect(fromWorker.value('coord_nats_connected')).toBe(1);
+      // The only worker holds both leases.
+      expect(fromWorker.value('coord_subscription_running', { subscription: 'projections' })).toBe(1);
+      expect(fromWorker.value('coord_subscription_running', { subscription: 'nats-publisher' })).toBe(1);
       expect(fromWorker.find('process_cpu_user_seconds_total')).toHaveLength(1);
     } finally {
       await stop(first.worker);
@@ -193,7 +196,7 @@ describe('the worker probes (METRICS_PORT)', () => {
     expect((await fetch(`${url}/metrics`, { method: 'POST' })).status).toBe(405);
   });
 
-  it('answer not ready while the database is unreachable, still live, and ready once it is back', async () => {
+  it('answer not ready while the database is unreachable, still live, and ready (and running) once it is back', async () => {
     await proxy.cut();
     try {
       expect(await probe('/health/ready')).toMatchObject({
@@ -201,9 +204,20 @@ describe('the worker probes (METRICS_PORT)', () => {
         body: { status: 'error', error: { database: { status: 'down' } } },
       });
       expect((await probe('/health/live')).status).toBe(200);
+      // The lease of the projections lived on a database connection: this worker stands by.
+      await scrapeUntil(
+        `${url}/metrics`,
+        (metrics) => metrics.value('coord_subscription_running', { subscription: 'projections' }) === 0,
+        'coord_subscription',
+      );
     } finally {
       await proxy.restore();
     }
     expect((await probe('/health/ready')).status).toBe(200);
+    await scrapeUntil(
+      `${url}/metrics`,
+      (metrics) => metrics.value('coord_subscription_running', { subscription: 'projections' }) === 1,
+      'coord_subscription',
+    );
   });
 });

@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
@@ -13,6 +14,7 @@ import {
   type SubscriptionConsumer,
 } from '#libs/event-store';
 import { LeaseLostError, type ConsumerLeases } from './leases.js';
+import { SubscriptionMetrics } from './metrics/connection-metrics.js';
 import { EVENT_STORE } from './tokens.js';
 
 export interface HostedConsumer {
@@ -48,7 +50,9 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(HOSTED_CONSUMERS) private readonly consumers: readonly HostedConsumer[],
     @Inject(CONSUMER_LEASES) private readonly leases: ConsumerLeases,
+    @Optional() metrics?: SubscriptionMetrics,
   ) {
+    metrics?.follow(() => consumers.map(({ name }) => ({ name, running: leases.isHeld(name) })));
     for (const { name, consumer, batchSize } of consumers) {
       const subscription = new DurableSubscription(store, new LeasedConsumer(name, consumer, leases), {
         name,
@@ -59,6 +63,7 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
           error: (details, message) => {
             // A batch refused because the lease just went: the subscription is being stopped.
             if ('err' in details && details.err instanceof LeaseLostError) return;
+            metrics?.batchFailed(name);
             this.logger.error({ ...details, msg: message });
           },
         },

@@ -58,3 +58,48 @@ export class FeedMetrics {
     this.sources.add(count);
   }
 }
+
+/** Where a process stands with each hosted subscription (projections, publisher). */
+export interface HostedSubscriptionState {
+  readonly name: string;
+  /** This process holds the subscription's lease and runs it. */
+  readonly running: boolean;
+}
+
+/** The hosted subscriptions of this process: which it runs, and their failed batches. */
+@Injectable()
+export class SubscriptionMetrics {
+  private readonly failures: Counter<'subscription'>;
+  private readonly sources = new Set<() => readonly HostedSubscriptionState[]>();
+
+  constructor(metrics: MetricsRegistry) {
+    const registers = [metrics.registry];
+    const sources = this.sources;
+    this.failures = new Counter({
+      name: 'coord_subscription_failures_total',
+      help: 'Batches of a hosted subscription that failed (it retries from its checkpoint with a back-off)',
+      labelNames: ['subscription'],
+      registers,
+    });
+    new Gauge({
+      name: 'coord_subscription_running',
+      help: '1 when this process holds the lease of the subscription and runs it, 0 when it stands by',
+      labelNames: ['subscription'],
+      registers,
+      collect() {
+        this.reset();
+        for (const states of sources)
+          for (const { name, running } of states()) this.set({ subscription: name }, running ? 1 : 0);
+      },
+    });
+  }
+
+  /** `states` is asked at each scrape. */
+  follow(states: () => readonly HostedSubscriptionState[]): void {
+    this.sources.add(states);
+  }
+
+  batchFailed(subscription: string): void {
+    this.failures.inc({ subscription });
+  }
+}

@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ReadinessCheck } from '../health/readiness-check.js';
 import { AppendBatchMetrics } from './append-batch-metrics.js';
 import { CommandMetrics } from './command-metrics.js';
-import { FeedMetrics, NatsConnectionMetrics } from './connection-metrics.js';
+import { FeedMetrics, NatsConnectionMetrics, SubscriptionMetrics } from './connection-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { LogLagMetrics } from './log-lag-metrics.js';
 import { MetricsRegistry } from './metrics-registry.js';
@@ -25,6 +25,7 @@ export class MetricsModule {
       LogLagMetrics,
       NatsConnectionMetrics,
       FeedMetrics,
+      SubscriptionMetrics,
       HttpMetrics,
       ReadinessCheck,
       OperationsServer,
