@@ -3,9 +3,10 @@ import { DatabaseModule, loggingModule, NatsModule, ReadModelsModule, type AppCo
 
 /**
  * The worker hosts what follows the event log: the projections and (with NATS) the publisher.
- * It has no HTTP surface (the process serves /metrics and its probes: worker-process.module.ts). Run as many API and worker replicas as needed: each of those consumers
- * runs in the one worker holding its lease, the others stand by and take over within seconds
- * (docs/adr/0010-leases-for-hosted-consumers.md).
+ * It has no HTTP surface (the process serves /metrics and its probes beside it, see
+ * worker-process.module.ts). Run as many API and worker replicas as needed: each of those
+ * consumers runs in the one worker holding its lease, the others stand by and take over within
+ * seconds (docs/adr/0010-leases-for-hosted-consumers.md).
  */
 @Module({})
 export class WorkerModule {
