@@ -201,8 +201,9 @@ export class CommandProcessor {
     for (;;) {
       const fromCache = trustCache;
       trustCache = false;
-      tries.count++;
+      // A try on the cached state that has to be redone is not an attempt: it met no writer.
       if (!fromCache) attempts++;
+      tries.count = Math.max(attempts, 1);
       const { version, state } = fromCache ? this.cached(streamId, model) : await this.load(streamId, model);
       const now = this.options.system.clock.now();
       let decided: readonly DomainEvent[];

@@ -53,7 +53,7 @@ export class CommandMetrics {
     });
     this.retries = new Counter({
       name: 'coord_command_retries_total',
-      help: 'Commands decided again, on the stored state after a stale cached one or after a concurrent write won (attempts beyond the first)',
+      help: 'Commands decided again after a concurrent write won the append (attempts beyond the first)',
       labelNames: ['command'],
       registers,
     });
