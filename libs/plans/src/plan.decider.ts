@@ -129,12 +129,10 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[]
     // The same document again is a no-op only for its own committee: plan ids derive from the
     // document, so another committee importing it must not get the plan as if it were theirs.
     if (state.issuerAgencyCode !== issuingAgency) {
+      // Naming nobody: which committee issued it is not this caller's to learn.
       throw new PlanDecisionError(
         'plan.forbidden',
-        `Plan ${issued.planId} was issued by ${state.issuerAgencyCode}`,
-        {
-          issuerAgencyCode: state.issuerAgencyCode,
-        },
+        'This document was issued as a plan by another committee',
       );
     }
     if (state.contentHash === issued.contentHash) return [];

@@ -1,0 +1,17 @@
+import { TaskDecisionError, type TaskState } from '#libs/tasks';
+import { ApplicationError } from '../errors.js';
+import { mayReadTask, type Reader } from './access-policy.js';
+
+/**
+ * The one answer for an object the caller may not read or that does not exist: the same code and
+ * words either way, naming nothing (not even the id the caller sent), so it cannot tell them apart.
+ */
+export const taskNotFound = (): TaskDecisionError => new TaskDecisionError('task.not-found', 'No such task');
+export const planNotFound = (): ApplicationError => new ApplicationError('plan.not-found', 'No such plan');
+export const draftNotFound = (): ApplicationError =>
+  new ApplicationError('draft.not-found', 'No such plan draft');
+
+/** First of every task command and query: `task.not-found` unless the caller may read the task. */
+export function requireReadableTask(reader: Reader, task: TaskState): void {
+  if (!mayReadTask(reader, task)) throw taskNotFound();
+}
