@@ -96,12 +96,7 @@ describe('outsiders learn nothing (issue #14)', () => {
     ['GET /tasks/{id}/trail', 'GET', (t) => `/tasks/${t.taskId}/trail?minPosition=${position}`],
     ['acknowledge', 'POST', (t) => `/tasks/${t.taskId}/acknowledge`, {}],
     ['progress', 'POST', (t) => `/tasks/${t.taskId}/progress`, { text: 'Đang thực hiện' }],
-    [
-      'handoffs',
-      'POST',
-      (t) => `/tasks/${t.taskId}/handoffs`,
-      { toAgency: 'lc-so-khdt', reason: 'Chuyển' },
-    ],
+    ['handoffs', 'POST', (t) => `/tasks/${t.taskId}/handoffs`, { toAgency: 'lc-so-khdt', reason: 'Chuyển' }],
     [
       'handoff accept',
       'POST',
@@ -200,6 +195,21 @@ describe('outsiders learn nothing (issue #14)', () => {
       expect(list.body.items.map((plan: { planId: string }) => plan.planId)).not.toContain(planId);
     });
   });
+
+  it.each(Object.entries(OUTSIDERS))(
+    "%s may not read the lead's responsibilities or outstanding tasks: 403, naming no task",
+    async (_who, token) => {
+      for (const list of ['responsibilities?status=all', 'outstanding']) {
+        const response = await api.request('GET', `/agencies/${LEAD}/${list}`, token);
+        expect({ list, status: response.status, code: response.body.code }).toEqual({
+          list,
+          status: 403,
+          code: 'agency.forbidden',
+        });
+        expectNothingLearnt(response, [open.taskId, closed.taskId]);
+      }
+    },
+  );
 
   it("drafts: another committee's issuer gets the same 404 for a missing draft and for this one", async () => {
     const elsewhere = OUTSIDERS['an issuer of another province'];

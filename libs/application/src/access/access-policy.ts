@@ -44,6 +44,15 @@ export function mayReadTask(reader: Reader, task: TaskState): boolean {
   return actsFor(reader, task.issuerAgencyCode) || task.parties.some((agency) => actsFor(reader, agency));
 }
 
+/**
+ * An agency's own work (its responsibilities, outstanding tasks and feed): whoever acts for the
+ * agency, and auditors and inspectors. The list names tasks of every committee the agency works
+ * for, so an issuer reads each of their tasks one by one, not another agency's list.
+ */
+export function mayReadAgencyWork(reader: Reader, agencyCode: string): boolean {
+  return isOverseer(reader) || actsFor(reader, agencyCode);
+}
+
 /** What the policy needs of a plan: who issued it, and whether the caller's agency has a part in it. */
 export interface PlanAudience {
   readonly issuerAgencyCode: string;

@@ -11,7 +11,14 @@ import {
   taskCancelled,
   taskReassigned,
 } from '../../../tasks/src/testing/task.fixtures.js';
-import { mayReadDraft, mayReadPlan, mayReadTask, seesWholePlan, type Reader } from './access-policy.js';
+import {
+  mayReadAgencyWork,
+  mayReadDraft,
+  mayReadPlan,
+  mayReadTask,
+  seesWholePlan,
+  type Reader,
+} from './access-policy.js';
 
 const officer = (agencyCode: string): Reader => ({
   personId: `p-${agencyCode}`,
@@ -120,6 +127,18 @@ describe('the access policy', () => {
       expect(
         mayReadDraft({ ...issuerOf(ISSUER), personId: 'p-focal' }, { createdBy: 'p-focal', committee: null }),
       ).toBe(true);
+    });
+  });
+
+  describe('mayReadAgencyWork', () => {
+    it("lets whoever acts for the agency and oversight read its work, not another agency's issuer", () => {
+      expect(mayReadAgencyWork(officer(LEAD), LEAD)).toBe(true);
+      expect(mayReadAgencyWork(issuerOf(ISSUER), ISSUER)).toBe(true);
+      expect(mayReadAgencyWork(auditor, LEAD)).toBe(true);
+      expect(mayReadAgencyWork(inspector, LEAD)).toBe(true);
+      expect(mayReadAgencyWork(officer(SUPPORT), LEAD)).toBe(false);
+      expect(mayReadAgencyWork(issuerOf(ISSUER), LEAD)).toBe(false);
+      expect(mayReadAgencyWork(nobody, LEAD)).toBe(false);
     });
   });
 });

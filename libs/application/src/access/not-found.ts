@@ -11,6 +11,16 @@ export const planNotFound = (): ApplicationError => new ApplicationError('plan.n
 export const draftNotFound = (): ApplicationError =>
   new ApplicationError('draft.not-found', 'No such plan draft');
 
+/**
+ * An agency's work read by someone else: the agency itself is public (the directory), so this is a
+ * refusal, not a pretended absence, and it names no agency.
+ */
+export const agencyWorkForbidden = (): ApplicationError =>
+  new ApplicationError(
+    'agency.forbidden',
+    "You may read your own agency's work only (auditors and inspectors: any agency's).",
+  );
+
 /** First of every task command and query: `task.not-found` unless the caller may read the task. */
 export function requireReadableTask(reader: Reader, task: TaskState): void {
   if (!mayReadTask(reader, task)) throw taskNotFound();
