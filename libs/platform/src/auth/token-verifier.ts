@@ -112,9 +112,13 @@ export class OidcTokenVerifier implements TokenVerifier {
 function publicReason(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'exp') return 'The token has no expiry (exp)';
+    if (error.claim === 'exp') {
+      return error.reason === 'missing'
+        ? 'The token has no expiry (exp)'
+        : 'The token has an invalid expiry (exp)';
+    }
     if (error.claim === 'nbf') return 'The token is not valid yet';
-    if (error.claim === 'iat') return 'The token was issued in the future';
+    if (error.claim === 'iat') return 'The token has an invalid issue time (iat)';
     if (error.claim === 'iss') return 'The token is from another issuer';
     if (error.claim === 'aud') return 'The token is for another audience';
     return 'The token claims are not accepted';
