@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { startApi, type ApiHarness, type ApiResponse } from '../../../test/support/api-harness.js';
+import {
+  startApi,
+  type ApiHarness,
+  type ApiResponse,
+  type Backend,
+} from '../../../test/support/api-harness.js';
 import { assignmentBody } from '../../../test/support/task-bodies.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
@@ -24,7 +29,7 @@ const OUTSIDERS = {
  * and detail, naming no party and not even the id they sent (only `instance`, their own URL,
  * differs). Only callers who may read the object learn why a command is refused.
  */
-describe('outsiders learn nothing (issue #14)', () => {
+describe.each<Backend>(['pglite', 'postgres'])('outsiders learn nothing (issue #14, %s)', (backend) => {
   let api: ApiHarness;
   let position = '0';
   /** An open task with a pending handoff and a pending extension. */
@@ -67,7 +72,7 @@ describe('outsiders learn nothing (issue #14)', () => {
   }
 
   beforeAll(async () => {
-    api = await startApi('pglite');
+    api = await startApi(backend);
     planId = await api.plan();
     await taskWithHandoffAndExtension(open);
     await taskWithHandoffAndExtension(closed);
