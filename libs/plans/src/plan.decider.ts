@@ -118,11 +118,7 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[]
   };
   const issuingAgency = issuingAgencyOf(metadata.actor);
   if (issued.issuerAgencyCode !== issuingAgency) {
-    throw new PlanDecisionError(
-      'plan.forbidden',
-      `${metadata.actor.personId} may not issue plans for ${issued.issuerAgencyCode}`,
-      { issuerAgencyCode: issued.issuerAgencyCode },
-    );
+    throw new PlanDecisionError('plan.forbidden', 'You may issue plans only for the committee you issue for');
   }
 
   if (state.status === 'issued') {
