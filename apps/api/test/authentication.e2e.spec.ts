@@ -125,15 +125,42 @@ describe('authentication', () => {
     });
 
     it('refuses an expired token', async () => {
-      const response = await acknowledge(url, await token({}, { expiresIn: '-1m' }));
+      const response = await acknowledge(url, await token({}, { expiresIn: '-5m' }));
       expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe(
+        'Bearer error="invalid_token", error_description="The token has expired"',
+      );
+    });
+
+    it('refuses a token that lives longer than OIDC_MAX_TOKEN_LIFETIME (1 hour by default)', async () => {
+      const response = await acknowledge(url, await token({}, { expiresIn: '2h' }));
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({
+        code: 'unauthenticated',
+        detail: 'The bearer token was not accepted: The token is valid for longer than the 3600 s accepted.',
+      });
+    });
+
+    it('refuses a token without exp (issue #14)', async () => {
+      const noExpiry = await new SignJWT({ agency: 'lc-so-y-te', roles: ['officer'] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+        .setSubject('officer-42')
+        .setIssuer(issuer)
+        .setAudience('coord-api')
+        .setIssuedAt()
+        .sign(privateKey);
+      const response = await acknowledge(url, noExpiry);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe(
+        'Bearer error="invalid_token", error_description="The token has no expiry (exp)"',
+      );
     });
 
     it('refuses a token that names no agency', async () => {
       const response = await acknowledge(url, await token({ agency: undefined }));
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({
-        detail: 'The bearer token names no subject or no agency',
+        detail: 'The bearer token was not accepted: The token names no subject or no agency.',
       });
     });
 

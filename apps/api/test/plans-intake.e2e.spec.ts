@@ -531,15 +531,18 @@ describe('seeding the embedded database on first start', () => {
     try {
       expect(await second.store.headPosition()).toBe(head);
 
-      // What a new user sees: both plans, their agencies, and the yearly report owed by Sở LĐTBXH.
-      const read = (path: string) =>
+      // What a new user sees: the plans (an auditor both, an agency those it has a part in), their
+      // agencies, and the yearly report owed by Sở LĐTBXH.
+      const read = (path: string, token = 'demo.officer.lc-so-ldtbxh') =>
         fetch(`${second.url}${path}${path.includes('?') ? '&' : '?'}minPosition=${head}`, {
-          headers: { authorization: 'Bearer demo.officer.lc-so-ldtbxh' },
+          headers: { authorization: `Bearer ${token}` },
         }).then((response) => response.json() as Promise<any>);
-      const plans = await read('/plans');
+      const plans = await read('/plans', 'demo.auditor.lc-ubnd-tinh');
       expect(plans.items.map((plan: { planId: string }) => plan.planId).sort()).toEqual(
         [laiChauDraft.planId, langSonDraft.planId].sort(),
       );
+      const ownPlans = await read('/plans');
+      expect(ownPlans.items.map((plan: { planId: string }) => plan.planId)).toEqual([laiChauDraft.planId]);
       const outstanding = await read(
         '/agencies/lc-so-ldtbxh/outstanding?limit=500&asOf=2025-11-01T00:00:00Z',
       );
@@ -548,11 +551,18 @@ describe('seeding the embedded database on first start', () => {
           expect.objectContaining({ planId: laiChauDraft.planId, dueDate: '2025-11-30', role: 'lead' }),
         ]),
       );
-      const progress = await read(`/plans/${laiChauDraft.planId}/progress?asOf=2025-11-01T00:00:00Z`);
+      const progressPath = `/plans/${laiChauDraft.planId}/progress?asOf=2025-11-01T00:00:00Z`;
+      const progress = await read(progressPath, 'demo.auditor.lc-ubnd-tinh');
       expect(progress.agencies.map((agency: { agencyCode: string }) => agency.agencyCode)).toContain(
         'lc-so-ldtbxh',
       );
       expect(progress.tasks.total).toBe(laiChauDraft.tasks.length);
+      // An agency with a part in the plan sees its own part only.
+      const ownProgress = await read(progressPath);
+      expect(ownProgress.agencies.map((agency: { agencyCode: string }) => agency.agencyCode)).toEqual([
+        'lc-so-ldtbxh',
+      ]);
+      expect(ownProgress.tasks.total).toBe(ownProgress.agencies[0].total);
     } finally {
       await second.app.close();
     }

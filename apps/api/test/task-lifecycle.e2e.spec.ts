@@ -359,14 +359,35 @@ describe.each<Backend>(['pglite', 'postgres'])(
         return id;
       }
 
-      it('refuses an officer acting for another agency with 403', async () => {
+      it('refuses an officer of a party acting for another agency with 403, naming no agency', async () => {
+        const id = randomUUID();
+        await command(
+          ISSUER,
+          '/tasks',
+          assignmentBody(await api.plan(), id, [
+            { agencyCode: LEAD, role: 'lead' },
+            { agencyCode: SUPPORT, role: 'support' },
+          ]),
+          201,
+        );
+        const before = await head();
+        const response = await api.request('POST', `/tasks/${id}/acknowledge`, officer(SUPPORT), {
+          agencyCode: LEAD,
+        });
+        expect(response.status).toBe(403);
+        expect(response.body).toMatchObject({ code: 'task.forbidden' });
+        expect(JSON.stringify(response.body)).not.toContain(LEAD);
+        expect(await head()).toBe(before);
+      });
+
+      it('answers an officer of an agency with no part in the task 404, as for no task at all', async () => {
         const other = await assignAnother();
         const before = await head();
         const response = await api.request('POST', `/tasks/${other}/acknowledge`, officer(DECLINER), {
           agencyCode: LEAD,
         });
-        expect(response.status).toBe(403);
-        expect(response.body).toMatchObject({ code: 'task.forbidden' });
+        expect(response.status).toBe(404);
+        expect(response.body).toMatchObject({ code: 'task.not-found', detail: 'No such task' });
         expect(await head()).toBe(before);
       });
 
@@ -395,7 +416,7 @@ describe.each<Backend>(['pglite', 'postgres'])(
         expect(await head()).toBe(before);
       });
 
-      it("refuses an issuer of another province deciding on this committee's task with 403", async () => {
+      it("answers an issuer of another province deciding on this committee's task 404, as for no task", async () => {
         const other = await assignAnother();
         const before = await head();
         const elsewhere = 'demo.issuer.lsc-ubnd-thanh-pho';
@@ -406,14 +427,14 @@ describe.each<Backend>(['pglite', 'postgres'])(
           const response = await api.request('POST', path, elsewhere, body);
           expect({ path, status: response.status, code: response.body.code }).toEqual({
             path,
-            status: 403,
-            code: 'task.forbidden',
+            status: 404,
+            code: 'task.not-found',
           });
         }
         expect(await head()).toBe(before);
       });
 
-      it('refuses a task of a plan never issued (422 on /planId) or issued by another committee (403)', async () => {
+      it('refuses a task of a plan never issued or issued by another committee alike: 422 on /planId', async () => {
         const body = (planId: string) =>
           assignmentBody(planId, randomUUID(), [{ agencyCode: LEAD, role: 'lead' }]);
         const otherCommitteesPlan = await api.plan('demo.issuer.lsc-ubnd-thanh-pho');
@@ -424,8 +445,10 @@ describe.each<Backend>(['pglite', 'postgres'])(
         expect(unknown.body.errors).toEqual([expect.objectContaining({ pointer: '/planId' })]);
 
         const foreign = await api.request('POST', '/tasks', ISSUER, body(otherCommitteesPlan));
-        expect(foreign.status).toBe(403);
-        expect(foreign.body).toMatchObject({ code: 'task.forbidden' });
+        expect(foreign.status).toBe(422);
+        const { instance: _a, ...unknownProblem } = unknown.body;
+        const { instance: _b, ...foreignProblem } = foreign.body;
+        expect(foreignProblem).toEqual(unknownProblem);
         expect(await head()).toBe(before);
       });
 

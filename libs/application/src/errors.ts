@@ -13,7 +13,12 @@ export const applicationErrorKinds = {
   forbidden: 'forbidden',
   /** Input the deciders would refuse, found before anything is recorded. */
   validation: 'invalid',
+  /** No such draft, or one the caller may not read: the same answer (access policy). */
   'draft.not-found': 'not-found',
+  /** Another agency's responsibilities or outstanding tasks (access policy). */
+  'agency.forbidden': 'forbidden',
+  /** No such issued plan, or one the caller may not read: the same answer (access policy). */
+  'plan.not-found': 'not-found',
   /** The draft cannot be issued as it stands; `errors` says what to correct or exclude. */
   'draft.needs-review': 'invalid',
   /** The draft was already confirmed with other corrections. */

@@ -8,3 +8,5 @@ export * from './commands/stream-models.js';
 export * from './processes/plan-intake/plan-confirmation.planner.js';
 export * from './processes/plan-intake/plan-intake.process.js';
 export * from './commands/task-references.js';
+export * from './access/access-policy.js';
+export * from './access/not-found.js';

@@ -118,23 +118,17 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[]
   };
   const issuingAgency = issuingAgencyOf(metadata.actor);
   if (issued.issuerAgencyCode !== issuingAgency) {
-    throw new PlanDecisionError(
-      'plan.forbidden',
-      `${metadata.actor.personId} may not issue plans for ${issued.issuerAgencyCode}`,
-      { issuerAgencyCode: issued.issuerAgencyCode },
-    );
+    throw new PlanDecisionError('plan.forbidden', 'You may issue plans only for the committee you issue for');
   }
 
   if (state.status === 'issued') {
     // The same document again is a no-op only for its own committee: plan ids derive from the
     // document, so another committee importing it must not get the plan as if it were theirs.
     if (state.issuerAgencyCode !== issuingAgency) {
+      // Naming nobody: which committee issued it is not this caller's to learn.
       throw new PlanDecisionError(
         'plan.forbidden',
-        `Plan ${issued.planId} was issued by ${state.issuerAgencyCode}`,
-        {
-          issuerAgencyCode: state.issuerAgencyCode,
-        },
+        'This document was issued as a plan by another committee',
       );
     }
     if (state.contentHash === issued.contentHash) return [];

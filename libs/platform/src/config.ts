@@ -70,6 +70,18 @@ export class AppConfig {
   @IsString()
   oidcAudience?: string;
 
+  /** OIDC_MAX_TOKEN_LIFETIME: the longest a token may be valid, in seconds (`exp - iat`). */
+  @IsInt({ message: 'OIDC_MAX_TOKEN_LIFETIME must be a whole number of seconds' })
+  @Min(60, { message: 'OIDC_MAX_TOKEN_LIFETIME must be between 60 and 86400 seconds' })
+  @Max(86_400, { message: 'OIDC_MAX_TOKEN_LIFETIME must be between 60 and 86400 seconds' })
+  oidcMaxTokenLifetime = 3600;
+
+  /** OIDC_CLOCK_SKEW: how far the issuer's clock may be off ours, in seconds (exp, nbf, iat). */
+  @IsInt({ message: 'OIDC_CLOCK_SKEW must be a whole number of seconds' })
+  @Min(0, { message: 'OIDC_CLOCK_SKEW must be between 0 and 300 seconds' })
+  @Max(300, { message: 'OIDC_CLOCK_SKEW must be between 0 and 300 seconds' })
+  oidcClockSkew = 60;
+
   /**
    * DEMO_TOKENS: accept the public demo tokens. Unset: only on the embedded default (no
    * DATABASE_URL) while no OIDC_ISSUER is configured; a PostgreSQL deployment must opt in.
@@ -120,11 +132,23 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   oidcIssuer: 'OIDC_ISSUER',
   oidcJwksUrl: 'OIDC_JWKS_URL',
   oidcAudience: 'OIDC_AUDIENCE',
+  oidcMaxTokenLifetime: 'OIDC_MAX_TOKEN_LIFETIME',
+  oidcClockSkew: 'OIDC_CLOCK_SKEW',
   seedPlans: 'SEED_PLANS',
   demoTokens: 'DEMO_TOKENS',
   feedKeepAliveSeconds: 'FEED_KEEPALIVE_SECONDS',
   metricsPort: 'METRICS_PORT',
 };
+
+/** Variables read as whole numbers (anything else is passed on for the validator to name). */
+const INTEGERS = new Set<string>([
+  'port',
+  'feedKeepAliveSeconds',
+  'natsStreamReplicas',
+  'metricsPort',
+  'oidcMaxTokenLifetime',
+  'oidcClockSkew',
+]);
 
 const BOOLEANS: Record<string, boolean> = {
   true: true,
@@ -141,13 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const [key, name] of Object.entries(ENV_NAMES)) {
     const value = env[name]?.trim();
     if (value === undefined || value === '') continue;
-    if (
-      key === 'port' ||
-      key === 'feedKeepAliveSeconds' ||
-      key === 'natsStreamReplicas' ||
-      key === 'metricsPort'
-    )
-      raw[key] = /^\d+$/.test(value) ? Number(value) : value;
+    if (INTEGERS.has(key)) raw[key] = /^\d+$/.test(value) ? Number(value) : value;
     else if (key === 'seedPlans' || key === 'demoTokens') raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
     else raw[key] = value;
   }

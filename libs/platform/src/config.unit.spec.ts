@@ -65,6 +65,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads OIDC_MAX_TOKEN_LIFETIME (1 hour) and OIDC_CLOCK_SKEW (60 s) in seconds, within bounds', () => {
+    expect(loadConfig({})).toMatchObject({ oidcMaxTokenLifetime: 3600, oidcClockSkew: 60 });
+    expect(loadConfig({ OIDC_MAX_TOKEN_LIFETIME: '900', OIDC_CLOCK_SKEW: '0' })).toMatchObject({
+      oidcMaxTokenLifetime: 900,
+      oidcClockSkew: 0,
+    });
+    expect(() => loadConfig({ OIDC_MAX_TOKEN_LIFETIME: '30' })).toThrow(
+      'OIDC_MAX_TOKEN_LIFETIME must be between 60 and 86400 seconds',
+    );
+    expect(() => loadConfig({ OIDC_MAX_TOKEN_LIFETIME: '2d' })).toThrow(
+      'OIDC_MAX_TOKEN_LIFETIME must be a whole number of seconds',
+    );
+    expect(() => loadConfig({ OIDC_CLOCK_SKEW: '301' })).toThrow(
+      'OIDC_CLOCK_SKEW must be between 0 and 300 seconds',
+    );
+  });
+
   describe('authenticationMode', () => {
     const oidc = { OIDC_ISSUER: 'https://id.example.vn', OIDC_JWKS_URL: 'https://id.example.vn/jwks' };
     const database = { DATABASE_URL: 'postgres://coord@db:5432/coord' };

@@ -117,9 +117,7 @@ function assignTask({ data, metadata }: AssignTask, state: TaskState): TaskEvent
   const dueDate = requiredDate(data.dueDate, 'dueDate');
   const issuerAgencyCode = requiredId(data.issuerAgencyCode, 'issuerAgencyCode');
   if (issuerAgencyCode !== issuingAgencyOf(metadata.actor)) {
-    refuse('task.forbidden', `${metadata.actor.personId} may not issue tasks for ${issuerAgencyCode}`, {
-      issuerAgencyCode,
-    });
+    refuse('task.forbidden', 'You may issue tasks only for the committee you issue for');
   }
   const kind = requiredOneOf(data.kind, KINDS, 'kind');
   let reportYear: number | null = null;
@@ -463,9 +461,7 @@ function cancelTask({ data, metadata }: CancelTask, state: TaskState): TaskEvent
   const reason = requiredText(data.reason, 'reason');
   const task = requireTaskIssuer(metadata.actor, state);
   if (task.assignees.some((a) => a.agencyCode === metadata.actor.agencyCode)) {
-    refuse('task.forbidden', `${metadata.actor.personId} may not cancel a task their own agency holds`, {
-      agencyCode: metadata.actor.agencyCode,
-    });
+    refuse('task.forbidden', 'You may not cancel a task your own agency holds');
   }
   return [{ type: 'TaskCancelled', data: { ...ref(task), reason, byAgency: metadata.actor.agencyCode } }];
 }
@@ -497,24 +493,19 @@ function requireTaskIssuer(actor: Actor, state: TaskState): Task {
   requireIssuer(actor);
   if (state.status === 'none') refuse('task.not-found', 'No such task');
   if (!isIssuerOf(actor, state)) {
-    refuse(
-      'task.forbidden',
-      `Only an issuer of ${state.issuerAgencyCode}, which issued this task, may do this`,
-      {
-        issuerAgencyCode: state.issuerAgencyCode,
-      },
-    );
+    refuse('task.forbidden', 'Only an issuer of the committee that issued this task may do this');
   }
   return requireOpenTask(state);
 }
 
-/** Everyone acts only for their own agency: an officer, or an issuer of the committee itself. */
+/**
+ * Everyone acts only for their own agency: an officer, or an issuer of the committee itself. The
+ * refusal names no agency: the one that may act (a handoff's receiver, say) is not the caller's.
+ */
 function requireActingFor(actor: Actor, agencyCode: string): void {
   const committeeIssuer = isIssuer(actor) && actor.issuesFor === undefined;
   const ownAgency = actor.agencyCode === agencyCode && (committeeIssuer || actor.roles.includes('officer'));
-  if (!ownAgency) {
-    refuse('task.forbidden', `${actor.personId} may not act for ${agencyCode}`, { agencyCode });
-  }
+  if (!ownAgency) refuse('task.forbidden', 'You may act only for your own agency');
 }
 
 /**
@@ -524,9 +515,7 @@ function requireActingFor(actor: Actor, agencyCode: string): void {
  */
 function requireNotOwnAgency(actor: Actor, agencyCode: string, what: string): void {
   if (actor.agencyCode === agencyCode) {
-    refuse('task.forbidden', `${actor.personId} may not decide on ${what} of their own agency`, {
-      agencyCode,
-    });
+    refuse('task.forbidden', `You may not decide on ${what} of your own agency`);
   }
 }
 
@@ -539,7 +528,10 @@ function requireCompletionDecider(actor: Actor, task: Task, assignee: Assignment
   if (isIssuerOf(actor, task)) return 'issuer';
   const lead = leadAgency(task);
   if (assignee.role !== 'lead' && lead !== null && isOfficerOf(actor, lead)) return 'lead';
-  refuse('task.forbidden', `${actor.personId} may not decide on the completion of ${assignee.agencyCode}`);
+  refuse(
+    'task.forbidden',
+    'Only the issuer, or the lead for a supporting agency, may decide on this completion',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

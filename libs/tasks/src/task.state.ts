@@ -60,6 +60,11 @@ export interface Task {
   readonly handoffs: readonly HandoffState[];
   /** Every extension ever requested, in request order. */
   readonly extensions: readonly ExtensionState[];
+  /**
+   * Every agency that holds or has held an assignment, or sent or received a handoff, in order of
+   * first appearance: the agencies whose officers may read the task (libs/application access).
+   */
+  readonly parties: readonly string[];
   /** The TaskAssigned that created the task, to recognise a repeated AssignTask. */
   readonly assignment: TaskAssigned['data'];
 }
@@ -88,6 +93,10 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
       assignees: data.assignees.map((a) => ({ agencyCode: a.agencyCode, role: a.role, status: 'assigned' })),
       handoffs: [],
       extensions: [],
+      parties: withParties(
+        [],
+        data.assignees.map((a) => a.agencyCode),
+      ),
       assignment: data,
     };
   }
@@ -107,6 +116,7 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
       return {
         ...state,
         handoffs: [...state.handoffs, { handoffId, fromAgency, toAgency, role, reason, status: 'pending' }],
+        parties: withParties(state.parties, [fromAgency, toAgency]),
       };
     }
     case 'HandoffAccepted': {
@@ -126,11 +136,12 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
       return withHandoff(state, event.data.handoffId, 'superseded');
     case 'TaskReassigned': {
       const { fromAgency, toAgency } = event.data;
-      return withAssignee(state, fromAgency, (a) => ({
+      const moved = withAssignee(state, fromAgency, (a) => ({
         agencyCode: toAgency,
         role: a.role,
         status: 'assigned',
       }));
+      return { ...moved, parties: withParties(state.parties, [fromAgency, toAgency]) };
     }
     case 'ExtensionRequested': {
       const { extensionId, agencyCode, requestedDueDate, reason } = event.data;
@@ -210,6 +221,12 @@ export function foldStoredTaskEvents(
     if (decoded) state = evolve(state, decoded);
   }
   return state;
+}
+
+/** The parties with the new ones added at the end, each once. */
+function withParties(parties: readonly string[], more: readonly string[]): readonly string[] {
+  const added = more.filter((code, index) => !parties.includes(code) && more.indexOf(code) === index);
+  return added.length === 0 ? parties : [...parties, ...added];
 }
 
 function withAssignee(task: Task, agencyCode: string, change: (a: AssignmentState) => AssignmentState): Task {

@@ -20,6 +20,7 @@ import {
   HEALTH,
   taskAssigned,
   taskCompleted,
+  taskReassigned,
 } from './testing/task.fixtures.js';
 
 describe('the task state', () => {
@@ -33,6 +34,23 @@ describe('the task state', () => {
 
   it('ignores events before the task is assigned', () => {
     expect(evolve(initialState(), acknowledged(LEAD))).toEqual({ status: 'none' });
+  });
+
+  it('keeps every agency that holds or held an assignment or took part in a handoff, each once', () => {
+    const state = foldTask([
+      taskAssigned(),
+      handoffRequested('h1', SUPPORT, HEALTH),
+      taskReassigned(LEAD, 'CA-LC'),
+      taskReassigned('CA-LC', 'STP-LC'),
+    ]);
+    expect(state.status !== 'none' && state.parties).toEqual([
+      LEAD,
+      SUPPORT,
+      REQUESTED,
+      HEALTH,
+      'CA-LC',
+      'STP-LC',
+    ]);
   });
 
   it('ignores a second TaskAssigned', () => {

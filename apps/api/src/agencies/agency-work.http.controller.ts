@@ -5,13 +5,15 @@ import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-v
 import type { DataSource } from 'typeorm';
 import type { AgencyDirectory } from '#libs/agencies';
 import { assigneeRoles, type AssigneeRole } from '#libs/tasks';
-import { PROJECTION_DATA_SOURCE } from '#libs/platform';
+import { agencyWorkForbidden, mayReadAgencyWork } from '#libs/application';
+import { PROJECTION_DATA_SOURCE, type Principal } from '#libs/platform';
 import {
   listOutstanding,
   listResponsibilities,
   OUTSTANDING_STATES,
   type OutstandingState,
 } from '#libs/projections';
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 import { runQuery } from '../queries/query-errors.js';
 import { unknownAgency } from './agencies.http.controller.js';
@@ -84,8 +86,12 @@ export class AgencyWorkHttpController {
 
   @Get('responsibilities')
   @ApiOperation({ summary: 'Tasks the agency currently leads, supports or is asked to help with' })
-  async responsibilities(@Param('code') code: string, @Query() query: ResponsibilitiesQuery) {
-    this.assertKnown(code);
+  async responsibilities(
+    @Param('code') code: string,
+    @Query() query: ResponsibilitiesQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    this.assertKnown(code, principal);
     await this.readYourWrites.ensure(query.minPosition);
     return runQuery(() =>
       listResponsibilities(this.dataSource.manager, code, {
@@ -99,8 +105,12 @@ export class AgencyWorkHttpController {
 
   @Get('outstanding')
   @ApiOperation({ summary: 'Open tasks of the agency with due dates, state, due-soon and overdue flags' })
-  async outstanding(@Param('code') code: string, @Query() query: OutstandingQuery) {
-    this.assertKnown(code);
+  async outstanding(
+    @Param('code') code: string,
+    @Query() query: OutstandingQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    this.assertKnown(code, principal);
     await this.readYourWrites.ensure(query.minPosition);
     const asOf = query.asOf ?? new Date().toISOString();
     const page = await runQuery(() =>
@@ -116,7 +126,9 @@ export class AgencyWorkHttpController {
     return { asOf, ...page };
   }
 
-  private assertKnown(code: string): void {
+  /** A known agency (the directory is public), whose work the caller may read (access policy). */
+  private assertKnown(code: string, principal: Principal): void {
     if (!this.directory.get(code)) throw unknownAgency(code);
+    if (!mayReadAgencyWork(principal, code)) throw agencyWorkForbidden();
   }
 }

@@ -22,6 +22,8 @@ import { AuthenticationGuard, TOKEN_VERIFIER } from './authentication.guard.js';
             issuer: config.oidcIssuer,
             jwksUrl: config.oidcJwksUrl,
             audience: config.oidcAudience,
+            maxLifetimeSeconds: config.oidcMaxTokenLifetime,
+            clockSkewSeconds: config.oidcClockSkew,
           });
         }
         new Logger('Auth').warn(

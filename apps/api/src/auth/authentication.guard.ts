@@ -21,24 +21,29 @@ export class AuthenticationGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: unknown }>();
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw unauthenticated('Send a bearer token in the Authorization header.');
+    if (!match?.[1]) throw unauthenticated('Send a bearer token in the Authorization header.', 'Bearer');
     try {
       request.principal = await this.verifier.verify(match[1]);
     } catch (error) {
-      if (error instanceof AuthenticationError) throw unauthenticated(error.message);
-      throw error;
+      if (!(error instanceof AuthenticationError)) throw error;
+      // RFC 6750 §3: the reason travels in the challenge too; it names the rule, nothing internal.
+      const description = error.message.replace(/["\\]/g, "'");
+      throw unauthenticated(
+        `The bearer token was not accepted: ${error.message}.`,
+        `Bearer error="invalid_token", error_description="${description}"`,
+      );
     }
     return true;
   }
 }
 
-function unauthenticated(detail: string): ProblemError {
+function unauthenticated(detail: string, challenge: string): ProblemError {
   return new ProblemError({
     type: problemType('unauthenticated'),
     title: 'Authentication required',
     status: 401,
     code: 'unauthenticated',
     detail,
-    wwwAuthenticate: 'Bearer',
+    wwwAuthenticate: challenge,
   });
 }

@@ -1,17 +1,14 @@
+import { mayReadAgencyWork } from '#libs/application';
 import { problemType, ProblemError, type Principal } from '#libs/platform';
 
 /**
- * Who may read an agency's feed:
- * - an officer or an issuer: their own agency's feed only (an issuer's own feed already carries
- *   every event of the tasks it issued, since the issuer is a concerned agency of each);
- * - an auditor or an inspector: any agency's feed, read-only oversight of the decision history
- *   and of who was responsible when;
- * - anybody else (a token with none of these roles): nothing.
+ * Who may read an agency's feed: as for the rest of its work (libs/application access policy):
+ * whoever acts for the agency (an issuer's own feed already carries every event of the tasks it
+ * issued, since the issuer is a concerned agency of each), and auditors and inspectors (read-only
+ * oversight); nobody else.
  */
 export function mayReadAgencyFeed(principal: Principal, agencyCode: string): boolean {
-  if (principal.roles.includes('auditor') || principal.roles.includes('inspector')) return true;
-  const actsForAgency = principal.roles.includes('officer') || principal.roles.includes('issuer');
-  return actsForAgency && principal.agencyCode === agencyCode;
+  return mayReadAgencyWork(principal, agencyCode);
 }
 
 /** 403 problem unless the caller may read the agency's feed. */

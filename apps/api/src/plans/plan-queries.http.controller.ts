@@ -2,8 +2,18 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { PROJECTION_DATA_SOURCE, problemType, ProblemError } from '#libs/platform';
-import { getPlan, getPlanProgress, listPlans, listPlanTasks } from '#libs/projections';
+import { mayReadPlan, mayReadTask, planNotFound, seesWholePlan, type PlanAudience } from '#libs/application';
+import { PROJECTION_DATA_SOURCE, type Principal } from '#libs/platform';
+import {
+  getPlan,
+  getPlanProgress,
+  getTaskStates,
+  isPartyToPlan,
+  listPlans,
+  listPlanTasks,
+  type PlanView,
+} from '#libs/projections';
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { runQuery } from '../queries/query-errors.js';
 import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
@@ -14,7 +24,11 @@ class ProgressQuery extends ConsistencyQuery {
   asOf?: string;
 }
 
-/** Issued plans, their tasks, and progress per agency. */
+/**
+ * Issued plans, their tasks, and progress per agency, to those who may read them (libs/application
+ * access policy): a plan the caller may not read is answered as one that does not exist. A reader
+ * who does not see the plan whole (an agency with a part in it) gets its own tasks and progress.
+ */
 @ApiTags('plans')
 @ApiBearerAuth()
 @Controller('plans')
@@ -25,45 +39,87 @@ export class PlanQueriesHttpController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Issued plans' })
-  async list(@Query() query: ConsistencyQuery) {
+  @ApiOperation({ summary: 'Issued plans the caller may read' })
+  async list(@Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
     await this.readYourWrites.ensure(query.minPosition);
-    return { items: await listPlans(this.dataSource.manager) };
+    const items: PlanView[] = [];
+    for (const plan of await listPlans(this.dataSource.manager)) {
+      if (mayReadPlan(principal, await this.audience(principal, plan))) items.push(plan);
+    }
+    return { items };
   }
 
   @Get(':planId')
   @ApiOperation({ summary: 'One issued plan' })
-  async get(@Param('planId') planId: string, @Query() query: ConsistencyQuery) {
+  async get(
+    @Param('planId') planId: string,
+    @Query() query: ConsistencyQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     await this.readYourWrites.ensure(query.minPosition);
-    return (await getPlan(this.dataSource.manager, planId)) ?? throwUnknownPlan(planId);
+    return (await this.readable(principal, planId)).plan;
   }
 
   @Get(':planId/tasks')
-  @ApiOperation({ summary: 'The tasks of a plan' })
-  async tasks(@Param('planId') planId: string, @Query() query: ConsistencyQuery) {
+  @ApiOperation({ summary: 'The tasks of a plan (those the caller may read)' })
+  async tasks(
+    @Param('planId') planId: string,
+    @Query() query: ConsistencyQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     await this.readYourWrites.ensure(query.minPosition);
-    if (!(await getPlan(this.dataSource.manager, planId))) throwUnknownPlan(planId);
-    return { items: await listPlanTasks(this.dataSource.manager, planId) };
+    const { audience } = await this.readable(principal, planId);
+    const tasks = await listPlanTasks(this.dataSource.manager, planId);
+    if (seesWholePlan(principal, audience)) return { items: tasks };
+    const states = await getTaskStates(
+      this.dataSource.manager,
+      tasks.map((task) => task.taskId),
+    );
+    return {
+      items: tasks.filter((task) => {
+        const state = states.get(task.taskId);
+        return state !== undefined && mayReadTask(principal, state);
+      }),
+    };
   }
 
   @Get(':planId/progress')
   @ApiOperation({
-    summary: 'Tasks by state per agency: open, completed, cancelled, overdue, due within 7 days',
+    summary:
+      'Tasks by state per agency: open, completed, cancelled, overdue, due within 7 days (an agency with a part in the plan: its own)',
   })
-  async progress(@Param('planId') planId: string, @Query() query: ProgressQuery) {
+  async progress(
+    @Param('planId') planId: string,
+    @Query() query: ProgressQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     await this.readYourWrites.ensure(query.minPosition);
-    if (!(await getPlan(this.dataSource.manager, planId))) throwUnknownPlan(planId);
+    const { audience } = await this.readable(principal, planId);
     const asOf = query.asOf ?? new Date().toISOString();
-    return runQuery(() => getPlanProgress(this.dataSource.manager, planId, { asOf }));
+    const agencyCode = seesWholePlan(principal, audience) ? undefined : principal.agencyCode;
+    return runQuery(() => getPlanProgress(this.dataSource.manager, planId, { asOf, agencyCode }));
   }
-}
 
-function throwUnknownPlan(planId: string): never {
-  throw new ProblemError({
-    type: problemType('plan.not-found'),
-    title: 'Not found',
-    status: 404,
-    code: 'plan.not-found',
-    detail: `No issued plan has the id "${planId}".`,
-  });
+  /** First: `plan.not-found` for a plan that does not exist or that the caller may not read. */
+  private async readable(
+    principal: Principal,
+    planId: string,
+  ): Promise<{ plan: PlanView; audience: PlanAudience }> {
+    const plan = await getPlan(this.dataSource.manager, planId);
+    const audience = plan ? await this.audience(principal, plan) : null;
+    if (!plan || !audience || !mayReadPlan(principal, audience)) throw planNotFound();
+    return { plan, audience };
+  }
+
+  private async audience(principal: Principal, plan: PlanView): Promise<PlanAudience> {
+    const byCommittee = { issuerAgencyCode: plan.issuerAgencyCode, readerAgencyIsParty: false };
+    // The tasks are looked at only when the plan's committee alone does not let the caller read it.
+    if (mayReadPlan(principal, byCommittee)) return byCommittee;
+    const readerAgencyIsParty = await isPartyToPlan(
+      this.dataSource.manager,
+      plan.planId,
+      principal.agencyCode,
+    );
+    return { ...byCommittee, readerAgencyIsParty };
+  }
 }

@@ -1,6 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   CommandProcessor,
+  requireReadableTask,
   TaskReferences,
   taskModel,
   type CommandAnswerIds,
@@ -28,8 +29,9 @@ export class DecideTask extends Command<CommandResult> {
 }
 
 /**
- * Thin: the application layer loads the task's stream, calls the pure decider and appends at the
- * version read. An assignment over HTTP must name a plan its committee issued.
+ * Thin: the application layer loads the task's stream, checks the caller may read the task
+ * (libs/application access policy), calls the pure decider and appends at the version read. An
+ * assignment over HTTP must name a plan its committee issued.
  */
 @CommandHandler(DecideTask)
 export class DecideTaskHandler implements ICommandHandler<DecideTask> {
@@ -48,7 +50,12 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
       name: command.type,
       streamId: taskStreamId(command.data.taskId),
       model: taskModel,
-      decide: (state, now) => decide({ ...command, metadata: { actor, now } }, state),
+      decide: (state, now) => {
+        // First: a caller who may not read the task learns nothing of it, not even that it exists.
+        // Assigning creates the task, so it is the decider's (an id in use is `task.already-exists`).
+        if (command.type !== 'AssignTask') requireReadableTask(context.principal, state);
+        return decide({ ...command, metadata: { actor, now } }, state);
+      },
       context: applicationContext(context, actor),
       answerIds: answerIdsOf(command),
     });

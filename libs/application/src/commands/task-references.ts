@@ -1,6 +1,5 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import { planStreamId } from '#libs/plans';
-import { TaskDecisionError } from '#libs/tasks';
 import { ApplicationError, type FieldError } from '../errors.js';
 import type { CommandEventStore } from '../ports/event-store.port.js';
 import { readStreamState } from './command-processor.js';
@@ -35,20 +34,14 @@ export class TaskReferences {
   }
 
   /**
-   * The plan must have been issued, by the committee the caller issues for: `validation` on
-   * /planId when no such plan exists, `task.forbidden` when another committee issued it.
+   * The plan must have been issued by the committee the caller issues for: `validation` on
+   * /planId otherwise. A plan of another committee gets the same answer as no plan at all, so the
+   * answer does not tell whether, or by whom, it was issued.
    */
   async requirePlanIssuedBy(planId: string, issuingAgency: string): Promise<void> {
     const issuer = await this.issuerOf(planId);
-    if (issuer === null) {
-      throw fieldsInvalid([{ pointer: '/planId', detail: `No plan ${planId} has been issued` }]);
-    }
-    if (issuer !== issuingAgency) {
-      throw new TaskDecisionError(
-        'task.forbidden',
-        `Plan ${planId} was issued by ${issuer}; only its issuers may assign its tasks.`,
-        { issuerAgencyCode: issuer },
-      );
+    if (issuer === null || issuer !== issuingAgency) {
+      throw fieldsInvalid([{ pointer: '/planId', detail: 'Your committee has issued no plan with this id' }]);
     }
   }
 

@@ -5,6 +5,8 @@ export interface StoredDraft {
   readonly contentHash: string;
   readonly draft: PlanDraft;
   readonly createdBy: string;
+  /** The committee the uploader issues for (who else may read it); null for drafts stored before. */
+  readonly committee: string | null;
   readonly createdAt: string;
   readonly confirmedAt: string | null;
 }
@@ -14,7 +16,7 @@ export interface StoredDraft {
  * events through the command path. Adapter: PostgreSQL (libs/platform/src/commands/).
  */
 export interface PlanDraftStore {
-  insert(id: string, draft: PlanDraft, createdBy: string): Promise<StoredDraft>;
+  insert(id: string, draft: PlanDraft, createdBy: string, committee: string): Promise<StoredDraft>;
   find(id: string): Promise<StoredDraft | null>;
   /** The first confirmation's time stays; a retried confirmation does not move it. */
   markConfirmed(id: string): Promise<void>;

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { demoTokens } from './demo-principals.js';
 import { AuthenticationError, PRINCIPAL_ROLES, type Principal, type PrincipalRole } from './principal.js';
 
@@ -12,7 +12,15 @@ export interface OidcSettings {
   readonly rolesClaim?: string | undefined;
   /** Claim naming the committee an issuer decides for, if not their own agency (default "issues_for"). */
   readonly issuesForClaim?: string | undefined;
+  /** The longest a token may be valid: `exp - iat` (or `exp - now` without `iat`); default 1 hour. */
+  readonly maxLifetimeSeconds?: number | undefined;
+  /** How far the issuer's clock may be off ours, for `exp`, `nbf` and `iat`; default 60 s. */
+  readonly clockSkewSeconds?: number | undefined;
 }
+
+/** Defaults of OIDC_MAX_TOKEN_LIFETIME and OIDC_CLOCK_SKEW (seconds). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 3600;
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
 export interface TokenVerifier {
   readonly mode: 'oidc' | 'demo';
@@ -56,19 +64,32 @@ export class OidcTokenVerifier implements TokenVerifier {
   }
 
   private async check(token: string): Promise<{ principal: Principal; expiresAt: number }> {
+    const skew = this.settings.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+    const maxLifetime = this.settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.settings.issuer,
         currentDate: new Date(this.clock()),
+        clockTolerance: skew,
+        requiredClaims: ['exp'],
         ...(this.settings.audience ? { audience: this.settings.audience } : {}),
       }));
     } catch (error) {
-      throw new AuthenticationError(`The bearer token was not accepted: ${(error as Error).message}`);
+      throw new AuthenticationError(publicReason(error));
+    }
+    // jose checked `exp` is there, a number and not past; the rest bounds how long a token lives.
+    const now = this.clock() / 1000;
+    const exp = payload.exp as number;
+    if (payload.iat !== undefined && payload.iat > now + skew) {
+      throw new AuthenticationError('The token was issued in the future');
+    }
+    if (exp - (payload.iat ?? now) > maxLifetime + (payload.iat === undefined ? skew : 0)) {
+      throw new AuthenticationError(`The token is valid for longer than the ${maxLifetime} s accepted`);
     }
     const agencyCode = payload[this.settings.agencyClaim ?? 'agency'];
     if (typeof payload.sub !== 'string' || typeof agencyCode !== 'string') {
-      throw new AuthenticationError('The bearer token names no subject or no agency');
+      throw new AuthenticationError('The token names no subject or no agency');
     }
     const issuesFor = payload[this.settings.issuesForClaim ?? 'issues_for'];
     return {
@@ -79,10 +100,30 @@ export class OidcTokenVerifier implements TokenVerifier {
         ...(typeof issuesFor === 'string' && issuesFor !== '' ? { issuesFor } : {}),
         ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
       },
-      // Without `exp`, the token is not remembered at all.
-      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
+      expiresAt: exp * 1000,
     };
   }
+}
+
+/**
+ * Why a token was refused, in words fit for the caller (the 401 body and `WWW-Authenticate`):
+ * which rule it broke, never the verifier's own message (key ids, URLs, parser details).
+ */
+function publicReason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The token has expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'exp') {
+      return error.reason === 'missing'
+        ? 'The token has no expiry (exp)'
+        : 'The token has an invalid expiry (exp)';
+    }
+    if (error.claim === 'nbf') return 'The token is not valid yet';
+    if (error.claim === 'iat') return 'The token has an invalid issue time (iat)';
+    if (error.claim === 'iss') return 'The token is from another issuer';
+    if (error.claim === 'aud') return 'The token is for another audience';
+    return 'The token claims are not accepted';
+  }
+  return 'The token could not be verified';
 }
 
 /** The embedded default: the fixed demo tokens listed by `coord demo-tokens`. */

@@ -17,6 +17,11 @@ const MIGRATIONS: readonly Migration[] = [
       );
       create index plan_drafts_content_hash on ${s}.plan_drafts (content_hash);`,
   },
+  {
+    version: 2,
+    name: 'the committee a draft was uploaded for',
+    sql: (s) => `alter table ${s}.plan_drafts add column committee text;`,
+  },
 ];
 
 interface DraftRow {
@@ -24,6 +29,7 @@ interface DraftRow {
   content_hash: string;
   draft: PlanDraft;
   created_by: string;
+  committee: string | null;
   created_at: Date;
   confirmed_at: Date | null;
 }
@@ -39,11 +45,11 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
     await migrate(this.database.pool, this.schema, MIGRATIONS, 'intake_schema_migrations');
   }
 
-  async insert(id: string, draft: PlanDraft, createdBy: string): Promise<StoredDraft> {
+  async insert(id: string, draft: PlanDraft, createdBy: string, committee: string): Promise<StoredDraft> {
     const result = await this.database.pool.query<DraftRow>(
-      `insert into ${this.schema}.plan_drafts (id, content_hash, draft, created_by)
-       values ($1, $2, $3, $4) returning *`,
-      [id, draft.contentHash, JSON.stringify(draft), createdBy],
+      `insert into ${this.schema}.plan_drafts (id, content_hash, draft, created_by, committee)
+       values ($1, $2, $3, $4, $5) returning *`,
+      [id, draft.contentHash, JSON.stringify(draft), createdBy, committee],
     );
     return toStored(result.rows[0] as DraftRow);
   }
@@ -71,6 +77,7 @@ function toStored(row: DraftRow): StoredDraft {
     contentHash: row.content_hash,
     draft: row.draft,
     createdBy: row.created_by,
+    committee: row.committee,
     createdAt: new Date(row.created_at).toISOString(),
     confirmedAt: row.confirmed_at === null ? null : new Date(row.confirmed_at).toISOString(),
   };

@@ -6,7 +6,7 @@ import { asTaskEvent, type TaskChange } from './projection.js';
 import { ProjectionTaskStateRow } from './task-state.entity.js';
 
 /** Bump when TaskState (libs/tasks) changes shape or meaning: the stored states are refolded. */
-export const TASK_STATE_VERSION = 1;
+export const TASK_STATE_VERSION = 2;
 
 interface Folded {
   streamVersion: number;

@@ -33,14 +33,24 @@ export interface PlanProgress {
   };
 }
 
-/** Counts of tasks by progress state, per agency, for a plan, with overdue counts as of `asOf`. */
+/**
+ * Counts of tasks by progress state, per agency, for a plan, with overdue counts as of `asOf`.
+ * With `agencyCode`, only that agency's part: its row, and its tasks in the totals.
+ */
 export async function getPlanProgress(
   manager: EntityManager,
   planId: string,
-  options: { readonly asOf: Date | string },
+  options: { readonly asOf: Date | string; readonly agencyCode?: string | undefined },
 ): Promise<PlanProgress> {
   const window = deadlineWindow(options.asOf);
-  const params = { planId, today: window.today, week: window.inSevenDays, open: [...OPEN_PROGRESS_STATES] };
+  const params = {
+    planId,
+    today: window.today,
+    week: window.inSevenDays,
+    open: [...OPEN_PROGRESS_STATES],
+    agencyCode: options.agencyCode ?? null,
+  };
+  const ofAgency = '(cast(:agencyCode as text) is null or p.agencyCode = :agencyCode)';
 
   const grouped = await manager
     .createQueryBuilder(PlanProgressRow, 'p')
@@ -53,6 +63,7 @@ export async function getPlanProgress(
       'dueSoon',
     )
     .where('p.planId = :planId')
+    .andWhere(ofAgency)
     .groupBy('p.agencyCode')
     .addGroupBy('p.state')
     .orderBy('p.agencyCode', 'ASC')
@@ -98,6 +109,7 @@ export async function getPlanProgress(
       'dueWithin7Days',
     )
     .where('p.planId = :planId')
+    .andWhere(ofAgency)
     .setParameters(params)
     .getRawMany<PlanProgress['tasks']>();
 

@@ -1,4 +1,6 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
+import type { TaskState } from '#libs/tasks';
+import { ProjectionTaskStateRow } from '../framework/task-state.entity.js';
 import { TaskRow } from './task.entity.js';
 
 export type TaskView = TaskRow;
@@ -12,4 +14,39 @@ export async function getTask(manager: EntityManager, taskId: string): Promise<T
 export async function listPlanTasks(manager: EntityManager, planId: string): Promise<TaskView[]> {
   const rows = await manager.find(TaskRow, { where: { planId }, order: { dueDate: 'ASC', taskId: 'ASC' } });
   return rows.map((row) => ({ ...row }));
+}
+
+/**
+ * A task's folded state as the projections have reached it (libs/tasks `evolve`, with its parties),
+ * for the access policy to decide who may read it; null when the projections know no such task.
+ */
+export async function getTaskState(manager: EntityManager, taskId: string): Promise<TaskState | null> {
+  const row = await manager.findOne(ProjectionTaskStateRow, { where: { taskId } });
+  return row ? row.state : null;
+}
+
+/** The folded states of the given tasks, by task id (those the projections know). */
+export async function getTaskStates(
+  manager: EntityManager,
+  taskIds: readonly string[],
+): Promise<Map<string, TaskState>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await manager.find(ProjectionTaskStateRow, { where: { taskId: In([...taskIds]) } });
+  return new Map(rows.map((row) => [row.taskId, row.state]));
+}
+
+/** Whether the agency is or was a party (assignee, handoff sender or receiver) to a task of the plan. */
+export async function isPartyToPlan(
+  manager: EntityManager,
+  planId: string,
+  agencyCode: string,
+): Promise<boolean> {
+  const found = await manager
+    .createQueryBuilder(ProjectionTaskStateRow, 'state')
+    .innerJoin(TaskRow, 'task', 'task.taskId = state.taskId')
+    .where('task.planId = :planId', { planId })
+    .andWhere(`(state.state -> 'parties') @> jsonb_build_array(cast(:agencyCode as text))`, { agencyCode })
+    .limit(1)
+    .getCount();
+  return found > 0;
 }

@@ -1,8 +1,10 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import type { PlanDraft } from '#libs/plan-intake';
 import { planDecider, planStreamId } from '#libs/plans';
-import type { Actor } from '#libs/shared-kernel';
+import { issuingAgencyOf, type Actor } from '#libs/shared-kernel';
 import { decide, taskStreamId } from '#libs/tasks';
+import { mayReadDraft, mayReadPlan } from '../../access/access-policy.js';
+import { draftNotFound } from '../../access/not-found.js';
 import { ApplicationError } from '../../errors.js';
 import type { CommandEventStore } from '../../ports/event-store.port.js';
 import type { PlanDocumentReader, PlanDraftStore, StoredDraft } from '../../ports/plan-drafts.port.js';
@@ -72,21 +74,26 @@ export class PlanIntake {
   ): Promise<PlanDraftView> {
     requireIssuer(actor, 'import a plan');
     const draft = await this.draftDocument(bytes, fileName);
-    const alreadyIssued = await this.isIssued(draft);
+    const alreadyIssued = await this.isIssued(draft, actor);
     if (options.dryRun) return view(draft, null, alreadyIssued);
-    const stored = await this.options.drafts.insert(this.options.ids.newId(), draft, actor.personId);
+    const stored = await this.options.drafts.insert(
+      this.options.ids.newId(),
+      draft,
+      actor.personId,
+      issuingAgencyOf(actor),
+    );
     return view(stored.draft, stored, alreadyIssued);
   }
 
   async getDraft(draftId: string, actor: Actor): Promise<PlanDraftView> {
     requireIssuer(actor, 'read plan drafts');
-    const stored = await this.findDraft(draftId);
-    return view(stored.draft, stored, await this.isIssued(stored.draft));
+    const stored = await this.findDraft(draftId, actor);
+    return view(stored.draft, stored, await this.isIssued(stored.draft, actor));
   }
 
   async confirmDraft(draftId: string, corrections: DraftCorrections, actor: Actor): Promise<ConfirmResult> {
     requireIssuer(actor, 'issue a plan');
-    const stored = await this.findDraft(draftId);
+    const stored = await this.findDraft(draftId, actor);
     const planned = planConfirmation(stored.draft, corrections, this.options.directory, actor);
     const context = (key: string, body: unknown): CommandContext => ({
       actor,
@@ -140,19 +147,25 @@ export class PlanIntake {
     }
   }
 
-  private async findDraft(draftId: string): Promise<StoredDraft> {
+  /** A draft the caller may not read is answered as one that does not exist (access policy). */
+  private async findDraft(draftId: string, actor: Actor): Promise<StoredDraft> {
     const stored = UUID.test(draftId) ? await this.options.drafts.find(draftId) : null;
-    if (!stored) throw new ApplicationError('draft.not-found', `There is no plan draft ${draftId}.`);
+    if (!stored || !mayReadDraft(actor, stored)) throw draftNotFound();
     return stored;
   }
 
-  private async isIssued(draft: PlanDraft): Promise<boolean> {
+  /** The document is already a plan the caller may read (of their committee): not who else issued it. */
+  private async isIssued(draft: PlanDraft, actor: Actor): Promise<boolean> {
     const events = await this.options.store.readStream(planStreamId(draft.planId), 1);
-    return events.some(
-      (event) =>
-        event.type === 'PlanIssued' &&
-        (event.data as { contentHash?: unknown }).contentHash === draft.contentHash,
-    );
+    return events.some((event) => {
+      if (event.type !== 'PlanIssued') return false;
+      const data = event.data as { contentHash?: unknown; issuerAgencyCode?: unknown };
+      return (
+        data.contentHash === draft.contentHash &&
+        typeof data.issuerAgencyCode === 'string' &&
+        mayReadPlan(actor, { issuerAgencyCode: data.issuerAgencyCode, readerAgencyIsParty: false })
+      );
+    });
   }
 }
 
