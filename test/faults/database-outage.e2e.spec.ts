@@ -46,7 +46,7 @@ describe('when the database is killed and restarted under load', () => {
 
   beforeAll(async () => {
     server = await PrivatePostgres.start();
-    pool = new pg.Pool({ connectionString: server.url, max: 2 });
+    pool = new pg.Pool({ connectionString: server.url, max: 2, application_name: 'fault-test' });
     pool.on('error', () => undefined);
   });
 
@@ -156,6 +156,19 @@ describe('when the database is killed and restarted under load', () => {
     const load = Promise.all(Array.from({ length: SENDERS }, (_, lane) => sender(lane)));
 
     await delay(2_000);
+    // First the connections are dropped under the processes' feet (pg_terminate_backend, as a
+    // failover or an operator does), a few times over, while commands are in flight.
+    let terminated = 0;
+    for (let i = 0; i < 3; i += 1) {
+      const { rowCount } = await pool.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+          where backend_type = 'client backend' and application_name <> 'fault-test'`,
+      );
+      terminated += rowCount ?? 0;
+      await delay(500);
+    }
+    expect(terminated).toBeGreaterThan(0);
+    // Then the server itself goes down.
     phase = 'outage';
     await server.kill();
     await delay(OUTAGE_MS);
@@ -272,7 +285,8 @@ describe('when the database is killed and restarted under load', () => {
     console.log(
       `database outage: ${sent.length} commands (${sent.filter((s) => s.phase === 'outage').length} during the ` +
         `${OUTAGE_MS / 1000} s outage), ${answers.filter((a) => a.status === 503).length} answered 503, ` +
-        `${retried.length} retried with their key, ${stored.rows.length} progress events stored, 0 process exits`,
+        `${retried.length} retried with their key, ${stored.rows.length} progress events stored, ` +
+        `${terminated} connections terminated before, 0 process exits`,
     );
   });
 });
