@@ -110,7 +110,7 @@ describe('hostile input on every route', () => {
       const store = api.app.get<PostgresEventStore>(EVENT_STORE);
       const stateOf = async (): Promise<State> => {
         const { rows } = await database.pool.query<{ drafts: string }>(
-          'select count(*)::text as drafts from coord.plan_drafts',
+          `select count(*)::text as drafts from ${api.schema ?? 'coord'}.plan_drafts`,
         );
         return { head: await store.headPosition(), drafts: Number(rows[0]!.drafts) };
       };

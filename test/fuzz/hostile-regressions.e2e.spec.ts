@@ -83,7 +83,7 @@ describe('hostile requests the fuzzer found', () => {
     loop.enable();
     const answer = await send(
       'POST',
-      `/tasks/${randomUUID()}/progress`,
+      `/tasks/${randomUUID()}/completion/accept`,
       { authorization: `Bearer ${OFFICER}`, 'content-type': 'application/json' },
       `[${'1,'.repeat(99_999)}1]`,
     );
