@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chmod, chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,8 @@ export class PrivatePostgres {
       'UTF8',
     ]);
     await server.restart();
+    // A test run that ends without afterAll (a crash, Ctrl-C) leaves no server behind.
+    process.once('exit', server.stopOnExit);
     return server;
   }
 
@@ -96,16 +98,30 @@ export class PrivatePostgres {
       .join('\n');
   }
 
+  private readonly stopOnExit = (): void => {
+    try {
+      execFileSync(...this.command('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', 'stop']), {
+        stdio: 'ignore',
+        timeout: 10_000,
+      });
+    } catch {
+      // Not running.
+    }
+  };
+
   async dispose(): Promise<void> {
+    process.removeListener('exit', this.stopOnExit);
     await this.exec('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true });
   }
 
   private async exec(tool: string, args: string[]): Promise<void> {
-    const path = join(this.bin, tool);
-    const [command, commandArgs] = this.asUser
-      ? ['runuser', ['-u', this.asUser, '--', path, ...args]]
-      : [path, args];
+    const [command, commandArgs] = this.command(tool, args);
     await run(command, commandArgs, { cwd: this.dir, timeout: 90_000 });
+  }
+
+  private command(tool: string, args: string[]): [string, string[]] {
+    const path = join(this.bin, tool);
+    return this.asUser ? ['runuser', ['-u', this.asUser, '--', path, ...args]] : [path, args];
   }
 }
