@@ -154,6 +154,17 @@ describe('when the database is killed and restarted under load', () => {
       }
     };
     const load = Promise.all(Array.from({ length: SENDERS }, (_, lane) => sender(lane)));
+    // An agency's SSE feed stays open through it all: it reads the event store too.
+    const feedAbort = new AbortController();
+    let feedBytes = 0;
+    const feed = fetch(`${url}/agencies/lc-so-ldtbxh/feed?from=0`, {
+      headers: { authorization: 'Bearer demo.officer.lc-so-ldtbxh' },
+      signal: feedAbort.signal,
+    })
+      .then(async (response) => {
+        for await (const chunk of response.body ?? []) feedBytes += (chunk as Uint8Array).byteLength;
+      })
+      .catch(() => undefined);
 
     await delay(2_000);
     // First the connections are dropped under the processes' feet (pg_terminate_backend, as a
@@ -182,6 +193,9 @@ describe('when the database is killed and restarted under load', () => {
     await delay(2_000);
     sending = false;
     await load;
+    feedAbort.abort();
+    await feed;
+    expect(feedBytes).toBeGreaterThan(0);
 
     // Neither process exited.
     expect({ api: apiProcess.child.exitCode, worker: worker.child.exitCode }).toEqual({
