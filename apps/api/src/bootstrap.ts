@@ -14,6 +14,7 @@ import {
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
 import { BODY_LIMIT_BYTES, installBodyParsers, tooLargeProblem } from './body-parsers.js';
+import { answerClientError, answerFrameworkError } from './framework-errors.js';
 
 /**
  * Builds the HTTP application (Nest on Fastify, see docs/adr/0006-fastify-http-platform.md);
@@ -25,6 +26,9 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
     bodyLimit: BODY_LIMIT_BYTES,
     // As before: /tasks/ is /tasks.
     routerOptions: { ignoreTrailingSlash: true },
+    // What Fastify refuses before routing answers problem+json too (framework-errors.ts).
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     bufferLogs: true,

@@ -34,10 +34,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const pool = new pg.Pool({
     connectionString,
     max,
+    // A server that does not answer (a partition, a failover in progress) fails the request in
+    // seconds, as unavailable, instead of holding it until the client gives up.
+    ...(embedded ? {} : { connectionTimeoutMillis: 5_000 }),
     application_name: options.applicationName ?? 'coord',
   });
   // An idle client that loses its server emits here; without a listener Node would crash.
   pool.on('error', () => undefined);
+  // A client checked out of the pool (a transaction, a LISTEN) has no pool listener: when its
+  // server goes away (pg_terminate_backend, a failover, a restart) it emits 'error', which
+  // would kill the process. The failed query rejects anyway and the pool drops the dead
+  // client on release, so this listener only keeps the process alive.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   if (embedded) {
     // The pool replaces a connection after a failed query, but PGlite is one backend session:
     // statements the old connection prepared are still there and would collide with the new

@@ -14,6 +14,7 @@ import {
   ProblemError,
   type ProblemDetails,
 } from './problem-details.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -50,7 +51,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       ...this.toProblem(exception),
       instance: request.url,
     };
-    if (problem.status >= 500)
+    if (problem.code === 'database-unavailable')
+      this.logger.warn({ err: exception, reqId: request.id, instance: problem.instance }, problem.title);
+    else if (problem.status >= 500)
       this.logger.error({ err: exception, reqId: request.id, instance: problem.instance }, problem.title);
     void reply
       .headers(problemHeaders(exception))
@@ -116,6 +119,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           status === 413
             ? 'The request body is larger than the 1 MB the API accepts.'
             : (exception as Error).message,
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // Not the request's fault and likely to pass soon; the detail names no server or address.
+      return {
+        type: problemType('database-unavailable'),
+        title: TITLES[503] ?? 'Temporarily unavailable',
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'database-unavailable',
+        detail:
+          'The database cannot be reached right now. Try again shortly; with the same Idempotency-Key a retry is safe.',
       };
     }
     return {
@@ -190,6 +204,13 @@ function problemHeaders(exception: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
   if (isDecisionError(exception) && typeof exception.retryAfterSeconds === 'number') {
     headers['Retry-After'] = String(exception.retryAfterSeconds);
+  }
+  if (
+    !(exception instanceof ProblemError) &&
+    !isDecisionError(exception) &&
+    !(exception instanceof HttpException)
+  ) {
+    if (isDatabaseUnavailable(exception)) headers['Retry-After'] = String(DATABASE_RETRY_AFTER_SECONDS);
   }
   if (!(exception instanceof ProblemError)) return headers;
   const { retryAfterSeconds, wwwAuthenticate } = exception.problem;
