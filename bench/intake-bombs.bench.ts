@@ -50,7 +50,7 @@ const CASES: readonly Case[] = [
     type: 'text/plain; charset=utf-8',
   },
   {
-    name: 'text/plain, 1.9 M characters',
+    name: 'text/plain, 2 MB',
     build: () => Buffer.from('Sở Lao động chủ trì kế hoạch năm 2025.\n'.repeat(48_000)),
     type: 'text/plain; charset=utf-8',
   },

@@ -7,8 +7,11 @@ const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04]; // "PK\x03\x04": .docx is a ZIP 
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0]; // legacy Word .doc
 const PDF_SIGNATURE = [0x25, 0x50, 0x44, 0x46]; // "%PDF"
 
-/** A plan is some 30,000 characters; two million leaves room for the longest and bounds the parse. */
-export const PLAN_TEXT_LIMIT_CHARACTERS = 2_000_000;
+/**
+ * A plan is some 30,000 characters; a text upload may have 10 MB of them (annexes, padding). The
+ * same bound holds for the text of a .docx, whose XML can be larger than its text.
+ */
+export const PLAN_TEXT_LIMIT_CHARACTERS = 10 * 1024 * 1024;
 
 /**
  * Turns an uploaded plan into text for `parsePlanDocument`: a .docx (recognised by its ZIP

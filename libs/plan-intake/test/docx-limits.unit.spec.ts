@@ -54,7 +54,9 @@ describe('a .docx over the archive limits is refused before the Word reader sees
   });
 
   it('refuses a text longer than a plan may be', async () => {
-    const text = new TextEncoder().encode('Sở Y tế chủ trì.\n'.repeat(PLAN_TEXT_LIMIT_CHARACTERS / 17 + 1));
+    const text = new TextEncoder().encode(
+      'Sở Y tế chủ trì.\n'.repeat(Math.ceil(PLAN_TEXT_LIMIT_CHARACTERS / 17) + 1),
+    );
     const error = await errorOf(readPlanDocument(text, 'long.txt'));
     expect(error.code).toBe('document-too-long');
   });

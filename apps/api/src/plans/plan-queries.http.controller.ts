@@ -2,15 +2,24 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { PROJECTION_DATA_SOURCE, problemType, ProblemError } from '#libs/platform';
+import {
+  IsInstantWithin,
+  PROJECTION_DATA_SOURCE,
+  problemType,
+  ProblemError,
+  QUERY_INSTANT_WINDOW,
+} from '#libs/platform';
 import { getPlan, getPlanProgress, listPlans, listPlanTasks } from '#libs/projections';
 import { runQuery } from '../queries/query-errors.js';
 import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 class ProgressQuery extends ConsistencyQuery {
-  @ApiPropertyOptional({ description: 'Instant overdue and due-soon are counted for; default now' })
+  @ApiPropertyOptional({
+    description: `Instant overdue and due-soon are counted for; default now. From ${QUERY_INSTANT_WINDOW.from} to ${QUERY_INSTANT_WINDOW.to}.`,
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsInstantWithin(QUERY_INSTANT_WINDOW.from, QUERY_INSTANT_WINDOW.to)
   asOf?: string;
 }
 

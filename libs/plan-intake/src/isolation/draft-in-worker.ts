@@ -23,9 +23,9 @@ export const INTAKE_WORKER_LIMITS = {
 } as const;
 
 /** A thread's memory and time (tests shrink them to see a document refused). */
-export type WorkerLimits = Pick<
-  typeof INTAKE_WORKER_LIMITS,
-  'maxOldGenerationSizeMb' | 'maxYoungGenerationSizeMb' | 'timeoutMs'
+export type WorkerLimits = Record<
+  'maxOldGenerationSizeMb' | 'maxYoungGenerationSizeMb' | 'timeoutMs',
+  number
 >;
 
 export interface DraftJob {
