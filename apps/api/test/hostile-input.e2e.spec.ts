@@ -127,6 +127,43 @@ describe('hostile input over HTTP', () => {
     });
   });
 
+  describe('dates out of their window', () => {
+    it('refuses a due date of 0001-01-01 or 9999-12-31 with 422 at /dueDate and records nothing', async () => {
+      for (const dueDate of ['0001-01-01', '9999-12-31']) {
+        const taskId = randomUUID();
+        const body = assignmentBody(planId, taskId, [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }], {
+          dueDate,
+        });
+        const answer = await api.request('POST', '/tasks', ISSUER, body);
+        expect(answer.status).toBe(422);
+        expect(answer.body.errors).toEqual([
+          { pointer: '/dueDate', detail: expect.stringContaining('from 2000-01-01 to 2100-12-31') },
+        ]);
+        expect(await store.readStream(taskStreamId(taskId))).toEqual([]);
+      }
+    });
+
+    it('refuses progress back-dated to 1900 with 422 at /occurredAt', async () => {
+      const taskId = randomUUID();
+      const assigned = await api.request(
+        'POST',
+        '/tasks',
+        ISSUER,
+        assignmentBody(planId, taskId, [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }]),
+      );
+      expect(assigned.status).toBe(201);
+      const answer = await api.request('POST', `/tasks/${taskId}/progress`, OFFICER, {
+        text: 'Đã rà soát 120 trẻ em.',
+        occurredAt: '1900-01-01T00:00:00Z',
+      });
+      expect(answer.status).toBe(422);
+      expect(answer.body.errors).toEqual([
+        { pointer: '/occurredAt', detail: expect.stringContaining('2000-01-01') },
+      ]);
+      expect(await store.readStream(taskStreamId(taskId))).toHaveLength(1);
+    });
+  });
+
   describe('query parameters and headers', () => {
     const outstanding = '/agencies/lc-so-ldtbxh/outstanding';
     it.each([

@@ -48,7 +48,8 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
       name: command.type,
       streamId: taskStreamId(command.data.taskId),
       model: taskModel,
-      decide: (state, now) => decide({ ...command, metadata: { actor, now } }, state),
+      decide: (state, now) =>
+        decide({ ...command, metadata: { actor, now, occurredAt: context.occurredAt } }, state),
       context: applicationContext(context, actor),
       answerIds: answerIdsOf(command),
     });
