@@ -12,7 +12,7 @@ export const DOCX_LIMITS = {
   /** All files inflated, images included. */
   maxUncompressedBytes: 64 * 1024 * 1024,
   /** The XML parts (.xml, .rels) inflated: what the Word reader parses and keeps in memory. */
-  maxXmlBytes: 16 * 1024 * 1024,
+  maxXmlBytes: 8 * 1024 * 1024,
   /** Inflated size over compressed size of one file, for files over 1 MB inflated. */
   maxCompressionRatio: 100,
 } as const;
