@@ -193,6 +193,20 @@ describe('hostile input over HTTP', () => {
       expect(answer.status).toBe(200);
     });
 
+    it('refuses an X-Correlation-Id of 1,000 characters (it would be stored in every event) with 422 naming it', async () => {
+      const taskId = randomUUID();
+      const answer = await api.request(
+        'POST',
+        '/tasks',
+        ISSUER,
+        assignmentBody(planId, taskId, [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }]),
+        { 'x-correlation-id': 'c'.repeat(1_000) },
+      );
+      expect(answer.status).toBe(422);
+      expect(answer.body).toMatchObject({ code: 'validation', header: 'X-Correlation-Id' });
+      expect(await store.readStream(taskStreamId(taskId))).toEqual([]);
+    });
+
     it('refuses a 19-digit position past the log as ?from= (422) and as Last-Event-ID (400)', async () => {
       const from = await api.request('GET', '/agencies/lc-so-ldtbxh/feed?from=9999999999999999999', OFFICER);
       expect(from.status).toBe(422);
