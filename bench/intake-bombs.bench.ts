@@ -58,6 +58,19 @@ const CASES: readonly Case[] = [
     build: () => Buffer.from('Sở Lao động chủ trì kế hoạch năm 2025.\n'.repeat(48_000)),
     type: 'text/plain; charset=utf-8',
   },
+  {
+    name: 'JSON { contentBase64 }, 9.5 MB of text',
+    build: () =>
+      Buffer.from(
+        JSON.stringify({
+          fileName: 'ke-hoach.txt',
+          contentBase64: Buffer.from('1. Sở Y tế chủ trì, phối hợp với các sở.\n'.repeat(174_000)).toString(
+            'base64',
+          ),
+        }),
+      ),
+    type: 'application/json',
+  },
 ];
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
