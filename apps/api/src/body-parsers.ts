@@ -1,5 +1,5 @@
 import type { FastifyBodyParser, FastifyContentTypeParser, FastifyInstance, FastifyRequest } from 'fastify';
-import { problemType, ProblemError } from '#libs/platform';
+import { assertJsonWithinLimits, decodeStrictText, problemType, ProblemError } from '#libs/platform';
 import {
   documentTooLarge,
   JSON_UPLOAD_LIMIT_BYTES,
@@ -22,8 +22,10 @@ const JSON_CHARSETS = new Set(['utf-8', 'utf8', 'utf-16', 'utf-16le', 'utf-16be'
  * octet-stream) up to 10 MB. A body whose Content-Length is over the route's limit is refused
  * before it is read; a body that grows past it while read is refused then. Over a limit: 413.
  *
- * JSON (application/json, application/*+json) is parsed by Fastify's own parser, which refuses
- * `__proto__` and `constructor.prototype` keys (400, as malformed JSON). A body of another type
+ * JSON (application/json, application/*+json) is decoded strictly (invalid UTF-8: 422
+ * `invalid-utf8`), parsed by Fastify's own parser, which refuses `__proto__` and
+ * `constructor.prototype` keys (400, as malformed JSON), and checked against JSON_LIMITS (depth,
+ * array items, object members, values: 422 with the pointer) before any pipe or handler sees it. A body of another type
  * (or a document type on another route) is read off without being kept, up to the same limit;
  * the handler then refuses what it is missing.
  *
@@ -142,6 +144,7 @@ function parseJson(
         : 'The request body is not valid JSON.',
     );
   }
+  assertJsonWithinLimits(result.value);
   return result.value;
 }
 
@@ -151,8 +154,7 @@ function charsetOf(contentType: string | undefined): string {
 }
 
 function decode(body: Buffer, charset: string): string {
-  if (charset === 'utf-8' || charset === 'utf8') return body.toString('utf8');
-  if (JSON_CHARSETS.has(charset)) return new TextDecoder(charset).decode(body);
+  if (JSON_CHARSETS.has(charset)) return decodeStrictText(body, charset);
   throw new ProblemError({
     type: problemType('unsupported-media-type'),
     title: 'Unsupported media type',

@@ -6,7 +6,17 @@ export type PlanDocumentErrorCode =
   /** A format we do not read (legacy .doc, PDF). */
   | 'unsupported-format'
   /** Looks like a .docx (a ZIP file) but its text could not be extracted. */
-  | 'unreadable-docx';
+  | 'unreadable-docx'
+  /** A .docx archive of more files than DOCX_LIMITS allows. */
+  | 'docx-too-many-entries'
+  /** A .docx that inflates past DOCX_LIMITS (all files, or its XML). */
+  | 'docx-too-large'
+  /** A .docx holding a file compressed past DOCX_LIMITS' ratio: a zip bomb. */
+  | 'docx-compression-ratio'
+  /** More text than PLAN_TEXT_LIMIT_CHARACTERS. */
+  | 'document-too-long'
+  /** Reading it took more time or memory than the reader is given (INTAKE_WORKER_LIMITS). */
+  | 'document-too-complex';
 
 /** The input cannot be treated as a plan document at all; nothing was parsed. */
 export class PlanDocumentError extends Error {

@@ -1,5 +1,13 @@
 export { parsePlanDocument } from './parse-plan-document.js';
-export { readPlanDocument } from './read-plan-document.js';
+export { readPlanDocument, PLAN_TEXT_LIMIT_CHARACTERS } from './read-plan-document.js';
+export { DOCX_LIMITS, inspectDocxArchive } from './docx-archive.js';
+export {
+  draftPlanDocumentInWorker,
+  INTAKE_WORKER_LIMITS,
+  PlanIntakeBusyError,
+  type DraftJob,
+  type WorkerLimits,
+} from './isolation/draft-in-worker.js';
 export { PlanDocumentError, type PlanDocumentErrorCode } from './errors.js';
 export type * from './types.js';
 export { buildPlanDraft, reportDueDate } from './draft/build-plan-draft.js';

@@ -1,3 +1,4 @@
+import { inspectDocxArchive } from './docx-archive.js';
 import { extractDocxText } from './docx-text.js';
 import { PlanDocumentError } from './errors.js';
 import { assertLooksLikeText } from './input-guard.js';
@@ -7,9 +8,17 @@ const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0]; // legacy Word .doc
 const PDF_SIGNATURE = [0x25, 0x50, 0x44, 0x46]; // "%PDF"
 
 /**
+ * A plan is some 30,000 characters; a text upload may have 10 MB of them (annexes, padding). The
+ * same bound holds for the text of a .docx, whose XML can be larger than its text.
+ */
+export const PLAN_TEXT_LIMIT_CHARACTERS = 10 * 1024 * 1024;
+
+/**
  * Turns an uploaded plan into text for `parsePlanDocument`: a .docx (recognised by its ZIP
  * signature, not its name) is read with mammoth; anything else must be strict UTF-8 (a BOM is
- * dropped). Throws PlanDocumentError when the bytes cannot be a plan's text.
+ * dropped). Throws PlanDocumentError when the bytes cannot be a plan's text, or when the archive
+ * or the text is over its limits (DOCX_LIMITS, PLAN_TEXT_LIMIT_CHARACTERS). The API and the CLI
+ * call it through `draftPlanDocumentInWorker`, off their event loop.
  */
 export async function readPlanDocument(bytes: Uint8Array, fileName?: string): Promise<string> {
   const source = fileName ? `"${fileName}"` : 'The document';
@@ -17,11 +26,19 @@ export async function readPlanDocument(bytes: Uint8Array, fileName?: string): Pr
     throw new PlanDocumentError('empty-document', `${source} is empty: there is no text to read.`);
   }
   const text = startsWith(bytes, ZIP_SIGNATURE) ? await readDocx(bytes, source) : decodeUtf8(bytes, source);
+  if (text.length > PLAN_TEXT_LIMIT_CHARACTERS) {
+    throw new PlanDocumentError(
+      'document-too-long',
+      `${source} has ${text.length} characters of text; a plan may have at most ${PLAN_TEXT_LIMIT_CHARACTERS}.`,
+    );
+  }
   assertLooksLikeText(text, fileName);
   return text;
 }
 
 async function readDocx(bytes: Uint8Array, source: string): Promise<string> {
+  // Before the Word reader inflates anything: a zip bomb is refused by what it declares.
+  await inspectDocxArchive(bytes, source);
   try {
     return await extractDocxText(bytes);
   } catch (cause) {

@@ -1,4 +1,4 @@
-import { inputChecks, issuingAgencyOf, type Actor } from '#libs/shared-kernel';
+import { DATE_WINDOW, inputChecks, issuingAgencyOf, type Actor } from '#libs/shared-kernel';
 
 import { PlanDecisionError } from './plan.errors.js';
 
@@ -107,7 +107,8 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[]
     title: text(data.title, 'title'),
     issuerAgencyCode: id(data.issuerAgencyCode, 'issuerAgencyCode'),
     jurisdiction: text(data.jurisdiction, 'jurisdiction'),
-    issuedOn: optionalDate(data.issuedOn, 'issuedOn'),
+    issuedOn:
+      data.issuedOn === undefined || data.issuedOn === null ? null : dateInWindow(data.issuedOn, 'issuedOn'),
     period: period(data.period),
     contentHash: id(data.contentHash, 'contentHash'),
     source: {
@@ -149,7 +150,11 @@ function invalid(field: string, message: string): never {
   throw new PlanDecisionError('validation', `${field}: ${message}`, { field });
 }
 
-const { requiredText: text, optionalText, requiredId: id, optionalDate, year } = inputChecks(invalid);
+const { requiredText: text, optionalText, requiredId: id, dateInWindow, year } = inputChecks(invalid);
+
+/** The years a plan may cover: those of DATE_WINDOW. */
+const FIRST_YEAR = Number(DATE_WINDOW.from.slice(0, 4));
+const LAST_YEAR = Number(DATE_WINDOW.to.slice(0, 4));
 
 function period(value: unknown): PlanPeriod {
   if (typeof value !== 'object' || value === null) invalid('period', 'is required');
@@ -157,5 +162,7 @@ function period(value: unknown): PlanPeriod {
   const from = year(fromYear, 'period.fromYear');
   const to = year(toYear, 'period.toYear');
   if (to < from) invalid('period.toYear', 'must not be before fromYear');
+  if (from < FIRST_YEAR) invalid('period.fromYear', `must be a year from ${FIRST_YEAR} to ${LAST_YEAR}`);
+  if (to > LAST_YEAR) invalid('period.toYear', `must be a year from ${FIRST_YEAR} to ${LAST_YEAR}`);
   return { fromYear: from, toYear: to };
 }

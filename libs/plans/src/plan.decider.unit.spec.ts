@@ -151,6 +151,15 @@ describe('IssuePlan', () => {
     });
   });
 
+  describe('when its dates are at the edges of the window (2000-01-01 .. 2100-12-31)', () => {
+    it('records them', () => {
+      spec
+        .given([])
+        .when(issuePlan({ issuedOn: '2000-01-01', period: { fromYear: 2000, toYear: 2100 } }))
+        .then([planIssued({ issuedOn: '2000-01-01', period: { fromYear: 2000, toYear: 2100 } })]);
+    });
+  });
+
   describe('when the input is invalid', () => {
     it.each([
       ['a blank plan id', { planId: '' }],
@@ -163,6 +172,10 @@ describe('IssuePlan', () => {
       ['a date that does not exist', { issuedOn: '2024-06-31' }],
       ['a period that ends before it starts', { period: { fromYear: 2030, toYear: 2024 } }],
       ['a period that is not in years', { period: { fromYear: 24, toYear: 30 } }],
+      ['an issue date before 2000-01-01', { issuedOn: '1999-12-31' }],
+      ['an issue date after 2100-12-31', { issuedOn: '9999-12-31' }],
+      ['a period starting before 2000', { period: { fromYear: 1900, toYear: 2025 } }],
+      ['a period ending after 2100', { period: { fromYear: 2024, toYear: 2200 } }],
     ])('refuses %s', (_, data) => {
       spec.given([]).when(issuePlan(data)).thenThrows('validation', 'invalid');
     });

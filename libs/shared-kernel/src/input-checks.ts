@@ -1,6 +1,19 @@
 import { isCalendarDate } from './dates.js';
 import { toNfc } from './text.js';
 
+/**
+ * The calendar dates a deadline or a decision of a plan may fall on. Plans of this service run
+ * from the 2000s into this century's second half; a date outside is a typo (0001-01-01,
+ * 9999-12-31) that would sort first or last in every list and never become due.
+ */
+export const DATE_WINDOW = { from: '2000-01-01', to: '2100-12-31' } as const;
+
+/** The earliest instant something may be back-dated to (`occurredAt`): the window's first day. */
+export const OCCURRED_AT_FLOOR = '2000-01-01T00:00:00+07:00';
+
+/** How far ahead of the deciding server's clock a caller's `occurredAt` may be (clock skew). */
+export const OCCURRED_AT_SKEW_MS = 5 * 60_000;
+
 /** How a decider refuses an input: its own DecisionError with code 'validation' and `details.field`. */
 export type RefuseInput = (field: string, message: string) => never;
 
@@ -35,6 +48,27 @@ export function inputChecks(refuse: RefuseInput) {
     requiredDate(value: unknown, field: string): string {
       if (typeof value !== 'string' || !isCalendarDate(value)) refuse(field, "must be a date 'YYYY-MM-DD'");
       return value;
+    },
+    /** A calendar date within DATE_WINDOW: a due date, an issue date. */
+    dateInWindow(value: unknown, field: string): string {
+      if (typeof value !== 'string' || !isCalendarDate(value)) refuse(field, "must be a date 'YYYY-MM-DD'");
+      if (value < DATE_WINDOW.from || value > DATE_WINDOW.to) {
+        refuse(field, `must be a date from ${DATE_WINDOW.from} to ${DATE_WINDOW.to}`);
+      }
+      return value;
+    },
+    /**
+     * When something happened, if the caller says it was earlier than `now` (the deciding
+     * server's clock): an instant from OCCURRED_AT_FLOOR, and not after `now` (give or take
+     * OCCURRED_AT_SKEW_MS).
+     */
+    occurredAt(value: unknown, now: string, field: string): string | null {
+      if (value === undefined || value === null) return null;
+      const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+      if (!Number.isFinite(at)) refuse(field, 'must be an ISO 8601 instant');
+      if (at < Date.parse(OCCURRED_AT_FLOOR)) refuse(field, `must not be before ${OCCURRED_AT_FLOOR}`);
+      if (at > Date.parse(now) + OCCURRED_AT_SKEW_MS) refuse(field, 'must not be in the future');
+      return value as string;
     },
     optionalDate(value: unknown, field: string): string | null {
       if (value === undefined || value === null) return null;

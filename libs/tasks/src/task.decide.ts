@@ -42,8 +42,9 @@ import {
   finiteNumber,
   invalid,
   nonNegativeInteger,
+  dateInWindow,
+  occurredAt,
   optionalText,
-  requiredDate,
   requiredId,
   requiredOneOf,
   requiredText,
@@ -114,7 +115,7 @@ function assignTask({ data, metadata }: AssignTask, state: TaskState): TaskEvent
   const title = requiredText(data.title, 'title');
   const duty = requiredText(data.duty, 'duty');
   const sourceClause = validSourceClause(data.sourceClause);
-  const dueDate = requiredDate(data.dueDate, 'dueDate');
+  const dueDate = dateInWindow(data.dueDate, 'dueDate');
   const issuerAgencyCode = requiredId(data.issuerAgencyCode, 'issuerAgencyCode');
   if (issuerAgencyCode !== issuingAgencyOf(metadata.actor)) {
     refuse('task.forbidden', 'You may issue tasks only for the committee you issue for');
@@ -161,6 +162,7 @@ function reportProgress({ data, metadata }: ReportProgress, state: TaskState): T
   requireActingFor(metadata.actor, agencyCode);
   const text = requiredText(data.text, 'text');
   const indicatorValues = validIndicatorValues(data.indicatorValues);
+  occurredAt(metadata.occurredAt, metadata.now, 'occurredAt');
   const task = requireOpenTask(state);
   const assignee = requireAssignee(task, agencyCode);
   requireNotCompleted(assignee);
@@ -295,7 +297,7 @@ function requestExtension({ data, metadata }: RequestExtension, state: TaskState
   const agencyCode = requiredId(data.agencyCode, 'agencyCode');
   requireActingFor(metadata.actor, agencyCode);
   const extensionId = requiredId(data.extensionId, 'extensionId');
-  const requestedDueDate = requiredDate(data.dueDate, 'dueDate');
+  const requestedDueDate = dateInWindow(data.dueDate, 'dueDate');
   const reason = requiredText(data.reason, 'reason');
   const task = requireOpenTask(state);
 
@@ -388,6 +390,7 @@ function submitCompletion({ data, metadata }: SubmitCompletion, state: TaskState
   const agencyCode = requiredId(data.agencyCode, 'agencyCode');
   requireActingFor(metadata.actor, agencyCode);
   const report = requiredText(data.report, 'report');
+  occurredAt(metadata.occurredAt, metadata.now, 'occurredAt');
   const task = requireOpenTask(state);
   const assignee = requireAssignee(task, agencyCode);
   requireNotCompleted(assignee);

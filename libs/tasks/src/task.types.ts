@@ -55,4 +55,9 @@ export interface CommandMetadata {
   readonly actor: Actor;
   /** When the command was decided, an ISO instant. Becomes the events' `occurredAt` in the store. */
   readonly now: string;
+  /**
+   * When it happened in the world, if the caller says earlier than `now` (progress and completion
+   * reports): becomes the events' `occurredAt` instead; checked against OCCURRED_AT_FLOOR and now.
+   */
+  readonly occurredAt?: string | undefined;
 }

@@ -13,6 +13,8 @@ export const {
   optionalText,
   requiredId,
   requiredDate,
+  dateInWindow,
+  occurredAt,
   requiredOneOf,
   nonNegativeInteger,
   finiteNumber,

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { AGENCY_LEVELS, type AgencyLevel } from '#libs/agencies';
+import { IsIntegerParameter, MAX_OFFSET } from '#libs/platform';
 
 export class ListAgenciesQuery {
   @ApiPropertyOptional({ description: 'Search text; ignores diacritics and case ("so lao dong")' })
@@ -21,18 +21,13 @@ export class ListAgenciesQuery {
   @IsIn(AGENCY_LEVELS)
   level?: AgencyLevel;
 
-  @ApiPropertyOptional({ default: 100 })
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsIntegerParameter(1, 500)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_OFFSET })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsIntegerParameter(0, MAX_OFFSET)
   offset?: number;
 }

@@ -1,12 +1,19 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsISO8601, IsOptional } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import type { AgencyDirectory } from '#libs/agencies';
 import { assigneeRoles, type AssigneeRole } from '#libs/tasks';
 import { agencyWorkForbidden, mayReadAgencyWork } from '#libs/application';
-import { PROJECTION_DATA_SOURCE, type Principal } from '#libs/platform';
+import {
+  IsInstantWithin,
+  IsIntegerParameter,
+  MAX_OFFSET,
+  PROJECTION_DATA_SOURCE,
+  QUERY_INSTANT_WINDOW,
+  type Principal,
+} from '#libs/platform';
 import {
   listOutstanding,
   listResponsibilities,
@@ -20,19 +27,14 @@ import { unknownAgency } from './agencies.http.controller.js';
 import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
 
 class PageQuery extends ConsistencyQuery {
-  @ApiPropertyOptional({ default: 50 })
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsIntegerParameter(1, 500)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_OFFSET })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsIntegerParameter(0, MAX_OFFSET)
   offset?: number;
 }
 
@@ -50,10 +52,11 @@ export class ResponsibilitiesQuery extends PageQuery {
 
 export class OutstandingQuery extends PageQuery {
   @ApiPropertyOptional({
-    description: 'Instant the overdue and due-soon flags are computed for; default now',
+    description: `Instant the overdue and due-soon flags are computed for; default now. From ${QUERY_INSTANT_WINDOW.from} to ${QUERY_INSTANT_WINDOW.to}.`,
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsInstantWithin(QUERY_INSTANT_WINDOW.from, QUERY_INSTANT_WINDOW.to)
   asOf?: string;
 
   @ApiPropertyOptional({ enum: ['dueDate', '-dueDate', 'state'], default: 'dueDate' })

@@ -16,6 +16,8 @@ export function applicationContext(context: CommandContext, actor: Actor): Appli
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** Stored in every event's metadata: bounded like an Idempotency-Key. */
+const CORRELATION_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** Who is asking, with which Idempotency-Key, for which route and body: what a command needs. */
 export const CommandRequest = createParamDecorator(
@@ -32,6 +34,17 @@ export const CommandRequest = createParamDecorator(
         header: 'Idempotency-Key',
       });
     }
+    const correlationId = headerValue(request.headers['x-correlation-id']);
+    if (correlationId !== undefined && !CORRELATION_ID.test(correlationId)) {
+      throw new ProblemError({
+        type: problemType('validation'),
+        title: 'The request is not valid',
+        status: 422,
+        code: 'validation',
+        detail: 'The X-Correlation-Id header must be 1 to 200 visible ASCII characters.',
+        header: 'X-Correlation-Id',
+      });
+    }
     const body: unknown = request.body;
     const occurredAt =
       body && typeof body === 'object' && typeof (body as { occurredAt?: unknown }).occurredAt === 'string'
@@ -44,7 +57,7 @@ export const CommandRequest = createParamDecorator(
       route: `${request.method} ${queryAt === -1 ? request.url : request.url.slice(0, queryAt)}`,
       body,
       // Without one from the caller, the id its request log line carries.
-      correlationId: headerValue(request.headers['x-correlation-id']) ?? request.id,
+      correlationId: correlationId ?? request.id,
       occurredAt,
     };
   },

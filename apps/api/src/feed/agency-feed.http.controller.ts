@@ -12,26 +12,25 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import type { Observable } from 'rxjs';
 import type { AgencyDirectory } from '#libs/agencies';
-import { problemType, ProblemError, type Principal } from '#libs/platform';
+import { IsPosition, isPosition, problemType, ProblemError, type Principal } from '#libs/platform';
 import { unknownAgency } from '../agencies/agencies.http.controller.js';
 import { AGENCY_DIRECTORY } from '../agencies/agency-directory.provider.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { assertMayReadAgencyFeed } from './feed-access.js';
 import { AgencyFeedService, type FeedStart } from './agency-feed.service.js';
 
-const POSITION = /^\d{1,19}$/;
-
 export class AgencyFeedQuery {
   @ApiPropertyOptional({
     description:
-      'First connection only: start at this global position (that event and everything after it in log order; 0 = the whole history). Without it, and without Last-Event-ID, only new events are sent. Last-Event-ID wins when both are sent.',
+      'First connection only: start at this global position (that event and everything after it in log order; 0 = the whole history). Without it, and without Last-Event-ID, only new events are sent. Last-Event-ID wins when both are sent. A whole number from 0 to 9223372036854775807; anything else is 422 naming the parameter.',
     example: '1234',
+    pattern: '^\\d{1,19}$',
   })
   @IsOptional()
-  @Matches(POSITION, { message: 'from must be a position (a whole number)' })
+  @IsPosition()
   from?: string;
 }
 
@@ -64,7 +63,8 @@ export class AgencyFeedHttpController {
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
-    description: 'The id of the last message received (0: the start of the log): resume right after it',
+    description:
+      'The id of the last message received (0: the start of the log): resume right after it. A whole number from 0 to 9223372036854775807; anything else is 400 feed.invalid-last-event-id.',
   })
   @ApiOkResponse({
     description: 'An event stream that stays open',
@@ -109,13 +109,14 @@ function finishedOf(response: ServerResponse): Promise<void> {
 function startOf(lastEventId: string | undefined, from: string | undefined): FeedStart {
   const resume = lastEventId?.trim();
   if (resume) {
-    if (!POSITION.test(resume)) {
+    if (!isPosition(resume)) {
       throw new ProblemError({
         type: problemType('feed.invalid-last-event-id'),
         title: 'Bad request',
         status: 400,
         code: 'feed.invalid-last-event-id',
         detail: `Last-Event-ID "${resume.slice(0, 40)}" is not an id this feed sent (a global position).`,
+        header: 'Last-Event-ID',
       });
     }
     return { kind: 'after-event', position: BigInt(resume) };

@@ -6,7 +6,12 @@ import {
   type DraftCorrections,
   type PlanDraftView,
 } from '#libs/application';
-import { PlanDocumentError, type PlanDraft } from '#libs/plan-intake';
+import {
+  PlanDocumentError,
+  PlanIntakeBusyError,
+  type PlanDocumentErrorCode,
+  type PlanDraft,
+} from '#libs/plan-intake';
 import { problemType, ProblemError, type Principal } from '#libs/platform';
 import { actorOf } from '../commands/actor.js';
 import { documentTooLarge, PLAN_DOCUMENT_LIMIT_BYTES } from './plan-upload.js';
@@ -50,18 +55,35 @@ export function requireIssuer(principal: Principal, what: string): void {
   requireIssuerRole(actorOf(principal), what);
 }
 
+/** Over a size limit: 413; every other unreadable document: 422. */
+const DOCUMENT_ERROR_STATUS: Partial<Record<PlanDocumentErrorCode, number>> = {
+  'docx-too-large': 413,
+  'document-too-long': 413,
+};
+
 async function readable<T>(bytes: Uint8Array, run: () => Promise<T>): Promise<T> {
   if (bytes.length > PLAN_DOCUMENT_LIMIT_BYTES) throw documentTooLarge();
   try {
     return await run();
   } catch (error) {
     if (error instanceof PlanDocumentError) {
+      const status = DOCUMENT_ERROR_STATUS[error.code] ?? 422;
       throw new ProblemError({
         type: problemType(error.code),
-        title: 'The document cannot be read as a plan',
-        status: 422,
+        title: status === 413 ? 'The document is too large' : 'The document cannot be read as a plan',
+        status,
         code: error.code,
         detail: error.message,
+      });
+    }
+    if (error instanceof PlanIntakeBusyError) {
+      throw new ProblemError({
+        type: problemType('intake-busy'),
+        title: 'Temporarily unavailable',
+        status: 503,
+        code: 'intake-busy',
+        detail: error.message,
+        retryAfterSeconds: error.retryAfterSeconds,
       });
     }
     throw error;

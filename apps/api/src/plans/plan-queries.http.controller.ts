@@ -3,7 +3,12 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { IsISO8601, IsOptional } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { mayReadPlan, mayReadTask, planNotFound, seesWholePlan, type PlanAudience } from '#libs/application';
-import { PROJECTION_DATA_SOURCE, type Principal } from '#libs/platform';
+import {
+  IsInstantWithin,
+  PROJECTION_DATA_SOURCE,
+  QUERY_INSTANT_WINDOW,
+  type Principal,
+} from '#libs/platform';
 import {
   getPlan,
   getPlanProgress,
@@ -18,9 +23,12 @@ import { runQuery } from '../queries/query-errors.js';
 import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 class ProgressQuery extends ConsistencyQuery {
-  @ApiPropertyOptional({ description: 'Instant overdue and due-soon are counted for; default now' })
+  @ApiPropertyOptional({
+    description: `Instant overdue and due-soon are counted for; default now. From ${QUERY_INSTANT_WINDOW.from} to ${QUERY_INSTANT_WINDOW.to}.`,
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsInstantWithin(QUERY_INSTANT_WINDOW.from, QUERY_INSTANT_WINDOW.to)
   asOf?: string;
 }
 

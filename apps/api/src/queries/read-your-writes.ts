@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
-import { ProjectionWaiter, problemType, ProblemError } from '#libs/platform';
+import { IsOptional } from 'class-validator';
+import { IsPosition, ProjectionWaiter, problemType, ProblemError } from '#libs/platform';
 
 /** How long a query waits for the projections before answering 503. */
 const WAIT_MS = 5_000;
@@ -9,11 +9,13 @@ const WAIT_MS = 5_000;
 /** Query parameter every read accepts to see the caller's own writes. */
 export class ConsistencyQuery {
   @ApiPropertyOptional({
-    description: 'The position a command answered: wait (up to 5 s) until the projections include it',
+    description:
+      'The position a command answered: wait (up to 5 s) until the projections include it. A whole number from 0 to 9223372036854775807; anything else is 422 naming the parameter.',
     example: '1234',
+    pattern: '^\\d{1,19}$',
   })
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'minPosition must be a position as a command answered it' })
+  @IsPosition()
   minPosition?: string;
 }
 

@@ -54,7 +54,7 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
         // First: a caller who may not read the task learns nothing of it, not even that it exists.
         // Assigning creates the task, so it is the decider's (an id in use is `task.already-exists`).
         if (command.type !== 'AssignTask') requireReadableTask(context.principal, state);
-        return decide({ ...command, metadata: { actor, now } }, state);
+        return decide({ ...command, metadata: { actor, now, occurredAt: context.occurredAt } }, state);
       },
       context: applicationContext(context, actor),
       answerIds: answerIdsOf(command),

@@ -1,15 +1,18 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import type { PlanDocumentReader } from '#libs/application';
-import { draftPlanText, readPlanDocument } from '#libs/plan-intake';
+import { draftPlanDocumentInWorker } from '#libs/plan-intake';
 
 export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
-/** Reads .txt and .docx plan documents (mammoth for .docx) and drafts them against the directory. */
+/**
+ * Reads .txt and .docx plan documents (mammoth for .docx) and drafts them against the directory,
+ * in a worker thread with bounded memory and time: a hostile document never stalls the caller's
+ * event loop (libs/plan-intake, `draftPlanDocumentInWorker`).
+ */
 export function planDocumentReader(directory: AgencyDirectory): PlanDocumentReader {
   return {
-    async draft(bytes, fileName) {
-      const text = await readPlanDocument(bytes, fileName ?? undefined);
-      return draftPlanText(text, directory, { fileName, mediaType: mediaTypeOf(bytes) });
+    draft(bytes, fileName) {
+      return draftPlanDocumentInWorker({ bytes, fileName, mediaType: mediaTypeOf(bytes) }, directory);
     },
   };
 }

@@ -48,7 +48,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const exception = this.refine ? this.refine(caught, request) : caught;
     // The challenge travels as a header, not in the body.
     const { wwwAuthenticate: _challenge, ...problem }: ProblemDetails = {
-      ...this.toProblem(exception),
+      ...boundedErrors(this.toProblem(exception)),
       instance: request.url,
     };
     if (problem.code === 'database-unavailable')
@@ -140,6 +140,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: 'The service could not complete the request; it has been logged.',
     };
   }
+}
+
+/** An answer lists at most this many field problems; `errorsOmitted` counts the others. */
+export const MAX_PROBLEM_ERRORS = 20;
+
+/** Bounds the size of an error answer whatever the request held. */
+function boundedErrors(problem: ProblemDetails): ProblemDetails {
+  const errors = problem.errors;
+  if (!errors || errors.length <= MAX_PROBLEM_ERRORS) return problem;
+  return {
+    ...problem,
+    errors: errors.slice(0, MAX_PROBLEM_ERRORS),
+    errorsOmitted: errors.length - MAX_PROBLEM_ERRORS,
+  };
 }
 
 /**

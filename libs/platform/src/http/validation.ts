@@ -5,12 +5,7 @@ import {
   type ValidationError,
 } from '@nestjs/common';
 import { toNfc } from '#libs/shared-kernel';
-import {
-  escapePointerToken,
-  validationProblem,
-  type FieldProblem,
-  type ProblemError,
-} from './problem-details.js';
+import { escapePointerToken, ProblemError, validationProblem, type FieldProblem } from './problem-details.js';
 
 /** Flattens class-validator's error tree into one entry per field, addressed by JSON pointer. */
 export function fieldProblems(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
@@ -26,7 +21,7 @@ export function fieldProblems(errors: readonly ValidationError[], parent = ''): 
  * values are converted to the declared types, and every problem is reported with its pointer.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ProblemValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -34,6 +29,28 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => validationProblem(fieldProblems(errors)),
   });
+}
+
+/**
+ * Query parameters are not a body: each of their problems also names the `parameter` (its pointer
+ * stays `/name`, into the query's parameters as an object).
+ */
+class ProblemValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (metadata.type !== 'query' || !(error instanceof ProblemError) || !error.problem.errors) throw error;
+      throw new ProblemError({
+        ...error.problem,
+        detail: 'Some query parameters are missing or wrong; see errors.',
+        errors: error.problem.errors.map((problem) => ({
+          ...problem,
+          parameter: problem.pointer.split('/')[1] ?? '',
+        })),
+      });
+    }
+  }
 }
 
 /** NUL, or half of a surrogate pair: text that PostgreSQL can neither store nor compare. */

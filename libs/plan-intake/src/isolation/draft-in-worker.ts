@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AgencyDirectory, AgencyDirectoryInput } from '#libs/agencies';
+import type { PlanDraft } from '../draft/draft.types.js';
+import { PlanDocumentError, type PlanDocumentErrorCode } from '../errors.js';
+
+/**
+ * The thread a plan document is read and drafted in: the event loop of the process that received
+ * it only hands the bytes over and takes the draft back. Memory and time are bounded; a document
+ * that needs more is refused (`document-too-complex`) and the thread is ended.
+ */
+export const INTAKE_WORKER_LIMITS = {
+  /** V8 heap of the thread; the Word reader needs ~40 times the XML it parses. */
+  maxOldGenerationSizeMb: 512,
+  maxYoungGenerationSizeMb: 32,
+  /** From the start of the thread to the draft. */
+  timeoutMs: 20_000,
+  /** Documents read at once; the others wait. */
+  concurrency: 2,
+  /** Documents that may wait; one more is refused (`PlanIntakeBusyError`). */
+  queue: 16,
+} as const;
+
+/** A thread's memory and time (tests shrink them to see a document refused). */
+export type WorkerLimits = Record<
+  'maxOldGenerationSizeMb' | 'maxYoungGenerationSizeMb' | 'timeoutMs',
+  number
+>;
+
+export interface DraftJob {
+  readonly bytes: Uint8Array;
+  readonly fileName: string | null;
+  readonly mediaType: string;
+}
+
+export type DraftOutcome =
+  | { readonly ok: true; readonly draft: PlanDraft }
+  | { readonly ok: false; readonly code: PlanDocumentErrorCode | null; readonly message: string };
+
+/** Every intake thread is busy and the queue is full: try again shortly. */
+export class PlanIntakeBusyError extends Error {
+  override readonly name = 'PlanIntakeBusyError';
+  readonly retryAfterSeconds = 5;
+  constructor() {
+    super('The service is reading as many plan documents as it can at once; send it again shortly.');
+  }
+}
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/**
+ * Reads and drafts a plan document in a worker thread (readPlanDocument, then draftPlanText
+ * against `directory`). Throws PlanDocumentError as they do, `document-too-complex` when the
+ * thread runs out of its memory or time, PlanIntakeBusyError when too many documents are waiting.
+ */
+export async function draftPlanDocumentInWorker(
+  job: DraftJob,
+  directory: AgencyDirectory,
+  limits: Partial<WorkerLimits> = {},
+): Promise<PlanDraft> {
+  await slot();
+  try {
+    return await runWorker(job, directoryInput(directory), { ...INTAKE_WORKER_LIMITS, ...limits });
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+function slot(): Promise<void> {
+  if (running < INTAKE_WORKER_LIMITS.concurrency) {
+    running += 1;
+    return Promise.resolve();
+  }
+  if (waiting.length >= INTAKE_WORKER_LIMITS.queue) return Promise.reject(new PlanIntakeBusyError());
+  // The slot is handed over as it is: `running` stays the same.
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function directoryInput(directory: AgencyDirectory): AgencyDirectoryInput {
+  return {
+    agencies: directory.list(),
+    groups: directory.listGroups(),
+    jurisdictions: directory.listJurisdictions(),
+  };
+}
+
+function runWorker(job: DraftJob, directory: AgencyDirectoryInput, limits: WorkerLimits): Promise<PlanDraft> {
+  const source = job.fileName ? `"${job.fileName}"` : 'The document';
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_FILE, {
+      workerData: { ...job, directory },
+      resourceLimits: {
+        maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb,
+        maxYoungGenerationSizeMb: limits.maxYoungGenerationSizeMb,
+      },
+      // Its output is not ours to show; errors come back as messages.
+      stdout: true,
+      stderr: true,
+    });
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      finish();
+      void worker.terminate();
+    };
+    const timer = setTimeout(
+      () => settle(() => reject(tooComplex(source, `took longer than ${limits.timeoutMs / 1000} s`))),
+      limits.timeoutMs,
+    );
+    worker.once('message', (outcome: DraftOutcome) =>
+      settle(() => {
+        if (outcome.ok) resolve(outcome.draft);
+        else if (outcome.code !== null) reject(new PlanDocumentError(outcome.code, outcome.message));
+        else reject(new Error(`Reading the plan document failed: ${outcome.message}`));
+      }),
+    );
+    worker.once('error', (error: Error & { code?: string }) =>
+      settle(() =>
+        reject(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? tooComplex(source, `needed more than ${limits.maxOldGenerationSizeMb} MB`)
+            : error,
+        ),
+      ),
+    );
+    worker.once('exit', (exitCode) =>
+      settle(() => reject(new Error(`The plan reader stopped (exit code ${exitCode}) without an answer.`))),
+    );
+  });
+}
+
+function tooComplex(source: string, what: string): PlanDocumentError {
+  return new PlanDocumentError('document-too-complex', `${source} could not be read: reading it ${what}.`);
+}
+
+/**
+ * The built worker script. Under Jest this module is the TypeScript source, which a worker thread
+ * cannot load: the build of it in dist/ (`npm test` builds first) runs instead.
+ */
+const WORKER_FILE = (() => {
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith('.ts')) return fileURLToPath(new URL('./draft-worker.js', import.meta.url));
+  const at = here.lastIndexOf('/libs/plan-intake/');
+  const built = `${here.slice(0, at)}/dist${here.slice(at).replace(/draft-in-worker\.ts$/, 'draft-worker.js')}`;
+  if (!existsSync(built)) throw new Error(`Build first (npm run build): ${built} is missing.`);
+  return built;
+})();

@@ -1,0 +1,29 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { AgencyDirectory, type AgencyDirectoryInput } from '#libs/agencies';
+import { draftPlanText } from '../draft/draft-plan-text.js';
+import { PlanDocumentError } from '../errors.js';
+import { readPlanDocument } from '../read-plan-document.js';
+import type { DraftJob, DraftOutcome } from './draft-in-worker.js';
+
+/*
+ * Runs one plan intake in a thread of its own (see draft-in-worker.ts): the archive checks, the
+ * Word reader, the UTF-8 decoding and the parse, which can take seconds and hundreds of MB on a
+ * hostile document. The thread ends after one job, giving all its memory back.
+ */
+const job = workerData as DraftJob & { readonly directory: AgencyDirectoryInput };
+
+async function run(): Promise<DraftOutcome> {
+  try {
+    const text = await readPlanDocument(job.bytes, job.fileName ?? undefined);
+    const draft = draftPlanText(text, new AgencyDirectory(job.directory), {
+      fileName: job.fileName,
+      mediaType: job.mediaType,
+    });
+    return { ok: true, draft };
+  } catch (error) {
+    if (error instanceof PlanDocumentError) return { ok: false, code: error.code, message: error.message };
+    return { ok: false, code: null, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+void run().then((outcome) => parentPort?.postMessage(outcome));

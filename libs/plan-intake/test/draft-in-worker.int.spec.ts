@@ -1,0 +1,60 @@
+import { createSeedDirectory } from '#libs/agencies';
+import { docxWithBody, heavyDocx, wordParagraph } from '../../../test/support/zip-bombs.js';
+import { draftPlanDocumentInWorker, draftPlanText, PlanDocumentError } from '../src/index.js';
+import { LAI_CHAU, readSeedPlan } from './seed-plans.js';
+
+const directory = createSeedDirectory();
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+async function errorOf(promise: Promise<unknown>): Promise<PlanDocumentError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PlanDocumentError) return error;
+    throw error;
+  }
+  throw new Error('expected a PlanDocumentError');
+}
+
+describe('drafting a plan document in a worker thread', () => {
+  it('drafts the Lai Châu plan as the same code does in the caller', async () => {
+    const text = readSeedPlan(LAI_CHAU);
+    const draft = await draftPlanDocumentInWorker(
+      { bytes: utf8(text), fileName: 'laichau.txt', mediaType: 'text/plain' },
+      directory,
+    );
+    expect(draft).toEqual(
+      draftPlanText(text, directory, { fileName: 'laichau.txt', mediaType: 'text/plain' }),
+    );
+  });
+
+  it("passes the reader's refusals on with their codes", async () => {
+    const error = await errorOf(
+      draftPlanDocumentInWorker({ bytes: utf8('   \n'), fileName: null, mediaType: 'text/plain' }, directory),
+    );
+    expect(error.code).toBe('empty-document');
+  });
+
+  it('refuses a document that needs more memory than the thread has, and ends the thread', async () => {
+    const docx = heavyDocx(4);
+    const error = await errorOf(
+      draftPlanDocumentInWorker({ bytes: docx, fileName: 'heavy.docx', mediaType: 'x' }, directory, {
+        maxOldGenerationSizeMb: 16,
+        maxYoungGenerationSizeMb: 4,
+      }),
+    );
+    expect(error.code).toBe('document-too-complex');
+    expect(error.message).toContain('more than 16 MB');
+  });
+
+  it('refuses a document that takes longer than the thread is given', async () => {
+    const docx = docxWithBody(wordParagraph('Kế hoạch năm 2025').repeat(20_000));
+    const error = await errorOf(
+      draftPlanDocumentInWorker({ bytes: docx, fileName: 'slow.docx', mediaType: 'x' }, directory, {
+        timeoutMs: 5,
+      }),
+    );
+    expect(error.code).toBe('document-too-complex');
+    expect(error.message).toContain('took longer than');
+  });
+});
