@@ -91,6 +91,16 @@ export class AppConfig {
   })
   natsUrl?: string;
 
+  /** NATS_USER: the service's NATS user (publishes the agency stream); unset: connect without one. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'NATS_USER must be a user name (letters, digits, _ . -)' })
+  natsUser?: string;
+
+  /** NATS_PASSWORD: that user's password (required with NATS_USER). */
+  @IsOptional()
+  @IsString()
+  natsPassword?: string;
+
   /** NATS_STREAM_REPLICAS: copies of the agency stream a JetStream cluster keeps (3 in a cluster). */
   @IsInt({ message: 'NATS_STREAM_REPLICAS must be a whole number' })
   @Min(1, { message: 'NATS_STREAM_REPLICAS must be between 1 and 5' })
@@ -176,6 +186,8 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   databaseSchema: 'DATABASE_SCHEMA',
   natsUrl: 'NATS_URL',
   natsStreamReplicas: 'NATS_STREAM_REPLICAS',
+  natsUser: 'NATS_USER',
+  natsPassword: 'NATS_PASSWORD',
   logLevel: 'LOG_LEVEL',
   oidcIssuer: 'OIDC_ISSUER',
   oidcJwksUrl: 'OIDC_JWKS_URL',
@@ -228,9 +240,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = errors.flatMap((error) => {
     const name = ENV_NAMES[error.property as keyof AppConfig] ?? error.property;
     return Object.values(error.constraints ?? {}).map(
-      (message) => `${message} (${name}=${JSON.stringify(error.value)})`,
+      // A password is never repeated, not even in an error.
+      (message) => `${message} (${name}=${name === 'NATS_PASSWORD' ? '…' : JSON.stringify(error.value)})`,
     );
   });
+  if (Boolean(config.natsUser) !== Boolean(config.natsPassword)) {
+    problems.push('NATS_USER and NATS_PASSWORD go together: set both, or neither');
+  }
   if (config.oidcIssuer && !config.oidcJwksUrl) {
     problems.push('OIDC_JWKS_URL is required when OIDC_ISSUER is set');
   }
