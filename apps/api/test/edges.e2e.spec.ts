@@ -138,7 +138,7 @@ describe('the edges of the API', () => {
 
     it('never refuse the probes and the metrics scrape', async () => {
       for (let n = 0; n < 40; n++) {
-        for (const path of ['/health/live', '/health/ready', '/metrics']) {
+        for (const path of ['/health', '/health/live', '/health/ready', '/metrics']) {
           const response = await get(path, { 'x-forwarded-for': '10.2.0.1' });
           expect(response.status).toBe(200);
           await response.arrayBuffer();

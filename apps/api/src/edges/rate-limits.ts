@@ -4,7 +4,7 @@ import { PROBLEM_CONTENT_TYPE, problemType, type AppConfig, type TokenVerifier }
 import { authenticate } from '../auth/request-authentication.js';
 
 /** Probes and scrapes: Kubernetes and Prometheus call them often, from few addresses, and must never be refused. */
-const UNLIMITED_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+const UNLIMITED_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
 
 /**
  * Two limits, counted in one window (docs/adr/0016-edges.md): a person with a valid token is

@@ -26,7 +26,8 @@ export async function installSecurityHeaders(fastify: FastifyInstance, config: A
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'", (request) => (isSwaggerUi(request) ? "'unsafe-inline'" : "'self'")],
+        // One value: "'self'", and on the Swagger UI "'self' 'unsafe-inline'".
+        styleSrc: [(request) => (isSwaggerUi(request) ? "'self' 'unsafe-inline'" : "'self'")],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         fontSrc: ["'self'"],
