@@ -11,6 +11,9 @@ import { TEST_DATABASE_URL, connectTestPostgres, dropSchema, uniqueSchema } from
 
 export type Backend = 'pglite' | 'postgres';
 
+/** Rate limits high enough that no test but the one about them ever meets them. */
+export const UNLIMITED = { RATE_LIMIT_PER_PRINCIPAL: '1000000', RATE_LIMIT_PER_IP: '1000000' } as const;
+
 /** A booted API (and, on PostgreSQL, a worker running the projections), reached over HTTP. */
 export interface ApiHarness {
   readonly url: string;
@@ -68,7 +71,15 @@ export async function startApi(
       await pool.end();
     };
   }
-  const config = loadConfig({ LOG_LEVEL: 'silent', SEED_PLANS: 'false', ...settings, ...env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    SEED_PLANS: 'false',
+    // Suites fire thousands of requests from one address and a few people; the limits have
+    // their own suite (apps/api/test/edges.e2e.spec.ts), which sets them through `env`.
+    ...UNLIMITED,
+    ...settings,
+    ...env,
+  });
   const app = await createApiApplication(config);
   await app.listen(0, '127.0.0.1');
   const startWorker = async () => {

@@ -33,11 +33,18 @@ export interface AppProcess {
 
 /**
  * Starts `script` with `env`. The worker's operations listener is off (METRICS_PORT=0) unless
- * `env` names a port: test files run in parallel, and each would otherwise take port 9464.
+ * `env` names a port: test files run in parallel, and each would otherwise take port 9464. The
+ * rate limits are out of reach unless `env` sets them (fleet and fault tests send hundreds of
+ * commands at once from one address).
  */
 export function startAppProcess(script: string, env: Record<string, string | undefined>): AppProcess {
   const child = spawn(process.execPath, [script], {
-    env: { ...env, METRICS_PORT: env.METRICS_PORT ?? '0' },
+    env: {
+      RATE_LIMIT_PER_PRINCIPAL: '1000000',
+      RATE_LIMIT_PER_IP: '1000000',
+      ...env,
+      METRICS_PORT: env.METRICS_PORT ?? '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -27,7 +27,7 @@ export class ApiModule {
         loggingModule(config, 'coord-api'),
         DatabaseModule.forRoot(config, 'coord-api'),
         // The embedded database lives in this process, so it also runs the projections.
-        NatsModule.forRoot(config.natsUrl),
+        NatsModule.forRoot(config.natsUrl, { user: config.natsUser, password: config.natsPassword }),
         ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
         // Commands go through the CommandBus to thin handlers (decide-task.command.ts, ...).
         CqrsModule.forRoot(),

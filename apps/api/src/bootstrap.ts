@@ -10,9 +10,14 @@ import {
   NfcNormalisationPipe,
   PinoLoggerService,
   ProblemDetailsFilter,
+  trustedProxies,
   type AppConfig,
+  type TokenVerifier,
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
+import { TOKEN_VERIFIER } from './auth/authentication.guard.js';
+import { installRateLimits } from './edges/rate-limits.js';
+import { installSecurityHeaders } from './edges/security-headers.js';
 import { BODY_LIMIT_BYTES, installBodyParsers, tooLargeProblem } from './body-parsers.js';
 import { answerClientError, answerFrameworkError } from './framework-errors.js';
 
@@ -29,6 +34,8 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
     // What Fastify refuses before routing answers problem+json too (framework-errors.ts).
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // Whose X-Forwarded-For / -Proto to believe: the client's address (per-IP limit), https (HSTS).
+    trustProxy: trustedProxies(config),
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -40,6 +47,9 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
   // From here on, log straight to pino rather than buffer until init ends (see apps/worker).
   app.flushLogs();
   installRequestLogging(app.getHttpAdapter().getInstance());
+  // Headers first, so that a refusal by the rate limit carries them too (edges/, ADR 0016).
+  await installSecurityHeaders(app.getHttpAdapter().getInstance(), config);
+  await installRateLimits(app.getHttpAdapter().getInstance(), config, app.get<TokenVerifier>(TOKEN_VERIFIER));
   app.get(HttpMetrics).install(app.getHttpAdapter().getInstance());
   // Before the routes are registered (at init): it sets each route's body limit as it is added.
   installBodyParsers(app.getHttpAdapter().getInstance()); // 1 MB; plan documents up to 10 MB

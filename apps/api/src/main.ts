@@ -19,12 +19,13 @@ async function main(): Promise<void> {
   // the logs are flushed (process.exit, not a re-raised signal, lets pino write its last lines).
   // Here, not in createApiApplication: an app a test boots in-process must not exit the runner.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  // Every interface, as in a container (Fastify alone would listen on localhost only).
-  await app.listen(config.port, '0.0.0.0');
+  // HOST: loopback by default (the embedded default and its demo tokens are for this machine);
+  // the image sets HOST=0.0.0.0.
+  await app.listen(config.port, config.host);
   const where = config.databaseUrl ? 'PostgreSQL' : `the embedded database in ${config.dataDir}`;
   // Through the application's logger: stdout carries JSON lines only.
   new Logger('Api').log(
-    `Coordination API listening on http://localhost:${config.port} (docs at /docs), using ${where}`,
+    `Coordination API listening on http://${config.host}:${config.port} (docs at /docs), using ${where}`,
   );
 }
 

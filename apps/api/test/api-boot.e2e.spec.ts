@@ -35,11 +35,13 @@ describe('the API process', () => {
     it('answers /health with status ok and the embedded database up', async () => {
       const { app, url } = await boot({ DATA_DIR: dataDir });
       try {
-        const response = await fetch(`${url}/health`);
+        const response = await fetch(`${url}/health`, {
+          headers: { authorization: 'Bearer demo.operator.lc-ubnd-tinh' },
+        });
         expect(response.status).toBe(200);
         expect(await response.json()).toMatchObject({
           status: 'ok',
-          info: { database: { status: 'up', kind: 'embedded' } },
+          checks: { database: { status: 'up', kind: 'embedded' } },
         });
       } finally {
         await app.close();
@@ -188,10 +190,12 @@ describe('the API process', () => {
         DEMO_TOKENS: 'true',
       });
       try {
-        const response = await fetch(`${url}/health`);
+        const response = await fetch(`${url}/health`, {
+          headers: { authorization: 'Bearer demo.operator.lc-ubnd-tinh' },
+        });
         expect(await response.json()).toMatchObject({
           status: 'ok',
-          info: { database: { status: 'up', kind: 'postgres' } },
+          checks: { database: { status: 'up', kind: 'postgres' } },
         });
         const tables = await pool.query(
           'select table_name from information_schema.tables where table_schema = $1',

@@ -9,6 +9,7 @@ import { ConfigError, demoTokens, loadConfig, openCommandLayer, type AppConfig }
 import { openDatabase, PostgresEventStore, type Database } from '#libs/event-store';
 import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
 import { describeFailure } from './failure.js';
+import { registerNatsUsersCommand } from './nats-users.command.js';
 import { registerWatchCommand } from './watch/watch.command.js';
 
 // A reader that stops early (`coord demo-tokens | head -1`) closes the pipe: that is not a failure.
@@ -184,6 +185,7 @@ program
   );
 
 registerWatchCommand(program);
+registerNatsUsersCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   const verbose = program.opts<{ verbose?: boolean }>().verbose === true || Boolean(process.env.DEBUG);

@@ -16,7 +16,7 @@ export class WorkerModule {
       imports: [
         loggingModule(config, 'coord-worker'),
         DatabaseModule.forRoot(config, 'coord-worker'),
-        NatsModule.forRoot(config.natsUrl),
+        NatsModule.forRoot(config.natsUrl, { user: config.natsUser, password: config.natsPassword }),
         ReadModelsModule.forRoot({ runProjections: true }),
       ],
     };

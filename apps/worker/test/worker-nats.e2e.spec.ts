@@ -4,6 +4,7 @@ import { TestNatsServer } from '../../../libs/fanout/test/support/nats-server.js
 import { startApi, type ApiHarness } from '../../../test/support/api-harness.js';
 
 /** The worker publishes what the API records to JetStream; the API's /health reports NATS. */
+const OPERATOR = 'demo.operator.lc-ubnd-tinh';
 describe('notifications through NATS, with the API and the worker on PostgreSQL', () => {
   let nats: TestNatsServer;
   let api: ApiHarness;
@@ -19,9 +20,9 @@ describe('notifications through NATS, with the API and the worker on PostgreSQL'
   });
 
   it('reports the NATS connection in /health', async () => {
-    const health = await api.request('GET', '/health', 'unused');
+    const health = await api.request('GET', '/health', OPERATOR);
     expect(health.status).toBe(200);
-    expect(health.body.info.nats).toMatchObject({ status: 'up' });
+    expect(health.body).toMatchObject({ status: 'ok', checks: { nats: { status: 'up' } } });
   });
 
   it('delivers an assignment to the consumer of the assigned agency', async () => {
@@ -65,18 +66,33 @@ describe('notifications through NATS, with the API and the worker on PostgreSQL'
     }
   });
 
-  it('reports NATS down in /health when the server is away, and recovers', async () => {
+  it('reports NATS down in /health as degraded, still ready (commands are accepted), and recovers', async () => {
     await nats.stop();
-    const down = await api.request('GET', '/health', 'unused');
-    expect(down.status).toBe(503);
-    expect(down.body).toMatchObject({ status: 503, details: { nats: { status: 'down' } } });
+    // Anyone: degraded, and no server address.
+    const anonymous = await fetch(`${api.url}/health/ready`);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: 'degraded' });
+    const down = await api.request('GET', '/health', OPERATOR);
+    expect(down.status).toBe(200);
+    expect(down.body).toMatchObject({
+      status: 'degraded',
+      checks: { database: { status: 'up' }, nats: { status: 'down', error: expect.any(String) } },
+    });
+    // Commands are still accepted meanwhile; their notifications wait in the log.
+    const acknowledged = await api.request(
+      'POST',
+      '/tasks/00000000-0000-4000-8000-000000000000/acknowledge',
+      'demo.officer.lc-so-y-te',
+      {},
+    );
+    expect(acknowledged.status).toBe(404);
     await nats.restart();
     const deadline = Date.now() + 20_000;
-    let status = 0;
-    while (status !== 200 && Date.now() < deadline) {
-      status = (await api.request('GET', '/health', 'unused')).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    let status = '';
+    while (status !== 'ok' && Date.now() < deadline) {
+      status = (await api.request('GET', '/health', OPERATOR)).body.status;
+      if (status !== 'ok') await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    expect(status).toBe(200);
+    expect(status).toBe('ok');
   });
 });

@@ -9,3 +9,4 @@ export * from './in-process-feed.js';
 export * from './nats-connection.js';
 export * from './pipelined-publish.js';
 export * from './agency-follower.js';
+export * from './nats-accounts.js';

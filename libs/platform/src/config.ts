@@ -26,6 +26,48 @@ export class AppConfig {
   @Max(65535, { message: 'PORT must be between 1 and 65535' })
   port = 3000;
 
+  /**
+   * HOST: the interface the API listens on. The embedded default (demo tokens, a private
+   * database) is for this machine only, so it listens on loopback; a container sets 0.0.0.0.
+   */
+  @Matches(/^[0-9A-Za-z.:_-]{1,253}$/, {
+    message: 'HOST must be an interface address or name, e.g. 0.0.0.0 or 127.0.0.1',
+  })
+  host = '127.0.0.1';
+
+  /**
+   * TRUST_PROXY: which proxies may set X-Forwarded-For and X-Forwarded-Proto (the client's address
+   * for the per-IP limit, https for HSTS): `false` (none), `true` (any), a number of hops, or
+   * comma-separated addresses and CIDR ranges.
+   */
+  @Matches(/^(false|true|\d{1,2}|[0-9A-Fa-f.:/]+(,\s*[0-9A-Fa-f.:/]+)*)$/, {
+    message:
+      'TRUST_PROXY must be false, true, a number of hops, or addresses/CIDR ranges separated by commas',
+  })
+  trustProxy = 'false';
+
+  /** HSTS: send Strict-Transport-Security on every answer (TLS ends before the API but the proxy does not say so). */
+  @IsBoolean({ message: 'HSTS must be true or false' })
+  hsts = false;
+
+  /** RATE_LIMIT_PER_PRINCIPAL: requests one authenticated person may send per window. */
+  @IsInt({ message: 'RATE_LIMIT_PER_PRINCIPAL must be a whole number' })
+  @Min(1, { message: 'RATE_LIMIT_PER_PRINCIPAL must be between 1 and 1000000' })
+  @Max(1_000_000, { message: 'RATE_LIMIT_PER_PRINCIPAL must be between 1 and 1000000' })
+  rateLimitPerPrincipal = 1200;
+
+  /** RATE_LIMIT_PER_IP: requests without a valid token (none, or a refused one) one address may send per window. */
+  @IsInt({ message: 'RATE_LIMIT_PER_IP must be a whole number' })
+  @Min(1, { message: 'RATE_LIMIT_PER_IP must be between 1 and 1000000' })
+  @Max(1_000_000, { message: 'RATE_LIMIT_PER_IP must be between 1 and 1000000' })
+  rateLimitPerIp = 120;
+
+  /** RATE_LIMIT_WINDOW_SECONDS: the window both limits count over. */
+  @IsInt({ message: 'RATE_LIMIT_WINDOW_SECONDS must be a whole number' })
+  @Min(1, { message: 'RATE_LIMIT_WINDOW_SECONDS must be between 1 and 3600' })
+  @Max(3600, { message: 'RATE_LIMIT_WINDOW_SECONDS must be between 1 and 3600' })
+  rateLimitWindowSeconds = 60;
+
   /** DATA_DIR: where the embedded database keeps its files when DATABASE_URL is not set. */
   @IsString()
   @MinLength(1, { message: 'DATA_DIR must not be empty' })
@@ -48,6 +90,16 @@ export class AppConfig {
     message: 'NATS_URL must look like nats://127.0.0.1:4222 (several servers separated by commas)',
   })
   natsUrl?: string;
+
+  /** NATS_USER: the service's NATS user (publishes the agency stream); unset: connect without one. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'NATS_USER must be a user name (letters, digits, _ . -)' })
+  natsUser?: string;
+
+  /** NATS_PASSWORD: that user's password (required with NATS_USER). */
+  @IsOptional()
+  @IsString()
+  natsPassword?: string;
 
   /** NATS_STREAM_REPLICAS: copies of the agency stream a JetStream cluster keeps (3 in a cluster). */
   @IsInt({ message: 'NATS_STREAM_REPLICAS must be a whole number' })
@@ -123,11 +175,19 @@ export class ConfigError extends Error {
 
 const ENV_NAMES: Record<keyof AppConfig, string> = {
   port: 'PORT',
+  host: 'HOST',
+  trustProxy: 'TRUST_PROXY',
+  hsts: 'HSTS',
+  rateLimitPerPrincipal: 'RATE_LIMIT_PER_PRINCIPAL',
+  rateLimitPerIp: 'RATE_LIMIT_PER_IP',
+  rateLimitWindowSeconds: 'RATE_LIMIT_WINDOW_SECONDS',
   dataDir: 'DATA_DIR',
   databaseUrl: 'DATABASE_URL',
   databaseSchema: 'DATABASE_SCHEMA',
   natsUrl: 'NATS_URL',
   natsStreamReplicas: 'NATS_STREAM_REPLICAS',
+  natsUser: 'NATS_USER',
+  natsPassword: 'NATS_PASSWORD',
   logLevel: 'LOG_LEVEL',
   oidcIssuer: 'OIDC_ISSUER',
   oidcJwksUrl: 'OIDC_JWKS_URL',
@@ -148,7 +208,12 @@ const INTEGERS = new Set<string>([
   'metricsPort',
   'oidcMaxTokenLifetime',
   'oidcClockSkew',
+  'rateLimitPerPrincipal',
+  'rateLimitPerIp',
+  'rateLimitWindowSeconds',
 ]);
+
+const BOOLEAN_KEYS = new Set<string>(['seedPlans', 'demoTokens', 'hsts']);
 
 const BOOLEANS: Record<string, boolean> = {
   true: true,
@@ -166,7 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const value = env[name]?.trim();
     if (value === undefined || value === '') continue;
     if (INTEGERS.has(key)) raw[key] = /^\d+$/.test(value) ? Number(value) : value;
-    else if (key === 'seedPlans' || key === 'demoTokens') raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
+    else if (BOOLEAN_KEYS.has(key)) raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
+    else if (key === 'trustProxy') raw[key] = value.toLowerCase();
     else raw[key] = value;
   }
   const config = plainToInstance(AppConfig, raw);
@@ -174,9 +240,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = errors.flatMap((error) => {
     const name = ENV_NAMES[error.property as keyof AppConfig] ?? error.property;
     return Object.values(error.constraints ?? {}).map(
-      (message) => `${message} (${name}=${JSON.stringify(error.value)})`,
+      // A password is never repeated, not even in an error.
+      (message) => `${message} (${name}=${name === 'NATS_PASSWORD' ? '…' : JSON.stringify(error.value)})`,
     );
   });
+  if (Boolean(config.natsUser) !== Boolean(config.natsPassword)) {
+    problems.push('NATS_USER and NATS_PASSWORD go together: set both, or neither');
+  }
   if (config.oidcIssuer && !config.oidcJwksUrl) {
     problems.push('OIDC_JWKS_URL is required when OIDC_ISSUER is set');
   }
@@ -198,4 +268,16 @@ export function authenticationMode(config: AppConfig): 'oidc' | 'demo' {
   throw new ConfigError([
     'OIDC_ISSUER and OIDC_JWKS_URL are required with DATABASE_URL: a shared deployment must not accept the public demo tokens. For a trial, set DEMO_TOKENS=true.',
   ]);
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` option. */
+export function trustedProxies(
+  config: AppConfig,
+): boolean | string | ((address: string, hop: number) => boolean) {
+  if (config.trustProxy === 'false') return false;
+  if (config.trustProxy === 'true') return true;
+  if (!/^\d+$/.test(config.trustProxy)) return config.trustProxy;
+  // A number of hops: the nearest `hops` proxies are believed.
+  const hops = Number(config.trustProxy);
+  return (_address, hop) => hop < hops;
 }

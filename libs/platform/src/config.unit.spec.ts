@@ -1,4 +1,4 @@
-import { authenticationMode, ConfigError, loadConfig } from './config.js';
+import { authenticationMode, ConfigError, loadConfig, trustedProxies } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the embedded defaults when nothing is set', () => {
@@ -63,6 +63,47 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(
       'METRICS_PORT must be between 0 (off) and 65535',
     );
+  });
+
+  it('listens on loopback unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(() => loadConfig({ HOST: 'a b' })).toThrow('HOST must be an interface address or name');
+  });
+
+  it('reads the rate limits: 1200 per person and 120 per address without a valid token, per 60 s', () => {
+    expect(loadConfig({})).toMatchObject({
+      rateLimitPerPrincipal: 1200,
+      rateLimitPerIp: 120,
+      rateLimitWindowSeconds: 60,
+    });
+    expect(
+      loadConfig({ RATE_LIMIT_PER_PRINCIPAL: '50', RATE_LIMIT_PER_IP: '5', RATE_LIMIT_WINDOW_SECONDS: '10' }),
+    ).toMatchObject({ rateLimitPerPrincipal: 50, rateLimitPerIp: 5, rateLimitWindowSeconds: 10 });
+    expect(() => loadConfig({ RATE_LIMIT_PER_IP: '0' })).toThrow('RATE_LIMIT_PER_IP must be between 1');
+    expect(() => loadConfig({ RATE_LIMIT_PER_PRINCIPAL: 'lots' })).toThrow(
+      'RATE_LIMIT_PER_PRINCIPAL must be a whole number',
+    );
+    expect(() => loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '7200' })).toThrow(
+      'RATE_LIMIT_WINDOW_SECONDS must be between 1 and 3600',
+    );
+  });
+
+  it('reads TRUST_PROXY (no proxy by default) and HSTS (off by default)', () => {
+    expect(trustedProxies(loadConfig({}))).toBe(false);
+    expect(trustedProxies(loadConfig({ TRUST_PROXY: 'TRUE' }))).toBe(true);
+    expect(trustedProxies(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }))).toBe(
+      '10.0.0.0/8, 127.0.0.1',
+    );
+    const oneHop = trustedProxies(loadConfig({ TRUST_PROXY: '1' })) as (
+      address: string,
+      hop: number,
+    ) => boolean;
+    expect([oneHop('10.0.0.1', 0), oneHop('10.0.0.2', 1)]).toEqual([true, false]);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow('TRUST_PROXY must be false, true');
+    expect(loadConfig({}).hsts).toBe(false);
+    expect(loadConfig({ HSTS: 'true' }).hsts).toBe(true);
+    expect(() => loadConfig({ HSTS: 'sometimes' })).toThrow('HSTS must be true or false');
   });
 
   it('reads OIDC_MAX_TOKEN_LIFETIME (1 hour) and OIDC_CLOCK_SKEW (60 s) in seconds, within bounds', () => {

@@ -29,6 +29,12 @@ import type { ConsumerLeases } from './leases.js';
  * The NATS connection, opened in the background: a NATS outage delays notifications, it never
  * stops the API or the worker from starting.
  */
+/** NATS_USER and NATS_PASSWORD: the service's NATS user (deploy/nats/accounts.conf). */
+export interface NatsCredentials {
+  readonly user?: string | undefined;
+  readonly password?: string | undefined;
+}
+
 @Injectable()
 export class NatsClient implements OnApplicationShutdown {
   private readonly logger = new Logger('NATS');
@@ -38,8 +44,14 @@ export class NatsClient implements OnApplicationShutdown {
   /** Between a disconnect and the reconnect, the connection is open but reaches no server. */
   private reachable = false;
 
-  constructor(readonly servers: readonly string[]) {
-    this.connecting = connectToNats({ servers: [...servers] });
+  constructor(
+    readonly servers: readonly string[],
+    credentials: NatsCredentials = {},
+  ) {
+    this.connecting = connectToNats({
+      servers: [...servers],
+      ...(credentials.user ? { user: credentials.user, pass: credentials.password } : {}),
+    });
     this.connecting.then(
       (connection) => {
         this.connection = connection;
@@ -160,11 +172,11 @@ export class LeasedCheckpointStore implements PublisherCheckpointStore {
 @Module({})
 export class NatsModule {
   /** Provides NatsClient when NATS_URL is set; nothing otherwise. */
-  static forRoot(natsUrl: string | undefined): DynamicModule {
+  static forRoot(natsUrl: string | undefined, credentials: NatsCredentials = {}): DynamicModule {
     if (!natsUrl) return { module: NatsModule };
     return {
       module: NatsModule,
-      providers: [{ provide: NatsClient, useFactory: () => new NatsClient(natsUrl.split(',')) }],
+      providers: [{ provide: NatsClient, useFactory: () => new NatsClient(natsUrl.split(','), credentials) }],
       exports: [NatsClient],
     };
   }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { AuthenticationError, problemType, ProblemError, type TokenVerifier } from '#libs/platform';
+import { problemType, ProblemError, type TokenVerifier } from '#libs/platform';
 import { IS_PUBLIC } from './auth.decorators.js';
+import { authenticate } from './request-authentication.js';
 
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 
@@ -19,20 +20,18 @@ export class AuthenticationGuard implements CanActivate {
       return true;
     }
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: unknown }>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw unauthenticated('Send a bearer token in the Authorization header.', 'Bearer');
-    try {
-      request.principal = await this.verifier.verify(match[1]);
-    } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
+    const authentication = await authenticate(request, this.verifier);
+    if (authentication.kind === 'none')
+      throw unauthenticated('Send a bearer token in the Authorization header.', 'Bearer');
+    if (authentication.kind === 'refused') {
       // RFC 6750 §3: the reason travels in the challenge too; it names the rule, nothing internal.
-      const description = error.message.replace(/["\\]/g, "'");
+      const description = authentication.error.message.replace(/["\\]/g, "'");
       throw unauthenticated(
-        `The bearer token was not accepted: ${error.message}.`,
+        `The bearer token was not accepted: ${authentication.error.message}.`,
         `Bearer error="invalid_token", error_description="${description}"`,
       );
     }
+    request.principal = authentication.principal;
     return true;
   }
 }

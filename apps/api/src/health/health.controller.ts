@@ -1,41 +1,85 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck } from '@nestjs/terminus';
-import { ReadinessCheck } from '#libs/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { httpStatusOfHealth, publicHealth, ReadinessCheck, type TokenVerifier } from '#libs/platform';
 import { Public } from '../auth/auth.decorators.js';
+import { TOKEN_VERIFIER } from '../auth/authentication.guard.js';
+import { authenticate } from '../auth/request-authentication.js';
 
-/** Probes for load balancers and Kubernetes; no token, and nothing in them a caller should not see. */
+const REPORT_SCHEMA: NonNullable<
+  Extract<Parameters<typeof ApiOkResponse>[0], { schema?: unknown }>['schema']
+> = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded', 'unavailable'] },
+    checks: {
+      type: 'object',
+      description: 'Each dependency, up or down, with why: only for a token with the operator role',
+      additionalProperties: {
+        type: 'object',
+        properties: { status: { type: 'string', enum: ['up', 'down'] }, error: { type: 'string' } },
+      },
+    },
+  },
+};
+
+/**
+ * Probes for load balancers and Kubernetes; no token. Anyone sees the status; an operator's
+ * token also shows each dependency and why it is down (addresses and driver messages included).
+ */
 @ApiTags('operations')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly readiness: ReadinessCheck) {}
+  constructor(
+    private readonly readiness: ReadinessCheck,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+  ) {}
 
   @Get()
-  @HealthCheck()
   @ApiOperation({ summary: 'Readiness, as /health/ready (kept for existing probes)' })
-  @ApiOkResponse({ description: 'Every dependency answers' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency does not answer' })
-  check() {
-    return this.readiness.ready();
+  @ApiOkResponse({
+    description: 'ok, or degraded (NATS down: commands accepted, notifications delayed)',
+    schema: REPORT_SCHEMA,
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'unavailable: the database does not answer',
+    schema: REPORT_SCHEMA,
+  })
+  check(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.ready(request, reply);
   }
 
   @Get('live')
-  @HealthCheck()
   @ApiOperation({
-    summary: 'Liveness: the process answers; no dependency is checked (a database outage restarts nothing)',
+    summary: 'Liveness: the process answers; no dependency is checked (an outage restarts nothing)',
   })
-  @ApiOkResponse({ description: 'The process is running' })
+  @ApiOkResponse({ description: 'The process is running', schema: REPORT_SCHEMA })
   live() {
-    return this.readiness.live();
+    return publicHealth(this.readiness.live());
   }
 
   @Get('ready')
-  @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database answers, and NATS when NATS_URL is set' })
-  @ApiOkResponse({ description: 'Every dependency answers' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency does not answer' })
-  ready() {
-    return this.readiness.ready();
+  @ApiOperation({
+    summary: 'Readiness: the database answers (else 503); NATS, when NATS_URL is set, down is degraded',
+  })
+  @ApiOkResponse({
+    description: 'ok, or degraded (NATS down: commands accepted, notifications delayed)',
+    schema: REPORT_SCHEMA,
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'unavailable: the database does not answer',
+    schema: REPORT_SCHEMA,
+  })
+  async ready(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const report = await this.readiness.ready();
+    void reply.status(httpStatusOfHealth(report));
+    return (await this.isOperator(request)) ? report : publicHealth(report);
+  }
+
+  private async isOperator(request: FastifyRequest): Promise<boolean> {
+    const authentication = await authenticate(request, this.verifier);
+    return authentication.kind === 'principal' && authentication.principal.roles.includes('operator');
   }
 }

@@ -23,7 +23,7 @@ interface WatchOptions {
 /** Where the events come from, in this order of precedence. */
 type WatchSource =
   | { readonly kind: 'api'; readonly url: string }
-  | { readonly kind: 'nats'; readonly servers: string[] }
+  | { readonly kind: 'nats'; readonly servers: string[]; readonly user?: string; readonly password?: string }
   | { readonly kind: 'store'; readonly config: AppConfig };
 
 /**
@@ -33,14 +33,14 @@ type WatchSource =
  *                  whose database belongs to the running API);
  *   NATS_URL       the JetStream stream COORD_AGENCY (an ordered consumer, nothing durable);
  *   DATABASE_URL   the event store itself, polled;
- *   otherwise      the API at http://localhost:$PORT (the embedded default).
+ *   otherwise      the API at http://127.0.0.1:$PORT (the embedded default).
  */
 export function registerWatchCommand(program: Command): void {
   program
     .command('watch')
     .description(
       "Print an agency's events as they arrive: through --api URL (the SSE feed), else NATS_URL " +
-        '(JetStream), else DATABASE_URL (the event store), else the API at http://localhost:$PORT',
+        '(JetStream), else DATABASE_URL (the event store), else the API at http://127.0.0.1:$PORT',
     )
     .requiredOption('--agency <code>', 'the agency whose events to show')
     .option('--from <position>', 'start at this global position (that event and all after it)')
@@ -61,7 +61,7 @@ export function registerWatchCommand(program: Command): void {
         case 'api':
           return watchThroughApi(source.url, options, from, print, stopped.signal);
         case 'nats':
-          return watchThroughNats(source.servers, options.agency, from, print, stopped.signal);
+          return watchThroughNats(source, options.agency, from, print, stopped.signal);
         case 'store':
           return watchThroughStore(source.config, options.agency, from, print, stopped.signal);
       }
@@ -71,9 +71,17 @@ export function registerWatchCommand(program: Command): void {
 function chooseSource(options: WatchOptions): WatchSource {
   if (options.api) return { kind: 'api', url: options.api };
   const config = loadConfig();
-  if (config.natsUrl) return { kind: 'nats', servers: config.natsUrl.split(',') };
+  if (config.natsUrl) {
+    return {
+      kind: 'nats',
+      servers: config.natsUrl.split(','),
+      // The service's NATS user (deploy/nats/accounts.conf); an agency uses the API or its own consumer.
+      ...(config.natsUser ? { user: config.natsUser, password: config.natsPassword } : {}),
+    };
+  }
   if (config.databaseUrl) return { kind: 'store', config };
-  return { kind: 'api', url: `http://localhost:${config.port}` };
+  // The API's default address (it listens on loopback unless HOST says otherwise).
+  return { kind: 'api', url: `http://127.0.0.1:${config.port}` };
 }
 
 function parsePosition(value: string | undefined): bigint | undefined {
@@ -113,7 +121,11 @@ async function watchThroughApi(
 }
 
 async function watchThroughNats(
-  servers: string[],
+  {
+    servers,
+    user,
+    password,
+  }: { servers: string[]; user?: string | undefined; password?: string | undefined },
   agencyCode: string,
   from: bigint | undefined,
   print: (envelope: CoordCloudEvent) => void,
@@ -124,6 +136,7 @@ async function watchThroughNats(
     nc = await connect({
       servers,
       name: 'coord-watch',
+      ...(user ? { user, pass: password } : {}),
       timeout: 5_000,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,

@@ -8,8 +8,11 @@ import type { TaskState } from '#libs/tasks';
  * answer tells an outsider nothing. Only a caller who may read it learns why a command is refused.
  */
 
-/** The roles a caller may hold (tokens' `roles`): auditors and inspectors only read. */
-export type ReaderRole = 'officer' | 'issuer' | 'auditor' | 'inspector';
+/**
+ * The roles a caller may hold (tokens' `roles`): auditors and inspectors only read; operators
+ * (health details) read nothing here.
+ */
+export type ReaderRole = 'officer' | 'issuer' | 'auditor' | 'inspector' | 'operator';
 
 /** The caller as the policy sees them: the HTTP principal satisfies it as it is. */
 export interface Reader {

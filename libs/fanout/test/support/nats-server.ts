@@ -22,10 +22,20 @@ export class TestNatsServer {
   private constructor(
     readonly port: number,
     readonly storeDir: string,
+    private readonly configFile?: string,
+    private readonly env?: Record<string, string>,
   ) {}
 
-  static async start(): Promise<TestNatsServer> {
-    const server = new TestNatsServer(await freePort(), await mkdtemp(join(tmpdir(), 'coord-nats-')));
+  /** `configFile`: a nats-server configuration (accounts, users) read with `-c`; `env` for its variables. */
+  static async start(
+    options: { configFile?: string; env?: Record<string, string> } = {},
+  ): Promise<TestNatsServer> {
+    const server = new TestNatsServer(
+      await freePort(),
+      await mkdtemp(join(tmpdir(), 'coord-nats-')),
+      options.configFile,
+      options.env,
+    );
     await server.restart();
     return server;
   }
@@ -44,6 +54,7 @@ export class TestNatsServer {
     const child = spawn(
       NATS_SERVER_BIN,
       [
+        ...(this.configFile ? ['-c', this.configFile] : []),
         '-a',
         '127.0.0.1',
         '-p',
@@ -54,7 +65,7 @@ export class TestNatsServer {
         '--server_name',
         `test-${this.port}`,
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { stdio: ['ignore', 'ignore', 'pipe'], ...(this.env ? { env: { ...process.env, ...this.env } } : {}) },
     );
     let log = '';
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -12,7 +12,7 @@ export interface DemoToken {
 
 /**
  * Tokens for trying the service on the embedded default: an officer for every seeded agency,
- * an issuer for each issuing People's Committee, an auditor and an inspector. They are fixed and
+ * an issuer for each issuing People's Committee, an auditor, an inspector and an operator. They are fixed and
  * public, so they are accepted only while no OIDC issuer is configured.
  */
 export function demoTokens(): DemoToken[] {
@@ -27,7 +27,7 @@ export function demoTokens(): DemoToken[] {
     principal: { personId: `demo-issuer-${code}`, agencyCode: code, roles: ['issuer', 'officer'] },
     agencyName: directory.get(code)?.name ?? code,
   })) satisfies DemoToken[];
-  const oversight = (['auditor', 'inspector'] as const).map((role) => ({
+  const oversight = (['auditor', 'inspector', 'operator'] as const).map((role) => ({
     token: `demo.${role}.lc-ubnd-tinh`,
     principal: { personId: `demo-${role}-lc-ubnd-tinh`, agencyCode: 'lc-ubnd-tinh', roles: [role] },
     agencyName: directory.get('lc-ubnd-tinh')?.name ?? 'lc-ubnd-tinh',

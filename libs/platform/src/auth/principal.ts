@@ -1,7 +1,16 @@
-/** The authenticated caller of a request. */
-export type PrincipalRole = 'officer' | 'issuer' | 'auditor' | 'inspector';
+/**
+ * The authenticated caller of a request. `operator`: runs the service; sees the details of
+ * /health (what is down, and why) and reads or decides nothing else.
+ */
+export type PrincipalRole = 'officer' | 'issuer' | 'auditor' | 'inspector' | 'operator';
 
-export const PRINCIPAL_ROLES: readonly PrincipalRole[] = ['officer', 'issuer', 'auditor', 'inspector'];
+export const PRINCIPAL_ROLES: readonly PrincipalRole[] = [
+  'officer',
+  'issuer',
+  'auditor',
+  'inspector',
+  'operator',
+];
 
 export interface Principal {
   /** Stable id of the person (the token's subject). */

@@ -1,5 +1,4 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { ReadinessCheck } from '../health/readiness-check.js';
 import { AppendBatchMetrics } from './append-batch-metrics.js';
 import { CommandMetrics } from './command-metrics.js';
@@ -32,7 +31,6 @@ export class MetricsModule {
     ];
     return {
       module: MetricsModule,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
       providers,
       exports: providers,
     };

@@ -1,14 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpException, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { ReadinessCheck } from '../health/readiness-check.js';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { httpStatusOfHealth, publicHealth, ReadinessCheck } from '../health/readiness-check.js';
 import { MetricsRegistry } from './metrics-registry.js';
 
 /**
  * A small HTTP listener for a process without an HTTP API (the worker): GET /metrics,
  * /health/live and /health/ready, as the API serves them, so Prometheus can scrape it and
  * Kubernetes probe it. Nothing else is served; nothing needs a token, and nothing sensitive is
- * there (see README, "Metrics and health").
+ * there: the probes answer their status alone (the worker verifies no token, so it shows no
+ * operator the details; what is down, and why, is in its log; see README, "Metrics and health").
  */
 @Injectable()
 export class OperationsServer implements OnApplicationShutdown {
@@ -64,17 +65,12 @@ export class OperationsServer implements OnApplicationShutdown {
       case '/metrics':
         return send(response, 200, this.metrics.contentType, await this.metrics.scrape());
       case '/health/live':
-        return sendJson(response, 200, await this.readiness.live());
+        return sendJson(response, 200, publicHealth(this.readiness.live()));
       case '/health':
-      case '/health/ready':
-        try {
-          return sendJson(response, 200, await this.readiness.ready());
-        } catch (error) {
-          // Terminus answers a failed check with a 503 exception that carries the report.
-          if (error instanceof HttpException)
-            return sendJson(response, error.getStatus(), error.getResponse());
-          throw error;
-        }
+      case '/health/ready': {
+        const report = await this.readiness.ready();
+        return sendJson(response, httpStatusOfHealth(report), publicHealth(report));
+      }
       default:
         return send(
           response,

@@ -1,0 +1,59 @@
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import pg from 'pg';
+import { openDatabase } from '../src/database.js';
+
+/** Inodes of the TCP sockets this process listens on (Linux: /proc/net/tcp{,6} and /proc/self/fd). */
+async function listeningTcpSockets(): Promise<Set<string>> {
+  const listening = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const rows = (await readFile(table, 'utf8')).split('\n').slice(1);
+    for (const row of rows) {
+      const fields = row.trim().split(/\s+/);
+      // st 0A: LISTEN; the inode is the tenth field.
+      if (fields[3] === '0A' && fields[9]) listening.add(fields[9]);
+    }
+  }
+  const mine = new Set<string>();
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode && listening.has(inode)) mine.add(inode);
+  }
+  return mine;
+}
+
+/**
+ * PGlite takes any user and password as superuser: the embedded database must not be reachable by
+ * anyone else on the host (docs/adr/0016-edges.md).
+ */
+describe('the embedded database', () => {
+  it('listens on no TCP port: its socket is a Unix-domain socket in a directory only this user may enter', async () => {
+    const before = await listeningTcpSockets();
+    const database = await openDatabase({ dataDir: 'memory' });
+    try {
+      expect(await listeningTcpSockets()).toEqual(before);
+      const directory = new URL(database.connectionString).searchParams.get('host')!;
+      expect(directory).toMatch(/^\//);
+      expect((await stat(directory)).mode & 0o777).toBe(0o700);
+      expect((await stat(`${directory}/.s.PGSQL.5432`)).mode & 0o777).toBe(0o600);
+      // The pool (the only way in) works as before.
+      expect((await database.pool.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('leaves no socket behind once closed', async () => {
+    const database = await openDatabase({ dataDir: 'memory' });
+    const directory = new URL(database.connectionString).searchParams.get('host')!;
+    await database.close();
+    await expect(stat(directory)).rejects.toMatchObject({ code: 'ENOENT' });
+    const client = new pg.Client({
+      host: directory,
+      user: 'anyone',
+      password: 'anything',
+      database: 'postgres',
+    });
+    await expect(client.connect()).rejects.toThrow();
+  });
+});
