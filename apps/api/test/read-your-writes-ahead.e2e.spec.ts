@@ -40,6 +40,11 @@ describe.each<Backend>(['pglite', 'postgres'])('reading at a position beyond the
     expect(response.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ taskId })]));
   });
 
+  it('answers at position 0, the start of the log, at once', async () => {
+    await assign(randomUUID());
+    expect((await outstandingAt(0n)).status).toBe(200);
+  });
+
   it.each([1n, 1_000n, 20_251_130n])(
     'refuses the head + %s with 422 naming minPosition, and records nothing',
     async (ahead) => {

@@ -35,6 +35,8 @@ export class ReadYourWrites {
   async ensure(minPosition: string | undefined): Promise<void> {
     if (minPosition === undefined) return;
     const position = BigInt(minPosition);
+    // 0 is the start of the log: every read includes it (no event has position 0).
+    if (position === 0n) return;
     if (position > (await this.store.headPosition())) throw notRecordedYet();
     if (await this.waiter.waitFor(position, WAIT_MS)) return;
     throw new ProblemError({
