@@ -11,7 +11,7 @@ const WAIT_MS = 5_000;
 export class ConsistencyQuery {
   @ApiPropertyOptional({
     description:
-      'The position a command answered: wait (up to 5 s) until the projections include it. A whole number from 0 to 9223372036854775807, and no later than the newest event recorded; anything else is 422 naming the parameter.',
+      'The position a command answered: wait (up to 5 s) until the projections include it. A whole number from 0 to 9223372036854775807, and the position of a recorded event; anything else is 422 naming the parameter.',
     example: '1234',
     pattern: '^\\d{1,19}$',
   })
@@ -29,15 +29,16 @@ export class ReadYourWrites {
 
   /**
    * Returns once the projections have caught up to `minPosition`, or throws 503 with Retry-After.
-   * A position after the newest recorded event is no command's answer (a command answers once its
-   * events are committed): waiting for it would hold the request for nothing, so it is refused.
+   * A position where no event is recorded (after the newest one, or a number a failed append used
+   * up) is no command's answer (a command answers once its events are committed): waiting for it
+   * would hold the request for nothing, so it is refused.
    */
   async ensure(minPosition: string | undefined): Promise<void> {
     if (minPosition === undefined) return;
     const position = BigInt(minPosition);
     // 0 is the start of the log: every read includes it (no event has position 0).
     if (position === 0n) return;
-    if (position > (await this.store.headPosition())) throw notRecordedYet();
+    if ((await this.store.logPositionOf(position)) === null) throw notRecordedYet();
     if (await this.waiter.waitFor(position, WAIT_MS)) return;
     throw new ProblemError({
       type: problemType('projection-behind'),
@@ -61,7 +62,7 @@ function notRecordedYet(): ProblemError {
       {
         pointer: '/minPosition',
         parameter: 'minPosition',
-        detail: 'minPosition must be a position a command has answered: no event is recorded there yet',
+        detail: 'minPosition must be a position a command has answered: no event is recorded there',
       },
     ],
   });
