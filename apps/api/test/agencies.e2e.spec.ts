@@ -60,6 +60,20 @@ describe('the agency directory over HTTP', () => {
     expect(body.total).toBe(8);
   });
 
+  it('refuses a jurisdiction the directory does not know, with or without a search, naming the parameter', async () => {
+    for (const path of [
+      '/agencies?jurisdiction=no-such-place',
+      '/agencies?q=so%20y%20te&jurisdiction=no-such-place',
+    ]) {
+      const { status, body } = await get(path);
+      expect(status).toBe(422);
+      expect(body).toMatchObject({ code: 'validation' });
+      expect(body.errors).toEqual([
+        expect.objectContaining({ pointer: '/jurisdiction', parameter: 'jurisdiction' }),
+      ]);
+    }
+  });
+
   it('shows one agency with the groups it belongs to', async () => {
     const { status, body } = await get('/agencies/lc-ubnd-huyen-tam-duong');
     expect(status).toBe(200);

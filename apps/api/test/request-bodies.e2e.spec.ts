@@ -222,7 +222,15 @@ describe('request bodies over HTTP', () => {
 
     it('takes a past occurredAt as the business time, and refuses one in the future on /occurredAt', async () => {
       const taskId = randomUUID();
-      expect((await api.request('POST', '/tasks', ISSUER, assignment(taskId))).status).toBe(201);
+      // Entered after the fact: the assignment took effect on 1 June 2025 (the plan was issued on 3 June 2024).
+      const assigned = await api.request('POST', '/tasks', ISSUER, {
+        ...assignment(taskId),
+        occurredAt: '2025-06-01T08:00:00+07:00',
+      });
+      expect(assigned.status).toBe(201);
+      expect((await store.readStream(taskStreamId(taskId)))[0]?.metadata.occurredAt).toBe(
+        '2025-06-01T08:00:00+07:00',
+      );
       const officer = 'demo.officer.lc-so-ldtbxh';
       const future = new Date(Date.now() + 24 * 3600_000).toISOString();
       const refused = await api.request('POST', `/tasks/${taskId}/progress`, officer, {
@@ -240,6 +248,50 @@ describe('request bodies over HTTP', () => {
       expect(past.status).toBe(200);
       const events = await store.readStream(taskStreamId(taskId));
       expect(events.at(-1)?.metadata.occurredAt).toBe('2025-06-02T08:00:00+07:00');
+    });
+
+    it('refuses progress or a completion dated before the task was assigned, on /occurredAt, recording nothing', async () => {
+      const taskId = randomUUID();
+      expect(
+        (
+          await api.request('POST', '/tasks', ISSUER, {
+            ...assignment(taskId),
+            occurredAt: '2025-06-01T08:00:00+07:00',
+          })
+        ).status,
+      ).toBe(201);
+      const officer = 'demo.officer.lc-so-ldtbxh';
+      const progress = await api.request('POST', `/tasks/${taskId}/progress`, officer, {
+        text: 'Đã rà soát 3 xã',
+        occurredAt: '2025-06-01T07:59:59+07:00',
+      });
+      expect(progress.status).toBe(422);
+      expect(progress.body.errors).toEqual([
+        expect.objectContaining({ pointer: '/occurredAt', detail: expect.stringContaining('assigned') }),
+      ]);
+      const completion = await api.request('POST', `/tasks/${taskId}/completion`, officer, {
+        report: 'Đã hoàn thành',
+        occurredAt: '2025-05-01T08:00:00+07:00',
+      });
+      expect(completion.status).toBe(422);
+      expect(completion.body.errors).toEqual([expect.objectContaining({ pointer: '/occurredAt' })]);
+      expect(await store.readStream(taskStreamId(taskId))).toHaveLength(1);
+    });
+
+    it('refuses an assignment dated before its plan was issued, on /occurredAt, recording nothing', async () => {
+      const taskId = randomUUID();
+      const refused = await api.request('POST', '/tasks', ISSUER, {
+        ...assignment(taskId),
+        occurredAt: '2024-06-02T08:00:00+07:00',
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual([
+        expect.objectContaining({
+          pointer: '/occurredAt',
+          detail: expect.stringContaining('plan was issued'),
+        }),
+      ]);
+      expect(await store.readStream(taskStreamId(taskId))).toEqual([]);
     });
 
     it('refuses a nested constructor.prototype key with 400 problem+json', async () => {

@@ -570,15 +570,16 @@ describe.each<Backend>(['pglite', 'postgres'])(
       });
     });
 
-    it('answers 503 with Retry-After when the projections have not reached a position', async () => {
+    it('answers 422 naming minPosition for a position no command has answered (after the newest event)', async () => {
       const response = await api.request(
         'GET',
         `/agencies/${LEAD}/outstanding?minPosition=999999999999`,
         officer(LEAD),
       );
-      expect(response.status).toBe(503);
-      expect(response.headers.get('retry-after')).toBe('1');
-      expect(response.body).toMatchObject({ code: 'projection-behind' });
+      expect(response.status).toBe(422);
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({ pointer: '/minPosition', parameter: 'minPosition' }),
+      ]);
     });
 
     it('answers 422 with a pointer for a bad query parameter', async () => {

@@ -21,6 +21,11 @@ export type AssignTask = Command<
     readonly kind: TaskKind;
     /** Required when kind is 'report'. */
     readonly reportYear?: number;
+    /**
+     * The plan's issue date ('YYYY-MM-DD'), as the command handler read it with the plan: a
+     * back-dated assignment (`metadata.occurredAt`) cannot take effect before it. Not recorded.
+     */
+    readonly planIssuedOn?: string | null;
   }
 >;
 

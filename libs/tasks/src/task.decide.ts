@@ -125,6 +125,13 @@ function assignTask({ data, metadata }: AssignTask, state: TaskState): TaskEvent
   if (data.reportYear !== undefined) reportYear = year(data.reportYear, 'reportYear');
   if (kind === 'report' && reportYear === null) invalid('reportYear', "is required when kind is 'report'");
   const assignees = validAssignees(data.assignees);
+  const assignedAt = occurredAt(metadata.occurredAt, metadata.now, 'occurredAt');
+  if (assignedAt !== null && data.planIssuedOn) {
+    const planIssuedAt = `${data.planIssuedOn}T00:00:00+07:00`;
+    if (Date.parse(assignedAt) < Date.parse(planIssuedAt)) {
+      invalid('occurredAt', `must not be before the plan was issued (${planIssuedAt})`);
+    }
+  }
 
   const assigned: TaskAssigned['data'] = {
     taskId,
@@ -162,8 +169,9 @@ function reportProgress({ data, metadata }: ReportProgress, state: TaskState): T
   requireActingFor(metadata.actor, agencyCode);
   const text = requiredText(data.text, 'text');
   const indicatorValues = validIndicatorValues(data.indicatorValues);
-  occurredAt(metadata.occurredAt, metadata.now, 'occurredAt');
+  const happenedAt = occurredAt(metadata.occurredAt, metadata.now, 'occurredAt');
   const task = requireOpenTask(state);
+  requireNotBeforeAssignment(task, happenedAt);
   const assignee = requireAssignee(task, agencyCode);
   requireNotCompleted(assignee);
 
@@ -390,8 +398,9 @@ function submitCompletion({ data, metadata }: SubmitCompletion, state: TaskState
   const agencyCode = requiredId(data.agencyCode, 'agencyCode');
   requireActingFor(metadata.actor, agencyCode);
   const report = requiredText(data.report, 'report');
-  occurredAt(metadata.occurredAt, metadata.now, 'occurredAt');
+  const happenedAt = occurredAt(metadata.occurredAt, metadata.now, 'occurredAt');
   const task = requireOpenTask(state);
+  requireNotBeforeAssignment(task, happenedAt);
   const assignee = requireAssignee(task, agencyCode);
   requireNotCompleted(assignee);
   if (assignee.status === 'completion-submitted') {
@@ -539,6 +548,14 @@ function requireCompletionDecider(actor: Actor, task: Task, assignee: Assignment
 
 // ---------------------------------------------------------------------------------------------
 // State checks
+
+/** Nothing done on a task can have happened before its assignment took effect. */
+function requireNotBeforeAssignment(task: Task, happenedAt: string | null): void {
+  if (happenedAt === null || task.assignedAt === null) return;
+  if (Date.parse(happenedAt) < Date.parse(task.assignedAt)) {
+    invalid('occurredAt', `must not be before the task was assigned (${task.assignedAt})`);
+  }
+}
 
 function requireOpenTask(state: TaskState): Task {
   if (state.status === 'none') refuse('task.not-found', 'No such task');

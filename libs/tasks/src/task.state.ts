@@ -67,6 +67,12 @@ export interface Task {
   readonly parties: readonly string[];
   /** The TaskAssigned that created the task, to recognise a repeated AssignTask. */
   readonly assignment: TaskAssigned['data'];
+  /**
+   * When the assignment took effect: the TaskAssigned event's `occurredAt` (store metadata; a plan
+   * confirmed from a document dates it on the plan's issue date). Nothing done on the task can have
+   * happened earlier. Null when folded without the events' times.
+   */
+  readonly assignedAt: string | null;
 }
 
 export type TaskState = NoTask | Task;
@@ -75,7 +81,8 @@ export const initialState = (): TaskState => ({ status: 'none' });
 
 export const taskStreamId = (taskId: string): string => `task-${taskId}`;
 
-export function evolve(state: TaskState, event: TaskEvent): TaskState {
+/** `occurredAt`: when the event happened (its store metadata), where the fold knows it. */
+export function evolve(state: TaskState, event: TaskEvent, occurredAt?: string): TaskState {
   if (event.type === 'TaskAssigned') {
     if (state.status !== 'none') return state;
     const { data } = event;
@@ -98,6 +105,7 @@ export function evolve(state: TaskState, event: TaskEvent): TaskState {
         data.assignees.map((a) => a.agencyCode),
       ),
       assignment: data,
+      assignedAt: occurredAt ?? null,
     };
   }
   if (state.status === 'none') return state;
@@ -201,9 +209,16 @@ export function pendingExtension(state: TaskState): ExtensionState | null {
   return state.status === 'none' ? null : (state.extensions.find((e) => e.status === 'pending') ?? null);
 }
 
-/** Replays a stream from the initial state. */
+/** A task event as the event store gives it back: its metadata carries when it happened. */
+export interface StoredTaskEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata?: { readonly occurredAt?: string };
+}
+
+/** Replays a stream from the initial state (without the events' times: `assignedAt` is null). */
 export function foldTask(events: readonly TaskEvent[], from: TaskState = initialState()): TaskState {
-  return events.reduce(evolve, from);
+  return events.reduce((state, event) => evolve(state, event), from);
 }
 
 /**
@@ -212,13 +227,13 @@ export function foldTask(events: readonly TaskEvent[], from: TaskState = initial
  * streams (commands, the fan-out) folds through here.
  */
 export function foldStoredTaskEvents(
-  stored: readonly { readonly type: string; readonly data: unknown }[],
+  stored: readonly StoredTaskEvent[],
   from: TaskState = initialState(),
 ): TaskState {
   let state = from;
   for (const event of stored) {
     const decoded = decodeTaskEvent(event);
-    if (decoded) state = evolve(state, decoded);
+    if (decoded) state = evolve(state, decoded, event.metadata?.occurredAt);
   }
   return state;
 }

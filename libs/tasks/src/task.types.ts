@@ -56,8 +56,9 @@ export interface CommandMetadata {
   /** When the command was decided, an ISO instant. Becomes the events' `occurredAt` in the store. */
   readonly now: string;
   /**
-   * When it happened in the world, if the caller says earlier than `now` (progress and completion
-   * reports): becomes the events' `occurredAt` instead; checked against OCCURRED_AT_FLOOR and now.
+   * When it happened in the world, if the caller says earlier than `now` (an assignment entered
+   * after the fact, progress and completion reports): becomes the events' `occurredAt` instead;
+   * checked against OCCURRED_AT_FLOOR and now, and a report against when the task was assigned.
    */
   readonly occurredAt?: string | undefined;
 }

@@ -14,6 +14,9 @@ export class AgenciesHttpController {
   @Get()
   @ApiOperation({ summary: 'List or search agencies (diacritic- and case-insensitive)' })
   list(@Query() query: ListAgenciesQuery): { items: AgencyView[]; total: number } {
+    if (query.jurisdiction && !this.directory.getJurisdiction(query.jurisdiction)) {
+      throw unknownJurisdiction();
+    }
     const filter = {
       ...(query.jurisdiction ? { jurisdiction: query.jurisdiction } : {}),
       ...(query.level ? { level: query.level } : {}),
@@ -65,6 +68,20 @@ function view(agency: Agency): AgencyView {
     jurisdiction: agency.jurisdiction,
     aliases: agency.aliases,
   };
+}
+
+/** A jurisdiction the directory does not know is a wrong parameter, with or without `q`. */
+function unknownJurisdiction(): ProblemError {
+  const detail =
+    'is not a jurisdiction of the directory (the jurisdiction of GET /agencies items names them)';
+  return new ProblemError({
+    type: problemType('validation'),
+    title: 'The request is not valid',
+    status: 422,
+    code: 'validation',
+    detail: 'Some query parameters are missing or wrong; see errors.',
+    errors: [{ pointer: '/jurisdiction', parameter: 'jurisdiction', detail: `jurisdiction ${detail}` }],
+  });
 }
 
 export function unknownAgency(code: string): ProblemError {

@@ -40,11 +40,14 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
     private readonly references: TaskReferences,
   ) {}
 
-  async execute({ command, context }: DecideTask): Promise<CommandResult> {
+  async execute({ command: request, context }: DecideTask): Promise<CommandResult> {
+    let command = request;
     const actor = actorOf(context.principal);
     // Only someone who may assign at all learns about plans; the decider refuses the rest.
     if (command.type === 'AssignTask' && actor.roles.includes('issuer')) {
-      await this.references.requirePlanIssuedBy(command.data.planId, issuingAgencyOf(actor));
+      const plan = await this.references.requirePlanIssuedBy(command.data.planId, issuingAgencyOf(actor));
+      // A back-dated assignment cannot take effect before its plan was issued (the decider checks).
+      command = { ...command, data: { ...command.data, planIssuedOn: plan.issuedOn } };
     }
     return this.commands.handleCommand({
       name: command.type,

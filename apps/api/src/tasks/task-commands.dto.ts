@@ -78,6 +78,15 @@ export class AssignTaskDto {
   kind?: TaskKind;
 
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(2000) reportYear?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'When the assignment took effect, if earlier than now (a task entered after the fact): not before the plan was issued. Its progress and completion cannot be dated earlier.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @IsNotInFuture()
+  occurredAt?: string;
 }
 
 class ReasonDto {

@@ -226,7 +226,13 @@ export class CommandProcessor {
         continue;
       }
       if (decided.length > 0) {
-        this.remember(model, streamId, result.streamVersion, decided.reduce(model.evolve, state));
+        // As a fold of the stored events would see them: with the time they were recorded as.
+        const occurredAt = command.context.occurredAt ?? now;
+        const after = decided.reduce(
+          (folded, event) => model.evolve(folded, { ...event, occurredAt }),
+          state,
+        );
+        this.remember(model, streamId, result.streamVersion, after);
         this.options.onAppended?.();
       }
       return result;

@@ -5,6 +5,15 @@ import { decodeTaskEvent, taskDecider, type TaskState } from '#libs/tasks';
 export interface DomainEvent {
   readonly type: string;
   readonly data: unknown;
+  /** When it happened (the store's `occurredAt`), where known: a model may keep it in its state. */
+  readonly occurredAt?: string | undefined;
+}
+
+/** An event as the store gives it back, with the metadata the fold passes on. */
+export interface StoredDomainEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata?: { readonly occurredAt?: string };
 }
 
 /** How a stream's events fold into the state its decider needs. */
@@ -15,13 +24,16 @@ export interface StreamModel<State> {
   evolve(state: State, event: DomainEvent): State;
 }
 
-/** Task streams fold with the task decider's evolve, each event decoded once (decodeTaskEvent). */
+/**
+ * Task streams fold with the task decider's evolve, each event decoded once (decodeTaskEvent), with
+ * when it happened (the task keeps when its assignment took effect).
+ */
 export const taskModel: StreamModel<TaskState> = {
   name: 'task',
   initialState: taskDecider.initialState,
   evolve: (state, event) => {
     const decoded = decodeTaskEvent(event);
-    return decoded ? taskDecider.evolve(state, decoded) : state;
+    return decoded ? taskDecider.evolve(state, decoded, event.occurredAt) : state;
   },
 };
 
@@ -42,11 +54,12 @@ export const agencyModel: StreamModel<AgencyState> = {
 /** Folds a stream's stored events into `state` (from the model's initial state by default). */
 export function foldStream<State>(
   model: StreamModel<State>,
-  events: readonly DomainEvent[],
+  events: readonly StoredDomainEvent[],
   state: State = model.initialState(),
 ): State {
   return events.reduce(
-    (folded, event) => model.evolve(folded, { type: event.type, data: event.data }),
+    (folded, event) =>
+      model.evolve(folded, { type: event.type, data: event.data, occurredAt: event.metadata?.occurredAt }),
     state,
   );
 }

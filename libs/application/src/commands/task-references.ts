@@ -14,8 +14,15 @@ const KNOWN_PLANS = 10_000;
  * or at an agency the directory does not know. Both are stable facts (plans are immutable once
  * issued, the directory is fixed at start-up), so no race with the append that follows.
  */
+/** What an assignment needs to know of its plan. */
+export interface IssuedPlanFacts {
+  readonly issuerAgencyCode: string;
+  /** 'YYYY-MM-DD', or null when the document gave none. */
+  readonly issuedOn: string | null;
+}
+
 export class TaskReferences {
-  private readonly issuerOfPlan = new Map<string, string>();
+  private readonly issuedPlans = new Map<string, IssuedPlanFacts>();
 
   constructor(
     private readonly store: Pick<CommandEventStore, 'readStream'>,
@@ -36,23 +43,26 @@ export class TaskReferences {
   /**
    * The plan must have been issued by the committee the caller issues for: `validation` on
    * /planId otherwise. A plan of another committee gets the same answer as no plan at all, so the
-   * answer does not tell whether, or by whom, it was issued.
+   * answer does not tell whether, or by whom, it was issued. Returns what the assignment checks
+   * against (its issue date).
    */
-  async requirePlanIssuedBy(planId: string, issuingAgency: string): Promise<void> {
-    const issuer = await this.issuerOf(planId);
-    if (issuer === null || issuer !== issuingAgency) {
+  async requirePlanIssuedBy(planId: string, issuingAgency: string): Promise<IssuedPlanFacts> {
+    const plan = await this.issuedPlan(planId);
+    if (plan === null || plan.issuerAgencyCode !== issuingAgency) {
       throw fieldsInvalid([{ pointer: '/planId', detail: 'Your committee has issued no plan with this id' }]);
     }
+    return plan;
   }
 
-  private async issuerOf(planId: string): Promise<string | null> {
-    const known = this.issuerOfPlan.get(planId);
+  private async issuedPlan(planId: string): Promise<IssuedPlanFacts | null> {
+    const known = this.issuedPlans.get(planId);
     if (known !== undefined) return known;
     const state = await readStreamState(this.store, planStreamId(planId), planModel);
     if (state.status !== 'issued') return null;
-    if (this.issuerOfPlan.size >= KNOWN_PLANS) this.issuerOfPlan.clear();
-    this.issuerOfPlan.set(planId, state.issuerAgencyCode);
-    return state.issuerAgencyCode;
+    if (this.issuedPlans.size >= KNOWN_PLANS) this.issuedPlans.clear();
+    const plan = { issuerAgencyCode: state.issuerAgencyCode, issuedOn: state.issuedOn };
+    this.issuedPlans.set(planId, plan);
+    return plan;
   }
 }
 

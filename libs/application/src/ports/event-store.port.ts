@@ -20,6 +20,8 @@ export interface StoredStreamEvent {
   readonly streamVersion: number;
   readonly type: string;
   readonly data: unknown;
+  /** When it happened (business time; the append's metadata.occurredAt). */
+  readonly metadata: { readonly occurredAt: string };
 }
 
 export interface EventToAppend {

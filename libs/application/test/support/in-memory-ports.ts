@@ -52,13 +52,22 @@ export class InMemoryEventStore implements CommandEventStore {
   }
 
   /** Another process writes the stream (the cache of the processor under test does not know). */
-  write(streamId: string, events: readonly { id: string; type: string; data: unknown }[]): Appended {
+  write(
+    streamId: string,
+    events: readonly { id: string; type: string; data: unknown; metadata?: { occurredAt: string } }[],
+  ): Appended {
     const stream = this.streams.get(streamId) ?? [];
     const positions: bigint[] = [];
     for (const event of events) {
       this.position++;
       positions.push(this.position);
-      stream.push({ id: event.id, type: event.type, data: event.data, streamVersion: stream.length + 1 });
+      stream.push({
+        id: event.id,
+        type: event.type,
+        data: event.data,
+        metadata: { occurredAt: event.metadata?.occurredAt ?? '2025-01-01T00:00:00.000Z' },
+        streamVersion: stream.length + 1,
+      });
     }
     this.streams.set(streamId, stream);
     return { nextVersion: stream.length, lastPosition: this.position, positions };

@@ -3,6 +3,8 @@ export interface FieldProblem {
   /** JSON pointer (RFC 6901) to the offending field of the request body, e.g. "/assignees/0/role". */
   readonly pointer: string;
   readonly detail: string;
+  /** For a query parameter's problem: the parameter's name. */
+  readonly parameter?: string;
 }
 
 export interface ProblemDetails {

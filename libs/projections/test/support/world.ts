@@ -60,9 +60,10 @@ export class World {
   async task(command: TaskCommand): Promise<AppendResult | null> {
     const stream = taskStreamId(command.data.taskId);
     const history = await this.store.readStream(stream);
-    const state = history
-      .map((e) => ({ type: e.type, data: e.data }) as TaskEvent)
-      .reduce(evolve, initialState());
+    const state = history.reduce(
+      (folded, e) => evolve(folded, { type: e.type, data: e.data } as TaskEvent, e.metadata.occurredAt),
+      initialState(),
+    );
     const events = decide(command, state);
     if (events.length === 0) return null;
     return this.store.append(

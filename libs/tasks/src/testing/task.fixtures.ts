@@ -27,6 +27,18 @@ import { decide } from '../task.decide.js';
 import { deciderSpecification, inMemoryStream } from './decider-specification.js';
 
 export const spec = deciderSpecification<TaskCommand, TaskEvent, TaskState>({ decide, evolve, initialState });
+/** A task event with when it happened (its store metadata), as a fold of stored events sees it. */
+export type TimedTaskEvent = TaskEvent & { readonly occurredAt?: string };
+/** As `spec`, with given events that may say when they happened (`happenedAt`). */
+export const timedSpec = deciderSpecification<TaskCommand, TimedTaskEvent, TaskState>({
+  decide,
+  evolve: (state, event) => evolve(state, event, event.occurredAt),
+  initialState,
+});
+export const happenedAt = (event: TaskEvent, occurredAt: string): TimedTaskEvent => ({
+  ...event,
+  occurredAt,
+});
 export const newStream = () =>
   inMemoryStream<TaskCommand, TaskEvent, TaskState>({ decide, evolve, initialState });
 
