@@ -570,7 +570,7 @@ describe.each<Backend>(['pglite', 'postgres'])(
       });
     });
 
-    it('answers 422 naming minPosition for a position no command has answered (after the newest event)', async () => {
+    it('answers 422 naming minPosition, after the wait, for a position no command has answered', async () => {
       const response = await api.request(
         'GET',
         `/agencies/${LEAD}/outstanding?minPosition=999999999999`,

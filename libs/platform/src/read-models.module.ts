@@ -68,21 +68,25 @@ export class ProjectionWaiter implements OnApplicationShutdown {
     @Optional() private readonly host?: SubscriptionHost,
   ) {}
 
-  /** True once every projection has processed the event at `globalPosition`; false after `timeoutMs`. */
-  async waitFor(globalPosition: bigint, timeoutMs: number): Promise<boolean> {
+  /**
+   * Waits until every projection has processed the event at `globalPosition`, at most `timeoutMs`:
+   * `projected`, or why not by then: `not-recorded` (no event was recorded at that position) or
+   * `behind` (it is recorded, the projections have not reached it yet).
+   */
+  async waitFor(globalPosition: bigint, timeoutMs: number): Promise<ProjectionWait> {
     const deadline = Date.now() + timeoutMs;
     const target = await this.recorded(globalPosition, deadline);
-    if (!target) return false;
+    if (!target) return 'not-recorded';
     timeoutMs = Math.max(1, deadline - Date.now());
     const local = this.host?.running(PROJECTIONS_SUBSCRIPTION);
-    if (local) return local.waitFor(target, timeoutMs);
+    if (local) return (await local.waitFor(target, timeoutMs)) ? 'projected' : 'behind';
     this.watch ??= new CheckpointWatch({
       pool: this.database.pool,
       channel: checkpointChannel(this.config.databaseSchema),
       oldestCheckpoint: () => this.oldestCheckpoint(),
       onError: (error) => this.logger.warn({ err: error, msg: 'waiting for the projections: will retry' }),
     });
-    return this.watch.waitFor(target, timeoutMs);
+    return (await this.watch.waitFor(target, timeoutMs)) ? 'projected' : 'behind';
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -109,6 +113,9 @@ export class ProjectionWaiter implements OnApplicationShutdown {
     return statuses.map((s) => s.position).reduce((a, b) => (compareLogPositions(a, b) <= 0 ? a : b));
   }
 }
+
+/** How a wait for the projections ended. */
+export type ProjectionWait = 'projected' | 'not-recorded' | 'behind';
 
 /** Projections (TypeORM on the shared pool), the runner, and the subscriptions this process hosts. */
 @Global()
