@@ -20,12 +20,8 @@ const ASSIGNEES = [
   { agencyCode: 'lc-so-y-te', role: 'support' },
 ] as const;
 const TASKS = 3;
-/**
- * How long NATS stays down (env NATS_OUTAGE_SECONDS). Issue #14 asks for 30 s; CI runs 10 s to
- * keep the suite short (the library's own outage test, libs/fanout/test/nats-outage.int.spec.ts,
- * runs 30 s). `NATS_OUTAGE_SECONDS=30 npm test -- test/faults/nats-outage.e2e.spec.ts` for the full one.
- */
-const OUTAGE_MS = Number(process.env.NATS_OUTAGE_SECONDS ?? 10) * 1_000;
+/** How long NATS stays down: 30 s, as long as a broker restart or failover takes (env NATS_OUTAGE_SECONDS). */
+const OUTAGE_MS = Number(process.env.NATS_OUTAGE_SECONDS ?? 30) * 1_000;
 
 /**
  * NATS killed (SIGKILL) while an API process and a worker process serve commands: commands go on
