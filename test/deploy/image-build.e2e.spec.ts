@@ -144,8 +144,9 @@ describe('deploy/Dockerfile', () => {
         seedFiles.filter((f) => /\.(txt|docx)$/.test(f)).sort(),
       );
       const position = seeded.map((match) => BigInt(match[2]!)).reduce((a, b) => (a > b ? a : b));
+      // An auditor reads every plan (an officer sees only the plans its agency has a part in).
       const plans = await fetch(`http://127.0.0.1:${port}/plans?minPosition=${position}`, {
-        headers: { authorization: 'Bearer demo.officer.lc-so-ldtbxh' },
+        headers: { authorization: 'Bearer demo.auditor.lc-ubnd-tinh' },
       });
       expect(plans.status).toBe(200);
       const body = (await plans.json()) as { items: unknown[] };
