@@ -5,7 +5,13 @@ import { compareLogPositions, PostgresEventStore, START_OF_LOG } from '#libs/eve
 import type { ApiResponse } from '../support/api-harness.js';
 import { issueTestPlan } from '../support/plans.js';
 import { PrivatePostgres } from '../support/private-postgres.js';
-import { freePort, startAppProcess, waitForHealth, type AppProcess } from '../support/processes.js';
+import {
+  freePort,
+  startAppProcess,
+  stopProcesses,
+  waitForHealth,
+  type AppProcess,
+} from '../support/processes.js';
 import { assignmentBody } from '../support/task-bodies.js';
 
 const API = 'dist/apps/api/src/main.js';
@@ -51,10 +57,7 @@ describe('when the database is killed and restarted under load', () => {
   });
 
   afterAll(async () => {
-    for (const child of processes) {
-      if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGTERM');
-    }
-    await Promise.all(processes.map((child) => child.exited));
+    await stopProcesses(processes);
     await pool?.end();
     await server?.dispose();
   });

@@ -6,10 +6,16 @@ import type { Pool } from 'pg';
 import { compareLogPositions, PostgresEventStore, START_OF_LOG, type LogPosition } from '#libs/event-store';
 import { AgencyFanout, connectToNats, DEFAULT_STREAM_NAME, readFanout } from '#libs/fanout';
 import { TestNatsServer } from '../../libs/fanout/test/support/nats-server.js';
-import type { ApiResponse } from '../support/api-harness.js';
+import { requestApi } from '../support/api-harness.js';
 import { issueTestPlan } from '../support/plans.js';
 import { connectTestPostgres, dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../support/postgres.js';
-import { freePort, startAppProcess, waitForHealth, type AppProcess } from '../support/processes.js';
+import {
+  freePort,
+  startAppProcess,
+  stopProcesses,
+  waitForHealth,
+  type AppProcess,
+} from '../support/processes.js';
 import { assignmentBody } from '../support/task-bodies.js';
 
 const API = 'dist/apps/api/src/main.js';
@@ -42,10 +48,7 @@ describe('when NATS is killed while commands flow', () => {
   });
 
   afterAll(async () => {
-    for (const child of processes) {
-      if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGTERM');
-    }
-    await Promise.all(processes.map((child) => child.exited));
+    await stopProcesses(processes);
     await nc?.close().catch(() => undefined);
     await nats?.dispose();
     if (pool) {
@@ -74,25 +77,8 @@ describe('when NATS is killed while commands flow', () => {
       const worker = startAppProcess(WORKER, env);
       processes.push(worker);
       const api = {
-        async request(
-          method: string,
-          path: string,
-          token: string,
-          body?: unknown,
-          headers: Record<string, string> = {},
-        ): Promise<ApiResponse> {
-          const response = await fetch(`${url}${path}`, {
-            method,
-            headers: {
-              authorization: `Bearer ${token}`,
-              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-              ...headers,
-            },
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-          });
-          const text = await response.text();
-          return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-        },
+        request: (method: string, path: string, token: string, body?: unknown, headers = {}) =>
+          requestApi(url, method, path, token, body, headers),
       };
 
       const planId = await issueTestPlan(api);

@@ -105,19 +105,7 @@ export async function startApi(
     },
     app,
     ...(schema ? { schema } : {}),
-    async request(method, path, token, body, headers = {}) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-    },
+    request: (method, path, token, body, headers = {}) => requestApi(url, method, path, token, body, headers),
     async close() {
       await worker?.close();
       await app.close();
@@ -125,4 +113,26 @@ export async function startApi(
     },
   };
   return harness;
+}
+
+/** One request to the API at `url` as the bearer of `token`, with a JSON body if given. */
+export async function requestApi(
+  url: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }

@@ -99,3 +99,11 @@ export async function waitForHealth(url: string, app: AppProcess, timeoutMs = 30
     await delay(100);
   }
 }
+
+/** Stops (SIGTERM) every process still running and waits until all of them have exited. */
+export async function stopProcesses(processes: readonly AppProcess[]): Promise<void> {
+  for (const { child } of processes) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  }
+  await Promise.all(processes.map((process) => process.exited));
+}

@@ -7,7 +7,7 @@ import { AgencyFanout, connectToNats, DEFAULT_STREAM_NAME, readFanout } from '#l
 import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
 import { TestNatsServer } from '../../../libs/fanout/test/support/nats-server.js';
 import { PROJECTION_TABLES } from '../../../libs/projections/test/support/world.js';
-import type { ApiHarness, ApiResponse } from '../../../test/support/api-harness.js';
+import { requestApi, type ApiHarness } from '../../../test/support/api-harness.js';
 import { issueTestPlan } from '../../../test/support/plans.js';
 import {
   connectTestPostgres,
@@ -18,6 +18,7 @@ import {
 import {
   freePort,
   startAppProcess,
+  stopProcesses,
   waitForHealth,
   type AppProcess,
 } from '../../../test/support/processes.js';
@@ -85,19 +86,8 @@ describe('two APIs and two workers on one database', () => {
     return {
       url,
       process: child,
-      async request(method, path, token, body, headers = {}): Promise<ApiResponse> {
-        const response = await fetch(`${url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...headers,
-          },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-        const text = await response.text();
-        return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-      },
+      request: (method, path, token, body, headers = {}) =>
+        requestApi(url, method, path, token, body, headers),
     };
   }
 
@@ -148,10 +138,7 @@ describe('two APIs and two workers on one database', () => {
   });
 
   afterAll(async () => {
-    for (const child of processes) {
-      if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGTERM');
-    }
-    await Promise.all(processes.map((child) => child.exited));
+    await stopProcesses(processes);
     await nc?.drain().catch(() => undefined);
     await nats?.dispose();
     if (pool) {
