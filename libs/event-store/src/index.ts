@@ -7,3 +7,5 @@ export * from './postgres/postgres-event-store.js';
 export * from './postgres/postgres-checkpoint-store.js';
 export * from './postgres/migrations.js';
 export * from './pglite/embedded-postgres.js';
+export * from './kurrentdb/kurrentdb-mapping.js';
+export * from './kurrentdb/kurrentdb-event-store.js';
