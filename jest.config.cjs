@@ -24,6 +24,14 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/data/'],
 };
 
+// The event-store contract against a real KurrentDB server: part of every run when KURRENTDB_URL
+// is set, and of `npm run test:kurrentdb` (which fails without it); otherwise CI prints that it
+// needs KURRENTDB_URL (.ci/run). It is never a skipped test.
+const kurrentdb =
+  process.env.KURRENTDB_URL || process.env.COORD_KURRENTDB_SUITE === '1'
+    ? [{ ...common, displayName: 'kurrentdb', testMatch: ['<rootDir>/**/*.kurrentdb.spec.ts'] }]
+    : [];
+
 module.exports = {
   // Real databases and booted apps: the embedded database alone takes seconds to start.
   testTimeout: 60_000,
@@ -31,5 +39,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/**/*.int.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.spec.ts'] },
+    ...kurrentdb,
   ],
 };

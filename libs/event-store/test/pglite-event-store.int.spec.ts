@@ -1,12 +1,13 @@
 import { openDatabase } from '../src/index.js';
 import { eventStoreContract } from './event-store.contract.js';
+import { POSTGRES_CAPABILITIES, postgresContractSubject } from './postgres-contract-subject.js';
 
 describe('the event store on embedded PGlite', () => {
   eventStoreContract(
     async () => {
       const database = await openDatabase({ dataDir: 'memory' });
-      return { pool: database.pool, schema: 'coord', dispose: () => database.close() };
+      return postgresContractSubject(database.pool, 'coord', () => database.close());
     },
-    { concurrentTransactions: false },
+    { ...POSTGRES_CAPABILITIES, concurrentTransactions: false },
   );
 });

@@ -68,6 +68,11 @@ export class KurrentDbEventStore implements EventStore {
     return new KurrentDbEventStore(Client.connectionString(connectionString), options);
   }
 
+  /** The same server and prefix, read through another upcaster (shares the connection). */
+  withUpcaster(upcaster: Upcaster): KurrentDbEventStore {
+    return new KurrentDbEventStore(this.client, { streamPrefix: this.streamPrefix, upcaster });
+  }
+
   async append(
     streamId: string,
     events: readonly NewEvent[],
