@@ -19,10 +19,15 @@ export interface EventMetadataInput {
   readonly causationId?: string;
   /** The Idempotency-Key of the command that wrote the event, if any. */
   readonly idempotencyKey?: string;
+  /**
+   * Only for an event copied from another store (`coord migrate-store`): when the first store
+   * recorded it, which the copy keeps instead of its own clock. Commands never set it.
+   */
+  readonly recordedAt?: string;
 }
 
 /** Metadata as stored: the input plus the time the store recorded the event. */
-export interface EventMetadata extends EventMetadataInput {
+export interface EventMetadata extends Omit<EventMetadataInput, 'recordedAt'> {
   /** When the store recorded the event (database clock), ISO 8601. */
   readonly recordedAt: string;
 }

@@ -9,3 +9,5 @@ export * from './postgres/migrations.js';
 export * from './pglite/embedded-postgres.js';
 export * from './kurrentdb/kurrentdb-mapping.js';
 export * from './kurrentdb/kurrentdb-event-store.js';
+export * from './migration/copy-log.js';
+export * from './migration/postgres-copy-journal.js';

@@ -167,13 +167,15 @@ export interface KurrentEventMetadata extends EventMetadataInput {
  * a retried append with the same ids at the same expected version (docs/adr/0024).
  */
 export function toEventData(event: NewEvent): EventData {
-  const { actor, occurredAt, correlationId, causationId, idempotencyKey } = event.metadata;
+  const { actor, occurredAt, correlationId, causationId, idempotencyKey, recordedAt } = event.metadata;
   const metadata: KurrentEventMetadata = {
     actor: { personId: actor.personId, agencyCode: actor.agencyCode },
     occurredAt,
     ...(correlationId !== undefined ? { correlationId, $correlationId: correlationId } : {}),
     ...(causationId !== undefined ? { causationId, $causationId: causationId } : {}),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    // Only for an event copied from another store: the time that store recorded it.
+    ...(recordedAt !== undefined ? { recordedAt } : {}),
     schemaVersion: event.schemaVersion ?? 1,
   };
   // What the client's jsonEvent({ id, type, data, metadata }) builds.
@@ -201,7 +203,7 @@ export function fromKurrentEvent(prefix: string, event: KurrentRecordedEvent): R
     ...(stored.correlationId !== undefined ? { correlationId: stored.correlationId } : {}),
     ...(stored.causationId !== undefined ? { causationId: stored.causationId } : {}),
     ...(stored.idempotencyKey !== undefined ? { idempotencyKey: stored.idempotencyKey } : {}),
-    recordedAt: event.created.toISOString(),
+    recordedAt: typeof stored.recordedAt === 'string' ? stored.recordedAt : event.created.toISOString(),
   };
   const position = toLogPosition(event.position);
   return {

@@ -47,7 +47,8 @@ interface EventRow {
   type: string;
   schema_version: number;
   data: unknown;
-  metadata: Omit<EventMetadata, 'recordedAt'>;
+  /** With `recordedAt` only for an event copied from another store. */
+  metadata: Omit<EventMetadata, 'recordedAt'> & { recordedAt?: string };
   recorded_at: Date;
 }
 
@@ -329,7 +330,8 @@ export class PostgresEventStore implements EventStore {
       type: row.type,
       schemaVersion: row.schema_version,
       data: row.data,
-      metadata: { ...row.metadata, recordedAt: row.recorded_at.toISOString() },
+      // An event copied from another store keeps the time that store recorded it.
+      metadata: { ...row.metadata, recordedAt: row.metadata.recordedAt ?? row.recorded_at.toISOString() },
     };
     return this.upcaster ? this.upcaster(recorded) : recorded;
   }
