@@ -5,10 +5,18 @@ import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import { createSeedDirectory } from '#libs/agencies';
 import type { PlanIntake } from '#libs/application';
-import { ConfigError, demoTokens, loadConfig, openCommandLayer, type AppConfig } from '#libs/platform';
-import { openDatabase, PostgresEventStore, type Database } from '#libs/event-store';
+import {
+  ConfigError,
+  demoTokens,
+  loadConfig,
+  openCommandLayer,
+  openConfiguredEventStore,
+  type AppConfig,
+} from '#libs/platform';
+import { KurrentDbEventStore, openDatabase, type Database, type EventStore } from '#libs/event-store';
 import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
 import { describeFailure } from './failure.js';
+import { registerMigrateStoreCommand } from './migrate-store.command.js';
 import { registerNatsUsersCommand } from './nats-users.command.js';
 import { registerWatchCommand } from './watch/watch.command.js';
 
@@ -18,19 +26,28 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-/** Opens the configured database (or the embedded one in DATA_DIR) with the store migrated. */
-async function openStore(config: AppConfig): Promise<{ database: Database; store: PostgresEventStore }> {
-  const database = await openDatabase({
+/**
+ * Opens the configured database (or the embedded one in DATA_DIR) and the configured event store
+ * (EVENT_STORE), migrated; closing the database closes the event store too.
+ */
+async function openStore(config: AppConfig): Promise<{ database: Database; store: EventStore }> {
+  const opened = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     applicationName: 'coord-cli',
   });
   try {
-    const store = new PostgresEventStore(database.pool, { schema: config.databaseSchema });
-    await store.migrate();
+    const store = await openConfiguredEventStore(config, opened);
+    const database: Database = {
+      ...opened,
+      async close() {
+        if (store instanceof KurrentDbEventStore) await store.close();
+        await opened.close();
+      },
+    };
     return { database, store };
   } catch (error) {
-    await database.close();
+    await opened.close();
     throw error;
   }
 }
@@ -186,6 +203,7 @@ program
 
 registerWatchCommand(program);
 registerNatsUsersCommand(program);
+registerMigrateStoreCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   const verbose = program.opts<{ verbose?: boolean }>().verbose === true || Boolean(process.env.DEBUG);

@@ -12,6 +12,9 @@ import {
   validateSync,
 } from 'class-validator';
 
+export const EVENT_STORES = ['postgres', 'kurrentdb'] as const;
+export type EventStoreKind = (typeof EVENT_STORES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -83,6 +86,27 @@ export class AppConfig {
   /** DATABASE_SCHEMA: the schema holding the event store and the projections. */
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lowercase identifier' })
   databaseSchema = 'coord';
+
+  /**
+   * EVENT_STORE: where the events are kept. `postgres`: in DATABASE_URL (or the embedded
+   * database); `kurrentdb`: in the KurrentDB server at KURRENTDB_URL, with projections, checkpoints,
+   * idempotency keys and drafts still in PostgreSQL (docs/adr/0024-kurrentdb-event-store.md).
+   */
+  @IsIn(EVENT_STORES, { message: `EVENT_STORE must be one of ${EVENT_STORES.join(', ')}` })
+  eventStore: EventStoreKind = 'postgres';
+
+  /** KURRENTDB_URL: the KurrentDB connection string (required with EVENT_STORE=kurrentdb). */
+  @IsOptional()
+  @Matches(/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\/\S+$/, {
+    message: 'KURRENTDB_URL must look like kurrentdb://127.0.0.1:2113?tls=false',
+  })
+  kurrentdbUrl?: string;
+
+  /** KURRENTDB_STREAM_PREFIX: prefix of this service's stream names in KurrentDB. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[-_.]$/, {
+    message: 'KURRENTDB_STREAM_PREFIX must be letters, digits, _ . - ending in -, _ or . (e.g. coord-)',
+  })
+  kurrentdbStreamPrefix = 'coord-';
 
   /** NATS_URL: NATS servers (comma-separated); without it notifications stay in-process. */
   @IsOptional()
@@ -184,6 +208,9 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   dataDir: 'DATA_DIR',
   databaseUrl: 'DATABASE_URL',
   databaseSchema: 'DATABASE_SCHEMA',
+  eventStore: 'EVENT_STORE',
+  kurrentdbUrl: 'KURRENTDB_URL',
+  kurrentdbStreamPrefix: 'KURRENTDB_STREAM_PREFIX',
   natsUrl: 'NATS_URL',
   natsStreamReplicas: 'NATS_STREAM_REPLICAS',
   natsUser: 'NATS_USER',
@@ -246,6 +273,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   });
   if (Boolean(config.natsUser) !== Boolean(config.natsPassword)) {
     problems.push('NATS_USER and NATS_PASSWORD go together: set both, or neither');
+  }
+  if (config.eventStore === 'kurrentdb' && !config.kurrentdbUrl) {
+    problems.push('KURRENTDB_URL is required with EVENT_STORE=kurrentdb');
   }
   if (config.oidcIssuer && !config.oidcJwksUrl) {
     problems.push('OIDC_JWKS_URL is required when OIDC_ISSUER is set');

@@ -30,6 +30,31 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps the events in PostgreSQL unless EVENT_STORE=kurrentdb, which needs KURRENTDB_URL', () => {
+    expect(loadConfig({})).toMatchObject({ eventStore: 'postgres', kurrentdbStreamPrefix: 'coord-' });
+    expect(
+      loadConfig({
+        EVENT_STORE: 'kurrentdb',
+        KURRENTDB_URL: 'kurrentdb://kurrentdb:2113?tls=false',
+        KURRENTDB_STREAM_PREFIX: 'lc-coord-',
+      }),
+    ).toMatchObject({
+      eventStore: 'kurrentdb',
+      kurrentdbUrl: 'kurrentdb://kurrentdb:2113?tls=false',
+      kurrentdbStreamPrefix: 'lc-coord-',
+    });
+    expect(() => loadConfig({ EVENT_STORE: 'kurrentdb' })).toThrow(
+      'KURRENTDB_URL is required with EVENT_STORE=kurrentdb',
+    );
+    expect(() => loadConfig({ EVENT_STORE: 'eventstore' })).toThrow(
+      'EVENT_STORE must be one of postgres, kurrentdb',
+    );
+    expect(() => loadConfig({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'http://kurrentdb:2113' })).toThrow(
+      'KURRENTDB_URL must look like kurrentdb://127.0.0.1:2113?tls=false',
+    );
+    expect(() => loadConfig({ KURRENTDB_STREAM_PREFIX: 'coord' })).toThrow('KURRENTDB_STREAM_PREFIX must be');
+  });
+
   it('reads SEED_PLANS as a boolean, seeding by default', () => {
     expect(loadConfig({}).seedPlans).toBe(true);
     expect(loadConfig({ SEED_PLANS: 'false' }).seedPlans).toBe(false);

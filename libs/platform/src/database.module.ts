@@ -7,21 +7,32 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { openDatabase, PostgresCheckpointStore, PostgresEventStore, type Database } from '#libs/event-store';
+import {
+  KurrentDbEventStore,
+  openDatabase,
+  PostgresCheckpointStore,
+  type Database,
+  type EventStore,
+} from '#libs/event-store';
 import type { AppConfig } from './config.js';
+import { openConfiguredEventStore } from './event-store.js';
 import { AppendBatchMetrics } from './metrics/append-batch-metrics.js';
 import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
 
 /**
  * Opens the database (PostgreSQL, or embedded PGlite when DATABASE_URL is unset), migrates the
- * event store and provides it. Closes the pool last, when the application shuts down.
+ * event store and provides it: in that database, or in KurrentDB with EVENT_STORE=kurrentdb.
+ * Closes the pool (and the KurrentDB connection) last, when the application shuts down.
  */
 @Global()
 @Module({})
 export class DatabaseModule implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
 
-  constructor(@Inject(DATABASE) private readonly database: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   static forRoot(config: AppConfig, applicationName: string): DynamicModule {
     return {
@@ -36,15 +47,9 @@ export class DatabaseModule implements BeforeApplicationShutdown, OnApplicationS
         {
           provide: EVENT_STORE,
           inject: [DATABASE, { token: AppendBatchMetrics, optional: true }],
-          useFactory: async (database: Database, batches: AppendBatchMetrics | undefined) => {
-            const store = new PostgresEventStore(database.pool, {
-              schema: config.databaseSchema,
-              // With MetricsModule: the sizes of the group commits.
-              ...(batches ? { onAppendBatch: batches.observe } : {}),
-            });
-            await store.migrate();
-            return store;
-          },
+          useFactory: (database: Database, batches: AppendBatchMetrics | undefined) =>
+            // With MetricsModule: the sizes of PostgreSQL's group commits.
+            openConfiguredEventStore(config, database, batches ? { onAppendBatch: batches.observe } : {}),
         },
         {
           provide: PostgresCheckpointStore,
@@ -63,6 +68,7 @@ export class DatabaseModule implements BeforeApplicationShutdown, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.store instanceof KurrentDbEventStore) await this.store.close();
     await this.database.close();
     this.logger.log('stopped: the database is closed');
   }

@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './tokens.js';
 export * from './database.module.js';
+export * from './event-store.js';
 export * from './logging.js';
 export * from './subscription-host.js';
 export * from './http/index.js';

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CommandProcessor, PlanIntake, TaskReferences, type CommandObserver } from '#libs/application';
 import type { AgencyDirectory } from '#libs/agencies';
-import type { Database, PostgresEventStore } from '#libs/event-store';
+import type { Database, EventStore } from '#libs/event-store';
 import {
   APP_CONFIG,
   DATABASE,
@@ -38,7 +38,7 @@ export const COMMAND_OBSERVER = Symbol('COMMAND_OBSERVER');
       ],
       useFactory: (
         database: Database,
-        store: PostgresEventStore,
+        store: EventStore,
         config: AppConfig,
         directory: AgencyDirectory,
         subscriptions?: SubscriptionHost,

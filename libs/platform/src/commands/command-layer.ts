@@ -7,7 +7,7 @@ import {
   type PlanDocumentReader,
   type RetryPolicy,
 } from '#libs/application';
-import type { Database, PostgresEventStore } from '#libs/event-store';
+import type { Database, EventStore } from '#libs/event-store';
 import { EventStoreCommandAdapter } from './event-store-adapter.js';
 import { nodeSystem } from './node-system.js';
 import { planDocumentReader } from './plan-document-reader.js';
@@ -16,8 +16,8 @@ import { PostgresPlanDraftStore } from './postgres-plan-draft-store.js';
 
 export interface CommandLayerOptions {
   readonly database: Database;
-  /** Migrated already. */
-  readonly store: PostgresEventStore;
+  /** Migrated already: PostgreSQL (also over PGlite), or KurrentDB (EVENT_STORE=kurrentdb). */
+  readonly store: EventStore;
   readonly schema: string;
   readonly directory: AgencyDirectory;
   readonly observer?: CommandObserver | undefined;

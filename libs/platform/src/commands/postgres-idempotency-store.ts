@@ -1,4 +1,10 @@
-import { migrate, type Database, type Migration, type PostgresEventStore } from '#libs/event-store';
+import {
+  migrate,
+  PostgresEventStore,
+  type Database,
+  type EventStore,
+  type Migration,
+} from '#libs/event-store';
 import type {
   Appended,
   CommandResult,
@@ -32,13 +38,15 @@ type StoredJson = CommandResult | { readonly refusal: StoredRefusal };
 
 /**
  * Idempotency-Keys in PostgreSQL (table `idempotency_keys`, migrations in `api_schema_migrations`).
- * An answer is stored in the same transaction as the command's events, so a retry finds both or
- * neither; a refusal is stored on its own (nothing else was written).
+ * With the PostgreSQL event store an answer is stored in the same transaction as the command's
+ * events, so a retry finds both or neither; a refusal is stored on its own (nothing else was
+ * written). With another event store (KurrentDB) the events are appended first and the answer
+ * stored right after: docs/adr/0024-kurrentdb-event-store.md says what that leaves open.
  */
 export class PostgresIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly database: Database,
-    private readonly store: PostgresEventStore,
+    private readonly store: EventStore,
     private readonly schema: string,
   ) {}
 
@@ -71,13 +79,15 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     record: IdempotencyRecord,
     answerOf: (appended: Appended | null) => CommandResult,
   ): Promise<CommandResult | 'key-taken'> {
+    if (!(this.store instanceof PostgresEventStore)) return this.appendThenRemember(append, record, answerOf);
+    const store = this.store;
     const client = await this.database.pool.connect();
     try {
       await client.query('begin');
       let appended: Appended | null = null;
       if (append) {
         try {
-          appended = await this.store.appendWith(
+          appended = await store.appendWith(
             client,
             append.streamId,
             append.events,
@@ -100,6 +110,39 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * An event store outside PostgreSQL: no transaction spans both. The append comes first, so a
+   * stored answer always names events that exist; a crash between the two leaves the key free
+   * and a retry is decided again (ADR 0024).
+   */
+  private async appendThenRemember(
+    append: {
+      readonly streamId: string;
+      readonly events: readonly EventToAppend[];
+      readonly expectedVersion: number;
+    } | null,
+    record: IdempotencyRecord,
+    answerOf: (appended: Appended | null) => CommandResult,
+  ): Promise<CommandResult | 'key-taken'> {
+    let appended: Appended | null = null;
+    if (append) {
+      try {
+        appended = await this.store.append(
+          append.streamId,
+          append.events,
+          expectedVersionOf(append.expectedVersion),
+        );
+      } catch (error) {
+        throw asAppendConflict(error, append.streamId, append.expectedVersion);
+      }
+    }
+    const result = answerOf(appended);
+    // Another request with the same key stored its answer first: that answer is the one given.
+    // Events this one appended stay recorded: the race a store outside the transaction leaves (ADR 0024).
+    if (!(await this.save(this.database.pool, record, { result }))) return 'key-taken';
+    return result;
   }
 
   /** False when another request stored the key first. */
