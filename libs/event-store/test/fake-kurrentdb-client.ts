@@ -1,0 +1,126 @@
+import * as kurrent from '@kurrent/kurrentdb-client';
+import type { KurrentClient } from '../src/index.js';
+
+/**
+ * A FAKE of KurrentDB's client, in memory: no KurrentDB server can run on the machines that run
+ * CI, so the adapter's own logic (positions read back, retries answered as duplicates, $all
+ * filtered and read after a position) is tested against this. It answers with the client's real
+ * error classes and event shapes; what it cannot show is the server's own behaviour, which the
+ * contract suite checks against a real server (KURRENTDB_URL).
+ *
+ * Modelled on the server: revisions from 0; each event gets its own prepare position and the
+ * events of one append share the commit position written after them; $all is read in (commit,
+ * prepare) order from a position inclusive; an append whose event ids are already stored right
+ * after the expected revision is idempotent (answered with the stream's revision, nothing written).
+ */
+export class FakeKurrentDbClient implements KurrentClient {
+  private readonly log: kurrent.AllStreamRecordedEvent[] = [];
+  private readonly streams = new Map<string, kurrent.AllStreamRecordedEvent[]>();
+  appends = 0;
+  disposed = false;
+
+  /** `nextOffset`: where the fake's log starts (a server that has written for years is far along). */
+  constructor(private nextOffset = 1_000n) {}
+
+  appendToStream(
+    streamName: string,
+    events: kurrent.EventData | kurrent.EventData[],
+    options: { streamState?: kurrent.AppendStreamState } = {},
+  ): Promise<kurrent.AppendResult> {
+    this.appends += 1;
+    const list = Array.isArray(events) ? events : [events];
+    const stream = this.streams.get(streamName) ?? [];
+    const current = stream.length === 0 ? kurrent.NO_STREAM : BigInt(stream.length - 1);
+    const state = options.streamState ?? kurrent.ANY;
+
+    const from = typeof state === 'bigint' ? Number(state) + 1 : state === kurrent.NO_STREAM ? 0 : -1;
+    if (from >= 0 && list.every((event, i) => stream[from + i]?.id === event.id)) {
+      return Promise.resolve({ success: true, nextExpectedRevision: BigInt(from + list.length - 1) });
+    }
+    const fits =
+      state === kurrent.ANY ||
+      (state === kurrent.NO_STREAM && stream.length === 0) ||
+      (state === kurrent.STREAM_EXISTS && stream.length > 0) ||
+      (typeof state === 'bigint' && state === current);
+    if (!fits) {
+      return Promise.reject(
+        new kurrent.WrongExpectedVersionError(undefined, { streamName, expected: state, current }),
+      );
+    }
+    const prepares = list.map(() => (this.nextOffset += 100n));
+    const commit = (this.nextOffset += 100n);
+    list.forEach((event, i) => {
+      const data = event.data as kurrent.JSONType;
+      const recorded = {
+        streamId: streamName,
+        id: event.id,
+        isJson: true,
+        revision: BigInt(stream.length),
+        type: event.type,
+        created: new Date(),
+        // As the server hands them back: JSON written and parsed again.
+        data: JSON.parse(JSON.stringify(data)) as kurrent.JSONType,
+        metadata: JSON.parse(JSON.stringify(event.metadata)) as kurrent.JSONType,
+        position: { commit, prepare: prepares[i]! },
+      } as kurrent.AllStreamRecordedEvent;
+      stream.push(recorded);
+      this.log.push(recorded);
+    });
+    this.streams.set(streamName, stream);
+    return Promise.resolve({
+      success: true,
+      nextExpectedRevision: BigInt(stream.length - 1),
+      position: { commit, prepare: prepares.at(-1)! },
+    });
+  }
+
+  readStream(
+    streamName: string,
+    options: kurrent.ReadStreamOptions = {},
+  ): AsyncIterableIterator<kurrent.ResolvedEvent> {
+    const stream = this.streams.get(streamName);
+    const backwards = options.direction === kurrent.BACKWARDS;
+    const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
+    return (async function* () {
+      if (!stream) throw new kurrent.StreamNotFoundError(undefined, streamName);
+      const from = options.fromRevision;
+      let events = backwards ? [...stream].reverse() : stream;
+      if (typeof from === 'bigint') {
+        events = events.filter((e) => (backwards ? e.revision <= from : e.revision >= from));
+      }
+      for (const event of events.slice(0, max)) yield { event };
+    })();
+  }
+
+  readAll(options: kurrent.ReadAllOptions = {}): AsyncIterableIterator<kurrent.AllStreamResolvedEvent> {
+    const backwards = options.direction === kurrent.BACKWARDS;
+    const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
+    const prefixes = (options.filter as { prefixes?: string[] } | undefined)?.prefixes;
+    const from = options.fromPosition;
+    const ordered = [...this.log].sort((a, b) => compare(a.position, b.position));
+    if (backwards) ordered.reverse();
+    return (async function* () {
+      let given = 0;
+      for (const event of ordered) {
+        if (typeof from === 'object') {
+          const order = compare(event.position, from);
+          if (backwards ? order > 0 : order < 0) continue;
+        }
+        if (prefixes && !prefixes.some((prefix) => event.streamId.startsWith(prefix))) continue;
+        if (given++ >= max) return;
+        yield { event };
+      }
+    })();
+  }
+
+  dispose(): Promise<void> {
+    this.disposed = true;
+    return Promise.resolve();
+  }
+}
+
+function compare(a: kurrent.Position, b: kurrent.Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
