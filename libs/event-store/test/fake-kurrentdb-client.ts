@@ -88,7 +88,8 @@ export class FakeKurrentDbClient implements KurrentClient {
       if (typeof from === 'bigint') {
         events = events.filter((e) => (backwards ? e.revision <= from : e.revision >= from));
       }
-      for (const event of events.slice(0, max)) yield { event };
+      // Each event arrives on its own turn of the event loop, as from a gRPC stream.
+      for (const event of events.slice(0, max)) yield await Promise.resolve({ event });
     })();
   }
 
@@ -108,7 +109,7 @@ export class FakeKurrentDbClient implements KurrentClient {
         }
         if (prefixes && !prefixes.some((prefix) => event.streamId.startsWith(prefix))) continue;
         if (given++ >= max) return;
-        yield { event };
+        yield await Promise.resolve({ event });
       }
     })();
   }
