@@ -309,6 +309,16 @@ describe('KurrentDB mapping (against the client library, no server)', () => {
     });
   });
 
+  it('refuse an event of this service without its position (a server too old), rather than drop it', () => {
+    const read = throughTheClient(newEvent({ a: 1 }), {
+      streamName: 'coord-task-4',
+      revision: 0n,
+      position: undefined as unknown as kurrent.Position,
+      created: Date.now(),
+    });
+    expect(() => fromKurrentEvent('coord-', read)).toThrow('without its position');
+  });
+
   describe('appends refused before anything is sent', () => {
     it.each([
       ['a NUL character', { text: 'nul \u0000 here' }],

@@ -194,7 +194,13 @@ export function toEventData(event: NewEvent): EventData {
  */
 export function fromKurrentEvent(prefix: string, event: KurrentRecordedEvent): RecordedEvent | null {
   const streamId = serviceStreamId(prefix, event.streamId);
-  if (streamId === null || !event.isJson || !event.position) return null;
+  if (streamId === null || !event.isJson) return null;
+  if (!event.position) {
+    // Servers up to 22.6 send no position with a stream's events: the port could not answer one.
+    throw new Error(
+      `KurrentDB sent ${event.streamId}@${event.revision} without its position: the server is too old (22.10 or later is needed)`,
+    );
+  }
   const stored = (event.metadata ?? {}) as Partial<KurrentEventMetadata>;
   if (!stored.actor || typeof stored.occurredAt !== 'string') return null;
   const metadata: EventMetadata = {
