@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import * as kurrent from '@kurrent/kurrentdb-client';
 import type { KurrentClient } from '../src/index.js';
 
@@ -19,13 +20,29 @@ export class FakeKurrentDbClient implements KurrentClient {
   appends = 0;
   disposed = false;
 
-  /** `nextOffset`: where the fake's log starts (a server that has written for years is far along). */
-  constructor(private nextOffset = 1_000n) {}
+  /**
+   * `nextOffset`: where the fake's log starts (a server that has written for years is far along).
+   * `jitterMs`: each append reaches the fake after a random delay up to this, as calls over a
+   * network may arrive in another order than they were made.
+   */
+  constructor(
+    private nextOffset = 1_000n,
+    private readonly jitterMs = 0,
+  ) {}
 
-  appendToStream(
+  async appendToStream(
     streamName: string,
     events: kurrent.EventData | kurrent.EventData[],
     options: { streamState?: kurrent.AppendStreamState } = {},
+  ): Promise<kurrent.AppendResult> {
+    if (this.jitterMs > 0) await delay(Math.random() * this.jitterMs);
+    return this.appendArrived(streamName, events, options);
+  }
+
+  private appendArrived(
+    streamName: string,
+    events: kurrent.EventData | kurrent.EventData[],
+    options: { streamState?: kurrent.AppendStreamState },
   ): Promise<kurrent.AppendResult> {
     this.appends += 1;
     const list = Array.isArray(events) ? events : [events];

@@ -129,6 +129,22 @@ describe('KurrentDbEventStore over a FAKE in-memory KurrentDB client (not a serv
     });
   });
 
+  it('applies appends to one stream in the order they were made, even when calls arrive out of order', async () => {
+    const late = new KurrentDbEventStore(new FakeKurrentDbClient(1_000n, 5), { streamPrefix: 'coord-' });
+    const outcomes = await Promise.allSettled([
+      late.append('task-8', [newEvent('first')], ExpectedVersion.noStream),
+      late.append('task-8', [newEvent('second')], ExpectedVersion.exact(1)),
+      late.append('task-8', [newEvent('third')], ExpectedVersion.exact(2)),
+      ...Array.from({ length: 20 }, (_, i) => late.append('task-9', [newEvent(`step-${i}`)])),
+    ]);
+
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    expect((await late.readStream('task-8')).map((e) => e.type)).toEqual(['first', 'second', 'third']);
+    expect((await late.readStream('task-9')).map((e) => e.type)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `step-${i}`),
+    );
+  });
+
   it('closes the client', async () => {
     await store.close();
     expect(client.disposed).toBe(true);

@@ -47,6 +47,8 @@ const POSITION_LOOKUP_WINDOW = 100;
 export class KurrentDbEventStore implements EventStore {
   readonly streamPrefix: string;
   private readonly upcaster: Upcaster | undefined;
+  /** Per stream: the last append made, settled or not. */
+  private readonly appending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly client: KurrentClient,
@@ -73,12 +75,38 @@ export class KurrentDbEventStore implements EventStore {
     return new KurrentDbEventStore(this.client, { streamPrefix: this.streamPrefix, upcaster });
   }
 
-  async append(
+  /**
+   * Appends one after another per stream, in the order they were made (as PostgreSQL's group
+   * commit does): concurrent gRPC calls could reach the server in another order.
+   */
+  append(
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedVersion = ExpectedVersion.any,
   ): Promise<AppendResult> {
-    validateKurrentAppend(streamId, events);
+    try {
+      validateKurrentAppend(streamId, events);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const previous = this.appending.get(streamId) ?? Promise.resolve();
+    const next = previous.then(() => this.appendNow(streamId, events, expected));
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.appending.set(streamId, settled);
+    void settled.then(() => {
+      if (this.appending.get(streamId) === settled) this.appending.delete(streamId);
+    });
+    return next;
+  }
+
+  private async appendNow(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
     const name = kurrentStreamName(this.streamPrefix, streamId);
     // A retry of an append already stored: answer it with the first positions, as PostgreSQL does.
     const stored = await this.findStored(streamId, events, expected);
