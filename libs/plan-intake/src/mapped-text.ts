@@ -17,25 +17,37 @@ export class MappedText {
   ) {}
 
   static fromSource(source: string, start: number, end: number): MappedText {
+    return MappedText.fromSegments(source, [{ start, end }]);
+  }
+
+  /**
+   * The cleaned view of several stretches of the source read as one (a paragraph whose lines are
+   * interrupted by a page number): what lies between two stretches is skipped, read as a space.
+   */
+  static fromSegments(source: string, segments: readonly { start: number; end: number }[]): MappedText {
     let text = '';
     const offsets: number[] = [];
     let pendingSpaceAt: number | null = null;
-    for (let i = start; i < end; i++) {
-      const char = source[i] ?? '';
-      if (char === '*') continue;
-      if (/\s/u.test(char)) {
-        pendingSpaceAt ??= i;
-        continue;
+    const first = segments[0]?.start ?? 0;
+    for (const { start, end } of segments) {
+      if (start > first) pendingSpaceAt ??= start - 1;
+      for (let i = start; i < end; i++) {
+        const char = source[i] ?? '';
+        if (char === '*') continue;
+        if (/\s/u.test(char)) {
+          pendingSpaceAt ??= i;
+          continue;
+        }
+        if (pendingSpaceAt !== null && text.length > 0) {
+          text += ' ';
+          offsets.push(pendingSpaceAt);
+        }
+        pendingSpaceAt = null;
+        text += char;
+        offsets.push(i);
       }
-      if (pendingSpaceAt !== null && text.length > 0) {
-        text += ' ';
-        offsets.push(pendingSpaceAt);
-      }
-      pendingSpaceAt = null;
-      text += char;
-      offsets.push(i);
     }
-    return new MappedText(text, offsets, offsets[0] ?? start);
+    return new MappedText(text, offsets, offsets[0] ?? first);
   }
 
   get length(): number {

@@ -19,6 +19,8 @@ export interface LineRange {
   /** Source offsets of the paragraph, trimmed: [start, end). */
   start: number;
   end: number;
+  /** The stretches of source it is made of: one per line, or fewer when lines follow each other. */
+  readonly segments: { start: number; end: number }[];
   /** The last line's text, cleaned (no "*", whitespace collapsed). */
   last: string;
   /** The first line's text, cleaned. */
@@ -41,7 +43,7 @@ export function sourceLines(text: string): LineRange[] {
     if (from === to) continue;
     const cleaned = clean(text.slice(from, to));
     if (cleaned === '' || isSeparatorLine(cleaned)) continue;
-    lines.push({ start: from, end: to, first: cleaned, last: cleaned });
+    lines.push({ start: from, end: to, segments: [{ start: from, end: to }], first: cleaned, last: cleaned });
   }
   return lines;
 }
@@ -51,17 +53,27 @@ export function joinBrokenLines(lines: readonly LineRange[]): LineRange[] {
   const width = hardWrapWidth(lines);
   const paragraphs: LineRange[] = [];
   let titleAt = -1;
+  let lastKeptEnd = -1;
   for (const line of lines) {
-    if (isPageFurniture(line.first, width !== null)) continue;
+    if (isPageFurniture(line.first, width !== null)) {
+      lastKeptEnd = -1;
+      continue;
+    }
     const previous = paragraphs[paragraphs.length - 1];
     const isTitleLine = paragraphs.length - 1 === titleAt;
     if (previous && continues(previous, line.first, width, isTitleLine)) {
       previous.end = line.end;
       previous.last = line.first;
+      const last = previous.segments[previous.segments.length - 1];
+      // Consecutive lines make one stretch; a skipped page number in between starts another.
+      if (last && last.end === lastKeptEnd) last.end = line.end;
+      else previous.segments.push({ start: line.start, end: line.end });
+      lastKeptEnd = line.end;
       continue;
     }
     if (previous && isPlanHeadingLine(previous.first)) titleAt = paragraphs.length;
-    paragraphs.push({ ...line });
+    paragraphs.push({ ...line, segments: [...line.segments] });
+    lastKeptEnd = line.end;
   }
   return paragraphs;
 }
@@ -71,8 +83,10 @@ function continues(previous: LineRange, line: string, width: number | null, isTi
   if (isTitleLine && isCapitals(previous.last) && isCapitals(line)) {
     return !endsSentence(previous.last) && !ROMAN_ITEM.test(line);
   }
-  if (width === null || previous.last.length < 0.6 * width || endsSentence(previous.last)) return false;
   if (opensItem(line)) return false;
+  // No paragraph ends on "ngày", "và", "của" ...: "(trước ngày" / "15/11) báo cáo ...".
+  if (DANGLING_WORD.test(previous.last)) return true;
+  if (width === null || previous.last.length < 0.6 * width || endsSentence(previous.last)) return false;
   // A party heading is short; it goes on only when its name is visibly cut ("... và" / "Xã hội").
   if (NUMBERED_ITEM.test(previous.first) && previous.first === previous.last) {
     return /(?:\s(?:và|với|của|các|cho|tại|về|trên|thuộc)|[-–,])$/u.test(previous.last);
@@ -94,6 +108,8 @@ export function hardWrapWidth(lines: readonly LineRange[]): number | null {
   return long.length > 0 && open / long.length >= 0.35 ? width : null;
 }
 
+const DANGLING_WORD =
+  /(?:^|[\s(])(?:ngày|tháng|năm|trước|sau|số|và|của|với|các|những|tại|theo|về|cho|là|để|từ|đến|trong|trên)$/u;
 const NUMBERED_ITEM = /^\d{1,3}(?:\.\d{1,3})*\s*[.)](?!\d)/u;
 const ROMAN_ITEM = /^[IVXL]{1,6}\s*[.)]\s/u;
 
@@ -104,7 +120,7 @@ function opensItem(line: string): boolean {
     NUMBERED_ITEM.test(line) ||
     /^[a-zđ]\s*[.)]\s/u.test(line) ||
     ROMAN_ITEM.test(line) ||
-    /^(?:Nơi nhận|Căn cứ|Trên đây|TM\.|KT\.|Q\.)/u.test(line)
+    /^(?:Nơi nhận|Căn cứ|Thực hiện|Trên cơ sở|Trên đây|TM\.|KT\.|Q\.)(?=[\s:]|$)/u.test(line)
   );
 }
 

@@ -67,7 +67,7 @@ export function contentBlocks(outline: Outline): Block[] {
  */
 function splitIntoBlocks(text: string): Block[] {
   return joinBrokenLines(sourceLines(text)).map((range) => {
-    const mapped = MappedText.fromSource(text, range.start, range.end);
+    const mapped = MappedText.fromSegments(text, range.segments);
     return { mapped, text: mapped.text, span: mapped.span };
   });
 }

@@ -70,10 +70,16 @@ async function readable<T>(bytes: Uint8Array, run: () => Promise<T>): Promise<T>
       const status = DOCUMENT_ERROR_STATUS[error.code] ?? 422;
       throw new ProblemError({
         type: problemType(error.code),
-        title: status === 413 ? 'The document is too large' : 'The document cannot be read as a plan',
+        title:
+          status === 413
+            ? 'The document is too large'
+            : error.code === 'not-a-plan'
+              ? 'The document is not a plan'
+              : 'The document cannot be read as a plan',
         status,
         code: error.code,
         detail: error.message,
+        ...(error.reasons.length > 0 ? { reasons: error.reasons } : {}),
       });
     }
     if (error instanceof PlanIntakeBusyError) {
