@@ -30,7 +30,8 @@ const KIND_NAMES: readonly (readonly [string, CitedDocumentKind])[] = [
   ['TB', 'Thông báo'],
 ];
 const KIND_ALTERNATION = KIND_NAMES.map(([written]) => written).join('|');
-const DOCUMENT_NUMBER = String.raw`\d+(?:[/\-–][\p{L}\d&]+)*`;
+/** "28-CT/TW", "121/2020/QH14"; a web copy's "1848/LĐTBXH- TE" keeps its last part. */
+const DOCUMENT_NUMBER = String.raw`\d+(?:[/\-–](?:\s(?=\p{Lu}{2}))?[\p{L}\d&]+)*`;
 
 /** A number with its code ("2361/QĐ-TTg", "121/2020/QH14", "28-CT/TW"): enough without "số". */
 const CODED_NUMBER = String.raw`\d+(?:[/\-–]\d+)*[/\-–]\p{Lu}[\p{L}\d&]*(?:[/\-–][\p{L}\d&]+)*`;
@@ -41,17 +42,17 @@ const NUMBERED_CITATION = new RegExp(
 );
 /** "Luật Trẻ em năm 2016", "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015". */
 const LAW_CITATION = new RegExp(
-  `(?<!\\p{L})Luật\\s+(?!số\\s)(\\p{L}[\\p{L}\\s-]*?)(?=\\s+(?:số|ngày|năm|và|của)\\s|[,;.()]|$)(?:\\s+số\\s*(${DOCUMENT_NUMBER}))?`,
+  `(?<!\\p{L})Luật\\s+(?!số\\s)(\\p{L}[\\p{L}\\s-]*?)(?=\\s+(?:số|ngày|năm|và|của|về|được|đã|có|nhằm|trong|để|theo)\\s|[,;.()]|$)(?:\\s+số\\s*(${DOCUMENT_NUMBER}))?`,
   'gu',
 );
 
-const NUMERIC_DATE = /^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})/u;
+const NUMERIC_DATE = /^\s*,?\s*(?:ban hành\s+)?ngày\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})/u;
 const WORDED_DATE = /^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/u;
 const LAW_YEAR = /^\s+năm\s+\d{4}/u;
 const ISSUER_START = /^\s*,?\s*của\s+/u;
 /** Where the issuing body's name ends: punctuation, a linking word, or the next cited document. */
 const ISSUER_END = new RegExp(
-  `(?<!(?:TP|Tp|TX|TT))[.]|[,;:()]|\\s+(?:về|thực hiện|triển khai|ban hành|nhằm|trên địa bàn|quy định|hướng dẫn|đối với|tại|ngày)(?=[\\s,;.]|$)|\\s+(?:và\\s+)?(?:${KIND_ALTERNATION}|Luật)(?=\\s|$)`,
+  `(?<!(?:TP|Tp|TX|TT))[.]|[,;:()]|\\s+(?:về|thực hiện|triển khai|ban hành|phê duyệt|nhằm|trên địa bàn|quy định|hướng dẫn|đối với|tại|ngày)(?=[\\s,;.]|$)|\\s+(?:và\\s+)?(?:${KIND_ALTERNATION}|Luật)(?=\\s|$)`,
   'u',
 );
 
@@ -75,7 +76,7 @@ function citationsIn(mapped: MappedText, warnings: PlanWarning[]): CitedDocument
   const found: { at: number; citation: CitedDocument }[] = [];
   for (const match of mapped.text.matchAll(NUMBERED_CITATION)) {
     const kind = kindOf(match[1] ?? '');
-    const number = (match[2] ?? match[3] ?? '').replace(/–/gu, '-');
+    const number = (match[2] ?? match[3] ?? '').replace(/–/gu, '-').replace(/\s+/gu, '');
     if (!kind) continue;
     const end = match.index + match[0].length;
     found.push({

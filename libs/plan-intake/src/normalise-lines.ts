@@ -84,6 +84,10 @@ function continues(previous: LineRange, line: string, width: number | null, isTi
     return !endsSentence(previous.last) && !ROMAN_ITEM.test(line);
   }
   if (opensItem(line)) return false;
+  // A web copy wraps the letterhead's cells: "ỦY" / "BAN NHÂN DÂN", "Nghệ" / "An, ngày ...", "Số:" / "25/KH-UBND".
+  if (/^\p{L}+$/u.test(previous.last) && previous.first === previous.last && !isPlanHeadingLine(line))
+    return true;
+  if (/^Số\s*:$/u.test(previous.last)) return true;
   // No paragraph ends on "ngày", "và", "của" ...: "(trước ngày" / "15/11) báo cáo ...".
   if (DANGLING_WORD.test(previous.last)) return true;
   if (width === null || previous.last.length < 0.6 * width || endsSentence(previous.last)) return false;

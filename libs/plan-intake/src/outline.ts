@@ -109,9 +109,13 @@ export interface NumberedHeading {
   readonly restStart: number;
 }
 
-/** "1. Sở Y tế", "2) ...", "150. ...": a number of up to three digits, not a sub-number such as "2.1.". */
+/**
+ * "1. Sở Y tế", "2) ...", "150. ...", "1200. ...": a number of up to four digits, not a sub-number
+ * such as "2.1.". (A four-digit one is a party only where it follows the one before: a line may
+ * open with a year, "2025. ...".)
+ */
 export function numberedHeading(text: string): NumberedHeading | null {
-  const match = /^(\d{1,3})\s*[.)](?![\d])\s*/u.exec(text);
+  const match = /^(\d{1,4})\s*[.)](?![\d])\s*/u.exec(text);
   if (!match?.[1] || match[0].length === text.length) return null;
   return { number: Number(match[1]), restStart: match[0].length };
 }

@@ -57,7 +57,9 @@ export function readParties(
 function readPartyDrafts(section: Section, warnings: PlanWarning[]): PartyDraft[] {
   const drafts: { ordinal: number; start: number; heading: MappedText; duties: Duty[] }[] = [];
   for (const block of section.body) {
-    const numbered = numberedHeading(block.text);
+    const heading = numberedHeading(block.text);
+    const follows = (drafts[drafts.length - 1]?.ordinal ?? 0) + 1;
+    const numbered = heading && (heading.number < 1000 || heading.number === follows) ? heading : null;
     if (numbered) {
       const { heading, inlineDuty } = splitHeading(block.mapped.slice(numbered.restStart));
       const expected = (drafts[drafts.length - 1]?.ordinal ?? 0) + 1;

@@ -59,3 +59,46 @@ export function planWithParties(count: number): string {
     'Trên đây là Kế hoạch bảo vệ trẻ em tại các xã năm 2025.',
   ].join('\n');
 }
+
+/**
+ * A plan of about `bytes` bytes (UTF-8), as a province-wide plan with an annex of duties per commune
+ * would be: the seed plan's preamble, then numbered parties with several real-sounding duties each.
+ */
+export function largePlan(bytes: number): string {
+  const duties = [
+    '- Tổ chức tuyên truyền, phổ biến Luật Trẻ em và các văn bản hướng dẫn đến từng thôn, bản, tổ dân phố; phối hợp với Trạm Y tế xã, Trường Trung học cơ sở và Hội Liên hiệp Phụ nữ xã thực hiện các hoạt động phòng, chống xâm hại, tai nạn thương tích, đuối nước trẻ em trong dịp hè.',
+    '- Rà soát, cập nhật thông tin trẻ em có hoàn cảnh đặc biệt, trẻ em có nguy cơ rơi vào hoàn cảnh đặc biệt trên phần mềm quản lý thông tin trẻ em; kịp thời hỗ trợ, can thiệp và chuyển gửi các trường hợp cần thiết đến cơ quan có thẩm quyền theo quy định của pháp luật.',
+    '- Bố trí kinh phí, nhân lực cho công tác bảo vệ, chăm sóc trẻ em tại cơ sở; kiện toàn Ban Bảo vệ trẻ em, mạng lưới cộng tác viên thôn, bản; tổ chức Diễn đàn trẻ em cấp xã để trẻ em được bày tỏ ý kiến, nguyện vọng về các vấn đề liên quan đến trẻ em.',
+    '- Định kỳ tổng hợp, đánh giá kết quả thực hiện Kế hoạch trên địa bàn; báo cáo Ủy ban nhân dân huyện (qua Phòng Lao động - Thương binh và Xã hội) để tổng hợp theo quy định.',
+  ];
+  const head = [
+    'ỦY BAN NHÂN DÂN',
+    'TỈNH LAI CHÂU',
+    'Số: 88/KH-UBND',
+    'Lai Châu, ngày 12 tháng 3 năm 2025',
+    'KẾ HOẠCH',
+    'Bảo vệ, chăm sóc trẻ em tại các xã, phường, thị trấn giai đoạn 2025 - 2030',
+    'Căn cứ Luật Trẻ em năm 2016; Thực hiện Chỉ thị số 28-CT/TW ngày 25/12/2023 của Bộ Chính trị, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:',
+    'I. MỤC ĐÍCH',
+    'Bảo đảm mọi trẻ em được bảo vệ, chăm sóc và giáo dục.',
+    'II. TỔ CHỨC THỰC HIỆN',
+    '1. Sở Lao động - Thương binh và Xã hội',
+    '- Chủ trì, theo dõi, tổng hợp kết quả thực hiện Kế hoạch, báo cáo UBND tỉnh.',
+  ].join('\n');
+  const tail = [
+    'III. CHẾ ĐỘ BÁO CÁO',
+    'Định kỳ hằng năm (trước ngày 01/12) các đơn vị báo cáo UBND tỉnh (qua Sở Lao động - Thương binh và Xã hội).',
+    'Trên đây là Kế hoạch bảo vệ, chăm sóc trẻ em giai đoạn 2025 - 2030.',
+  ].join('\n');
+  const parts = [head];
+  let size = Buffer.byteLength(head) + Buffer.byteLength(tail);
+  for (let n = 2; size < bytes; n++) {
+    const party = [`${n}. Ủy ban nhân dân xã số ${n}`];
+    for (let k = 0; k < 12; k++) party.push(duties[(n + k) % duties.length] ?? '');
+    const text = party.join('\n');
+    parts.push(text);
+    size += Buffer.byteLength(text) + 1;
+  }
+  parts.push(tail);
+  return parts.join('\n');
+}
