@@ -2,9 +2,10 @@
  * npm run bench:intake — a 9 MB plan imported while the API keeps answering.
  *
  * Starts the API (`dist/apps/api/src/main.js`, embedded database in a temporary directory, a free
- * port) as a process of its own, builds a 9 MB plan (test/support/variants.ts largePlan: a
- * province-wide plan of ~2,300 parties with 12 duties each) and imports it as the issuer
- * (`POST /plans/import`, stored draft), while a probe asks `GET /health` every 10 ms. Prints the
+ * port) as a process of its own, builds a 9 MB plan (test/support/variants.ts annexedPlan: the Lai
+ * Châu plan with an annex of figures for ~30,000 communes; BENCH_SHAPE=parties: ~2,300 parties of 12
+ * duties each) and imports it as the issuer (`POST /plans/import`, stored draft; DRY_RUN=1: dry run),
+ * while a probe asks `GET /health` every 10 ms. Prints the
  * import's duration, the `/health` answer times during it (p50, p99, max), the API's own longest
  * event-loop delay, how much the API process grew (peak RSS sampled every 20 ms, less the RSS
  * before) against the document's size, and the answer's size.
@@ -18,7 +19,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { largePlan } from '../libs/plan-intake/test/support/variants.js';
+import { annexedPlan, largePlan } from '../libs/plan-intake/test/support/variants.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 const DOCUMENT_BYTES = 9 * 1024 * 1024;
@@ -94,7 +95,11 @@ async function main(): Promise<void> {
       if (up) break;
       await delay(100);
     }
-    const document = Buffer.from(largePlan(DOCUMENT_BYTES));
+    const seed = readFileSync('libs/plan-intake/seed-plans/laichau-2024-ct28-kh.txt', 'utf8');
+    // BENCH_SHAPE=parties: ~2,300 parties of 12 duties each instead of the annexed plan.
+    const document = Buffer.from(
+      process.env.BENCH_SHAPE === 'parties' ? largePlan(DOCUMENT_BYTES) : annexedPlan(seed, DOCUMENT_BYTES),
+    );
     const headers = {
       authorization: `Bearer ${ISSUER}`,
       'content-type': 'text/plain; charset=utf-8',
@@ -129,7 +134,13 @@ async function main(): Promise<void> {
       }
     })();
     const started = performance.now();
-    const upload = request(port, 'POST', '/plans/import', headers, document).finally(() => (done = true));
+    const upload = request(
+      port,
+      'POST',
+      `/plans/import${process.env.DRY_RUN ? '?dryRun=true' : ''}`,
+      headers,
+      document,
+    ).finally(() => (done = true));
     const health: number[] = [];
     while (!done) {
       const asked = performance.now();

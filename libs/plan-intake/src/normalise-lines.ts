@@ -151,11 +151,13 @@ function isPageFurniture(line: string, hardWrapped: boolean): boolean {
 
 /** "-----" or "___" under a title. */
 function isSeparatorLine(cleaned: string): boolean {
+  if (!/^[-_=.…–—]/u.test(cleaned)) return false;
   return /^[-_=.…–—]{3,}$/u.test(cleaned.replace(/\s/g, ''));
 }
 
 function clean(line: string): string {
-  return line.replace(/\*/g, '').replace(/\s+/gu, ' ').trim();
+  const unstarred = line.includes('*') ? line.replace(/\*/g, '') : line;
+  return /\s\s|[^\S ]/u.test(unstarred) ? unstarred.replace(/\s+/gu, ' ').trim() : unstarred.trim();
 }
 
 function isSpace(code: number): boolean {

@@ -264,7 +264,10 @@ function decideRole(draft: PartyDraft, numeral: string, reporting: ReportingDuty
     reporting?.through != null &&
     draft.names.some((name) => namesSameBody(name.name, reporting.through?.name ?? ''));
   const consolidatesReport =
-    reportsGoThroughIt || draft.duties.some((duty) => CONSOLIDATES_RESULTS.test(foldForSearch(duty.text)));
+    reportsGoThroughIt ||
+    draft.duties.some(
+      (duty) => /t[ổôo]ng\s*h[ợơo]p/iu.test(duty.text) && CONSOLIDATES_RESULTS.test(foldForSearch(duty.text)),
+    );
   const role = roleOf(draft, consolidatesReport);
   const lastDuty = draft.duties[draft.duties.length - 1];
   return {

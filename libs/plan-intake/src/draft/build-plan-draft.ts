@@ -210,11 +210,18 @@ class NameResolver {
     private readonly jurisdiction: string | null,
   ) {}
 
+  /** Names repeat (every duty "phối hợp với Công an tỉnh"); the fuzzy search runs once a name. */
+  private readonly resolved = new Map<string, AgencyResolution>();
+
   resolve(name: string): AgencyResolution {
-    return this.directory.resolve(
+    const known = this.resolved.get(name);
+    if (known) return known;
+    const resolution = this.directory.resolve(
       name,
       this.jurisdiction === null ? {} : { jurisdiction: this.jurisdiction },
     );
+    this.resolved.set(name, resolution);
+    return resolution;
   }
 
   /** The whole heading first (groups are named by it), then each name it lists. */

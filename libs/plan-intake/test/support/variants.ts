@@ -61,8 +61,27 @@ export function planWithParties(count: number): string {
 }
 
 /**
- * A plan of about `bytes` bytes (UTF-8), as a province-wide plan with an annex of duties per commune
- * would be: the seed plan's preamble, then numbered parties with several real-sounding duties each.
+ * A plan of about `bytes` bytes (UTF-8) as large plans are: a plan of a few parties (the Lai Châu
+ * seed plan, `seedPlan`) with an annex of figures per commune (a section "VI. PHỤ LỤC" of one line
+ * per commune and year) that makes up its size.
+ */
+export function annexedPlan(seedPlan: string, bytes: number): string {
+  const closing = seedPlan.search(/\n\s*Trên đây là/u);
+  const head = seedPlan.slice(0, closing);
+  const tail = seedPlan.slice(closing);
+  const rows: string[] = ['VI. PHỤ LỤC: SỐ LIỆU TRẺ EM THEO XÃ, PHƯỜNG, THỊ TRẤN'];
+  let size = Buffer.byteLength(seedPlan) + 100;
+  for (let n = 1; size < bytes; n++) {
+    const row = `- Xã số ${n}, huyện ${(n % 8) + 1}: năm ${2024 + (n % 7)} có ${800 + (n % 500)} trẻ em, trong đó ${n % 60} trẻ em có hoàn cảnh đặc biệt được trợ giúp, ${n % 40} trẻ em bị tai nạn thương tích được can thiệp kịp thời; ${(n % 9) + 1} thôn, bản có cộng tác viên bảo vệ trẻ em.`;
+    rows.push(row);
+    size += Buffer.byteLength(row) + 1;
+  }
+  return `${head}\n${rows.join('\n')}${tail}`;
+}
+
+/**
+ * A plan of about `bytes` bytes (UTF-8) made of parties only: ~2,300 communes with 12 duties each
+ * (a stress case; real plans name tens of parties).
  */
 export function largePlan(bytes: number): string {
   const duties = [
