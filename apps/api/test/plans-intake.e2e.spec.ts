@@ -113,6 +113,11 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       const answer = await post('/plans/import?fileName=laichau-2024-ct28-kh.txt', ISSUER_LC, text(LAI_CHAU));
       expect(answer.status).toBe(201);
       draft = answer.body;
+      // The answer does not repeat the document; the stored draft has it.
+      expect(answer.body.sourceText).toBeUndefined();
+      expect(answer.body.sourceTextLength).toBe(laiChauDraft.sourceText.length);
+      const stored = await call(api.url, 'GET', `/plans/drafts/${answer.body.draftId}`, ISSUER_LC);
+      expect(stored.body.sourceText).toBe(laiChauDraft.sourceText);
       expect(draft).toMatchObject({
         draftId: expect.stringMatching(/^[0-9a-f-]{36}$/),
         contentHash: laiChauDraft.contentHash,
@@ -140,7 +145,9 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
     it('is kept for review at /plans/drafts/{draftId}', async () => {
       const answer = await call(api.url, 'GET', `/plans/drafts/${draft.draftId}`, ISSUER_LC);
       expect(answer.status).toBe(200);
-      expect(answer.body).toEqual(draft);
+      // The same draft as the import answered, with the document's text.
+      const { sourceText, ...rest } = answer.body as PlanDraftView;
+      expect({ ...rest, sourceTextLength: sourceText.length }).toEqual(draft);
     });
 
     it('records the plan and every task when confirmed', async () => {
@@ -442,22 +449,34 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       expect(answer.body.code).toBe('unsupported-media-type');
     });
 
-    it('drafts text with no plan structure as warnings and no task; it cannot be confirmed', async () => {
+    it('refuses text that is neither a plan nor about one: 422 not-a-plan with its reasons, nothing stored', async () => {
       const before = await api.store.headPosition();
       const answer = await post(
         '/plans/import',
         ISSUER_LC,
         text('Biên bản họp tổ dân phố số 3.\nNội dung: vệ sinh môi trường, an ninh trật tự.\n'),
       );
-      expect(answer.status).toBe(201);
-      expect(answer.body.tasks).toEqual([]);
-      expect(answer.body.warnings.map((w) => w.code)).toEqual(
-        expect.arrayContaining(['no-plan-structure', 'no-issuer-agency', 'no-period']),
+      expect(answer.status).toBe(422);
+      expect(answer.body).toMatchObject({ code: 'not-a-plan', title: 'The document is not a plan' });
+      expect(answer.body.reasons).toEqual(
+        expect.arrayContaining(['no "KẾ HOẠCH" heading', 'it names no plan']),
       );
-      const confirm = await post(`/plans/drafts/${answer.body.draftId}/confirm`, ISSUER_LC, json({}));
-      expect(confirm.status).toBe(422);
-      expect(confirm.body.code).toBe('draft.needs-review');
       expect(await api.store.headPosition()).toBe(before);
+    });
+
+    it('drafts a news item about a plan as from a secondary source, never citing the plan itself', async () => {
+      const answer = await post(
+        '/plans/import?dryRun=true',
+        ISSUER_LC,
+        text(
+          'Triển khai Tháng hành động vì trẻ em năm 2022\nNgày 05/5/2022, Uỷ ban nhân dân tỉnh ban hành Kế hoạch số 78/KH-UBND về việc triển khai Tháng hành động vì trẻ em năm 2022.',
+        ),
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ origin: 'secondary-source', plan: { number: '78' } });
+      expect(answer.body.plan.basis.map((c: { number: string | null }) => c.number)).not.toContain(
+        '78/KH-UBND',
+      );
     });
   });
 

@@ -162,8 +162,9 @@ program
     async (file: string, options: { dryRun?: boolean; confirm?: boolean; as?: string; json?: boolean }) => {
       if (options.dryRun && options.confirm) throw new Error('--dry-run and --confirm exclude each other');
       const bytes = await readFile(file);
+      const progress = importProgress(basename(file), bytes.length);
       await withPlanIntake(async (intake) => {
-        const preview = await intake.draftDocument(bytes, basename(file));
+        const preview = await progress.step('reading', () => intake.draftDocument(bytes, basename(file)));
         const issuer = options.as ?? preview.plan.issuer?.agencyCode;
         if (!issuer) throw new Error('The plan names no issuer the directory knows; pass --as <agency-code>');
         const actor = {
@@ -171,9 +172,10 @@ program
           agencyCode: issuer,
           roles: ['issuer', 'officer'] as const,
         };
-        const draft = await intake.importDocument(bytes, basename(file), actor, {
-          dryRun: options.dryRun ?? false,
-        });
+        const draft = await progress.step(options.dryRun ? 'checking' : 'storing the draft', () =>
+          intake.importDocument(bytes, basename(file), actor, { dryRun: options.dryRun ?? false }),
+        );
+        progress.done(draft.tasks.length);
         const confirmation =
           options.confirm && draft.draftId ? await intake.confirmDraft(draft.draftId, {}, actor) : undefined;
         if (options.json) {
@@ -200,6 +202,37 @@ program
       });
     },
   );
+
+/** Documents from this size on get progress lines on stderr while they are read. */
+const PROGRESS_FROM_BYTES = 1024 * 1024;
+
+/**
+ * Progress of a large import on stderr (stdout stays the answer): what is being done, a line every
+ * 2 s while it lasts, and the time it took. Small documents print nothing.
+ */
+function importProgress(fileName: string, size: number) {
+  const show = size >= PROGRESS_FROM_BYTES;
+  const started = Date.now();
+  const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+  const say = (line: string) => {
+    if (show) process.stderr.write(`${line}\n`);
+  };
+  say(`${fileName}: ${(size / 1024 / 1024).toFixed(1)} MB, read in a worker thread`);
+  return {
+    async step<T>(what: string, run: () => Promise<T>): Promise<T> {
+      say(`  ${what} ...`);
+      const ticker = show ? setInterval(() => say(`  ${what} ... ${seconds()} s`), 2_000) : undefined;
+      try {
+        return await run();
+      } finally {
+        clearInterval(ticker);
+      }
+    },
+    done(tasks: number) {
+      say(`  done in ${seconds()} s: ${tasks} tasks drafted`);
+    },
+  };
+}
 
 registerWatchCommand(program);
 registerNatsUsersCommand(program);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -115,6 +115,16 @@ describe('the coord command-line tool', () => {
       expect(draft.summary.dutyTasks).toBe(11);
       const status = await coord(['projections'], { DATA_DIR: dataDir });
       expect(status.stdout).toContain('at position 0');
+    });
+
+    it('shows its progress on stderr while it reads a large document', async () => {
+      const large = join(dataDir, 'large-plan.txt');
+      const text = await readFile(plan, 'utf8');
+      await writeFile(large, `${text}\n${'Phụ lục: số liệu trẻ em theo xã.\n'.repeat(60_000)}`);
+      const { stdout, stderr } = await coord(['import', large, '--dry-run'], { DATA_DIR: dataDir });
+      expect(stderr).toMatch(/large-plan\.txt: \d+\.\d MB, read in a worker thread\n {2}reading \.\.\.\n/u);
+      expect(stderr).toMatch(/ {2}done in \d+\.\d s: \d+ tasks drafted\n$/u);
+      expect(stdout).toContain('dry run: nothing stored');
     });
 
     it('records the plan with --confirm, and nothing new the second time', async () => {

@@ -30,26 +30,29 @@ const KIND_NAMES: readonly (readonly [string, CitedDocumentKind])[] = [
   ['TB', 'Thông báo'],
 ];
 const KIND_ALTERNATION = KIND_NAMES.map(([written]) => written).join('|');
-const DOCUMENT_NUMBER = String.raw`\d+(?:[/\-–][\p{L}\d&]+)*`;
+/** "28-CT/TW", "121/2020/QH14"; a web copy's "1848/LĐTBXH- TE" keeps its last part. */
+const DOCUMENT_NUMBER = String.raw`\d+(?:[/\-–](?:\s(?=\p{Lu}{2}))?[\p{L}\d&]+)*`;
 
-/** "Chỉ thị số 28-CT/TW", "Kế hoạch số 186/KH-UBND". */
+/** A number with its code ("2361/QĐ-TTg", "121/2020/QH14", "28-CT/TW"): enough without "số". */
+const CODED_NUMBER = String.raw`\d+(?:[/\-–]\d+)*[/\-–]\p{Lu}[\p{L}\d&]*(?:[/\-–][\p{L}\d&]+)*`;
+/** "Chỉ thị số 28-CT/TW", "Kế hoạch số 186/KH-UBND", "Quyết định 2361/QĐ-TTg", "QUYẾT ĐỊNH SỐ 23/QĐ-TTg". */
 const NUMBERED_CITATION = new RegExp(
-  `(?<!\\p{L})(${KIND_ALTERNATION})\\s+số\\s*:?\\s*(${DOCUMENT_NUMBER})`,
-  'gu',
+  `(?<!\\p{L})(${KIND_ALTERNATION})\\s+(?:số\\s*:?\\s*(${DOCUMENT_NUMBER})|(${CODED_NUMBER}))`,
+  'giu',
 );
 /** "Luật Trẻ em năm 2016", "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015". */
 const LAW_CITATION = new RegExp(
-  `(?<!\\p{L})Luật\\s+(?!số\\s)(\\p{L}[\\p{L}\\s-]*?)(?=\\s+(?:số|ngày|năm|và|của)\\s|[,;.()]|$)(?:\\s+số\\s*(${DOCUMENT_NUMBER}))?`,
+  `(?<!\\p{L})Luật\\s+(?!số\\s)(\\p{L}[\\p{L}\\s-]*?)(?=\\s+(?:số|ngày|năm|và|của|về|được|đã|có|nhằm|trong|để|theo)\\s|[,;.()]|$)(?:\\s+số\\s*(${DOCUMENT_NUMBER}))?`,
   'gu',
 );
 
-const NUMERIC_DATE = /^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})/u;
+const NUMERIC_DATE = /^\s*,?\s*(?:ban hành\s+)?ngày\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})/u;
 const WORDED_DATE = /^\s*,?\s*(?:ban hành\s+)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/u;
 const LAW_YEAR = /^\s+năm\s+\d{4}/u;
 const ISSUER_START = /^\s*,?\s*của\s+/u;
 /** Where the issuing body's name ends: punctuation, a linking word, or the next cited document. */
 const ISSUER_END = new RegExp(
-  `(?<!(?:TP|Tp|TX|TT))[.]|[,;:()]|\\s+(?:về|thực hiện|triển khai|ban hành|nhằm|trên địa bàn|quy định|hướng dẫn|đối với|tại|ngày)(?=[\\s,;.]|$)|\\s+(?:và\\s+)?(?:${KIND_ALTERNATION}|Luật)(?=\\s|$)`,
+  `(?<!(?:TP|Tp|TX|TT))[.]|[,;:()]|\\s+(?:về|thực hiện|triển khai|ban hành|phê duyệt|nhằm|trên địa bàn|quy định|hướng dẫn|đối với|tại|ngày)(?=[\\s,;.]|$)|\\s+(?:và\\s+)?(?:${KIND_ALTERNATION}|Luật)(?=\\s|$)`,
   'u',
 );
 
@@ -73,7 +76,7 @@ function citationsIn(mapped: MappedText, warnings: PlanWarning[]): CitedDocument
   const found: { at: number; citation: CitedDocument }[] = [];
   for (const match of mapped.text.matchAll(NUMBERED_CITATION)) {
     const kind = kindOf(match[1] ?? '');
-    const number = (match[2] ?? '').replace(/–/gu, '-');
+    const number = (match[2] ?? match[3] ?? '').replace(/–/gu, '-').replace(/\s+/gu, '');
     if (!kind) continue;
     const end = match.index + match[0].length;
     found.push({
@@ -94,7 +97,33 @@ function citationsIn(mapped: MappedText, warnings: PlanWarning[]): CitedDocument
 }
 
 function kindOf(written: string): CitedDocumentKind | undefined {
-  return KIND_NAMES.find(([name]) => name === written)?.[1];
+  // Abbreviations only as written ("CT", not "ct"); full names in any case ("QUYẾT ĐỊNH").
+  const exact = KIND_NAMES.find(([name]) => name === written)?.[1];
+  if (exact) return exact;
+  const lower = written.toLocaleLowerCase('vi');
+  return KIND_NAMES.find(([name]) => name.length > 3 && name.toLocaleLowerCase('vi') === lower)?.[1];
+}
+
+/**
+ * The issuer a document's code names when the text does not say "của ...": "/QĐ-TTg" is the Prime
+ * Minister's, "/QH14" the National Assembly's, "/NĐ-CP" the Government's, "-BLĐTBXH" the Labour
+ * ministry's. Party codes ("-CT/TW") are left alone: the Politburo and the Secretariat share them.
+ */
+const ISSUER_BY_CODE: readonly (readonly [RegExp, string])[] = [
+  [/[-/]TTg$/u, 'Thủ tướng Chính phủ'],
+  [/\/QH\d*$/u, 'Quốc hội'],
+  [/[-/]CP$/u, 'Chính phủ'],
+  [/[-/]B?LĐTBXH(?:-[\p{L}]+)?$/u, 'Bộ Lao động - Thương binh và Xã hội'],
+  [/[-/]BYT$/u, 'Bộ Y tế'],
+  [/[-/]BGDĐT$/u, 'Bộ Giáo dục và Đào tạo'],
+  [/[-/]BCA$/u, 'Bộ Công an'],
+  [/[-/]BTP$/u, 'Bộ Tư pháp'],
+  [/[-/]BVHTTDL$/u, 'Bộ Văn hóa, Thể thao và Du lịch'],
+];
+
+function issuerByCode(number: string | null): string | null {
+  if (number === null) return null;
+  return ISSUER_BY_CODE.find(([pattern]) => pattern.test(number))?.[1] ?? null;
 }
 
 /** Reads the date and the issuing body that follow a document number. */
@@ -141,6 +170,8 @@ function completeCitation(
       end = from + name.length;
     }
   }
+  // The code names the issuer when the sentence does not; "của ..." as written wins.
+  issuedBy ??= issuerByCode(identity.number);
   return { ...identity, date, issuedBy, span: mapped.spanOf(start, end) };
 }
 

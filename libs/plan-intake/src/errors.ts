@@ -16,7 +16,9 @@ export type PlanDocumentErrorCode =
   /** More text than PLAN_TEXT_LIMIT_CHARACTERS. */
   | 'document-too-long'
   /** Reading it took more time or memory than the reader is given (INTAKE_WORKER_LIMITS). */
-  | 'document-too-complex';
+  | 'document-too-complex'
+  /** Text, but neither a plan nor a document about one (see `reasons`). */
+  | 'not-a-plan';
 
 /** The input cannot be treated as a plan document at all; nothing was parsed. */
 export class PlanDocumentError extends Error {
@@ -25,8 +27,12 @@ export class PlanDocumentError extends Error {
   constructor(
     readonly code: PlanDocumentErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reasons?: readonly string[] },
   ) {
     super(message, options);
+    this.reasons = options?.reasons ?? [];
   }
+
+  /** For 'not-a-plan': what the document lacks, one reason each. */
+  readonly reasons: readonly string[];
 }

@@ -10,32 +10,54 @@ import type { Span } from './types.js';
 export class MappedText {
   private constructor(
     readonly text: string,
-    /** offsets[i] is the source offset of text[i]. */
-    private readonly offsets: readonly number[],
+    /** offsets[i] is the source offset of text[i]; slices share it (subarray), never copy it. */
+    private readonly offsets: Int32Array,
     /** Where an empty view sits in the source. */
     private readonly anchor: number,
   ) {}
 
   static fromSource(source: string, start: number, end: number): MappedText {
-    let text = '';
-    const offsets: number[] = [];
+    return MappedText.fromSegments(source, [{ start, end }]);
+  }
+
+  /**
+   * The cleaned view of several stretches of the source read as one (a paragraph whose lines are
+   * interrupted by a page number): what lies between two stretches is skipped, read as a space.
+   */
+  static fromSegments(source: string, segments: readonly { start: number; end: number }[]): MappedText {
+    // One entry per kept character, plus a space between stretches.
+    let capacity = segments.length;
+    for (const { start, end } of segments) capacity += end - start;
+    const offsets = new Int32Array(capacity);
+    // The text is built from runs of the source (slices), not character by character: a 9 MB plan
+    // would otherwise leave millions of one-character strings to collect.
+    const parts: string[] = [];
+    let length = 0;
     let pendingSpaceAt: number | null = null;
-    for (let i = start; i < end; i++) {
-      const char = source[i] ?? '';
-      if (char === '*') continue;
-      if (/\s/u.test(char)) {
-        pendingSpaceAt ??= i;
-        continue;
+    const first = segments[0]?.start ?? 0;
+    for (const { start, end } of segments) {
+      if (start > first) pendingSpaceAt ??= start - 1;
+      let runStart = -1;
+      for (let i = start; i <= end; i++) {
+        const char = i < end ? (source[i] ?? '') : '';
+        const skipped = i === end || char === '*' || isWhitespace(char);
+        if (skipped) {
+          if (runStart !== -1) parts.push(source.slice(runStart, i));
+          runStart = -1;
+          if (i < end && char !== '*') pendingSpaceAt ??= i;
+          continue;
+        }
+        if (pendingSpaceAt !== null && length > 0) {
+          parts.push(' ');
+          offsets[length++] = pendingSpaceAt;
+        }
+        pendingSpaceAt = null;
+        if (runStart === -1) runStart = i;
+        offsets[length++] = i;
       }
-      if (pendingSpaceAt !== null && text.length > 0) {
-        text += ' ';
-        offsets.push(pendingSpaceAt);
-      }
-      pendingSpaceAt = null;
-      text += char;
-      offsets.push(i);
     }
-    return new MappedText(text, offsets, offsets[0] ?? start);
+    const used = offsets.subarray(0, length);
+    return new MappedText(parts.join(''), used, used[0] ?? first);
   }
 
   get length(): number {
@@ -47,7 +69,7 @@ export class MappedText {
     const end = Math.max(start, Math.min(to, this.text.length));
     return new MappedText(
       this.text.slice(start, end),
-      this.offsets.slice(start, end),
+      this.offsets.subarray(start, end),
       this.offsets[start] ?? this.sourceEnd(),
     );
   }
@@ -89,4 +111,11 @@ export class MappedText {
     const last = this.offsets[this.offsets.length - 1];
     return last === undefined ? this.anchor : last + 1;
   }
+}
+
+/** `/\s/u.test(char)`, quick for the ASCII characters that make up most of a plan's layout. */
+function isWhitespace(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) return true;
+  return code > 0x7f && /\s/u.test(char);
 }

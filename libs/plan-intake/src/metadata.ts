@@ -12,7 +12,12 @@ export function readMetadata(outline: Outline, warnings: PlanWarning[]): PlanMet
 
   const number = readPlanNumber(letterhead, warnings);
   const placeAndDate = readPlaceAndDate(letterhead, warnings);
-  const title = planHeading === -1 ? null : readTitle(outline.preamble, planHeading);
+  const title =
+    planHeading === -1
+      ? number?.typeCode.startsWith('KH')
+        ? titleInCapitals(letterhead)
+        : null
+      : readTitle(outline.preamble, planHeading);
   if (planHeading !== -1 && title === null) {
     warn(warnings, 'no-title', 'No title was found after "KẾ HOẠCH".', outline.preamble[planHeading]?.span);
   }
@@ -140,6 +145,21 @@ function placeName(text: string): string | null {
     .replace(/^(?:TP\.|Tp\.|TX\.|Tx\.|Thành phố|thành phố|Thị xã|thị xã|Tỉnh|tỉnh)\s*/u, '')
     .trim();
   return place === '' ? null : place;
+}
+
+/**
+ * A web copy that drops the "KẾ HOẠCH" line keeps the title in capitals after the date line
+ * ("THỰC HIỆN CHƯƠNG TRÌNH ... GIAI ĐOẠN 2021-2030"): the first such line after the number.
+ */
+function titleInCapitals(letterhead: readonly Block[]): { text: string; span: Span } | null {
+  const afterDate = letterhead.findIndex((block) => DATE_LINE.test(block.text));
+  for (const block of letterhead.slice(afterDate + 1)) {
+    const letters = block.text.replace(/[^\p{L}]/gu, '');
+    if (letters.length < 20 || block.text !== block.text.toLocaleUpperCase('vi')) continue;
+    if (/^(?:CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|ỦY BAN|UỶ BAN)/u.test(block.text)) continue;
+    return { text: block.text, span: block.span };
+  }
+  return null;
 }
 
 /** The first block after "KẾ HOẠCH" (a title broken over lines was already joined into one block). */

@@ -1,11 +1,19 @@
-import { toNfc } from '#libs/shared-kernel';
+import { foldForSearch, toNfc } from '#libs/shared-kernel';
 import { assertLooksLikeText } from './input-guard.js';
+import { documentKind, hasPlanHeading, readMentionedPlan } from './document-kind.js';
 import { readMetadata } from './metadata.js';
 import { buildOutline, type Outline } from './outline.js';
 import { findImplementationSection, readParties } from './parties.js';
 import { readReportingDuty } from './reporting.js';
 import { derivePlanPeriod, readObjectivesAndTargets } from './targets.js';
-import type { PlanExtract, PlanPeriod, PlanWarning, ReportingDuty, ResponsibleParty } from './types.js';
+import type {
+  PlanExtract,
+  PlanMetadata,
+  PlanPeriod,
+  PlanWarning,
+  ReportingDuty,
+  ResponsibleParty,
+} from './types.js';
 import { namesSameBody } from './vietnamese.js';
 import { warn } from './warnings.js';
 
@@ -22,17 +30,22 @@ export function parsePlanDocument(input: string): PlanExtract {
   const outline = buildOutline(text);
   const warnings: PlanWarning[] = [];
 
-  const metadata = readMetadata(outline, warnings);
+  const ownMetadata = readMetadata(outline, warnings);
   const { objectives, targets } = readObjectivesAndTargets(outline, warnings);
-  const period = derivePlanPeriod(metadata.title, metadata.date, targets);
   const implementation = findImplementationSection(outline, warnings);
   const reportingWithoutParty = readReportingDuty(outline, warnings);
   const reporting = reportingWithoutParty ? { ...reportingWithoutParty, throughPartyOrdinal: null } : null;
   const parties = implementation ? readParties(implementation, reporting, warnings) : [];
+  const kind = documentKind(outline, ownMetadata, parties, hasPlanHeading(outline));
+  const metadata =
+    kind.origin === 'secondary-source' ? aboutMentionedPlan(outline, ownMetadata) : ownMetadata;
+  const period = derivePlanPeriod(metadata.title, metadata.date, targets);
   checkClosingYear(outline, period, warnings);
 
   return {
     text,
+    origin: kind.origin,
+    originReasons: kind.reasons,
     metadata,
     sections: outline.sections.map((s) => ({ numeral: s.numeral, title: s.title, span: s.heading.span })),
     objectives,
@@ -42,6 +55,37 @@ export function parsePlanDocument(input: string): PlanExtract {
     parties,
     reporting: reporting ? linkThroughParty(reporting, parties) : null,
     warnings,
+  };
+}
+
+/**
+ * A news item or a letter about a plan: the plan's number, date, issuer and subject come from the
+ * sentence that names it; the document's own number ("Số: 1499/LĐTBXH-TE") is neither the plan's
+ * nor a citation.
+ */
+function aboutMentionedPlan(outline: Outline, own: PlanMetadata): PlanMetadata {
+  const mentioned = readMentionedPlan(outline);
+  const ownNumber =
+    own.number && own.documentTypeCode ? foldForSearch(`${own.number}/${own.documentTypeCode}`) : null;
+  const planNumber =
+    mentioned?.number && mentioned.documentTypeCode
+      ? foldForSearch(`${mentioned.number}/${mentioned.documentTypeCode}`)
+      : null;
+  const basis = own.basis.filter((cited) => {
+    const key = cited.number === null ? null : foldForSearch(cited.number);
+    return key === null || (key !== ownNumber && key !== planNumber);
+  });
+  return {
+    number: mentioned?.number ?? null,
+    documentTypeCode: mentioned?.documentTypeCode ?? null,
+    numberSpan: mentioned?.numberSpan ?? null,
+    issuer: mentioned?.issuer ?? null,
+    place: null,
+    date: mentioned?.date ?? null,
+    dateSpan: mentioned?.dateSpan ?? null,
+    title: mentioned?.title ?? null,
+    titleSpan: mentioned?.titleSpan ?? null,
+    basis,
   };
 }
 

@@ -2,7 +2,7 @@ import { foldForSearch } from '#libs/shared-kernel';
 import type { MappedText } from './mapped-text.js';
 import { numberedHeading, type Outline, type Section } from './outline.js';
 import type { Duty, PartyName, PartyRole, PlanWarning, ReportingDuty, ResponsibleParty } from './types.js';
-import { namesSameBody } from './vietnamese.js';
+import { namesSameBody, toIsoDate } from './vietnamese.js';
 import { warn } from './warnings.js';
 
 /** The section that assigns duties: "TỔ CHỨC THỰC HIỆN", whatever its numeral. */
@@ -57,7 +57,9 @@ export function readParties(
 function readPartyDrafts(section: Section, warnings: PlanWarning[]): PartyDraft[] {
   const drafts: { ordinal: number; start: number; heading: MappedText; duties: Duty[] }[] = [];
   for (const block of section.body) {
-    const numbered = numberedHeading(block.text);
+    const heading = numberedHeading(block.text);
+    const follows = (drafts[drafts.length - 1]?.ordinal ?? 0) + 1;
+    const numbered = heading && (heading.number < 1000 || heading.number === follows) ? heading : null;
     if (numbered) {
       const { heading, inlineDuty } = splitHeading(block.mapped.slice(numbered.restStart));
       const expected = (drafts[drafts.length - 1]?.ordinal ?? 0) + 1;
@@ -69,12 +71,12 @@ function readPartyDrafts(section: Section, warnings: PlanWarning[]): PartyDraft[
           block.span,
         );
       }
-      const duties = inlineDuty ? [toDuty(inlineDuty)] : [];
+      const duties = inlineDuty ? [toDuty(inlineDuty, warnings)] : [];
       drafts.push({ ordinal: numbered.number, start: block.span.start, heading, duties });
       continue;
     }
     // Paragraphs before the first numbered heading introduce the section; they assign nothing.
-    const duty = toDuty(block.mapped);
+    const duty = toDuty(block.mapped, warnings);
     if (duty.text !== '') drafts[drafts.length - 1]?.duties.push(duty);
   }
   return drafts.map((draft) => {
@@ -105,10 +107,82 @@ function splitHeading(rest: MappedText): { heading: MappedText; inlineDuty: Mapp
   return { heading: rest.slice(0, colon).trim(), inlineDuty: afterColon };
 }
 
-/** The duty text without its bullet ("- ", "+ ", "• "). */
-function toDuty(mapped: MappedText): Duty {
+/** The duty text without its bullet ("- ", "+ ", "• "), its own deadline and the bodies it names. */
+function toDuty(mapped: MappedText, warnings: PlanWarning[]): Duty {
   const text = mapped.withoutPrefix(/^[-+•–—]\s*/u).trim();
-  return { text: text.text, leads: leadsDuty(text.text), span: text.span };
+  const deadline = dutyDeadline(text, warnings);
+  const namedSupport = supportNamedIn(text);
+  return {
+    text: text.text,
+    leads: leadsDuty(text.text),
+    span: text.span,
+    ...(deadline ? { deadline } : {}),
+    ...(namedSupport.length > 0 ? { namedSupport } : {}),
+  };
+}
+
+/**
+ * "hoàn thành trước ngày 30/9/2025", "chậm nhất ngày 15 tháng 10 năm 2025", "(trước ngày" / "15/11/2025)"
+ * broken over lines: a one-off deadline with its year. A day and month with no year repeat every
+ * year: that is the reporting duty, read elsewhere.
+ */
+const DUTY_DEADLINE =
+  /(?:trước|chậm nhất(?:\s+là)?(?:\s+vào)?|hạn chót|xong\s+trước|hoàn thành(?:\s+trước)?|trong)\s+ngày\s+(\d{1,2})\s*(?:[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})|tháng\s+(\d{1,2})\s+năm\s+(\d{4}))/iu;
+
+function dutyDeadline(text: MappedText, warnings: PlanWarning[]): Duty['deadline'] {
+  const match = DUTY_DEADLINE.exec(text.text);
+  if (!match) return undefined;
+  const day = Number(match[1]);
+  const month = Number(match[2] ?? match[4]);
+  const year = Number(match[3] ?? match[5]);
+  const span = text.spanOf(match.index, match.index + match[0].length);
+  const date = toIsoDate(day, month, year);
+  if (date === null) {
+    warn(warnings, 'duty-deadline-invalid', `The deadline "${match[0]}" is not a real day.`, span);
+    return undefined;
+  }
+  return { date, span };
+}
+
+/** "phối hợp với Công an tỉnh, Sở Y tế và UBND các huyện thực hiện ...": the bodies after "phối hợp với". */
+const WORKS_WITH =
+  /phối hợp\s+(?:chặt chẽ\s+)?(?:với|cùng)\s+(.+?)(?=\s+(?:để|nhằm|trong|thực hiện|triển khai|tổ chức|tham mưu|xây dựng|tuyên truyền|kiểm tra|rà soát|hướng dẫn|theo|về|trước|hoàn thành)\s|[.;:()]|$)/giu;
+
+function supportNamedIn(text: MappedText): PartyName[] {
+  const names: PartyName[] = [];
+  for (const match of text.text.matchAll(WORKS_WITH)) {
+    const list = match[1] ?? '';
+    const start = match.index + match[0].length - list.length;
+    names.push(...bodiesIn(text.slice(start, start + list.length)));
+  }
+  return names;
+}
+
+/**
+ * "Công an tỉnh, Sở Văn hóa, Thể thao và Du lịch và các cơ quan liên quan": split at every comma and
+ * "và", and a piece that does not open with a body word ("Thể thao") belongs to the name before it.
+ * Vague pieces ("các sở, ngành có liên quan") and anything after one name no body.
+ */
+function bodiesIn(list: MappedText): PartyName[] {
+  const pieces: { from: number; to: number }[] = [];
+  let from = 0;
+  for (const separator of list.text.matchAll(/\s*[,;]\s*|\s+và\s+/gu)) {
+    pieces.push({ from, to: separator.index });
+    from = separator.index + separator[0].length;
+  }
+  pieces.push({ from, to: list.length });
+  const names: { from: number; to: number }[] = [];
+  for (const piece of pieces) {
+    const text = list.text.slice(piece.from, piece.to);
+    const previous = names[names.length - 1];
+    if (/^các\s/iu.test(text)) break;
+    if (STARTS_WITH_BODY.test(text)) names.push({ ...piece });
+    else if (previous) previous.to = piece.to;
+    else break;
+  }
+  return names
+    .map(({ from: start, to }) => toPartyName(list.slice(start, to)))
+    .filter((name) => name.name !== '' && name.name.split(' ').length <= 12);
 }
 
 /** "Chủ trì, phối hợp ...", "Tham mưu, chủ trì ...". */
@@ -156,6 +230,7 @@ const NAME_SEPARATOR = new RegExp(
   `\\s*[,;]\\s*(?=(?:${BODY_START})\\s)|\\s+và\\s+(?=(?:${BODY_START})\\s)`,
   'gu',
 );
+const STARTS_WITH_BODY = new RegExp(`^(?:${BODY_START})\\s`, 'u');
 
 /**
  * "Ủy ban Mặt trận Tổ quốc và các tổ chức thành viên, các tổ chức chính trị - xã hội" names three
@@ -189,7 +264,10 @@ function decideRole(draft: PartyDraft, numeral: string, reporting: ReportingDuty
     reporting?.through != null &&
     draft.names.some((name) => namesSameBody(name.name, reporting.through?.name ?? ''));
   const consolidatesReport =
-    reportsGoThroughIt || draft.duties.some((duty) => CONSOLIDATES_RESULTS.test(foldForSearch(duty.text)));
+    reportsGoThroughIt ||
+    draft.duties.some(
+      (duty) => /t[ổôo]ng\s*h[ợơo]p/iu.test(duty.text) && CONSOLIDATES_RESULTS.test(foldForSearch(duty.text)),
+    );
   const role = roleOf(draft, consolidatesReport);
   const lastDuty = draft.duties[draft.duties.length - 1];
   return {

@@ -219,9 +219,9 @@ export function derivePlanPeriod(
   targets: readonly IndicatorTarget[],
 ): PlanPeriod {
   const titleText = title ?? '';
-  const titleYearAtEnd = /năm\s+(\d{4})\s*[.:]?$/u.exec(titleText)?.[1];
-  const titleRange = /giai đoạn\s+(\d{4})\s*[-–]\s*(\d{4})/u.exec(titleText);
-  const titleYearAnywhere = [...titleText.matchAll(/(?<!tháng\s*\d{1,2}\s*)năm\s+(\d{4})/gu)].pop()?.[1];
+  const titleYearAtEnd = /năm\s+(\d{4})\s*[.:]?$/iu.exec(titleText)?.[1];
+  const titleRange = /giai đoạn\s+(\d{4})\s*[-–—]\s*(\d{4})/iu.exec(titleText);
+  const titleYearAnywhere = [...titleText.matchAll(/(?<!tháng\s*\d{1,2}\s*)năm\s+(\d{4})/giu)].pop()?.[1];
   const planYear = date?.year ?? null;
   const lastTargetYear = targets.length > 0 ? Math.max(...targets.map((t) => t.year)) : null;
 

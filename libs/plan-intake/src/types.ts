@@ -126,6 +126,17 @@ export interface Duty {
   /** The duty text says the party leads ("chủ trì") this piece of work. */
   readonly leads: boolean;
   readonly span: Span;
+  /** A one-off deadline written in the duty ("hoàn thành trước ngày 30/9/2025"); absent if none. */
+  readonly deadline?: DutyDeadline;
+  /** Bodies the duty names to work with ("phối hợp với Công an tỉnh, Sở Y tế"); absent if none. */
+  readonly namedSupport?: readonly PartyName[];
+}
+
+export interface DutyDeadline {
+  /** ISO date, as written in the duty. */
+  readonly date: string;
+  /** The clause that says it ("trước ngày 30/9/2025"). */
+  readonly span: Span;
 }
 
 /** One numbered entry of the implementation section ("TỔ CHỨC THỰC HIỆN"). */
@@ -201,7 +212,11 @@ export type PlanWarningCode =
   | 'reporting-frequency-unknown'
   | 'reporting-recipient-unknown'
   | 'several-reporting-deadlines'
-  | 'closing-year-mismatch';
+  | 'closing-year-mismatch'
+  | 'document-kind'
+  | 'duty-deadline-invalid';
+
+export type DocumentOrigin = 'plan' | 'secondary-source' | 'not-a-plan';
 
 export interface PlanWarning {
   readonly code: PlanWarningCode;
@@ -212,6 +227,10 @@ export interface PlanWarning {
 export interface PlanExtract {
   /** The input in NFC; every span points into this string. */
   readonly text: string;
+  /** The plan itself, a document about a plan (news, a letter), or neither. */
+  readonly origin: DocumentOrigin;
+  /** Why the document was taken for what `origin` says. */
+  readonly originReasons: readonly string[];
   readonly metadata: PlanMetadata;
   readonly sections: readonly PlanSection[];
   readonly objectives: readonly Objective[];

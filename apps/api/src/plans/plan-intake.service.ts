@@ -19,6 +19,12 @@ import { documentTooLarge, PLAN_DOCUMENT_LIMIT_BYTES } from './plan-upload.js';
 export type { ConfirmResult, DraftCorrections, PlanDraftView } from '#libs/application';
 
 /**
+ * The answer to an import: the draft without the document's text (a 9 MB plan would come back
+ * whole), with its length; GET /plans/drafts/{id} has the text the spans point into.
+ */
+export type ImportedDraft = Omit<PlanDraftView, 'sourceText'> & { readonly sourceTextLength: number };
+
+/**
  * The HTTP side of plan intake: the process itself (drafting, the confirmation planner and the
  * commands it runs) is libs/application's PlanIntake. This adds what HTTP needs: the principal
  * as the deciders' actor, the 10 MB limit, and problem+json for an unreadable document.
@@ -37,8 +43,16 @@ export class PlanIntakeService {
     fileName: string | null,
     principal: Principal,
     options: { readonly dryRun?: boolean | undefined } = {},
-  ): Promise<PlanDraftView> {
-    return readable(bytes, () => this.intake.importDocument(bytes, fileName, actorOf(principal), options));
+  ): Promise<ImportedDraft> {
+    return readable(bytes, async () => {
+      const { sourceText, ...draft } = await this.intake.importDocument(
+        bytes,
+        fileName,
+        actorOf(principal),
+        options,
+      );
+      return { ...draft, sourceTextLength: sourceText.length };
+    });
   }
 
   getDraft(draftId: string, principal: Principal): Promise<PlanDraftView> {
@@ -70,10 +84,16 @@ async function readable<T>(bytes: Uint8Array, run: () => Promise<T>): Promise<T>
       const status = DOCUMENT_ERROR_STATUS[error.code] ?? 422;
       throw new ProblemError({
         type: problemType(error.code),
-        title: status === 413 ? 'The document is too large' : 'The document cannot be read as a plan',
+        title:
+          status === 413
+            ? 'The document is too large'
+            : error.code === 'not-a-plan'
+              ? 'The document is not a plan'
+              : 'The document cannot be read as a plan',
         status,
         code: error.code,
         detail: error.message,
+        ...(error.reasons.length > 0 ? { reasons: error.reasons } : {}),
       });
     }
     if (error instanceof PlanIntakeBusyError) {

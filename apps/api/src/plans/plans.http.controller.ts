@@ -8,6 +8,7 @@ import {
   PlanIntakeService,
   requireIssuer,
   type ConfirmResult,
+  type ImportedDraft,
   type PlanDraftView,
 } from './plan-intake.service.js';
 import { DOCX_MEDIA_TYPE, planUploadOf, PlanUploadRequest, type RawPlanUpload } from './plan-upload.js';
@@ -25,7 +26,10 @@ export class PlansHttpController {
     description:
       'The body is the document: text/plain (UTF-8), a .docx, or JSON { "fileName", "contentBase64" }; at most 10 MB (413 above). ' +
       '201 with the stored draft; 200 with the draft and draftId null for ?dryRun=true. ' +
-      '422 with code empty-document, not-text, unsupported-format or unreadable-docx when it cannot be a plan at all.',
+      'The answer does not repeat the document: sourceTextLength says how long it is, and GET /plans/drafts/{draftId} has it (sourceText). ' +
+      'A news report or letter about a plan gives a draft with origin "secondary-source". ' +
+      '422 with code empty-document, not-text, unsupported-format or unreadable-docx when it cannot be a plan at all, ' +
+      'and not-a-plan (with reasons) for text that is neither a plan nor about one.',
   })
   @ApiConsumes('text/plain', DOCX_MEDIA_TYPE, 'application/json')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
@@ -34,7 +38,7 @@ export class PlansHttpController {
     @Query() query: ImportPlanQueryDto,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: FastifyReply,
-  ): Promise<PlanDraftView> {
+  ): Promise<ImportedDraft> {
     const dryRun = query.dryRun === 'true' || query.dryRun === '1';
     requireIssuer(principal, 'import a plan'); // before the document is looked at
     const { bytes, fileName } = planUploadOf(upload, query.fileName);

@@ -1,6 +1,6 @@
 import type { Agency, AgencyDirectory, AgencyResolution } from '#libs/agencies';
 import { foldForSearch, toNfc } from '#libs/shared-kernel';
-import type { PartyRole, PlanExtract, ReportingDuty, ResponsibleParty, Span } from '../types.js';
+import type { Duty, PartyRole, PlanExtract, ReportingDuty, ResponsibleParty, Span } from '../types.js';
 import type {
   BuildPlanDraftOptions,
   DraftAssignee,
@@ -12,7 +12,10 @@ import type {
   DraftTask,
   DraftTaskIssue,
   DraftWarning,
+  NamedSupport,
   PlanDraft,
+  ReviewItem,
+  ReviewReason,
   UnresolvedName,
 } from './draft.types.js';
 import { dutyTaskIdFor, planIdFor, reportTaskIdFor } from './plan-identity.js';
@@ -45,8 +48,8 @@ export function buildPlanDraft(
     });
   }
 
-  const dutyTasks = extract.parties.map((party) =>
-    dutyTask(party, planId, periodKnown ? `${toYear}-12-31` : null, resolver, warnings),
+  const dutyTasks = extract.parties.flatMap((party) =>
+    dutyTasksOf(party, planId, periodKnown ? `${toYear}-12-31` : null, resolver, warnings),
   );
   const reporting = draftReporting(extract, resolver, dutyTasks);
   const reportTasks =
@@ -78,13 +81,22 @@ export function buildPlanDraft(
     title: extract.metadata.title,
     titleSpan: extract.metadata.titleSpan,
     period: extract.period,
-    basis: extract.metadata.basis,
+    // A document never cites itself: a news item about "Kế hoạch số 78/KH-UBND" names the plan.
+    basis: extract.metadata.basis.filter((cited) => !isOwnNumber(cited.number, extract)),
     implementationSection: extract.implementationSection,
     reporting,
   };
 
+  if (extract.origin === 'secondary-source') {
+    warnings.push({
+      code: 'secondary-source',
+      message: `This is not the plan itself but a document about it (${extract.originReasons.join('; ')}): the draft holds what it says of the plan. Check it against the plan before confirming.`,
+    });
+  }
+
   return {
     planId,
+    origin: extract.origin === 'secondary-source' ? 'secondary-source' : 'plan',
     contentHash: options.contentHash,
     source: { fileName: nfcOrNull(options.fileName), mediaType: options.mediaType ?? null },
     jurisdiction,
@@ -98,6 +110,7 @@ export function buildPlanDraft(
       agencies: new Set(tasks.flatMap((t) => t.assignees.map((a) => a.agencyCode))).size,
       tasksNeedingReview: tasks.filter((t) => t.issues.length > 0).length,
     },
+    needsReview: tasks.flatMap((task) => reviewItemOf(task, extract)),
     sourceText: extract.text,
   };
 }
@@ -197,11 +210,18 @@ class NameResolver {
     private readonly jurisdiction: string | null,
   ) {}
 
+  /** Names repeat (every duty "phối hợp với Công an tỉnh"); the fuzzy search runs once a name. */
+  private readonly resolved = new Map<string, AgencyResolution>();
+
   resolve(name: string): AgencyResolution {
-    return this.directory.resolve(
+    const known = this.resolved.get(name);
+    if (known) return known;
+    const resolution = this.directory.resolve(
       name,
       this.jurisdiction === null ? {} : { jurisdiction: this.jurisdiction },
     );
+    this.resolved.set(name, resolution);
+    return resolution;
   }
 
   /** The whole heading first (groups are named by it), then each name it lists. */
@@ -253,13 +273,18 @@ function candidatesOf(resolution: Extract<AgencyResolution, { kind: 'unknown' }>
 
 // --- Duty tasks ----------------------------------------------------------------------------------
 
-function dutyTask(
+/**
+ * A party's duties become one task with the plan's last day as its due date (inferred), except a
+ * duty that writes its own deadline ("hoàn thành trước ngày 30/9/2025"): that one is a task of its
+ * own, due that day (read), with its clause.
+ */
+function dutyTasksOf(
   party: ResponsibleParty,
   planId: string,
-  dueDate: string | null,
+  planEnd: string | null,
   resolver: NameResolver,
   warnings: DraftWarning[],
-): DraftTask {
+): DraftTask[] {
   const { agencies, unresolved } = resolver.party(party);
   for (const name of unresolved) {
     const best = name.candidates[0];
@@ -287,20 +312,115 @@ function dutyTask(
     });
   }
 
-  const duty = toNfc(party.duties.map((d) => d.text).join('\n'));
-  return withIssues({
-    taskId: dutyTaskIdFor(planId, party.sectionRef),
-    kind: 'duty',
-    title: toNfc(`${party.sectionRef} — ${party.heading}`),
-    duty,
-    sourceClause: { section: party.sectionRef, start: party.span.start, end: party.span.end },
-    dueDate,
-    assignees,
-    reportYear: null,
-    partyOrdinal: party.ordinal,
-    consolidated: false,
-    unresolved,
+  const undated = party.duties.filter((d) => !d.deadline);
+  const tasks: DraftTask[] = [];
+  if (undated.length > 0 || party.duties.length === 0) {
+    const span =
+      undated.length === party.duties.length
+        ? party.span
+        : { start: party.span.start, end: undated[undated.length - 1]?.span.end ?? party.headingSpan.end };
+    tasks.push(
+      withIssues({
+        taskId: dutyTaskIdFor(planId, party.sectionRef),
+        kind: 'duty',
+        title: toNfc(`${party.sectionRef} — ${party.heading}`),
+        duty: toNfc(undated.map((d) => d.text).join('\n')),
+        sourceClause: { section: party.sectionRef, start: span.start, end: span.end },
+        dueDate: planEnd,
+        dueDateSource: planEnd === null ? null : 'inferred',
+        dueDateSpan: null,
+        namedSupport: namedSupportOf(undated, party, resolver, warnings),
+        assignees,
+        reportYear: null,
+        partyOrdinal: party.ordinal,
+        consolidated: false,
+        unresolved,
+      }),
+    );
+  }
+  party.duties.forEach((duty, index) => {
+    if (!duty.deadline) return;
+    const ref = `${party.sectionRef}.${index + 1}`;
+    tasks.push(
+      withIssues({
+        taskId: dutyTaskIdFor(planId, ref),
+        kind: 'duty',
+        title: toNfc(`${ref} — ${party.heading}`),
+        duty: toNfc(duty.text),
+        sourceClause: { section: party.sectionRef, start: duty.span.start, end: duty.span.end },
+        dueDate: duty.deadline.date,
+        dueDateSource: 'read',
+        dueDateSpan: duty.deadline.span,
+        namedSupport: namedSupportOf([duty], party, resolver, warnings),
+        assignees,
+        reportYear: null,
+        partyOrdinal: party.ordinal,
+        consolidated: false,
+        unresolved,
+      }),
+    );
   });
+  return tasks;
+}
+
+/** The bodies the duties name to work with, each resolved or flagged unknown (once per task). */
+function namedSupportOf(
+  duties: readonly Duty[],
+  party: ResponsibleParty,
+  resolver: NameResolver,
+  warnings: DraftWarning[],
+): NamedSupport[] {
+  const named: NamedSupport[] = [];
+  const seen = new Set<string>();
+  for (const duty of duties) {
+    for (const { name, span } of duty.namedSupport ?? []) {
+      const key = foldForSearch(name);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const resolved = resolver.resolve(name);
+      const code =
+        resolved.kind === 'agency'
+          ? { agencyCode: resolved.agency.code, agencyName: resolved.agency.name }
+          : resolved.kind === 'group'
+            ? { agencyCode: resolved.group.code, agencyName: resolved.group.name }
+            : { agencyCode: null, agencyName: null };
+      if (code.agencyCode === null) {
+        warnings.push({
+          code: 'unknown-support-agency',
+          message: `${party.sectionRef}: a duty names "${name}" to work with, which the agency directory does not know.`,
+          span,
+          sectionRef: party.sectionRef,
+          name,
+        });
+      }
+      named.push({ name, ...code, span });
+    }
+  }
+  return named;
+}
+
+/** Why a task must be looked at before the draft is confirmed; nothing when it was all read. */
+function reviewItemOf(task: DraftTask, extract: PlanExtract): ReviewItem[] {
+  const reasons: ReviewReason[] = [...task.issues];
+  if (task.dueDateSource === 'inferred') reasons.push('due-date-inferred');
+  const party = extract.parties.find((p) => p.ordinal === task.partyOrdinal);
+  if (task.kind === 'duty' && party?.role === 'lead' && task.assignees.length > 1)
+    reasons.push('lead-inferred');
+  const assigned = new Set(task.assignees.map((a) => a.agencyCode));
+  if (task.namedSupport.some((s) => s.agencyCode === null)) reasons.push('unknown-support');
+  if (task.namedSupport.some((s) => s.agencyCode !== null && !assigned.has(s.agencyCode))) {
+    reasons.push('support-named-in-duty');
+  }
+  return reasons.length === 0 ? [] : [{ taskId: task.taskId, title: task.title, reasons }];
+}
+
+/** "78" from a news item's "Kế hoạch số 78/KH-UBND" against the plan's own number "78". */
+function isOwnNumber(cited: string | null, extract: PlanExtract): boolean {
+  const own = extract.metadata.number;
+  const code = extract.metadata.documentTypeCode;
+  if (cited === null || own === null) return false;
+  const key = (text: string) => foldForSearch(text).replace(/\s+/g, '');
+  return key(cited) === key(code ? `${own}/${code}` : own) || key(cited) === key(own);
 }
 
 /** Every agency gets the party's role; a task has at most one lead, so only the first keeps it. */
@@ -427,6 +547,10 @@ function reportTasksFor(
           duty: reporting.text,
           sourceClause: { section, start: reporting.span.start, end: reporting.span.end },
           dueDate: reportDueDate(year, reporting.before),
+          // The day and month are written ("trước ngày 01/12"); the year is each year of the plan.
+          dueDateSource: 'read',
+          dueDateSpan: reporting.span,
+          namedSupport: [],
           assignees: [agency],
           reportYear: year,
           partyOrdinal: null,

@@ -7,6 +7,7 @@ import {
   canonicalPlanText,
   draftPlanText,
   parsePlanDocument,
+  PlanDocumentError,
   planContentHash,
   planIdFor,
   reportDueDate,
@@ -273,20 +274,21 @@ describe('given a party the directory does not know', () => {
 });
 
 describe('given text with no plan structure', () => {
-  const draft = draftPlanText(
-    'Biên bản họp tổ dân phố.\nNội dung: bàn về vệ sinh môi trường và an ninh trật tự.\n',
-    directory,
-  );
-
-  it('proposes no task and explains why', () => {
-    expect(draft.tasks).toEqual([]);
-    expect(draft.summary).toMatchObject({ dutyTasks: 0, reportTasks: 0 });
-    const codes = draft.warnings.map((w) => w.code);
-    expect(codes).toEqual(
-      expect.arrayContaining(['no-plan-structure', 'no-issuer-agency', 'no-jurisdiction', 'no-period']),
-    );
-    expect(draft.plan.issuer).toBeNull();
-    expect(draft.jurisdiction).toBeNull();
+  it('refuses it as not a plan, with the reasons', () => {
+    const read = () =>
+      draftPlanText(
+        'Biên bản họp tổ dân phố.\nNội dung: bàn về vệ sinh môi trường và an ninh trật tự.\n',
+        directory,
+      );
+    expect(read).toThrow(PlanDocumentError);
+    try {
+      read();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'not-a-plan' });
+      expect((error as PlanDocumentError).reasons).toEqual(
+        expect.arrayContaining(['no "KẾ HOẠCH" heading', 'it names no plan']),
+      );
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import type { AgencyDirectory } from '#libs/agencies';
+import { PlanDocumentError } from '../errors.js';
 import { parsePlanDocument } from '../parse-plan-document.js';
 import { buildPlanDraft } from './build-plan-draft.js';
 import type { PlanDraft } from './draft.types.js';
@@ -12,7 +13,8 @@ export interface DraftPlanTextOptions {
 
 /**
  * The whole pure pipeline from a document's text to a draft: canonical text, content hash,
- * parse, build. Throws PlanDocumentError only when the text cannot be a plan at all.
+ * parse, build. Throws PlanDocumentError when the text cannot be a plan at all, and `not-a-plan`
+ * (with its reasons) when it is text that is neither a plan nor a document about one.
  */
 export function draftPlanText(
   text: string,
@@ -22,6 +24,13 @@ export function draftPlanText(
   const canonical = canonicalPlanText(text);
   // The original text is checked too: canonicalisation must not hide that it is empty or binary.
   const extract = parsePlanDocument(canonical === '' ? text : canonical);
+  if (extract.origin === 'not-a-plan') {
+    throw new PlanDocumentError(
+      'not-a-plan',
+      `This document is not a plan, nor a report or letter about one: ${extract.originReasons.join('; ')}.`,
+      { reasons: extract.originReasons },
+    );
+  }
   return buildPlanDraft(extract, directory, {
     contentHash: planContentHash(extract.text),
     fileName: options.fileName,

@@ -18,6 +18,12 @@ import type {
 export interface PlanDraft {
   /** Derived from the content hash: the same document always gives the same plan id. */
   readonly planId: string;
+  /**
+   * 'plan': the plan itself. 'secondary-source': a news report or an official letter about a plan;
+   * the draft holds what it says of the plan (its number, date, issuer, period, the activities and
+   * agencies it names), never the document's own number as a citation.
+   */
+  readonly origin: DraftOrigin;
   /** "sha256:<hex>" of the canonical text (see canonicalPlanText). */
   readonly contentHash: string;
   readonly source: DraftSource;
@@ -28,8 +34,41 @@ export interface PlanDraft {
   readonly tasks: readonly DraftTask[];
   readonly warnings: readonly DraftWarning[];
   readonly summary: DraftSummary;
+  /**
+   * Every task whose due date, lead or party was inferred rather than read, or that cannot be
+   * assigned as drafted, with why: what the reviewer must look at before confirming.
+   */
+  readonly needsReview: readonly ReviewItem[];
   /** The text every span points into (NFC, canonical form). */
   readonly sourceText: string;
+}
+
+export type DraftOrigin = 'plan' | 'secondary-source';
+
+export type ReviewReason =
+  | DraftTaskIssue
+  /** The plan's last day, not a date written for this duty. */
+  | 'due-date-inferred'
+  /** A group leads: its first agency was made the lead. */
+  | 'lead-inferred'
+  /** The duty names bodies to work with that are not assignees of the task. */
+  | 'support-named-in-duty'
+  /** The duty names a body the directory does not know. */
+  | 'unknown-support';
+
+export interface ReviewItem {
+  readonly taskId: string;
+  readonly title: string;
+  readonly reasons: readonly ReviewReason[];
+}
+
+/** A body a duty names to work with ("phối hợp với Công an tỉnh"). */
+export interface NamedSupport {
+  readonly name: string;
+  /** The directory's agency (or group) for it; null when unknown or ambiguous. */
+  readonly agencyCode: string | null;
+  readonly agencyName: string | null;
+  readonly span: Span;
 }
 
 export interface DraftSource {
@@ -127,6 +166,15 @@ export interface DraftTask {
   readonly sourceClause: DraftSourceClause;
   /** 'YYYY-MM-DD' (Asia/Ho_Chi_Minh); null when the plan period is unknown. */
   readonly dueDate: string | null;
+  /**
+   * 'read': written in the text (a deadline in the duty, the reporting day); 'inferred': the last
+   * day of the plan period, for a duty that names no date of its own; null without a due date.
+   */
+  readonly dueDateSource: 'read' | 'inferred' | null;
+  /** Where a read due date is written. */
+  readonly dueDateSpan: Span | null;
+  /** Bodies the duties name to work with; not assignees until the reviewer adds them. */
+  readonly namedSupport: readonly NamedSupport[];
   readonly assignees: readonly DraftAssignee[];
   /** The year a report task reports on; null for duties. */
   readonly reportYear: number | null;
@@ -148,7 +196,9 @@ export type DraftWarningCode =
   | 'no-period'
   | 'several-leads-in-party'
   | 'no-consolidating-agency'
-  | 'reporting-frequency-unsupported';
+  | 'reporting-frequency-unsupported'
+  | 'secondary-source'
+  | 'unknown-support-agency';
 
 export interface DraftWarning {
   readonly code: DraftWarningCode;

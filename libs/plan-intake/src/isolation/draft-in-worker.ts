@@ -36,7 +36,12 @@ export interface DraftJob {
 
 export type DraftOutcome =
   | { readonly ok: true; readonly draft: PlanDraft }
-  | { readonly ok: false; readonly code: PlanDocumentErrorCode | null; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: PlanDocumentErrorCode | null;
+      readonly message: string;
+      readonly reasons: readonly string[];
+    };
 
 /** Every intake thread is busy and the queue is full: try again shortly. */
 export class PlanIntakeBusyError extends Error {
@@ -115,8 +120,9 @@ function runWorker(job: DraftJob, directory: AgencyDirectoryInput, limits: Worke
     worker.once('message', (outcome: DraftOutcome) =>
       settle(() => {
         if (outcome.ok) resolve(outcome.draft);
-        else if (outcome.code !== null) reject(new PlanDocumentError(outcome.code, outcome.message));
-        else reject(new Error(`Reading the plan document failed: ${outcome.message}`));
+        else if (outcome.code !== null) {
+          reject(new PlanDocumentError(outcome.code, outcome.message, { reasons: outcome.reasons }));
+        } else reject(new Error(`Reading the plan document failed: ${outcome.message}`));
       }),
     );
     worker.once('error', (error: Error & { code?: string }) =>

@@ -21,8 +21,15 @@ async function run(): Promise<DraftOutcome> {
     });
     return { ok: true, draft };
   } catch (error) {
-    if (error instanceof PlanDocumentError) return { ok: false, code: error.code, message: error.message };
-    return { ok: false, code: null, message: error instanceof Error ? error.message : String(error) };
+    if (error instanceof PlanDocumentError) {
+      return { ok: false, code: error.code, message: error.message, reasons: error.reasons };
+    }
+    return {
+      ok: false,
+      code: null,
+      message: error instanceof Error ? error.message : String(error),
+      reasons: [],
+    };
   }
 }
 

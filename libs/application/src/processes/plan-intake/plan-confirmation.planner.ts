@@ -48,6 +48,14 @@ export function planConfirmation(
   actor: Actor,
 ): PlannedConfirmation {
   const errors: FieldError[] = [];
+  if (draft.origin === 'secondary-source') {
+    // A news item or a letter says what a plan holds; only the plan itself is issued.
+    errors.push({
+      pointer: '',
+      detail:
+        'This draft was read from a document about the plan (a news item or a letter), not from the plan: import the plan itself to issue it.',
+    });
+  }
   const issue = issueOf(draft, corrections.plan ?? {}, directory, errors);
   const byId = new Map(draft.tasks.map((task) => [task.taskId, task]));
   const corrected = new Map<string, { index: number; correction: TaskCorrection }>();

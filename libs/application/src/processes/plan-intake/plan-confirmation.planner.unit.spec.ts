@@ -16,6 +16,23 @@ const unresolved = draft.tasks.filter((task) => task.unresolved.length > 0 || ta
 const reviewed = { tasks: unresolved.map((task) => ({ taskId: task.taskId, exclude: true })) };
 
 describe('planConfirmation (pure)', () => {
+  it('refuses to issue a draft read from a document about the plan', () => {
+    const news = draftPlanText(
+      'Ngày 05/5/2022, Uỷ ban nhân dân tỉnh ban hành Kế hoạch số 78/KH-UBND về việc triển khai Tháng hành động vì trẻ em năm 2022.',
+      directory,
+    );
+    expect(news.origin).toBe('secondary-source');
+    let refused: unknown;
+    try {
+      planConfirmation(news, {}, directory, issuer);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(ApplicationError);
+    expect(refused).toMatchObject({ code: 'draft.needs-review' });
+    expect((refused as ApplicationError).errors?.[0]?.detail).toMatch(/document about the plan/u);
+  });
+
   it('gives IssuePlan for the draft, then one AssignTask per task not excluded, in draft order', () => {
     const planned = planConfirmation(draft, reviewed, directory, issuer);
 

@@ -1,0 +1,193 @@
+/**
+ * npm run bench:intake — a 9 MB plan imported while the API keeps answering.
+ *
+ * Starts the API (`dist/apps/api/src/main.js`, embedded database in a temporary directory, a free
+ * port) as a process of its own, builds a 9 MB plan (test/support/variants.ts annexedPlan: the Lai
+ * Châu plan with an annex of figures for ~30,000 communes; BENCH_SHAPE=parties: ~2,300 parties of 12
+ * duties each) and imports it as the issuer (`POST /plans/import`, stored draft; DRY_RUN=1: dry run),
+ * while a probe asks `GET /health` every 10 ms. Prints the
+ * import's duration, the `/health` answer times during it (p50, p99, max), the API's own longest
+ * event-loop delay, how much the API process grew (peak RSS sampled every 20 ms, less the RSS
+ * before) against the document's size, and the answer's size.
+ * Targets (issue #20): /health <= 50 ms during the import, the import <= 5 s, growth < 4x the document.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { annexedPlan, largePlan } from '../libs/plan-intake/test/support/variants.js';
+
+const ISSUER = 'demo.issuer.lc-ubnd-tinh';
+const DOCUMENT_BYTES = 9 * 1024 * 1024;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+function request(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<{ status: number; text: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const all = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, text: all.toString(), bytes: all.length });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** RSS of a process in bytes, from /proc (Linux). */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+)\s+kB/u.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : Number.NaN;
+}
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? 0;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'coord-intake-bench-'));
+  const api = spawn(
+    process.execPath,
+    ['--import', './dist/bench/support/event-loop-monitor.js', 'dist/apps/api/src/main.js'],
+    {
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SEED_PLANS: 'false', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
+  const ask = (message: 'reset' | 'report') =>
+    new Promise<{ maxMs?: number }>((resolve) => {
+      api.once('message', (answer) => resolve(answer as { maxMs?: number }));
+      api.send(message);
+    });
+  try {
+    for (let i = 0; ; i++) {
+      if (i > 300) throw new Error('the API did not start within 30 s');
+      const up = await request(port, 'GET', '/health', {}).then(
+        (answer) => answer.status === 200,
+        () => false,
+      );
+      if (up) break;
+      await delay(100);
+    }
+    const seed = readFileSync('libs/plan-intake/seed-plans/laichau-2024-ct28-kh.txt', 'utf8');
+    // BENCH_SHAPE=parties: ~2,300 parties of 12 duties each instead of the annexed plan.
+    const document = Buffer.from(
+      process.env.BENCH_SHAPE === 'parties' ? largePlan(DOCUMENT_BYTES) : annexedPlan(seed, DOCUMENT_BYTES),
+    );
+    const headers = {
+      authorization: `Bearer ${ISSUER}`,
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': String(document.length),
+    };
+    // Warm up: one small import (loads the worker code), then the probe alone.
+    const small = Buffer.from(largePlan(64 * 1024));
+    await request(
+      port,
+      'POST',
+      '/plans/import?dryRun=true',
+      { ...headers, 'content-length': String(small.length) },
+      small,
+    );
+    const idle: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const started = performance.now();
+      await request(port, 'GET', '/health', {});
+      idle.push(performance.now() - started);
+      await delay(10);
+    }
+    await delay(500);
+    const rssBefore = rssOf(api.pid ?? 0);
+    await ask('reset');
+
+    let done = false;
+    let peakRss = rssBefore;
+    const sampler = (async () => {
+      while (!done) {
+        peakRss = Math.max(peakRss, rssOf(api.pid ?? 0));
+        await delay(20);
+      }
+    })();
+    const started = performance.now();
+    const upload = request(
+      port,
+      'POST',
+      `/plans/import${process.env.DRY_RUN ? '?dryRun=true' : ''}`,
+      headers,
+      document,
+    ).finally(() => (done = true));
+    const health: number[] = [];
+    while (!done) {
+      const asked = performance.now();
+      await request(port, 'GET', '/health', {});
+      health.push(performance.now() - asked);
+      await delay(10);
+    }
+    const answer = await upload;
+    const took = performance.now() - started;
+    await sampler;
+    const { maxMs = Number.NaN } = await ask('report');
+    const body = JSON.parse(answer.text) as {
+      code?: string;
+      summary?: { dutyTasks: number; reportTasks: number };
+      sourceText?: string;
+      sourceTextLength?: number;
+    };
+    const growth = peakRss - rssBefore;
+
+    console.log(
+      `${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)} (a shared host: other work shows as delay)`,
+    );
+    console.log(
+      `document: ${mb(document.length)} of plan text, ${document.toString().split('\n').length} lines`,
+    );
+    console.log(
+      `answer: ${answer.status}${body.code ? ` ${body.code}` : ''}, ${(answer.bytes / 1024).toFixed(0)} KB; ` +
+        `${body.summary?.dutyTasks ?? '?'} duty tasks, ${body.summary?.reportTasks ?? '?'} report tasks; ` +
+        `text echoed: ${body.sourceText === undefined ? 'no' : 'yes'} (sourceTextLength ${body.sourceTextLength ?? '?'})`,
+    );
+    console.log(`import took: ${(took / 1000).toFixed(2)} s (target <= 5 s)`);
+    console.log(
+      `GET /health during the import: ${health.length} probes, p50 ${percentile(health, 50).toFixed(1)} ms, ` +
+        `p99 ${percentile(health, 99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (target <= 50 ms); ` +
+        `idle p50 ${percentile(idle, 50).toFixed(1)} ms`,
+    );
+    console.log(`API event-loop delay during the import: max ${maxMs.toFixed(0)} ms`);
+    console.log(
+      `API process growth: ${mb(growth)} (peak RSS ${mb(peakRss)}, before ${mb(rssBefore)}) = ` +
+        `${(growth / document.length).toFixed(1)}x the document (target < 4x)`,
+    );
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((resolve) => api.once('exit', resolve));
+    agent.destroy();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
