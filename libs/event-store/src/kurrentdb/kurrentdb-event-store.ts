@@ -79,16 +79,13 @@ export class KurrentDbEventStore implements EventStore {
    * Appends one after another per stream, in the order they were made (as PostgreSQL's group
    * commit does): concurrent gRPC calls could reach the server in another order.
    */
-  append(
+  async append(
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedVersion = ExpectedVersion.any,
   ): Promise<AppendResult> {
-    try {
-      validateKurrentAppend(streamId, events);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    // Up to the first await this runs at the call, so the queue keeps the order of the calls.
+    validateKurrentAppend(streamId, events);
     const previous = this.appending.get(streamId) ?? Promise.resolve();
     const next = previous.then(() => this.appendNow(streamId, events, expected));
     const settled = next.then(
@@ -99,7 +96,7 @@ export class KurrentDbEventStore implements EventStore {
     void settled.then(() => {
       if (this.appending.get(streamId) === settled) this.appending.delete(streamId);
     });
-    return next;
+    return await next;
   }
 
   private async appendNow(
