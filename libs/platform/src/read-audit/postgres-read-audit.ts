@@ -228,10 +228,10 @@ export class PostgresReadAudit implements ReadAuditLog {
       params,
     );
     const rows = await this.pool.query<ReadAuditRow>(
-      `select seq::text as seq, recorded_at, actor_person_id, actor_agency_code, actor_roles, kind, method, path,
+      `select a.seq::text as seq, recorded_at, actor_person_id, actor_agency_code, actor_roles, kind, method, path,
               resource_ids, query, items, prev_hash, hash
-       from ${this.schema}.read_audit ${clause}
-       order by seq limit ${param(filter.limit)} offset ${param(filter.offset)}`,
+       from ${this.schema}.read_audit a ${clause}
+       order by a.seq limit ${param(filter.limit)} offset ${param(filter.offset)}`,
       params,
     );
     return { items: rows.rows.map(fromRow), total: total.rows[0]?.total ?? 0 };
