@@ -43,6 +43,10 @@ export const agencyTasksProjection: Projection = {
 
 /** The ids of the tasks the agency is or was a party to. */
 export async function tasksOfAgency(manager: EntityManager, agencyCode: string): Promise<string[]> {
-  const found = await manager.find(AgencyTaskRow, { where: { agencyCode }, select: { taskId: true } });
-  return found.map((row) => row.taskId);
+  const table = manager.connection.getMetadata(AgencyTaskRow).tablePath;
+  const found = await manager.query<{ task_id: string }[]>(
+    `select distinct task_id from ${table} where agency_code = $1`,
+    [agencyCode],
+  );
+  return found.map((row) => row.task_id);
 }

@@ -111,8 +111,14 @@ export const taskRowAt = (task: TaskAt): TaskRow | null => rowsOf(task, evolveTa
 export const trailAt = (task: TaskAt): TrailEntryRow[] => task.changes.map(trailEntry);
 export const responsibilityRowsAt = (task: TaskAt): ResponsibilityRow[] =>
   rowsOf(task, evolveResponsibilities);
-export const outstandingRowsAt = (task: TaskAt): OutstandingTaskRow[] => rowsOf(task, evolveOutstandingTasks);
-export const progressRowsAt = (task: TaskAt): PlanProgressRow[] => rowsOf(task, evolvePlanProgress);
+/** Rows that follow from the task's state alone (not from its history): its last change gives them. */
+const lastRowsOf = <Row>(task: TaskAt, step: (rows: readonly Row[], change: TaskChange) => Row[]): Row[] => {
+  const last = task.changes[task.changes.length - 1];
+  return last ? step([], last) : [];
+};
+export const outstandingRowsAt = (task: TaskAt): OutstandingTaskRow[] =>
+  lastRowsOf(task, evolveOutstandingTasks);
+export const progressRowsAt = (task: TaskAt): PlanProgressRow[] => lastRowsOf(task, evolvePlanProgress);
 
 const byDueDateThenId = (a: { dueDate: string; taskId: string }, b: { dueDate: string; taskId: string }) =>
   a.dueDate < b.dueDate
