@@ -54,7 +54,7 @@ describe.each<Backend>(['pglite', 'postgres'])(
         reason: 'Quyết định số 1/QĐ-UBND',
       });
       expect(head.status).toBeLessThan(300);
-      beforeAnything = await databaseNow(store, head.body.position as string);
+      beforeAnything = await recordedAt(store, `agency-${SUPPORT}`, 1);
       await pause();
       const assigned = await api.request(
         'POST',
@@ -73,7 +73,7 @@ describe.each<Backend>(['pglite', 'postgres'])(
       expect(assigned.status).toBe(201);
       const acknowledged = await api.request('POST', `/tasks/${taskId}/acknowledge`, officer(LEAD), {});
       expect(acknowledged.status).toBe(200);
-      knownAfterAcknowledgement = await databaseNow(store, acknowledged.body.position as string);
+      knownAfterAcknowledgement = await recordedAt(store, taskStreamId(taskId), 2);
       await pause();
       const completed = await api.request('POST', `/tasks/${taskId}/completion`, officer(SUPPORT), {
         report: 'Đã hoàn thành rà soát',
@@ -261,11 +261,10 @@ describe.each<Backend>(['pglite', 'postgres'])(
   },
 );
 
-/** The database's clock when the event at `position` was recorded: an instant on the record axis. */
-async function databaseNow(store: EventStore, position: string): Promise<string> {
-  const { events } = await store.readAll({ transactionId: 0n, globalPosition: 0n }, 100_000);
-  const event = events.find((candidate) => candidate.globalPosition === BigInt(position));
-  if (!event) throw new Error(`no event at ${position}`);
+/** When the store recorded version `version` of a stream (its clock): an instant on the record axis. */
+async function recordedAt(store: EventStore, streamId: string, version: number): Promise<string> {
+  const event = (await store.readStream(streamId)).find((candidate) => candidate.streamVersion === version);
+  if (!event) throw new Error(`no version ${version} in ${streamId}`);
   return event.metadata.recordedAt;
 }
 
