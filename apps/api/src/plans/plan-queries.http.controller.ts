@@ -58,6 +58,7 @@ export class PlanQueriesHttpController {
   ) {}
 
   @Get()
+  @AuditedRead('plans')
   @ApiOperation({ summary: 'Issued plans the caller may read' })
   async list(@Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
     await this.readYourWrites.ensure(query.minPosition);
@@ -69,6 +70,7 @@ export class PlanQueriesHttpController {
   }
 
   @Get(':planId')
+  @AuditedRead('plan')
   @ApiOperation({ summary: 'One issued plan' })
   async get(
     @Param('planId') planId: string,
@@ -80,6 +82,7 @@ export class PlanQueriesHttpController {
   }
 
   @Get(':planId/tasks')
+  @AuditedRead('plan.tasks')
   @ApiOperation({ summary: 'The tasks of a plan (those the caller may read)' })
   async tasks(
     @Param('planId') planId: string,
