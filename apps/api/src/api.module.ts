@@ -5,10 +5,12 @@ import {
   loggingModule,
   MetricsModule,
   NatsModule,
+  ReadAuditModule,
   ReadModelsModule,
   type AppConfig,
 } from '#libs/platform';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuditModule } from './audit/read-audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { CommandsModule } from './commands/commands.module.js';
@@ -42,6 +44,9 @@ export class ApiModule {
         AgenciesModule,
         PlansModule,
         FeedModule,
+        // The audit of reads: its log (group commit, hash chain) and GET /audit/reads.
+        ReadAuditModule.forRoot(),
+        AuditModule,
       ],
     };
   }

@@ -186,9 +186,18 @@ describe('the agency feed: access, errors and keep-alive (pglite)', () => {
   const feed = (agency: string, headers: Record<string, string>) =>
     SseConnection.open(`${api.url}/agencies/${agency}/feed`, headers);
 
-  it("lets an auditor and an inspector follow any agency's feed, and sends keep-alive comments", async () => {
-    for (const token of ['demo.auditor.lc-ubnd-tinh', 'demo.inspector.lc-ubnd-tinh']) {
-      const opened = await feed('lsc-phong-ldtbxh', { authorization: `Bearer ${token}` });
+  it('lets auditors and inspectors follow the feeds of their province (national: any), and sends keep-alive comments', async () => {
+    const otherProvince = await feed('lsc-phong-ldtbxh', {
+      authorization: 'Bearer demo.auditor.lc-ubnd-tinh',
+    });
+    otherProvince.connection?.close();
+    expect(otherProvince.status).toBe(403);
+    for (const [token, agency] of [
+      ['demo.auditor.lsc-ubnd-thanh-pho', 'lsc-phong-ldtbxh'],
+      ['demo.inspector.national', 'lsc-phong-ldtbxh'],
+      ['demo.inspector.lc-ubnd-tinh', 'lc-so-y-te'],
+    ] as const) {
+      const opened = await feed(agency, { authorization: `Bearer ${token}` });
       expect(opened.status).toBe(200);
       const connection = opened.connection!;
       try {
@@ -203,11 +212,15 @@ describe('the agency feed: access, errors and keep-alive (pglite)', () => {
     }
   });
 
-  it('lets an issuer follow its own agency only', async () => {
+  it('lets an issuer follow its own agency and those below its committee only', async () => {
     const own = await feed('lc-ubnd-tinh', { authorization: `Bearer ${ISSUER}` });
     own.connection?.close();
     expect(own.status).toBe(200);
-    const other = await feed('lc-so-y-te', { authorization: `Bearer ${ISSUER}` });
+    const below = await feed('lc-so-y-te', { authorization: `Bearer ${ISSUER}` });
+    below.connection?.close();
+    expect(below.status).toBe(200);
+    const other = await feed('lsc-phong-ldtbxh', { authorization: `Bearer ${ISSUER}` });
+    other.connection?.close();
     expect(other.status).toBe(403);
   });
 

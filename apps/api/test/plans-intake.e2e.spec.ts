@@ -550,16 +550,21 @@ describe('seeding the embedded database on first start', () => {
     try {
       expect(await second.store.headPosition()).toBe(head);
 
-      // What a new user sees: the plans (an auditor both, an agency those it has a part in), their
+      // What a new user sees: the plans (a national auditor both, a provincial one its province's,
+      // an agency those it has a part in), their
       // agencies, and the yearly report owed by Sở LĐTBXH.
       const read = (path: string, token = 'demo.officer.lc-so-ldtbxh') =>
         fetch(`${second.url}${path}${path.includes('?') ? '&' : '?'}minPosition=${head}`, {
           headers: { authorization: `Bearer ${token}` },
         }).then((response) => response.json() as Promise<any>);
-      const plans = await read('/plans', 'demo.auditor.lc-ubnd-tinh');
+      const plans = await read('/plans', 'demo.auditor.national');
       expect(plans.items.map((plan: { planId: string }) => plan.planId).sort()).toEqual(
         [laiChauDraft.planId, langSonDraft.planId].sort(),
       );
+      const provincePlans = await read('/plans', 'demo.auditor.lc-ubnd-tinh');
+      expect(provincePlans.items.map((plan: { planId: string }) => plan.planId)).toEqual([
+        laiChauDraft.planId,
+      ]);
       const ownPlans = await read('/plans');
       expect(ownPlans.items.map((plan: { planId: string }) => plan.planId)).toEqual([laiChauDraft.planId]);
       const outstanding = await read(

@@ -10,3 +10,4 @@ export * from './processes/plan-intake/plan-intake.process.js';
 export * from './commands/task-references.js';
 export * from './access/access-policy.js';
 export * from './access/not-found.js';
+export * from './access/places.js';

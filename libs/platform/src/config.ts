@@ -170,6 +170,13 @@ export class AppConfig {
   @IsBoolean({ message: 'SEED_PLANS must be true or false' })
   seedPlans = true;
 
+  /**
+   * READ_AUDIT: record every audited read before answering it (default true). `false` is for
+   * measuring its cost only (npm run bench:timetravel): reads are then served unrecorded.
+   */
+  @IsBoolean({ message: 'READ_AUDIT must be true or false' })
+  readAudit = true;
+
   /** FEED_KEEPALIVE_SECONDS: how often an idle agency feed (SSE) sends a keep-alive comment. */
   @IsInt({ message: 'FEED_KEEPALIVE_SECONDS must be a whole number' })
   @Min(1, { message: 'FEED_KEEPALIVE_SECONDS must be between 1 and 300' })
@@ -222,6 +229,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   oidcMaxTokenLifetime: 'OIDC_MAX_TOKEN_LIFETIME',
   oidcClockSkew: 'OIDC_CLOCK_SKEW',
   seedPlans: 'SEED_PLANS',
+  readAudit: 'READ_AUDIT',
   demoTokens: 'DEMO_TOKENS',
   feedKeepAliveSeconds: 'FEED_KEEPALIVE_SECONDS',
   metricsPort: 'METRICS_PORT',
@@ -240,7 +248,7 @@ const INTEGERS = new Set<string>([
   'rateLimitWindowSeconds',
 ]);
 
-const BOOLEAN_KEYS = new Set<string>(['seedPlans', 'demoTokens', 'hsts']);
+const BOOLEAN_KEYS = new Set<string>(['seedPlans', 'demoTokens', 'hsts', 'readAudit']);
 
 const BOOLEANS: Record<string, boolean> = {
   true: true,

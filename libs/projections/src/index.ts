@@ -45,3 +45,8 @@ export * from './plan-progress/plan-progress.entity.js';
 export * from './plan-progress/plan-progress.evolve.js';
 export * from './plan-progress/plan-progress.projection.js';
 export * from './plan-progress/plan-progress.query.js';
+
+export * from './past-state/agency-task.entity.js';
+export * from './past-state/agency-tasks.projection.js';
+export * from './past-state/past-state.js';
+export * from './past-state/past-queries.js';

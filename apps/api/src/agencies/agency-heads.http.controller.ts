@@ -9,12 +9,14 @@ import {
   type AgencyHeadTerm,
   type RecordAgencyHead,
 } from '#libs/agencies';
-import { agencyModel, readStreamState } from '#libs/application';
-import { IsCalendarDate, type CommandLayer } from '#libs/platform';
+import { agencyModel, foldStream } from '#libs/application';
+import { EVENT_STORE, IsCalendarDate } from '#libs/platform';
+import { describeInstant, isBefore, type AnsweredInstant, type StreamsReader } from '#libs/projections';
+import { PastStateQuery, requestedInstant } from '../queries/past-state.query.js';
+import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { CommandRequest } from '../commands/command-context.js';
 import type { CommandContext } from '../commands/command-context.js';
 import type { CommandResult } from '../commands/command-result.js';
-import { COMMAND_LAYER } from '../commands/commands.module.js';
 import { unknownAgency } from './agencies.http.controller.js';
 import { DecideAgency } from './decide-agency.command.js';
 import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
@@ -37,7 +39,7 @@ export class RecordHeadDto {
   reason!: string;
 }
 
-export class HeadsQuery {
+export class HeadsQuery extends PastStateQuery {
   @ApiPropertyOptional({ example: '2024-12-01', description: 'Also answer who was head on this date' })
   @IsOptional()
   @IsCalendarDate()
@@ -54,7 +56,7 @@ export class HeadsQuery {
 export class AgencyHeadsHttpController {
   constructor(
     @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
-    @Inject(COMMAND_LAYER) private readonly layer: CommandLayer,
+    @Inject(EVENT_STORE) private readonly store: StreamsReader,
     private readonly commandBus: CommandBus,
   ) {}
 
@@ -74,7 +76,11 @@ export class AgencyHeadsHttpController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The agency's heads, oldest first, and who was head on a date (?on=)" })
+  @AuditedRead('agency.heads')
+  @ApiOperation({
+    summary:
+      "The agency's heads, oldest first, and who was head on a date (?on=); as recorded by (knownAt=) or as true at (validAt=) an instant",
+  })
   async list(
     @Param('code') code: string,
     @Query() query: HeadsQuery,
@@ -82,12 +88,20 @@ export class AgencyHeadsHttpController {
     agencyCode: string;
     heads: AgencyHeadTerm[];
     on?: { date: string; head: AgencyHeadTerm | null };
+    pastState?: AnsweredInstant;
   }> {
     if (!this.directory.get(code)) throw unknownAgency(code);
-    // Read from the agency's stream itself: always up to date, no projection to wait for.
-    const state = await readStreamState(this.layer.eventStore, agencyStreamId(code), agencyModel);
+    const instant = requestedInstant(query);
+    // Read from the agency's stream itself: always up to date, no projection to wait for. A past
+    // state folds the events of the instant's axis only.
+    const events = await this.store.readStream(agencyStreamId(code));
+    const state = foldStream(
+      agencyModel,
+      instant ? events.filter((event) => isBefore(event, instant)) : events,
+    );
     return {
       agencyCode: code,
+      ...(instant ? { pastState: describeInstant(instant) } : {}),
       heads: [...state.heads],
       ...(query.on ? { on: { date: query.on, head: headOn(state, query.on) } } : {}),
     };

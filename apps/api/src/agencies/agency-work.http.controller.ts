@@ -5,8 +5,9 @@ import { IsBoolean, IsIn, IsISO8601, IsOptional } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import type { AgencyDirectory } from '#libs/agencies';
 import { assigneeRoles, type AssigneeRole } from '#libs/tasks';
-import { agencyWorkForbidden, mayReadAgencyWork } from '#libs/application';
+import { agencyWorkForbidden, type ReadPolicy } from '#libs/application';
 import {
+  EVENT_STORE,
   IsInstantWithin,
   IsIntegerParameter,
   MAX_OFFSET,
@@ -15,18 +16,26 @@ import {
   type Principal,
 } from '#libs/platform';
 import {
+  agencyTasksAt,
+  describeInstant,
   listOutstanding,
   listResponsibilities,
+  outstandingAt,
   OUTSTANDING_STATES,
+  pastInstantOf,
+  responsibilitiesAt,
   type OutstandingState,
+  type StreamsReader,
 } from '#libs/projections';
+import { AuditedRead } from '../audit/audited-read.decorator.js';
+import { PastStateQuery } from '../queries/past-state.query.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+import { ReadYourWrites } from '../queries/read-your-writes.js';
 import { runQuery } from '../queries/query-errors.js';
 import { unknownAgency } from './agencies.http.controller.js';
-import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
+import { AGENCY_DIRECTORY, READ_POLICY } from './agency-directory.provider.js';
 
-class PageQuery extends ConsistencyQuery {
+class PageQuery extends PastStateQuery {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @IsIntegerParameter(1, 500)
@@ -52,7 +61,7 @@ export class ResponsibilitiesQuery extends PageQuery {
 
 export class OutstandingQuery extends PageQuery {
   @ApiPropertyOptional({
-    description: `Instant the overdue and due-soon flags are computed for; default now. From ${QUERY_INSTANT_WINDOW.from} to ${QUERY_INSTANT_WINDOW.to}.`,
+    description: `Instant the overdue and due-soon flags are computed for; default now (with knownAt or validAt: that instant). From ${QUERY_INSTANT_WINDOW.from} to ${QUERY_INSTANT_WINDOW.to}.`,
   })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -84,11 +93,17 @@ export class AgencyWorkHttpController {
   constructor(
     @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
     @Inject(PROJECTION_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: StreamsReader,
+    @Inject(READ_POLICY) private readonly policy: ReadPolicy,
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
   @Get('responsibilities')
-  @ApiOperation({ summary: 'Tasks the agency currently leads, supports or is asked to help with' })
+  @AuditedRead('agency.responsibilities')
+  @ApiOperation({
+    summary:
+      'Tasks the agency leads, supports or is asked to help with; at a past instant with knownAt= or validAt=',
+  })
   async responsibilities(
     @Param('code') code: string,
     @Query() query: ResponsibilitiesQuery,
@@ -96,18 +111,26 @@ export class AgencyWorkHttpController {
   ) {
     this.assertKnown(code, principal);
     await this.readYourWrites.ensure(query.minPosition);
-    return runQuery(() =>
-      listResponsibilities(this.dataSource.manager, code, {
-        status: query.status ?? 'open',
-        ...(query.role ? { role: query.role } : {}),
-        limit: query.limit ?? 50,
-        offset: query.offset ?? 0,
-      }),
-    );
+    const options = {
+      status: query.status ?? 'open',
+      ...(query.role ? { role: query.role } : {}),
+      limit: query.limit ?? 50,
+      offset: query.offset ?? 0,
+    } as const;
+    return runQuery(async () => {
+      const instant = pastInstantOf(query);
+      if (!instant) return listResponsibilities(this.dataSource.manager, code, options);
+      const tasks = await agencyTasksAt(this.store, this.dataSource.manager, code, instant);
+      return { pastState: describeInstant(instant), ...responsibilitiesAt(tasks, code, options) };
+    });
   }
 
   @Get('outstanding')
-  @ApiOperation({ summary: 'Open tasks of the agency with due dates, state, due-soon and overdue flags' })
+  @AuditedRead('agency.outstanding')
+  @ApiOperation({
+    summary:
+      'Open tasks of the agency with due dates, state, due-soon and overdue flags; at a past instant with knownAt= or validAt=',
+  })
   async outstanding(
     @Param('code') code: string,
     @Query() query: OutstandingQuery,
@@ -115,23 +138,26 @@ export class AgencyWorkHttpController {
   ) {
     this.assertKnown(code, principal);
     await this.readYourWrites.ensure(query.minPosition);
-    const asOf = query.asOf ?? new Date().toISOString();
-    const page = await runQuery(() =>
-      listOutstanding(this.dataSource.manager, code, {
+    return runQuery(async () => {
+      const instant = pastInstantOf(query);
+      const asOf = query.asOf ?? instant?.at ?? new Date().toISOString();
+      const options = {
         asOf,
         sort: query.sort ?? 'dueDate',
         limit: query.limit ?? 50,
         offset: query.offset ?? 0,
         ...(query.state ? { state: query.state } : {}),
         ...(query.overdue === undefined ? {} : { overdue: query.overdue }),
-      }),
-    );
-    return { asOf, ...page };
+      };
+      if (!instant) return { asOf, ...(await listOutstanding(this.dataSource.manager, code, options)) };
+      const tasks = await agencyTasksAt(this.store, this.dataSource.manager, code, instant);
+      return { asOf, pastState: describeInstant(instant), ...outstandingAt(tasks, code, options) };
+    });
   }
 
   /** A known agency (the directory is public), whose work the caller may read (access policy). */
   private assertKnown(code: string, principal: Principal): void {
     if (!this.directory.get(code)) throw unknownAgency(code);
-    if (!mayReadAgencyWork(principal, code)) throw agencyWorkForbidden();
+    if (!this.policy.mayReadAgencyWork(principal, code)) throw agencyWorkForbidden();
   }
 }

@@ -15,9 +15,10 @@ import {
 import { IsOptional } from 'class-validator';
 import type { Observable } from 'rxjs';
 import type { AgencyDirectory } from '#libs/agencies';
+import type { ReadPolicy } from '#libs/application';
 import { IsPosition, isPosition, problemType, ProblemError, type Principal } from '#libs/platform';
 import { unknownAgency } from '../agencies/agencies.http.controller.js';
-import { AGENCY_DIRECTORY } from '../agencies/agency-directory.provider.js';
+import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { assertMayReadAgencyFeed } from './feed-access.js';
 import { AgencyFeedService, type FeedStart } from './agency-feed.service.js';
@@ -41,6 +42,7 @@ export class AgencyFeedQuery {
 export class AgencyFeedHttpController {
   constructor(
     @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
+    @Inject(READ_POLICY) private readonly policy: ReadPolicy,
     private readonly feeds: AgencyFeedService,
   ) {}
 
@@ -87,7 +89,7 @@ export class AgencyFeedHttpController {
     @Res({ passthrough: true }) reply: { readonly raw?: ServerResponse },
   ): Promise<Observable<MessageEvent>> {
     if (!this.directory.get(code)) throw unknownAgency(code);
-    assertMayReadAgencyFeed(principal, code);
+    assertMayReadAgencyFeed(this.policy, principal, code);
     const start = startOf(lastEventId, query.from);
     const after = await this.feeds.startAfter(start);
     return this.feeds.stream(code, after, {

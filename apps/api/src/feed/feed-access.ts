@@ -1,4 +1,4 @@
-import { mayReadAgencyWork } from '#libs/application';
+import type { ReadPolicy } from '#libs/application';
 import { problemType, ProblemError, type Principal } from '#libs/platform';
 
 /**
@@ -7,13 +7,13 @@ import { problemType, ProblemError, type Principal } from '#libs/platform';
  * issued, since the issuer is a concerned agency of each), and auditors and inspectors (read-only
  * oversight); nobody else.
  */
-export function mayReadAgencyFeed(principal: Principal, agencyCode: string): boolean {
-  return mayReadAgencyWork(principal, agencyCode);
+export function mayReadAgencyFeed(policy: ReadPolicy, principal: Principal, agencyCode: string): boolean {
+  return policy.mayReadAgencyWork(principal, agencyCode);
 }
 
 /** 403 problem unless the caller may read the agency's feed. */
-export function assertMayReadAgencyFeed(principal: Principal, agencyCode: string): void {
-  if (mayReadAgencyFeed(principal, agencyCode)) return;
+export function assertMayReadAgencyFeed(policy: ReadPolicy, principal: Principal, agencyCode: string): void {
+  if (mayReadAgencyFeed(policy, principal, agencyCode)) return;
   throw new ProblemError({
     type: problemType('feed.forbidden'),
     title: 'Not allowed',
@@ -21,6 +21,6 @@ export function assertMayReadAgencyFeed(principal: Principal, agencyCode: string
     code: 'feed.forbidden',
     detail:
       `You act for ${principal.agencyCode}: you may follow that agency's feed, not ${agencyCode}'s ` +
-      "(auditors and inspectors may follow any agency's feed).",
+      '(issuers: the agencies below their committee; auditors and inspectors: those of their jurisdiction).',
   });
 }

@@ -2,16 +2,22 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { mayReadPlan, mayReadTask, planNotFound, seesWholePlan, type PlanAudience } from '#libs/application';
+import { planNotFound, type PlanAudience, type ReadPolicy } from '#libs/application';
 import {
+  EVENT_STORE,
   IsInstantWithin,
   PROJECTION_DATA_SOURCE,
   QUERY_INSTANT_WINDOW,
   type Principal,
 } from '#libs/platform';
 import {
+  describeInstant,
   getPlan,
   getPlanProgress,
+  pastInstantOf,
+  planProgressAt,
+  planTasksAt,
+  type StreamsReader,
   getTaskStates,
   isPartyToPlan,
   listPlans,
@@ -21,10 +27,13 @@ import {
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { runQuery } from '../queries/query-errors.js';
 import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+import { PastStateQuery } from '../queries/past-state.query.js';
+import { READ_POLICY } from '../agencies/agency-directory.provider.js';
+import { AuditedRead } from '../audit/audited-read.decorator.js';
 
-class ProgressQuery extends ConsistencyQuery {
+class ProgressQuery extends PastStateQuery {
   @ApiPropertyOptional({
-    description: `Instant overdue and due-soon are counted for; default now. From ${QUERY_INSTANT_WINDOW.from} to ${QUERY_INSTANT_WINDOW.to}.`,
+    description: `Instant overdue and due-soon are counted for; default now (with knownAt or validAt: that instant). From ${QUERY_INSTANT_WINDOW.from} to ${QUERY_INSTANT_WINDOW.to}.`,
   })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -43,21 +52,25 @@ class ProgressQuery extends ConsistencyQuery {
 export class PlanQueriesHttpController {
   constructor(
     @Inject(PROJECTION_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: StreamsReader,
+    @Inject(READ_POLICY) private readonly policy: ReadPolicy,
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
   @Get()
+  @AuditedRead('plans')
   @ApiOperation({ summary: 'Issued plans the caller may read' })
   async list(@Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
     await this.readYourWrites.ensure(query.minPosition);
     const items: PlanView[] = [];
     for (const plan of await listPlans(this.dataSource.manager)) {
-      if (mayReadPlan(principal, await this.audience(principal, plan))) items.push(plan);
+      if (this.policy.mayReadPlan(principal, await this.audience(principal, plan))) items.push(plan);
     }
     return { items };
   }
 
   @Get(':planId')
+  @AuditedRead('plan')
   @ApiOperation({ summary: 'One issued plan' })
   async get(
     @Param('planId') planId: string,
@@ -69,6 +82,7 @@ export class PlanQueriesHttpController {
   }
 
   @Get(':planId/tasks')
+  @AuditedRead('plan.tasks')
   @ApiOperation({ summary: 'The tasks of a plan (those the caller may read)' })
   async tasks(
     @Param('planId') planId: string,
@@ -78,7 +92,7 @@ export class PlanQueriesHttpController {
     await this.readYourWrites.ensure(query.minPosition);
     const { audience } = await this.readable(principal, planId);
     const tasks = await listPlanTasks(this.dataSource.manager, planId);
-    if (seesWholePlan(principal, audience)) return { items: tasks };
+    if (this.policy.seesWholePlan(principal, audience)) return { items: tasks };
     const states = await getTaskStates(
       this.dataSource.manager,
       tasks.map((task) => task.taskId),
@@ -86,12 +100,13 @@ export class PlanQueriesHttpController {
     return {
       items: tasks.filter((task) => {
         const state = states.get(task.taskId);
-        return state !== undefined && mayReadTask(principal, state);
+        return state !== undefined && this.policy.mayReadTask(principal, state);
       }),
     };
   }
 
   @Get(':planId/progress')
+  @AuditedRead('plan.progress')
   @ApiOperation({
     summary:
       'Tasks by state per agency: open, completed, cancelled, overdue, due within 7 days (an agency with a part in the plan: its own)',
@@ -103,9 +118,14 @@ export class PlanQueriesHttpController {
   ) {
     await this.readYourWrites.ensure(query.minPosition);
     const { audience } = await this.readable(principal, planId);
-    const asOf = query.asOf ?? new Date().toISOString();
-    const agencyCode = seesWholePlan(principal, audience) ? undefined : principal.agencyCode;
-    return runQuery(() => getPlanProgress(this.dataSource.manager, planId, { asOf, agencyCode }));
+    const agencyCode = this.policy.seesWholePlan(principal, audience) ? undefined : principal.agencyCode;
+    return runQuery(async () => {
+      const instant = pastInstantOf(query);
+      const asOf = query.asOf ?? instant?.at ?? new Date().toISOString();
+      if (!instant) return getPlanProgress(this.dataSource.manager, planId, { asOf, agencyCode });
+      const tasks = await planTasksAt(this.store, this.dataSource.manager, planId, instant);
+      return { pastState: describeInstant(instant), ...planProgressAt(tasks, planId, { asOf, agencyCode }) };
+    });
   }
 
   /** First: `plan.not-found` for a plan that does not exist or that the caller may not read. */
@@ -115,14 +135,14 @@ export class PlanQueriesHttpController {
   ): Promise<{ plan: PlanView; audience: PlanAudience }> {
     const plan = await getPlan(this.dataSource.manager, planId);
     const audience = plan ? await this.audience(principal, plan) : null;
-    if (!plan || !audience || !mayReadPlan(principal, audience)) throw planNotFound();
+    if (!plan || !audience || !this.policy.mayReadPlan(principal, audience)) throw planNotFound();
     return { plan, audience };
   }
 
   private async audience(principal: Principal, plan: PlanView): Promise<PlanAudience> {
     const byCommittee = { issuerAgencyCode: plan.issuerAgencyCode, readerAgencyIsParty: false };
     // The tasks are looked at only when the plan's committee alone does not let the caller read it.
-    if (mayReadPlan(principal, byCommittee)) return byCommittee;
+    if (this.policy.mayReadPlan(principal, byCommittee)) return byCommittee;
     const readerAgencyIsParty = await isPartyToPlan(
       this.dataSource.manager,
       plan.planId,

@@ -1,13 +1,16 @@
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   CommandProcessor,
   requireReadableTask,
   TaskReferences,
   taskModel,
+  type ReadPolicy,
   type CommandAnswerIds,
   type CommandResult,
 } from '#libs/application';
 import { decide, issuingAgencyOf, taskStreamId, type TaskCommand } from '#libs/tasks';
+import { READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { actorOf } from '../commands/actor.js';
 import { applicationContext, type CommandContext } from '../commands/command-context.js';
 
@@ -38,6 +41,7 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
   constructor(
     private readonly commands: CommandProcessor,
     private readonly references: TaskReferences,
+    @Inject(READ_POLICY) private readonly policy: ReadPolicy,
   ) {}
 
   async execute({ command: request, context }: DecideTask): Promise<CommandResult> {
@@ -56,7 +60,7 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
       decide: (state, now) => {
         // First: a caller who may not read the task learns nothing of it, not even that it exists.
         // Assigning creates the task, so it is the decider's (an id in use is `task.already-exists`).
-        if (command.type !== 'AssignTask') requireReadableTask(context.principal, state);
+        if (command.type !== 'AssignTask') requireReadableTask(this.policy, context.principal, state);
         return decide({ ...command, metadata: { actor, now, occurredAt: context.occurredAt } }, state);
       },
       context: applicationContext(context, actor),

@@ -11,14 +11,23 @@ import {
   taskCancelled,
   taskReassigned,
 } from '../../../tasks/src/testing/task.fixtures.js';
-import {
-  mayReadAgencyWork,
-  mayReadDraft,
-  mayReadPlan,
-  mayReadTask,
-  seesWholePlan,
-  type Reader,
-} from './access-policy.js';
+import { mayReadDraft, ReadPolicy, type Places, type Reader } from './access-policy.js';
+
+/** Agencies ending in -LC sit in Lai Châu under UBND-LC, those ending in -LS in Lạng Sơn under UBND-LS. */
+const places: Places = {
+  jurisdictionOf: (code) =>
+    code.endsWith('-LC') ? 'lai-chau' : code.endsWith('-LS') ? 'lang-son' : undefined,
+  jurisdictionChain: (jurisdiction) => [jurisdiction],
+  superiorsOf: (code) => {
+    const committee = code.endsWith('-LC') ? 'UBND-LC' : code.endsWith('-LS') ? 'UBND-LS' : undefined;
+    return committee === undefined || committee === code ? [code] : [code, committee];
+  },
+};
+const policy = new ReadPolicy(places);
+const mayReadTask = policy.mayReadTask.bind(policy);
+const mayReadPlan = policy.mayReadPlan.bind(policy);
+const seesWholePlan = policy.seesWholePlan.bind(policy);
+const mayReadAgencyWork = policy.mayReadAgencyWork.bind(policy);
 
 const officer = (agencyCode: string): Reader => ({
   personId: `p-${agencyCode}`,
@@ -31,8 +40,21 @@ const issuerOf = (agencyCode: string, issuesFor?: string): Reader => ({
   roles: ['issuer', 'officer'],
   ...(issuesFor ? { issuesFor } : {}),
 });
-const auditor: Reader = { personId: 'p-auditor', agencyCode: 'UBND-LS', roles: ['auditor'] };
-const inspector: Reader = { personId: 'p-inspector', agencyCode: 'UBND-LS', roles: ['inspector'] };
+const auditor: Reader = { personId: 'p-auditor', agencyCode: 'UBND-LC', roles: ['auditor'] };
+const inspector: Reader = { personId: 'p-inspector', agencyCode: 'UBND-LC', roles: ['inspector'] };
+const otherProvinceAuditor: Reader = { personId: 'p-auditor-ls', agencyCode: 'UBND-LS', roles: ['auditor'] };
+const nationalInspector: Reader = {
+  personId: 'p-n',
+  agencyCode: 'TTCP',
+  roles: ['inspector'],
+  national: true,
+};
+const namedJurisdictionAuditor: Reader = {
+  personId: 'p-j',
+  agencyCode: 'UBND-LS',
+  roles: ['auditor'],
+  jurisdiction: 'lai-chau',
+};
 const nobody: Reader = { personId: 'p-nobody', agencyCode: LEAD, roles: [] };
 
 describe('the access policy', () => {
@@ -81,6 +103,12 @@ describe('the access policy', () => {
       expect(mayReadTask(issuerOf('SLDTBXH-LS', 'UBND-LS'), open)).toBe(false);
       expect(mayReadTask(nobody, open)).toBe(false);
     });
+
+    it("keeps auditors and inspectors to their province's tasks unless their token is national", () => {
+      expect(mayReadTask(otherProvinceAuditor, open)).toBe(false);
+      expect(mayReadTask(nationalInspector, open)).toBe(true);
+      expect(mayReadTask(namedJurisdictionAuditor, open)).toBe(true);
+    });
   });
 
   describe('mayReadPlan', () => {
@@ -105,8 +133,10 @@ describe('the access policy', () => {
       expect(mayReadPlan(nobody, asParty)).toBe(false);
     });
 
-    it("refuses another committee's issuer", () => {
+    it("refuses another committee's issuer and another province's auditor", () => {
       expect(mayReadPlan(issuerOf('UBND-LS'), plan)).toBe(false);
+      expect(mayReadPlan(otherProvinceAuditor, plan)).toBe(false);
+      expect(mayReadPlan(nationalInspector, plan)).toBe(true);
     });
   });
 
@@ -131,13 +161,21 @@ describe('the access policy', () => {
   });
 
   describe('mayReadAgencyWork', () => {
-    it("lets whoever acts for the agency and oversight read its work, not another agency's issuer", () => {
+    it('lets whoever acts for the agency, the issuers of its committee and oversight of its province read its work', () => {
       expect(mayReadAgencyWork(officer(LEAD), LEAD)).toBe(true);
       expect(mayReadAgencyWork(issuerOf(ISSUER), ISSUER)).toBe(true);
+      expect(mayReadAgencyWork(issuerOf(ISSUER), LEAD)).toBe(true);
+      expect(mayReadAgencyWork(issuerOf('SLDTBXH-LC', ISSUER), HEALTH)).toBe(true);
       expect(mayReadAgencyWork(auditor, LEAD)).toBe(true);
       expect(mayReadAgencyWork(inspector, LEAD)).toBe(true);
+      expect(mayReadAgencyWork(nationalInspector, 'SYT-LS')).toBe(true);
+    });
+
+    it('refuses another agency, another committee and another province', () => {
       expect(mayReadAgencyWork(officer(SUPPORT), LEAD)).toBe(false);
-      expect(mayReadAgencyWork(issuerOf(ISSUER), LEAD)).toBe(false);
+      expect(mayReadAgencyWork(issuerOf('UBND-LS'), LEAD)).toBe(false);
+      expect(mayReadAgencyWork(otherProvinceAuditor, LEAD)).toBe(false);
+      expect(mayReadAgencyWork(auditor, 'SYT-LS')).toBe(false);
       expect(mayReadAgencyWork(nobody, LEAD)).toBe(false);
     });
   });

@@ -1,6 +1,6 @@
 import { TaskDecisionError, type TaskState } from '#libs/tasks';
 import { ApplicationError } from '../errors.js';
-import { mayReadTask, type Reader } from './access-policy.js';
+import type { ReadPolicy, Reader } from './access-policy.js';
 
 /**
  * The one answer for an object the caller may not read or that does not exist: the same code and
@@ -22,6 +22,6 @@ export const agencyWorkForbidden = (): ApplicationError =>
   );
 
 /** First of every task command and query: `task.not-found` unless the caller may read the task. */
-export function requireReadableTask(reader: Reader, task: TaskState): void {
-  if (!mayReadTask(reader, task)) throw taskNotFound();
+export function requireReadableTask(policy: ReadPolicy, reader: Reader, task: TaskState): void {
+  if (!policy.mayReadTask(reader, task)) throw taskNotFound();
 }

@@ -3,3 +3,4 @@ export * from './idempotency.port.js';
 export * from './system.port.js';
 export * from './command-observer.port.js';
 export * from './plan-drafts.port.js';
+export * from './read-audit.port.js';

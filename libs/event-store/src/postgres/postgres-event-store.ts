@@ -267,6 +267,28 @@ export class PostgresEventStore implements EventStore {
     return result.rows.map((row) => this.toRecorded(row));
   }
 
+  /**
+   * Several whole streams in one query, each in version order (streams with no event are absent):
+   * how a past state of one agency folds its tasks' streams without a query per task.
+   */
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const streams = new Map<string, RecordedEvent[]>();
+    if (streamIds.length === 0) return streams;
+    const result = await this.pool.query<EventRow>(
+      `select ${EVENT_COLUMNS} from ${this.schema}.events e
+       where e.stream_id = any($1::text[])
+       order by e.stream_id, e.stream_version`,
+      [[...streamIds]],
+    );
+    for (const row of result.rows) {
+      const event = this.toRecorded(row);
+      const stream = streams.get(event.streamId);
+      if (stream) stream.push(event);
+      else streams.set(event.streamId, [event]);
+    }
+    return streams;
+  }
+
   async readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
     // Only transactions older than every running one are read: a transaction that took its
     // positions earlier but has not committed yet would otherwise be skipped for ever.

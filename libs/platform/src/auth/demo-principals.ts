@@ -12,7 +12,8 @@ export interface DemoToken {
 
 /**
  * Tokens for trying the service on the embedded default: an officer for every seeded agency,
- * an issuer for each issuing People's Committee, an auditor, an inspector and an operator. They are fixed and
+ * an issuer, an auditor, an inspector and an operator for each issuing People's Committee (the
+ * auditors and inspectors oversee its province), and a national auditor and inspector. They are fixed and
  * public, so they are accepted only while no OIDC issuer is configured.
  */
 export function demoTokens(): DemoToken[] {
@@ -27,10 +28,18 @@ export function demoTokens(): DemoToken[] {
     principal: { personId: `demo-issuer-${code}`, agencyCode: code, roles: ['issuer', 'officer'] },
     agencyName: directory.get(code)?.name ?? code,
   })) satisfies DemoToken[];
-  const oversight = (['auditor', 'inspector', 'operator'] as const).map((role) => ({
-    token: `demo.${role}.lc-ubnd-tinh`,
-    principal: { personId: `demo-${role}-lc-ubnd-tinh`, agencyCode: 'lc-ubnd-tinh', roles: [role] },
-    agencyName: directory.get('lc-ubnd-tinh')?.name ?? 'lc-ubnd-tinh',
+  const oversight = (['auditor', 'inspector', 'operator'] as const).flatMap((role) =>
+    DEMO_ISSUER_AGENCIES.map((code) => ({
+      token: `demo.${role}.${code}`,
+      principal: { personId: `demo-${role}-${code}`, agencyCode: code, roles: [role] },
+      agencyName: directory.get(code)?.name ?? code,
+    })),
+  ) satisfies DemoToken[];
+  // Oversight of the whole country: the token names no agency of the directory.
+  const national = (['auditor', 'inspector'] as const).map((role) => ({
+    token: `demo.${role}.national`,
+    principal: { personId: `demo-${role}-national`, agencyCode: 'national', roles: [role], national: true },
+    agencyName: 'national oversight',
   })) satisfies DemoToken[];
-  return [...issuers, ...oversight, ...officers];
+  return [...issuers, ...oversight, ...national, ...officers];
 }

@@ -24,6 +24,13 @@ export interface Principal {
    * decisions). Unset: their own agency.
    */
   readonly issuesFor?: string;
+  /**
+   * For auditors and inspectors: the jurisdiction (province) they oversee, when not the province of
+   * their agency (the `jurisdiction` claim).
+   */
+  readonly jurisdiction?: string;
+  /** For auditors and inspectors: oversight of the whole country (the `national` claim, `true`). */
+  readonly national?: boolean;
   readonly name?: string;
 }
 

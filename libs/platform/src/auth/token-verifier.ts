@@ -12,6 +12,10 @@ export interface OidcSettings {
   readonly rolesClaim?: string | undefined;
   /** Claim naming the committee an issuer decides for, if not their own agency (default "issues_for"). */
   readonly issuesForClaim?: string | undefined;
+  /** Claim naming the jurisdiction (province) an auditor or inspector oversees (default "jurisdiction"). */
+  readonly jurisdictionClaim?: string | undefined;
+  /** Claim that is `true` for a national auditor or inspector (default "national"). */
+  readonly nationalClaim?: string | undefined;
   /** The longest a token may be valid: `exp - iat` (or `exp - now` without `iat`); default 1 hour. */
   readonly maxLifetimeSeconds?: number | undefined;
   /** How far the issuer's clock may be off ours, for `exp`, `nbf` and `iat`; default 60 s. */
@@ -92,12 +96,16 @@ export class OidcTokenVerifier implements TokenVerifier {
       throw new AuthenticationError('The token names no subject or no agency');
     }
     const issuesFor = payload[this.settings.issuesForClaim ?? 'issues_for'];
+    const jurisdiction = payload[this.settings.jurisdictionClaim ?? 'jurisdiction'];
+    const national = payload[this.settings.nationalClaim ?? 'national'] === true;
     return {
       principal: {
         personId: payload.sub,
         agencyCode,
         roles: rolesFrom(payload[this.settings.rolesClaim ?? 'roles']),
         ...(typeof issuesFor === 'string' && issuesFor !== '' ? { issuesFor } : {}),
+        ...(typeof jurisdiction === 'string' && jurisdiction !== '' ? { jurisdiction } : {}),
+        ...(national ? { national } : {}),
         ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
       },
       expiresAt: exp * 1000,

@@ -135,6 +135,19 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
       create index plan_progress_task on ${s}.plan_progress (task_id);
     `,
   },
+  {
+    version: 2,
+    name: 'agency tasks: the tasks each agency is or was a party to (past states)',
+    sql: (s) => `
+      create table ${s}.agency_tasks (
+        agency_code text not null,
+        task_id text not null,
+        plan_id text not null,
+        primary key (agency_code, task_id, plan_id)
+      );
+      create index agency_tasks_task on ${s}.agency_tasks (task_id);
+    `,
+  },
 ];
 
 /**

@@ -145,5 +145,6 @@ export const PROJECTION_TABLES = [
   'outstanding_tasks',
   'task_trail',
   'plan_progress',
+  'agency_tasks',
   'projection_task_states',
 ] as const;

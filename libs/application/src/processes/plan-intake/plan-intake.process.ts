@@ -3,7 +3,7 @@ import type { PlanDraft } from '#libs/plan-intake';
 import { planDecider, planStreamId } from '#libs/plans';
 import { issuingAgencyOf, type Actor } from '#libs/shared-kernel';
 import { decide, taskStreamId } from '#libs/tasks';
-import { mayReadDraft, mayReadPlan } from '../../access/access-policy.js';
+import { issuesForCommittee, mayReadDraft } from '../../access/access-policy.js';
 import { draftNotFound } from '../../access/not-found.js';
 import { ApplicationError } from '../../errors.js';
 import type { CommandEventStore } from '../../ports/event-store.port.js';
@@ -163,7 +163,7 @@ export class PlanIntake {
       return (
         data.contentHash === draft.contentHash &&
         typeof data.issuerAgencyCode === 'string' &&
-        mayReadPlan(actor, { issuerAgencyCode: data.issuerAgencyCode, readerAgencyIsParty: false })
+        issuesForCommittee(actor, data.issuerAgencyCode)
       );
     });
   }

@@ -1,0 +1,10 @@
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { AUDITED_READ, ReadAuditInterceptor } from './read-audit.interceptor.js';
+
+/**
+ * Records every answer of this route in the audit of reads before it is sent (who, what, query,
+ * how many items, when); 503 if the record cannot be written. One line per route:
+ * `@AuditedRead('task.trail')`. `kind` names what is read.
+ */
+export const AuditedRead = (kind: string) =>
+  applyDecorators(SetMetadata(AUDITED_READ, kind), UseInterceptors(ReadAuditInterceptor));

@@ -1,0 +1,2 @@
+export * from './postgres-read-audit.js';
+export * from './read-audit.module.js';
