@@ -129,9 +129,6 @@ const probes: { what: string; files: Record<string, string>; rule: string }[] = 
     },
     rule: 'ledger-verifier-stands-alone',
   },
-
-    rule: 'ledger-verifier-stands-alone',
-  },
 ];
 
 describe('architecture rules in npm run lint', () => {
