@@ -6,8 +6,10 @@ import {
   MetricsModule,
   NatsModule,
   ReadModelsModule,
+  LedgerModule,
   type AppConfig,
 } from '#libs/platform';
+import { LedgerHttpModule } from './ledger/ledger.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { FeedModule } from './feed/feed.module.js';
@@ -28,6 +30,7 @@ export class ApiModule {
         DatabaseModule.forRoot(config, 'coord-api'),
         // The embedded database lives in this process, so it also runs the projections.
         NatsModule.forRoot(config.natsUrl, { user: config.natsUser, password: config.natsPassword }),
+        LedgerModule.forRoot(),
         ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
         // Commands go through the CommandBus to thin handlers (decide-task.command.ts, ...).
         CqrsModule.forRoot(),
@@ -42,6 +45,7 @@ export class ApiModule {
         AgenciesModule,
         PlansModule,
         FeedModule,
+        LedgerHttpModule,
       ],
     };
   }

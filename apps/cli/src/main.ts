@@ -11,6 +11,9 @@ import { allProjections, openProjectionDataSource, ProjectionRunner } from '#lib
 import { describeFailure } from './failure.js';
 import { registerNatsUsersCommand } from './nats-users.command.js';
 import { registerWatchCommand } from './watch/watch.command.js';
+import { registerExportCommand } from './ledger/export.command.js';
+import { registerLedgerCommands } from './ledger/keygen.command.js';
+import { registerVerifyCommand } from './ledger/verify.command.js';
 
 // A reader that stops early (`coord demo-tokens | head -1`) closes the pipe: that is not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -186,6 +189,9 @@ program
 
 registerWatchCommand(program);
 registerNatsUsersCommand(program);
+registerLedgerCommands(program);
+registerExportCommand(program);
+registerVerifyCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   const verbose = program.opts<{ verbose?: boolean }>().verbose === true || Boolean(process.env.DEBUG);

@@ -1,5 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, loggingModule, NatsModule, ReadModelsModule, type AppConfig } from '#libs/platform';
+import {
+  DatabaseModule,
+  loggingModule,
+  NatsModule,
+  ReadModelsModule,
+  LedgerModule,
+  type AppConfig,
+} from '#libs/platform';
 
 /**
  * The worker hosts what follows the event log: the projections and (with NATS) the publisher.
@@ -17,6 +24,7 @@ export class WorkerModule {
         loggingModule(config, 'coord-worker'),
         DatabaseModule.forRoot(config, 'coord-worker'),
         NatsModule.forRoot(config.natsUrl, { user: config.natsUser, password: config.natsPassword }),
+        LedgerModule.forRoot(),
         ReadModelsModule.forRoot({ runProjections: true }),
       ],
     };

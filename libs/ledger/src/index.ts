@@ -6,3 +6,4 @@ export * from './signing-key.js';
 export * from './checkpoints.js';
 export * from './export.js';
 export * from './ledger-consumer.js';
+export * from './event-browser.js';

@@ -6,6 +6,7 @@ import {
   foldRange,
   inclusionRanges,
   rangeNodes,
+  type LedgerEntry,
   type TreeNode,
 } from '#libs/ledger-verifier';
 import { assertSchemaName, migrate, type LogPosition, START_OF_LOG } from '#libs/event-store';
@@ -317,6 +318,22 @@ export class LedgerStore {
       out.push({ row, leafIndex, leafHash });
     }
     return out;
+  }
+
+  /** The entries of leaves [from, to), in leaf order (the tlog-tiles entry bundles). */
+  async leafEntries(from: bigint, to: bigint): Promise<LedgerEntry[]> {
+    const result = await this.pool.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from ${this.schema}.ledger_leaves l
+       join ${this.schema}.events e on e.event_id = l.event_id
+       where l.leaf_index >= $1 and l.leaf_index < $2 order by l.leaf_index`,
+      [from.toString(), to.toString()],
+    );
+    return result.rows.map(entryOf);
+  }
+
+  /** The connection pool (for readers of the same tables). */
+  get database(): Pool {
+    return this.pool;
   }
 
   /** The log position of the event the ledger recorded as leaf `index`, or null. */

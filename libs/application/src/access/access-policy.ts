@@ -98,3 +98,12 @@ export function mayReadDraft(reader: Reader, draft: DraftAudience | null): boole
   if (draft.createdBy === reader.personId) return true;
   return draft.committee !== null && issuesFor(reader, draft.committee);
 }
+
+/**
+ * The ledger, its proofs and the event browser (every event of every agency, GET /ledger/*,
+ * GET /events): auditors only. Inspectors ask about responsibility through the trails; the raw
+ * log is the auditors' evidence.
+ */
+export function mayReadLedger(reader: Reader): boolean {
+  return reader.roles.includes('auditor');
+}
