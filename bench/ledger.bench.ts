@@ -33,6 +33,7 @@ import {
   LedgerCheckpoints,
   LedgerConsumer,
   LedgerStore,
+  type LedgerRecordedEvent,
 } from '#libs/ledger';
 import { exportRecords, parseVerifierKey, verifyExport } from '#libs/ledger-verifier';
 
@@ -69,10 +70,14 @@ async function extendAll(store: PostgresEventStore, ledger: LedgerStore): Promis
   let position: LogPosition = START_OF_LOG;
   let total = 0;
   for (;;) {
-    const batch = await store.readAll(position, 2_000);
+    // As the worker does it: the ledger reads the log itself, each event once (LedgerStore.readAll).
+    const batch = await ledger.readAll(position, 2_000);
     if (batch.events.length === 0) return total;
     await ledger.extend(
-      batch.events.map((e) => ({ transactionId: e.transactionId, globalPosition: e.globalPosition })),
+      batch.events.map((e) => ({
+        position: { transactionId: e.transactionId, globalPosition: e.globalPosition },
+        entry: (e as LedgerRecordedEvent).ledgerEntry,
+      })),
     );
     total += batch.events.length;
     position = batch.next;
@@ -184,7 +189,7 @@ async function main(): Promise<void> {
     );
     const without = await batchedAppends(store, SECONDS);
     const consumer = new LedgerConsumer(ledger, checkpoints, { key, checkpointIntervalMs: 10_000 });
-    const subscription = new DurableSubscription(store, consumer, {
+    const subscription = new DurableSubscription(ledger, consumer, {
       name: 'ledger',
       batchSize: 2_000,
       pollIntervalMs: 50,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The Merkle tree of RFC 9162 (Certificate Transparency v2, section 2.1), with SHA-256:
@@ -8,9 +8,8 @@ import { createHash } from 'node:crypto';
 export const HASH_SIZE = 32;
 
 export function sha256(...parts: Uint8Array[]): Buffer {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
+  // The one-shot hash: several times faster than a Hash object for these short inputs.
+  return hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
 }
 
 const LEAF_PREFIX = Uint8Array.of(0);

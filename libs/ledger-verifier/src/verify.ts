@@ -90,13 +90,14 @@ export async function* exportRecords(
   };
   for await (const chunk of chunks) {
     pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let newline = pending.indexOf('\n');
-    while (newline >= 0) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
+    // Lines are cut by index and the rest kept once per chunk, not copied once per line.
+    let start = 0;
+    for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n', start)) {
+      const line = pending.slice(start, newline);
+      start = newline + 1;
       if (line.trim() !== '') yield parse(line);
-      newline = pending.indexOf('\n');
     }
+    pending = pending.slice(start);
   }
   if (pending.trim() !== '') yield parse(pending);
 }

@@ -1,6 +1,6 @@
 import type { LogPosition, RecordedEvent, SubscriptionConsumer } from '#libs/event-store';
 import type { LedgerCheckpoints, StoredCheckpoint } from './checkpoints.js';
-import type { LedgerStore } from './ledger-store.js';
+import type { LedgerRecordedEvent, LedgerStore } from './ledger-store.js';
 import type { SigningKey } from './signing-key.js';
 
 export interface LedgerConsumerOptions {
@@ -40,7 +40,14 @@ export class LedgerConsumer implements SubscriptionConsumer {
 
   async handle(events: readonly RecordedEvent[], _checkpoint: LogPosition): Promise<void> {
     await this.store.extend(
-      events.map((e) => ({ transactionId: e.transactionId, globalPosition: e.globalPosition })),
+      events.map((e) => {
+        // Read by LedgerStore.readAll, an event carries its entry; from another reader it is read again.
+        const entry = (e as Partial<LedgerRecordedEvent>).ledgerEntry;
+        return {
+          position: { transactionId: e.transactionId, globalPosition: e.globalPosition },
+          ...(entry ? { entry } : {}),
+        };
+      }),
     );
     if (Date.now() - this.lastCheckpointAt >= this.options.checkpointIntervalMs) await this.checkpointNow();
   }

@@ -9,7 +9,15 @@ import {
   type LedgerEntry,
   type TreeNode,
 } from '#libs/ledger-verifier';
-import { assertSchemaName, migrate, type LogPosition, START_OF_LOG } from '#libs/event-store';
+import {
+  assertSchemaName,
+  migrate,
+  START_OF_LOG,
+  type EventMetadata,
+  type LogPosition,
+  type ReadAllBatch,
+  type RecordedEvent,
+} from '#libs/event-store';
 import type { Pool, PoolClient } from 'pg';
 import { ENTRY_COLUMNS, entryOf, type EntryRow, type Queryable } from './ledger-entries.js';
 import { LEDGER_MIGRATIONS } from './migrations.js';
@@ -19,6 +27,15 @@ export interface LedgerState {
   readonly treeSize: bigint;
   readonly position: LogPosition;
 }
+
+/** An event of the log for the ledger: its position, and its entry when already read. */
+export interface LedgerItem {
+  readonly position: LogPosition;
+  readonly entry?: LedgerEntry;
+}
+
+/** An event as LedgerStore.readAll reads it: with its ledger entry (recordedAt to the microsecond). */
+export type LedgerRecordedEvent = RecordedEvent & { readonly ledgerEntry: LedgerEntry };
 
 export class LedgerRangeError extends Error {
   override readonly name = 'LedgerRangeError';
@@ -60,17 +77,52 @@ export class LedgerStore {
   }
 
   /**
+   * Reads the log after a position in its order (ADR 0002), as the durable subscription of the
+   * ledger does: each event once, carrying its ledger entry, so extend() need not read it again.
+   */
+  async readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
+    const result = await this.pool.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from ${this.schema}.events e
+       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+       order by e.transaction_id, e.global_position limit $3`,
+      [after.transactionId.toString(), after.globalPosition.toString(), limit],
+    );
+    const events = result.rows.map((row): LedgerRecordedEvent => {
+      const entry = entryOf(row);
+      return {
+        id: row.event_id,
+        streamId: row.stream_id,
+        streamVersion: row.stream_version,
+        globalPosition: BigInt(row.position_text),
+        transactionId: BigInt(row.tx_text),
+        type: row.type,
+        schemaVersion: 1,
+        data: entry.data,
+        metadata: { ...(entry.metadata as EventMetadata), recordedAt: entry.recordedAt },
+        ledgerEntry: entry,
+      };
+    });
+    const last = events[events.length - 1];
+    return {
+      events,
+      next: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
+    };
+  }
+
+  /**
    * Appends the events at these log positions (a batch of the global log, in its order) as
    * leaves, in one transaction. Positions at or before the ledger's own are skipped, so a batch
-   * handled twice (a lease handed over mid-batch) adds nothing twice. Returns the new state.
+   * handled twice (a lease handed over mid-batch) adds nothing twice. An event given without its
+   * entry is read from the events table. Returns the new state.
    */
-  async extend(positions: readonly LogPosition[]): Promise<LedgerState> {
+  async extend(items: readonly LedgerItem[]): Promise<LedgerState> {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
       const state = await this.lockState(client);
-      const fresh = positions.filter(
-        (p) =>
+      const fresh = items.filter(
+        ({ position: p }) =>
           p.transactionId > state.position.transactionId ||
           (p.transactionId === state.position.transactionId &&
             p.globalPosition > state.position.globalPosition),
@@ -79,18 +131,27 @@ export class LedgerStore {
         await client.query('commit');
         return state;
       }
-      const rows = await client.query<EntryRow>(
-        `select ${ENTRY_COLUMNS} from ${this.schema}.events e where e.global_position = any($1::bigint[])`,
-        [fresh.map((p) => p.globalPosition.toString())],
-      );
-      const byPosition = new Map(rows.rows.map((row) => [row.position_text, row]));
+      const unread = fresh.filter((item) => !item.entry);
+      const rows =
+        unread.length === 0
+          ? []
+          : (
+              await client.query<EntryRow>(
+                `select ${ENTRY_COLUMNS} from ${this.schema}.events e where e.global_position = any($1::bigint[])`,
+                [unread.map((item) => item.position.globalPosition.toString())],
+              )
+            ).rows;
+      const byPosition = new Map(rows.map((row) => [row.position_text, entryOf(row)]));
       const leafHashes: Buffer[] = [];
       const eventIds: string[] = [];
-      for (const p of fresh) {
-        const row = byPosition.get(p.globalPosition.toString());
-        if (!row) throw new Error(`event at position ${p.globalPosition} vanished while the ledger read it`);
-        leafHashes.push(entryLeafHash(entryOf(row)));
-        eventIds.push(row.event_id);
+      for (const item of fresh) {
+        const entry = item.entry ?? byPosition.get(item.position.globalPosition.toString());
+        if (!entry)
+          throw new Error(
+            `event at position ${item.position.globalPosition} vanished while the ledger read it`,
+          );
+        leafHashes.push(entryLeafHash(entry));
+        eventIds.push(entry.eventId);
       }
       const first = state.treeSize;
       await client.query(
@@ -99,11 +160,11 @@ export class LedgerStore {
         [
           fresh.map((_, i) => (first + BigInt(i)).toString()),
           eventIds,
-          fresh.map((p) => p.globalPosition.toString()),
+          fresh.map((item) => item.position.globalPosition.toString()),
         ],
       );
       await this.appendToTiles(client, first, leafHashes);
-      const last = fresh[fresh.length - 1]!;
+      const last = fresh[fresh.length - 1]!.position;
       const treeSize = first + BigInt(fresh.length);
       await client.query(
         `update ${this.schema}.ledger_state set tree_size = $1, transaction_id = $2::text::xid8,
@@ -231,8 +292,9 @@ export class LedgerStore {
     }
     return located.map((l) => {
       const hashes = found.get(`${l.tileLevel}/${l.tileIndex}`);
+      // A node the stored tree does not have yet: the size asked for is larger than the tree.
       if (!hashes || hashes.length < (l.first + l.count) * HASH_SIZE)
-        throw new Error(`tile ${l.tileLevel}/${l.tileIndex} lacks a node the tree should have`);
+        throw new LedgerRangeError(`the tree is not that large yet (tile ${l.tileLevel}/${l.tileIndex})`);
       return l.count === 1
         ? Buffer.from(hashes.subarray(l.first * HASH_SIZE, (l.first + 1) * HASH_SIZE))
         : subtreeOfRow(hashes, l.first, l.count);
@@ -266,13 +328,12 @@ export class LedgerStore {
 
   async inclusionProof(index: bigint, size: bigint, db: Queryable = this.pool): Promise<Buffer[]> {
     if (index >= size) throw new LedgerRangeError(`leaf ${index} is not in a tree of ${size} leaves`);
-    await this.checkSize(size, db);
+    // No look at the state: a size beyond the tree lacks nodes, which the tiles show (one query).
     return this.ranges(inclusionRanges(index, size), db);
   }
 
   async consistencyProof(from: bigint, to: bigint, db: Queryable = this.pool): Promise<Buffer[]> {
     if (from > to) throw new LedgerRangeError(`size ${from} is larger than ${to}`);
-    await this.checkSize(to, db);
     return this.ranges(consistencyRanges(from, to), db);
   }
 

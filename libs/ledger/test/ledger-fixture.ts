@@ -47,7 +47,7 @@ export async function openLedgerFixture(pool: Pool, schema: string): Promise<Led
   const checkpoints = new LedgerCheckpoints(pool, ledger);
   const { key } = generateSigningKey('coord.test/ledger');
   const consumer = new LedgerConsumer(ledger, checkpoints, { checkpointIntervalMs: 3_600_000, key });
-  const subscription = new DurableSubscription(store, consumer, { name: 'ledger', batchSize: 37 });
+  const subscription = new DurableSubscription(ledger, consumer, { name: 'ledger', batchSize: 37 });
   let appended = 0;
   return {
     pool,

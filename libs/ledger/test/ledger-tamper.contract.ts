@@ -162,8 +162,7 @@ export function ledgerTamperContract(database: () => TamperDatabase): void {
     );
     await f.ledger.extend(
       (await f.store.readAll({ transactionId: 0n, globalPosition: 0n }, 1000)).events.map((e) => ({
-        transactionId: e.transactionId,
-        globalPosition: e.globalPosition,
+        position: { transactionId: e.transactionId, globalPosition: e.globalPosition },
       })),
     );
     // The first checkpoint (40 events) covers leaf 30: its root no longer matches.

@@ -173,6 +173,9 @@ export class LedgerModule {
 }
 
 /** The hosted consumer entry for the ledger, when LedgerModule is there. */
-export function ledgerHostedConsumer(consumer: LedgerConsumer | undefined) {
-  return consumer ? [{ name: LEDGER_SUBSCRIPTION, consumer, batchSize: 2_000 }] : [];
+export function ledgerHostedConsumer(consumer: LedgerConsumer | undefined, ledger: LedgerStore | undefined) {
+  // The ledger reads the log itself: each event once, as its entry (see LedgerStore.readAll).
+  return consumer && ledger
+    ? [{ name: LEDGER_SUBSCRIPTION, consumer, batchSize: 2_000, reader: ledger }]
+    : [];
 }

@@ -25,7 +25,7 @@ import {
 } from '#libs/projections';
 import { CheckpointWatch } from './checkpoint-watch.js';
 import type { AppConfig } from './config.js';
-import { LedgerConsumer } from '#libs/ledger';
+import { LedgerConsumer, LedgerStore } from '#libs/ledger';
 import { ledgerHostedConsumer } from './ledger.module.js';
 import { AdvisoryLockLeases, SoleProcessLeases, type ConsumerLeases } from './leases.js';
 import { DeferredJetStreamPublisher, LeasedCheckpointStore, NatsClient } from './nats.module.js';
@@ -176,6 +176,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
             { token: NatsClient, optional: true },
             APP_CONFIG,
             { token: LedgerConsumer, optional: true },
+            { token: LedgerStore, optional: true },
           ],
           // The process that follows the log for the projections also publishes it to NATS.
           useFactory: (
@@ -186,6 +187,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
             nats: NatsClient | undefined,
             config: AppConfig,
             ledger: LedgerConsumer | undefined,
+            ledgerStore: LedgerStore | undefined,
           ): HostedConsumer[] =>
             options.runProjections
               ? [
@@ -205,7 +207,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
                       ]
                     : []),
                   // The ledger extends its tree in log order, under a lease of its own (ADR 0018).
-                  ...ledgerHostedConsumer(ledger),
+                  ...ledgerHostedConsumer(ledger, ledgerStore),
                 ]
               : [],
         },

@@ -21,6 +21,8 @@ export interface HostedConsumer {
   readonly name: string;
   readonly consumer: SubscriptionConsumer;
   readonly batchSize?: number;
+  /** Reads the log for this consumer instead of the store (the same order, other columns). */
+  readonly reader?: Pick<EventStore, 'readAll'>;
 }
 
 /** Consumers a process runs: projections, the NATS publisher. Provided under this token. */
@@ -53,21 +55,25 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
     @Optional() metrics?: SubscriptionMetrics,
   ) {
     metrics?.follow(() => consumers.map(({ name }) => ({ name, running: leases.isHeld(name) })));
-    for (const { name, consumer, batchSize } of consumers) {
-      const subscription = new DurableSubscription(store, new LeasedConsumer(name, consumer, leases), {
-        name,
-        batchSize: batchSize ?? 500,
-        pollIntervalMs: IDLE_POLL_MS,
-        busyPollIntervalMs: BUSY_POLL_MS,
-        logger: {
-          error: (details, message) => {
-            // A batch refused because the lease just went: the subscription is being stopped.
-            if ('err' in details && details.err instanceof LeaseLostError) return;
-            metrics?.batchFailed(name);
-            this.logger.error({ ...details, msg: message });
+    for (const { name, consumer, batchSize, reader } of consumers) {
+      const subscription = new DurableSubscription(
+        reader ?? store,
+        new LeasedConsumer(name, consumer, leases),
+        {
+          name,
+          batchSize: batchSize ?? 500,
+          pollIntervalMs: IDLE_POLL_MS,
+          busyPollIntervalMs: BUSY_POLL_MS,
+          logger: {
+            error: (details, message) => {
+              // A batch refused because the lease just went: the subscription is being stopped.
+              if ('err' in details && details.err instanceof LeaseLostError) return;
+              metrics?.batchFailed(name);
+              this.logger.error({ ...details, msg: message });
+            },
           },
         },
-      });
+      );
       this.subscriptions.set(name, subscription);
       leases.register(name, {
         acquired: async () => {
