@@ -202,6 +202,33 @@ export function ledgerTamperContract(database: () => TamperDatabase): void {
     await expectCaught(f, 60n, /fork: two checkpoints of size 60/);
   });
 
+  it('adds each event once when two processes extend the tree at the same time (a lease handed over mid-batch)', async () => {
+    const db = database();
+    const f = await openLedgerFixture(db.pool, db.schema());
+    await f.append(90);
+    const { DurableSubscription } = await import('#libs/event-store');
+    const { LedgerConsumer } = await import('../src/index.js');
+    const runs = [7, 11].map(
+      (batchSize) =>
+        new DurableSubscription(
+          f.ledger,
+          new LedgerConsumer(f.ledger, f.checkpoints, { key: undefined, checkpointIntervalMs: 3_600_000 }),
+          { name: `ledger-${batchSize}`, batchSize },
+        ),
+    );
+    await Promise.all(runs.map((r) => r.start()));
+    await Promise.all(runs.map((r) => r.catchUp()));
+    await Promise.all(runs.map((r) => r.stop()));
+    await f.extendAndSign();
+    expect((await f.ledger.state()).treeSize).toBe(90n);
+    const leaves = await f.pool.query<{ n: string; d: string }>(
+      `select count(*)::text as n, count(distinct event_id)::text as d from ${f.schema}.ledger_leaves`,
+    );
+    expect(leaves.rows[0]).toEqual({ n: '90', d: '90' });
+    expect(await f.verify(await f.exportText())).toMatchObject({ ok: true, leaves: 90n });
+    await f.stop();
+  });
+
   describe('the export', () => {
     it('resumes from a leaf: the two parts make the whole export', async () => {
       const f = await logOf();
