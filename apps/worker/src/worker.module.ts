@@ -9,7 +9,8 @@ import {
 } from '#libs/platform';
 
 /**
- * The worker hosts what follows the event log: the projections and (with NATS) the publisher.
+ * The worker hosts what follows the event log: the projections, the ledger (ADR 0018) and (with
+ * NATS) the publisher.
  * It has no HTTP surface (the process serves /metrics and its probes beside it, see
  * worker-process.module.ts). Run as many API and worker replicas as needed: each of those
  * consumers runs in the one worker holding its lease, the others stand by and take over within

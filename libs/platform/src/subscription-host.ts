@@ -56,24 +56,21 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
   ) {
     metrics?.follow(() => consumers.map(({ name }) => ({ name, running: leases.isHeld(name) })));
     for (const { name, consumer, batchSize, reader } of consumers) {
-      const subscription = new DurableSubscription(
-        reader ?? store,
-        new LeasedConsumer(name, consumer, leases),
-        {
-          name,
-          batchSize: batchSize ?? 500,
-          pollIntervalMs: IDLE_POLL_MS,
-          busyPollIntervalMs: BUSY_POLL_MS,
-          logger: {
-            error: (details, message) => {
-              // A batch refused because the lease just went: the subscription is being stopped.
-              if ('err' in details && details.err instanceof LeaseLostError) return;
-              metrics?.batchFailed(name);
-              this.logger.error({ ...details, msg: message });
-            },
+      const log = reader ?? store;
+      const subscription = new DurableSubscription(log, new LeasedConsumer(name, consumer, leases), {
+        name,
+        batchSize: batchSize ?? 500,
+        pollIntervalMs: IDLE_POLL_MS,
+        busyPollIntervalMs: BUSY_POLL_MS,
+        logger: {
+          error: (details, message) => {
+            // A batch refused because the lease just went: the subscription is being stopped.
+            if ('err' in details && details.err instanceof LeaseLostError) return;
+            metrics?.batchFailed(name);
+            this.logger.error({ ...details, msg: message });
           },
         },
-      );
+      });
       this.subscriptions.set(name, subscription);
       leases.register(name, {
         acquired: async () => {
