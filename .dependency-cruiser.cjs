@@ -126,6 +126,18 @@ module.exports = {
       to: { path: '^node_modules/mammoth/' },
     },
     {
+      name: 'ledger-verifier-stands-alone',
+      severity: 'error',
+      comment:
+        'The ledger verifier is what an auditor trusts instead of the service: it may use node:* and ' +
+        'the canonical JSON package, never Nest, an ORM, a driver, a broker, or any other lib or app.',
+      from: { path: '^libs/ledger-verifier/src/' },
+      to: {
+        pathNot: ['^libs/ledger-verifier/src/', '^node_modules/canonicalize/'],
+        dependencyTypesNot: ['core'],
+      },
+    },
+    {
       name: 'libs-not-to-apps',
       severity: 'error',
       comment: 'Libraries serve the apps; an app is never a library of anything.',

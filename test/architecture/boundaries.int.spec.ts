@@ -122,6 +122,13 @@ const probes: { what: string; files: Record<string, string>; rule: string }[] = 
     },
     rule: 'no-cycles',
   },
+  {
+    what: 'the ledger verifier importing pg',
+    files: {
+      [`libs/ledger-verifier/src/${probeName}.ts`]: `import pg from 'pg';\nexport const probe = pg;\n`,
+    },
+    rule: 'ledger-verifier-stands-alone',
+  },
 ];
 
 describe('architecture rules in npm run lint', () => {

@@ -7,8 +7,10 @@ import {
   NatsModule,
   ReadAuditModule,
   ReadModelsModule,
+  LedgerModule,
   type AppConfig,
 } from '#libs/platform';
+import { LedgerHttpModule } from './ledger/ledger.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/read-audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -30,6 +32,7 @@ export class ApiModule {
         DatabaseModule.forRoot(config, 'coord-api'),
         // The embedded database lives in this process, so it also runs the projections.
         NatsModule.forRoot(config.natsUrl, { user: config.natsUser, password: config.natsPassword }),
+        LedgerModule.forRoot(),
         ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
         // Commands go through the CommandBus to thin handlers (decide-task.command.ts, ...).
         CqrsModule.forRoot(),
@@ -47,6 +50,7 @@ export class ApiModule {
         // The audit of reads: its log (group commit, hash chain) and GET /audit/reads.
         ReadAuditModule.forRoot(),
         AuditModule,
+        LedgerHttpModule,
       ],
     };
   }

@@ -19,6 +19,9 @@ import { describeFailure } from './failure.js';
 import { registerMigrateStoreCommand } from './migrate-store.command.js';
 import { registerNatsUsersCommand } from './nats-users.command.js';
 import { registerWatchCommand } from './watch/watch.command.js';
+import { registerExportCommand } from './ledger/export.command.js';
+import { registerLedgerCommands } from './ledger/keygen.command.js';
+import { registerVerifyCommand } from './ledger/verify.command.js';
 
 // A reader that stops early (`coord demo-tokens | head -1`) closes the pipe: that is not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -237,6 +240,9 @@ function importProgress(fileName: string, size: number) {
 registerWatchCommand(program);
 registerNatsUsersCommand(program);
 registerMigrateStoreCommand(program);
+registerLedgerCommands(program);
+registerExportCommand(program);
+registerVerifyCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   const verbose = program.opts<{ verbose?: boolean }>().verbose === true || Boolean(process.env.DEBUG);

@@ -1,8 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, loggingModule, NatsModule, ReadModelsModule, type AppConfig } from '#libs/platform';
+import {
+  DatabaseModule,
+  loggingModule,
+  NatsModule,
+  ReadModelsModule,
+  LedgerModule,
+  type AppConfig,
+} from '#libs/platform';
 
 /**
- * The worker hosts what follows the event log: the projections and (with NATS) the publisher.
+ * The worker hosts what follows the event log: the projections, the ledger (ADR 0018) and (with
+ * NATS) the publisher.
  * It has no HTTP surface (the process serves /metrics and its probes beside it, see
  * worker-process.module.ts). Run as many API and worker replicas as needed: each of those
  * consumers runs in the one worker holding its lease, the others stand by and take over within
@@ -17,6 +25,7 @@ export class WorkerModule {
         loggingModule(config, 'coord-worker'),
         DatabaseModule.forRoot(config, 'coord-worker'),
         NatsModule.forRoot(config.natsUrl, { user: config.natsUser, password: config.natsPassword }),
+        LedgerModule.forRoot(),
         ReadModelsModule.forRoot({ runProjections: true }),
       ],
     };

@@ -39,7 +39,7 @@ const COMMANDS = 200;
 const KILL_AFTER = 50;
 /** How long a standing-by worker may take to run a killed one's consumers (issue #13). */
 const TAKEOVER_MS = 5_000;
-const CONSUMERS = ['projections', 'nats-publisher'];
+const CONSUMERS = ['projections', 'nats-publisher', 'ledger'];
 
 interface Api extends Pick<ApiHarness, 'request'> {
   readonly url: string;
@@ -274,5 +274,25 @@ describe('two APIs and two workers on one database', () => {
     expect(received.length).toBe(info.state.messages);
     expect(received.sort()).toEqual(expected.sort());
     expect(new Set(expected).size).toBe(expected.length);
+
+    // The ledger's leaves are the log's events, each once, in log order, across the takeover.
+    const inLogOrder = async () =>
+      (
+        await pool.query<{ event_id: string }>(
+          `select event_id from ${schema}.events order by transaction_id, global_position`,
+        )
+      ).rows.map((row) => row.event_id);
+    const inLeafOrder = async () =>
+      (
+        await pool.query<{ event_id: string }>(
+          `select event_id from ${schema}.ledger_leaves order by leaf_index`,
+        )
+      ).rows.map((row) => row.event_id);
+    const log = await inLogOrder();
+    const deadline = Date.now() + 30_000;
+    while ((await inLeafOrder()).length < log.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await inLeafOrder()).toEqual(log);
   });
 });

@@ -49,7 +49,8 @@ export class DurableSubscription {
   private consecutiveFailures = 0;
 
   constructor(
-    private readonly store: EventStore,
+    /** Where batches are read from: the store, or a reader of the same log order. */
+    private readonly store: Pick<EventStore, 'readAll'>,
     private readonly consumer: SubscriptionConsumer,
     private readonly options: DurableSubscriptionOptions,
   ) {

@@ -52,7 +52,7 @@ describe('DurableSubscription', () => {
       const log = [event(1)];
       const seen: bigint[] = [];
       const subscription = new DurableSubscription(
-        logOf(log) as EventStore,
+        logOf(log),
         {
           loadCheckpoint: () => Promise.resolve(START_OF_LOG),
           handle: (events) => {

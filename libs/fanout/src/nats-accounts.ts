@@ -60,6 +60,8 @@ export function servicePermissions({
   return {
     publish: [
       `${subjectPrefix}.>`,
+      // The ledger's signed checkpoints, for outside witnesses (ADR 0019).
+      'coord.ledger.checkpoint',
       '$JS.API.INFO',
       `$JS.API.STREAM.*.${streamName}`,
       `$JS.API.CONSUMER.*.${streamName}`,

@@ -192,6 +192,35 @@ export class AppConfig {
   @Max(65535, { message: 'METRICS_PORT must be between 0 (off) and 65535' })
   metricsPort = 9464;
 
+  /**
+   * LEDGER_SIGNING_KEY: the ledger's Ed25519 signing key (`PRIVATE+KEY+origin+id+key`, from
+   * `coord ledger keygen`); or LEDGER_SIGNING_KEY_FILE, a file holding it. Never in the database.
+   */
+  @IsOptional()
+  @Matches(/^PRIVATE\+KEY\+\S+$/, { message: 'LEDGER_SIGNING_KEY must be a key from coord ledger keygen' })
+  ledgerSigningKey?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  ledgerSigningKeyFile?: string;
+
+  /** LEDGER_PREVIOUS_KEYS: verifier keys the ledger signed with before a rotation, comma-separated. */
+  @IsOptional()
+  @IsString()
+  ledgerPreviousKeys?: string;
+
+  /** LEDGER_WITNESS_KEYS: witnesses' cosignature verifier keys (C2SP tlog-cosignature), comma-separated. */
+  @IsOptional()
+  @IsString()
+  ledgerWitnessKeys?: string;
+
+  /** LEDGER_CHECKPOINT_SECONDS: the longest time between two signed checkpoints while the log grows. */
+  @IsInt({ message: 'LEDGER_CHECKPOINT_SECONDS must be a whole number' })
+  @Min(1, { message: 'LEDGER_CHECKPOINT_SECONDS must be between 1 and 3600' })
+  @Max(3600, { message: 'LEDGER_CHECKPOINT_SECONDS must be between 1 and 3600' })
+  ledgerCheckpointSeconds = 10;
+
   /** LOG_LEVEL: pino level. */
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
@@ -233,6 +262,11 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   demoTokens: 'DEMO_TOKENS',
   feedKeepAliveSeconds: 'FEED_KEEPALIVE_SECONDS',
   metricsPort: 'METRICS_PORT',
+  ledgerSigningKey: 'LEDGER_SIGNING_KEY',
+  ledgerSigningKeyFile: 'LEDGER_SIGNING_KEY_FILE',
+  ledgerPreviousKeys: 'LEDGER_PREVIOUS_KEYS',
+  ledgerWitnessKeys: 'LEDGER_WITNESS_KEYS',
+  ledgerCheckpointSeconds: 'LEDGER_CHECKPOINT_SECONDS',
 };
 
 /** Variables read as whole numbers (anything else is passed on for the validator to name). */
@@ -246,6 +280,7 @@ const INTEGERS = new Set<string>([
   'rateLimitPerPrincipal',
   'rateLimitPerIp',
   'rateLimitWindowSeconds',
+  'ledgerCheckpointSeconds',
 ]);
 
 const BOOLEAN_KEYS = new Set<string>(['seedPlans', 'demoTokens', 'hsts', 'readAudit']);
@@ -276,7 +311,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const name = ENV_NAMES[error.property as keyof AppConfig] ?? error.property;
     return Object.values(error.constraints ?? {}).map(
       // A password is never repeated, not even in an error.
-      (message) => `${message} (${name}=${name === 'NATS_PASSWORD' ? '…' : JSON.stringify(error.value)})`,
+      (message) =>
+        `${message} (${name}=${name === 'NATS_PASSWORD' || name === 'LEDGER_SIGNING_KEY' ? '…' : JSON.stringify(error.value)})`,
     );
   });
   if (Boolean(config.natsUser) !== Boolean(config.natsPassword)) {
@@ -290,6 +326,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.oidcIssuer && config.demoTokens === true) {
     problems.push('DEMO_TOKENS=true cannot be combined with OIDC_ISSUER: the API accepts one kind of token');
+  }
+  if (config.ledgerSigningKey && config.ledgerSigningKeyFile) {
+    problems.push('LEDGER_SIGNING_KEY and LEDGER_SIGNING_KEY_FILE: set one of them, not both');
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return config;

@@ -12,3 +12,4 @@ export * from './leases.js';
 export * from './commands/index.js';
 export * from './metrics/index.js';
 export * from './read-audit/index.js';
+export * from './ledger.module.js';

@@ -25,6 +25,8 @@ import {
 } from '#libs/projections';
 import { CheckpointWatch } from './checkpoint-watch.js';
 import type { AppConfig } from './config.js';
+import { LedgerConsumer, LedgerStore } from '#libs/ledger';
+import { ledgerHostedConsumer } from './ledger.module.js';
 import { AdvisoryLockLeases, SoleProcessLeases, type ConsumerLeases } from './leases.js';
 import { DeferredJetStreamPublisher, LeasedCheckpointStore, NatsClient } from './nats.module.js';
 import {
@@ -173,6 +175,8 @@ export class ReadModelsModule implements OnApplicationShutdown {
             CONSUMER_LEASES,
             { token: NatsClient, optional: true },
             APP_CONFIG,
+            { token: LedgerConsumer, optional: true },
+            { token: LedgerStore, optional: true },
           ],
           // The process that follows the log for the projections also publishes it to NATS.
           useFactory: (
@@ -182,6 +186,8 @@ export class ReadModelsModule implements OnApplicationShutdown {
             leases: ConsumerLeases,
             nats: NatsClient | undefined,
             config: AppConfig,
+            ledger: LedgerConsumer | undefined,
+            ledgerStore: LedgerStore | undefined,
           ): HostedConsumer[] =>
             options.runProjections
               ? [
@@ -200,6 +206,8 @@ export class ReadModelsModule implements OnApplicationShutdown {
                         },
                       ]
                     : []),
+                  // The ledger extends its tree in log order, under a lease of its own (ADR 0018).
+                  ...ledgerHostedConsumer(ledger, ledgerStore),
                 ]
               : [],
         },

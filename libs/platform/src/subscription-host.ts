@@ -21,6 +21,8 @@ export interface HostedConsumer {
   readonly name: string;
   readonly consumer: SubscriptionConsumer;
   readonly batchSize?: number;
+  /** Reads the log for this consumer instead of the store (the same order, other columns). */
+  readonly reader?: Pick<EventStore, 'readAll'>;
 }
 
 /** Consumers a process runs: projections, the NATS publisher. Provided under this token. */
@@ -53,8 +55,9 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
     @Optional() metrics?: SubscriptionMetrics,
   ) {
     metrics?.follow(() => consumers.map(({ name }) => ({ name, running: leases.isHeld(name) })));
-    for (const { name, consumer, batchSize } of consumers) {
-      const subscription = new DurableSubscription(store, new LeasedConsumer(name, consumer, leases), {
+    for (const { name, consumer, batchSize, reader } of consumers) {
+      const log = reader ?? store;
+      const subscription = new DurableSubscription(log, new LeasedConsumer(name, consumer, leases), {
         name,
         batchSize: batchSize ?? 500,
         pollIntervalMs: IDLE_POLL_MS,

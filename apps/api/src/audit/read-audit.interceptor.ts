@@ -21,12 +21,53 @@ import {
 /** The metadata key `@AuditedRead(kind)` sets on a route. */
 export const AUDITED_READ = 'coord:audited-read';
 
-interface AuditedRequest {
+export interface AuditedRequest {
   readonly principal?: Principal;
   readonly method: string;
   readonly url: string;
   readonly params?: Record<string, string>;
   readonly query?: Record<string, unknown>;
+}
+
+/**
+ * Records reads in the audit log (ADR 0021). A read that cannot be recorded is refused with 503
+ * (`read-audit-unavailable`), never served unrecorded. Used by the interceptor for answers built
+ * as a whole, and called directly by routes that stream their answer (NDJSON, tiles), before
+ * their first byte.
+ */
+export class ReadRecorder {
+  private readonly logger = new Logger('ReadAudit');
+
+  constructor(
+    private readonly audit: ReadAuditLog,
+    private readonly config: AppConfig,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.readAudit;
+  }
+
+  /**
+   * Records one read of `kind`. `body` is the answer when it is known (its items are counted);
+   * a streamed answer passes the number of items it will hold if known, else 0.
+   */
+  async record(kind: string, request: AuditedRequest, body: unknown): Promise<void> {
+    if (!this.config.readAudit) return;
+    try {
+      await this.audit.record(readRecordOf(kind, request, body));
+    } catch (error) {
+      this.logger.error(`a read could not be recorded, so it is refused: ${String(error)}`);
+      throw new ProblemError({
+        type: problemType('read-audit-unavailable'),
+        title: 'Temporarily unavailable',
+        status: 503,
+        code: 'read-audit-unavailable',
+        detail:
+          'Every read is recorded before it is answered, and the record could not be written; retry shortly.',
+        retryAfterSeconds: 1,
+      });
+    }
+  }
 }
 
 /**
@@ -37,34 +78,23 @@ interface AuditedRequest {
  */
 @Injectable()
 export class ReadAuditInterceptor implements NestInterceptor {
-  private readonly logger = new Logger('ReadAudit');
+  private readonly recorder: ReadRecorder;
 
   constructor(
     private readonly reflector: Reflector,
-    @Inject(READ_AUDIT) private readonly audit: ReadAuditLog,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(READ_AUDIT) audit: ReadAuditLog,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.recorder = new ReadRecorder(audit, config);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const kind = this.reflector.get<string | undefined>(AUDITED_READ, context.getHandler());
-    if (kind === undefined || !this.config.readAudit) return next.handle();
+    if (kind === undefined || !this.recorder.enabled) return next.handle();
     const request = context.switchToHttp().getRequest<AuditedRequest>();
     return next.handle().pipe(
       mergeMap(async (body: unknown) => {
-        try {
-          await this.audit.record(readRecordOf(kind, request, body));
-        } catch (error) {
-          this.logger.error(`a read could not be recorded, so it is refused: ${String(error)}`);
-          throw new ProblemError({
-            type: problemType('read-audit-unavailable'),
-            title: 'Temporarily unavailable',
-            status: 503,
-            code: 'read-audit-unavailable',
-            detail:
-              'Every read is recorded before it is answered, and the record could not be written; retry shortly.',
-            retryAfterSeconds: 1,
-          });
-        }
+        await this.recorder.record(kind, request, body);
         return body;
       }),
     );
@@ -92,8 +122,9 @@ function readRecordOf(kind: string, request: AuditedRequest, body: unknown): Rea
   };
 }
 
-/** How many items an answer holds: its list's length, else 1 (one object). */
+/** How many items an answer holds: its list's length, else 1 (one object); a count as given. */
 function itemsOf(body: unknown): number {
+  if (typeof body === 'number') return body;
   if (Array.isArray(body)) return body.length;
   if (body !== null && typeof body === 'object') {
     for (const list of ['items', 'entries', 'heads', 'agencies']) {

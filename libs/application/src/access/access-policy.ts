@@ -173,3 +173,14 @@ export function mayReadDraft(reader: Reader, draft: DraftAudience | null): boole
 export function issuesForCommittee(reader: Reader, committee: string): boolean {
   return issuesFor(reader, committee) || actsFor(reader, committee);
 }
+
+/**
+ * The ledger, its proofs and the event browser (every event of every agency, GET /ledger/*,
+ * GET /events): auditors only. Inspectors ask about responsibility through the trails; the raw
+ * log is the auditors' evidence.
+ */
+export function mayReadLedger(reader: Reader): boolean {
+  // The log holds every province's events, so a provincial auditor would read outside their
+  // jurisdiction: the raw log is for auditors whose token is national.
+  return reader.roles.includes('auditor') && reader.national === true;
+}

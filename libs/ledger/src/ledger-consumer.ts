@@ -1,0 +1,86 @@
+import type { LogPosition, RecordedEvent, SubscriptionConsumer } from '#libs/event-store';
+import type { LedgerCheckpoints, StoredCheckpoint } from './checkpoints.js';
+import type { LedgerRecordedEvent, LedgerStore } from './ledger-store.js';
+import type { SigningKey } from './signing-key.js';
+
+export interface LedgerConsumerOptions {
+  /** Sign a checkpoint at least this often while the tree grows. */
+  readonly checkpointIntervalMs: number;
+  /** Without a key the tree still grows; checkpoints wait for one. */
+  readonly key: SigningKey | undefined;
+  /** Told of each new checkpoint (publishes it on NATS). */
+  readonly onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
+  readonly onError?: (error: unknown) => void;
+  /** Whether this process may still write (holds the lease). */
+  readonly active?: () => boolean;
+}
+
+/**
+ * Follows the global log as a durable subscription and extends the ledger with each batch, in
+ * log order; the ledger's position is stored with its leaves, so after a crash or a takeover it
+ * resumes where the tree ends. While it runs it signs a checkpoint whenever the tree has grown
+ * and the interval has passed.
+ */
+export class LedgerConsumer implements SubscriptionConsumer {
+  private timer: NodeJS.Timeout | undefined;
+  /** The first checkpoint comes an interval after start, or at once from checkpointNow(). */
+  private lastCheckpointAt = Date.now();
+  private signing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly checkpoints: LedgerCheckpoints,
+    private readonly options: LedgerConsumerOptions,
+  ) {}
+
+  async loadCheckpoint(): Promise<LogPosition> {
+    this.startTimer();
+    return (await this.store.state()).position;
+  }
+
+  async handle(events: readonly RecordedEvent[], _checkpoint: LogPosition): Promise<void> {
+    await this.store.extend(
+      events.map((e) => {
+        // Read by LedgerStore.readAll, an event carries its entry; from another reader it is read again.
+        const entry = (e as Partial<LedgerRecordedEvent>).ledgerEntry;
+        return {
+          position: { transactionId: e.transactionId, globalPosition: e.globalPosition },
+          ...(entry ? { entry } : {}),
+        };
+      }),
+    );
+    if (Date.now() - this.lastCheckpointAt >= this.options.checkpointIntervalMs) await this.checkpointNow();
+  }
+
+  /** Signs a checkpoint now if the tree grew since the last one (one signing at a time). */
+  async checkpointNow(): Promise<StoredCheckpoint | null> {
+    const key = this.options.key;
+    if (!key || (this.options.active && !this.options.active())) return null;
+    let result: StoredCheckpoint | null = null;
+    const run = (this.signing ?? Promise.resolve()).then(async () => {
+      this.lastCheckpointAt = Date.now();
+      result = await this.checkpoints.signIfGrown(key);
+      if (result) this.options.onCheckpoint?.(result);
+    });
+    this.signing = run.catch(() => undefined);
+    await run;
+    return result;
+  }
+
+  private startTimer(): void {
+    if (this.timer) return;
+    const every = Math.max(200, Math.floor(this.options.checkpointIntervalMs / 4));
+    this.timer = setInterval(() => {
+      if (Date.now() - this.lastCheckpointAt < this.options.checkpointIntervalMs) return;
+      this.checkpointNow().catch((error: unknown) => this.options.onError?.(error));
+    }, every);
+    this.timer.unref();
+  }
+
+  /** Stops the checkpoint timer (the process is stopping). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.signing;
+  }
+}

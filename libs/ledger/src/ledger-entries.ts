@@ -1,0 +1,38 @@
+import type { LedgerEntry } from '#libs/ledger-verifier';
+import type { Pool, PoolClient } from 'pg';
+
+export type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+/**
+ * Reads events as the ledger covers them: the stored JSON as written and recordedAt to the
+ * microsecond (RecordedEvent rounds it to the millisecond, which would leave changes below that
+ * unseen). The one place that turns an event row into a ledger entry.
+ */
+export const ENTRY_COLUMNS = `e.event_id::text as event_id, e.stream_id, e.stream_version, e.type,
+  e.data::text as data_text, e.metadata::text as metadata_text,
+  to_char(e.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as recorded_text,
+  e.global_position::text as position_text, e.transaction_id::text as tx_text`;
+
+export interface EntryRow {
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  data_text: string;
+  metadata_text: string;
+  recorded_text: string;
+  position_text: string;
+  tx_text: string;
+}
+
+export function entryOf(row: EntryRow): LedgerEntry {
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    type: row.type,
+    data: JSON.parse(row.data_text) as unknown,
+    metadata: JSON.parse(row.metadata_text) as unknown,
+    recordedAt: row.recorded_text,
+  };
+}

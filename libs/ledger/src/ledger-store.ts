@@ -1,0 +1,424 @@
+import {
+  EMPTY_ROOT,
+  HASH_SIZE,
+  consistencyRanges,
+  entryLeafHash,
+  foldRange,
+  inclusionRanges,
+  rangeNodes,
+  type LedgerEntry,
+  type TreeNode,
+} from '#libs/ledger-verifier';
+import {
+  assertSchemaName,
+  migrate,
+  START_OF_LOG,
+  type EventMetadata,
+  type LogPosition,
+  type ReadAllBatch,
+  type RecordedEvent,
+} from '#libs/event-store';
+import type { Pool, PoolClient } from 'pg';
+import { ENTRY_COLUMNS, entryOf, type EntryRow, type Queryable } from './ledger-entries.js';
+import { LEDGER_MIGRATIONS } from './migrations.js';
+import { nodeLocation, subtreeOfRow, TILE_HEIGHT, TILE_WIDTH, tileRoot } from './tiles.js';
+
+export interface LedgerState {
+  readonly treeSize: bigint;
+  readonly position: LogPosition;
+}
+
+/** An event of the log for the ledger: its position, and its entry when already read. */
+export interface LedgerItem {
+  readonly position: LogPosition;
+  readonly entry?: LedgerEntry;
+}
+
+/** An event as LedgerStore.readAll reads it: with its ledger entry (recordedAt to the microsecond). */
+export type LedgerRecordedEvent = RecordedEvent & { readonly ledgerEntry: LedgerEntry };
+
+export class LedgerRangeError extends Error {
+  override readonly name = 'LedgerRangeError';
+}
+
+/** Full tiles never change: a process keeps the ones it read (8 KiB each). */
+const FULL_TILE_CACHE = 2048;
+
+/**
+ * The ledger in PostgreSQL: extends the Merkle tree with events in log order (one transaction per
+ * batch, exactly once under the row lock of ledger_state), and answers roots and proofs from the
+ * stored tiles, reading only the O(log n) tiles a proof needs.
+ */
+export class LedgerStore {
+  readonly schema: string;
+  private readonly fullTiles = new Map<string, Buffer>();
+
+  constructor(
+    private readonly pool: Pool,
+    schema = 'coord',
+  ) {
+    this.schema = assertSchemaName(schema);
+  }
+
+  async migrate(): Promise<void> {
+    await migrate(this.pool, this.schema, LEDGER_MIGRATIONS, 'ledger_schema_migrations');
+  }
+
+  async state(db: Queryable = this.pool): Promise<LedgerState> {
+    const result = await db.query<{ tree_size: string; tx: string; global_position: string }>(
+      `select tree_size::text, transaction_id::text as tx, global_position::text from ${this.schema}.ledger_state where id = 1`,
+    );
+    const row = result.rows[0];
+    if (!row) return { treeSize: 0n, position: START_OF_LOG };
+    return {
+      treeSize: BigInt(row.tree_size),
+      position: { transactionId: BigInt(row.tx), globalPosition: BigInt(row.global_position) },
+    };
+  }
+
+  /**
+   * Reads the log after a position in its order (ADR 0002), as the durable subscription of the
+   * ledger does: each event once, carrying its ledger entry, so extend() need not read it again.
+   */
+  async readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
+    const result = await this.pool.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from ${this.schema}.events e
+       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+       order by e.transaction_id, e.global_position limit $3`,
+      [after.transactionId.toString(), after.globalPosition.toString(), limit],
+    );
+    const events = result.rows.map((row): LedgerRecordedEvent => {
+      const entry = entryOf(row);
+      return {
+        id: row.event_id,
+        streamId: row.stream_id,
+        streamVersion: row.stream_version,
+        globalPosition: BigInt(row.position_text),
+        transactionId: BigInt(row.tx_text),
+        type: row.type,
+        schemaVersion: 1,
+        data: entry.data,
+        metadata: { ...(entry.metadata as EventMetadata), recordedAt: entry.recordedAt },
+        ledgerEntry: entry,
+      };
+    });
+    const last = events[events.length - 1];
+    return {
+      events,
+      next: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
+    };
+  }
+
+  /**
+   * Appends the events at these log positions (a batch of the global log, in its order) as
+   * leaves, in one transaction. Positions at or before the ledger's own are skipped, so a batch
+   * handled twice (a lease handed over mid-batch) adds nothing twice. An event given without its
+   * entry is read from the events table. Returns the new state.
+   */
+  async extend(items: readonly LedgerItem[]): Promise<LedgerState> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const state = await this.lockState(client);
+      const fresh = items.filter(
+        ({ position: p }) =>
+          p.transactionId > state.position.transactionId ||
+          (p.transactionId === state.position.transactionId &&
+            p.globalPosition > state.position.globalPosition),
+      );
+      if (fresh.length === 0) {
+        await client.query('commit');
+        return state;
+      }
+      const unread = fresh.filter((item) => !item.entry);
+      const rows =
+        unread.length === 0
+          ? []
+          : (
+              await client.query<EntryRow>(
+                `select ${ENTRY_COLUMNS} from ${this.schema}.events e where e.global_position = any($1::bigint[])`,
+                [unread.map((item) => item.position.globalPosition.toString())],
+              )
+            ).rows;
+      const byPosition = new Map(rows.map((row) => [row.position_text, entryOf(row)]));
+      const leafHashes: Buffer[] = [];
+      const eventIds: string[] = [];
+      for (const item of fresh) {
+        const entry = item.entry ?? byPosition.get(item.position.globalPosition.toString());
+        if (!entry)
+          throw new Error(
+            `event at position ${item.position.globalPosition} vanished while the ledger read it`,
+          );
+        leafHashes.push(entryLeafHash(entry));
+        eventIds.push(entry.eventId);
+      }
+      const first = state.treeSize;
+      await client.query(
+        `insert into ${this.schema}.ledger_leaves (leaf_index, event_id, global_position)
+         select * from unnest($1::bigint[], $2::uuid[], $3::bigint[])`,
+        [
+          fresh.map((_, i) => (first + BigInt(i)).toString()),
+          eventIds,
+          fresh.map((item) => item.position.globalPosition.toString()),
+        ],
+      );
+      await this.appendToTiles(client, first, leafHashes);
+      const last = fresh[fresh.length - 1]!.position;
+      const treeSize = first + BigInt(fresh.length);
+      await client.query(
+        `update ${this.schema}.ledger_state set tree_size = $1, transaction_id = $2::text::xid8,
+           global_position = $3, updated_at = now() where id = 1`,
+        [treeSize.toString(), last.transactionId.toString(), last.globalPosition.toString()],
+      );
+      await client.query('commit');
+      return { treeSize, position: last };
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async lockState(client: PoolClient): Promise<LedgerState> {
+    const result = await client.query<{ tree_size: string; tx: string; global_position: string }>(
+      `select tree_size::text, transaction_id::text as tx, global_position::text
+       from ${this.schema}.ledger_state where id = 1 for update`,
+    );
+    const row = result.rows[0];
+    if (!row) throw new Error('the ledger has no state row: run its migrations');
+    return {
+      treeSize: BigInt(row.tree_size),
+      position: { transactionId: BigInt(row.tx), globalPosition: BigInt(row.global_position) },
+    };
+  }
+
+  /** Adds leaf hashes from leaf `first` on to the level-0 tiles, and full tiles' roots above. */
+  private async appendToTiles(
+    client: PoolClient,
+    first: bigint,
+    leafHashes: readonly Buffer[],
+  ): Promise<void> {
+    // The rightmost (partial) tile of each level, as stored.
+    const edges = await client.query<{ level: number; tile_index: string; hashes: Buffer }>(
+      `select t.level, t.tile_index::text, t.hashes from ${this.schema}.ledger_tiles t
+       join unnest($1::smallint[], $2::bigint[]) as edge(level, tile_index)
+         on edge.level = t.level and edge.tile_index = t.tile_index`,
+      edgeTiles(first),
+    );
+    const tiles = new Map<string, { level: number; index: bigint; hashes: Buffer[] }>();
+    for (const row of edges.rows) {
+      const hashes: Buffer[] = [];
+      for (let i = 0; i < row.hashes.length; i += HASH_SIZE)
+        hashes.push(row.hashes.subarray(i, i + HASH_SIZE));
+      tiles.set(`${row.level}/${row.tile_index}`, {
+        level: row.level,
+        index: BigInt(row.tile_index),
+        hashes,
+      });
+    }
+    const push = (level: number, position: bigint, hash: Buffer): void => {
+      const index = position >> BigInt(TILE_HEIGHT);
+      const key = `${level}/${index}`;
+      let tile = tiles.get(key);
+      if (!tile) {
+        tile = { level, index, hashes: [] };
+        tiles.set(key, tile);
+      }
+      tile.hashes.push(hash);
+      if (tile.hashes.length === TILE_WIDTH) push(level + 1, index, tileRoot(Buffer.concat(tile.hashes)));
+    };
+    leafHashes.forEach((hash, i) => push(0, first + BigInt(i), hash));
+    const written = [...tiles.values()];
+    await client.query(
+      `insert into ${this.schema}.ledger_tiles (level, tile_index, hashes)
+       select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])
+       on conflict (level, tile_index) do update set hashes = excluded.hashes`,
+      [
+        written.map((t) => t.level),
+        written.map((t) => t.index.toString()),
+        written.map((t) => Buffer.concat(t.hashes)),
+      ],
+    );
+  }
+
+  /** The stored hashes of a tile (all of them; a partial tile may be wider than asked). */
+  async tile(level: number, index: bigint, db: Queryable = this.pool): Promise<Buffer | undefined> {
+    const key = `${level}/${index}`;
+    const cached = this.fullTiles.get(key);
+    if (cached) return cached;
+    const result = await db.query<{ hashes: Buffer }>(
+      `select hashes from ${this.schema}.ledger_tiles where level = $1 and tile_index = $2`,
+      [level, index.toString()],
+    );
+    const hashes = result.rows[0]?.hashes;
+    if (hashes && hashes.length === TILE_WIDTH * HASH_SIZE) this.remember(key, hashes);
+    return hashes;
+  }
+
+  private remember(key: string, hashes: Buffer): void {
+    if (this.fullTiles.size >= FULL_TILE_CACHE) {
+      const oldest = this.fullTiles.keys().next().value;
+      if (oldest !== undefined) this.fullTiles.delete(oldest);
+    }
+    this.fullTiles.set(key, hashes);
+  }
+
+  /** Hashes of tree nodes, read from the tiles that hold them (each tile once). */
+  private async nodes(nodes: readonly TreeNode[], db: Queryable): Promise<Buffer[]> {
+    const located = nodes.map((n) => nodeLocation(n.level, n.index));
+    const wanted = new Map<string, { level: number; index: bigint }>();
+    for (const l of located)
+      wanted.set(`${l.tileLevel}/${l.tileIndex}`, { level: l.tileLevel, index: l.tileIndex });
+    const found = new Map<string, Buffer>();
+    const missing = [...wanted.entries()].filter(([key]) => {
+      const cached = this.fullTiles.get(key);
+      if (cached) found.set(key, cached);
+      return !cached;
+    });
+    if (missing.length > 0) {
+      const result = await db.query<{ level: number; tile_index: string; hashes: Buffer }>(
+        `select t.level, t.tile_index::text, t.hashes from ${this.schema}.ledger_tiles t
+         join unnest($1::smallint[], $2::bigint[]) as w(level, tile_index)
+           on w.level = t.level and w.tile_index = t.tile_index`,
+        [missing.map(([, t]) => t.level), missing.map(([, t]) => t.index.toString())],
+      );
+      for (const row of result.rows) {
+        const key = `${row.level}/${row.tile_index}`;
+        found.set(key, row.hashes);
+        if (row.hashes.length === TILE_WIDTH * HASH_SIZE) this.remember(key, row.hashes);
+      }
+    }
+    return located.map((l) => {
+      const hashes = found.get(`${l.tileLevel}/${l.tileIndex}`);
+      // A node the stored tree does not have yet: the size asked for is larger than the tree.
+      if (!hashes || hashes.length < (l.first + l.count) * HASH_SIZE)
+        throw new LedgerRangeError(`the tree is not that large yet (tile ${l.tileLevel}/${l.tileIndex})`);
+      return l.count === 1
+        ? Buffer.from(hashes.subarray(l.first * HASH_SIZE, (l.first + 1) * HASH_SIZE))
+        : subtreeOfRow(hashes, l.first, l.count);
+    });
+  }
+
+  /** The hashes of several leaf ranges, reading their nodes in one go. */
+  private async ranges(ranges: ReadonlyArray<[bigint, bigint]>, db: Queryable): Promise<Buffer[]> {
+    const perRange = ranges.map(([start, end]) => rangeNodes(start, end));
+    const hashes = await this.nodes(perRange.flat(), db);
+    let at = 0;
+    return perRange.map((nodes) => {
+      const slice = hashes.slice(at, at + nodes.length);
+      at += nodes.length;
+      return foldRange(slice);
+    });
+  }
+
+  private async checkSize(size: bigint, db: Queryable): Promise<void> {
+    const { treeSize } = await this.state(db);
+    if (size > treeSize) throw new LedgerRangeError(`the tree has ${treeSize} leaves, not ${size}`);
+  }
+
+  /** MTH of the first `size` leaves. */
+  async root(size: bigint, db: Queryable = this.pool): Promise<Buffer> {
+    if (size === 0n) return EMPTY_ROOT;
+    await this.checkSize(size, db);
+    const [root] = await this.ranges([[0n, size]], db);
+    return root!;
+  }
+
+  async inclusionProof(index: bigint, size: bigint, db: Queryable = this.pool): Promise<Buffer[]> {
+    if (index >= size) throw new LedgerRangeError(`leaf ${index} is not in a tree of ${size} leaves`);
+    // No look at the state: a size beyond the tree lacks nodes, which the tiles show (one query).
+    return this.ranges(inclusionRanges(index, size), db);
+  }
+
+  async consistencyProof(from: bigint, to: bigint, db: Queryable = this.pool): Promise<Buffer[]> {
+    if (from > to) throw new LedgerRangeError(`size ${from} is larger than ${to}`);
+    return this.ranges(consistencyRanges(from, to), db);
+  }
+
+  /** The leaf of an event, or null if the ledger does not have it (yet). */
+  async leafOf(eventId: string): Promise<{ leafIndex: bigint; position: bigint } | null> {
+    const result = await this.pool.query<{ leaf_index: string; global_position: string }>(
+      `select leaf_index::text, global_position::text from ${this.schema}.ledger_leaves where event_id = $1`,
+      [eventId],
+    );
+    const row = result.rows[0];
+    return row ? { leafIndex: BigInt(row.leaf_index), position: BigInt(row.global_position) } : null;
+  }
+
+  /**
+   * Events in the order of the global log (as subscribers read it, ADR 0002) after a log
+   * position, each with the leaf the ledger recorded for it and that leaf's stored hash.
+   */
+  async logEntries(
+    after: LogPosition,
+    limit: number,
+    db: Queryable = this.pool,
+  ): Promise<Array<{ row: EntryRow; leafIndex: bigint | undefined; leafHash: Buffer | undefined }>> {
+    const result = await db.query<EntryRow & { leaf_index: string | null }>(
+      `select l.leaf_index::text, ${ENTRY_COLUMNS}
+       from ${this.schema}.events e left join ${this.schema}.ledger_leaves l on l.event_id = e.event_id
+       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+       order by e.transaction_id, e.global_position limit $3`,
+      [after.transactionId.toString(), after.globalPosition.toString(), limit],
+    );
+    const tiles = new Map<bigint, Buffer | undefined>();
+    const out: Array<{ row: EntryRow; leafIndex: bigint | undefined; leafHash: Buffer | undefined }> = [];
+    for (const row of result.rows) {
+      const leafIndex = row.leaf_index === null ? undefined : BigInt(row.leaf_index);
+      let leafHash: Buffer | undefined;
+      if (leafIndex !== undefined) {
+        const t = leafIndex >> 8n;
+        if (!tiles.has(t)) tiles.set(t, await this.tile(0, t, db));
+        const tile = tiles.get(t);
+        const at = Number(leafIndex & 255n) * HASH_SIZE;
+        if (tile && tile.length >= at + HASH_SIZE) leafHash = Buffer.from(tile.subarray(at, at + HASH_SIZE));
+      }
+      out.push({ row, leafIndex, leafHash });
+    }
+    return out;
+  }
+
+  /** The entries of leaves [from, to), in leaf order (the tlog-tiles entry bundles). */
+  async leafEntries(from: bigint, to: bigint): Promise<LedgerEntry[]> {
+    const result = await this.pool.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from ${this.schema}.ledger_leaves l
+       join ${this.schema}.events e on e.event_id = l.event_id
+       where l.leaf_index >= $1 and l.leaf_index < $2 order by l.leaf_index`,
+      [from.toString(), to.toString()],
+    );
+    return result.rows.map(entryOf);
+  }
+
+  /** The connection pool (for readers of the same tables). */
+  get database(): Pool {
+    return this.pool;
+  }
+
+  /** The log position of the event the ledger recorded as leaf `index`, or null. */
+  async positionOfLeaf(index: bigint): Promise<LogPosition | null> {
+    const result = await this.pool.query<{ tx: string; global_position: string }>(
+      `select e.transaction_id::text as tx, e.global_position::text from ${this.schema}.ledger_leaves l
+       join ${this.schema}.events e on e.global_position = l.global_position where l.leaf_index = $1`,
+      [index.toString()],
+    );
+    const row = result.rows[0];
+    return row ? { transactionId: BigInt(row.tx), globalPosition: BigInt(row.global_position) } : null;
+  }
+}
+
+/** The rightmost tile of each level of a tree of `size` leaves, when it is partial. */
+function edgeTiles(size: bigint): [number[], string[]] {
+  const levels: number[] = [];
+  const indexes: string[] = [];
+  for (let level = 0; size >> BigInt(TILE_HEIGHT * level) > 0n; level++) {
+    const below = size >> BigInt(TILE_HEIGHT * level);
+    if (below % BigInt(TILE_WIDTH) !== 0n) {
+      levels.push(level);
+      indexes.push((below >> BigInt(TILE_HEIGHT)).toString());
+    }
+  }
+  return [levels, indexes];
+}

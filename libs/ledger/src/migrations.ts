@@ -1,0 +1,57 @@
+import type { Migration } from '#libs/event-store';
+
+/**
+ * The ledger's tables, beside the events (docs/adr/0018-tamper-evident-ledger.md). Only hashes,
+ * positions and signed checkpoints: the signing key is never stored here.
+ */
+export const LEDGER_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'ledger leaves, tiles, checkpoints and cosignatures',
+    sql: (s) => `
+      -- How far the tree has grown, and the log position of its last leaf (one row).
+      create table ${s}.ledger_state (
+        id smallint primary key check (id = 1),
+        tree_size bigint not null,
+        transaction_id xid8 not null,
+        global_position bigint not null,
+        updated_at timestamptz not null default now()
+      );
+      insert into ${s}.ledger_state (id, tree_size, transaction_id, global_position) values (1, 0, '0', 0);
+
+      -- Which event each leaf is.
+      create table ${s}.ledger_leaves (
+        leaf_index bigint primary key,
+        event_id uuid not null unique,
+        global_position bigint not null unique
+      );
+
+      -- C2SP tlog-tiles hash tiles: up to 256 hashes of 32 bytes; the rightmost tile of each level
+      -- grows until full, then never changes.
+      create table ${s}.ledger_tiles (
+        level smallint not null,
+        tile_index bigint not null,
+        hashes bytea not null,
+        primary key (level, tile_index)
+      );
+
+      create table ${s}.ledger_checkpoints (
+        id bigint generated always as identity primary key,
+        tree_size bigint not null,
+        root bytea not null,
+        note text not null,
+        created_at timestamptz not null default now()
+      );
+      create index ledger_checkpoints_size on ${s}.ledger_checkpoints (tree_size);
+
+      -- Witnesses' cosignatures (C2SP tlog-cosignature), as signature lines of the checkpoint's note.
+      create table ${s}.ledger_cosignatures (
+        checkpoint_id bigint not null references ${s}.ledger_checkpoints (id),
+        witness text not null,
+        signature_line text not null,
+        created_at timestamptz not null default now(),
+        primary key (checkpoint_id, witness)
+      );
+    `,
+  },
+];
