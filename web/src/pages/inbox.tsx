@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Api, OutstandingTask } from '../api';
+import { OUTSTANDING_STATES, type Api, type OutstandingTask } from '../api';
 import { formatDate, nfc } from '../format';
 import { t } from '../i18n';
 import type { Session } from '../session';
@@ -69,6 +69,19 @@ export function InboxPage({ api, session }: { api: Api; session: Session }) {
     }
   };
 
+  // Each label once per render, not once per row: an inbox may list a thousand tasks.
+  const label = {
+    state: Object.fromEntries(OUTSTANDING_STATES.map((state) => [state, t(`state.${state}`)])),
+    role: {
+      lead: t('assigneeRole.lead'),
+      support: t('assigneeRole.support'),
+      requested: t('assigneeRole.requested'),
+    },
+    overdue: t('inbox.badge.overdue'),
+    dueSoon: t('inbox.badge.dueSoon'),
+    acknowledge: t('action.acknowledge'),
+    open: t('action.open'),
+  };
   return (
     <section aria-labelledby="inbox-title">
       <div class="heading">
@@ -126,27 +139,27 @@ export function InboxPage({ api, session }: { api: Api; session: Session }) {
                     {task.title}
                   </a>
                 </td>
-                <td>{t(`assigneeRole.${task.role}`)}</td>
+                <td>{label.role[task.role]}</td>
                 <td>
                   {formatDate(task.dueDate)}
-                  {task.overdue && <span class="badge danger">{t('inbox.badge.overdue')}</span>}
-                  {task.dueWithin7Days && <span class="badge warn">{t('inbox.badge.dueSoon')}</span>}
+                  {task.overdue && <span class="badge danger">{label.overdue}</span>}
+                  {task.dueWithin7Days && <span class="badge warn">{label.dueSoon}</span>}
                 </td>
-                <td>{t(`state.${task.state}`)}</td>
+                <td>{label.state[task.state]}</td>
                 <td>
                   {task.state === 'not-acknowledged' && (
                     <button
                       type="button"
                       disabled={busy === task.taskId}
                       onClick={() => void acknowledge(task)}
-                      aria-label={`${t('action.acknowledge')}: ${task.title}`}
+                      aria-label={`${label.acknowledge}: ${task.title}`}
                     >
-                      {t('action.acknowledge')}
+                      {label.acknowledge}
                     </button>
                   )}
                   {task.state !== 'not-acknowledged' && (
-                    <a href={`#/task/${task.taskId}`} aria-label={`${t('action.open')}: ${task.title}`}>
-                      {t('action.open')}
+                    <a href={`#/task/${task.taskId}`} aria-label={`${label.open}: ${task.title}`}>
+                      {label.open}
                     </a>
                   )}
                 </td>
