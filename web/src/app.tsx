@@ -7,6 +7,7 @@ import { InboxPage } from './pages/inbox';
 import { InspectPage } from './pages/inspect';
 import { SignInPage } from './pages/sign-in';
 import { TaskPage } from './pages/task';
+import { finishOidcSignIn } from './oidc';
 import { loadSession, saveSession, type Session } from './session';
 
 /** The pages, by hash (#/inbox, #/task/<id>...): a file server needs no fallback route. */
@@ -35,8 +36,14 @@ export function App() {
   const route = useRoute();
   const api = useMemo(() => (session ? new Api(session.token) : null), [session]);
 
+  const [signInFailed, setSignInFailed] = useState(false);
   useEffect(() => {
     void Api.config().then(setConfig);
+    // Back from the OIDC issuer: finish signing in.
+    finishOidcSignIn().then(
+      (returned) => returned && signIn(returned),
+      () => setSignInFailed(true),
+    );
   }, []);
 
   const signIn = (next: Session) => {
@@ -100,7 +107,7 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         {!session || !api ? (
-          <SignInPage config={config} onSignIn={signIn} />
+          <SignInPage config={config} onSignIn={signIn} failed={signInFailed} />
         ) : page === 'task' && route[1] ? (
           <TaskPage api={api} session={session} taskId={route[1]} />
         ) : page === 'import' ? (

@@ -5,13 +5,12 @@ import type { Session } from '../session';
 import { startOidcSignIn } from '../oidc';
 
 /** Sign in: a picker of the demo users on the embedded default, the OIDC issuer otherwise. */
-export function SignInPage({
-  config,
-  onSignIn,
-}: {
+export function SignInPage(props: {
   config: WebConfig | null;
   onSignIn: (s: Session) => void;
+  failed: boolean;
 }) {
+  const { config, onSignIn, failed } = props;
   const [token, setToken] = useState('');
   if (!config) return <p role="status">{t('common.loading')}</p>;
   if (config.auth === 'oidc' && config.oidc) {
@@ -20,6 +19,11 @@ export function SignInPage({
       <section class="card narrow">
         <h1>{t('signIn.title')}</h1>
         <p>{t('signIn.oidcIntro')}</p>
+        {failed && (
+          <p class="error" role="alert">
+            {t('signIn.failed')}
+          </p>
+        )}
         <button type="button" class="primary" onClick={() => void startOidcSignIn(oidc)}>
           {t('signIn.oidcButton')}
         </button>
