@@ -58,10 +58,10 @@ export interface Handoff {
 
 export interface Extension {
   readonly extensionId: string;
-  readonly requestedDueDate?: string;
-  readonly dueDate?: string;
+  readonly agencyCode: string;
+  readonly requestedDueDate: string;
   readonly reason: string;
-  readonly status: string;
+  readonly status: 'pending' | 'granted' | 'denied' | 'lapsed';
 }
 
 export interface Task {
@@ -266,6 +266,24 @@ export class Api {
 
   async plans(): Promise<Plan[]> {
     return (await this.call<{ items: Plan[] }>('GET', '/plans')).items;
+  }
+
+  /** The plan's tasks the caller may read (all of them for its issuer, an auditor, an inspector). */
+  async planTasks(planId: string): Promise<Task[]> {
+    return (await this.call<{ items: Task[] }>('GET', `/plans/${planId}/tasks`)).items;
+  }
+
+  decideExtension(taskId: string, extensionId: string, decision: 'grant' | 'deny', reason: string) {
+    return this.call<CommandResult>('POST', `/tasks/${taskId}/extensions/${extensionId}/${decision}`, {
+      reason,
+    });
+  }
+
+  decideCompletion(taskId: string, agencyCode: string, decision: 'accept' | 'return', reason: string) {
+    return this.call<CommandResult>('POST', `/tasks/${taskId}/completion/${decision}`, {
+      agencyCode,
+      reason,
+    });
   }
 
   progress(planId: string): Promise<PlanProgress> {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Agency, Api, Plan, PlanProgress } from '../api';
-import { formatInstant } from '../format';
+import type { Agency, Api, Plan, PlanProgress, Task } from '../api';
+import { formatDate, formatInstant } from '../format';
 import { t } from '../i18n';
 
 const STATES = [
@@ -18,6 +18,7 @@ export function InspectPage({ api }: { api: Api }) {
   const [planId, setPlanId] = useState('');
   const [progress, setProgress] = useState<PlanProgress | null>(null);
   const [agencies, setAgencies] = useState<Agency[]>([]);
+  const [tasks, setTasks] = useState<Task[]>([]);
 
   useEffect(() => {
     void api.plans().then((list) => {
@@ -27,10 +28,19 @@ export function InspectPage({ api }: { api: Api }) {
     void api.agencies().then(setAgencies);
   }, [api]);
   useEffect(() => {
-    if (planId) void api.progress(planId).then(setProgress);
+    if (!planId) return;
+    void api.progress(planId).then(setProgress);
+    void api.planTasks(planId).then(setTasks);
   }, [api, planId]);
 
   const nameOf = (code: string) => agencies.find((a) => a.code === code)?.name ?? code;
+  // Pending extension requests and submitted completions: the issuer's to decide.
+  const awaiting = tasks.filter(
+    (task) =>
+      task.status === 'open' &&
+      (task.extensions.some((e) => e.status === 'pending') ||
+        task.assignees.some((a) => a.status === 'completion-submitted')),
+  );
   const rows = [...(progress?.agencies ?? [])].sort(
     (a, b) => b.overdue - a.overdue || a.agencyCode.localeCompare(b.agencyCode),
   );
@@ -83,6 +93,21 @@ export function InspectPage({ api }: { api: Api }) {
               ))}
             </tbody>
           </table>
+          <h2>{t('decision.awaiting')}</h2>
+          {awaiting.length === 0 ? (
+            <p class="muted">{t('decision.none')}</p>
+          ) : (
+            <ul class="plain">
+              {awaiting.map((task) => (
+                <li>
+                  <a href={`#/task/${task.taskId}`} translate={false}>
+                    {task.title}
+                  </a>{' '}
+                  <span class="muted">{formatDate(task.dueDate)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
         </>
       )}
     </section>

@@ -97,6 +97,21 @@ export function TaskPage({ api, session, taskId }: { api: Api; session: Session;
           ))}
         </section>
       )}
+      {open && session.role === 'issuer' && (
+        <IssuerDecisions
+          task={task}
+          nameOf={nameOf}
+          onExtension={(id, decision, reason) =>
+            act(() => api.decideExtension(task.taskId, id, decision, nfc(reason)), `decision.${decision}`)
+          }
+          onCompletion={(agency, decision, reason) =>
+            act(
+              () => api.decideCompletion(task.taskId, agency, decision, nfc(reason)),
+              `decision.${decision}`,
+            )
+          }
+        />
+      )}
       {open && mine && (
         <section class="actions" aria-label={t('common.actions')}>
           {mine.status === 'assigned' && (
@@ -331,5 +346,77 @@ function CompletionForm({ onSubmit }: { onSubmit: Submit<[string]> }) {
         <button type="submit">{t('form.send')}</button>
       </form>
     </details>
+  );
+}
+
+/** The issuer decides the pending extension requests and submitted completions of a task. */
+function IssuerDecisions(props: {
+  task: Task;
+  nameOf: (code: string) => string;
+  onExtension: Submit<[string, 'grant' | 'deny', string]>;
+  onCompletion: Submit<[string, 'accept' | 'return', string]>;
+}) {
+  const [reason, setReason] = useState('');
+  const extensions = props.task.extensions.filter((extension) => extension.status === 'pending');
+  const completions = props.task.assignees.filter((assignee) => assignee.status === 'completion-submitted');
+  if (extensions.length === 0 && completions.length === 0) return null;
+  const why = (fallback: string) => reason.trim() || t(fallback);
+  return (
+    <section class="card" aria-labelledby="decisions-title">
+      <h2 id="decisions-title">{t('decision.title')}</h2>
+      <label>
+        {t('form.reason')}
+        <input value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+      </label>
+      {extensions.map((extension) => (
+        <div class="offer">
+          <p>
+            {t('decision.extensionAsked')} <span translate={false}>{props.nameOf(extension.agencyCode)}</span>
+            : {formatDate(extension.requestedDueDate)}. {t('handoff.offeredReason')}{' '}
+            <span translate={false}>{extension.reason}</span>
+          </p>
+          <button
+            type="button"
+            class="primary"
+            onClick={() =>
+              void props.onExtension(extension.extensionId, 'grant', why('decision.defaultGrant'))
+            }
+          >
+            {t('decision.grantButton')}
+          </button>
+          <button
+            type="button"
+            onClick={() => void props.onExtension(extension.extensionId, 'deny', why('decision.defaultDeny'))}
+          >
+            {t('decision.denyButton')}
+          </button>
+        </div>
+      ))}
+      {completions.map((assignee) => (
+        <div class="offer">
+          <p>
+            {t('decision.completionSubmitted')}{' '}
+            <span translate={false}>{props.nameOf(assignee.agencyCode)}</span>
+          </p>
+          <button
+            type="button"
+            class="primary"
+            onClick={() =>
+              void props.onCompletion(assignee.agencyCode, 'accept', why('decision.defaultAccept'))
+            }
+          >
+            {t('decision.acceptButton')}
+          </button>
+          <button
+            type="button"
+            onClick={() =>
+              void props.onCompletion(assignee.agencyCode, 'return', why('decision.defaultReturn'))
+            }
+          >
+            {t('decision.returnButton')}
+          </button>
+        </div>
+      ))}
+    </section>
   );
 }
