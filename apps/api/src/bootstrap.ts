@@ -73,7 +73,9 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
     .addBearerAuth()
     .build();
   // The dashboard at / (the built files of web/, when built: dist/web).
-  await installDashboard(app.getHttpAdapter().getInstance());
+  if (!(await installDashboard(app.getHttpAdapter().getInstance()))) {
+    app.get(PinoLoggerService).warn('The dashboard is not built (npm run build:web): / is not served', 'Api');
+  }
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'docs-json',
   });
