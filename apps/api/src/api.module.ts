@@ -21,6 +21,7 @@ import { ApiMetricsModule } from './metrics/api-metrics.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class ApiModule {
@@ -51,6 +52,7 @@ export class ApiModule {
         ReadAuditModule.forRoot(),
         AuditModule,
         LedgerHttpModule,
+        WebModule.forRoot(config),
       ],
     };
   }

@@ -20,6 +20,7 @@ import { installRateLimits } from './edges/rate-limits.js';
 import { installSecurityHeaders } from './edges/security-headers.js';
 import { BODY_LIMIT_BYTES, installBodyParsers, tooLargeProblem } from './body-parsers.js';
 import { answerClientError, answerFrameworkError } from './framework-errors.js';
+import { installDashboard } from './web/web-app.js';
 
 /**
  * Builds the HTTP application (Nest on Fastify, see docs/adr/0006-fastify-http-platform.md);
@@ -71,6 +72,10 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
+  // The dashboard at / (the built files of web/, when built: dist/web).
+  if (!(await installDashboard(app.getHttpAdapter().getInstance()))) {
+    app.get(PinoLoggerService).warn('The dashboard is not built (npm run build:web): / is not served', 'Api');
+  }
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'docs-json',
   });

@@ -158,6 +158,14 @@ export class AppConfig {
   @Max(300, { message: 'OIDC_CLOCK_SKEW must be between 0 and 300 seconds' })
   oidcClockSkew = 60;
 
+  /** OIDC_CLIENT_ID: the dashboard's public client at the issuer (authorization code with PKCE). */
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'OIDC_CLIENT_ID must be 1 to 200 visible ASCII characters' })
+  oidcClientId = 'coord-dashboard';
+
+  /** OIDC_SCOPE: the scopes the dashboard asks the issuer for. */
+  @Matches(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, { message: 'OIDC_SCOPE must be scopes separated by spaces' })
+  oidcScope = 'openid';
+
   /**
    * DEMO_TOKENS: accept the public demo tokens. Unset: only on the embedded default (no
    * DATABASE_URL) while no OIDC_ISSUER is configured; a PostgreSQL deployment must opt in.
@@ -257,6 +265,8 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   oidcAudience: 'OIDC_AUDIENCE',
   oidcMaxTokenLifetime: 'OIDC_MAX_TOKEN_LIFETIME',
   oidcClockSkew: 'OIDC_CLOCK_SKEW',
+  oidcClientId: 'OIDC_CLIENT_ID',
+  oidcScope: 'OIDC_SCOPE',
   seedPlans: 'SEED_PLANS',
   readAudit: 'READ_AUDIT',
   demoTokens: 'DEMO_TOKENS',

@@ -22,8 +22,16 @@ const policyOf = (directives: Readonly<Record<string, string>>): string =>
   Object.entries(directives)
     .map(([name, value]) => `${name} ${value}`)
     .join('; ');
-const POLICY = policyOf(DIRECTIVES);
-const SWAGGER_UI_POLICY = policyOf({ ...DIRECTIVES, 'style-src': "'self' 'unsafe-inline'" });
+
+/**
+ * The dashboard signs people in with the OIDC issuer (authorization code + PKCE): it reads the
+ * issuer's discovery document and exchanges the code at its token endpoint, so it may connect
+ * to the issuer's origin as well.
+ */
+function directivesFor(config: AppConfig): Readonly<Record<string, string>> {
+  if (!config.oidcIssuer) return DIRECTIVES;
+  return { ...DIRECTIVES, 'connect-src': `'self' ${new URL(config.oidcIssuer).origin}` };
+}
 
 /** The Swagger UI (its page and assets, not /docs-json) writes its styles inline. */
 const isSwaggerUi = (request: IncomingMessage): boolean =>
@@ -39,9 +47,12 @@ const isSwaggerUi = (request: IncomingMessage): boolean =>
  * person may read.
  */
 export async function installSecurityHeaders(fastify: FastifyInstance, config: AppConfig): Promise<void> {
+  const directives = directivesFor(config);
+  const policy = policyOf(directives);
+  const swaggerUiPolicy = policyOf({ ...directives, 'style-src': "'self' 'unsafe-inline'" });
   await fastify.register(helmet, {
     global: true,
-    // Sent below from two strings built once: helmet would build it anew for every answer.
+    // Sent below from two strings built once at start: helmet would build it anew for every answer.
     contentSecurityPolicy: false,
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
@@ -49,7 +60,7 @@ export async function installSecurityHeaders(fastify: FastifyInstance, config: A
     hsts: false,
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
-    void reply.header('content-security-policy', isSwaggerUi(request.raw) ? SWAGGER_UI_POLICY : POLICY);
+    void reply.header('content-security-policy', isSwaggerUi(request.raw) ? swaggerUiPolicy : policy);
     if (config.hsts || request.protocol === 'https') {
       void reply.header('strict-transport-security', `max-age=${ONE_YEAR_SECONDS}; includeSubDomains`);
     }

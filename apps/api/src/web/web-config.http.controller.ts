@@ -1,0 +1,63 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { authenticationMode, demoTokens, type AppConfig } from '#libs/platform';
+import { Public } from '../auth/auth.decorators.js';
+
+export const WEB_APP_CONFIG = Symbol('WEB_APP_CONFIG');
+
+/** One demo user the sign-in page offers (embedded default only). */
+export interface DemoUserView {
+  readonly token: string;
+  readonly role: string;
+  readonly agencyCode: string;
+  readonly agencyName: string;
+}
+
+/** What the dashboard needs to know before anyone signs in. */
+export interface WebConfigView {
+  readonly auth: 'demo' | 'oidc';
+  /** Demo mode: the fixed public demo tokens, as `npx coord demo-tokens` lists them. */
+  readonly demoUsers: readonly DemoUserView[];
+  /** OIDC mode: where the dashboard sends people to sign in (authorization code + PKCE). */
+  readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly scope: string };
+}
+
+/**
+ * GET /web/config: how the dashboard signs people in. Public, like the sign-in page itself: it
+ * names only what anyone may know (the demo tokens are public and listed only in demo mode).
+ */
+@ApiTags('dashboard')
+@Public()
+@Controller('web')
+export class WebConfigHttpController {
+  constructor(@Inject(WEB_APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Get('config')
+  @ApiOperation({ summary: "The dashboard's sign-in settings: demo users, or the OIDC issuer and client" })
+  @ApiOkResponse({ description: 'auth mode, demo users (demo mode), OIDC issuer and client id (OIDC mode)' })
+  webConfig(): WebConfigView {
+    const mode = authenticationMode(this.config);
+    if (mode === 'oidc') {
+      return {
+        auth: 'oidc',
+        demoUsers: [],
+        oidc: {
+          issuer: this.config.oidcIssuer ?? '',
+          clientId: this.config.oidcClientId,
+          scope: this.config.oidcScope,
+        },
+      };
+    }
+    return {
+      auth: 'demo',
+      demoUsers: demoTokens()
+        .filter((demo) => !demo.principal.roles.includes('operator'))
+        .map((demo) => ({
+          token: demo.token,
+          role: demo.principal.roles[0] ?? 'officer',
+          agencyCode: demo.principal.agencyCode,
+          agencyName: demo.agencyName,
+        })),
+    };
+  }
+}

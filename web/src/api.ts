@@ -1,0 +1,384 @@
+/**
+ * Every call the dashboard makes to the API, in one module, typed against the API's answers
+ * (apps/api). When the generated client of the API contract exists, it replaces this module:
+ * the pages only use the functions and types below (docs/adr/0026-dashboard-stack.md).
+ */
+import { createParser } from 'eventsource-parser';
+
+export type Role = 'officer' | 'issuer' | 'auditor' | 'inspector';
+
+export interface DemoUser {
+  readonly token: string;
+  readonly role: Role;
+  readonly agencyCode: string;
+  readonly agencyName: string;
+}
+
+export interface WebConfig {
+  readonly auth: 'demo' | 'oidc';
+  readonly demoUsers: readonly DemoUser[];
+  readonly oidc?: { readonly issuer: string; readonly clientId: string; readonly scope: string };
+}
+
+export const OUTSTANDING_STATES = [
+  'handoff-offered',
+  'not-acknowledged',
+  'in-progress',
+  'handoff-pending',
+  'extension-pending',
+  'completion-submitted',
+  'completion-returned',
+] as const;
+export type OutstandingState = (typeof OUTSTANDING_STATES)[number];
+
+export interface OutstandingTask {
+  readonly taskId: string;
+  readonly planId: string;
+  readonly title: string;
+  readonly role: 'lead' | 'support' | 'requested';
+  readonly dueDate: string;
+  readonly state: OutstandingState;
+  readonly overdue: boolean;
+  readonly dueWithin7Days: boolean;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+}
+
+export interface Handoff {
+  readonly handoffId: string;
+  readonly fromAgency: string;
+  readonly toAgency: string;
+  readonly role: string;
+  readonly reason: string;
+  readonly status: 'pending' | 'accepted' | 'declined' | 'withdrawn';
+}
+
+export interface Extension {
+  readonly extensionId: string;
+  readonly agencyCode: string;
+  readonly requestedDueDate: string;
+  readonly reason: string;
+  readonly status: 'pending' | 'granted' | 'denied' | 'lapsed';
+}
+
+export interface Task {
+  readonly taskId: string;
+  readonly planId: string;
+  readonly title: string;
+  readonly duty: string;
+  readonly sourceClause: { readonly section: string; readonly start: number; readonly end: number };
+  readonly kind: 'duty' | 'report';
+  readonly dueDate: string;
+  readonly status: string;
+  readonly issuerAgencyCode: string;
+  readonly responsibleAgency: string | null;
+  readonly assignees: readonly {
+    readonly agencyCode: string;
+    readonly role: string;
+    readonly status: string;
+  }[];
+  readonly handoffs: readonly Handoff[];
+  readonly extensions: readonly Extension[];
+  readonly completion?: { readonly status?: string } | null;
+}
+
+export interface TrailEntry {
+  readonly globalPosition: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly actorPersonId: string;
+  readonly actorAgencyCode: string;
+  readonly agencyCode: string | null;
+  readonly toAgencyCode: string | null;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly reason: string | null;
+  readonly summary: string;
+}
+
+export interface Agency {
+  readonly code: string;
+  readonly name: string;
+  readonly shortName: string | null;
+  readonly level: string;
+  readonly jurisdiction: string;
+}
+
+export interface Plan {
+  readonly planId: string;
+  readonly number: string | null;
+  readonly title: string;
+  readonly issuerAgencyCode: string;
+  readonly periodFromYear: number | null;
+  readonly periodToYear: number | null;
+}
+
+export interface AgencyProgress {
+  readonly agencyCode: string;
+  readonly total: number;
+  readonly byState: Readonly<Record<string, number>>;
+  readonly overdue: number;
+  readonly dueWithin7Days: number;
+}
+
+export interface PlanProgress {
+  readonly planId: string;
+  readonly asOf: string;
+  readonly agencies: readonly AgencyProgress[];
+}
+
+export interface Responsibility {
+  readonly taskId: string;
+  readonly planId: string;
+  readonly title: string;
+  readonly role: string;
+  readonly dueDate: string;
+  readonly taskStatus: string;
+  readonly assignmentStatus: string;
+}
+
+export interface DraftTask {
+  readonly taskId: string;
+  readonly kind: 'duty' | 'report';
+  readonly title: string;
+  readonly duty: string;
+  readonly sourceClause: { readonly section: string; readonly start: number; readonly end: number };
+  readonly dueDate: string | null;
+  readonly assignees: readonly {
+    readonly agencyCode: string;
+    readonly role: string;
+    readonly agencyName: string;
+  }[];
+  readonly issues: readonly string[];
+}
+
+export interface PlanDraft {
+  readonly draftId: string | null;
+  readonly planId: string;
+  readonly plan: {
+    readonly title: string | null;
+    readonly number: string | null;
+    readonly issuedOn: string | null;
+  };
+  readonly tasks: readonly DraftTask[];
+  readonly warnings: readonly { readonly code: string; readonly message: string }[];
+  readonly summary: {
+    readonly dutyTasks: number;
+    readonly reportTasks: number;
+    readonly agencies: number;
+    readonly tasksNeedingReview: number;
+  };
+  readonly sourceText: string;
+}
+
+export interface CommandResult {
+  readonly position: string | null;
+  readonly handoffId?: string;
+  readonly extensionId?: string;
+}
+
+export interface TaskCorrection {
+  readonly taskId: string;
+  readonly dueDate?: string;
+  readonly title?: string;
+  readonly exclude?: true;
+}
+
+/** A refused request: its status and the problem+json `code` (RFC 9457). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const MAX_PAGE = 500;
+
+export class Api {
+  constructor(private readonly token: string) {}
+
+  static async config(): Promise<WebConfig> {
+    return (await fetch('/web/config')).json() as Promise<WebConfig>;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    let payload: BodyInit | undefined;
+    if (body instanceof Blob || typeof body === 'string') {
+      headers['content-type'] = contentType ?? 'application/octet-stream';
+      payload = body;
+    } else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const response = await fetch(path, {
+      method,
+      headers,
+      ...(payload === undefined ? {} : { body: payload }),
+    });
+    const text = await response.text();
+    const json: unknown = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      const problem = (json ?? {}) as { code?: string; detail?: string; title?: string };
+      throw new ApiError(response.status, problem.code ?? 'error', problem.detail ?? problem.title ?? '');
+    }
+    return json as T;
+  }
+
+  /** Every outstanding task of an agency (all pages), read after `minPosition` if given. */
+  async outstanding(agencyCode: string, minPosition?: string | null): Promise<OutstandingTask[]> {
+    const all: OutstandingTask[] = [];
+    for (let offset = 0; ; offset += MAX_PAGE) {
+      const after = minPosition ? `&minPosition=${minPosition}` : '';
+      const page = await this.call<Page<OutstandingTask>>(
+        'GET',
+        `/agencies/${encodeURIComponent(agencyCode)}/outstanding?limit=${MAX_PAGE}&offset=${offset}${after}`,
+      );
+      all.push(...page.items);
+      if (page.items.length < MAX_PAGE || all.length >= page.total) return all;
+    }
+  }
+
+  responsibilities(agencyCode: string): Promise<Page<Responsibility>> {
+    return this.call(
+      'GET',
+      `/agencies/${encodeURIComponent(agencyCode)}/responsibilities?status=all&limit=500`,
+    );
+  }
+
+  task(taskId: string, minPosition?: string | null): Promise<Task> {
+    return this.call('GET', `/tasks/${taskId}${minPosition ? `?minPosition=${minPosition}` : ''}`);
+  }
+
+  async trail(taskId: string): Promise<TrailEntry[]> {
+    return (await this.call<{ entries: TrailEntry[] }>('GET', `/tasks/${taskId}/trail`)).entries;
+  }
+
+  async agencies(): Promise<Agency[]> {
+    return (await this.call<Page<Agency>>('GET', '/agencies?limit=500')).items as Agency[];
+  }
+
+  async plans(): Promise<Plan[]> {
+    return (await this.call<{ items: Plan[] }>('GET', '/plans')).items;
+  }
+
+  /** The plan's tasks the caller may read (all of them for its issuer, an auditor, an inspector). */
+  async planTasks(planId: string): Promise<Task[]> {
+    return (await this.call<{ items: Task[] }>('GET', `/plans/${planId}/tasks`)).items;
+  }
+
+  decideExtension(taskId: string, extensionId: string, decision: 'grant' | 'deny', reason: string) {
+    return this.call<CommandResult>('POST', `/tasks/${taskId}/extensions/${extensionId}/${decision}`, {
+      reason,
+    });
+  }
+
+  decideCompletion(taskId: string, agencyCode: string, decision: 'accept' | 'return', reason: string) {
+    return this.call<CommandResult>('POST', `/tasks/${taskId}/completion/${decision}`, {
+      agencyCode,
+      reason,
+    });
+  }
+
+  progress(planId: string): Promise<PlanProgress> {
+    return this.call('GET', `/plans/${planId}/progress`);
+  }
+
+  acknowledge(taskId: string): Promise<CommandResult> {
+    return this.call('POST', `/tasks/${taskId}/acknowledge`, {});
+  }
+
+  reportProgress(
+    taskId: string,
+    text: string,
+    indicatorValues: { indicator: string; value: number }[],
+  ): Promise<CommandResult> {
+    return this.call('POST', `/tasks/${taskId}/progress`, {
+      text,
+      ...(indicatorValues.length ? { indicatorValues } : {}),
+    });
+  }
+
+  handOff(taskId: string, toAgency: string, reason: string): Promise<CommandResult> {
+    return this.call('POST', `/tasks/${taskId}/handoffs`, { toAgency, reason });
+  }
+
+  answerHandoff(taskId: string, handoffId: string, answer: 'accept' | 'decline', reason: string) {
+    return this.call<CommandResult>('POST', `/tasks/${taskId}/handoffs/${handoffId}/${answer}`, { reason });
+  }
+
+  requestExtension(taskId: string, dueDate: string, reason: string): Promise<CommandResult> {
+    return this.call('POST', `/tasks/${taskId}/extensions`, { dueDate, reason });
+  }
+
+  submitCompletion(taskId: string, report: string): Promise<CommandResult> {
+    return this.call('POST', `/tasks/${taskId}/completion`, { report });
+  }
+
+  importPlan(file: File): Promise<PlanDraft> {
+    const type = file.name.toLowerCase().endsWith('.docx')
+      ? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+      : 'text/plain; charset=utf-8';
+    return this.call('POST', `/plans/import?fileName=${encodeURIComponent(file.name)}`, file, type);
+  }
+
+  confirmDraft(draftId: string, tasks: TaskCorrection[]): Promise<{ planId: string }> {
+    return this.call('POST', `/plans/drafts/${draftId}/confirm`, tasks.length ? { tasks } : {});
+  }
+
+  /**
+   * Follows the agency's Server-Sent Events feed (GET /agencies/{code}/feed). EventSource cannot
+   * send the bearer token, so the stream is read with fetch; it reconnects with Last-Event-ID.
+   * Returns a function that stops following.
+   */
+  follow(
+    agencyCode: string,
+    onEvent: (type: string, position: string | undefined) => void,
+    onState?: (live: boolean) => void,
+  ): () => void {
+    const controller = new AbortController();
+    let lastEventId: string | undefined;
+    const run = async (): Promise<void> => {
+      while (!controller.signal.aborted) {
+        try {
+          const response = await fetch(`/agencies/${encodeURIComponent(agencyCode)}/feed`, {
+            headers: {
+              authorization: `Bearer ${this.token}`,
+              accept: 'text/event-stream',
+              ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+            },
+            signal: controller.signal,
+          });
+          if (!response.ok || !response.body) throw new ApiError(response.status, 'feed', '');
+          onState?.(true);
+          const parser = createParser({
+            onEvent(message) {
+              if (message.id) lastEventId = message.id;
+              if (!message.data) return;
+              const envelope = JSON.parse(message.data) as { type?: string };
+              onEvent(envelope.type ?? '', message.id);
+            },
+          });
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            parser.feed(value);
+          }
+        } catch {
+          if (controller.signal.aborted) return;
+        }
+        onState?.(false);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    };
+    void run();
+    return () => controller.abort();
+  }
+}
