@@ -76,8 +76,12 @@ describe('when the database is killed and restarted under load', () => {
     processes.push(apiProcess);
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url, apiProcess);
-    const worker = startAppProcess(WORKER, env);
+    // The worker must be running before the outage: one that cannot reach the database while it
+    // starts exits and is restarted by its supervisor, which is not what this test is about.
+    const workerMetricsPort = await freePort();
+    const worker = startAppProcess(WORKER, { ...env, METRICS_PORT: String(workerMetricsPort) });
     processes.push(worker);
+    await waitForWorkerReady(workerMetricsPort, worker);
 
     const api = {
       async request(
@@ -200,8 +204,13 @@ describe('when the database is killed and restarted under load', () => {
     await feed;
     expect(feedBytes).toBeGreaterThan(0);
 
-    // Neither process exited.
-    expect({ api: apiProcess.child.exitCode, worker: worker.child.exitCode }).toEqual({
+    // Neither process exited (the output of one that did says why).
+    expect({
+      api: apiProcess.child.exitCode,
+      worker: worker.child.exitCode,
+      ...(apiProcess.child.exitCode !== null ? { apiOutput: apiProcess.stderr().slice(-2_000) } : {}),
+      ...(worker.child.exitCode !== null ? { workerOutput: worker.stderr().slice(-2_000) } : {}),
+    }).toEqual({
       api: null,
       worker: null,
     });
@@ -307,3 +316,19 @@ describe('when the database is killed and restarted under load', () => {
     );
   });
 });
+
+/** Waits until the worker's `/health/ready` answers 200, or throws with what the process said. */
+async function waitForWorkerReady(port: number, app: AppProcess, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return;
+    if (Date.now() > until || app.child.exitCode !== null) {
+      throw new Error(`the worker did not become ready:\n${app.lines.join('\n')}\n${app.stderr()}`);
+    }
+    await delay(100);
+  }
+}

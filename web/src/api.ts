@@ -321,11 +321,22 @@ export class Api {
     return this.call('POST', `/tasks/${taskId}/completion`, { report });
   }
 
-  importPlan(file: File): Promise<PlanDraft> {
+  /**
+   * Imports a plan document. The import's answer does not repeat the document, so the stored
+   * draft (GET /plans/drafts/{id}, with its text) is read back for the side-by-side review.
+   */
+  async importPlan(file: File): Promise<PlanDraft> {
     const type = file.name.toLowerCase().endsWith('.docx')
       ? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
       : 'text/plain; charset=utf-8';
-    return this.call('POST', `/plans/import?fileName=${encodeURIComponent(file.name)}`, file, type);
+    const imported = await this.call<{ readonly draftId: string | null }>(
+      'POST',
+      `/plans/import?fileName=${encodeURIComponent(file.name)}`,
+      file,
+      type,
+    );
+    if (!imported.draftId) throw new ApiError(500, 'draft.not-stored', 'The draft was not stored.');
+    return this.call('GET', `/plans/drafts/${imported.draftId}`);
   }
 
   confirmDraft(draftId: string, tasks: TaskCorrection[]): Promise<{ planId: string }> {
