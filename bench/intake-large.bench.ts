@@ -12,6 +12,7 @@
  * Targets (issue #20): /health <= 50 ms during the import, the import <= 5 s, growth < 4x the document.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -19,6 +20,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
 import { annexedPlan, largePlan } from '../libs/plan-intake/test/support/variants.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
@@ -72,11 +74,27 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 async function main(): Promise<void> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'coord-intake-bench-'));
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const schema = `bench_intake_${randomUUID().replace(/-/gu, '').slice(0, 12)}`;
   const api = spawn(
     process.execPath,
-    ['--import', './dist/bench/support/event-loop-monitor.js', 'dist/apps/api/src/main.js'],
+    [
+      // BENCH_NODE_ARGS: extra node flags for the API, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      '--import',
+      './dist/bench/support/event-loop-monitor.js',
+      'dist/apps/api/src/main.js',
+    ],
     {
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SEED_PLANS: 'false', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        SEED_PLANS: 'false',
+        LOG_LEVEL: 'warn',
+        // BENCH_DATABASE_URL: a PostgreSQL server instead of the embedded database, in a fresh schema.
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, DEMO_TOKENS: 'true' } : {}),
+      },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
@@ -161,7 +179,7 @@ async function main(): Promise<void> {
     const growth = peakRss - rssBefore;
 
     console.log(
-      `${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)} (a shared host: other work shows as delay)`,
+      `${databaseUrl ? 'PostgreSQL' : 'embedded database (PGlite)'}; ${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(1)} (a shared host: other work shows as delay)`,
     );
     console.log(
       `document: ${mb(document.length)} of plan text, ${document.toString().split('\n').length} lines`,
@@ -187,6 +205,11 @@ async function main(): Promise<void> {
     await new Promise((resolve) => api.once('exit', resolve));
     agent.destroy();
     await rm(dataDir, { recursive: true, force: true });
+    if (databaseUrl) {
+      const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+      await pool.query(`drop schema if exists ${schema} cascade`);
+      await pool.end();
+    }
   }
 }
 

@@ -199,6 +199,16 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         dueDate: '2025-11-30',
         assignees: [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }],
       });
+      // V.8 reads "Chủ trì, phối hợp với Sở Lao động – Thương binh và Xã hội ...": that department
+      // is recorded as support of Sở Tài chính's task.
+      const finance = draft.tasks.find((t) => t.title === 'V.8 — Sở Tài chính')!;
+      const [financeAssigned] = await api.store.readStream(taskStreamId(finance.taskId));
+      expect(financeAssigned?.data).toMatchObject({
+        assignees: [
+          { agencyCode: 'lc-so-tai-chinh', role: 'support' },
+          { agencyCode: 'lc-so-ldtbxh', role: 'support' },
+        ],
+      });
 
       const stored = await call(api.url, 'GET', `/plans/drafts/${draft.draftId}`, ISSUER_LC);
       expect(stored.body).toMatchObject({ alreadyIssued: true, confirmedAt: expect.any(String) });

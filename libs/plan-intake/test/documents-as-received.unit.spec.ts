@@ -146,7 +146,22 @@ describe('deadlines and agencies written inside a duty', () => {
       expect.objectContaining({ code: 'unknown-support-agency', name: 'Trung tâm Bảo trợ xã hội Phong Thổ' }),
     );
     const review = draft.needsReview.find((r) => r.taskId === dated.taskId);
-    expect(review?.reasons).toEqual(expect.arrayContaining(['unknown-support', 'support-named-in-duty']));
+    expect(review?.reasons).toContain('unknown-support');
+  });
+
+  it('makes the known ones support parties of that duty, with its clause', () => {
+    const dated = party2.find((t) => t.dueDateSource === 'read')!;
+    const support = dated.assignees.filter((a) => a.namedInDuty);
+    expect(support.map((a) => [a.agencyCode, a.role])).toEqual([
+      ['lc-cong-an-tinh', 'support'],
+      ['lc-so-y-te', 'support'],
+    ]);
+    for (const a of support) {
+      expect(a.namedInDuty).toEqual({ start: dated.sourceClause.start, end: dated.sourceClause.end });
+    }
+    // The party's other duties name no one: their task is not given these agencies.
+    const rest = party2.find((t) => t.dueDateSource === 'inferred')!;
+    expect(rest.assignees.some((a) => a.namedInDuty)).toBe(false);
   });
 });
 

@@ -9,7 +9,11 @@ import { LAI_CHAU, LANG_SON_CITY, readSeedPlan } from './seed-plans.js';
  * The seed plans read exactly as they did before the layout repairs (normalise-lines.ts), the
  * three-digit party numbers, the inline deadlines and the secondary-source reading: the golden files
  * are the extract and the draft written by the parser before those changes. New fields may be
- * added (toMatchObject), nothing that was read may change.
+ * added (toMatchObject), nothing that was read may change. One deliberate change since: agencies a
+ * duty names to work with are support assignees of its task (issue #20, point 3). In Lai Châu, V.7
+ * (Sở Kế hoạch và Đầu tư) and V.8 (Sở Tài chính) each read "Chủ trì, phối hợp với Sở Lao động –
+ * Thương binh và Xã hội ...", so both tasks gained lc-so-ldtbxh as support (checked below against
+ * the text); Lạng Sơn city names no body in a duty that its party is not already.
  */
 const goldenDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'seed-golden');
 
@@ -28,5 +32,30 @@ describe.each([LAI_CHAU, LANG_SON_CITY])('the seed plan %s', (fileName) => {
   it('drafts as before', () => {
     const { sourceText: _sourceText, ...draft } = draftPlanText(text, createSeedDirectory());
     expect(JSON.parse(JSON.stringify(draft))).toMatchObject(golden.draft);
+  });
+});
+
+describe('the Lai Châu seed plan: support named inside duties', () => {
+  const draft = draftPlanText(readSeedPlan(LAI_CHAU), createSeedDirectory());
+  const named = draft.tasks.flatMap((task) =>
+    task.assignees
+      .filter((a) => a.namedInDuty)
+      .map((a) => ({ title: task.title, agency: a.agencyCode, role: a.role, clause: a.namedInDuty! })),
+  );
+
+  it('are the two tasks whose duty reads "phối hợp với Sở Lao động – Thương binh và Xã hội"', () => {
+    expect(named.map(({ title, agency, role }) => [title, agency, role])).toEqual([
+      ['V.7 — Sở Kế hoạch và Đầu tư', 'lc-so-ldtbxh', 'support'],
+      ['V.8 — Sở Tài chính', 'lc-so-ldtbxh', 'support'],
+    ]);
+    for (const { clause } of named) {
+      expect(draft.sourceText.slice(clause.start, clause.end)).toMatch(
+        /^Chủ trì, phối hợp với Sở Lao động – Thương binh và Xã hội/u,
+      );
+    }
+  });
+
+  it('do not add report tasks: the parties report', () => {
+    expect(draft.summary.reportTasks).toBe(175);
   });
 });

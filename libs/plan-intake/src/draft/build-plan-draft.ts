@@ -329,8 +329,7 @@ function dutyTasksOf(
         dueDate: planEnd,
         dueDateSource: planEnd === null ? null : 'inferred',
         dueDateSpan: null,
-        namedSupport: namedSupportOf(undated, party, resolver, warnings),
-        assignees,
+        ...withNamedSupport(assignees, namedSupportOf(undated, party, resolver, warnings), undated, resolver),
         reportYear: null,
         partyOrdinal: party.ordinal,
         consolidated: false,
@@ -351,8 +350,7 @@ function dutyTasksOf(
         dueDate: duty.deadline.date,
         dueDateSource: 'read',
         dueDateSpan: duty.deadline.span,
-        namedSupport: namedSupportOf([duty], party, resolver, warnings),
-        assignees,
+        ...withNamedSupport(assignees, namedSupportOf([duty], party, resolver, warnings), [duty], resolver),
         reportYear: null,
         partyOrdinal: party.ordinal,
         consolidated: false,
@@ -397,6 +395,38 @@ function namedSupportOf(
     }
   }
   return named;
+}
+
+/**
+ * The party's assignees plus every agency its duties name to work with, as support, each with the
+ * clause of the duty that names it. A group named ("UBND các huyện") becomes its members, as a party
+ * does. An agency already assigned keeps its role; an unknown name is assigned to no one (it is
+ * warned about and listed for review).
+ */
+function withNamedSupport(
+  assignees: readonly DraftAssignee[],
+  namedSupport: readonly NamedSupport[],
+  duties: readonly Duty[],
+  resolver: NameResolver,
+): { namedSupport: readonly NamedSupport[]; assignees: readonly DraftAssignee[] } {
+  const all = [...assignees];
+  const assigned = new Set(assignees.map((a) => a.agencyCode));
+  for (const named of namedSupport) {
+    if (named.agencyCode === null) continue;
+    const duty = duties.find((d) => d.span.start <= named.span.start && named.span.end <= d.span.end);
+    const clause = duty?.span ?? named.span;
+    for (const agency of agenciesOf(resolver.resolve(named.name))) {
+      if (assigned.has(agency.code)) continue;
+      assigned.add(agency.code);
+      all.push({
+        agencyCode: agency.code,
+        role: 'support',
+        agencyName: agency.name,
+        namedInDuty: { start: clause.start, end: clause.end },
+      });
+    }
+  }
+  return { namedSupport, assignees: all };
 }
 
 /** Why a task must be looked at before the draft is confirmed; nothing when it was all read. */
@@ -519,7 +549,9 @@ function reportTasksFor(
     agencies.push({ agencyCode: code, role: 'lead', agencyName: name });
   };
   if (consolidator !== null) add(consolidator, directory.get(consolidator)?.name ?? consolidator);
-  for (const task of dutyTasks) for (const a of task.assignees) add(a.agencyCode, a.agencyName);
+  // The parties report; an agency a duty only names to work with reports through that party.
+  for (const task of dutyTasks)
+    for (const a of task.assignees) if (!a.namedInDuty) add(a.agencyCode, a.agencyName);
   if (consolidator === null && agencies.length > 0) {
     warnings.push({
       code: 'no-consolidating-agency',

@@ -51,7 +51,7 @@ export type ReviewReason =
   | 'due-date-inferred'
   /** A group leads: its first agency was made the lead. */
   | 'lead-inferred'
-  /** The duty names bodies to work with that are not assignees of the task. */
+  /** The duty names bodies to work with that could not be made assignees of the task. */
   | 'support-named-in-duty'
   /** The duty names a body the directory does not know. */
   | 'unknown-support';
@@ -128,6 +128,11 @@ export interface DraftAssignee {
   readonly agencyCode: string;
   readonly role: PartyRole;
   readonly agencyName: string;
+  /**
+   * For an agency a duty names to work with ("phối hợp với Công an tỉnh"): the clause of that duty,
+   * its source. Absent for the party's own agencies (the task's source clause).
+   */
+  readonly namedInDuty?: Span;
 }
 
 export interface DraftCandidate {
@@ -173,7 +178,7 @@ export interface DraftTask {
   readonly dueDateSource: 'read' | 'inferred' | null;
   /** Where a read due date is written. */
   readonly dueDateSpan: Span | null;
-  /** Bodies the duties name to work with; not assignees until the reviewer adds them. */
+  /** Bodies the duties name to work with; the known ones are support assignees (`namedInDuty`). */
   readonly namedSupport: readonly NamedSupport[];
   readonly assignees: readonly DraftAssignee[];
   /** The year a report task reports on; null for duties. */

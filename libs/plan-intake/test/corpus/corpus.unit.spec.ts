@@ -23,6 +23,7 @@ describe('the intake corpus', () => {
   it('reads every report deadline and every cited document', () => {
     expect(accuracy('report deadlines')).toBe(1);
     expect(accuracy('deadlines written in duties')).toBe(1);
+    expect(accuracy('support parties named in duties')).toBe(1);
     expect(accuracy('cited documents (kind, number, date)')).toBe(1);
   });
 

@@ -41,6 +41,8 @@ export interface Expected {
   readonly parties?: readonly { readonly ordinal: number; readonly heading: string; readonly role: string }[];
   readonly reporting?: { readonly day: number; readonly month: number } | null;
   readonly dutyDeadlines?: readonly { readonly party: number; readonly date: string }[];
+  /** Agencies a duty of the party names to work with ("phối hợp với ..."): its support parties. */
+  readonly dutySupport?: readonly { readonly party: number; readonly agency: string }[];
 }
 
 export interface CorpusCase {
@@ -100,7 +102,11 @@ export function loadCorpus(): CorpusCase[] {
         '2. Sở Giáo dục và Đào tạo',
         '2. Sở Giáo dục và Đào tạo\n- Phối hợp với Công an tỉnh rà soát trẻ em bỏ học, hoàn thành trước ngày 30/9/2025.',
       ),
-      expected: { ...lc, dutyDeadlines: [{ party: 2, date: '2025-09-30' }] },
+      expected: {
+        ...lc,
+        dutyDeadlines: [{ party: 2, date: '2025-09-30' }],
+        dutySupport: [...(lc.dutySupport ?? []), { party: 2, agency: 'lc-cong-an-tinh' }],
+      },
     },
     {
       name: '150 parties',
@@ -146,6 +152,7 @@ const FIELDS = [
   'parties with the right role and source clause',
   'report deadlines',
   'deadlines written in duties',
+  'support parties named in duties',
 ] as const;
 
 const same = (a: string | null | undefined, b: string | null | undefined) =>
@@ -287,6 +294,23 @@ export function scoreCorpus(cases: readonly CorpusCase[] = loadCorpus()): Corpus
         readDeadlines.includes(`${deadline.party}:${deadline.date}`),
         `${name}: deadline ${deadline.date} of party ${deadline.party} not read`,
       );
+    }
+    if (expected.dutySupport !== undefined) {
+      // Each named support must be assigned with a clause that names it; any other is a miss too.
+      const read = draft.tasks.flatMap((t) =>
+        t.assignees.flatMap((a) =>
+          a.namedInDuty && /phối hợp/iu.test(draft.sourceText.slice(a.namedInDuty.start, a.namedInDuty.end))
+            ? [`${t.partyOrdinal}:${a.agencyCode}`]
+            : [],
+        ),
+      );
+      const wanted = expected.dutySupport.map((d) => `${d.party}:${d.agency}`);
+      for (const key of wanted) {
+        count(FIELDS[10], read.includes(key), `${name}: support ${key} named in a duty not assigned`);
+      }
+      for (const key of new Set(read)) {
+        if (!wanted.includes(key)) count(FIELDS[10], false, `${name}: support ${key} assigned, not expected`);
+      }
     }
     unmarkedDates += datesNotWritten(draft, extract, name, failures);
   }

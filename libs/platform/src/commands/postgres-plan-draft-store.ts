@@ -1,3 +1,8 @@
+import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { finished } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { createGzip, gunzip } from 'node:zlib';
 import { migrate, type Database, type Migration } from '#libs/event-store';
 import type { PlanDraft } from '#libs/plan-intake';
 import type { PlanDraftStore, StoredDraft } from '#libs/application';
@@ -22,7 +27,51 @@ const MIGRATIONS: readonly Migration[] = [
     name: 'the committee a draft was uploaded for',
     sql: (s) => `alter table ${s}.plan_drafts add column committee text;`,
   },
+  {
+    version: 3,
+    name: 'the source text of a draft kept apart, compressed, in chunks',
+    // Already compressed: PostgreSQL is told not to try again (storage external).
+    sql: (s) => `
+      create table ${s}.plan_draft_sources (
+        draft_id uuid not null references ${s}.plan_drafts (id),
+        seq integer not null,
+        chunk bytea not null,
+        primary key (draft_id, seq)
+      );
+      alter table ${s}.plan_draft_sources alter column chunk set storage external;`,
+  },
 ];
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Bytes of compressed source text per row. The embedded database runs in the API's own thread and
+ * blocks it while it writes a statement, so a large text is written in short statements with the
+ * event loop free between them (docs/adr/0025).
+ */
+export const SOURCE_CHUNK_BYTES = 128 * 1024;
+
+/** Characters encoded to UTF-8 at a time: encoding 9 MB of Vietnamese at once holds the thread ~100 ms. */
+const ENCODE_SLICE_CHARACTERS = 256 * 1024;
+
+/** gzip of the text's UTF-8, encoded slice by slice with the event loop free in between. */
+async function gzipText(text: string): Promise<Buffer> {
+  const gz = createGzip();
+  const out: Buffer[] = [];
+  gz.on('data', (chunk: Buffer) => out.push(chunk));
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + ENCODE_SLICE_CHARACTERS);
+    // Never split a surrogate pair: half of one would be encoded as U+FFFD.
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    if (!gz.write(Buffer.from(text.slice(start, end), 'utf8'))) await once(gz, 'drain');
+    start = end;
+    await nextTurn();
+  }
+  gz.end();
+  await finished(gz);
+  return Buffer.concat(out);
+}
 
 interface DraftRow {
   id: string;
@@ -45,13 +94,36 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
     await migrate(this.database.pool, this.schema, MIGRATIONS, 'intake_schema_migrations');
   }
 
+  /**
+   * The draft's JSON without its source text (a few hundred KB even for a 9 MB plan), then the text
+   * once, gzip-compressed off the event loop (zlib's thread pool), in chunks: one transaction.
+   */
   async insert(id: string, draft: PlanDraft, createdBy: string, committee: string): Promise<StoredDraft> {
-    const result = await this.database.pool.query<DraftRow>(
-      `insert into ${this.schema}.plan_drafts (id, content_hash, draft, created_by, committee)
-       values ($1, $2, $3, $4, $5) returning *`,
-      [id, draft.contentHash, JSON.stringify(draft), createdBy, committee],
-    );
-    return toStored(result.rows[0] as DraftRow);
+    const { sourceText, ...withoutText } = draft;
+    const compressed = await gzipText(sourceText);
+    const client = await this.database.pool.connect();
+    try {
+      await client.query('begin');
+      const result = await client.query<DraftRow>(
+        `insert into ${this.schema}.plan_drafts (id, content_hash, draft, created_by, committee)
+         values ($1, $2, $3, $4, $5) returning *`,
+        [id, draft.contentHash, JSON.stringify(withoutText), createdBy, committee],
+      );
+      for (let seq = 0; seq * SOURCE_CHUNK_BYTES < compressed.length; seq++) {
+        const chunk = compressed.subarray(seq * SOURCE_CHUNK_BYTES, (seq + 1) * SOURCE_CHUNK_BYTES);
+        await client.query(
+          `insert into ${this.schema}.plan_draft_sources (draft_id, seq, chunk) values ($1, $2, $3)`,
+          [id, seq, chunk],
+        );
+      }
+      await client.query('commit');
+      return toStored(result.rows[0] as DraftRow, sourceText);
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async find(id: string): Promise<StoredDraft | null> {
@@ -60,7 +132,15 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
       [id],
     );
     const row = result.rows[0];
-    return row ? toStored(row) : null;
+    if (!row) return null;
+    const chunks = await this.database.pool.query<{ chunk: Buffer }>(
+      `select chunk from ${this.schema}.plan_draft_sources where draft_id = $1 order by seq`,
+      [id],
+    );
+    // Drafts stored before the text was kept apart still hold it in their JSON.
+    if (chunks.rows.length === 0) return toStored(row, row.draft.sourceText);
+    const text = (await gunzipAsync(Buffer.concat(chunks.rows.map((r) => r.chunk)))).toString('utf8');
+    return toStored(row, text);
   }
 
   async markConfirmed(id: string): Promise<void> {
@@ -71,11 +151,11 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
   }
 }
 
-function toStored(row: DraftRow): StoredDraft {
+function toStored(row: DraftRow, sourceText: string): StoredDraft {
   return {
     id: row.id,
     contentHash: row.content_hash,
-    draft: row.draft,
+    draft: { ...row.draft, sourceText },
     createdBy: row.created_by,
     committee: row.committee,
     createdAt: new Date(row.created_at).toISOString(),
