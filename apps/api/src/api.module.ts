@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import {
   DatabaseModule,
+  DeadlineTimersModule,
   loggingModule,
   MetricsModule,
   NatsModule,
@@ -29,6 +30,8 @@ export class ApiModule {
         // The embedded database lives in this process, so it also runs the projections.
         NatsModule.forRoot(config.natsUrl, { user: config.natsUser, password: config.natsPassword }),
         ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
+        // Deadline timers fire where the projections run: here on the embedded database.
+        DeadlineTimersModule.forRoot({ fireTimers: !config.databaseUrl }),
         // Commands go through the CommandBus to thin handlers (decide-task.command.ts, ...).
         CqrsModule.forRoot(),
         // Prometheus metrics (GET /metrics) and the checks behind /health/live and /health/ready.

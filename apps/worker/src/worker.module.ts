@@ -1,8 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DatabaseModule, loggingModule, NatsModule, ReadModelsModule, type AppConfig } from '#libs/platform';
+import {
+  DatabaseModule,
+  DeadlineTimersModule,
+  loggingModule,
+  NatsModule,
+  ReadModelsModule,
+  type AppConfig,
+} from '#libs/platform';
 
 /**
- * The worker hosts what follows the event log: the projections and (with NATS) the publisher.
+ * The worker hosts what follows the event log: the projections, (with NATS) the publisher, and
+ * the deadline timers.
  * It has no HTTP surface (the process serves /metrics and its probes beside it, see
  * worker-process.module.ts). Run as many API and worker replicas as needed: each of those
  * consumers runs in the one worker holding its lease, the others stand by and take over within
@@ -18,6 +26,8 @@ export class WorkerModule {
         DatabaseModule.forRoot(config, 'coord-worker'),
         NatsModule.forRoot(config.natsUrl, { user: config.natsUser, password: config.natsPassword }),
         ReadModelsModule.forRoot({ runProjections: true }),
+        // Every worker fires deadline timers; they share them (docs/adr/0022-deadline-timers.md).
+        DeadlineTimersModule.forRoot({ fireTimers: true }),
       ],
     };
   }

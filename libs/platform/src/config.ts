@@ -161,6 +161,29 @@ export class AppConfig {
   @Max(65535, { message: 'METRICS_PORT must be between 0 (off) and 65535' })
   metricsPort = 9464;
 
+  /**
+   * COORD_TEST_CLOCK_FILE: tests only. A file holding an ISO instant that the processes take as
+   * "now" (commands, deadline timers), so a test can move time across a deadline. Refused unless
+   * NODE_ENV=test: a production process never runs on a fake clock.
+   */
+  @IsOptional()
+  @IsString()
+  testClockFile?: string;
+
+  /** SMTP_URL: where deadline notices are e-mailed from (smtp://user:pass@host:port); unset: no e-mail. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  smtpUrl?: string;
+
+  /** SMTP_FROM: the sender of deadline e-mails. */
+  @IsString()
+  smtpFrom = 'coord@localhost';
+
+  /** AGENCY_EMAILS_FILE: a JSON object from agency code to the address its deadline notices go to. */
+  @IsOptional()
+  @IsString()
+  agencyEmailsFile?: string;
+
   /** LOG_LEVEL: pino level. */
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
@@ -198,6 +221,10 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   demoTokens: 'DEMO_TOKENS',
   feedKeepAliveSeconds: 'FEED_KEEPALIVE_SECONDS',
   metricsPort: 'METRICS_PORT',
+  testClockFile: 'COORD_TEST_CLOCK_FILE',
+  smtpUrl: 'SMTP_URL',
+  smtpFrom: 'SMTP_FROM',
+  agencyEmailsFile: 'AGENCY_EMAILS_FILE',
 };
 
 /** Variables read as whole numbers (anything else is passed on for the validator to name). */
@@ -252,6 +279,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.oidcIssuer && config.demoTokens === true) {
     problems.push('DEMO_TOKENS=true cannot be combined with OIDC_ISSUER: the API accepts one kind of token');
+  }
+  if (config.testClockFile && env.NODE_ENV !== 'test') {
+    problems.push('COORD_TEST_CLOCK_FILE is for tests only: it is refused unless NODE_ENV=test');
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return config;

@@ -10,3 +10,4 @@ export * from './nats.module.js';
 export * from './leases.js';
 export * from './commands/index.js';
 export * from './metrics/index.js';
+export * from './deadlines/index.js';

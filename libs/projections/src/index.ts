@@ -45,3 +45,5 @@ export * from './plan-progress/plan-progress.entity.js';
 export * from './plan-progress/plan-progress.evolve.js';
 export * from './plan-progress/plan-progress.projection.js';
 export * from './plan-progress/plan-progress.query.js';
+
+export * from './deadlines/deadline-timers.projection.js';

@@ -1,0 +1,3 @@
+export * from './clock.js';
+export * from './deadline-firer.js';
+export * from './deadline-timers.module.js';
