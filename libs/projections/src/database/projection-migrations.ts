@@ -155,7 +155,7 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
         fired_at timestamptz,
         outcome text
       );
-      create index deadline_timers_waiting on ${s}.deadline_timers (fire_at) where fired_at is null;
+      create index deadline_timers_waiting on ${s}.deadline_timers (fire_at, timer_id) where fired_at is null;
       create index deadline_timers_task on ${s}.deadline_timers (task_id);
 
       create table ${s}.deadline_notices (

@@ -10,8 +10,8 @@ type Event<Type extends string, Data> = { readonly type: Type; readonly data: Da
 
 /**
  * What a deadline did, recorded by the timer that fired (never by a person). Each names the task,
- * its due date and the agencies it notifies (`notify`: the fan-out routes on it). Written to the
- * task's deadline stream (deadlineStreamId), with `occurredAt` = the moment the timer was due,
+ * its due date and the agencies it notifies (`notify`: the fan-out routes on it). Recorded by the
+ * timer worker (deadlineBatchStreamId), with `occurredAt` = the moment the timer was due,
  * even when it fires later (after the workers were down).
  */
 interface DeadlineRef {
@@ -67,8 +67,12 @@ export function decodeDeadlineEvent(stored: {
     : null;
 }
 
-/** Deadline events of a task are kept apart from its commands' stream, so they never race them. */
-export const deadlineStreamId = (taskId: string): string => `deadlines-${taskId}`;
+/**
+ * Deadline events are kept apart from the tasks' streams, so they never race the tasks' commands:
+ * the timers fired together in one transaction are recorded in one stream of their own (each
+ * event names its task; `timerId` says which timer it was).
+ */
+export const deadlineBatchStreamId = (batchId: string): string => `deadlines-${batchId}`;
 
 function unique(codes: readonly (string | null)[]): string[] {
   return [...new Set(codes.filter((code): code is string => code !== null))];
