@@ -85,11 +85,11 @@ async function main(): Promise<void> {
       });
       ready.push(
         new Promise((resolve, reject) => {
-          child.stdout!.once('data', () => resolve());
+          child.stdout.once('data', () => resolve());
           child.once('exit', (code) => reject(new Error(`worker ${index + 1} exited with ${code}`)));
         }),
       );
-      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         const last = /fired (\d+)\s*$/.exec(chunk);
         if (last) fired[index] = Number(last[1]);
       });
