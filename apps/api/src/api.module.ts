@@ -9,6 +9,7 @@ import {
   ReadModelsModule,
   type AppConfig,
 } from '#libs/platform';
+import { AccountabilityModule } from './accountability/accountability.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { FeedModule } from './feed/feed.module.js';
@@ -45,6 +46,7 @@ export class ApiModule {
         AgenciesModule,
         PlansModule,
         FeedModule,
+        AccountabilityModule,
       ],
     };
   }

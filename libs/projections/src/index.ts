@@ -47,3 +47,4 @@ export * from './plan-progress/plan-progress.projection.js';
 export * from './plan-progress/plan-progress.query.js';
 
 export * from './deadlines/deadline-timers.projection.js';
+export * from './deadlines/accountability.query.js';
