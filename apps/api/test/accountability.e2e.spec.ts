@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { SMTPServer } from 'smtp-server';
 import { startApi, type ApiHarness, type Backend } from '../../../test/support/api-harness.js';
 import { SseConnection } from '../../../test/support/sse.js';
 import { assignmentBody } from '../../../test/support/task-bodies.js';
@@ -24,17 +25,46 @@ describe.each<Backend>(['pglite', 'postgres'])('accountability on %s', (backend)
   let dir: string;
   let clockFile: string;
 
+  let smtp: SMTPServer;
+  const mails: { to: string[]; text: string }[] = [];
+
   const setClock = (instant: string) => writeFile(clockFile, instant);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'coord-clock-'));
     clockFile = join(dir, 'now');
     await setClock('2025-06-01T02:00:00Z');
-    api = await startApi(backend, { COORD_TEST_CLOCK_FILE: clockFile, NODE_ENV: 'test' });
+    // A local SMTP server: what the service e-mails is what it receives.
+    smtp = new SMTPServer({
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const { port } = smtp.server.address() as { port: number };
+    const addresses = join(dir, 'agency-emails.json');
+    await writeFile(addresses, JSON.stringify({ [SUPPORT]: 'so-y-te@laichau.gov.vn' }));
+    api = await startApi(backend, {
+      COORD_TEST_CLOCK_FILE: clockFile,
+      NODE_ENV: 'test',
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      AGENCY_EMAILS_FILE: addresses,
+    });
   });
 
   afterAll(async () => {
     await api?.close();
+    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -114,6 +144,18 @@ describe.each<Backend>(['pglite', 'postgres'])('accountability on %s', (backend)
     } finally {
       feed.close();
     }
+
+    // And by e-mail to the supporting agency, the one with an address: five notices, once each.
+    for (let tries = 0; tries < 100 && mails.length < 5; tries++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(mails.map((mail) => mail.to)).toEqual(Array(5).fill(['so-y-te@laichau.gov.vn']));
+    expect(mails.map((mail) => /X-Coord-Event: (\w+)/.exec(mail.text)?.[1])).toEqual([
+      'DeadlineReminderSent',
+      'DeadlineReminderSent',
+      'DeadlineLapsed',
+      'DeadlineEscalated',
+      'DeadlineEscalated',
+    ]);
 
     // A new head since 15 July: the lapse (1 July) is still An's.
     await recordHead('Trần Thị Bình', '2025-07-15');

@@ -24,6 +24,11 @@ import {
   ProjectionRunner,
 } from '#libs/projections';
 import { CheckpointWatch } from './checkpoint-watch.js';
+import {
+  DEADLINE_MAILER_SUBSCRIPTION,
+  DeadlineMailer,
+  readAgencyAddresses,
+} from './deadlines/deadline-mailer.js';
 import type { AppConfig } from './config.js';
 import { AdvisoryLockLeases, SoleProcessLeases, type ConsumerLeases } from './leases.js';
 import { DeferredJetStreamPublisher, LeasedCheckpointStore, NatsClient } from './nats.module.js';
@@ -197,6 +202,28 @@ export class ReadModelsModule implements OnApplicationShutdown {
                             { replicas: config.natsStreamReplicas },
                           ),
                           batchSize: 1_000,
+                        },
+                      ]
+                    : []),
+                  // With SMTP: deadline notices by e-mail to the agencies' addresses.
+                  ...(config.smtpUrl
+                    ? [
+                        {
+                          name: DEADLINE_MAILER_SUBSCRIPTION,
+                          consumer: new DeadlineMailer({
+                            smtpUrl: config.smtpUrl,
+                            from: config.smtpFrom,
+                            addresses: config.agencyEmailsFile
+                              ? readAgencyAddresses(config.agencyEmailsFile)
+                              : new Map<string, string>(),
+                            checkpoints: new LeasedCheckpointStore(
+                              checkpoints,
+                              leases,
+                              DEADLINE_MAILER_SUBSCRIPTION,
+                            ),
+                            store,
+                          }),
+                          batchSize: 100,
                         },
                       ]
                     : []),
