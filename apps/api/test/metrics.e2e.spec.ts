@@ -15,6 +15,7 @@ const PROJECTIONS = [
   'outstanding-tasks',
   'task-trail',
   'plan-progress',
+  'deadline-timers',
 ];
 
 /** GET /metrics of the API on the embedded database, which also runs the projections. */

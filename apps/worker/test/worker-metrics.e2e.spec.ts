@@ -19,6 +19,7 @@ const PROJECTIONS = [
   'outstanding-tasks',
   'task-trail',
   'plan-progress',
+  'deadline-timers',
 ];
 
 const { DATABASE_URL: _url, NATS_URL: _nats, METRICS_PORT: _port, ...baseEnv } = process.env;

@@ -64,9 +64,10 @@ export function daysLate(dueDate: string, doneAt: string): number {
 
 /**
  * The timers of an open task for its current due date. `since`: when they are (re)computed (the
- * assignment or extension took effect); a reminder whose moment had already passed then is left
- * out (a reminder is only worth sending ahead), while the lapse and escalations always stand: a
- * task assigned or extended to a date already past still lapsed at its deadline.
+ * assignment or extension took effect). A moment that had already passed then is left out: a
+ * deadline acts on a task that existed before it, not on one entered after the fact with a due
+ * date already past (it shows as overdue, and in the scorecard, but nothing lapsed while it was
+ * assigned). Moments after `since` always fire, however late the workers get to them.
  */
 export function deadlineTimers(
   task: Pick<Task, 'taskId' | 'planId' | 'dueDate'>,
@@ -78,7 +79,6 @@ export function deadlineTimers(
   const timers: DeadlineTimer[] = [];
   for (const days of [...new Set(policy.reminderDaysBefore)].sort((a, b) => b - a)) {
     const fireAt = deadline - days * DAY_MS;
-    if (since !== null && fireAt <= Date.parse(since)) continue;
     timers.push({
       ...base,
       timerId: `${task.taskId}/${task.dueDate}/reminder-${days}`,
@@ -111,7 +111,7 @@ export function deadlineTimers(
         escalateTo: step.to,
       });
     });
-  return timers;
+  return since === null ? timers : timers.filter((timer) => Date.parse(timer.fireAt) > Date.parse(since));
 }
 
 /** What a timer needs to know of its task when it fires (kept up to date while it waits). */
