@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import {
   DatabaseModule,
+  DeadlineTimersModule,
   loggingModule,
   MetricsModule,
   NatsModule,
@@ -11,6 +12,7 @@ import {
   type AppConfig,
 } from '#libs/platform';
 import { LedgerHttpModule } from './ledger/ledger.module.js';
+import { AccountabilityModule } from './accountability/accountability.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/read-audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -35,6 +37,8 @@ export class ApiModule {
         NatsModule.forRoot(config.natsUrl, { user: config.natsUser, password: config.natsPassword }),
         LedgerModule.forRoot(),
         ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
+        // Deadline timers fire where the projections run: here on the embedded database.
+        DeadlineTimersModule.forRoot({ fireTimers: !config.databaseUrl }),
         // Commands go through the CommandBus to thin handlers (decide-task.command.ts, ...).
         CqrsModule.forRoot(),
         // Prometheus metrics (GET /metrics) and the checks behind /health/live and /health/ready.
@@ -53,6 +57,7 @@ export class ApiModule {
         AuditModule,
         LedgerHttpModule,
         WebModule.forRoot(config),
+        AccountabilityModule,
       ],
     };
   }

@@ -16,6 +16,7 @@ const PROJECTIONS = [
   'task-trail',
   'plan-progress',
   'agency-tasks',
+  'deadline-timers',
 ];
 
 /** GET /metrics of the API on the embedded database, which also runs the projections. */

@@ -20,6 +20,7 @@ const PROJECTIONS = [
   'task-trail',
   'plan-progress',
   'agency-tasks',
+  'deadline-timers',
 ];
 
 const { DATABASE_URL: _url, NATS_URL: _nats, METRICS_PORT: _port, ...baseEnv } = process.env;

@@ -1,6 +1,7 @@
 import type { EventStore, RecordedEvent } from '#libs/event-store';
 import {
   concernedAgencies,
+  decodeDeadlineEvent,
   decodeTaskEvent,
   evolve,
   foldStoredTaskEvents,
@@ -17,6 +18,7 @@ import {
  *   cached state is not the one right before the event, e.g. after a retry from a checkpoint) the
  *   stream is read from the store and folded up to `streamVersion - 1`.
  * - PlanIssued: the issuer agency.
+ * - Deadline events (reminders, lapses, escalations): the agencies they name in `notify`.
  * - Anything else: unknown here (`undefined`); the caller logs it and skips it.
  */
 
@@ -98,6 +100,8 @@ export async function concernedAgenciesOf(
 ): Promise<readonly string[] | undefined> {
   if (isTaskEvent(event)) return taskEventAgencies(event, context);
   if (event.type === 'PlanIssued') return [planIssuer(event)];
+  const deadline = decodeDeadlineEvent(event);
+  if (deadline) return deadlineNotified(event, deadline.data.notify);
   return undefined;
 }
 
@@ -132,6 +136,14 @@ async function foldUpTo(
 ): Promise<TaskState> {
   const events = await store.readStream(streamId);
   return foldStoredTaskEvents(events.filter((stored) => stored.streamVersion <= version));
+}
+
+/** Reminders, lapses and escalations name whom they notify (libs/tasks deadlineEventFor). */
+function deadlineNotified(event: RecordedEvent, notify: unknown): string[] {
+  if (!Array.isArray(notify) || !notify.every((code) => typeof code === 'string' && code !== '')) {
+    throw new UnroutableEventError(event, `${event.type} without the agencies it notifies`);
+  }
+  return [...new Set(notify as string[])];
 }
 
 function planIssuer(event: RecordedEvent): string {

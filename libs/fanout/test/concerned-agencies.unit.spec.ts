@@ -91,6 +91,16 @@ describe('which agencies an event concerns', () => {
     );
   });
 
+  it('sends a lapse, a reminder or an escalation to the agencies it notifies', async () => {
+    const lapse = {
+      ...planIssued({ taskId: 't1', notify: [LEAD, SUPPORT, ISSUER, LEAD] }),
+      type: 'DeadlineLapsed',
+    };
+    expect(await agencies(lapse, new TaskStateCache())).toEqual([LEAD, SUPPORT, ISSUER]);
+    const escalation = { ...planIssued({ taskId: 't1' }), type: 'DeadlineEscalated' };
+    await expect(agencies(escalation, new TaskStateCache())).rejects.toBeInstanceOf(UnroutableEventError);
+  });
+
   it('does not know other event types', async () => {
     expect(await agencies({ ...planIssued({}), type: 'AgencyMerged' }, new TaskStateCache())).toBeUndefined();
   });

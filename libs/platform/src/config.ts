@@ -229,6 +229,29 @@ export class AppConfig {
   @Max(3600, { message: 'LEDGER_CHECKPOINT_SECONDS must be between 1 and 3600' })
   ledgerCheckpointSeconds = 10;
 
+  /**
+   * COORD_TEST_CLOCK_FILE: tests only. A file holding an ISO instant that the processes take as
+   * "now" (commands, deadline timers), so a test can move time across a deadline. Refused unless
+   * NODE_ENV=test: a production process never runs on a fake clock.
+   */
+  @IsOptional()
+  @IsString()
+  testClockFile?: string;
+
+  /** SMTP_URL: where deadline notices are e-mailed from (smtp://user:pass@host:port); unset: no e-mail. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  smtpUrl?: string;
+
+  /** SMTP_FROM: the sender of deadline e-mails. */
+  @IsString()
+  smtpFrom = 'coord@localhost';
+
+  /** AGENCY_EMAILS_FILE: a JSON object from agency code to the address its deadline notices go to. */
+  @IsOptional()
+  @IsString()
+  agencyEmailsFile?: string;
+
   /** LOG_LEVEL: pino level. */
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
@@ -277,6 +300,10 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   ledgerPreviousKeys: 'LEDGER_PREVIOUS_KEYS',
   ledgerWitnessKeys: 'LEDGER_WITNESS_KEYS',
   ledgerCheckpointSeconds: 'LEDGER_CHECKPOINT_SECONDS',
+  testClockFile: 'COORD_TEST_CLOCK_FILE',
+  smtpUrl: 'SMTP_URL',
+  smtpFrom: 'SMTP_FROM',
+  agencyEmailsFile: 'AGENCY_EMAILS_FILE',
 };
 
 /** Variables read as whole numbers (anything else is passed on for the validator to name). */
@@ -339,6 +366,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.ledgerSigningKey && config.ledgerSigningKeyFile) {
     problems.push('LEDGER_SIGNING_KEY and LEDGER_SIGNING_KEY_FILE: set one of them, not both');
+  }
+  if (config.testClockFile && env.NODE_ENV !== 'test') {
+    problems.push('COORD_TEST_CLOCK_FILE is for tests only: it is refused unless NODE_ENV=test');
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return config;

@@ -1,6 +1,26 @@
 import { authenticationMode, ConfigError, loadConfig, trustedProxies } from './config.js';
 
 describe('loadConfig', () => {
+  it('accepts a test clock only under NODE_ENV=test, so production never runs on one', () => {
+    expect(() => loadConfig({ COORD_TEST_CLOCK_FILE: '/tmp/now' })).toThrow(
+      /COORD_TEST_CLOCK_FILE is for tests only/,
+    );
+    expect(() => loadConfig({ COORD_TEST_CLOCK_FILE: '/tmp/now', NODE_ENV: 'production' })).toThrow(
+      ConfigError,
+    );
+    expect(loadConfig({ COORD_TEST_CLOCK_FILE: '/tmp/now', NODE_ENV: 'test' }).testClockFile).toBe(
+      '/tmp/now',
+    );
+    expect(loadConfig({}).testClockFile).toBeUndefined();
+  });
+
+  it('takes SMTP_URL as an smtp:// URL', () => {
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.laichau.gov.vn:587' }).smtpUrl).toBe(
+      'smtp://mail.laichau.gov.vn:587',
+    );
+    expect(() => loadConfig({ SMTP_URL: 'mail.laichau.gov.vn' })).toThrow(/SMTP_URL must be an smtp/);
+  });
+
   it('uses the embedded defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({

@@ -13,3 +13,4 @@ export * from './commands/index.js';
 export * from './metrics/index.js';
 export * from './read-audit/index.js';
 export * from './ledger.module.js';
+export * from './deadlines/index.js';

@@ -24,6 +24,11 @@ import {
   ProjectionRunner,
 } from '#libs/projections';
 import { CheckpointWatch } from './checkpoint-watch.js';
+import {
+  DEADLINE_MAILER_SUBSCRIPTION,
+  DeadlineMailer,
+  readAgencyAddresses,
+} from './deadlines/deadline-mailer.js';
 import type { AppConfig } from './config.js';
 import { LedgerConsumer, LedgerStore } from '#libs/ledger';
 import { ledgerHostedConsumer } from './ledger.module.js';
@@ -208,6 +213,28 @@ export class ReadModelsModule implements OnApplicationShutdown {
                     : []),
                   // The ledger extends its tree in log order, under a lease of its own (ADR 0018).
                   ...ledgerHostedConsumer(ledger, ledgerStore),
+                  // With SMTP: deadline notices by e-mail to the agencies' addresses.
+                  ...(config.smtpUrl
+                    ? [
+                        {
+                          name: DEADLINE_MAILER_SUBSCRIPTION,
+                          consumer: new DeadlineMailer({
+                            smtpUrl: config.smtpUrl,
+                            from: config.smtpFrom,
+                            addresses: config.agencyEmailsFile
+                              ? readAgencyAddresses(config.agencyEmailsFile)
+                              : new Map<string, string>(),
+                            checkpoints: new LeasedCheckpointStore(
+                              checkpoints,
+                              leases,
+                              DEADLINE_MAILER_SUBSCRIPTION,
+                            ),
+                            store,
+                          }),
+                          batchSize: 100,
+                        },
+                      ]
+                    : []),
                 ]
               : [],
         },

@@ -1,6 +1,7 @@
 import type { Projection } from './framework/projection.js';
 import { ProjectionCheckpointRow } from './framework/projection-checkpoint.entity.js';
 import { ProjectionTaskStateRow } from './framework/task-state.entity.js';
+import { deadlineTimersProjection } from './deadlines/deadline-timers.projection.js';
 import { outstandingTasksProjection } from './outstanding-tasks/outstanding-tasks.projection.js';
 import { agencyTasksProjection } from './past-state/agency-tasks.projection.js';
 import { planProgressProjection } from './plan-progress/plan-progress.projection.js';
@@ -18,6 +19,7 @@ export const allProjections: readonly Projection[] = [
   taskTrailProjection,
   planProgressProjection,
   agencyTasksProjection,
+  deadlineTimersProjection,
 ];
 
 /** Every entity a projection DataSource maps: the projections' and the runner's own tables. */

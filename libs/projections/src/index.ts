@@ -50,3 +50,5 @@ export * from './past-state/agency-task.entity.js';
 export * from './past-state/agency-tasks.projection.js';
 export * from './past-state/past-state.js';
 export * from './past-state/past-queries.js';
+export * from './deadlines/deadline-timers.projection.js';
+export * from './deadlines/accountability.query.js';

@@ -12,3 +12,4 @@ export { isCalendarDate } from './task.validation.js';
 
 /** The task decider as one value, Emmett style. */
 export const taskDecider = { decide, evolve, initialState } as const;
+export * from './deadlines/index.js';

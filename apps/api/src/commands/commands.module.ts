@@ -1,9 +1,16 @@
 import { Global, Module } from '@nestjs/common';
-import { CommandProcessor, PlanIntake, TaskReferences, type CommandObserver } from '#libs/application';
+import {
+  CommandProcessor,
+  PlanIntake,
+  TaskReferences,
+  type Clock,
+  type CommandObserver,
+} from '#libs/application';
 import type { AgencyDirectory } from '#libs/agencies';
 import type { Database, EventStore } from '#libs/event-store';
 import {
   APP_CONFIG,
+  CLOCK,
   DATABASE,
   EVENT_STORE,
   openCommandLayer,
@@ -35,14 +42,16 @@ export const COMMAND_OBSERVER = Symbol('COMMAND_OBSERVER');
         AGENCY_DIRECTORY,
         { token: SubscriptionHost, optional: true },
         { token: COMMAND_OBSERVER, optional: true },
+        CLOCK,
       ],
       useFactory: (
         database: Database,
         store: EventStore,
         config: AppConfig,
         directory: AgencyDirectory,
-        subscriptions?: SubscriptionHost,
-        observer?: CommandObserver,
+        subscriptions: SubscriptionHost | undefined,
+        observer: CommandObserver | undefined,
+        clock: Clock,
       ): Promise<CommandLayer> =>
         openCommandLayer({
           database,
@@ -50,6 +59,7 @@ export const COMMAND_OBSERVER = Symbol('COMMAND_OBSERVER');
           schema: config.databaseSchema,
           directory,
           observer,
+          clock,
           // The in-process projections (embedded database) look for the new events at once.
           onAppended: subscriptions ? () => subscriptions.wakeAll() : undefined,
         }),

@@ -132,6 +132,28 @@ export class PostgresEventStore implements EventStore {
     return appendOutcome(streamId, events, expected, row);
   }
 
+  /**
+   * Many appends through a given connection, in one statement: they commit or roll back with the
+   * caller's other writes (the deadline timers marked fired with their events). Appends to one
+   * stream are written in the order given. Throws on the first append refused.
+   */
+  async appendAllWith(
+    db: Pick<Pool | PoolClient, 'query'>,
+    appends: readonly { streamId: string; events: readonly NewEvent[]; expected?: ExpectedVersion }[],
+  ): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    const encoded = appends.map((append) => {
+      validateAppend(append.streamId, append.events);
+      return encodeAppend({ ...append, expected: append.expected ?? ExpectedVersion.any });
+    });
+    const rows = await this.callAppendEvents(db, encoded);
+    return encoded.map((append, index) => {
+      const row = rows.get(index + 1);
+      if (!row) throw new Error('append_events returned no row for an append');
+      return appendOutcome(append.streamId, append.events, append.expected, row);
+    });
+  }
+
   /** Calls append_events for one or many encoded appends; its rows by append number (from 1). */
   private async callAppendEvents(
     db: Pick<Pool | PoolClient, 'query'>,

@@ -3,6 +3,7 @@ import {
   CommandProcessor,
   PlanIntake,
   TaskReferences,
+  type Clock,
   type CommandObserver,
   type PlanDocumentReader,
   type RetryPolicy,
@@ -23,6 +24,8 @@ export interface CommandLayerOptions {
   readonly observer?: CommandObserver | undefined;
   readonly onAppended?: (() => void) | undefined;
   readonly retry?: RetryPolicy;
+  /** The commands' "now" (default: the wall clock; tests set COORD_TEST_CLOCK_FILE). */
+  readonly clock?: Clock | undefined;
   /** Wraps the document reader (e.g. a size limit of the HTTP adapter). */
   readonly documents?: (reader: PlanDocumentReader) => PlanDocumentReader;
 }
@@ -46,7 +49,7 @@ export async function openCommandLayer(options: CommandLayerOptions): Promise<Co
   const commands = new CommandProcessor({
     store: eventStore,
     idempotency,
-    system: nodeSystem,
+    system: options.clock ? { ...nodeSystem, clock: options.clock } : nodeSystem,
     observer: options.observer,
     onAppended: options.onAppended,
     ...(options.retry ? { retry: options.retry } : {}),

@@ -148,6 +148,58 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
       create index agency_tasks_task on ${s}.agency_tasks (task_id);
     `,
   },
+  {
+    version: 3,
+    name: 'deadline timers, deadline notices, task outcomes',
+    sql: (s) => `
+      create table ${s}.deadline_timers (
+        timer_id text primary key,
+        task_id text not null,
+        plan_id text not null,
+        kind text not null,
+        due_date date not null,
+        fire_at timestamptz not null,
+        days integer not null,
+        level integer,
+        escalate_to text,
+        task jsonb not null,
+        source_version integer not null,
+        fired_at timestamptz,
+        outcome text
+      );
+      create index deadline_timers_waiting on ${s}.deadline_timers (fire_at, timer_id) where fired_at is null;
+      create index deadline_timers_task on ${s}.deadline_timers (task_id);
+
+      create table ${s}.deadline_notices (
+        event_id uuid primary key,
+        timer_id text not null,
+        task_id text not null,
+        plan_id text not null,
+        type text not null,
+        due_date date not null,
+        occurred_at timestamptz not null,
+        recorded_at timestamptz not null,
+        responsible_agency text,
+        data jsonb not null
+      );
+      create index deadline_notices_task on ${s}.deadline_notices (task_id, due_date);
+      create index deadline_notices_agency on ${s}.deadline_notices (responsible_agency, occurred_at);
+
+      create table ${s}.task_outcomes (
+        task_id text primary key,
+        plan_id text not null,
+        kind text not null,
+        report_year integer,
+        issuer_agency_code text not null,
+        assigned_at timestamptz not null,
+        due_date date not null,
+        status text not null,
+        responsible_agency text,
+        closed_at timestamptz
+      );
+      create index task_outcomes_agency on ${s}.task_outcomes (responsible_agency, due_date);
+    `,
+  },
 ];
 
 /**

@@ -8,7 +8,7 @@ import {
   type SubscriptionConsumer,
 } from '#libs/event-store';
 import { projectionSchema } from '../database/schema.js';
-import { asPlanEvent, type Projection, type ProjectionEvent } from './projection.js';
+import { asDeadlineEvent, asPlanEvent, type Projection, type ProjectionEvent } from './projection.js';
 import { TASK_STATE_VERSION, TaskStateFold } from './task-state-store.js';
 
 /**
@@ -216,6 +216,8 @@ export class ProjectionRunner implements SubscriptionConsumer {
       for (const event of events) {
         const plan = asPlanEvent(event);
         if (plan) changes.set(event, { kind: 'plan', recorded: event, event: plan });
+        const deadline = asDeadlineEvent(event);
+        if (deadline) changes.set(event, { kind: 'deadline', recorded: event, event: deadline });
       }
 
       for (const projection of this.projections) {
@@ -233,7 +235,7 @@ export class ProjectionRunner implements SubscriptionConsumer {
         for (const event of events) {
           if (compareLogPositions(positionOf(event), checkpoint.position) <= 0) continue;
           const change = changes.get(event);
-          if (change && (change.kind === 'plan' || projection.needsTaskState)) input.push(change);
+          if (change && (change.kind !== 'task' || projection.needsTaskState)) input.push(change);
         }
         if (input.length > 0) await projection.apply(input, manager);
         moved.add(projection.name);

@@ -1,7 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#libs/event-store';
 import { planEventTypes, type PlanEvent } from '#libs/plans';
-import { decodeTaskEvent, type TaskEvent, type TaskState } from '#libs/tasks';
+import {
+  decodeDeadlineEvent,
+  decodeTaskEvent,
+  type DeadlineEvent,
+  type TaskEvent,
+  type TaskState,
+} from '#libs/tasks';
 
 /** A task event with the task's state just before and just after it (libs/tasks `evolve`). */
 export interface TaskChange {
@@ -18,8 +24,15 @@ export interface PlanChange {
   readonly event: PlanEvent;
 }
 
+/** What a task's deadline did (a reminder, a lapse, an escalation), recorded by its timer. */
+export interface DeadlineChange {
+  readonly kind: 'deadline';
+  readonly recorded: RecordedEvent;
+  readonly event: DeadlineEvent;
+}
+
 /** What a projection receives: the events it understands, decoded, in log order. */
-export type ProjectionEvent = TaskChange | PlanChange;
+export type ProjectionEvent = TaskChange | PlanChange | DeadlineChange;
 
 /**
  * A read model kept in PostgreSQL. The runner calls `apply` inside the transaction that also
@@ -58,6 +71,14 @@ export function asPlanEvent(recorded: RecordedEvent): PlanEvent | null {
   return PLAN_EVENT_TYPES.has(recorded.type)
     ? ({ type: recorded.type, data: recorded.data } as PlanEvent)
     : null;
+}
+
+export function asDeadlineEvent(recorded: RecordedEvent): DeadlineEvent | null {
+  return decodeDeadlineEvent(recorded);
+}
+
+export function deadlineChanges(events: readonly ProjectionEvent[]): DeadlineChange[] {
+  return events.filter((event): event is DeadlineChange => event.kind === 'deadline');
 }
 
 export function taskChanges(events: readonly ProjectionEvent[]): TaskChange[] {

@@ -1,0 +1,138 @@
+import type { Task } from '../task.state.js';
+import { responsibleAgency, leadAgency } from '../task.state.js';
+
+/**
+ * When a task's deadline acts. Due dates are calendar dates in Asia/Ho_Chi_Minh (UTC+7 all year,
+ * no daylight saving since 1975): a task due 2025-11-30 lapses at 2025-12-01T00:00+07:00.
+ */
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Who an escalation goes to: the lead agency of the task, then the issuing committee. */
+export type EscalationTarget = 'lead' | 'issuer';
+
+export interface EscalationStep {
+  readonly daysOverdue: number;
+  readonly to: EscalationTarget;
+}
+
+/** How a plan's deadlines act: reminders before, escalations after. */
+export interface DeadlinePolicy {
+  /** Days before the deadline a reminder goes out (default 7 and 1). */
+  readonly reminderDaysBefore: readonly number[];
+  /** Days after the deadline the task is escalated, and to whom (default 7: lead, 14: issuer). */
+  readonly escalations: readonly EscalationStep[];
+}
+
+export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
+  reminderDaysBefore: [7, 1],
+  escalations: [
+    { daysOverdue: 7, to: 'lead' },
+    { daysOverdue: 14, to: 'issuer' },
+  ],
+};
+
+export type DeadlineTimerKind = 'reminder' | 'lapse' | 'escalation';
+
+/** One moment at which a task's deadline acts, once. */
+export interface DeadlineTimer {
+  /** Stable: the same task, kind, due date and step always give the same id. */
+  readonly timerId: string;
+  readonly taskId: string;
+  readonly planId: string;
+  readonly kind: DeadlineTimerKind;
+  readonly dueDate: string;
+  /** When it fires, an ISO instant. */
+  readonly fireAt: string;
+  /** Reminders: days before the deadline; escalations: days after it; lapse: 0. */
+  readonly days: number;
+  /** Escalations: 1 for the first step, 2 for the next... */
+  readonly level: number | null;
+  readonly escalateTo: EscalationTarget | null;
+}
+
+/** The instant a task due on `dueDate` becomes overdue: the next midnight in Asia/Ho_Chi_Minh. */
+export function deadlineInstant(dueDate: string): string {
+  return new Date(Date.parse(`${dueDate}T00:00:00Z`) + DAY_MS - VIETNAM_OFFSET_MS).toISOString();
+}
+
+/** Whole days from a deadline to an instant, counted by local calendar dates (0 before it). */
+export function daysLate(dueDate: string, doneAt: string): number {
+  const late = Date.parse(doneAt) - Date.parse(deadlineInstant(dueDate));
+  return late <= 0 ? 0 : Math.ceil(late / DAY_MS);
+}
+
+/**
+ * The timers of an open task for its current due date. `since`: when they are (re)computed (the
+ * assignment or extension took effect). A moment that had already passed then is left out: a
+ * deadline acts on a task that existed before it, not on one entered after the fact with a due
+ * date already past (it shows as overdue, and in the scorecard, but nothing lapsed while it was
+ * assigned). Moments after `since` always fire, however late the workers get to them.
+ */
+export function deadlineTimers(
+  task: Pick<Task, 'taskId' | 'planId' | 'dueDate'>,
+  policy: DeadlinePolicy = DEFAULT_DEADLINE_POLICY,
+  since: string | null = null,
+): DeadlineTimer[] {
+  const deadline = Date.parse(deadlineInstant(task.dueDate));
+  const base = { taskId: task.taskId, planId: task.planId, dueDate: task.dueDate };
+  const timers: DeadlineTimer[] = [];
+  for (const days of [...new Set(policy.reminderDaysBefore)].sort((a, b) => b - a)) {
+    const fireAt = deadline - days * DAY_MS;
+    timers.push({
+      ...base,
+      timerId: `${task.taskId}/${task.dueDate}/reminder-${days}`,
+      kind: 'reminder',
+      fireAt: new Date(fireAt).toISOString(),
+      days,
+      level: null,
+      escalateTo: null,
+    });
+  }
+  timers.push({
+    ...base,
+    timerId: `${task.taskId}/${task.dueDate}/lapse`,
+    kind: 'lapse',
+    fireAt: new Date(deadline).toISOString(),
+    days: 0,
+    level: null,
+    escalateTo: null,
+  });
+  [...policy.escalations]
+    .sort((a, b) => a.daysOverdue - b.daysOverdue)
+    .forEach((step, index) => {
+      timers.push({
+        ...base,
+        timerId: `${task.taskId}/${task.dueDate}/escalation-${index + 1}`,
+        kind: 'escalation',
+        fireAt: new Date(deadline + step.daysOverdue * DAY_MS).toISOString(),
+        days: step.daysOverdue,
+        level: index + 1,
+        escalateTo: step.to,
+      });
+    });
+  return since === null ? timers : timers.filter((timer) => Date.parse(timer.fireAt) > Date.parse(since));
+}
+
+/** What a timer needs to know of its task when it fires (kept up to date while it waits). */
+export interface DeadlineTaskSnapshot {
+  readonly title: string;
+  readonly issuerAgencyCode: string;
+  /** The agency answerable for the task: its lead, else its sole assignee. */
+  readonly responsibleAgency: string | null;
+  readonly leadAgency: string | null;
+  /** Assignees whose own part is not completed yet. */
+  readonly openAgencies: readonly string[];
+  readonly sourceClause: Task['sourceClause'];
+}
+
+export function deadlineTaskSnapshot(task: Task): DeadlineTaskSnapshot {
+  return {
+    title: task.title,
+    issuerAgencyCode: task.issuerAgencyCode,
+    responsibleAgency: responsibleAgency(task),
+    leadAgency: leadAgency(task),
+    openAgencies: task.assignees.filter((a) => a.status !== 'completed').map((a) => a.agencyCode),
+    sourceClause: task.sourceClause,
+  };
+}

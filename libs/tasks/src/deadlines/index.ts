@@ -1,0 +1,2 @@
+export * from './deadline-timers.js';
+export * from './deadline.events.js';
