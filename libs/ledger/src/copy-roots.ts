@@ -1,30 +1,13 @@
 import { RootBuilder, entryLeafHash, type LedgerEntry } from '#libs/ledger-verifier';
-import { START_OF_LOG, type EventStore, type LogPosition, type RecordedEvent } from '#libs/event-store';
+import { START_OF_LOG, type EventStore, type LogPosition } from '#libs/event-store';
 import type { StoredCheckpoint } from './checkpoints.js';
+import { entryOfRecorded } from './ledger-entries.js';
 import type { LedgerRecordedEvent, LedgerStore } from './ledger-store.js';
 
 /**
  * `coord migrate-store`'s ledger check: the RFC 9162 root over a log's leaves, for the source and
  * for the copy, and the source's root at the size of its last signed checkpoint.
  */
-
-/**
- * An event as a copy-invariant ledger entry: what the port reads, with `recordedAt` the time the
- * first store recorded it and the metadata without the copy's own `recordedAt` field. Positions
- * are not part of it, so a faithful copy in either direction has the same leaves.
- */
-export function entryOfRecorded(event: RecordedEvent): LedgerEntry {
-  const { recordedAt, ...metadata } = event.metadata;
-  return {
-    eventId: event.id,
-    streamId: event.streamId,
-    streamVersion: event.streamVersion,
-    type: event.type,
-    data: event.data,
-    metadata,
-    recordedAt,
-  };
-}
 
 /** Reads a log in its order, as ledger entries, in batches. */
 export type EntryReader = (
