@@ -9,6 +9,13 @@ import {
   type CopyProgress,
   type EventStore,
 } from '#libs/event-store';
+import {
+  compareCopyRoots,
+  ledgerEntryReader,
+  LedgerCheckpoints,
+  LedgerStore,
+  type CopyRootComparison,
+} from '#libs/ledger';
 import { loadConfig, type AppConfig } from '#libs/platform';
 
 const STORES = ['postgres', 'kurrentdb'] as const;
@@ -88,23 +95,74 @@ export function registerMigrateStoreCommand(program: Command): void {
           say(`copied ${result.copied} events (${result.alreadyPresent} were there already)`);
         }
 
-        say('verifying: counting events and streams, comparing each stream');
+        say('verifying: counting events and streams, comparing each stream and the ledger roots');
         const verification = await verifyCopy(source, target);
+        const roots = await compareCopyRoots(
+          source,
+          target,
+          await sourceLedger(database.pool, config, options),
+        );
+        const ok = verification.ok && roots.ok;
         process.stdout.write(
           [
             `source: ${verification.sourceEvents} events in ${verification.sourceStreams} streams`,
             `target: ${verification.targetEvents} events in ${verification.targetStreams} streams`,
             ...verification.differences.map((difference) => `  differs: ${difference}`),
-            'ledger root: not compared (no ledger in this store yet)',
-            verification.ok ? 'the copy matches the source' : 'the copy does NOT match the source',
+            ...describeRoots(roots),
+            ok ? 'the copy matches the source' : 'the copy does NOT match the source',
           ].join('\n') + '\n',
         );
-        if (!verification.ok) throw new Error('the copy does not match the source (see above)');
+        if (!ok) throw new Error('the copy does not match the source (see above)');
       } finally {
         for (const store of opened) if (store instanceof KurrentDbEventStore) await store.close();
         await database.close();
       }
     });
+}
+
+/**
+ * The source's ledger, when it has one (PostgreSQL with the ledger's tables): its last signed
+ * checkpoint, and its log read as the ledger reads it. On KurrentDB the ledger lives in
+ * PostgreSQL and reads the log through the port, so the port's entries are its entries.
+ */
+async function sourceLedger(
+  pool: ConstructorParameters<typeof LedgerStore>[0],
+  config: AppConfig,
+  options: MigrateStoreOptions,
+): Promise<Parameters<typeof compareCopyRoots>[2]> {
+  const exists = await pool.query<{ found: boolean }>(`select to_regclass($1) is not null as found`, [
+    `${config.databaseSchema}.ledger_checkpoints`,
+  ]);
+  if (!exists.rows[0]?.found) return {};
+  const ledger = new LedgerStore(pool, config.databaseSchema);
+  const checkpoint = await new LedgerCheckpoints(pool, ledger).latest();
+  if (!checkpoint) return {};
+  return options.from === 'postgres'
+    ? { checkpoint, sourceLedger: ledgerEntryReader(ledger) }
+    : { checkpoint };
+}
+
+export function describeRoots(roots: CopyRootComparison): string[] {
+  const lines = [
+    `ledger root of the source: ${roots.source.root.toString('hex')} (${roots.source.size} leaves)`,
+    `ledger root of the copy:   ${roots.target.root.toString('hex')} (${roots.target.size} leaves)`,
+  ];
+  const first = roots.firstDifference;
+  if (first) {
+    lines.push(
+      `  differs: the roots; first differing leaf ${first.leafIndex}: ${first.source ?? 'none'} in the source, ${first.target ?? 'none'} in the copy`,
+    );
+  }
+  const checkpoint = roots.checkpoint;
+  if (!checkpoint) lines.push('signed checkpoint: none in the source (only the copy was compared)');
+  else {
+    lines.push(
+      `signed checkpoint of the source at ${checkpoint.treeSize} leaves: ${checkpoint.root.toString('hex')}`,
+      `the source's ledger root at ${checkpoint.treeSize} leaves:  ${checkpoint.sourceRoot?.toString('hex') ?? `none (the log has only ${roots.source.size} events)`}`,
+    );
+    if (!checkpoint.matches) lines.push('  differs: the source does not match its own signed checkpoint');
+  }
+  return lines;
 }
 
 async function openStore(

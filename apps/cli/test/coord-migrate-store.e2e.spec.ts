@@ -72,7 +72,11 @@ describe('coord migrate-store', () => {
     expect(first.stderr).toContain(`copied ${events} events (0 were there already)`);
     expect(first.stdout).toContain(`source: ${events} events in 12 streams`);
     expect(first.stdout).toContain(`target: ${events} events in 12 streams`);
-    expect(first.stdout).toContain('ledger root: not compared');
+    // The RFC 9162 roots over both logs' leaves, equal for a faithful copy (no ledger checkpoint here).
+    const root = /ledger root of the source: ([0-9a-f]{64}) \((\d+) leaves\)/.exec(first.stdout);
+    expect(root?.[2]).toBe(String(events));
+    expect(first.stdout).toContain(`ledger root of the copy:   ${root?.[1]} (${events} leaves)`);
+    expect(first.stdout).toContain('signed checkpoint: none in the source');
     expect(first.stdout).toContain('the copy matches the source');
 
     const again = await coord(['--from', 'postgres', '--to', 'postgres', '--target-schema', target]);
@@ -99,7 +103,11 @@ describe('coord migrate-store', () => {
     ]);
     await expect(failure).rejects.toMatchObject({
       code: 1,
-      stdout: expect.stringContaining(`differs: ${streamId}: version 4 in the target, 3 in the source`),
+      stdout: expect.stringMatching(
+        new RegExp(
+          `differs: ${streamId}: version 4 in the target, 3 in the source[\\s\\S]*differs: the roots; first differing leaf ${events}: none in the source`,
+        ),
+      ),
       stderr: expect.stringContaining('coord: the copy does not match the source'),
     });
   });

@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '#libs/event-store';
 import type { LedgerEntry } from '#libs/ledger-verifier';
 import type { Pool, PoolClient } from 'pg';
 
@@ -34,5 +35,42 @@ export function entryOf(row: EntryRow): LedgerEntry {
     data: JSON.parse(row.data_text) as unknown,
     metadata: JSON.parse(row.metadata_text) as unknown,
     recordedAt: row.recorded_text,
+  };
+}
+
+/**
+ * An event as a copy-invariant ledger entry: what the port reads, with `recordedAt` the time the
+ * first store recorded it and the metadata without the copy's own `recordedAt` field. Positions
+ * are not part of it, so a faithful copy in either direction has the same leaves.
+ */
+export function entryOfRecorded(event: RecordedEvent): LedgerEntry {
+  const { recordedAt, ...metadata } = event.metadata;
+  return {
+    eventId: event.id,
+    streamId: event.streamId,
+    streamVersion: event.streamVersion,
+    type: event.type,
+    data: event.data,
+    metadata,
+    recordedAt,
+  };
+}
+
+/**
+ * The row an event read through the port stands for (the ledger on KurrentDB): its entry as
+ * entryOfRecorded gives it, and its position.
+ */
+export function entryRowOf(event: RecordedEvent): EntryRow {
+  const entry = entryOfRecorded(event);
+  return {
+    event_id: entry.eventId,
+    stream_id: entry.streamId,
+    stream_version: entry.streamVersion,
+    type: entry.type,
+    data_text: JSON.stringify(entry.data),
+    metadata_text: JSON.stringify(entry.metadata),
+    recorded_text: entry.recordedAt,
+    position_text: event.globalPosition.toString(),
+    tx_text: event.transactionId.toString(),
   };
 }

@@ -14,12 +14,20 @@ import {
   migrate,
   START_OF_LOG,
   type EventMetadata,
+  type EventStore,
   type LogPosition,
   type ReadAllBatch,
   type RecordedEvent,
 } from '#libs/event-store';
 import type { Pool, PoolClient } from 'pg';
-import { ENTRY_COLUMNS, entryOf, type EntryRow, type Queryable } from './ledger-entries.js';
+import {
+  ENTRY_COLUMNS,
+  entryOf,
+  entryOfRecorded,
+  entryRowOf,
+  type EntryRow,
+  type Queryable,
+} from './ledger-entries.js';
 import { LEDGER_MIGRATIONS } from './migrations.js';
 import { nodeLocation, subtreeOfRow, TILE_HEIGHT, TILE_WIDTH, tileRoot } from './tiles.js';
 
@@ -53,11 +61,22 @@ export class LedgerStore {
   readonly schema: string;
   private readonly fullTiles = new Map<string, Buffer>();
 
+  /**
+   * `log`: the event store, when the events are not in this PostgreSQL's event tables
+   * (EVENT_STORE=kurrentdb). The ledger then reads the log through the port, in its order; its
+   * tree, checkpoints and proofs stay in PostgreSQL.
+   */
   constructor(
     private readonly pool: Pool,
     schema = 'coord',
+    private readonly log?: EventStore,
   ) {
     this.schema = assertSchemaName(schema);
+  }
+
+  /** Whether the ledger reads the log through the event-store port (no SQL over the events). */
+  get readsThroughPort(): boolean {
+    return this.log !== undefined;
   }
 
   async migrate(): Promise<void> {
@@ -81,6 +100,14 @@ export class LedgerStore {
    * ledger does: each event once, carrying its ledger entry, so extend() need not read it again.
    */
   async readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
+    if (this.log) {
+      const batch = await this.log.readAll(after, limit);
+      const events = batch.events.map((event): LedgerRecordedEvent => ({
+        ...event,
+        ledgerEntry: entryOfRecorded(event),
+      }));
+      return { events, next: batch.next };
+    }
     const result = await this.pool.query<EntryRow>(
       `select ${ENTRY_COLUMNS} from ${this.schema}.events e
        where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -132,6 +159,8 @@ export class LedgerStore {
         return state;
       }
       const unread = fresh.filter((item) => !item.entry);
+      if (unread.length > 0 && this.log)
+        throw new Error('the ledger reads the log through the port: give each event its entry (readAll)');
       const rows =
         unread.length === 0
           ? []
@@ -155,12 +184,13 @@ export class LedgerStore {
       }
       const first = state.treeSize;
       await client.query(
-        `insert into ${this.schema}.ledger_leaves (leaf_index, event_id, global_position)
-         select * from unnest($1::bigint[], $2::uuid[], $3::bigint[])`,
+        `insert into ${this.schema}.ledger_leaves (leaf_index, event_id, global_position, transaction_id)
+         select * from unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::numeric[])`,
         [
           fresh.map((_, i) => (first + BigInt(i)).toString()),
           eventIds,
           fresh.map((item) => item.position.globalPosition.toString()),
+          fresh.map((item) => item.position.transactionId.toString()),
         ],
       );
       await this.appendToTiles(client, first, leafHashes);
@@ -356,14 +386,16 @@ export class LedgerStore {
     limit: number,
     db: Queryable = this.pool,
   ): Promise<Array<{ row: EntryRow; leafIndex: bigint | undefined; leafHash: Buffer | undefined }>> {
-    const result = await db.query<EntryRow & { leaf_index: string | null }>(
-      `select l.leaf_index::text, ${ENTRY_COLUMNS}
+    const result = this.log
+      ? await this.portEntries(after, limit, db)
+      : await db.query<EntryRow & { leaf_index: string | null }>(
+          `select l.leaf_index::text, ${ENTRY_COLUMNS}
        from ${this.schema}.events e left join ${this.schema}.ledger_leaves l on l.event_id = e.event_id
        where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
          and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
        order by e.transaction_id, e.global_position limit $3`,
-      [after.transactionId.toString(), after.globalPosition.toString(), limit],
-    );
+          [after.transactionId.toString(), after.globalPosition.toString(), limit],
+        );
     const tiles = new Map<bigint, Buffer | undefined>();
     const out: Array<{ row: EntryRow; leafIndex: bigint | undefined; leafHash: Buffer | undefined }> = [];
     for (const row of result.rows) {
@@ -381,8 +413,33 @@ export class LedgerStore {
     return out;
   }
 
+  /** The log after a position read through the port, each event with its leaf (if any). */
+  private async portEntries(
+    after: LogPosition,
+    limit: number,
+    db: Queryable,
+  ): Promise<{ rows: Array<EntryRow & { leaf_index: string | null }> }> {
+    const batch = await this.log!.readAll(after, limit);
+    const rows = batch.events.map(entryRowOf);
+    const leaves = await db.query<{ event_id: string; leaf_index: string }>(
+      `select event_id::text, leaf_index::text from ${this.schema}.ledger_leaves where event_id = any($1::uuid[])`,
+      [rows.map((row) => row.event_id)],
+    );
+    const leafOf = new Map(leaves.rows.map((leaf) => [leaf.event_id, leaf.leaf_index]));
+    return { rows: rows.map((row) => ({ ...row, leaf_index: leafOf.get(row.event_id) ?? null })) };
+  }
+
   /** The entries of leaves [from, to), in leaf order (the tlog-tiles entry bundles). */
   async leafEntries(from: bigint, to: bigint): Promise<LedgerEntry[]> {
+    if (this.log) {
+      if (to <= from) return [];
+      const after = from === 0n ? START_OF_LOG : await this.positionOfLeaf(from - 1n);
+      if (!after) return [];
+      const entries = (await this.logEntries(after, Number(to - from))).filter(
+        (e) => e.leafIndex !== undefined && e.leafIndex >= from && e.leafIndex < to,
+      );
+      return entries.map((e) => entryOf(e.row));
+    }
     const result = await this.pool.query<EntryRow>(
       `select ${ENTRY_COLUMNS} from ${this.schema}.ledger_leaves l
        join ${this.schema}.events e on e.event_id = l.event_id
@@ -399,6 +456,15 @@ export class LedgerStore {
 
   /** The log position of the event the ledger recorded as leaf `index`, or null. */
   async positionOfLeaf(index: bigint): Promise<LogPosition | null> {
+    if (this.log) {
+      const leaf = await this.pool.query<{ tx: string | null; global_position: string }>(
+        `select transaction_id::text as tx, global_position::text from ${this.schema}.ledger_leaves where leaf_index = $1`,
+        [index.toString()],
+      );
+      const row = leaf.rows[0];
+      if (!row?.tx) return null;
+      return { transactionId: BigInt(row.tx), globalPosition: BigInt(row.global_position) };
+    }
     const result = await this.pool.query<{ tx: string; global_position: string }>(
       `select e.transaction_id::text as tx, e.global_position::text from ${this.schema}.ledger_leaves l
        join ${this.schema}.events e on e.global_position = l.global_position where l.leaf_index = $1`,

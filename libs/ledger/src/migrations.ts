@@ -54,4 +54,11 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'the transaction position of each leaf',
+    // With the log outside PostgreSQL (KurrentDB: the commit position) a leaf's whole log position
+    // is needed to read the log again after it; on PostgreSQL it is the event's xid8.
+    sql: (s) => `alter table ${s}.ledger_leaves add column transaction_id numeric(20);`,
+  },
 ];

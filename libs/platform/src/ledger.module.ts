@@ -110,8 +110,13 @@ export class LedgerModule {
           provide: LedgerStore,
           // EVENT_STORE first: the ledger's tables follow the store's migrations.
           inject: [DATABASE, APP_CONFIG, EVENT_STORE],
-          useFactory: async (database: Database, config: AppConfig, _store: EventStore) => {
-            const ledger = new LedgerStore(database.pool, config.databaseSchema);
+          useFactory: async (database: Database, config: AppConfig, store: EventStore) => {
+            // On KurrentDB the ledger reads the log through the port (ADR 0024); its tables stay here.
+            const ledger = new LedgerStore(
+              database.pool,
+              config.databaseSchema,
+              config.eventStore === 'kurrentdb' ? store : undefined,
+            );
             await ledger.migrate();
             return ledger;
           },

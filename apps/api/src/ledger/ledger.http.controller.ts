@@ -58,6 +58,24 @@ function notFound(code: string, detail: string): ProblemError {
   return new ProblemError({ type: problemType(code), title: 'Not found', status: 404, code, detail });
 }
 
+/**
+ * The event browser filters and pages the log in SQL over PostgreSQL's event tables. With the
+ * events in KurrentDB (EVENT_STORE=kurrentdb) there are none: /events answers 501, and the ledger
+ * itself (tree, checkpoints, proofs, tiles, export) still works through the port (ADR 0024).
+ */
+export function assertEventBrowserAvailable(ledger: Pick<LedgerStore, 'readsThroughPort'>): void {
+  if (!ledger.readsThroughPort) return;
+  const code = 'events.browser-needs-postgres';
+  throw new ProblemError({
+    type: problemType(code),
+    title: 'Not implemented on this event store',
+    status: 501,
+    code,
+    detail:
+      'The event browser filters the log in PostgreSQL; this service keeps its events in KurrentDB. Use GET /ledger/export (the whole log, in order, with proofs) or `coord export` instead.',
+  });
+}
+
 function checkpointView(c: StoredCheckpoint) {
   return {
     treeSize: c.treeSize.toString(),
@@ -305,6 +323,7 @@ export class LedgerHttpController {
     @Res() reply: FastifyReply,
   ) {
     assertMayReadLedger(principal);
+    assertEventBrowserAvailable(this.ledger);
     const filter: EventFilter = {
       ...(query.stream !== undefined ? { streamId: query.stream } : {}),
       ...(query.type !== undefined ? { type: query.type } : {}),
@@ -343,6 +362,7 @@ export class LedgerHttpController {
   @ApiOperation({ summary: 'One event, its leaf index and its inclusion proof in the newest checkpoint' })
   async event(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     assertMayReadLedger(principal);
+    assertEventBrowserAvailable(this.ledger);
     const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
       ? await this.browser.byId(id)
       : null;

@@ -1,9 +1,9 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { readFile, truncate } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { openDatabase } from '#libs/event-store';
+import { KurrentDbEventStore, openDatabase } from '#libs/event-store';
 import { exportLedger, LedgerCheckpoints, LedgerStore } from '#libs/ledger';
-import { loadConfig, loadLedgerKeys } from '#libs/platform';
+import { loadConfig, loadLedgerKeys, openConfiguredEventStore } from '#libs/platform';
 
 /**
  * `coord export --out FILE`: the events, checkpoints and public keys as NDJSON, streamed from the
@@ -38,8 +38,11 @@ export function registerExportCommand(program: Command): void {
         dataDir: config.dataDir,
         applicationName: 'coord-cli',
       });
+      // On KurrentDB the events are read through the port (ADR 0024).
+      const log =
+        config.eventStore === 'kurrentdb' ? await openConfiguredEventStore(config, database) : undefined;
       try {
-        const ledger = new LedgerStore(database.pool, config.databaseSchema);
+        const ledger = new LedgerStore(database.pool, config.databaseSchema, log);
         await ledger.migrate();
         const keys = await loadLedgerKeys(config, database);
         const out = createWriteStream(options.out, { flags: 'a' });
@@ -64,6 +67,7 @@ export function registerExportCommand(program: Command): void {
         if (tty) process.stderr.write('\n');
         process.stdout.write(`${options.out}: ${written} events from leaf ${fromLeaf}\n`);
       } finally {
+        if (log instanceof KurrentDbEventStore) await log.close();
         await database.close();
       }
     });
