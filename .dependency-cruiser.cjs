@@ -130,10 +130,10 @@ module.exports = {
       severity: 'error',
       comment:
         'The ledger verifier is what an auditor trusts instead of the service: it may use node:* and ' +
-        'the canonical JSON package, never Nest, an ORM, a driver, a broker, or any other lib or app.',
+        'nothing else: never Nest, an ORM, a driver, a broker, or any other lib or app.',
       from: { path: '^libs/ledger-verifier/src/' },
       to: {
-        pathNot: ['^libs/ledger-verifier/src/', '^node_modules/canonicalize/'],
+        pathNot: ['^libs/ledger-verifier/src/'],
         dependencyTypesNot: ['core'],
       },
     },

@@ -4,7 +4,7 @@
  *
  * 1. ledger extension rate: a log of LEDGER_EVENTS (1,000,000) events, generated straight into
  *    a fresh schema with SQL, is added to the ledger as the worker does it (readAll batches of
- *    2,000, each one transaction), events/s;
+ *    LEDGER_SUBSCRIPTION_PACE.batchSize, each one transaction), events/s;
  * 2. inclusion proof p50/p99 at that size, for random leaves, from a cold process cache;
  * 3. `coord verify` rate: the log exported to a file and verified with libs/ledger-verifier;
  * 4. batched appends (16 writers, 100 events per append, as bench:store's phase 2) with the
@@ -32,6 +32,7 @@ import {
   generateSigningKey,
   LedgerCheckpoints,
   LedgerConsumer,
+  LEDGER_SUBSCRIPTION_PACE,
   LedgerStore,
   type LedgerRecordedEvent,
 } from '#libs/ledger';
@@ -71,7 +72,7 @@ async function extendAll(store: PostgresEventStore, ledger: LedgerStore): Promis
   let total = 0;
   for (;;) {
     // As the worker does it: the ledger reads the log itself, each event once (LedgerStore.readAll).
-    const batch = await ledger.readAll(position, 2_000);
+    const batch = await ledger.readAll(position, LEDGER_SUBSCRIPTION_PACE.batchSize);
     if (batch.events.length === 0) return total;
     await ledger.extend(
       batch.events.map((e) => ({
@@ -144,7 +145,9 @@ async function main(): Promise<void> {
     await generateLog(pool, schema, EVENTS);
     log(`  ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    log('1/4 ledger extension (readAll 2,000 + one transaction per batch) ...');
+    log(
+      `1/4 ledger extension (readAll ${fmt(LEDGER_SUBSCRIPTION_PACE.batchSize)} + one transaction per batch) ...`,
+    );
     t = performance.now();
     const extended = await extendAll(store, ledger);
     const extensionRate = extended / ((performance.now() - t) / 1000);
@@ -189,11 +192,10 @@ async function main(): Promise<void> {
     );
     const without = await batchedAppends(store, SECONDS);
     const consumer = new LedgerConsumer(ledger, checkpoints, { key, checkpointIntervalMs: 10_000 });
+    // Paced as the worker runs it (libs/platform ledgerHostedConsumer).
     const subscription = new DurableSubscription(ledger, consumer, {
       name: 'ledger',
-      batchSize: 2_000,
-      pollIntervalMs: 50,
-      busyPollIntervalMs: 5,
+      ...LEDGER_SUBSCRIPTION_PACE,
     });
     await subscription.start();
     const withLedger = await batchedAppends(store, SECONDS);

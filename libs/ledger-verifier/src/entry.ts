@@ -1,5 +1,5 @@
-import canonicalize from 'canonicalize';
-import { leafHash } from './merkle.js';
+import { hash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
 
 /**
  * What a leaf of the ledger covers: one event of the global log, every field an auditor relies
@@ -16,9 +16,9 @@ export interface LedgerEntry {
   readonly recordedAt: string;
 }
 
-/** The entry's bytes: RFC 8785 canonical JSON (JCS) of exactly the fields above, in UTF-8. */
-export function entryBytes(entry: LedgerEntry): Buffer {
-  const text = canonicalize({
+/** The entry's text: RFC 8785 canonical JSON (JCS) of exactly the fields above. */
+export function entryText(entry: LedgerEntry): string {
+  return canonicalJson({
     eventId: entry.eventId,
     streamId: entry.streamId,
     streamVersion: entry.streamVersion,
@@ -27,11 +27,21 @@ export function entryBytes(entry: LedgerEntry): Buffer {
     metadata: entry.metadata,
     recordedAt: entry.recordedAt,
   });
-  if (text === undefined) throw new Error(`event ${entry.eventId} cannot be written as canonical JSON`);
-  return Buffer.from(text, 'utf8');
 }
 
-/** SHA-256(0x00 || canonical bytes): the entry's leaf hash. */
+/** The entry's bytes: its canonical JSON in UTF-8. */
+export function entryBytes(entry: LedgerEntry): Buffer {
+  return Buffer.from(entryText(entry), 'utf8');
+}
+
+/**
+ * SHA-256(0x00 || canonical bytes): the entry's leaf hash (merkle.ts leafHash), written straight
+ * into one buffer with its prefix, as this runs once per event of the log.
+ */
 export function entryLeafHash(entry: LedgerEntry): Buffer {
-  return leafHash(entryBytes(entry));
+  const text = entryText(entry);
+  const bytes = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'utf8'));
+  bytes[0] = 0x00;
+  bytes.write(text, 1, 'utf8');
+  return hash('sha256', bytes, 'buffer');
 }

@@ -4,6 +4,7 @@
  * C2SP signed notes, checkpoints and cosignatures.
  */
 export * from './merkle.js';
+export * from './canonical-json.js';
 export * from './entry.js';
 export * from './note.js';
 export * from './verify.js';

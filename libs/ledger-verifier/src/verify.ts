@@ -95,11 +95,16 @@ export async function* exportRecords(
     for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n', start)) {
       const line = pending.slice(start, newline);
       start = newline + 1;
-      if (line.trim() !== '') yield parse(line);
+      if (!blank(line)) yield parse(line);
     }
     pending = pending.slice(start);
   }
-  if (pending.trim() !== '') yield parse(pending);
+  if (!blank(pending)) yield parse(pending);
+}
+
+/** An empty or white line (a record starts with '{': most lines need one look, no copy). */
+function blank(line: string): boolean {
+  return line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '');
 }
 
 /**

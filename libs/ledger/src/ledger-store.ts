@@ -49,8 +49,11 @@ export class LedgerRangeError extends Error {
   override readonly name = 'LedgerRangeError';
 }
 
-/** Full tiles never change: a process keeps the ones it read (8 KiB each). */
-const FULL_TILE_CACHE = 2048;
+/**
+ * Tiles a process keeps (at most 8 KiB each: 64 MiB), least recently used out first. Full tiles
+ * never change; a partial one only gets wider, so what it holds stays true.
+ */
+const TILE_CACHE = 8192;
 
 /**
  * The ledger in PostgreSQL: extends the Merkle tree with events in log order (one transaction per
@@ -59,7 +62,8 @@ const FULL_TILE_CACHE = 2048;
  */
 export class LedgerStore {
   readonly schema: string;
-  private readonly fullTiles = new Map<string, Buffer>();
+  /** Insertion order is use order: a hit is moved to the end (a small LRU). */
+  private readonly tiles = new Map<string, Buffer>();
 
   /**
    * `log`: the event store, when the events are not in this PostgreSQL's event tables
@@ -276,36 +280,52 @@ export class LedgerStore {
   /** The stored hashes of a tile (all of them; a partial tile may be wider than asked). */
   async tile(level: number, index: bigint, db: Queryable = this.pool): Promise<Buffer | undefined> {
     const key = `${level}/${index}`;
-    const cached = this.fullTiles.get(key);
-    if (cached) return cached;
+    // Only a full tile from the cache: a caller of this wants every hash the tile has now.
+    const cached = this.tiles.get(key);
+    if (cached && cached.length === TILE_WIDTH * HASH_SIZE) return cached;
     const result = await db.query<{ hashes: Buffer }>(
       `select hashes from ${this.schema}.ledger_tiles where level = $1 and tile_index = $2`,
       [level, index.toString()],
     );
     const hashes = result.rows[0]?.hashes;
-    if (hashes && hashes.length === TILE_WIDTH * HASH_SIZE) this.remember(key, hashes);
+    if (hashes) this.remember(key, hashes);
     return hashes;
   }
 
   private remember(key: string, hashes: Buffer): void {
-    if (this.fullTiles.size >= FULL_TILE_CACHE) {
-      const oldest = this.fullTiles.keys().next().value;
-      if (oldest !== undefined) this.fullTiles.delete(oldest);
+    const cached = this.tiles.get(key);
+    if (cached && cached.length > hashes.length) return;
+    this.tiles.delete(key);
+    if (this.tiles.size >= TILE_CACHE) {
+      const oldest = this.tiles.keys().next().value;
+      if (oldest !== undefined) this.tiles.delete(oldest);
     }
-    this.fullTiles.set(key, hashes);
+    this.tiles.set(key, hashes);
   }
 
-  /** Hashes of tree nodes, read from the tiles that hold them (each tile once). */
+  /**
+   * Hashes of tree nodes, read from the tiles that hold them: from the process cache when it has
+   * them, the others in one query. A cached partial tile serves the nodes it already holds (a
+   * tile's hashes never change, it only gets wider); a wider one is read when a node lies beyond.
+   */
   private async nodes(nodes: readonly TreeNode[], db: Queryable): Promise<Buffer[]> {
     const located = nodes.map((n) => nodeLocation(n.level, n.index));
-    const wanted = new Map<string, { level: number; index: bigint }>();
-    for (const l of located)
-      wanted.set(`${l.tileLevel}/${l.tileIndex}`, { level: l.tileLevel, index: l.tileIndex });
+    const wanted = new Map<string, { level: number; index: bigint; width: number }>();
+    for (const l of located) {
+      const key = `${l.tileLevel}/${l.tileIndex}`;
+      const width = Math.max(wanted.get(key)?.width ?? 0, l.first + l.count);
+      wanted.set(key, { level: l.tileLevel, index: l.tileIndex, width });
+    }
     const found = new Map<string, Buffer>();
-    const missing = [...wanted.entries()].filter(([key]) => {
-      const cached = this.fullTiles.get(key);
-      if (cached) found.set(key, cached);
-      return !cached;
+    const missing = [...wanted.entries()].filter(([key, t]) => {
+      const cached = this.tiles.get(key);
+      if (cached && cached.length >= t.width * HASH_SIZE) {
+        found.set(key, cached);
+        this.tiles.delete(key); // used: now the most recent
+        this.tiles.set(key, cached);
+        return false;
+      }
+      return true;
     });
     if (missing.length > 0) {
       const result = await db.query<{ level: number; tile_index: string; hashes: Buffer }>(
@@ -317,7 +337,7 @@ export class LedgerStore {
       for (const row of result.rows) {
         const key = `${row.level}/${row.tile_index}`;
         found.set(key, row.hashes);
-        if (row.hashes.length === TILE_WIDTH * HASH_SIZE) this.remember(key, row.hashes);
+        this.remember(key, row.hashes);
       }
     }
     return located.map((l) => {

@@ -14,6 +14,7 @@ import {
   generateSigningKey,
   LedgerCheckpoints,
   LedgerConsumer,
+  LEDGER_SUBSCRIPTION_PACE,
   LedgerStore,
   parseSigningKey,
   type SigningKey,
@@ -181,6 +182,6 @@ export class LedgerModule {
 export function ledgerHostedConsumer(consumer: LedgerConsumer | undefined, ledger: LedgerStore | undefined) {
   // The ledger reads the log itself: each event once, as its entry (see LedgerStore.readAll).
   return consumer && ledger
-    ? [{ name: LEDGER_SUBSCRIPTION, consumer, batchSize: 2_000, reader: ledger }]
+    ? [{ name: LEDGER_SUBSCRIPTION, consumer, reader: ledger, ...LEDGER_SUBSCRIPTION_PACE }]
     : [];
 }

@@ -23,6 +23,9 @@ export interface HostedConsumer {
   readonly batchSize?: number;
   /** Reads the log for this consumer instead of the store (the same order, other columns). */
   readonly reader?: Pick<EventStore, 'readAll'>;
+  /** Waits between polls, for a consumer that prefers fewer, larger batches to a short lag. */
+  readonly pollIntervalMs?: number;
+  readonly busyPollIntervalMs?: number;
 }
 
 /** Consumers a process runs: projections, the NATS publisher. Provided under this token. */
@@ -55,13 +58,13 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
     @Optional() metrics?: SubscriptionMetrics,
   ) {
     metrics?.follow(() => consumers.map(({ name }) => ({ name, running: leases.isHeld(name) })));
-    for (const { name, consumer, batchSize, reader } of consumers) {
+    for (const { name, consumer, batchSize, reader, pollIntervalMs, busyPollIntervalMs } of consumers) {
       const log = reader ?? store;
       const subscription = new DurableSubscription(log, new LeasedConsumer(name, consumer, leases), {
         name,
         batchSize: batchSize ?? 500,
-        pollIntervalMs: IDLE_POLL_MS,
-        busyPollIntervalMs: BUSY_POLL_MS,
+        pollIntervalMs: pollIntervalMs ?? IDLE_POLL_MS,
+        busyPollIntervalMs: busyPollIntervalMs ?? BUSY_POLL_MS,
         logger: {
           error: (details, message) => {
             // A batch refused because the lease just went: the subscription is being stopped.
