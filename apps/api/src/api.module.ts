@@ -11,6 +11,7 @@ import {
 } from '#libs/platform';
 import { AccountabilityModule } from './accountability/accountability.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { CommandsModule } from './commands/commands.module.js';
@@ -44,6 +45,7 @@ export class ApiModule {
         QueriesModule,
         TasksModule,
         AgenciesModule,
+        CalendarModule,
         PlansModule,
         FeedModule,
         AccountabilityModule,
