@@ -2,7 +2,7 @@
 // The arrows are drawn in README.md (Architecture). A rule here is the only thing that keeps them true.
 
 /** The pure core: deciders, evolve folds, the agency directory, the shared kernel. */
-const domain = '^libs/(tasks|plans|agencies|shared-kernel)/src/';
+const domain = '^libs/(tasks|plans|agencies|calendar|shared-kernel)/src/';
 /** Use cases over the domain (commands, handlers, ports): no framework, no driver. */
 const application = '^libs/application/src/';
 /** Libraries whose types the application layer's ports name (recorded events, plan drafts). */

@@ -15,6 +15,7 @@ import { LedgerHttpModule } from './ledger/ledger.module.js';
 import { AccountabilityModule } from './accountability/accountability.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/read-audit.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { CommandsModule } from './commands/commands.module.js';
@@ -50,6 +51,7 @@ export class ApiModule {
         QueriesModule,
         TasksModule,
         AgenciesModule,
+        CalendarModule,
         PlansModule,
         FeedModule,
         // The audit of reads: its log (group commit, hash chain) and GET /audit/reads.

@@ -216,7 +216,6 @@ describe.each<Backend>(['pglite', 'postgres'])(
 
       await command(officer(RECEIVER), `/tasks/${taskId}/progress`, {
         text: 'Đã kiểm tra 12 trường học',
-        indicatorValues: [{ indicator: 'Số trường được kiểm tra', value: 12 }],
       });
       await expectAfterStep(
         { [LEAD]: null, [SUPPORT]: support(), [DECLINER]: null, [RECEIVER]: lead('in-progress') },

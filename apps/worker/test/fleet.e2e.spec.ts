@@ -193,7 +193,6 @@ describe('two APIs and two workers on one database', () => {
           `demo.officer.${agency}`,
           {
             text: `Báo cáo tiến độ lần ${i + 1}`,
-            indicatorValues: [{ indicator: 'so-buoi-tuyen-truyen', value: i }],
           },
         );
         answered += 1;

@@ -1,4 +1,13 @@
-import { DATE_WINDOW, inputChecks, issuingAgencyOf, type Actor } from '#libs/shared-kernel';
+import {
+  DATE_WINDOW,
+  indicatorUnits,
+  inputChecks,
+  issuingAgencyOf,
+  type Actor,
+  type IndicatorComparator,
+  type IndicatorUnit,
+  type PlanIndicator,
+} from '#libs/shared-kernel';
 
 import { PlanDecisionError } from './plan.errors.js';
 
@@ -49,11 +58,17 @@ export interface PlanIssuedData {
   readonly source: PlanSource;
   /** The agency the issuing person acted for. */
   readonly byAgency: string;
+  /**
+   * What the plan measures, with its targets by year. Plans issued before indicators were kept
+   * have none in their event: read them with planIndicatorsOf.
+   */
+  readonly indicators: readonly PlanIndicator[];
 }
 
 export type IssuePlan = {
   readonly type: 'IssuePlan';
-  readonly data: Omit<PlanIssuedData, 'byAgency' | 'source' | 'number' | 'issuedOn'> & {
+  readonly data: Omit<PlanIssuedData, 'byAgency' | 'source' | 'number' | 'issuedOn' | 'indicators'> & {
+    readonly indicators?: readonly PlanIndicator[];
     readonly number?: string | null;
     readonly issuedOn?: string | null;
     readonly source?: Partial<PlanSource>;
@@ -88,7 +103,9 @@ export function decide(command: PlanCommand, state: PlanState): PlanEvent[] {
 export function evolve(state: PlanState, event: PlanEvent): PlanState {
   switch (event.type) {
     case 'PlanIssued':
-      return state.status === 'none' ? { status: 'issued', ...event.data } : state;
+      return state.status === 'none'
+        ? { status: 'issued', ...event.data, indicators: planIndicatorsOf(event.data) }
+        : state;
     default: {
       const _exhaustive: never = event.type;
       return state;
@@ -116,6 +133,7 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[]
       mediaType: optionalText(data.source?.mediaType, 'source.mediaType'),
     },
     byAgency: metadata.actor.agencyCode,
+    indicators: indicators(data.indicators),
   };
   const issuingAgency = issuingAgencyOf(metadata.actor);
   if (issued.issuerAgencyCode !== issuingAgency) {
@@ -150,7 +168,65 @@ function invalid(field: string, message: string): never {
   throw new PlanDecisionError('validation', `${field}: ${message}`, { field });
 }
 
-const { requiredText: text, optionalText, requiredId: id, dateInWindow, year } = inputChecks(invalid);
+const {
+  requiredText: text,
+  optionalText,
+  requiredId: id,
+  dateInWindow,
+  year,
+  finiteNumber,
+} = inputChecks(invalid);
+
+/** A plan's indicators as recorded; [] for a PlanIssued written before they were kept. */
+export function planIndicatorsOf(data: PlanIssuedData): readonly PlanIndicator[] {
+  return (data as { indicators?: readonly PlanIndicator[] }).indicators ?? [];
+}
+
+const comparators: readonly IndicatorComparator[] = ['below', 'above', 'at-least', 'at-most'];
+
+function indicators(value: unknown): PlanIndicator[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) invalid('indicators', 'must be a list');
+  const seen = new Set<string>();
+  return (value as unknown[]).map((item, i) => {
+    const at = `indicators.${i}`;
+    if (typeof item !== 'object' || item === null) invalid(at, 'must be an object');
+    const entry = item as Record<string, unknown>;
+    const indicatorId = id(entry['indicatorId'], `${at}.indicatorId`);
+    if (seen.has(indicatorId)) invalid(`${at}.indicatorId`, `${indicatorId} is listed twice`);
+    seen.add(indicatorId);
+    const unit = entry['unit'];
+    if (!indicatorUnits.includes(unit as IndicatorUnit)) {
+      invalid(`${at}.unit`, `must be one of ${indicatorUnits.join(', ')}`);
+    }
+    const baseline =
+      entry['baseline'] === undefined || entry['baseline'] === null
+        ? null
+        : finiteNumber(entry['baseline'], `${at}.baseline`);
+    const targets = entry['targets'];
+    if (!Array.isArray(targets)) invalid(`${at}.targets`, 'must be a list');
+    return {
+      indicatorId,
+      name: text(entry['name'], `${at}.name`),
+      unit: unit as IndicatorUnit,
+      baseline,
+      targets: (targets as unknown[]).map((target, j) => {
+        const where = `${at}.targets.${j}`;
+        if (typeof target !== 'object' || target === null) invalid(where, 'must be an object');
+        const t = target as Record<string, unknown>;
+        const comparator = t['comparator'] ?? null;
+        if (comparator !== null && !comparators.includes(comparator as IndicatorComparator)) {
+          invalid(`${where}.comparator`, `must be one of ${comparators.join(', ')}`);
+        }
+        return {
+          year: year(t['year'], `${where}.year`),
+          value: finiteNumber(t['value'], `${where}.value`),
+          comparator: comparator as IndicatorComparator | null,
+        };
+      }),
+    };
+  });
+}
 
 /** The years a plan may cover: those of DATE_WINDOW. */
 const FIRST_YEAR = Number(DATE_WINDOW.from.slice(0, 4));

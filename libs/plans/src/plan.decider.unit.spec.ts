@@ -59,6 +59,7 @@ const planIssued = (data: Partial<PlanIssued['data']> = {}): PlanIssued => ({
     contentHash: 'sha256:1a2b3c',
     source: { fileName: 'laichau-2024-ct28-kh.txt', mediaType: 'text/plain' },
     byAgency: 'UBND-LC',
+    indicators: [],
     ...data,
   },
 });
@@ -194,5 +195,50 @@ describe('the plan state', () => {
 
   it('lists its event types', () => {
     expect(planEventTypes).toEqual(['PlanIssued']);
+  });
+});
+
+describe('IssuePlan with indicators', () => {
+  const percent = {
+    indicatorId: 'chi-tieu-1',
+    name: 'xã, phường, thị trấn phù hợp với trẻ em',
+    unit: 'percent',
+    baseline: 70,
+    targets: [
+      { year: 2025, value: 80, comparator: 'at-least' },
+      { year: 2030, value: 90, comparator: null },
+    ],
+  } as const;
+
+  it('keeps the indicators with their unit, baseline and targets by year', () => {
+    const [event] = decide(issuePlan({ indicators: [percent] }), initialState());
+    expect(event?.data.indicators).toEqual([percent]);
+    expect(evolve(initialState(), event!)).toMatchObject({ indicators: [percent] });
+  });
+
+  it('a plan issued before indicators were kept reads as having none', () => {
+    const { indicators: _none, ...older } = planIssued().data;
+    const state = evolve(initialState(), { type: 'PlanIssued', data: older as PlanIssued['data'] });
+    expect(state).toMatchObject({ status: 'issued', indicators: [] });
+  });
+
+  it.each([
+    [{ ...percent, unit: 'kg' }, 'indicators.0.unit'],
+    [{ ...percent, targets: [{ year: 2025, value: 'many' }] }, 'indicators.0.targets.0.value'],
+    [
+      { ...percent, targets: [{ year: 2025, value: 1, comparator: 'about' }] },
+      'indicators.0.targets.0.comparator',
+    ],
+    [{ ...percent, indicatorId: ' ' }, 'indicators.0.indicatorId'],
+  ])('refuses a malformed indicator (%#) naming the field', (indicator, field) => {
+    expect(() => decide(issuePlan({ indicators: [indicator as never] }), initialState())).toThrow(
+      expect.objectContaining({ code: 'validation', details: { field } }),
+    );
+  });
+
+  it('refuses an indicator listed twice', () => {
+    expect(() => decide(issuePlan({ indicators: [percent, percent] }), initialState())).toThrow(
+      expect.objectContaining({ details: { field: 'indicators.1.indicatorId' } }),
+    );
   });
 });

@@ -18,6 +18,7 @@ export * from './plans/plan.entity.js';
 export * from './plans/plans.evolve.js';
 export * from './plans/plans.projection.js';
 export * from './plans/plans.query.js';
+export * from './plans/plan-indicators.query.js';
 
 export * from './tasks/task.entity.js';
 export * from './tasks/tasks.evolve.js';

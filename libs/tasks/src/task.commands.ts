@@ -1,4 +1,11 @@
-import type { Assignee, CommandMetadata, IndicatorValue, SourceClause, TaskKind } from './task.types.js';
+import type {
+  Assignee,
+  CommandMetadata,
+  IndicatorValue,
+  PlanIndicatorRef,
+  SourceClause,
+  TaskKind,
+} from './task.types.js';
 
 type Command<Type extends string, Data> = {
   readonly type: Type;
@@ -42,6 +49,11 @@ export type ReportProgress = Command<
     readonly agencyCode: string;
     readonly text: string;
     readonly indicatorValues?: readonly IndicatorValue[];
+    /**
+     * The indicators of the task's plan, looked up by the application layer: when given, values
+     * are accepted only for these, each checked against its unit. Absent: values are not checked.
+     */
+    readonly planIndicators?: readonly PlanIndicatorRef[];
   }
 >;
 

@@ -35,9 +35,11 @@ import {
   type Actor,
   type Assignee,
   type AssigneeRole,
+  type PlanIndicatorRef,
   type ReportedIndicatorValue,
   type TaskKind,
 } from './task.types.js';
+import { indicatorValueProblem } from '#libs/shared-kernel';
 import {
   finiteNumber,
   invalid,
@@ -168,7 +170,7 @@ function reportProgress({ data, metadata }: ReportProgress, state: TaskState): T
   const agencyCode = requiredId(data.agencyCode, 'agencyCode');
   requireActingFor(metadata.actor, agencyCode);
   const text = requiredText(data.text, 'text');
-  const indicatorValues = validIndicatorValues(data.indicatorValues);
+  const indicatorValues = validIndicatorValues(data.indicatorValues, data.planIndicators);
   const happenedAt = occurredAt(metadata.occurredAt, metadata.now, 'occurredAt');
   const task = requireOpenTask(state);
   requireNotBeforeAssignment(task, happenedAt);
@@ -644,17 +646,47 @@ function validAssignees(value: unknown): Assignee[] {
   return assignees;
 }
 
-function validIndicatorValues(value: unknown): ReportedIndicatorValue[] {
+function validIndicatorValues(
+  value: unknown,
+  planIndicators: readonly PlanIndicatorRef[] | undefined,
+): ReportedIndicatorValue[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) invalid('indicatorValues', 'must be a list');
+  const reported = new Set<string>();
   return (value as unknown[]).map((item, i) => {
     if (typeof item !== 'object' || item === null) invalid(`indicatorValues[${i}]`, 'must be an object');
     const entry = item as Record<string, unknown>;
-    return {
-      indicator: requiredText(entry['indicator'], `indicatorValues[${i}].indicator`),
-      value: finiteNumber(entry['value'], `indicatorValues[${i}].value`),
-      unit: optionalText(entry['unit'], `indicatorValues[${i}].unit`),
-    };
+    const indicator = requiredText(entry['indicator'], `indicatorValues[${i}].indicator`);
+    if (planIndicators === undefined) {
+      return {
+        indicator,
+        value: finiteNumber(entry['value'], `indicatorValues[${i}].value`),
+        unit: optionalText(entry['unit'], `indicatorValues[${i}].unit`),
+      };
+    }
+    const known = planIndicators.find((p) => p.indicatorId === indicator);
+    if (!known) {
+      invalid(
+        `indicatorValues[${i}].indicator`,
+        planIndicators.length === 0
+          ? 'the plan has no indicators'
+          : `${indicator} is not an indicator of the plan (GET /plans/{planId}/indicators lists them)`,
+      );
+    }
+    if (reported.has(indicator)) invalid(`indicatorValues[${i}].indicator`, `${indicator} is given twice`);
+    reported.add(indicator);
+    const unit = entry['unit'];
+    if (
+      unit !== undefined &&
+      unit !== null &&
+      unit !== known.unit &&
+      !(known.unit === 'percent' && unit === '%')
+    ) {
+      invalid(`indicatorValues[${i}].unit`, `the indicator is counted in ${known.unit}`);
+    }
+    const problem = indicatorValueProblem(known.unit, entry['value']);
+    if (problem !== null) invalid(`indicatorValues[${i}].value`, `${problem} (${known.unit})`);
+    return { indicator, value: entry['value'] as number, unit: known.unit };
   });
 }
 

@@ -1,3 +1,4 @@
+import type { PlanIndicator } from '#libs/shared-kernel';
 import type { Actor } from '#libs/shared-kernel';
 
 /**
@@ -39,6 +40,9 @@ export interface IndicatorValue {
   readonly value: number;
   readonly unit?: string;
 }
+
+/** What a progress report's values are checked against: one of the plan's indicators. */
+export type PlanIndicatorRef = Pick<PlanIndicator, 'indicatorId' | 'unit'>;
 
 /** An indicator value as recorded in an event. */
 export interface ReportedIndicatorValue {

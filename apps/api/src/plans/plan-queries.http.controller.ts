@@ -13,6 +13,7 @@ import {
 import {
   describeInstant,
   getPlan,
+  getPlanIndicators,
   getPlanProgress,
   pastInstantOf,
   planProgressAt,
@@ -39,6 +40,16 @@ class ProgressQuery extends PastStateQuery {
   @IsISO8601({ strict: true })
   @IsInstantWithin(QUERY_INSTANT_WINDOW.from, QUERY_INSTANT_WINDOW.to)
   asOf?: string;
+}
+
+class IndicatorsQuery extends ConsistencyQuery {
+  @ApiPropertyOptional({
+    description: `Instant the values are read as of (reports that occurred by then); default now. From ${QUERY_INSTANT_WINDOW.from} to ${QUERY_INSTANT_WINDOW.to}.`,
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @IsInstantWithin(QUERY_INSTANT_WINDOW.from, QUERY_INSTANT_WINDOW.to)
+  validAt?: string;
 }
 
 /**
@@ -126,6 +137,23 @@ export class PlanQueriesHttpController {
       const tasks = await planTasksAt(this.store, this.dataSource.manager, planId, instant);
       return { pastState: describeInstant(instant), ...planProgressAt(tasks, planId, { asOf, agencyCode }) };
     });
+  }
+
+  @Get(':planId/indicators')
+  @ApiOperation({
+    summary:
+      'Per indicator and year: the target, and the latest value reported by validAt, per agency (an agency with a part in the plan: its own)',
+  })
+  async indicators(
+    @Param('planId') planId: string,
+    @Query() query: IndicatorsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    await this.readYourWrites.ensure(query.minPosition);
+    const { plan, audience } = await this.readable(principal, planId);
+    const validAt = new Date(query.validAt ?? Date.now()).toISOString();
+    const agencyCode = seesWholePlan(principal, audience) ? undefined : principal.agencyCode;
+    return runQuery(() => getPlanIndicators(this.dataSource.manager, plan, { validAt, agencyCode }));
   }
 
   /** First: `plan.not-found` for a plan that does not exist or that the caller may not read. */

@@ -53,6 +53,11 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
       // A back-dated assignment cannot take effect before its plan was issued (the decider checks).
       command = { ...command, data: { ...command.data, planIssuedOn: plan.issuedOn } };
     }
+    // Values only for the plan's indicators, each in its unit (the decider checks against them).
+    if (command.type === 'ReportProgress' && (command.data.indicatorValues?.length ?? 0) > 0) {
+      const planIndicators = await this.references.indicatorsOfTaskPlan(command.data.taskId);
+      if (planIndicators !== undefined) command = { ...command, data: { ...command.data, planIndicators } };
+    }
     return this.commands.handleCommand({
       name: command.type,
       streamId: taskStreamId(command.data.taskId),

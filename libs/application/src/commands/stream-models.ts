@@ -1,4 +1,5 @@
 import { agencyHeads, type AgencyEvent, type AgencyState } from '#libs/agencies';
+import { evolveCalendar, initialCalendarState, type CalendarEvent, type CalendarState } from '#libs/calendar';
 import { planDecider, type PlanEvent, type PlanState } from '#libs/plans';
 import { decodeTaskEvent, taskDecider, type TaskState } from '#libs/tasks';
 
@@ -63,3 +64,10 @@ export function foldStream<State>(
     state,
   );
 }
+
+/** The holiday calendar's stream folds with its decider's evolve. */
+export const calendarModel: StreamModel<CalendarState> = {
+  name: 'holiday-calendar',
+  initialState: initialCalendarState,
+  evolve: (state, event) => evolveCalendar(state, event as CalendarEvent),
+};

@@ -1,9 +1,11 @@
 import type { AgencyDirectory } from '#libs/agencies';
-import { planStreamId } from '#libs/plans';
+import { planIndicatorsOf, planStreamId } from '#libs/plans';
+import type { PlanIndicator } from '#libs/shared-kernel';
+import { taskStreamId } from '#libs/tasks';
 import { ApplicationError, type FieldError } from '../errors.js';
 import type { CommandEventStore } from '../ports/event-store.port.js';
 import { readStreamState } from './command-processor.js';
-import { planModel } from './stream-models.js';
+import { planModel, taskModel } from './stream-models.js';
 
 /** Plans issued so far, by id: a plan is issued once and never changes, so a lookup can be kept. */
 const KNOWN_PLANS = 10_000;
@@ -19,6 +21,7 @@ export interface IssuedPlanFacts {
   readonly issuerAgencyCode: string;
   /** 'YYYY-MM-DD', or null when the document gave none. */
   readonly issuedOn: string | null;
+  readonly indicators: readonly PlanIndicator[];
 }
 
 export class TaskReferences {
@@ -54,13 +57,27 @@ export class TaskReferences {
     return plan;
   }
 
+  /**
+   * The indicators of the plan a task belongs to, what a progress report's values are checked
+   * against; undefined when there is no such task (the decider answers that, after the access check).
+   */
+  async indicatorsOfTaskPlan(taskId: string): Promise<readonly PlanIndicator[] | undefined> {
+    const task = await readStreamState(this.store, taskStreamId(taskId), taskModel);
+    if (task.status === 'none') return undefined;
+    return (await this.issuedPlan(task.planId))?.indicators ?? [];
+  }
+
   private async issuedPlan(planId: string): Promise<IssuedPlanFacts | null> {
     const known = this.issuedPlans.get(planId);
     if (known !== undefined) return known;
     const state = await readStreamState(this.store, planStreamId(planId), planModel);
     if (state.status !== 'issued') return null;
     if (this.issuedPlans.size >= KNOWN_PLANS) this.issuedPlans.clear();
-    const plan = { issuerAgencyCode: state.issuerAgencyCode, issuedOn: state.issuedOn };
+    const plan = {
+      issuerAgencyCode: state.issuerAgencyCode,
+      issuedOn: state.issuedOn,
+      indicators: planIndicatorsOf(state),
+    };
     this.issuedPlans.set(planId, plan);
     return plan;
   }

@@ -200,6 +200,14 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
       create index task_outcomes_agency on ${s}.task_outcomes (responsible_agency, due_date);
     `,
   },
+  {
+    version: 4,
+    name: 'plan indicators',
+    sql: (s) => `
+      alter table ${s}.plans add column indicators jsonb not null default '[]'::jsonb;
+      create index task_trail_plan_progress on ${s}.task_trail (plan_id, occurred_at) where type = 'ProgressReported';
+    `,
+  },
 ];
 
 /**

@@ -1,3 +1,4 @@
+import type { PlanIndicator } from '#libs/shared-kernel';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { isoTimestamp } from '../database/columns.js';
 
@@ -50,6 +51,10 @@ export class PlanRow {
 
   @Column({ name: 'recorded_at', type: 'timestamptz', transformer: isoTimestamp })
   recordedAt!: string;
+
+  /** What the plan measures, with its targets by year ([] for plans issued without). */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  indicators!: readonly PlanIndicator[];
 
   /** Global position of the PlanIssued event (bigint as a decimal string). */
   @Column({ name: 'global_position', type: 'bigint' })

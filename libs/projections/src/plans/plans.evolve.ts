@@ -1,3 +1,4 @@
+import { planIndicatorsOf } from '#libs/plans';
 import { toIsoInstant } from '../database/columns.js';
 import type { PlanChange } from '../framework/projection.js';
 import type { PlanRow } from './plan.entity.js';
@@ -25,6 +26,7 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
         issuedByAgencyCode: metadata.actor.agencyCode,
         occurredAt: toIsoInstant(metadata.occurredAt),
         recordedAt: toIsoInstant(metadata.recordedAt),
+        indicators: planIndicatorsOf(data),
         globalPosition: change.recorded.globalPosition.toString(),
       };
     }

@@ -50,6 +50,7 @@ describe('the plans table', () => {
       issuedByAgencyCode: 'UBND-LC',
       occurredAt: '2024-06-12T03:00:00.000Z',
       recordedAt: '2024-06-12T03:00:02.000Z',
+      indicators: [],
       globalPosition: '7',
     });
   });

@@ -7,7 +7,8 @@ import { evolvePlan } from './plans.evolve.js';
 /** The issued plans, for /plans. */
 export const plansProjection: Projection = {
   name: 'plans',
-  version: 1,
+  // 2: plans keep their indicators.
+  version: 2,
   entities: [PlanRow],
   needsTaskState: false,
 

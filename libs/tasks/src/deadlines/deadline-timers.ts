@@ -1,3 +1,4 @@
+import { WorkingCalendar } from '#libs/calendar';
 import type { Task } from '../task.state.js';
 import { responsibleAgency, leadAgency } from '../task.state.js';
 
@@ -14,6 +15,12 @@ export type EscalationTarget = 'lead' | 'issuer';
 export interface EscalationStep {
   readonly daysOverdue: number;
   readonly to: EscalationTarget;
+  /**
+   * 'working-days': `daysOverdue` counts working days (weekends and Vietnamese public holidays
+   * skipped, libs/calendar): the step fires at the end of the Nth working day after the due date.
+   * Default 'days' (calendar days).
+   */
+  readonly counting?: 'days' | 'working-days';
 }
 
 /** How a plan's deadlines act: reminders before, escalations after. */
@@ -51,6 +58,9 @@ export interface DeadlineTimer {
   readonly escalateTo: EscalationTarget | null;
 }
 
+/** The shipped holiday table, without run-time amendments. */
+const SHIPPED_CALENDAR = new WorkingCalendar();
+
 /** The instant a task due on `dueDate` becomes overdue: the next midnight in Asia/Ho_Chi_Minh. */
 export function deadlineInstant(dueDate: string): string {
   return new Date(Date.parse(`${dueDate}T00:00:00Z`) + DAY_MS - VIETNAM_OFFSET_MS).toISOString();
@@ -73,6 +83,7 @@ export function deadlineTimers(
   task: Pick<Task, 'taskId' | 'planId' | 'dueDate'>,
   policy: DeadlinePolicy = DEFAULT_DEADLINE_POLICY,
   since: string | null = null,
+  calendar: WorkingCalendar = SHIPPED_CALENDAR,
 ): DeadlineTimer[] {
   const deadline = Date.parse(deadlineInstant(task.dueDate));
   const base = { taskId: task.taskId, planId: task.planId, dueDate: task.dueDate };
@@ -105,7 +116,10 @@ export function deadlineTimers(
         ...base,
         timerId: `${task.taskId}/${task.dueDate}/escalation-${index + 1}`,
         kind: 'escalation',
-        fireAt: new Date(deadline + step.daysOverdue * DAY_MS).toISOString(),
+        fireAt:
+          step.counting === 'working-days'
+            ? deadlineInstant(calendar.addWorkingDays(task.dueDate, step.daysOverdue))
+            : new Date(deadline + step.daysOverdue * DAY_MS).toISOString(),
         days: step.daysOverdue,
         level: index + 1,
         escalateTo: step.to,

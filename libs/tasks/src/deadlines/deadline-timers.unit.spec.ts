@@ -1,4 +1,5 @@
 import { daysLate, deadlineInstant, deadlineTimers } from './deadline-timers.js';
+import { WorkingCalendar } from '#libs/calendar';
 
 const task = { taskId: 't1', planId: 'p1', dueDate: '2025-11-30' };
 
@@ -32,5 +33,34 @@ describe('deadline timers', () => {
     expect(daysLate('2025-11-30', '2025-11-30T16:59:59Z')).toBe(0);
     expect(daysLate('2025-11-30', '2025-11-30T17:00:01Z')).toBe(1);
     expect(daysLate('2025-11-30', '2025-12-20T17:00:00Z')).toBe(20);
+  });
+});
+
+describe('escalation counted in working days', () => {
+  const task = { taskId: 't-1', planId: 'p-1', dueDate: '2025-01-24' };
+  const policy = {
+    reminderDaysBefore: [],
+    escalations: [{ daysOverdue: 3, to: 'lead' as const, counting: 'working-days' as const }],
+  };
+
+  it('skips the weekend, Tết and the day in lieu: due Friday 24 January 2025, 3 working days late on 5 February', () => {
+    const escalation = deadlineTimers(task, policy).find((t) => t.kind === 'escalation');
+    // Working days after the 24th: Mon 27, then (Tết 28/1–1/2 and 3/2 in lieu) Tue 4, Wed 5.
+    expect(escalation?.fireAt).toBe(deadlineInstant('2025-02-05'));
+    expect(escalation?.days).toBe(3);
+  });
+
+  it('follows a calendar amended at run time', () => {
+    const amended = new WorkingCalendar([{ action: 'add', date: '2025-02-04', name: 'Nghỉ thêm' }]);
+    const escalation = deadlineTimers(task, policy, null, amended).find((t) => t.kind === 'escalation');
+    expect(escalation?.fireAt).toBe(deadlineInstant('2025-02-06'));
+  });
+
+  it('calendar days by default', () => {
+    const escalation = deadlineTimers(task, {
+      reminderDaysBefore: [],
+      escalations: [{ daysOverdue: 3, to: 'lead' }],
+    }).find((t) => t.kind === 'escalation');
+    expect(escalation?.fireAt).toBe(deadlineInstant('2025-01-27'));
   });
 });

@@ -1,7 +1,7 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import type { DraftTask, PlanDraft } from '#libs/plan-intake';
 import { planDecider, type IssuePlan } from '#libs/plans';
-import type { Actor } from '#libs/shared-kernel';
+import type { Actor, PlanIndicator } from '#libs/shared-kernel';
 import { taskDecider, type AssignTask, type AssigneeRole } from '#libs/tasks';
 import { ApplicationError, type FieldError } from '../../errors.js';
 
@@ -152,7 +152,30 @@ function issueOf(
     period: { fromYear: period.fromYear ?? 0, toYear: period.toYear ?? 0 },
     contentHash: draft.contentHash,
     source: { fileName: draft.source.fileName, mediaType: draft.source.mediaType },
+    indicators: indicatorsOf(draft),
   };
+}
+
+/**
+ * The draft's indicator targets as the plan's indicators: one per indicator as stated, with its
+ * target for each year the plan names. Intake reads percentages only, and no baseline.
+ */
+export function indicatorsOf(draft: Pick<PlanDraft, 'indicators'>): PlanIndicator[] {
+  const byName = new Map<string, { name: string; targets: PlanIndicator['targets'][number][] }>();
+  for (const target of draft.indicators) {
+    const name = target.indicator.normalize('NFC');
+    const entry = byName.get(name) ?? { name, targets: [] };
+    byName.set(name, entry);
+    if (entry.targets.some((t) => t.year === target.year)) continue;
+    entry.targets.push({ year: target.year, value: target.value, comparator: target.comparator });
+  }
+  return [...byName.values()].map(({ name, targets }, i) => ({
+    indicatorId: `chi-tieu-${i + 1}`,
+    name,
+    unit: 'percent',
+    baseline: null,
+    targets: [...targets].sort((a, b) => a.year - b.year),
+  }));
 }
 
 function assignmentOf(
