@@ -140,6 +140,7 @@ export class PlanQueriesHttpController {
   }
 
   @Get(':planId/indicators')
+  @AuditedRead('plan.indicators')
   @ApiOperation({
     summary:
       'Per indicator and year: the target, and the latest value reported by validAt, per agency (an agency with a part in the plan: its own)',
@@ -152,7 +153,7 @@ export class PlanQueriesHttpController {
     await this.readYourWrites.ensure(query.minPosition);
     const { plan, audience } = await this.readable(principal, planId);
     const validAt = new Date(query.validAt ?? Date.now()).toISOString();
-    const agencyCode = seesWholePlan(principal, audience) ? undefined : principal.agencyCode;
+    const agencyCode = this.policy.seesWholePlan(principal, audience) ? undefined : principal.agencyCode;
     return runQuery(() => getPlanIndicators(this.dataSource.manager, plan, { validAt, agencyCode }));
   }
 
