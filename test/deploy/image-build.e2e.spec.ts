@@ -144,9 +144,10 @@ describe('deploy/Dockerfile', () => {
         seedFiles.filter((f) => /\.(txt|docx)$/.test(f)).sort(),
       );
       const position = seeded.map((match) => BigInt(match[2]!)).reduce((a, b) => (a > b ? a : b));
-      // An auditor reads every plan (an officer sees only the plans its agency has a part in).
+      // A national auditor reads every plan (a provincial one, its province's; an officer, the
+      // plans its agency has a part in).
       const plans = await fetch(`http://127.0.0.1:${port}/plans?minPosition=${position}`, {
-        headers: { authorization: 'Bearer demo.auditor.lc-ubnd-tinh' },
+        headers: { authorization: 'Bearer demo.auditor.national' },
       });
       expect(plans.status).toBe(200);
       const body = (await plans.json()) as { items: unknown[] };
