@@ -7,7 +7,7 @@ import {
   Logger,
   Module,
   type DynamicModule,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import type { Database, EventStore } from '#libs/event-store';
 import {
@@ -86,12 +86,16 @@ export async function loadLedgerKeys(
   return new LedgerKeys(signing, keyList(config.ledgerPreviousKeys), keyList(config.ledgerWitnessKeys));
 }
 
-/** Stops the checkpoint timer when the application stops. */
+/**
+ * Stops the checkpoint timer, and waits for a signing under way, before any module closes: the
+ * database closes when the application shuts down, and a checkpoint written after that would
+ * never finish.
+ */
 @Injectable()
-export class LedgerLifecycle implements OnApplicationShutdown {
+export class LedgerLifecycle implements BeforeApplicationShutdown {
   constructor(private readonly consumer: LedgerConsumer) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
   }
 }
