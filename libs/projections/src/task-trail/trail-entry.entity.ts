@@ -4,6 +4,8 @@ import { isoTimestamp } from '../database/columns.js';
 /** One row per task event: the task's history, who did what for which agency, and why. */
 @Entity({ name: 'task_trail' })
 @Index('task_trail_task', ['taskId', 'globalPosition'])
+// Plan indicators read a plan's progress reports by time.
+@Index('task_trail_plan_progress', ['planId', 'occurredAt'], { where: `type = 'ProgressReported'` })
 export class TrailEntryRow {
   /** The event's global position (bigint as a decimal string); the trail is ordered by it. */
   @PrimaryColumn({ name: 'global_position', type: 'bigint' })
