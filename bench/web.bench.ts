@@ -12,12 +12,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../test/support/browser.js';
+import { freePort } from '../test/support/processes.js';
 
 // Functions given to page.evaluate run in the browser; this file compiles without the DOM types.
 declare const document: any, sessionStorage: any, performance: any, requestAnimationFrame: any;
@@ -27,18 +28,6 @@ const TASKS = Number(process.env.BENCH_TASKS ?? 1000);
 const OFFICER = 'lc-so-ldtbxh';
 const BIG_INBOX = 'lc-so-tu-phap';
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function waitReady(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
@@ -154,20 +143,7 @@ async function main(): Promise<void> {
     }
     const expected = (await call(url, 'GET', `/agencies/${OFFICER}/outstanding`, `demo.officer.${OFFICER}`))
       .total;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = (await launchChromium()).browser;
 
     // 1. First load of the officer inbox, each in a new context (cold cache).
     const loads: number[] = [];

@@ -81,7 +81,7 @@ describe('when the database is killed and restarted under load', () => {
     const workerMetricsPort = await freePort();
     const worker = startAppProcess(WORKER, { ...env, METRICS_PORT: String(workerMetricsPort) });
     processes.push(worker);
-    await waitForWorkerReady(workerMetricsPort, worker);
+    await waitForHealth(`http://127.0.0.1:${workerMetricsPort}`, worker, 60_000, '/health/ready');
 
     const api = {
       async request(
@@ -316,19 +316,3 @@ describe('when the database is killed and restarted under load', () => {
     );
   });
 });
-
-/** Waits until the worker's `/health/ready` answers 200, or throws with what the process said. */
-async function waitForWorkerReady(port: number, app: AppProcess, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    if (Date.now() > until || app.child.exitCode !== null) {
-      throw new Error(`the worker did not become ready:\n${app.lines.join('\n')}\n${app.stderr()}`);
-    }
-    await delay(100);
-  }
-}

@@ -84,17 +84,25 @@ export function startAppProcess(script: string, env: Record<string, string | und
   };
 }
 
-/** Waits until `url`/health answers 200, or throws with what the process said. */
-export async function waitForHealth(url: string, app: AppProcess, timeoutMs = 30_000): Promise<void> {
+/**
+ * Waits until `url` + `probe` answers 200, or throws with what the process said. The worker's
+ * readiness is `/health/ready` on its operations port.
+ */
+export async function waitForHealth(
+  url: string,
+  app: AppProcess,
+  timeoutMs = 30_000,
+  probe = '/health',
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const up = await fetch(`${url}/health`).then(
+    const up = await fetch(`${url}${probe}`).then(
       (r) => r.ok,
       () => false,
     );
     if (up) return;
     if (Date.now() > until || app.child.exitCode !== null) {
-      throw new Error(`the process did not become healthy:\n${app.lines.join('\n')}\n${app.stderr()}`);
+      throw new Error(`the process did not answer ${probe}:\n${app.lines.join('\n')}\n${app.stderr()}`);
     }
     await delay(100);
   }
