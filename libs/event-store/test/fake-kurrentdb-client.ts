@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as kurrent from '@kurrent/kurrentdb-client';
-import type { KurrentClient } from '../src/index.js';
+import type { Pool } from 'pg';
+import { KurrentDbEventStore, PostgresEventStore, type KurrentClient } from '../src/index.js';
 
 /**
  * A FAKE of KurrentDB's client, in memory: no KurrentDB server can run on the machines that run
@@ -141,4 +142,18 @@ function compare(a: kurrent.Position, b: kurrent.Position): number {
   if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
   if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
   return 0;
+}
+
+/**
+ * What `openConfiguredEventStore` sets up for EVENT_STORE=kurrentdb, with the FAKE client: the
+ * events go to KurrentDB while PostgreSQL's event-store tables (checkpoints, drafts, keys) exist,
+ * migrated and empty, in `schema`.
+ */
+export async function openKurrentDbOverPostgres(
+  pool: Pool,
+  schema: string,
+  client = new FakeKurrentDbClient(),
+): Promise<{ client: FakeKurrentDbClient; store: KurrentDbEventStore }> {
+  await new PostgresEventStore(pool, { schema }).migrate();
+  return { client, store: new KurrentDbEventStore(client) };
 }

@@ -4,7 +4,6 @@ import type { Pool } from 'pg';
 import {
   DurableSubscription,
   KurrentDbEventStore,
-  PostgresEventStore,
   START_OF_LOG,
   type NewEvent,
   type RecordedEvent,
@@ -17,7 +16,10 @@ import {
   RootBuilder,
   verifyExport,
 } from '#libs/ledger-verifier';
-import { FakeKurrentDbClient } from '../../event-store/test/fake-kurrentdb-client.js';
+import {
+  FakeKurrentDbClient,
+  openKurrentDbOverPostgres,
+} from '../../event-store/test/fake-kurrentdb-client.js';
 import { connectTestPostgres, dropSchema, uniqueSchema } from '../../../test/support/postgres.js';
 import {
   entryOfRecorded,
@@ -46,9 +48,7 @@ describe('the ledger over the log in KurrentDB (FAKE KurrentDB client, real Post
 
   beforeAll(async () => {
     pool = await connectTestPostgres(4);
-    // What openConfiguredEventStore does: PostgreSQL's event-store tables are there, and empty.
-    await new PostgresEventStore(pool, { schema }).migrate();
-    store = new KurrentDbEventStore(new FakeKurrentDbClient(5_000n));
+    ({ store } = await openKurrentDbOverPostgres(pool, schema, new FakeKurrentDbClient(5_000n)));
     ledger = new LedgerStore(pool, schema, store);
     await ledger.migrate();
     checkpoints = new LedgerCheckpoints(pool, ledger);

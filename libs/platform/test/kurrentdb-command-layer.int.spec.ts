@@ -3,13 +3,7 @@ import { join } from 'node:path';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createSeedDirectory } from '#libs/agencies';
-import {
-  KurrentDbEventStore,
-  PostgresEventStore,
-  START_OF_LOG,
-  type Database,
-  type RecordedEvent,
-} from '#libs/event-store';
+import { KurrentDbEventStore, START_OF_LOG, type Database, type RecordedEvent } from '#libs/event-store';
 import {
   allProjections,
   openProjectionDataSource,
@@ -17,7 +11,10 @@ import {
   ProjectionRunner,
 } from '#libs/projections';
 import { openCommandLayer, type CommandLayer } from '../src/index.js';
-import { FakeKurrentDbClient } from '../../event-store/test/fake-kurrentdb-client.js';
+import {
+  FakeKurrentDbClient,
+  openKurrentDbOverPostgres,
+} from '../../event-store/test/fake-kurrentdb-client.js';
 import {
   connectTestPostgres,
   dropSchema,
@@ -46,10 +43,7 @@ describe('plan confirmation and the projections with the events in KurrentDB (FA
       kind: 'postgres',
       close: () => Promise.resolve(),
     };
-    // What openConfiguredEventStore does: PostgreSQL's event-store tables hold the checkpoints.
-    await new PostgresEventStore(pool, { schema }).migrate();
-    client = new FakeKurrentDbClient();
-    store = new KurrentDbEventStore(client);
+    ({ client, store } = await openKurrentDbOverPostgres(pool, schema));
     layer = await openCommandLayer({ database, store, schema, directory: createSeedDirectory() });
     dataSource = await openProjectionDataSource({ pool, schema });
   });
