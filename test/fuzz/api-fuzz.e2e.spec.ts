@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import fc from 'fast-check';
 import type { Database } from '#libs/event-store';
-import { DATABASE } from '#libs/platform';
+import { DATABASE, DEADLINE_ACTOR } from '#libs/platform';
 import { startApi, type ApiHarness, type Backend } from '../support/api-harness.js';
 import { assignmentBody } from '../support/task-bodies.js';
 import { FIXTURES, requestFor, unknownRoutes, type Fixture, type FuzzCase } from './hostile-requests.js';
@@ -109,12 +109,13 @@ describe('hostile input on every route', () => {
       const database = api.app.get<Database>(DATABASE);
       const schema = api.schema ?? 'coord';
       // The log's head, leaving out what the service records by itself meanwhile: the deadline
-      // timers fire on their own (streams `deadlines-…`), whatever request is being refused.
+      // timers fire on their own (as DEADLINE_ACTOR), whatever request is being refused.
       const stateOf = async (): Promise<State> => {
         const { rows } = await database.pool.query<{ head: string | null; drafts: string }>(
           `select (select max(global_position) from ${schema}.events
-                    where stream_id not like 'deadlines-%')::text as head,
+                    where metadata->'actor'->>'personId' <> $1)::text as head,
                   (select count(*) from ${schema}.plan_drafts)::text as drafts`,
+          [DEADLINE_ACTOR],
         );
         return { head: BigInt(rows[0]!.head ?? 0), drafts: Number(rows[0]!.drafts) };
       };
