@@ -35,6 +35,9 @@ const kurrentdb =
 module.exports = {
   // Real databases and booted apps: the embedded database alone takes seconds to start.
   testTimeout: 60_000,
+  // Two test files at a time even on a 2-core host (jest would take cores - 1 = 1): most of a
+  // file's time is spent waiting on the processes, databases and brokers it starts, not on CPU.
+  maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/**/*.int.spec.ts'] },
