@@ -12,6 +12,7 @@ export interface DemoUser {
   readonly role: Role;
   readonly agencyCode: string;
   readonly agencyName: string;
+  readonly national?: boolean;
 }
 
 export interface WebConfig {
@@ -457,6 +458,12 @@ export class Api {
   /** The newest signed checkpoint (national auditors only: 403 for anyone else). */
   ledgerCheckpoint(): Promise<LedgerCheckpoint> {
     return this.call('GET', '/ledger/checkpoint');
+  }
+
+  /** The log's verifier keys (current first), to check a checkpoint's signature. */
+  async ledgerKeys(): Promise<string[]> {
+    const answer = await this.call<{ keys: { verifierKey: string }[] }>('GET', '/ledger/key');
+    return answer.keys.map((key) => key.verifierKey);
   }
 
   /** One event as the ledger covers it, with its inclusion proof in the newest checkpoint. */

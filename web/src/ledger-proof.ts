@@ -52,7 +52,7 @@ export function leafHash(entry: LedgerEntryFields): Promise<Uint8Array> {
 
 const nodeHash = (left: Uint8Array, right: Uint8Array) => sha256(NODE, left, right);
 
-export function fromBase64(text: string): Uint8Array {
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
