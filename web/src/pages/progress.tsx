@@ -12,6 +12,12 @@ import { formatValue, IndicatorChart, StateBar } from '../charts';
 import { formatDate, formatInstant } from '../format';
 import { language, t } from '../i18n';
 
+/** The years that have a target or a value: the plan's other years would be empty columns. */
+const shownYears = (indicator: IndicatorStanding): IndicatorStanding => ({
+  ...indicator,
+  years: indicator.years.filter((year) => year.target !== null || year.latest !== null),
+});
+
 /** The end of a calendar day in Vietnam's time (UTC+7), as an instant. */
 const endOfDay = (date: string) => new Date(Date.parse(`${date}T23:59:59.999+07:00`)).toISOString();
 
@@ -98,7 +104,7 @@ export function ProgressPage({ api }: { api: Api }) {
             <span class="legend latest">{t('progress.latest')}</span>
           </p>
           <div class="indicators">
-            {indicators.indicators.map((indicator) => (
+            {indicators.indicators.map(shownYears).map((indicator) => (
               <figure class="card indicator" data-indicator={indicator.indicatorId}>
                 <figcaption translate={false}>{indicator.name}</figcaption>
                 <IndicatorChart indicator={indicator} lang={lang} />
