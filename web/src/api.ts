@@ -12,6 +12,7 @@ export interface DemoUser {
   readonly role: Role;
   readonly agencyCode: string;
   readonly agencyName: string;
+  readonly national?: boolean;
 }
 
 export interface WebConfig {
@@ -140,6 +141,125 @@ export interface Responsibility {
   readonly assignmentStatus: string;
 }
 
+export interface ReportedValue {
+  readonly value: number;
+  readonly agencyCode: string;
+  readonly taskId: string;
+  readonly reportedAt: string;
+}
+
+export interface IndicatorYear {
+  readonly year: number;
+  readonly target: number | null;
+  readonly comparator: 'below' | 'above' | 'at-least' | 'at-most' | null;
+  readonly latest: ReportedValue | null;
+  readonly byAgency: readonly ReportedValue[];
+}
+
+export interface IndicatorStanding {
+  readonly indicatorId: string;
+  readonly name: string;
+  readonly unit: 'percent' | 'count' | 'number';
+  readonly baseline: number | null;
+  readonly years: readonly IndicatorYear[];
+}
+
+export interface PlanIndicators {
+  readonly planId: string;
+  readonly validAt: string;
+  readonly indicators: readonly IndicatorStanding[];
+}
+
+/** A past instant on one of the two time axes (docs/adr/0020-two-time-axes.md). */
+export interface PastInstant {
+  readonly axis: 'knownAt' | 'validAt';
+  readonly at: string;
+}
+
+/** A signed checkpoint of the ledger (C2SP tlog-checkpoint as a signed note). */
+export interface LedgerCheckpoint {
+  readonly treeSize: string;
+  /** The tree's root, base64. */
+  readonly root: string;
+  readonly note: string;
+  readonly witnesses: readonly unknown[];
+  readonly createdAt: string;
+}
+
+export interface InclusionProof {
+  readonly leafIndex: string;
+  readonly treeSize: string;
+  readonly root: string;
+  readonly proof: readonly string[];
+}
+
+/** One event of the log as the ledger covers it (GET /events/{id}). */
+export interface LedgerEvent {
+  readonly position: string;
+  readonly leafIndex: string | null;
+  readonly event: {
+    readonly eventId: string;
+    readonly streamId: string;
+    readonly streamVersion: number;
+    readonly type: string;
+    readonly data: unknown;
+    readonly metadata: unknown;
+    readonly recordedAt: string;
+  };
+  readonly inclusion: InclusionProof | null;
+  readonly checkpoint: LedgerCheckpoint | null;
+}
+
+export interface HeadTerm {
+  readonly personName: string;
+  readonly title: string;
+}
+
+export interface Lapse {
+  readonly taskId: string;
+  readonly planId: string;
+  readonly title: string;
+  readonly clause: string;
+  readonly dueDate: string;
+  readonly lapseDate: string;
+  readonly doneAt: string | null;
+  readonly status: 'open' | 'completed' | 'cancelled';
+  readonly daysLate: number;
+  readonly responsibleAgency: string | null;
+  readonly headOnLapseDate: HeadTerm | null;
+  readonly remindersSent: readonly { readonly daysBefore: number; readonly at: string }[];
+  readonly escalations: readonly { readonly level: number; readonly toAgency: string; readonly at: string }[];
+}
+
+export const SCORECARD_STATES = ['doneOnTime', 'doneLate', 'openWithinDeadline', 'openOverdue'] as const;
+export type ScorecardState = (typeof SCORECARD_STATES)[number];
+
+export type ScorecardRow = Record<ScorecardState, number> & {
+  readonly agencyCode: string;
+  readonly year: number;
+};
+
+export interface AgencyAccountability {
+  readonly agencyCode: string;
+  readonly from: string;
+  readonly to: string;
+  readonly asOf: string;
+  readonly lapses: readonly Lapse[];
+  readonly scorecard: readonly ScorecardRow[];
+}
+
+export interface TaskAccountability {
+  readonly taskId: string;
+  readonly asOf: string;
+  readonly lapses: readonly Lapse[];
+}
+
+/** A period of lapse dates, 'YYYY-MM-DD', either end open. */
+export interface Period {
+  readonly from?: string;
+  readonly to?: string;
+}
+
 export interface DraftTask {
   readonly taskId: string;
   readonly kind: 'duty' | 'report';
@@ -185,6 +305,35 @@ export interface TaskCorrection {
   readonly dueDate?: string;
   readonly title?: string;
   readonly exclude?: true;
+}
+
+/**
+ * The path of an agency's or a task's accountability, in JSON or as a file (CSV of one table,
+ * XLSX with a sheet for each) with headers in `lang`.
+ */
+export function accountabilityPath(
+  scope: { readonly agencyCode: string } | { readonly taskId: string },
+  period: Period,
+  file?: {
+    readonly format: 'csv' | 'xlsx';
+    readonly lang: 'vi' | 'en';
+    readonly table?: 'lapses' | 'scorecard';
+  },
+): string {
+  const base =
+    'agencyCode' in scope
+      ? `/agencies/${encodeURIComponent(scope.agencyCode)}/accountability`
+      : `/tasks/${encodeURIComponent(scope.taskId)}/accountability`;
+  const query = new URLSearchParams();
+  if (period.from) query.set('from', period.from);
+  if (period.to) query.set('to', period.to);
+  if (file) {
+    query.set('format', file.format);
+    query.set('lang', file.lang);
+    if (file.table) query.set('table', file.table);
+  }
+  const text = query.toString();
+  return text ? `${base}?${text}` : base;
 }
 
 /** A refused request: its status and the problem+json `code` (RFC 9457). */
@@ -260,6 +409,16 @@ export class Api {
     return (await this.call<{ entries: TrailEntry[] }>('GET', `/tasks/${taskId}/trail`)).entries;
   }
 
+  /** The task and its trail as they stood at a past instant, on one time axis. */
+  async taskAt(taskId: string, instant: PastInstant): Promise<{ task: Task; trail: TrailEntry[] }> {
+    const query = `?${instant.axis}=${encodeURIComponent(instant.at)}`;
+    const [task, trail] = await Promise.all([
+      this.call<Task>('GET', `/tasks/${taskId}${query}`),
+      this.call<{ entries: TrailEntry[] }>('GET', `/tasks/${taskId}/trail${query}`),
+    ]);
+    return { task, trail: trail.entries };
+  }
+
   async agencies(): Promise<Agency[]> {
     return (await this.call<Page<Agency>>('GET', '/agencies?limit=500')).items as Agency[];
   }
@@ -288,6 +447,54 @@ export class Api {
 
   progress(planId: string): Promise<PlanProgress> {
     return this.call('GET', `/plans/${planId}/progress`);
+  }
+
+  /** Per indicator and year: the target and the latest value reported by `validAt` (default now). */
+  indicators(planId: string, validAt?: string): Promise<PlanIndicators> {
+    const query = validAt ? `?validAt=${encodeURIComponent(validAt)}` : '';
+    return this.call('GET', `/plans/${planId}/indicators${query}`);
+  }
+
+  /** The newest signed checkpoint (national auditors only: 403 for anyone else). */
+  ledgerCheckpoint(): Promise<LedgerCheckpoint> {
+    return this.call('GET', '/ledger/checkpoint');
+  }
+
+  /** The log's verifier keys (current first), to check a checkpoint's signature. */
+  async ledgerKeys(): Promise<string[]> {
+    const answer = await this.call<{ keys: { verifierKey: string }[] }>('GET', '/ledger/key');
+    return answer.keys.map((key) => key.verifierKey);
+  }
+
+  /** One event as the ledger covers it, with its inclusion proof in the newest checkpoint. */
+  ledgerEvent(eventId: string): Promise<LedgerEvent> {
+    return this.call('GET', `/events/${encodeURIComponent(eventId)}`);
+  }
+
+  agencyAccountability(agencyCode: string, period: Period): Promise<AgencyAccountability> {
+    return this.call('GET', accountabilityPath({ agencyCode }, period));
+  }
+
+  taskAccountability(taskId: string): Promise<TaskAccountability> {
+    return this.call('GET', accountabilityPath({ taskId }, {}));
+  }
+
+  /**
+   * Downloads a file the API answers (CSV, XLSX) and hands it to the browser as a download: a
+   * plain link cannot carry the bearer token.
+   */
+  async download(path: string, fileName: string): Promise<void> {
+    const response = await fetch(path, { headers: { authorization: `Bearer ${this.token}` } });
+    if (!response.ok) throw new ApiError(response.status, 'download', response.statusText);
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = fileName;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // After the browser took the file.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   acknowledge(taskId: string): Promise<CommandResult> {

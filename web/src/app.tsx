@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, type WebConfig } from './api';
 import { language, switchLanguage, t } from './i18n';
+import { AccountabilityPage } from './pages/accountability';
 import { AuditPage } from './pages/audit';
 import { ImportPage } from './pages/import';
 import { InboxPage } from './pages/inbox';
 import { InspectPage } from './pages/inspect';
+import { ProgressPage } from './pages/progress';
 import { SignInPage } from './pages/sign-in';
 import { TaskPage } from './pages/task';
 import { finishOidcSignIn } from './oidc';
@@ -113,9 +115,13 @@ export function App() {
         ) : page === 'import' ? (
           <ImportPage api={api} />
         ) : page === 'audit' ? (
-          <AuditPage api={api} session={session} />
+          <AuditPage api={api} session={session} taskId={route[1]} />
         ) : page === 'inspect' ? (
           <InspectPage api={api} />
+        ) : page === 'progress' ? (
+          <ProgressPage api={api} />
+        ) : page === 'accountability' ? (
+          <AccountabilityPage api={api} />
         ) : (
           <InboxPage api={api} session={session} />
         )}
@@ -129,10 +135,10 @@ function navigation(role: Session['role']): string[] {
     case 'officer':
       return ['inbox'];
     case 'issuer':
-      return ['import', 'inspect', 'inbox'];
+      return ['import', 'progress', 'inspect', 'inbox'];
     case 'auditor':
-      return ['audit', 'inspect'];
+      return ['audit', 'inspect', 'accountability'];
     case 'inspector':
-      return ['inspect', 'audit'];
+      return ['inspect', 'accountability', 'audit'];
   }
 }

@@ -93,9 +93,16 @@ export async function finishOidcSignIn(): Promise<Session | null> {
         c.charCodeAt(0),
       ),
     ),
-  ) as { agency?: string; roles?: string[] | string; name?: string };
+  ) as { agency?: string; roles?: string[] | string; name?: string; national?: unknown };
   const roles = Array.isArray(claims.roles) ? claims.roles : (claims.roles ?? '').split(/\s+/);
   const role = ROLES.find((candidate) => roles.includes(candidate));
   if (!claims.agency || !role) throw new Error('claims');
-  return { token, role, agencyCode: claims.agency, agencyName: claims.name ?? claims.agency };
+  return {
+    token,
+    role,
+    agencyCode: claims.agency,
+    agencyName: claims.name ?? claims.agency,
+    // The default name of the national claim; the API decides what the token may read.
+    ...(claims.national === true ? { national: true } : {}),
+  };
 }

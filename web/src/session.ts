@@ -6,6 +6,8 @@ export interface Session {
   readonly role: Role;
   readonly agencyCode: string;
   readonly agencyName: string;
+  /** A national auditor or inspector: the ledger is theirs to read (the API decides; this only shows it). */
+  readonly national?: boolean;
 }
 
 const KEY = 'coord.session';

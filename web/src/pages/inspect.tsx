@@ -2,15 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Agency, Api, Plan, PlanProgress, Task } from '../api';
 import { formatDate, formatInstant } from '../format';
 import { t } from '../i18n';
-
-const STATES = [
-  'not-acknowledged',
-  'acknowledged',
-  'in-progress',
-  'completion-submitted',
-  'completion-returned',
-  'completed',
-] as const;
+import { PROGRESS_STATES as STATES, StateBar } from '../charts';
 
 /** Accountability for now: per plan, each agency's tasks by state and what is overdue, as CSV too. */
 export function InspectPage({ api }: { api: Api }) {
@@ -111,23 +103,6 @@ export function InspectPage({ api }: { api: Api }) {
         </>
       )}
     </section>
-  );
-}
-
-/** Tasks by state as one stacked bar; the numbers are in its title and label for screen readers. */
-function StateBar({ byState, total }: { byState: Readonly<Record<string, number>>; total: number }) {
-  let x = 0;
-  const label = STATES.map((state) => `${t(`progressState.${state}`)}: ${byState[state] ?? 0}`).join(', ');
-  return (
-    <svg class="bar-chart" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label={label}>
-      <title>{label}</title>
-      {STATES.map((state) => {
-        const width = total ? ((byState[state] ?? 0) / total) * 100 : 0;
-        const rect = <rect class={`s-${state}`} x={x} y={0} width={width} height={10} />;
-        x += width;
-        return rect;
-      })}
-    </svg>
   );
 }
 

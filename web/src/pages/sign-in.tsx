@@ -40,6 +40,7 @@ export function SignInPage(props: {
         role: user.role,
         agencyCode: user.agencyCode,
         agencyName: user.agencyName,
+        ...(user.national ? { national: true } : {}),
       });
   };
   return (

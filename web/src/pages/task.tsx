@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type Agency, type Api, type CommandResult, type Task, type TrailEntry } from '../api';
 import { formatDate, formatInstant, nfc } from '../format';
@@ -163,9 +164,12 @@ export function TaskPage({ api, session, taskId }: { api: Api; session: Session;
 export function Trail({
   entries,
   nameOf,
+  extra,
 }: {
   entries: readonly TrailEntry[];
   nameOf: (code: string) => string;
+  /** More about an entry, after it (the auditor's ledger check). */
+  extra?: ((entry: TrailEntry) => ComponentChildren) | undefined;
 }) {
   return (
     <ol class="trail">
@@ -180,6 +184,7 @@ export function Trail({
               · {entry.reason}
             </span>
           )}
+          {extra?.(entry)}
         </li>
       ))}
     </ol>

@@ -11,6 +11,8 @@ export interface DemoUserView {
   readonly role: string;
   readonly agencyCode: string;
   readonly agencyName: string;
+  /** A national auditor or inspector (reads the ledger). */
+  readonly national?: boolean;
 }
 
 /** What the dashboard needs to know before anyone signs in. */
@@ -57,6 +59,7 @@ export class WebConfigHttpController {
           role: demo.principal.roles[0] ?? 'officer',
           agencyCode: demo.principal.agencyCode,
           agencyName: demo.agencyName,
+          ...(demo.principal.national ? { national: true } : {}),
         })),
     };
   }

@@ -49,6 +49,13 @@ describe('the dashboard served by the API', () => {
         agencyCode: 'lc-so-ldtbxh',
       }),
     );
+    // The national auditor and inspector say so: the auditor's page shows them the ledger.
+    expect(
+      config.demoUsers
+        .filter((user) => 'national' in user)
+        .map((user) => user.token)
+        .sort(),
+    ).toEqual(['demo.auditor.national', 'demo.inspector.national']);
     expect(config.demoUsers.map((user) => user.role).sort()).not.toContain('operator');
     expect(new Set(config.demoUsers.map((user) => user.role))).toEqual(
       new Set(['officer', 'issuer', 'auditor', 'inspector']),

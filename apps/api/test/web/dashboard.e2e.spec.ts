@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { generateSigningKey } from '#libs/ledger';
 import { startApi, type ApiHarness, type Backend } from '../../../../test/support/api-harness.js';
 import {
   launchChromium,
@@ -29,6 +30,13 @@ const SCREENSHOTS = join('test-output', 'screenshots');
 const OFFICER = 'lc-so-ldtbxh';
 const RECEIVER = 'lc-so-y-te';
 const LAI_CHAU_ISSUER = 'demo.issuer.lc-ubnd-tinh';
+const NATIONAL_AUDITOR = 'demo.auditor.national';
+const INSPECTOR = 'demo.inspector.lc-ubnd-tinh';
+/** The ledger signs a checkpoint every second, so an event's inclusion is soon verifiable. */
+const LEDGER = {
+  LEDGER_SIGNING_KEY: generateSigningKey('coord.test/dashboard').privateText,
+  LEDGER_CHECKPOINT_SECONDS: '1',
+};
 
 /** Issues a plan through the API as the seeder does: import, then confirm as drafted. */
 async function issuePlan(api: ApiHarness, file: string, issuerToken: string): Promise<string> {
@@ -107,12 +115,13 @@ describe.each(backends)('the dashboard on %s', (backend) => {
   const screenshots = backend === 'pglite';
   let api: ApiHarness;
   let chromium: TestBrowser;
+  let laiChauPlan: string;
 
   beforeAll(async () => {
     if (screenshots) await mkdir(SCREENSHOTS, { recursive: true });
-    api = await startApi(backend);
+    api = await startApi(backend, LEDGER);
     chromium = await launchChromium();
-    await issuePlan(api, LAI_CHAU_PLAN, LAI_CHAU_ISSUER);
+    laiChauPlan = await issuePlan(api, LAI_CHAU_PLAN, LAI_CHAU_ISSUER);
   }, 120_000);
 
   afterAll(async () => {
@@ -259,7 +268,38 @@ describe.each(backends)('the dashboard on %s', (backend) => {
     }
   }, 180_000);
 
-  it("an issuer imports and confirms the Lạng Sơn city plan; the inspector's and auditor's pages", async () => {
+  it("an issuer imports and confirms the Lạng Sơn city plan; the committee's progress, the inspector's and auditor's pages", async () => {
+    // A Lai Châu officer acknowledges a task and reports an indicator's value: the committee's
+    // chart shows it against the targets; the auditor's timeline has earlier states.
+    const officerToken = `demo.officer.${OFFICER}`;
+    const standing = await api.request('GET', `/plans/${laiChauPlan}/indicators`, LAI_CHAU_ISSUER);
+    const indicator = (
+      standing.body.indicators as { indicatorId: string; years: { year: number; target: number | null }[] }[]
+    ).find((i) => i.years.some((y) => y.target !== null))!;
+    const targets = indicator.years.filter((y) => y.target !== null);
+    const waiting = await api.request(
+      'GET',
+      `/agencies/${OFFICER}/outstanding?state=not-acknowledged&limit=1`,
+      officerToken,
+    );
+    const reportedTask = waiting.body.items[0].taskId as string;
+    expect((await api.request('POST', `/tasks/${reportedTask}/acknowledge`, officerToken, {})).status).toBe(
+      200,
+    );
+    const report = await api.request('POST', `/tasks/${reportedTask}/progress`, officerToken, {
+      text: 'Đã rà soát hồ sơ trẻ em có hoàn cảnh đặc biệt',
+      indicatorValues: [{ indicator: indicator.indicatorId, value: 42 }],
+    });
+    expect(report.status).toBe(200);
+    const trail = await api.request(
+      'GET',
+      `/tasks/${reportedTask}/trail?minPosition=${String(report.body.position)}`,
+      NATIONAL_AUDITOR,
+    );
+    const reportEventId = (trail.body.entries as { type: string; eventId: string }[]).find(
+      (e) => e.type === 'ProgressReported',
+    )!.eventId;
+
     const context = await chromium.browser.newContext({ viewport: { width: 1366, height: 768 } });
     const others = await Promise.all([1, 2, 3].map(() => chromium.browser.newContext()));
     try {
@@ -298,25 +338,138 @@ describe.each(backends)('the dashboard on %s', (backend) => {
       };
       await until(issuedTasks, (count) => count === draftedCount);
 
+      // The inspector: each plan's tasks per agency; an agency's scorecard, lapses and downloads.
       const inspector = await openPage(others[0]!, api.url);
-      await signIn(inspector.page, 'demo.inspector.lc-ubnd-tinh');
+      await signIn(inspector.page, INSPECTOR);
       await until(
         () => inspector.page.locator('table.tasks tbody tr').count(),
         (v) => v > 5,
       );
       await checkPage(inspector.page);
       await checkLanguageSwitch(inspector.page, 'inspect', screenshots);
-
-      const auditor = await openPage(others[1]!, api.url);
-      await signIn(auditor.page, 'demo.auditor.lc-ubnd-tinh');
-      await auditor.page.locator('#audit-agency').selectOption(OFFICER);
-      await auditor.page.locator('ul.plain button').first().click();
+      await inspector.page.getByRole('link', { name: 'Trách nhiệm giải trình' }).click();
+      await inspector.page.locator('#accountability-agency').selectOption(OFFICER);
+      const scorecard = await api.request('GET', `/agencies/${OFFICER}/accountability`, INSPECTOR);
+      const years = scorecard.body.scorecard as { year: number; openOverdue: number }[];
+      expect(years.length).toBeGreaterThan(0);
+      const scoreRows = inspector.page.locator('[data-testid=scorecard] tbody tr');
       await until(
-        () => auditor.page.locator('ol.trail li').count(),
-        (v) => v > 0,
+        () => scoreRows.count(),
+        (v) => v === years.length,
       );
+      const first = years.reduce((a, b) => (a.year < b.year ? a : b));
+      expect(
+        await inspector.page
+          .locator(`[data-testid=scorecard] tr[data-year="${first.year}"] td[data-state=openOverdue]`)
+          .innerText(),
+      ).toBe(String(first.openOverdue));
+      await checkPage(inspector.page);
+      await checkLanguageSwitch(inspector.page, 'accountability', screenshots);
+      // The CSV link names the API's file, and the browser downloads it with the bearer token.
+      const csvLink = inspector.page.locator('[data-testid=downloads] a[data-format=csv]').first();
+      const csv = await fetch(`${api.url}${await csvLink.getAttribute('href')}`, {
+        headers: { authorization: `Bearer ${INSPECTOR}` },
+      });
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+      expect(await csv.text()).toContain('Hoàn thành đúng hạn');
+      const [download] = await Promise.all([inspector.page.waitForEvent('download'), csvLink.click()]);
+      expect(download.suggestedFilename()).toBe(`accountability-${OFFICER}-scorecard.csv`);
+      expect(await download.failure()).toBeNull();
+      // One task's accountability.
+      await inspector.page.locator('#accountability-task').selectOption(reportedTask);
+      await until(
+        () => inspector.page.getByTestId('task-accountability').count(),
+        (v) => v === 1,
+      );
+      await checkPage(inspector.page);
+
+      // The national auditor: the ledger's newest checkpoint, its signature checked in the browser.
+      const checkpointed = await until(
+        () => api.request('GET', `/events/${reportEventId}`, NATIONAL_AUDITOR),
+        (answer) => answer.status === 200 && answer.body.inclusion !== null,
+        20_000,
+      );
+      const auditor = await openPage(others[1]!, api.url);
+      await signIn(auditor.page, NATIONAL_AUDITOR);
+      await until(
+        () => auditor.page.getByTestId('signature').count(),
+        (v) => v === 1,
+      );
+      expect(await auditor.page.getByTestId('signature').innerText()).toBe('Hợp lệ');
+      expect(BigInt(await auditor.page.getByTestId('tree-size').innerText())).toBeGreaterThanOrEqual(
+        BigInt(checkpointed.body.inclusion.treeSize as string),
+      );
+      // An agency's tasks; the reported task's timeline, now: acknowledged, three steps.
+      await auditor.page.locator('#audit-agency').selectOption(OFFICER);
+      await auditor.page.locator(`[data-testid=audit-tasks] a[href="#/audit/${reportedTask}"]`).click();
+      const state = auditor.page.getByTestId('as-of-state');
+      const officerStatus = state.locator(`[data-agency="${OFFICER}"]`);
+      await until(
+        () => officerStatus.getAttribute('data-status'),
+        (v) => v === 'acknowledged' || v === 'in-progress',
+      );
+      expect(await state.locator('ol.trail li').count()).toBe(3);
       await checkPage(auditor.page);
       await checkLanguageSwitch(auditor.page, 'audit', screenshots);
+      // As of the first step, by keyboard, on record time: assigned, not yet acknowledged.
+      await auditor.page.locator('#as-of').focus();
+      await auditor.page.keyboard.press('Home');
+      await until(
+        () => officerStatus.getAttribute('data-status'),
+        (v) => v === 'assigned',
+      );
+      expect(await state.getAttribute('data-at')).not.toBe('now');
+      expect(await state.locator('ol.trail li').count()).toBe(1);
+      // One step on, on business time: acknowledged, no report yet.
+      await auditor.page.getByLabel('Thời điểm thực tế').check();
+      await auditor.page.locator('#as-of').focus();
+      await auditor.page.keyboard.press('Home');
+      await auditor.page.keyboard.press('ArrowRight');
+      await until(
+        () => state.locator('ol.trail li').count(),
+        (v) => v === 2,
+      );
+      expect(await officerStatus.getAttribute('data-status')).toBe('acknowledged');
+      await auditor.page.keyboard.press('End');
+      await until(
+        () => state.getAttribute('data-at'),
+        (v) => v === 'now',
+      );
+      // The report's inclusion in the signed ledger, verified in the browser.
+      await state.locator(`button[data-event="${reportEventId}"]`).click();
+      await until(
+        () =>
+          state.locator(`li:has(button[data-event="${reportEventId}"]) [data-testid=verdict]`).innerText(),
+        (v) => v.startsWith('Đã xác minh'),
+      );
+      await checkPage(auditor.page);
+
+      // The Lai Châu committee: its plan's progress, the target against the value reported.
+      const committee = await openPage(others[2]!, api.url);
+      await signIn(committee.page, LAI_CHAU_ISSUER);
+      await committee.page.getByRole('link', { name: 'Tiến độ kế hoạch' }).click();
+      await committee.page.locator('#progress-plan').selectOption(laiChauPlan);
+      const chart = committee.page.locator(
+        `[data-testid=indicator-chart][data-indicator="${indicator.indicatorId}"]`,
+      );
+      await until(
+        () => chart.locator('rect.latest[data-value="42"]').count(),
+        (v) => v === 1,
+      );
+      expect(
+        await chart
+          .locator('rect.target')
+          .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-value')))),
+      ).toEqual(targets.map((y) => y.target));
+      expect(
+        await committee.page
+          .locator(`[data-testid=agency-progress] tr[data-agency="${OFFICER}"]`)
+          .innerText(),
+      ).toContain('42%');
+      await checkPage(committee.page);
+      await checkLanguageSwitch(committee.page, 'progress', screenshots);
+
       // The Lai Châu committee decides an extension an officer asked for, from its plan's page.
       const asked = await api.request(
         'GET',
@@ -336,8 +489,6 @@ describe.each(backends)('the dashboard on %s', (backend) => {
         LAI_CHAU_ISSUER,
       );
       expect(seen.status).toBe(200);
-      const committee = await openPage(others[2]!, api.url);
-      await signIn(committee.page, LAI_CHAU_ISSUER);
       await committee.page.goto(`${api.url}/#/inspect`);
       await committee.page.locator(`a[href="#/task/${taskId}"]`).click();
       await committee.page.getByRole('button', { name: 'Đồng ý gia hạn' }).click();
