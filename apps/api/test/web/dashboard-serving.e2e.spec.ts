@@ -29,12 +29,16 @@ describe('the dashboard served by the API', () => {
     const asset = await fetch(`${api.url}/assets/${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Read to the end: a response left unread keeps its connection busy, and closing the API
+    // waits for it.
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
   it('leaves every other path to the API: an unknown one is its problem+json 404', async () => {
     const unknown = await fetch(`${api.url}/no-such-page`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await unknown.json()).toMatchObject({ status: 404 });
   });
 
   it('tells the sign-in page the demo users, without the operator, on the embedded default', async () => {
