@@ -1,0 +1,192 @@
+import type { EntityManager } from 'typeorm';
+import type { EventMetadata, RecordedEvent } from '#libs/event-store';
+import { writeRows } from '../database/json-rows.js';
+import { taskChanges, type Projection, type ProjectionEvent } from '../framework/projection.js';
+import type { OutstandingTaskRow } from '../outstanding-tasks/outstanding-task.entity.js';
+import type { ResponsibilityRow } from '../responsibilities/responsibility.entity.js';
+import {
+  AgencyIntervalEventRow,
+  AgencyIntervalRow,
+  type StoredRecordedEvent,
+} from './agency-interval.entity.js';
+import {
+  foldTaskAt,
+  outstandingRowsAt,
+  responsibilityRowsAt,
+  type PastInstant,
+  type TimeAxis,
+} from './past-state.js';
+
+/** One agency's rows of one task, the same for every instant of [fromAt, untilAt) on an axis. */
+export interface AgencyInterval {
+  readonly taskId: string;
+  readonly axis: TimeAxis;
+  readonly agencyCode: string;
+  readonly fromAt: string;
+  readonly untilAt: string | null;
+  /** As the fold lists them: one row at most in any history the domain's decisions allow. */
+  readonly responsibilities: readonly ResponsibilityRow[];
+  readonly outstanding: readonly OutstandingTaskRow[];
+}
+
+type RowsOfAgency = Pick<AgencyInterval, 'responsibilities' | 'outstanding'>;
+
+const AXES: readonly TimeAxis[] = ['knownAt', 'validAt'];
+
+const timeOn = (axis: TimeAxis, event: RecordedEvent): number =>
+  Date.parse(axis === 'knownAt' ? event.metadata.recordedAt : event.metadata.occurredAt);
+
+/**
+ * The intervals of one task's stream on both axes. The fold up to an instant T takes the events
+ * whose time on the axis is <= T (past-state.ts), so it only changes at the events' own times:
+ * between two of them consecutive in time, every instant has the same fold. Each such instant is
+ * folded with `foldTaskAt` itself, the agencies' rows are read off it as the fold would give them,
+ * and consecutive equal rows of an agency merge into one interval. A late entry changes the folds
+ * from its time on: the task's intervals are computed again from its whole stream.
+ */
+export function agencyIntervalsOf(taskId: string, stream: readonly RecordedEvent[]): AgencyInterval[] {
+  const intervals: AgencyInterval[] = [];
+  for (const axis of AXES) {
+    const times = [...new Set(stream.map((event) => timeOn(axis, event)))]
+      .filter((time) => !Number.isNaN(time))
+      .sort((a, b) => a - b);
+    const open = new Map<string, AgencyInterval>();
+    for (const time of times) {
+      const at = new Date(time).toISOString();
+      const task = foldTaskAt(stream, { axis, at });
+      const rows = new Map<string, RowsOfAgency>();
+      const rowsOf = (agencyCode: string) =>
+        rows.get(agencyCode) ?? { responsibilities: [], outstanding: [] };
+      for (const row of responsibilityRowsAt(task)) {
+        const now = rowsOf(row.agencyCode);
+        rows.set(row.agencyCode, { ...now, responsibilities: [...now.responsibilities, row] });
+      }
+      for (const row of outstandingRowsAt(task)) {
+        const now = rowsOf(row.agencyCode);
+        rows.set(row.agencyCode, { ...now, outstanding: [...now.outstanding, row] });
+      }
+      for (const [agencyCode, interval] of open) {
+        const now = rows.get(agencyCode);
+        if (now && sameRows(interval, now)) continue;
+        intervals.push({ ...interval, untilAt: at });
+        open.delete(agencyCode);
+      }
+      for (const [agencyCode, now] of rows) {
+        if (!open.has(agencyCode))
+          open.set(agencyCode, { taskId, axis, agencyCode, fromAt: at, untilAt: null, ...now });
+      }
+    }
+    intervals.push(...open.values());
+  }
+  return intervals;
+}
+
+const sameRows = (a: RowsOfAgency, b: RowsOfAgency): boolean =>
+  JSON.stringify(a.responsibilities) === JSON.stringify(b.responsibilities) &&
+  JSON.stringify(a.outstanding) === JSON.stringify(b.outstanding);
+
+/** The rows of the intervals that hold the instant (what an agency's past state lists). */
+export function rowsAt(
+  intervals: readonly AgencyInterval[],
+  instant: PastInstant,
+): { responsibilities: ResponsibilityRow[]; outstanding: OutstandingTaskRow[] } {
+  const at = Date.parse(instant.at);
+  const holding = intervals.filter(
+    (interval) =>
+      interval.axis === instant.axis &&
+      Date.parse(interval.fromAt) <= at &&
+      (interval.untilAt === null || at < Date.parse(interval.untilAt)),
+  );
+  return {
+    responsibilities: holding.flatMap((interval) => interval.responsibilities),
+    outstanding: holding.flatMap((interval) => interval.outstanding),
+  };
+}
+
+const toStored = (event: RecordedEvent): StoredRecordedEvent => ({
+  ...event,
+  globalPosition: event.globalPosition.toString(),
+  transactionId: event.transactionId.toString(),
+  metadata: { ...event.metadata },
+});
+
+const fromStored = (event: StoredRecordedEvent): RecordedEvent => ({
+  ...event,
+  globalPosition: BigInt(event.globalPosition),
+  transactionId: BigInt(event.transactionId),
+  metadata: event.metadata as unknown as EventMetadata,
+});
+
+/**
+ * For each agency and task, its rows over intervals of both axes: an agency's past state reads
+ * the rows whose interval holds the instant, one indexed query, instead of folding the streams of
+ * every task it ever held. Keeps the task events it has seen, so a late entry (an event that
+ * occurred before events already recorded) refolds its task here.
+ */
+export const agencyIntervalsProjection: Projection = {
+  name: 'agency-intervals',
+  version: 1,
+  entities: [AgencyIntervalEventRow, AgencyIntervalRow],
+  needsTaskState: true,
+
+  async apply(events: readonly ProjectionEvent[], manager: EntityManager): Promise<void> {
+    const changes = taskChanges(events);
+    if (changes.length === 0) return;
+    await writeRows(
+      manager,
+      AgencyIntervalEventRow,
+      changes.map((change) => ({
+        taskId: change.event.data.taskId,
+        streamVersion: change.recorded.streamVersion,
+        event: toStored(change.recorded),
+      })),
+      { conflict: ['taskId', 'streamVersion'], onConflict: 'ignore' },
+    );
+    const taskIds = [...new Set(changes.map((change) => change.event.data.taskId))];
+    const eventsTable = manager.connection.getMetadata(AgencyIntervalEventRow).tablePath;
+    const intervalsTable = manager.connection.getMetadata(AgencyIntervalRow).tablePath;
+    const stored = await manager.query<{ task_id: string; event: StoredRecordedEvent }[]>(
+      `select task_id, event from ${eventsTable} where task_id = any($1::text[]) order by task_id, stream_version`,
+      [taskIds],
+    );
+    const streams = new Map<string, RecordedEvent[]>();
+    for (const row of stored) {
+      streams.set(row.task_id, [...(streams.get(row.task_id) ?? []), fromStored(row.event)]);
+    }
+    await manager.query(`delete from ${intervalsTable} where task_id = any($1::text[])`, [taskIds]);
+    await writeRows(
+      manager,
+      AgencyIntervalRow,
+      taskIds.flatMap((taskId) => agencyIntervalsOf(taskId, streams.get(taskId) ?? [])),
+      { conflict: ['taskId', 'axis', 'agencyCode', 'fromAt'], onConflict: 'update' },
+    );
+  },
+
+  async reset(manager: EntityManager): Promise<void> {
+    await manager.createQueryBuilder().delete().from(AgencyIntervalRow).execute();
+    await manager.createQueryBuilder().delete().from(AgencyIntervalEventRow).execute();
+  },
+};
+
+/**
+ * An agency's rows at a past instant: those of the intervals that hold it, on its axis (one range
+ * of the `(agency_code, axis, from_at)` index). `column`: the rows the answer lists.
+ */
+export async function agencyRowsAt(
+  manager: EntityManager,
+  agencyCode: string,
+  instant: PastInstant,
+  column: 'responsibilities' | 'outstanding',
+): Promise<{ responsibilities: ResponsibilityRow[]; outstanding: OutstandingTaskRow[] }> {
+  const table = manager.connection.getMetadata(AgencyIntervalRow).tablePath;
+  const found = await manager.query<{ rows: (ResponsibilityRow & OutstandingTaskRow)[] }[]>(
+    `select ${column} as rows from ${table}
+     where agency_code = $1 and axis = $2 and from_at <= $3 and (until_at is null or until_at > $3)
+       and ${column} <> '[]'::jsonb`,
+    [agencyCode, instant.axis, instant.at],
+  );
+  const rows = found.flatMap((row) => row.rows);
+  return column === 'responsibilities'
+    ? { responsibilities: rows, outstanding: [] }
+    : { responsibilities: [], outstanding: rows };
+}
