@@ -9,13 +9,11 @@ import {
   AgencyIntervalRow,
   type StoredRecordedEvent,
 } from './agency-interval.entity.js';
-import {
-  foldTaskAt,
-  outstandingRowsAt,
-  responsibilityRowsAt,
-  type PastInstant,
-  type TimeAxis,
-} from './past-state.js';
+import { decodeTaskEvent, evolve, initialState, type TaskState } from '#libs/tasks';
+import { evolveOutstandingTasks } from '../outstanding-tasks/outstanding-tasks.evolve.js';
+import { evolveResponsibilities } from '../responsibilities/responsibilities.evolve.js';
+import type { TaskChange } from '../framework/projection.js';
+import type { PastInstant, TimeAxis } from './past-state.js';
 
 /** One agency's rows of one task, the same for every instant of [fromAt, untilAt) on an axis. */
 export interface AgencyInterval {
@@ -38,30 +36,24 @@ const timeOn = (axis: TimeAxis, event: RecordedEvent): number =>
 
 /**
  * The intervals of one task's stream on both axes. The fold up to an instant T takes the events
- * whose time on the axis is <= T (past-state.ts), so it only changes at the events' own times:
- * between two of them consecutive in time, every instant has the same fold. Each such instant is
- * folded with `foldTaskAt` itself, the agencies' rows are read off it as the fold would give them,
- * and consecutive equal rows of an agency merge into one interval. A late entry changes the folds
- * from its time on: the task's intervals are computed again from its whole stream.
+ * whose time on the axis is <= T, in stream order (past-state.ts `foldTaskAt`), so it only changes
+ * at the events' own times: every instant between two of them consecutive in time has the same
+ * fold. The agencies' rows at each of those times are read off the fold as the live projections'
+ * evolves give them, and an agency's consecutive equal rows merge into one interval.
  */
 export function agencyIntervalsOf(taskId: string, stream: readonly RecordedEvent[]): AgencyInterval[] {
   const intervals: AgencyInterval[] = [];
   for (const axis of AXES) {
-    const times = [...new Set(stream.map((event) => timeOn(axis, event)))]
-      .filter((time) => !Number.isNaN(time))
-      .sort((a, b) => a - b);
     const open = new Map<string, AgencyInterval>();
-    for (const time of times) {
-      const at = new Date(time).toISOString();
-      const task = foldTaskAt(stream, { axis, at });
+    for (const { at, responsibilities, outstanding } of foldsAtEachTime(stream, axis)) {
       const rows = new Map<string, RowsOfAgency>();
       const rowsOf = (agencyCode: string) =>
         rows.get(agencyCode) ?? { responsibilities: [], outstanding: [] };
-      for (const row of responsibilityRowsAt(task)) {
+      for (const row of responsibilities) {
         const now = rowsOf(row.agencyCode);
         rows.set(row.agencyCode, { ...now, responsibilities: [...now.responsibilities, row] });
       }
-      for (const row of outstandingRowsAt(task)) {
+      for (const row of outstanding) {
         const now = rowsOf(row.agencyCode);
         rows.set(row.agencyCode, { ...now, outstanding: [...now.outstanding, row] });
       }
@@ -72,13 +64,63 @@ export function agencyIntervalsOf(taskId: string, stream: readonly RecordedEvent
         open.delete(agencyCode);
       }
       for (const [agencyCode, now] of rows) {
-        if (!open.has(agencyCode))
+        if (!open.has(agencyCode)) {
           open.set(agencyCode, { taskId, axis, agencyCode, fromAt: at, untilAt: null, ...now });
+        }
       }
     }
     intervals.push(...open.values());
   }
   return intervals;
+}
+
+/**
+ * `responsibilityRowsAt(foldTaskAt(stream, { axis, at }))` and `outstandingRowsAt(...)` at each
+ * distinct time of the stream on the axis, in time order, without folding the stream once per
+ * time: the fold of the first k events of the stream (those of them the instant takes) is kept
+ * for every k, and only refolded from the first event that joins at the next time. Events
+ * recorded in stream order join at the end, so a stream is folded about once; a late entry
+ * refolds what follows it.
+ */
+function foldsAtEachTime(
+  stream: readonly RecordedEvent[],
+  axis: TimeAxis,
+): { at: string; responsibilities: ResponsibilityRow[]; outstanding: OutstandingTaskRow[] }[] {
+  const times = stream.map((event) => timeOn(axis, event));
+  const decoded = stream.map((event) => decodeTaskEvent(event));
+  // After the first k events: the state, the responsibility rows, the last change.
+  const states: TaskState[] = [initialState()];
+  const responsibilities: ResponsibilityRow[][] = [[]];
+  const lastChanges: (TaskChange | null)[] = [null];
+  const folds = [];
+  let foldedUpTo = 0;
+  for (const time of [...new Set(times)].filter((t) => !Number.isNaN(t)).sort((a, b) => a - b)) {
+    foldedUpTo = Math.min(foldedUpTo, times.indexOf(time));
+    for (let k = foldedUpTo; k < stream.length; k++) {
+      const recorded = stream[k]!;
+      const event = decoded[k];
+      const before = states[k]!;
+      if (event && times[k]! <= time) {
+        const after = evolve(before, event, recorded.metadata.occurredAt);
+        const change: TaskChange = { kind: 'task', recorded, event, before, after };
+        states[k + 1] = after;
+        responsibilities[k + 1] = evolveResponsibilities(responsibilities[k]!, change);
+        lastChanges[k + 1] = change;
+      } else {
+        states[k + 1] = before;
+        responsibilities[k + 1] = responsibilities[k]!;
+        lastChanges[k + 1] = lastChanges[k]!;
+      }
+    }
+    foldedUpTo = stream.length;
+    const last = lastChanges[stream.length];
+    folds.push({
+      at: new Date(time).toISOString(),
+      responsibilities: responsibilities[stream.length]!,
+      outstanding: last ? evolveOutstandingTasks([], last) : [],
+    });
+  }
+  return folds;
 }
 
 const sameRows = (a: RowsOfAgency, b: RowsOfAgency): boolean =>
