@@ -1,18 +1,22 @@
 import type { EntityManager } from 'typeorm';
 import type { EventMetadata, RecordedEvent } from '#libs/event-store';
+import { decodeTaskEvent, evolve, initialState, type TaskState } from '#libs/tasks';
 import { writeRows } from '../database/json-rows.js';
-import { taskChanges, type Projection, type ProjectionEvent } from '../framework/projection.js';
+import {
+  taskChanges,
+  type Projection,
+  type ProjectionEvent,
+  type TaskChange,
+} from '../framework/projection.js';
 import type { OutstandingTaskRow } from '../outstanding-tasks/outstanding-task.entity.js';
+import { evolveOutstandingTasks } from '../outstanding-tasks/outstanding-tasks.evolve.js';
+import { evolveResponsibilities } from '../responsibilities/responsibilities.evolve.js';
 import type { ResponsibilityRow } from '../responsibilities/responsibility.entity.js';
 import {
   AgencyIntervalEventRow,
   AgencyIntervalRow,
   type StoredRecordedEvent,
 } from './agency-interval.entity.js';
-import { decodeTaskEvent, evolve, initialState, type TaskState } from '#libs/tasks';
-import { evolveOutstandingTasks } from '../outstanding-tasks/outstanding-tasks.evolve.js';
-import { evolveResponsibilities } from '../responsibilities/responsibilities.evolve.js';
-import type { TaskChange } from '../framework/projection.js';
 import type { PastInstant, TimeAxis } from './past-state.js';
 
 /** One agency's rows of one task, the same for every instant of [fromAt, untilAt) on an axis. */
@@ -193,7 +197,9 @@ export const agencyIntervalsProjection: Projection = {
     );
     const streams = new Map<string, RecordedEvent[]>();
     for (const row of stored) {
-      streams.set(row.task_id, [...(streams.get(row.task_id) ?? []), fromStored(row.event)]);
+      const stream = streams.get(row.task_id);
+      if (stream) stream.push(fromStored(row.event));
+      else streams.set(row.task_id, [fromStored(row.event)]);
     }
     await manager.query(`delete from ${intervalsTable} where task_id = any($1::text[])`, [taskIds]);
     await writeRows(
