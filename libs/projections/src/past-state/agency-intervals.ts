@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { EventMetadata, RecordedEvent } from '#libs/event-store';
 import { decodeTaskEvent, evolve, initialState, type TaskState } from '#libs/tasks';
 import { writeRows } from '../database/json-rows.js';
@@ -127,9 +127,19 @@ function foldsAtEachTime(
   return folds;
 }
 
+/** Rows are flat objects of strings and numbers: equal when every property is. */
+const sameList = (a: readonly object[], b: readonly object[]): boolean =>
+  a.length === b.length &&
+  a.every((row, i) => {
+    const other = b[i] as Record<string, unknown>;
+    const entries = Object.entries(row);
+    return (
+      entries.length === Object.keys(other).length && entries.every(([key, value]) => other[key] === value)
+    );
+  });
+
 const sameRows = (a: RowsOfAgency, b: RowsOfAgency): boolean =>
-  JSON.stringify(a.responsibilities) === JSON.stringify(b.responsibilities) &&
-  JSON.stringify(a.outstanding) === JSON.stringify(b.outstanding);
+  sameList(a.responsibilities, b.responsibilities) && sameList(a.outstanding, b.outstanding);
 
 /** The rows of the intervals that hold the instant (what an agency's past state lists). */
 export function rowsAt(
@@ -148,6 +158,9 @@ export function rowsAt(
     outstanding: holding.flatMap((interval) => interval.outstanding),
   };
 }
+
+const intervalKey = (interval: Pick<AgencyInterval, 'taskId' | 'axis' | 'agencyCode' | 'fromAt'>) =>
+  `${interval.taskId}\u0000${interval.axis}\u0000${interval.agencyCode}\u0000${interval.fromAt}`;
 
 const toStored = (event: RecordedEvent): StoredRecordedEvent => ({
   ...event,
@@ -201,11 +214,40 @@ export const agencyIntervalsProjection: Projection = {
       if (stream) stream.push(fromStored(row.event));
       else streams.set(row.task_id, [fromStored(row.event)]);
     }
-    await manager.query(`delete from ${intervalsTable} where task_id = any($1::text[])`, [taskIds]);
+    // Most events only close an agency's open interval and open the next: write what changed.
+    const before = new Map(
+      (await manager.find(AgencyIntervalRow, { where: { taskId: In(taskIds) } })).map((row) => [
+        intervalKey(row),
+        row,
+      ]),
+    );
+    const after = taskIds.flatMap((taskId) => agencyIntervalsOf(taskId, streams.get(taskId) ?? []));
+    const kept = new Set(after.map(intervalKey));
+    const removed = [...before.values()].filter((row) => !kept.has(intervalKey(row)));
+    if (removed.length > 0) {
+      await manager.query(
+        `delete from ${intervalsTable} t
+         using jsonb_to_recordset($1::jsonb) as r(task_id text, axis text, agency_code text, from_at timestamptz)
+         where t.task_id = r.task_id and t.axis = r.axis and t.agency_code = r.agency_code and t.from_at = r.from_at`,
+        [
+          JSON.stringify(
+            removed.map((row) => ({
+              task_id: row.taskId,
+              axis: row.axis,
+              agency_code: row.agencyCode,
+              from_at: row.fromAt,
+            })),
+          ),
+        ],
+      );
+    }
     await writeRows(
       manager,
       AgencyIntervalRow,
-      taskIds.flatMap((taskId) => agencyIntervalsOf(taskId, streams.get(taskId) ?? [])),
+      after.filter((interval) => {
+        const old = before.get(intervalKey(interval));
+        return !old || old.untilAt !== interval.untilAt || !sameRows(old, interval);
+      }),
       { conflict: ['taskId', 'axis', 'agencyCode', 'fromAt'], onConflict: 'update' },
     );
   },
