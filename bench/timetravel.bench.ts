@@ -5,16 +5,21 @@
  *    (assigned, acknowledged, 8 progress reports; a tenth of the reports entered late: occurred
  *    weeks before they were recorded), spread over 1,000 agencies (each task has a lead and a
  *    supporter, so an agency is a party to about 200 tasks, 2,000 events). The events are written
- *    straight into the store's table (with the agency-tasks index rows the projection would write),
- *    not through the API: that takes minutes otherwise. Then, on random tasks and agencies, at
- *    random instants on both axes, the past-state queries the API runs: one task (its stream
- *    folded), one agency's outstanding tasks (the index, its tasks' streams in one query, folded).
+ *    straight into the store's table, with the rows the projections would write for them (the
+ *    agency-tasks index, the agency intervals folded by the projection's own function, its copy
+ *    of the events), not through the API: that takes minutes otherwise. Then, on random tasks and
+ *    agencies, at random instants on both axes, the past-state queries the API runs: one task (its
+ *    stream folded), one agency's outstanding tasks and responsibilities (the rows of its
+ *    intervals that hold the instant, docs/adr/0029), and, for comparison, the agency's
+ *    outstanding tasks folded from its tasks' streams (ADR 0020), whose answer must be the same.
  *    p50/p99 in ms; target p99 <= 50 ms.
  * 2. Current-state reads with the audit of reads on and off: an API in this process (PGlite, as
  *    `npm start` runs it, and PostgreSQL with a worker), 16 clients on keep-alive connections
  *    reading GET /tasks/{id}/trail (audited) for BENCH_SECONDS each way, after a warm-up.
  *    p50/p99 and reads/s; target: p99 with the audit at most 20% above without.
- * The host is shared: compare figures of one run, not across runs.
+ * The host is shared: compare figures of one run, not across runs. BENCH_KEEP_LOG=true keeps the
+ * log's schema and BENCH_LOG_SCHEMA=<schema> measures it again without writing it;
+ * BENCH_SKIP_PAST=true or BENCH_SKIP_READS=true leaves out part 1 or 2.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,12 +30,16 @@ import { performance } from 'node:perf_hooks';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
-import { PostgresEventStore } from '#libs/event-store';
+import { PostgresEventStore, type RecordedEvent } from '#libs/event-store';
 import { loadConfig } from '#libs/platform';
 import {
+  agencyIntervalsOf,
+  agencyRowsAt,
   agencyTasksAt,
   openProjectionDataSource,
   outstandingAt,
+  pageOutstanding,
+  pageResponsibilities,
   taskAt,
   type PastInstant,
 } from '#libs/projections';
@@ -57,6 +66,18 @@ const summary = (samples: number[]) => {
   return `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (${samples.length} queries)`;
 };
 const agency = (n: number) => `bench-agency-${String(n % AGENCIES).padStart(4, '0')}`;
+/** A bench row as the store hands it out (positions are not needed by the folds). */
+const asRecorded = (row: Row): RecordedEvent => ({
+  id: row.event_id,
+  streamId: row.stream_id,
+  streamVersion: row.stream_version,
+  globalPosition: 0n,
+  transactionId: 0n,
+  type: row.type,
+  schemaVersion: 1,
+  data: row.data,
+  metadata: { ...row.metadata, recordedAt: row.recorded_at },
+});
 const newSchema = () => `bench_tt_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 
 interface Row {
@@ -130,14 +151,16 @@ function taskEvents(n: number): Row[] {
 
 async function pastStates(): Promise<void> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
-  const schema = newSchema();
+  // BENCH_LOG_SCHEMA: a log written by an earlier run (kept with BENCH_KEEP_LOG=true) is reused.
+  const reused = process.env.BENCH_LOG_SCHEMA;
+  const schema = reused ?? newSchema();
   try {
     const store = new PostgresEventStore(pool, { schema });
     await store.migrate();
     const dataSource = await openProjectionDataSource({ pool, schema });
     const began = performance.now();
     const BATCH = 1_000;
-    for (let first = 0; first < TASKS; first += BATCH) {
+    for (let first = 0; reused === undefined && first < TASKS; first += BATCH) {
       const rows = Array.from({ length: Math.min(BATCH, TASKS - first) }, (_, i) =>
         taskEvents(first + i),
       ).flat();
@@ -147,6 +170,43 @@ async function pastStates(): Promise<void> {
          from jsonb_to_recordset($1::jsonb) as r(event_id uuid, stream_id text, stream_version integer, type text,
            data jsonb, metadata jsonb, occurred_at timestamptz, recorded_at timestamptz)`,
         [JSON.stringify(rows)],
+      );
+      // What the agency-intervals projection writes: its copy of the events, the intervals.
+      await pool.query(
+        `insert into ${schema}.agency_interval_events (task_id, stream_version, event)
+         select substr(e.stream_id, 6), e.stream_version, jsonb_build_object(
+           'id', e.event_id, 'streamId', e.stream_id, 'streamVersion', e.stream_version,
+           'globalPosition', e.global_position::text, 'transactionId', e.transaction_id::text,
+           'type', e.type, 'schemaVersion', e.schema_version, 'data', e.data,
+           'metadata', e.metadata::jsonb || jsonb_build_object('recordedAt',
+             to_char(e.recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+         from ${schema}.events e where e.stream_id = any($1::text[])`,
+        [[...new Set(rows.map((row) => row.stream_id))]],
+      );
+      const streams = new Map<string, RecordedEvent[]>();
+      for (const row of rows)
+        streams.set(row.stream_id, [...(streams.get(row.stream_id) ?? []), asRecorded(row)]);
+      const intervals = [...streams].flatMap(([streamId, events]) =>
+        agencyIntervalsOf(streamId.slice('task-'.length), events),
+      );
+      await pool.query(
+        `insert into ${schema}.agency_intervals (task_id, axis, agency_code, from_at, until_at, responsibilities, outstanding)
+         select r.task_id, r.axis, r.agency_code, r.from_at, r.until_at, r.responsibilities, r.outstanding
+         from jsonb_to_recordset($1::jsonb) as r(task_id text, axis text, agency_code text, from_at timestamptz,
+           until_at timestamptz, responsibilities jsonb, outstanding jsonb)`,
+        [
+          JSON.stringify(
+            intervals.map((interval) => ({
+              task_id: interval.taskId,
+              axis: interval.axis,
+              agency_code: interval.agencyCode,
+              from_at: interval.fromAt,
+              until_at: interval.untilAt,
+              responsibilities: interval.responsibilities,
+              outstanding: interval.outstanding,
+            })),
+          ),
+        ],
       );
       const index = Array.from({ length: Math.min(BATCH, TASKS - first) }, (_, i) => first + i).flatMap(
         (n) => [
@@ -163,6 +223,7 @@ async function pastStates(): Promise<void> {
     }
     await pool.query(`analyze ${schema}.events`);
     await pool.query(`analyze ${schema}.agency_tasks`);
+    await pool.query(`analyze ${schema}.agency_intervals`);
     const count = await pool.query<{ n: string }>(`select count(*)::text as n from ${schema}.events`);
     console.log(
       `log: ${Number(count.rows[0]?.n).toLocaleString('en')} events, ${TASKS.toLocaleString('en')} tasks, ${AGENCIES} agencies (written in ${((performance.now() - began) / 1000).toFixed(0)} s)`,
@@ -173,26 +234,52 @@ async function pastStates(): Promise<void> {
       at: new Date(START + Math.random() * SPAN).toISOString(),
     });
     const oneTask: number[] = [];
-    const oneAgency: number[] = [];
+    const outstandingNow: number[] = [];
+    const responsibilitiesNow: number[] = [];
+    const outstandingFolded: number[] = [];
     let agencyRows = 0;
+    let foldedTasks = 0;
+    let differing = 0;
     for (let i = 0; i < QUERIES + 20; i++) {
+      const warm = i >= 20; // the first 20: warm-up
       let t0 = performance.now();
       await taskAt(store, `bench-task-${Math.floor(Math.random() * TASKS)}`, instant(i));
-      if (i >= 20) oneTask.push(performance.now() - t0); // the first 20: warm-up
-      t0 = performance.now();
+      if (warm) oneTask.push(performance.now() - t0);
       const at = instant(i);
       const agencyCode = agency(Math.floor(Math.random() * AGENCIES));
+      const options = { asOf: at.at, limit: 50 };
+      t0 = performance.now();
+      const { outstanding } = await agencyRowsAt(dataSource.manager, agencyCode, at, 'outstanding');
+      const fromIntervals = pageOutstanding(outstanding, agencyCode, options);
+      if (warm) outstandingNow.push(performance.now() - t0);
+      t0 = performance.now();
+      const { responsibilities } = await agencyRowsAt(dataSource.manager, agencyCode, at, 'responsibilities');
+      pageResponsibilities(responsibilities, agencyCode, { status: 'all', limit: 50 });
+      if (warm) responsibilitiesNow.push(performance.now() - t0);
+      t0 = performance.now();
       const tasks = await agencyTasksAt(store, dataSource.manager, agencyCode, at);
-      outstandingAt(tasks, agencyCode, { asOf: at.at, limit: 50 });
-      if (i >= 20) oneAgency.push(performance.now() - t0);
-      agencyRows += tasks.length;
+      const folded = outstandingAt(tasks, agencyCode, options);
+      if (warm) outstandingFolded.push(performance.now() - t0);
+      foldedTasks += tasks.length;
+      agencyRows += responsibilities.length;
+      if (JSON.stringify(folded) !== JSON.stringify(fromIntervals)) differing += 1;
     }
-    console.log(`past state of one task (its stream folded, both axes):       ${summary(oneTask)}`);
+    const runs = QUERIES + 20;
+    console.log(`past state of one task (its stream folded, both axes):            ${summary(oneTask)}`);
     console.log(
-      `past state of one agency (outstanding, ~${Math.round(agencyRows / (QUERIES + 20))} tasks folded): ${summary(oneAgency)}`,
+      `past state of one agency, outstanding (its intervals at the instant): ${summary(outstandingNow)}`,
     );
+    console.log(
+      `past state of one agency, responsibilities (~${Math.round(agencyRows / runs)} rows at the instant): ${summary(responsibilitiesNow)}`,
+    );
+    console.log(
+      `for comparison, outstanding folded from ~${Math.round(foldedTasks / runs)} task streams (ADR 0020): ${summary(outstandingFolded)}`,
+    );
+    console.log(`answers that differ between intervals and fold: ${differing} of ${runs}`);
+    if (differing > 0) throw new Error('the agency intervals answered differently from the fold');
     await dataSource.destroy();
-    await pool.query(`drop schema ${schema} cascade`);
+    if (process.env.BENCH_KEEP_LOG === 'true') console.log(`log kept: BENCH_LOG_SCHEMA=${schema}`);
+    else await pool.query(`drop schema ${schema} cascade`);
   } finally {
     await pool.end();
   }
@@ -324,6 +411,7 @@ async function readLoad(backend: 'pglite' | 'postgres', readAudit: boolean): Pro
 async function main(): Promise<void> {
   console.log('bench:timetravel (shared host: compare figures within one run)');
   if (process.env.BENCH_SKIP_PAST !== 'true') await pastStates();
+  if (process.env.BENCH_SKIP_READS === 'true') return;
   for (const backend of ['pglite', 'postgres'] as const) {
     const off = await readLoad(backend, false);
     const on = await readLoad(backend, true);

@@ -16,6 +16,7 @@ const PROJECTIONS = [
   'task-trail',
   'plan-progress',
   'agency-tasks',
+  'agency-intervals',
   'deadline-timers',
 ];
 

@@ -20,6 +20,7 @@ const PROJECTIONS = [
   'task-trail',
   'plan-progress',
   'agency-tasks',
+  'agency-intervals',
   'deadline-timers',
 ];
 

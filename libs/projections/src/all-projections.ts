@@ -3,6 +3,7 @@ import { ProjectionCheckpointRow } from './framework/projection-checkpoint.entit
 import { ProjectionTaskStateRow } from './framework/task-state.entity.js';
 import { deadlineTimersProjection } from './deadlines/deadline-timers.projection.js';
 import { outstandingTasksProjection } from './outstanding-tasks/outstanding-tasks.projection.js';
+import { agencyIntervalsProjection } from './past-state/agency-intervals.js';
 import { agencyTasksProjection } from './past-state/agency-tasks.projection.js';
 import { planProgressProjection } from './plan-progress/plan-progress.projection.js';
 import { plansProjection } from './plans/plans.projection.js';
@@ -19,6 +20,7 @@ export const allProjections: readonly Projection[] = [
   taskTrailProjection,
   planProgressProjection,
   agencyTasksProjection,
+  agencyIntervalsProjection,
   deadlineTimersProjection,
 ];
 

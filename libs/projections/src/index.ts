@@ -48,6 +48,8 @@ export * from './plan-progress/plan-progress.projection.js';
 export * from './plan-progress/plan-progress.query.js';
 
 export * from './past-state/agency-task.entity.js';
+export * from './past-state/agency-interval.entity.js';
+export * from './past-state/agency-intervals.js';
 export * from './past-state/agency-tasks.projection.js';
 export * from './past-state/past-state.js';
 export * from './past-state/past-queries.js';

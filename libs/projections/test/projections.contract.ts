@@ -1,7 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Pool } from 'pg';
-import { DurableSubscription, type RecordedEvent } from '#libs/event-store';
+import { DurableSubscription, START_OF_LOG, type RecordedEvent } from '#libs/event-store';
 import {
+  agencyRowsAt,
+  agencyTasksAt,
   allProjections,
   createProjectionDataSource,
   getPlan,
@@ -12,11 +14,16 @@ import {
   listPlans,
   listPlanTasks,
   listResponsibilities,
+  outstandingAt,
   outstandingTasksProjection,
+  pageOutstanding,
+  pageResponsibilities,
+  responsibilitiesAt,
   planProgressProjection,
   plansProjection,
   tasksProjection,
   taskTrailProjection,
+  type PastInstant,
   TASK_STATE_VERSION,
   type Projection,
   type ProjectionRunner,
@@ -538,6 +545,54 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         handoffs: [expect.objectContaining({ handoffId: 'h2', status: 'superseded' })],
       });
       expect(await getTask(world.manager, 'nope')).toBeNull();
+    });
+  });
+
+  describe("an agency's past state from its intervals", () => {
+    it('equals the fold of its tasks up to every instant of both axes, a late entry included', async () => {
+      await runScenario(world);
+      // Entered last, happened on 3 June: FRONT's report on t1 before the handoff and extension.
+      await world.task(progress('t1', FRONT, 'Đã rà soát 30 hồ sơ', june(3, 12)));
+      await world.runner().catchUp();
+      const stream = await world.store.readAll(START_OF_LOG, 1000);
+      const instants: PastInstant[] = (['knownAt', 'validAt'] as const).flatMap((axis) =>
+        [
+          ...new Set(
+            stream.events.map((event) =>
+              Date.parse(axis === 'knownAt' ? event.metadata.recordedAt : event.metadata.occurredAt),
+            ),
+          ),
+        ].flatMap((time) => [time - 1, time].map((at) => ({ axis, at: new Date(at).toISOString() }))),
+      );
+      for (const agencyCode of [LEAD, EDUCATION, FRONT, HEALTH, POLICE, JUSTICE]) {
+        for (const instant of instants) {
+          const fold = await agencyTasksAt(world.store, world.manager, agencyCode, instant);
+          const all = { status: 'all', limit: 500 } as const;
+          expect(
+            pageResponsibilities(
+              (await agencyRowsAt(world.manager, agencyCode, instant, 'responsibilities')).responsibilities,
+              agencyCode,
+              all,
+            ),
+          ).toEqual(responsibilitiesAt(fold, agencyCode, all));
+          const owed = { asOf: instant.at, limit: 500 };
+          expect(
+            pageOutstanding(
+              (await agencyRowsAt(world.manager, agencyCode, instant, 'outstanding')).outstanding,
+              agencyCode,
+              owed,
+            ),
+          ).toEqual(outstandingAt(fold, agencyCode, owed));
+        }
+      }
+      // The late report shows on the business axis from 3 June, before FRONT asked for more time.
+      const front = await agencyRowsAt(
+        world.manager,
+        FRONT,
+        { axis: 'validAt', at: new Date(Date.parse(june(4))).toISOString() },
+        'outstanding',
+      );
+      expect(front.outstanding.map((row) => [row.taskId, row.state])).toEqual([['t1', 'in-progress']]);
     });
   });
 

@@ -7,7 +7,6 @@ import type { AgencyDirectory } from '#libs/agencies';
 import { assigneeRoles, type AssigneeRole } from '#libs/tasks';
 import { agencyWorkForbidden, type ReadPolicy } from '#libs/application';
 import {
-  EVENT_STORE,
   IsInstantWithin,
   IsIntegerParameter,
   MAX_OFFSET,
@@ -16,16 +15,15 @@ import {
   type Principal,
 } from '#libs/platform';
 import {
-  agencyTasksAt,
+  agencyRowsAt,
   describeInstant,
   listOutstanding,
   listResponsibilities,
-  outstandingAt,
   OUTSTANDING_STATES,
+  pageOutstanding,
+  pageResponsibilities,
   pastInstantOf,
-  responsibilitiesAt,
   type OutstandingState,
-  type StreamsReader,
 } from '#libs/projections';
 import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { PastStateQuery } from '../queries/past-state.query.js';
@@ -93,7 +91,6 @@ export class AgencyWorkHttpController {
   constructor(
     @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
     @Inject(PROJECTION_DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(EVENT_STORE) private readonly store: StreamsReader,
     @Inject(READ_POLICY) private readonly policy: ReadPolicy,
     private readonly readYourWrites: ReadYourWrites,
   ) {}
@@ -120,8 +117,16 @@ export class AgencyWorkHttpController {
     return runQuery(async () => {
       const instant = pastInstantOf(query);
       if (!instant) return listResponsibilities(this.dataSource.manager, code, options);
-      const tasks = await agencyTasksAt(this.store, this.dataSource.manager, code, instant);
-      return { pastState: describeInstant(instant), ...responsibilitiesAt(tasks, code, options) };
+      const { responsibilities } = await agencyRowsAt(
+        this.dataSource.manager,
+        code,
+        instant,
+        'responsibilities',
+      );
+      return {
+        pastState: describeInstant(instant),
+        ...pageResponsibilities(responsibilities, code, options),
+      };
     });
   }
 
@@ -150,8 +155,8 @@ export class AgencyWorkHttpController {
         ...(query.overdue === undefined ? {} : { overdue: query.overdue }),
       };
       if (!instant) return { asOf, ...(await listOutstanding(this.dataSource.manager, code, options)) };
-      const tasks = await agencyTasksAt(this.store, this.dataSource.manager, code, instant);
-      return { asOf, pastState: describeInstant(instant), ...outstandingAt(tasks, code, options) };
+      const { outstanding } = await agencyRowsAt(this.dataSource.manager, code, instant, 'outstanding');
+      return { asOf, pastState: describeInstant(instant), ...pageOutstanding(outstanding, code, options) };
     });
   }
 

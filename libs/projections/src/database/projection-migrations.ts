@@ -208,6 +208,30 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
       create index task_trail_plan_progress on ${s}.task_trail (plan_id, occurred_at) where type = 'ProgressReported';
     `,
   },
+  {
+    version: 5,
+    name: 'agency intervals: the rows of each agency and task over intervals of both time axes (past states)',
+    sql: (s) => `
+      create table ${s}.agency_intervals (
+        task_id text not null,
+        axis text not null,
+        agency_code text not null,
+        from_at timestamptz not null,
+        until_at timestamptz,
+        responsibilities jsonb not null,
+        outstanding jsonb not null,
+        primary key (task_id, axis, agency_code, from_at)
+      );
+      create index agency_intervals_at on ${s}.agency_intervals (agency_code, axis, from_at);
+
+      create table ${s}.agency_interval_events (
+        task_id text not null,
+        stream_version integer not null,
+        event jsonb not null,
+        primary key (task_id, stream_version)
+      );
+    `,
+  },
 ];
 
 /**

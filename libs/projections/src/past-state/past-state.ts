@@ -137,10 +137,21 @@ export function responsibilitiesAt(
   agencyCode: string,
   options: ListResponsibilitiesOptions = {},
 ): Page<ResponsibilityRow> {
+  return pageResponsibilities(tasks.flatMap(responsibilityRowsAt), agencyCode, options);
+}
+
+/**
+ * An agency's responsibilities among the rows of a past instant (folded, or read from the agency's
+ * intervals), filtered, ordered and paged as the live query.
+ */
+export function pageResponsibilities(
+  all: readonly ResponsibilityRow[],
+  agencyCode: string,
+  options: ListResponsibilitiesOptions = {},
+): Page<ResponsibilityRow> {
   const { limit, offset } = pageOf(options);
   const status = options.status ?? 'open';
-  const rows = tasks
-    .flatMap(responsibilityRowsAt)
+  const rows = all
     .filter((row) => row.agencyCode === agencyCode)
     .filter((row) =>
       status === 'open' ? row.taskStatus === 'open' : status === 'closed' ? row.taskStatus !== 'open' : true,
@@ -156,6 +167,15 @@ export function outstandingAt(
   agencyCode: string,
   options: ListOutstandingOptions,
 ): Page<OutstandingItem> {
+  return pageOutstanding(tasks.flatMap(outstandingRowsAt), agencyCode, options);
+}
+
+/** An agency's outstanding tasks among the rows of a past instant, as the live query. */
+export function pageOutstanding(
+  all: readonly OutstandingTaskRow[],
+  agencyCode: string,
+  options: ListOutstandingOptions,
+): Page<OutstandingItem> {
   const window = deadlineWindow(options.asOf);
   const { limit, offset } = pageOf(options);
   const states =
@@ -165,8 +185,7 @@ export function outstandingAt(
         ? [options.state]
         : options.state;
   const sort = options.sort ?? 'dueDate';
-  const rows = tasks
-    .flatMap(outstandingRowsAt)
+  const rows = all
     .filter((row) => row.agencyCode === agencyCode)
     .filter((row) => states === undefined || states.includes(row.state))
     .filter((row) => options.overdue === undefined || row.dueDate < window.today === options.overdue)

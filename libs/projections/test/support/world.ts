@@ -146,5 +146,7 @@ export const PROJECTION_TABLES = [
   'task_trail',
   'plan_progress',
   'agency_tasks',
+  'agency_intervals',
+  'agency_interval_events',
   'projection_task_states',
 ] as const;
