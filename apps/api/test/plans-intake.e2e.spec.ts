@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -26,6 +26,23 @@ const directory = createSeedDirectory();
 const laiChauDraft = draftPlanText(LAI_CHAU, directory);
 const langSonDraft = draftPlanText(LANG_SON_CITY, directory);
 
+/**
+ * The service's clock stands at 1 June 2025 (COORD_TEST_CLOCK_FILE): the 2024 and 2025 reporting
+ * cycles have begun, so their report tasks are assigned with the plan; later years' are left to
+ * their cycle's timer.
+ */
+const NOW = '2025-06-01T02:00:00.000Z';
+const begun = (draft: PlanDraftView | typeof laiChauDraft) =>
+  draft.tasks.filter((t) => t.reportYear === null || t.reportYear <= 2025);
+let clockFile: string;
+beforeAll(async () => {
+  clockFile = join(await mkdtemp(join(tmpdir(), 'coord-clock-')), 'now');
+  await writeFile(clockFile, NOW);
+});
+afterAll(async () => {
+  await rm(join(clockFile, '..'), { recursive: true, force: true });
+});
+
 interface Booted {
   app: INestApplication;
   url: string;
@@ -34,7 +51,13 @@ interface Booted {
 
 async function boot(dataDir: string, seedPlans: boolean): Promise<Booted> {
   const app = await createApiApplication(
-    loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, SEED_PLANS: String(seedPlans) }),
+    loadConfig({
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      SEED_PLANS: String(seedPlans),
+      NODE_ENV: 'test',
+      COORD_TEST_CLOCK_FILE: clockFile,
+    }),
   );
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl(), store: app.get<EventStore>(EVENT_STORE) };
@@ -150,21 +173,24 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       expect({ ...rest, sourceTextLength: sourceText.length }).toEqual(draft);
     });
 
-    it('records the plan and every task when confirmed', async () => {
+    it('records the plan, its duties and the reports of the cycles begun when confirmed', async () => {
       const before = await api.store.headPosition();
       const answer = await post(`/plans/drafts/${draft.draftId}/confirm`, ISSUER_LC, json({}));
       expect(answer.status).toBe(201);
+      // 14 duties and 25 reports a year for 2024 and 2025; 2026 to 2030 open at their start.
+      expect(begun(draft)).toHaveLength(64);
       expect(answer.body).toEqual({
         draftId: draft.draftId,
         planId: laiChauDraft.planId,
         position: expect.any(String),
         planIssued: true,
-        tasksAssigned: 189,
+        tasksAssigned: 64,
         tasksAlreadyPresent: 0,
         tasksExcluded: 0,
+        tasksScheduled: 125,
       });
       const head = await api.store.headPosition();
-      expect(head - before).toBe(190n);
+      expect(head - before).toBe(65n);
       expect(answer.body.position).toBe(head.toString());
 
       const plan = await api.store.readStream(planStreamId(laiChauDraft.planId));
@@ -176,7 +202,21 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         documentType: 'KH',
         number: null,
         period: { fromYear: 2024, toYear: 2030 },
+        reporting: { focalAgencyCode: 'lc-so-ldtbxh', consolidationLeadDays: 15 },
       });
+      const cycles = (plan[0]?.data as { reporting: { cycles: { year: number; openedWithPlan: boolean }[] } })
+        .reporting.cycles;
+      expect(cycles.map((c) => [c.year, c.openedWithPlan])).toEqual([
+        [2024, true],
+        [2025, true],
+        [2026, false],
+        [2027, false],
+        [2028, false],
+        [2029, false],
+        [2030, false],
+      ]);
+      const later = draft.tasks.find((t) => t.reportYear === 2026)!;
+      expect(await api.store.readStream(taskStreamId(later.taskId))).toEqual([]);
       expect(plan[0]?.metadata).toMatchObject({
         actor: { personId: 'demo-issuer-lc-ubnd-tinh', agencyCode: 'lc-ubnd-tinh' },
         correlationId: draft.draftId,
@@ -199,6 +239,12 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         dueDate: '2025-11-30',
         assignees: [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }],
       });
+      // A party's report goes to Sở LĐTBXH, due 15 days before its consolidated report.
+      const party = draft.tasks.find(
+        (t) => t.kind === 'report' && t.reportYear === 2025 && t.assignees[0]?.agencyCode === 'lc-so-y-te',
+      )!;
+      const [partyAssigned] = await api.store.readStream(taskStreamId(party.taskId));
+      expect(partyAssigned?.data).toMatchObject({ reportsTo: 'lc-so-ldtbxh', dueDate: '2025-11-15' });
       // V.8 reads "Chủ trì, phối hợp với Sở Lao động – Thương binh và Xã hội ...": that department
       // is recorded as support of Sở Tài chính's task.
       const finance = draft.tasks.find((t) => t.title === 'V.8 — Sở Tài chính')!;
@@ -218,7 +264,7 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       const before = await api.store.headPosition();
       const answer = await post(`/plans/drafts/${draft.draftId}/confirm`, ISSUER_LC);
       expect(answer.status).toBe(201);
-      expect(answer.body).toMatchObject({ planIssued: true, tasksAssigned: 189 });
+      expect(answer.body).toMatchObject({ planIssued: true, tasksAssigned: 64 });
       expect(await api.store.headPosition()).toBe(before);
     });
 
@@ -237,8 +283,9 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         position: null,
         planIssued: false,
         tasksAssigned: 0,
-        tasksAlreadyPresent: 189,
+        tasksAlreadyPresent: 64,
         tasksExcluded: 0,
+        tasksScheduled: 125,
       });
       expect(await api.store.headPosition()).toBe(before);
     });
@@ -311,7 +358,9 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       confirmedDraftId = draft.draftId!;
       expect(draft.summary.dutyTasks).toBe(11);
       const reports = draft.tasks.filter((t) => t.kind === 'report');
-      expect(reports.every((t) => t.dueDate === '2024-11-14' && t.reportYear === 2024)).toBe(true);
+      // The city office consolidates by 14 November; the others report to it 15 days earlier.
+      expect(reports.every((t) => t.reportYear === 2024)).toBe(true);
+      expect(reports.every((t) => t.dueDate === (t.consolidated ? '2024-11-14' : '2024-10-30'))).toBe(true);
       const office = draft.tasks.find((t) => t.sourceClause.section === 'IV.3')!;
       const excluded = reports.find((t) => t.assignees[0]?.agencyCode === 'lsc-ubnd-xa-mai-pha')!;
 
@@ -536,7 +585,7 @@ describe('seeding the embedded database on first start', () => {
   });
 
   it('issues both seed plans once, and a restart does not seed again', async () => {
-    const expected = 2 + laiChauDraft.tasks.length + langSonDraft.tasks.length;
+    const expected = 2 + begun(laiChauDraft).length + begun(langSonDraft).length;
     const first = await boot(dataDir, true);
     let head: bigint;
     try {
@@ -546,7 +595,7 @@ describe('seeding the embedded database on first start', () => {
         const plan = await first.store.readStream(planStreamId(draft.planId));
         expect(plan.map((e) => e.type)).toEqual(['PlanIssued']);
         expect(plan[0]?.metadata.actor.agencyCode).toBe(draft.plan.issuer?.agencyCode);
-        for (const task of [draft.tasks[0]!, draft.tasks.at(-1)!]) {
+        for (const task of [draft.tasks[0]!, begun(draft).at(-1)!]) {
           expect((await first.store.readStream(taskStreamId(task.taskId))).map((e) => e.type)).toEqual([
             'TaskAssigned',
           ]);
@@ -590,7 +639,7 @@ describe('seeding the embedded database on first start', () => {
       expect(progress.agencies.map((agency: { agencyCode: string }) => agency.agencyCode)).toContain(
         'lc-so-ldtbxh',
       );
-      expect(progress.tasks.total).toBe(laiChauDraft.tasks.length);
+      expect(progress.tasks.total).toBe(begun(laiChauDraft).length);
       // An agency with a part in the plan sees its own part only.
       const ownProgress = await read(progressPath);
       expect(ownProgress.agencies.map((agency: { agencyCode: string }) => agency.agencyCode)).toEqual([
