@@ -268,6 +268,42 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       expect(await api.store.headPosition()).toBe(before);
     });
 
+    it("shows the focal agency who has and has not reported in a year's cycle; a party its own report", async () => {
+      const head = await api.store.headPosition();
+      const path = (year: number) =>
+        `/plans/${laiChauDraft.planId}/reporting?year=${year}&minPosition=${head}`;
+      const focal = await call(api.url, 'GET', path(2025), 'demo.officer.lc-so-ldtbxh');
+      expect(focal.status).toBe(200);
+      const cycle = focal.body as unknown as {
+        opened: boolean;
+        focalAgencyCode: string;
+        asOf: string;
+        parties: { agencyCode: string; dueDate: string; reported: boolean }[];
+        notReported: string[];
+        consolidation: { agencyCode: string; dueDate: string } | null;
+      };
+      expect(cycle).toMatchObject({ opened: true, focalAgencyCode: 'lc-so-ldtbxh', asOf: NOW });
+      expect(cycle.parties).toHaveLength(24);
+      expect(cycle.notReported).toEqual(cycle.parties.map((p) => p.agencyCode));
+      expect(cycle.consolidation).toMatchObject({ agencyCode: 'lc-so-ldtbxh', dueDate: '2025-11-30' });
+      // The committee sees it whole too; a party its own report only.
+      const committee = await call(api.url, 'GET', path(2025), ISSUER_LC);
+      expect(committee.body).toEqual(focal.body);
+      const party = await call(api.url, 'GET', path(2025), OFFICER);
+      expect(party.body).toMatchObject({
+        parties: [{ agencyCode: 'lc-so-y-te', dueDate: '2025-11-15', reported: false }],
+        notReported: ['lc-so-y-te'],
+        consolidation: null,
+      });
+      // 2026 has not begun: its tasks are not assigned yet.
+      const later = await call(api.url, 'GET', path(2026), ISSUER_LC);
+      expect(later.body).toMatchObject({ opened: false, parties: [], consolidation: null });
+      // Without a year: a problem naming the parameter.
+      const noYear = await call(api.url, 'GET', `/plans/${laiChauDraft.planId}/reporting`, ISSUER_LC);
+      expect(noYear.status).toBe(422);
+      expect(JSON.stringify(noYear.body)).toContain('year');
+    });
+
     it('is recognised when imported again, and confirming it records nothing new', async () => {
       const before = await api.store.headPosition();
       const again = await post('/plans/import', ISSUER_LC, text(LAI_CHAU));
@@ -568,7 +604,12 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/plans/import', '/plans/drafts/{draftId}', '/plans/drafts/{draftId}/confirm']),
+      expect.arrayContaining([
+        '/plans/import',
+        '/plans/drafts/{draftId}',
+        '/plans/drafts/{draftId}/confirm',
+        '/plans/{planId}/reporting',
+      ]),
     );
   });
 });
