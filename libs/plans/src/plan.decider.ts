@@ -260,35 +260,39 @@ function reporting(value: NonNullable<IssuePlan['data']['reporting']>, now: stri
   if (typeof lead !== 'number' || !Number.isInteger(lead) || lead < 0 || lead > 180) {
     invalid('reporting.consolidationLeadDays', 'must be a whole number of days from 0 to 180');
   }
-  if (!Array.isArray(value.cycles)) invalid('reporting.cycles', 'must be a list');
+  const given: unknown = value.cycles;
+  if (!Array.isArray(given)) invalid('reporting.cycles', 'must be a list');
   const years = new Set<number>();
   const taskIds = new Set<string>();
-  const cycles = value.cycles.map((cycle, i): ReportingCycle => {
-    const at = `reporting.cycles.${i}`;
-    const cycleYear = year(cycle.year, `${at}.year`);
-    if (years.has(cycleYear)) invalid(`${at}.year`, `${cycleYear} is listed twice`);
-    years.add(cycleYear);
-    if (
-      typeof cycle.opensAt !== 'string' ||
-      !INSTANT.test(cycle.opensAt) ||
-      Number.isNaN(Date.parse(cycle.opensAt))
-    ) {
-      invalid(`${at}.opensAt`, 'must be an ISO 8601 instant with a zone');
-    }
-    const opensAt = new Date(Date.parse(cycle.opensAt)).toISOString();
-    if (!Array.isArray(cycle.tasks)) invalid(`${at}.tasks`, 'must be a list');
-    (cycle.tasks as readonly CycleReportTask[]).forEach((task: CycleReportTask, j: number) => {
-      const taskId = id(task.taskId, `${at}.tasks.${j}.taskId`);
-      if (taskIds.has(taskId)) invalid(`${at}.tasks.${j}.taskId`, `${taskId} is listed twice`);
-      taskIds.add(taskId);
-    });
-    return {
-      year: cycleYear,
-      opensAt,
-      openedWithPlan: Date.parse(opensAt) <= Date.parse(now),
-      tasks: cycle.tasks,
-    };
-  });
+  const cycles = (given as NonNullable<IssuePlan['data']['reporting']>['cycles']).map(
+    (cycle, i): ReportingCycle => {
+      const at = `reporting.cycles.${i}`;
+      const cycleYear = year(cycle.year, `${at}.year`);
+      if (years.has(cycleYear)) invalid(`${at}.year`, `${cycleYear} is listed twice`);
+      years.add(cycleYear);
+      if (
+        typeof cycle.opensAt !== 'string' ||
+        !INSTANT.test(cycle.opensAt) ||
+        Number.isNaN(Date.parse(cycle.opensAt))
+      ) {
+        invalid(`${at}.opensAt`, 'must be an ISO 8601 instant with a zone');
+      }
+      const opensAt = new Date(Date.parse(cycle.opensAt)).toISOString();
+      const tasks: unknown = cycle.tasks;
+      if (!Array.isArray(tasks)) invalid(`${at}.tasks`, 'must be a list');
+      cycle.tasks.forEach((task, j) => {
+        const taskId = id(task.taskId, `${at}.tasks.${j}.taskId`);
+        if (taskIds.has(taskId)) invalid(`${at}.tasks.${j}.taskId`, `${taskId} is listed twice`);
+        taskIds.add(taskId);
+      });
+      return {
+        year: cycleYear,
+        opensAt,
+        openedWithPlan: Date.parse(opensAt) <= Date.parse(now),
+        tasks: cycle.tasks,
+      };
+    },
+  );
   return { focalAgencyCode, consolidationLeadDays: lead, cycles };
 }
 

@@ -200,8 +200,8 @@ export class PlanQueriesHttpController {
     return {
       ...cycle,
       parties: own,
-      reported: own.filter((p) => p.reported).map((p) => principal.agencyCode),
-      notReported: own.filter((p) => !p.reported).map((p) => principal.agencyCode),
+      reported: own.filter((p) => p.reported).map(() => principal.agencyCode),
+      notReported: own.filter((p) => !p.reported).map(() => principal.agencyCode),
       consolidation: null,
     };
   }
