@@ -585,7 +585,9 @@ function reportTasksFor(
           // The day and month are written ("trước ngày 01/12"); the year is each year of the plan.
           // The parties report to the consolidating agency first, which then has its lead time.
           dueDate:
-            consolidator === null || consolidated ? due : partyReportDueDate(due, draft.consolidationLeadDays),
+            consolidator === null || consolidated
+              ? due
+              : partyReportDueDate(due, draft.consolidationLeadDays),
           dueDateSource: 'read',
           dueDateSpan: reporting.span,
           namedSupport: [],
