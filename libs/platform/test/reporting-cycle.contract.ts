@@ -204,13 +204,13 @@ export function reportingCycleContract(open: () => Promise<TimerBackend>): void 
     });
   });
 
-  it('opens 2026 at its start; by 20/11/2026 the scorecard shows the four states', async () => {
+  it('opens 2026 at its start; by 23/11/2026 the scorecard shows the four states', async () => {
     await at(vn('2026-01-01', '00:00'));
     const cycle = await status(2026, vn('2026-01-02'));
     expect(cycle.opened).toBe(true);
     const prompt = cycle.parties.find((p) => p.agencyCode === PROMPT)!;
     await report(prompt.taskId, PROMPT, '2026-11-02', officerOf(FOCAL));
-    const asOf = vn('2026-11-20');
+    const asOf = vn('2026-11-23');
     await at(asOf);
 
     const card = (agencyCode: string) =>

@@ -212,6 +212,8 @@ export interface DeadlineTaskSnapshot {
   /** Assignees whose own part is not completed yet. */
   readonly openAgencies: readonly string[];
   readonly sourceClause: Task['sourceClause'];
+  /** A party's yearly report: the focal agency it goes to (absent in snapshots taken before). */
+  readonly reportsTo?: string | null;
 }
 
 export function deadlineTaskSnapshot(task: Task): DeadlineTaskSnapshot {
@@ -222,5 +224,6 @@ export function deadlineTaskSnapshot(task: Task): DeadlineTaskSnapshot {
     leadAgency: leadAgency(task),
     openAgencies: task.assignees.filter((a) => a.status !== 'completed').map((a) => a.agencyCode),
     sourceClause: task.sourceClause,
+    reportsTo: task.reportsTo ?? null,
   };
 }

@@ -6,6 +6,7 @@ import {
   retimedForCalendar,
   validDeadlinePolicy,
 } from './deadline-timers.js';
+import { deadlineEventFor } from './deadline.events.js';
 import { WorkingCalendar } from '#libs/calendar';
 
 const task = { taskId: 't1', planId: 'p1', dueDate: '2025-11-30' };
@@ -148,5 +149,43 @@ describe('a holiday amendment moves the timers counted in working days', () => {
     // A day off removed brings it earlier: with 31 January a working day, the third is 4 February.
     const removed = new WorkingCalendar([{ action: 'remove', date: '2025-01-31', name: null }]);
     expect(retimedForCalendar(escalation!, removed)).toBe(deadlineInstant('2025-02-04'));
+  });
+});
+
+describe("a party's yearly report that lapses", () => {
+  const report = { taskId: 'r-1', planId: 'p-1', dueDate: '2025-11-15' };
+  const snapshot = {
+    title: 'Báo cáo kết quả thực hiện Kế hoạch năm 2025',
+    issuerAgencyCode: 'UBND-LC',
+    responsibleAgency: 'SYT-LC',
+    leadAgency: 'SYT-LC',
+    openAgencies: ['SYT-LC'],
+    sourceClause: { section: 'VI', start: 0, end: 10 },
+    reportsTo: 'SLDTBXH-LC',
+  };
+  const [, lapse, first, second] = deadlineTimers(report, {
+    reminderDaysBefore: [1],
+    escalations: [
+      { daysOverdue: 7, to: 'lead' },
+      { daysOverdue: 14, to: 'issuer' },
+    ],
+  });
+
+  it('tells the focal agency, and is escalated to it first, then to the committee', () => {
+    expect(deadlineEventFor(lapse!, snapshot).data.notify).toEqual(['SYT-LC', 'SLDTBXH-LC', 'UBND-LC']);
+    expect(deadlineEventFor(first!, snapshot).data).toMatchObject({
+      escalatedTo: 'focal-agency',
+      escalatedToAgency: 'SLDTBXH-LC',
+    });
+    expect(deadlineEventFor(second!, snapshot).data).toMatchObject({
+      escalatedTo: 'issuer',
+      escalatedToAgency: 'UBND-LC',
+    });
+    // Any other task escalates to its lead.
+    const { reportsTo: _none, ...duty } = snapshot;
+    expect(deadlineEventFor(first!, duty).data).toMatchObject({
+      escalatedTo: 'lead',
+      escalatedToAgency: 'SYT-LC',
+    });
   });
 });
