@@ -27,13 +27,13 @@ const laiChauDraft = draftPlanText(LAI_CHAU, directory);
 const langSonDraft = draftPlanText(LANG_SON_CITY, directory);
 
 /**
- * The service's clock stands at 1 June 2025 (COORD_TEST_CLOCK_FILE): the 2024 and 2025 reporting
- * cycles have begun, so their report tasks are assigned with the plan; later years' are left to
- * their cycle's timer.
+ * The service's clock stands at 25 June 2024 (COORD_TEST_CLOCK_FILE): the 2024 reporting cycle has
+ * begun, so its report tasks are assigned with the plan; later years' are left to their cycle's
+ * timer. No deadline of the plans confirmed here has come by then, so no timer fires meanwhile.
  */
-const NOW = '2025-06-01T02:00:00.000Z';
+const NOW = '2024-06-25T02:00:00.000Z';
 const begun = (draft: PlanDraftView | typeof laiChauDraft) =>
-  draft.tasks.filter((t) => t.reportYear === null || t.reportYear <= 2025);
+  draft.tasks.filter((t) => t.reportYear === null || t.reportYear <= 2024);
 let clockFile: string;
 beforeAll(async () => {
   clockFile = join(await mkdtemp(join(tmpdir(), 'coord-clock-')), 'now');
@@ -177,20 +177,20 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       const before = await api.store.headPosition();
       const answer = await post(`/plans/drafts/${draft.draftId}/confirm`, ISSUER_LC, json({}));
       expect(answer.status).toBe(201);
-      // 14 duties and 25 reports a year for 2024 and 2025; 2026 to 2030 open at their start.
-      expect(begun(draft)).toHaveLength(64);
+      // 14 duties and the 25 reports of 2024; 2025 to 2030 open at their start.
+      expect(begun(draft)).toHaveLength(39);
       expect(answer.body).toEqual({
         draftId: draft.draftId,
         planId: laiChauDraft.planId,
         position: expect.any(String),
         planIssued: true,
-        tasksAssigned: 64,
+        tasksAssigned: 39,
         tasksAlreadyPresent: 0,
         tasksExcluded: 0,
-        tasksScheduled: 125,
+        tasksScheduled: 150,
       });
       const head = await api.store.headPosition();
-      expect(head - before).toBe(65n);
+      expect(head - before).toBe(40n);
       expect(answer.body.position).toBe(head.toString());
 
       const plan = await api.store.readStream(planStreamId(laiChauDraft.planId));
@@ -208,14 +208,14 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         .reporting.cycles;
       expect(cycles.map((c) => [c.year, c.openedWithPlan])).toEqual([
         [2024, true],
-        [2025, true],
+        [2025, false],
         [2026, false],
         [2027, false],
         [2028, false],
         [2029, false],
         [2030, false],
       ]);
-      const later = draft.tasks.find((t) => t.reportYear === 2026)!;
+      const later = draft.tasks.find((t) => t.reportYear === 2025)!;
       expect(await api.store.readStream(taskStreamId(later.taskId))).toEqual([]);
       expect(plan[0]?.metadata).toMatchObject({
         actor: { personId: 'demo-issuer-lc-ubnd-tinh', agencyCode: 'lc-ubnd-tinh' },
@@ -231,20 +231,20 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         sourceClause: { section: 'V.1' },
         issuerAgencyCode: 'lc-ubnd-tinh',
       });
-      const report = draft.tasks.find((t) => t.kind === 'report' && t.consolidated && t.reportYear === 2025)!;
+      const report = draft.tasks.find((t) => t.kind === 'report' && t.consolidated && t.reportYear === 2024)!;
       const reportEvents = await api.store.readStream(taskStreamId(report.taskId));
       expect(reportEvents[0]?.data).toMatchObject({
         kind: 'report',
-        reportYear: 2025,
-        dueDate: '2025-11-30',
+        reportYear: 2024,
+        dueDate: '2024-11-30',
         assignees: [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }],
       });
       // A party's report goes to Sở LĐTBXH, due 15 days before its consolidated report.
       const party = draft.tasks.find(
-        (t) => t.kind === 'report' && t.reportYear === 2025 && t.assignees[0]?.agencyCode === 'lc-so-y-te',
+        (t) => t.kind === 'report' && t.reportYear === 2024 && t.assignees[0]?.agencyCode === 'lc-so-y-te',
       )!;
       const [partyAssigned] = await api.store.readStream(taskStreamId(party.taskId));
-      expect(partyAssigned?.data).toMatchObject({ reportsTo: 'lc-so-ldtbxh', dueDate: '2025-11-15' });
+      expect(partyAssigned?.data).toMatchObject({ reportsTo: 'lc-so-ldtbxh', dueDate: '2024-11-15' });
       // V.8 reads "Chủ trì, phối hợp với Sở Lao động – Thương binh và Xã hội ...": that department
       // is recorded as support of Sở Tài chính's task.
       const finance = draft.tasks.find((t) => t.title === 'V.8 — Sở Tài chính')!;
@@ -264,7 +264,7 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       const before = await api.store.headPosition();
       const answer = await post(`/plans/drafts/${draft.draftId}/confirm`, ISSUER_LC);
       expect(answer.status).toBe(201);
-      expect(answer.body).toMatchObject({ planIssued: true, tasksAssigned: 64 });
+      expect(answer.body).toMatchObject({ planIssued: true, tasksAssigned: 39 });
       expect(await api.store.headPosition()).toBe(before);
     });
 
@@ -272,7 +272,7 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       const head = await api.store.headPosition();
       const path = (year: number) =>
         `/plans/${laiChauDraft.planId}/reporting?year=${year}&minPosition=${head}`;
-      const focal = await call(api.url, 'GET', path(2025), 'demo.officer.lc-so-ldtbxh');
+      const focal = await call(api.url, 'GET', path(2024), 'demo.officer.lc-so-ldtbxh');
       expect(focal.status).toBe(200);
       const cycle = focal.body as unknown as {
         opened: boolean;
@@ -285,18 +285,24 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       expect(cycle).toMatchObject({ opened: true, focalAgencyCode: 'lc-so-ldtbxh', asOf: NOW });
       expect(cycle.parties).toHaveLength(24);
       expect(cycle.notReported).toEqual(cycle.parties.map((p) => p.agencyCode));
-      expect(cycle.consolidation).toMatchObject({ agencyCode: 'lc-so-ldtbxh', dueDate: '2025-11-30' });
+      expect(cycle.consolidation).toMatchObject({ agencyCode: 'lc-so-ldtbxh', dueDate: '2024-11-30' });
       // The committee sees it whole too; a party its own report only.
-      const committee = await call(api.url, 'GET', path(2025), ISSUER_LC);
+      const committee = await call(api.url, 'GET', path(2024), ISSUER_LC);
       expect(committee.body).toEqual(focal.body);
-      const party = await call(api.url, 'GET', path(2025), OFFICER);
+      const party = await call(api.url, 'GET', path(2024), OFFICER);
       expect(party.body).toMatchObject({
-        parties: [{ agencyCode: 'lc-so-y-te', dueDate: '2025-11-15', reported: false }],
+        parties: [{ agencyCode: 'lc-so-y-te', dueDate: '2024-11-15', reported: false }],
         notReported: ['lc-so-y-te'],
         consolidation: null,
       });
-      // 2026 has not begun: its tasks are not assigned yet.
-      const later = await call(api.url, 'GET', path(2026), ISSUER_LC);
+      // The plan shows its cycles and the default deadline policy.
+      const plan = await call(api.url, 'GET', `/plans/${laiChauDraft.planId}?minPosition=${head}`, ISSUER_LC);
+      expect(plan.body).toMatchObject({
+        deadlinePolicy: { reminderDaysBefore: [7, 1] },
+        reporting: { focalAgencyCode: 'lc-so-ldtbxh', consolidationLeadDays: 15 },
+      });
+      // 2025 has not begun: its tasks are not assigned yet.
+      const later = await call(api.url, 'GET', path(2025), ISSUER_LC);
       expect(later.body).toMatchObject({ opened: false, parties: [], consolidation: null });
       // Without a year: a problem naming the parameter.
       const noYear = await call(api.url, 'GET', `/plans/${laiChauDraft.planId}/reporting`, ISSUER_LC);
@@ -319,9 +325,9 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         position: null,
         planIssued: false,
         tasksAssigned: 0,
-        tasksAlreadyPresent: 64,
+        tasksAlreadyPresent: 39,
         tasksExcluded: 0,
-        tasksScheduled: 125,
+        tasksScheduled: 150,
       });
       expect(await api.store.headPosition()).toBe(before);
     });
@@ -668,14 +674,14 @@ describe('seeding the embedded database on first start', () => {
       const ownPlans = await read('/plans');
       expect(ownPlans.items.map((plan: { planId: string }) => plan.planId)).toEqual([laiChauDraft.planId]);
       const outstanding = await read(
-        '/agencies/lc-so-ldtbxh/outstanding?limit=500&asOf=2025-11-01T00:00:00Z',
+        '/agencies/lc-so-ldtbxh/outstanding?limit=500&asOf=2024-11-01T00:00:00Z',
       );
       expect(outstanding.items).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ planId: laiChauDraft.planId, dueDate: '2025-11-30', role: 'lead' }),
+          expect.objectContaining({ planId: laiChauDraft.planId, dueDate: '2024-11-30', role: 'lead' }),
         ]),
       );
-      const progressPath = `/plans/${laiChauDraft.planId}/progress?asOf=2025-11-01T00:00:00Z`;
+      const progressPath = `/plans/${laiChauDraft.planId}/progress?asOf=2024-11-01T00:00:00Z`;
       const progress = await read(progressPath, 'demo.auditor.lc-ubnd-tinh');
       expect(progress.agencies.map((agency: { agencyCode: string }) => agency.agencyCode)).toContain(
         'lc-so-ldtbxh',

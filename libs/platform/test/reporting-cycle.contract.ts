@@ -3,7 +3,7 @@ import { createSeedDirectory } from '#libs/agencies';
 import { planConfirmation, tasksLeftToCycles } from '#libs/application';
 import { draftPlanText } from '#libs/plan-intake';
 import type { PlanIssuedData } from '#libs/plans';
-import { agencyScorecard, reportingCycleStatus } from '#libs/projections';
+import { agencyScorecard, getPlan, reportingCycleStatus } from '#libs/projections';
 import type { Actor } from '#libs/shared-kernel';
 import { deadlineInstant, type TaskCommand } from '#libs/tasks';
 import { DeadlineFirer, ManualClock } from '../src/index.js';
@@ -131,6 +131,11 @@ export function reportingCycleContract(open: () => Promise<TimerBackend>): void 
       await act({ type: 'AssignTask', data, metadata: meta(issuer, '2024-12-20') });
     }
     expect(await at(vn('2024-12-31', '23:59'))).toBe(0);
+    // The plan as /plans answers it: its own policy and its cycles.
+    const view = await getPlan(world.manager, planId);
+    expect(view?.deadlinePolicy).toEqual(plan.deadlinePolicy);
+    expect(view?.reporting).toMatchObject({ focalAgencyCode: FOCAL, consolidationLeadDays: 15 });
+    expect(view?.reporting?.cycles.map((c) => c.reportTasks)).toEqual(Array(7).fill(25));
     expect((await status(2025, vn('2024-12-31', '23:59'))).opened).toBe(false);
   });
 

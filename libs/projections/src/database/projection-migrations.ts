@@ -224,6 +224,7 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
       );
       alter table ${s}.task_outcomes add column reports_to text;
       create index task_outcomes_plan_year on ${s}.task_outcomes (plan_id, report_year) where kind = 'report';
+      alter table ${s}.plans add column deadline_policy jsonb, add column reporting jsonb;
     `,
   },
 ];
