@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -26,6 +26,23 @@ const directory = createSeedDirectory();
 const laiChauDraft = draftPlanText(LAI_CHAU, directory);
 const langSonDraft = draftPlanText(LANG_SON_CITY, directory);
 
+/**
+ * The service's clock stands at 25 June 2024 (COORD_TEST_CLOCK_FILE): the 2024 reporting cycle has
+ * begun, so its report tasks are assigned with the plan; later years' are left to their cycle's
+ * timer. No deadline of the plans confirmed here has come by then, so no timer fires meanwhile.
+ */
+const NOW = '2024-06-25T02:00:00.000Z';
+const begun = (draft: PlanDraftView | typeof laiChauDraft) =>
+  draft.tasks.filter((t) => t.reportYear === null || t.reportYear <= 2024);
+let clockFile: string;
+beforeAll(async () => {
+  clockFile = join(await mkdtemp(join(tmpdir(), 'coord-clock-')), 'now');
+  await writeFile(clockFile, NOW);
+});
+afterAll(async () => {
+  await rm(join(clockFile, '..'), { recursive: true, force: true });
+});
+
 interface Booted {
   app: INestApplication;
   url: string;
@@ -34,7 +51,13 @@ interface Booted {
 
 async function boot(dataDir: string, seedPlans: boolean): Promise<Booted> {
   const app = await createApiApplication(
-    loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, SEED_PLANS: String(seedPlans) }),
+    loadConfig({
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      SEED_PLANS: String(seedPlans),
+      NODE_ENV: 'test',
+      COORD_TEST_CLOCK_FILE: clockFile,
+    }),
   );
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl(), store: app.get<EventStore>(EVENT_STORE) };
@@ -150,21 +173,24 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       expect({ ...rest, sourceTextLength: sourceText.length }).toEqual(draft);
     });
 
-    it('records the plan and every task when confirmed', async () => {
+    it('records the plan, its duties and the reports of the cycles begun when confirmed', async () => {
       const before = await api.store.headPosition();
       const answer = await post(`/plans/drafts/${draft.draftId}/confirm`, ISSUER_LC, json({}));
       expect(answer.status).toBe(201);
+      // 14 duties and the 25 reports of 2024; 2025 to 2030 open at their start.
+      expect(begun(draft)).toHaveLength(39);
       expect(answer.body).toEqual({
         draftId: draft.draftId,
         planId: laiChauDraft.planId,
         position: expect.any(String),
         planIssued: true,
-        tasksAssigned: 189,
+        tasksAssigned: 39,
         tasksAlreadyPresent: 0,
         tasksExcluded: 0,
+        tasksScheduled: 150,
       });
       const head = await api.store.headPosition();
-      expect(head - before).toBe(190n);
+      expect(head - before).toBe(40n);
       expect(answer.body.position).toBe(head.toString());
 
       const plan = await api.store.readStream(planStreamId(laiChauDraft.planId));
@@ -176,7 +202,21 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         documentType: 'KH',
         number: null,
         period: { fromYear: 2024, toYear: 2030 },
+        reporting: { focalAgencyCode: 'lc-so-ldtbxh', consolidationLeadDays: 15 },
       });
+      const cycles = (plan[0]?.data as { reporting: { cycles: { year: number; openedWithPlan: boolean }[] } })
+        .reporting.cycles;
+      expect(cycles.map((c) => [c.year, c.openedWithPlan])).toEqual([
+        [2024, true],
+        [2025, false],
+        [2026, false],
+        [2027, false],
+        [2028, false],
+        [2029, false],
+        [2030, false],
+      ]);
+      const later = draft.tasks.find((t) => t.reportYear === 2025)!;
+      expect(await api.store.readStream(taskStreamId(later.taskId))).toEqual([]);
       expect(plan[0]?.metadata).toMatchObject({
         actor: { personId: 'demo-issuer-lc-ubnd-tinh', agencyCode: 'lc-ubnd-tinh' },
         correlationId: draft.draftId,
@@ -191,14 +231,20 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         sourceClause: { section: 'V.1' },
         issuerAgencyCode: 'lc-ubnd-tinh',
       });
-      const report = draft.tasks.find((t) => t.kind === 'report' && t.consolidated && t.reportYear === 2025)!;
+      const report = draft.tasks.find((t) => t.kind === 'report' && t.consolidated && t.reportYear === 2024)!;
       const reportEvents = await api.store.readStream(taskStreamId(report.taskId));
       expect(reportEvents[0]?.data).toMatchObject({
         kind: 'report',
-        reportYear: 2025,
-        dueDate: '2025-11-30',
+        reportYear: 2024,
+        dueDate: '2024-11-30',
         assignees: [{ agencyCode: 'lc-so-ldtbxh', role: 'lead' }],
       });
+      // A party's report goes to Sở LĐTBXH, due 15 days before its consolidated report.
+      const party = draft.tasks.find(
+        (t) => t.kind === 'report' && t.reportYear === 2024 && t.assignees[0]?.agencyCode === 'lc-so-y-te',
+      )!;
+      const [partyAssigned] = await api.store.readStream(taskStreamId(party.taskId));
+      expect(partyAssigned?.data).toMatchObject({ reportsTo: 'lc-so-ldtbxh', dueDate: '2024-11-15' });
       // V.8 reads "Chủ trì, phối hợp với Sở Lao động – Thương binh và Xã hội ...": that department
       // is recorded as support of Sở Tài chính's task.
       const finance = draft.tasks.find((t) => t.title === 'V.8 — Sở Tài chính')!;
@@ -218,8 +264,50 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       const before = await api.store.headPosition();
       const answer = await post(`/plans/drafts/${draft.draftId}/confirm`, ISSUER_LC);
       expect(answer.status).toBe(201);
-      expect(answer.body).toMatchObject({ planIssued: true, tasksAssigned: 189 });
+      expect(answer.body).toMatchObject({ planIssued: true, tasksAssigned: 39 });
       expect(await api.store.headPosition()).toBe(before);
+    });
+
+    it("shows the focal agency who has and has not reported in a year's cycle; a party its own report", async () => {
+      const head = await api.store.headPosition();
+      const path = (year: number) =>
+        `/plans/${laiChauDraft.planId}/reporting?year=${year}&minPosition=${head}`;
+      const focal = await call(api.url, 'GET', path(2024), 'demo.officer.lc-so-ldtbxh');
+      expect(focal.status).toBe(200);
+      const cycle = focal.body as unknown as {
+        opened: boolean;
+        focalAgencyCode: string;
+        asOf: string;
+        parties: { agencyCode: string; dueDate: string; reported: boolean }[];
+        notReported: string[];
+        consolidation: { agencyCode: string; dueDate: string } | null;
+      };
+      expect(cycle).toMatchObject({ opened: true, focalAgencyCode: 'lc-so-ldtbxh', asOf: NOW });
+      expect(cycle.parties).toHaveLength(24);
+      expect(cycle.notReported).toEqual(cycle.parties.map((p) => p.agencyCode));
+      expect(cycle.consolidation).toMatchObject({ agencyCode: 'lc-so-ldtbxh', dueDate: '2024-11-30' });
+      // The committee sees it whole too; a party its own report only.
+      const committee = await call(api.url, 'GET', path(2024), ISSUER_LC);
+      expect(committee.body).toEqual(focal.body);
+      const party = await call(api.url, 'GET', path(2024), OFFICER);
+      expect(party.body).toMatchObject({
+        parties: [{ agencyCode: 'lc-so-y-te', dueDate: '2024-11-15', reported: false }],
+        notReported: ['lc-so-y-te'],
+        consolidation: null,
+      });
+      // The plan shows its cycles and the default deadline policy.
+      const plan = await call(api.url, 'GET', `/plans/${laiChauDraft.planId}?minPosition=${head}`, ISSUER_LC);
+      expect(plan.body).toMatchObject({
+        deadlinePolicy: { reminderDaysBefore: [7, 1] },
+        reporting: { focalAgencyCode: 'lc-so-ldtbxh', consolidationLeadDays: 15 },
+      });
+      // 2025 has not begun: its tasks are not assigned yet.
+      const later = await call(api.url, 'GET', path(2025), ISSUER_LC);
+      expect(later.body).toMatchObject({ opened: false, parties: [], consolidation: null });
+      // Without a year: a problem naming the parameter.
+      const noYear = await call(api.url, 'GET', `/plans/${laiChauDraft.planId}/reporting`, ISSUER_LC);
+      expect(noYear.status).toBe(422);
+      expect(JSON.stringify(noYear.body)).toContain('year');
     });
 
     it('is recognised when imported again, and confirming it records nothing new', async () => {
@@ -237,8 +325,9 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         position: null,
         planIssued: false,
         tasksAssigned: 0,
-        tasksAlreadyPresent: 189,
+        tasksAlreadyPresent: 39,
         tasksExcluded: 0,
+        tasksScheduled: 150,
       });
       expect(await api.store.headPosition()).toBe(before);
     });
@@ -311,7 +400,9 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       confirmedDraftId = draft.draftId!;
       expect(draft.summary.dutyTasks).toBe(11);
       const reports = draft.tasks.filter((t) => t.kind === 'report');
-      expect(reports.every((t) => t.dueDate === '2024-11-14' && t.reportYear === 2024)).toBe(true);
+      // The city office consolidates by 14 November; the others report to it 15 days earlier.
+      expect(reports.every((t) => t.reportYear === 2024)).toBe(true);
+      expect(reports.every((t) => t.dueDate === (t.consolidated ? '2024-11-14' : '2024-10-30'))).toBe(true);
       const office = draft.tasks.find((t) => t.sourceClause.section === 'IV.3')!;
       const excluded = reports.find((t) => t.assignees[0]?.agencyCode === 'lsc-ubnd-xa-mai-pha')!;
 
@@ -519,7 +610,12 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/plans/import', '/plans/drafts/{draftId}', '/plans/drafts/{draftId}/confirm']),
+      expect.arrayContaining([
+        '/plans/import',
+        '/plans/drafts/{draftId}',
+        '/plans/drafts/{draftId}/confirm',
+        '/plans/{planId}/reporting',
+      ]),
     );
   });
 });
@@ -536,7 +632,7 @@ describe('seeding the embedded database on first start', () => {
   });
 
   it('issues both seed plans once, and a restart does not seed again', async () => {
-    const expected = 2 + laiChauDraft.tasks.length + langSonDraft.tasks.length;
+    const expected = 2 + begun(laiChauDraft).length + begun(langSonDraft).length;
     const first = await boot(dataDir, true);
     let head: bigint;
     try {
@@ -546,7 +642,7 @@ describe('seeding the embedded database on first start', () => {
         const plan = await first.store.readStream(planStreamId(draft.planId));
         expect(plan.map((e) => e.type)).toEqual(['PlanIssued']);
         expect(plan[0]?.metadata.actor.agencyCode).toBe(draft.plan.issuer?.agencyCode);
-        for (const task of [draft.tasks[0]!, draft.tasks.at(-1)!]) {
+        for (const task of [draft.tasks[0]!, begun(draft).at(-1)!]) {
           expect((await first.store.readStream(taskStreamId(task.taskId))).map((e) => e.type)).toEqual([
             'TaskAssigned',
           ]);
@@ -578,19 +674,19 @@ describe('seeding the embedded database on first start', () => {
       const ownPlans = await read('/plans');
       expect(ownPlans.items.map((plan: { planId: string }) => plan.planId)).toEqual([laiChauDraft.planId]);
       const outstanding = await read(
-        '/agencies/lc-so-ldtbxh/outstanding?limit=500&asOf=2025-11-01T00:00:00Z',
+        '/agencies/lc-so-ldtbxh/outstanding?limit=500&asOf=2024-11-01T00:00:00Z',
       );
       expect(outstanding.items).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ planId: laiChauDraft.planId, dueDate: '2025-11-30', role: 'lead' }),
+          expect.objectContaining({ planId: laiChauDraft.planId, dueDate: '2024-11-30', role: 'lead' }),
         ]),
       );
-      const progressPath = `/plans/${laiChauDraft.planId}/progress?asOf=2025-11-01T00:00:00Z`;
+      const progressPath = `/plans/${laiChauDraft.planId}/progress?asOf=2024-11-01T00:00:00Z`;
       const progress = await read(progressPath, 'demo.auditor.lc-ubnd-tinh');
       expect(progress.agencies.map((agency: { agencyCode: string }) => agency.agencyCode)).toContain(
         'lc-so-ldtbxh',
       );
-      expect(progress.tasks.total).toBe(laiChauDraft.tasks.length);
+      expect(progress.tasks.total).toBe(begun(laiChauDraft).length);
       // An agency with a part in the plan sees its own part only.
       const ownProgress = await read(progressPath);
       expect(ownProgress.agencies.map((agency: { agencyCode: string }) => agency.agencyCode)).toEqual([

@@ -10,7 +10,12 @@ export {
 } from './isolation/draft-in-worker.js';
 export { PlanDocumentError, type PlanDocumentErrorCode } from './errors.js';
 export type * from './types.js';
-export { buildPlanDraft, reportDueDate } from './draft/build-plan-draft.js';
+export {
+  buildPlanDraft,
+  DEFAULT_CONSOLIDATION_LEAD_DAYS,
+  partyReportDueDate,
+  reportDueDate,
+} from './draft/build-plan-draft.js';
 export { draftPlanText, type DraftPlanTextOptions } from './draft/draft-plan-text.js';
 export {
   canonicalPlanText,

@@ -9,6 +9,12 @@ import {
   type PlanIndicator,
 } from '#libs/shared-kernel';
 
+import {
+  DEFAULT_DEADLINE_POLICY,
+  validDeadlinePolicy,
+  type AssignTask,
+  type DeadlinePolicy,
+} from '#libs/tasks';
 import { PlanDecisionError } from './plan.errors.js';
 
 /**
@@ -63,12 +69,61 @@ export interface PlanIssuedData {
    * have none in their event: read them with planIndicatorsOf.
    */
   readonly indicators: readonly PlanIndicator[];
+  /**
+   * How the plan's deadlines act: reminders before, escalations after (default 7 and 1 days
+   * before; 7 days after to the lead, 14 to the committee). Absent in plans issued before it was
+   * kept: read it with planDeadlinePolicyOf.
+   */
+  readonly deadlinePolicy?: DeadlinePolicy;
+  /** The plan's yearly reporting duty, by cycle; absent when it has none. */
+  readonly reporting?: PlanReporting;
+}
+
+/** A report task a cycle opens: an AssignTask of the plan, without what the plan gives. */
+export type CycleReportTask = Omit<
+  AssignTask['data'],
+  'planId' | 'issuerAgencyCode' | 'kind' | 'planIssuedOn' | 'reportYear'
+>;
+
+/**
+ * One year of the reporting duty ("Định kỳ hàng năm (trước ngày 01/12) báo cáo UBND tỉnh ... qua
+ * Sở ..."): each party's report, due to the focal agency first, and the focal agency's
+ * consolidated report to the committee, due `consolidationLeadDays` later.
+ */
+export interface ReportingCycle {
+  readonly year: number;
+  /** The start of the cycle, an instant: its report tasks are assigned then, not before. */
+  readonly opensAt: string;
+  /** The cycle had begun when the plan was issued: its tasks were assigned with the plan. */
+  readonly openedWithPlan: boolean;
+  readonly tasks: readonly CycleReportTask[];
+}
+
+export interface PlanReporting {
+  /** The agency the parties report to, which consolidates (null: each reports on its own). */
+  readonly focalAgencyCode: string | null;
+  /** Days from the parties' due date to the consolidated report's. */
+  readonly consolidationLeadDays: number;
+  readonly cycles: readonly ReportingCycle[];
 }
 
 export type IssuePlan = {
   readonly type: 'IssuePlan';
-  readonly data: Omit<PlanIssuedData, 'byAgency' | 'source' | 'number' | 'issuedOn' | 'indicators'> & {
+  readonly data: Omit<
+    PlanIssuedData,
+    'byAgency' | 'source' | 'number' | 'issuedOn' | 'indicators' | 'deadlinePolicy' | 'reporting'
+  > & {
     readonly indicators?: readonly PlanIndicator[];
+    readonly deadlinePolicy?: unknown;
+    readonly reporting?: {
+      readonly focalAgencyCode: string | null;
+      readonly consolidationLeadDays: number;
+      readonly cycles: readonly {
+        readonly year: number;
+        readonly opensAt: string;
+        readonly tasks: readonly CycleReportTask[];
+      }[];
+    };
     readonly number?: string | null;
     readonly issuedOn?: string | null;
     readonly source?: Partial<PlanSource>;
@@ -134,6 +189,14 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[]
     },
     byAgency: metadata.actor.agencyCode,
     indicators: indicators(data.indicators),
+    ...(data.deadlinePolicy === undefined || data.deadlinePolicy === null
+      ? {}
+      : {
+          deadlinePolicy: validDeadlinePolicy(data.deadlinePolicy, (field, message) =>
+            invalid(field ? `deadlinePolicy.${field}` : 'deadlinePolicy', message),
+          ),
+        }),
+    ...(data.reporting === undefined ? {} : { reporting: reporting(data.reporting, metadata.now) }),
   };
   const issuingAgency = issuingAgencyOf(metadata.actor);
   if (issued.issuerAgencyCode !== issuingAgency) {
@@ -176,6 +239,62 @@ const {
   year,
   finiteNumber,
 } = inputChecks(invalid);
+
+/** A plan's deadline policy as recorded; the default for a plan issued without one. */
+export function planDeadlinePolicyOf(data: Pick<PlanIssuedData, 'deadlinePolicy'>): DeadlinePolicy {
+  return data.deadlinePolicy ?? DEFAULT_DEADLINE_POLICY;
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The reporting cycles, checked in shape (each task is checked by the task decider when it is
+ * assigned, and before the plan is issued by the confirmation's preflight). A cycle whose start
+ * has come by `now` is opened with the plan; a later one by its timer (libs/platform deadlines).
+ */
+function reporting(value: NonNullable<IssuePlan['data']['reporting']>, now: string): PlanReporting {
+  if (typeof value !== 'object' || value === null) invalid('reporting', 'must be an object');
+  const focalAgencyCode =
+    value.focalAgencyCode === null ? null : id(value.focalAgencyCode, 'reporting.focalAgencyCode');
+  const lead = value.consolidationLeadDays;
+  if (typeof lead !== 'number' || !Number.isInteger(lead) || lead < 0 || lead > 180) {
+    invalid('reporting.consolidationLeadDays', 'must be a whole number of days from 0 to 180');
+  }
+  const given: unknown = value.cycles;
+  if (!Array.isArray(given)) invalid('reporting.cycles', 'must be a list');
+  const years = new Set<number>();
+  const taskIds = new Set<string>();
+  const cycles = (given as NonNullable<IssuePlan['data']['reporting']>['cycles']).map(
+    (cycle, i): ReportingCycle => {
+      const at = `reporting.cycles.${i}`;
+      const cycleYear = year(cycle.year, `${at}.year`);
+      if (years.has(cycleYear)) invalid(`${at}.year`, `${cycleYear} is listed twice`);
+      years.add(cycleYear);
+      if (
+        typeof cycle.opensAt !== 'string' ||
+        !INSTANT.test(cycle.opensAt) ||
+        Number.isNaN(Date.parse(cycle.opensAt))
+      ) {
+        invalid(`${at}.opensAt`, 'must be an ISO 8601 instant with a zone');
+      }
+      const opensAt = new Date(Date.parse(cycle.opensAt)).toISOString();
+      const tasks: unknown = cycle.tasks;
+      if (!Array.isArray(tasks)) invalid(`${at}.tasks`, 'must be a list');
+      cycle.tasks.forEach((task, j) => {
+        const taskId = id(task.taskId, `${at}.tasks.${j}.taskId`);
+        if (taskIds.has(taskId)) invalid(`${at}.tasks.${j}.taskId`, `${taskId} is listed twice`);
+        taskIds.add(taskId);
+      });
+      return {
+        year: cycleYear,
+        opensAt,
+        openedWithPlan: Date.parse(opensAt) <= Date.parse(now),
+        tasks: cycle.tasks,
+      };
+    },
+  );
+  return { focalAgencyCode, consolidationLeadDays: lead, cycles };
+}
 
 /** A plan's indicators as recorded; [] for a PlanIssued written before they were kept. */
 export function planIndicatorsOf(data: PlanIssuedData): readonly PlanIndicator[] {

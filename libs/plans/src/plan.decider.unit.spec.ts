@@ -11,9 +11,11 @@ import {
   decide,
   evolve,
   initialState,
+  planDeadlinePolicyOf,
   planEventTypes,
   planStreamId,
 } from './index.js';
+import { DEFAULT_DEADLINE_POLICY } from '#libs/tasks';
 
 const spec = deciderSpecification<PlanCommand, PlanEvent, PlanState>({ decide, evolve, initialState });
 
@@ -239,6 +241,66 @@ describe('IssuePlan with indicators', () => {
   it('refuses an indicator listed twice', () => {
     expect(() => decide(issuePlan({ indicators: [percent, percent] }), initialState())).toThrow(
       expect.objectContaining({ details: { field: 'indicators.1.indicatorId' } }),
+    );
+  });
+});
+
+describe('a plan with its own deadline policy and reporting cycles', () => {
+  const reportTask = (taskId: string) => ({
+    taskId,
+    title: 'Báo cáo kết quả thực hiện Kế hoạch năm 2025',
+    duty: 'Định kỳ hàng năm (trước ngày 01/12) báo cáo UBND tỉnh.',
+    sourceClause: { section: 'VI', start: 10, end: 90 },
+    dueDate: '2025-11-15',
+    assignees: [{ agencyCode: 'SYT-LC', role: 'lead' as const }],
+    reportsTo: 'SLDTBXH-LC',
+  });
+  const reporting = {
+    focalAgencyCode: 'SLDTBXH-LC',
+    consolidationLeadDays: 15,
+    cycles: [
+      { year: 2024, opensAt: '2024-01-01T00:00:00+07:00', tasks: [reportTask('r-2024')] },
+      { year: 2025, opensAt: '2025-01-01T00:00:00+07:00', tasks: [reportTask('r-2025')] },
+    ],
+  };
+
+  it('records the policy, and opens with the plan only the cycles begun by then', () => {
+    const policy = { reminderDaysBefore: [10, 3], escalations: [{ daysOverdue: 5, to: 'lead' }] };
+    const [event] = decide(issuePlan({ deadlinePolicy: policy, reporting }), initialState());
+    expect(event?.data.deadlinePolicy).toEqual(policy);
+    expect(planDeadlinePolicyOf(event!.data)).toEqual(policy);
+    // Issued on 12 June 2024: the 2024 cycle had begun (its tasks are assigned with the plan),
+    // 2025's opens on 1 January 2025 (UTC+7) by its timer.
+    expect(event?.data.reporting?.cycles.map((c) => [c.year, c.opensAt, c.openedWithPlan])).toEqual([
+      [2024, '2023-12-31T17:00:00.000Z', true],
+      [2025, '2024-12-31T17:00:00.000Z', false],
+    ]);
+  });
+
+  it('a plan with none has the default policy', () => {
+    const [event] = decide(issuePlan(), initialState());
+    expect(event?.data).not.toHaveProperty('deadlinePolicy');
+    expect(planDeadlinePolicyOf(event!.data)).toEqual(DEFAULT_DEADLINE_POLICY);
+  });
+
+  it.each([
+    [{ deadlinePolicy: { reminderDaysBefore: [7, 7] } }, 'deadlinePolicy.reminderDaysBefore.1'],
+    [
+      { deadlinePolicy: { escalations: [{ daysOverdue: 7, to: 'nobody' }] } },
+      'deadlinePolicy.escalations.0.to',
+    ],
+    [{ reporting: { ...reporting, consolidationLeadDays: -1 } }, 'reporting.consolidationLeadDays'],
+    [
+      { reporting: { ...reporting, cycles: [reporting.cycles[0]!, reporting.cycles[0]!] } },
+      'reporting.cycles.1.year',
+    ],
+    [
+      { reporting: { ...reporting, cycles: [{ ...reporting.cycles[0]!, opensAt: '2024-01-01' }] } },
+      'reporting.cycles.0.opensAt',
+    ],
+  ])('refuses %j naming the field', (data, field) => {
+    expect(() => decide(issuePlan(data as Partial<IssuePlan['data']>), initialState())).toThrow(
+      expect.objectContaining({ code: 'validation', details: { field } }),
     );
   });
 });

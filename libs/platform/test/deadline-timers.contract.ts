@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { decideCalendar, HOLIDAY_CALENDAR_STREAM, initialCalendarState } from '#libs/calendar';
+import { ExpectedVersion } from '#libs/event-store';
 import { deadlineInstant, type DeadlineEvent } from '#libs/tasks';
 import { DeadlineFirer, ManualClock } from '../src/index.js';
 import { World } from '../../projections/test/support/world.js';
@@ -225,6 +228,72 @@ export function deadlineTimersContract(open: () => Promise<TimerBackend>): void 
     );
     expect(rows[0]).toMatchObject({ n: '200', ids: '200' });
     expect(await firer.fireAllDue()).toBe(0);
+  });
+
+  it("follows the plan's own policy, and a holiday amendment moves an escalation counted in working days", async () => {
+    const own = issuePlan('plan-own-policy', june(1));
+    await world.issuePlan({
+      ...own,
+      data: {
+        ...own.data,
+        contentHash: 'sha256:own-policy',
+        deadlinePolicy: {
+          reminderDaysBefore: [2],
+          escalations: [{ daysOverdue: 3, to: 'lead', counting: 'working-days' }],
+        },
+      },
+    });
+    await world.task(assign('w1', 'plan-own-policy', '2025-01-24', lead, '2025-01-02T09:00:00+07:00'));
+    await project();
+    const timers = async () =>
+      (
+        await backend.pool.query<{ kind: string; fire_at: Date }>(
+          `select kind, fire_at from ${world.schema}.deadline_timers where task_id = 'w1' order by fire_at`,
+        )
+      ).rows.map((r) => [r.kind, r.fire_at.toISOString()]);
+    // Reminder 2 days before; escalation after 3 working days: Mon 27/1, then (Tết and the day
+    // in lieu) Tue 4/2, Wed 5/2.
+    expect(await timers()).toEqual([
+      ['reminder', plus(deadlineInstant('2025-01-24'), -2)],
+      ['lapse', deadlineInstant('2025-01-24')],
+      ['escalation', deadlineInstant('2025-02-05')],
+    ]);
+    // The government adds 4 February as a day off: the escalation moves to the end of 6 February.
+    const [amended] = decideCalendar(
+      {
+        type: 'AmendHolidays',
+        data: { action: 'add', date: '2025-02-04', name: 'Nghỉ thêm', reason: 'Quyết định của Thủ tướng' },
+        metadata: { actor: { personId: 'p-issuer', agencyCode: ISSUER, roles: ['issuer'] }, now: june(1) },
+      },
+      initialCalendarState(),
+    );
+    await world.store.append(
+      HOLIDAY_CALENDAR_STREAM,
+      [
+        {
+          id: randomUUID(),
+          type: amended!.type,
+          data: amended!.data,
+          metadata: {
+            actor: { personId: 'p-issuer', agencyCode: ISSUER },
+            occurredAt: '2025-01-20T09:00:00+07:00',
+          },
+        },
+      ],
+      ExpectedVersion.any,
+    );
+    expect(await at(deadlineInstant('2025-02-05'))).toBe(2);
+    expect(await timers()).toEqual([
+      ['reminder', plus(deadlineInstant('2025-01-24'), -2)],
+      ['lapse', deadlineInstant('2025-01-24')],
+      ['escalation', deadlineInstant('2025-02-06')],
+    ]);
+    expect(await at(deadlineInstant('2025-02-06'))).toBe(1);
+    expect((await deadlineEvents('w1')).map((e) => [e.type, e.occurredAt])).toEqual([
+      ['DeadlineReminderSent', plus(deadlineInstant('2025-01-24'), -2)],
+      ['DeadlineLapsed', deadlineInstant('2025-01-24')],
+      ['DeadlineEscalated', deadlineInstant('2025-02-06')],
+    ]);
   });
 
   it('a rebuilt projection does not fire again what was fired', async () => {

@@ -55,3 +55,4 @@ export * from './past-state/past-state.js';
 export * from './past-state/past-queries.js';
 export * from './deadlines/deadline-timers.projection.js';
 export * from './deadlines/accountability.query.js';
+export * from './deadlines/reporting.query.js';

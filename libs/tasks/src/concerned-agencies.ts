@@ -18,18 +18,25 @@ export function concernedAgencies(stateBefore: TaskState, event: TaskEvent): str
   const issuer = stateBefore.status === 'none' ? null : stateBefore.issuerAgencyCode;
   const lead = responsibleAgency(stateBefore);
   const assignees = stateBefore.status === 'none' ? [] : stateBefore.assignees.map((a) => a.agencyCode);
+  // A party's yearly report reaches the focal agency that consolidates it.
+  const focal = stateBefore.status === 'none' ? null : (stateBefore.reportsTo ?? null);
 
   switch (event.type) {
     case 'TaskAssigned':
-      return unique([...event.data.assignees.map((a) => a.agencyCode), event.data.issuerAgencyCode]);
+      return unique([
+        ...event.data.assignees.map((a) => a.agencyCode),
+        event.data.reportsTo ?? null,
+        event.data.issuerAgencyCode,
+      ]);
     case 'TaskAcknowledged':
     case 'ProgressReported':
     case 'ExtensionRequested':
     case 'ExtensionDenied':
+      return unique([event.data.agencyCode, lead, issuer]);
     case 'CompletionSubmitted':
     case 'CompletionAccepted':
     case 'CompletionReturned':
-      return unique([event.data.agencyCode, lead, issuer]);
+      return unique([event.data.agencyCode, lead, focal, issuer]);
     case 'HandoffRequested':
     case 'HandoffAccepted':
     case 'HandoffDeclined':
@@ -41,7 +48,7 @@ export function concernedAgencies(stateBefore: TaskState, event: TaskEvent): str
       return unique([event.data.agencyCode, ...assignees, issuer]);
     case 'TaskCompleted':
     case 'TaskCancelled':
-      return unique([...assignees, ...pendingHandoffs(stateBefore).map((h) => h.toAgency), issuer]);
+      return unique([...assignees, ...pendingHandoffs(stateBefore).map((h) => h.toAgency), focal, issuer]);
     default: {
       const _exhaustive: never = event;
       return [];

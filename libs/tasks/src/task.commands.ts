@@ -29,6 +29,11 @@ export type AssignTask = Command<
     /** Required when kind is 'report'. */
     readonly reportYear?: number;
     /**
+     * A report task of a plan's reporting cycle: the agency that consolidates the reports (the
+     * focal agency). It receives the report, reads the task and may accept or return it.
+     */
+    readonly reportsTo?: string | null;
+    /**
      * The plan's issue date ('YYYY-MM-DD'), as the command handler read it with the plan: a
      * back-dated assignment (`metadata.occurredAt`) cannot take effect before it. Not recorded.
      */

@@ -127,6 +127,14 @@ function assignTask({ data, metadata }: AssignTask, state: TaskState): TaskEvent
   if (data.reportYear !== undefined) reportYear = year(data.reportYear, 'reportYear');
   if (kind === 'report' && reportYear === null) invalid('reportYear', "is required when kind is 'report'");
   const assignees = validAssignees(data.assignees);
+  let reportsTo: string | null = null;
+  if (data.reportsTo !== undefined && data.reportsTo !== null) {
+    reportsTo = requiredId(data.reportsTo, 'reportsTo');
+    if (kind !== 'report') invalid('reportsTo', "is only for tasks whose kind is 'report'");
+    if (assignees.some((a) => a.agencyCode === reportsTo)) {
+      invalid('reportsTo', 'must not be an assignee: an agency does not report to itself');
+    }
+  }
   const assignedAt = occurredAt(metadata.occurredAt, metadata.now, 'occurredAt');
   if (assignedAt !== null && data.planIssuedOn) {
     const planIssuedAt = `${data.planIssuedOn}T00:00:00+07:00`;
@@ -146,6 +154,7 @@ function assignTask({ data, metadata }: AssignTask, state: TaskState): TaskEvent
     issuerAgencyCode,
     kind,
     reportYear,
+    ...(reportsTo === null ? {} : { reportsTo }),
     byAgency: metadata.actor.agencyCode,
   };
 
@@ -542,9 +551,13 @@ function requireCompletionDecider(actor: Actor, task: Task, assignee: Assignment
   if (isIssuerOf(actor, task)) return 'issuer';
   const lead = leadAgency(task);
   if (assignee.role !== 'lead' && lead !== null && isOfficerOf(actor, lead)) return 'lead';
+  // A party's yearly report goes to the focal agency that consolidates it.
+  // (`?? null`: a task state stored before reports named their focal agency has no field.)
+  const focal = task.reportsTo ?? null;
+  if (focal !== null && isOfficerOf(actor, focal)) return 'focal-agency';
   refuse(
     'task.forbidden',
-    'Only the issuer, or the lead for a supporting agency, may decide on this completion',
+    'Only the issuer, the lead for a supporting agency, or the focal agency for a report sent to it, may decide on this completion',
   );
 }
 

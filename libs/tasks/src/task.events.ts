@@ -33,6 +33,11 @@ export type TaskAssigned = Event<
     readonly issuerAgencyCode: string;
     readonly kind: TaskKind;
     readonly reportYear: number | null;
+    /**
+     * A party's report in a reporting cycle: the focal agency that consolidates it. Only present
+     * when set (older events have none).
+     */
+    readonly reportsTo?: string;
     readonly byAgency: string;
   }
 >;
@@ -120,7 +125,7 @@ export type CompletionSubmitted = Event<
 >;
 
 /** Who decided on a completion: the issuer, or the lead agency for a support/requested duty. */
-export type CompletionDecidedAs = 'issuer' | 'lead';
+export type CompletionDecidedAs = 'issuer' | 'lead' | 'focal-agency';
 
 export type CompletionAccepted = Event<
   'CompletionAccepted',

@@ -53,6 +53,8 @@ export interface Task {
   readonly dueDate: string;
   readonly kind: TaskKind;
   readonly reportYear: number | null;
+  /** A party's report: the focal agency it goes to, which consolidates it (else null). */
+  readonly reportsTo: string | null;
   readonly issuerAgencyCode: string;
   /** Current assignees, in assignment order (a handoff or reassignment keeps the position). */
   readonly assignees: readonly AssignmentState[];
@@ -96,13 +98,15 @@ export function evolve(state: TaskState, event: TaskEvent, occurredAt?: string):
       dueDate: data.dueDate,
       kind: data.kind,
       reportYear: data.reportYear,
+      reportsTo: data.reportsTo ?? null,
       issuerAgencyCode: data.issuerAgencyCode,
       assignees: data.assignees.map((a) => ({ agencyCode: a.agencyCode, role: a.role, status: 'assigned' })),
       handoffs: [],
       extensions: [],
+      // The focal agency a report goes to reads it as a party.
       parties: withParties(
         [],
-        data.assignees.map((a) => a.agencyCode),
+        [...data.assignees.map((a) => a.agencyCode), ...(data.reportsTo ? [data.reportsTo] : [])],
       ),
       assignment: data,
       assignedAt: occurredAt ?? null,

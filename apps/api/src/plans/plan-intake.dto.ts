@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   Equals,
   IsArray,
@@ -92,6 +93,56 @@ export class PeriodCorrectionDto {
   @ApiProperty({ example: 2030 }) @IsInt() @Min(1900) @Max(2200) toYear!: number;
 }
 
+export class EscalationStepDto {
+  @ApiProperty({ example: 7, description: 'Days after the deadline' })
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  daysOverdue!: number;
+
+  @ApiProperty({ enum: ['lead', 'issuer'], description: 'The lead agency, or the issuing committee' })
+  @IsIn(['lead', 'issuer'])
+  to!: 'lead' | 'issuer';
+
+  @ApiPropertyOptional({ enum: ['days', 'working-days'], description: 'Default: calendar days' })
+  @IsOptional()
+  @IsIn(['days', 'working-days'])
+  counting?: 'days' | 'working-days';
+}
+
+/** The plan's own reminders and escalation steps (default: 7 and 1 days; 7 days to the lead, 14 to the committee). */
+export class DeadlinePolicyDto {
+  @ApiPropertyOptional({ example: [7, 1], description: 'Days before the deadline a reminder goes out' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(366, { each: true })
+  reminderDaysBefore?: number[];
+
+  @ApiPropertyOptional({ type: [EscalationStepDto], description: 'In increasing order of days' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => EscalationStepDto)
+  escalations?: EscalationStepDto[];
+}
+
+export class ReportingCorrectionDto {
+  @ApiPropertyOptional({
+    example: 15,
+    description:
+      "Days the focal agency has between the parties' yearly reports and its consolidated report (default 15)",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(180)
+  consolidationLeadDays?: number;
+}
+
 export class PlanCorrectionDto {
   @ApiPropertyOptional({
     example: '1601',
@@ -124,6 +175,18 @@ export class PlanCorrectionDto {
   @ValidateNested()
   @Type(() => PeriodCorrectionDto)
   period?: PeriodCorrectionDto;
+
+  @ApiPropertyOptional({ type: DeadlinePolicyDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeadlinePolicyDto)
+  deadlinePolicy?: DeadlinePolicyDto;
+
+  @ApiPropertyOptional({ type: ReportingCorrectionDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReportingCorrectionDto)
+  reporting?: ReportingCorrectionDto;
 }
 
 /** Corrections a reviewer makes before issuing a draft; everything is optional. */

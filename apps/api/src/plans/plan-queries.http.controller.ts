@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsISO8601, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import { planNotFound, type PlanAudience, type ReadPolicy } from '#libs/application';
+import { planNotFound, type Clock, type PlanAudience, type ReadPolicy } from '#libs/application';
 import {
+  CLOCK,
   EVENT_STORE,
   IsInstantWithin,
   PROJECTION_DATA_SOURCE,
@@ -23,6 +25,7 @@ import {
   isPartyToPlan,
   listPlans,
   listPlanTasks,
+  reportingCycleStatus,
   type PlanView,
 } from '#libs/projections';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
@@ -52,6 +55,23 @@ class IndicatorsQuery extends ConsistencyQuery {
   validAt?: string;
 }
 
+class ReportingQuery extends ConsistencyQuery {
+  @ApiProperty({ example: 2025, description: 'The year reported on' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year!: number;
+
+  @ApiPropertyOptional({
+    description: `Instant who has reported is read as of; default now. From ${QUERY_INSTANT_WINDOW.from} to ${QUERY_INSTANT_WINDOW.to}.`,
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @IsInstantWithin(QUERY_INSTANT_WINDOW.from, QUERY_INSTANT_WINDOW.to)
+  asOf?: string;
+}
+
 /**
  * Issued plans, their tasks, and progress per agency, to those who may read them (libs/application
  * access policy): a plan the caller may not read is answered as one that does not exist. A reader
@@ -66,6 +86,7 @@ export class PlanQueriesHttpController {
     @Inject(EVENT_STORE) private readonly store: StreamsReader,
     @Inject(READ_POLICY) private readonly policy: ReadPolicy,
     private readonly readYourWrites: ReadYourWrites,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -155,6 +176,34 @@ export class PlanQueriesHttpController {
     const validAt = new Date(query.validAt ?? Date.now()).toISOString();
     const agencyCode = this.policy.seesWholePlan(principal, audience) ? undefined : principal.agencyCode;
     return runQuery(() => getPlanIndicators(this.dataSource.manager, plan, { validAt, agencyCode }));
+  }
+
+  @Get(':planId/reporting')
+  @AuditedRead('plan.reporting')
+  @ApiOperation({
+    summary:
+      "A year's reporting cycle: each party's report to the focal agency (reported or not, late or not) and the focal agency's consolidated report to the committee. The focal agency and those who read the plan whole see every party; another party its own report.",
+  })
+  async reporting(
+    @Param('planId') planId: string,
+    @Query() query: ReportingQuery,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    await this.readYourWrites.ensure(query.minPosition);
+    const { audience } = await this.readable(principal, planId);
+    const asOf = new Date(Date.parse(query.asOf ?? this.clock.now())).toISOString();
+    const cycle = await reportingCycleStatus(this.dataSource.manager, { planId, year: query.year, asOf });
+    const focal = cycle.focalAgencyCode !== null && principal.agencyCode === cycle.focalAgencyCode;
+    if (this.policy.seesWholePlan(principal, audience) || focal) return cycle;
+    // A party sees its own report, not who else has reported.
+    const own = cycle.parties.filter((p) => p.agencyCode === principal.agencyCode);
+    return {
+      ...cycle,
+      parties: own,
+      reported: own.filter((p) => p.reported).map(() => principal.agencyCode),
+      notReported: own.filter((p) => !p.reported).map(() => principal.agencyCode),
+      consolidation: null,
+    };
   }
 
   /** First: `plan.not-found` for a plan that does not exist or that the caller may not read. */

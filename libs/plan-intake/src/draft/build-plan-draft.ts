@@ -333,6 +333,7 @@ function dutyTasksOf(
         reportYear: null,
         partyOrdinal: party.ordinal,
         consolidated: false,
+        reportsTo: null,
         unresolved,
       }),
     );
@@ -354,6 +355,7 @@ function dutyTasksOf(
         reportYear: null,
         partyOrdinal: party.ordinal,
         consolidated: false,
+        reportsTo: null,
         unresolved,
       }),
     );
@@ -492,6 +494,7 @@ function draftReporting(
     recipientAgencyCode: recipient?.kind === 'agency' ? recipient.agency.code : null,
     through: reporting.through?.name ?? null,
     consolidatingAgencyCode: consolidatingAgency(extract, reporting, resolver, dutyTasks),
+    consolidationLeadDays: DEFAULT_CONSOLIDATION_LEAD_DAYS,
     text: reporting.text,
     span: reporting.span,
   };
@@ -568,6 +571,7 @@ function reportTasksFor(
   for (let year = fromYear; year <= toYear; year++) {
     for (const agency of agencies) {
       const consolidated = agency.agencyCode === consolidator;
+      const due = reportDueDate(year, reporting.before);
       const title = consolidated
         ? `Tổng hợp báo cáo kết quả thực hiện Kế hoạch năm ${year}${through ? ` (qua ${through})` : ''}`
         : `Báo cáo kết quả thực hiện Kế hoạch năm ${year}${draft.recipient ? ` gửi ${draft.recipient}` : ''}${through ? ` (qua ${through})` : ''}`;
@@ -578,8 +582,12 @@ function reportTasksFor(
           title: toNfc(title),
           duty: reporting.text,
           sourceClause: { section, start: reporting.span.start, end: reporting.span.end },
-          dueDate: reportDueDate(year, reporting.before),
           // The day and month are written ("trước ngày 01/12"); the year is each year of the plan.
+          // The parties report to the consolidating agency first, which then has its lead time.
+          dueDate:
+            consolidator === null || consolidated
+              ? due
+              : partyReportDueDate(due, draft.consolidationLeadDays),
           dueDateSource: 'read',
           dueDateSpan: reporting.span,
           namedSupport: [],
@@ -587,12 +595,23 @@ function reportTasksFor(
           reportYear: year,
           partyOrdinal: null,
           consolidated,
+          reportsTo: consolidated ? null : consolidator,
           unresolved: [],
         }),
       );
     }
   }
   return tasks;
+}
+
+/** Days the consolidating agency has for its consolidated report, unless the reviewer says otherwise. */
+export const DEFAULT_CONSOLIDATION_LEAD_DAYS = 15;
+
+/** A party's report is due `leadDays` before the consolidated report it goes into. */
+export function partyReportDueDate(consolidatedDueDate: string, leadDays: number): string {
+  return new Date(Date.parse(`${consolidatedDueDate}T00:00:00Z`) - leadDays * 24 * 60 * 60 * 1000)
+    .toISOString()
+    .slice(0, 10);
 }
 
 /**

@@ -134,7 +134,7 @@ describe('given the Lai Châu plan (Directive 28-CT/TW)', () => {
     expect(districts.every((a) => a.role === 'support')).toBe(true);
   });
 
-  it('proposes a yearly report for every assigned agency, 2024 to 2030, due on 30 November', () => {
+  it('proposes a yearly report for every assigned agency, 2024 to 2030: the parties to Sở LĐTBXH by 15 November, its consolidation by 30 November', () => {
     const assigned = new Set(duties(draft).flatMap((t) => t.assignees.map((a) => a.agencyCode)));
     expect(assigned.size).toBe(25);
     const tasks = reports(draft);
@@ -142,8 +142,14 @@ describe('given the Lai Châu plan (Directive 28-CT/TW)', () => {
     for (let year = 2024; year <= 2030; year++) {
       const ofYear = tasks.filter((t) => t.reportYear === year);
       expect(new Set(ofYear.map((t) => t.assignees[0]?.agencyCode))).toEqual(assigned);
-      expect(ofYear.every((t) => t.dueDate === `${year}-11-30`)).toBe(true);
+      expect(ofYear.filter((t) => t.consolidated).map((t) => t.dueDate)).toEqual([`${year}-11-30`]);
+      expect(
+        ofYear
+          .filter((t) => !t.consolidated)
+          .every((t) => t.dueDate === `${year}-11-15` && t.reportsTo === 'lc-so-ldtbxh'),
+      ).toBe(true);
     }
+    expect(draft.plan.reporting?.consolidationLeadDays).toBe(15);
     expect(tasks.every((t) => t.assignees.length === 1 && t.assignees[0]?.role === 'lead')).toBe(true);
     expect(tasks.every((t) => t.sourceClause.section === 'VI')).toBe(true);
     const clause = draft.sourceText.slice(tasks[0]!.sourceClause.start, tasks[0]!.sourceClause.end);
@@ -219,12 +225,14 @@ describe('given the Lạng Sơn city plan (Resolution 121/2020/QH14)', () => {
     expect(tasks.every((t) => t.issues.length === 0)).toBe(true);
   });
 
-  it('proposes the 2024 report of every assigned agency, due on 14 November, consolidated by the city office', () => {
+  it('proposes the 2024 report of every assigned agency, consolidated by the city office by 14 November, the others due 15 days earlier', () => {
     const assigned = new Set(duties(draft).flatMap((t) => t.assignees.map((a) => a.agencyCode)));
     const tasks = reports(draft);
     expect(tasks).toHaveLength(assigned.size);
     expect(new Set(tasks.map((t) => t.assignees[0]?.agencyCode))).toEqual(assigned);
-    expect(tasks.every((t) => t.dueDate === '2024-11-14' && t.reportYear === 2024)).toBe(true);
+    expect(tasks.every((t) => t.reportYear === 2024)).toBe(true);
+    expect(tasks.filter((t) => t.consolidated).map((t) => t.dueDate)).toEqual(['2024-11-14']);
+    expect(tasks.filter((t) => !t.consolidated).every((t) => t.dueDate === '2024-10-30')).toBe(true);
     expect(tasks.filter((t) => t.consolidated).map((t) => t.assignees[0]?.agencyCode)).toEqual([
       'lsc-phong-ldtbxh',
     ]);

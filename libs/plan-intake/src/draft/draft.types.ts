@@ -96,6 +96,11 @@ export interface DraftReporting {
   /** The body reports go through ("qua Sở ..."), and the agency that consolidates them. */
   readonly through: string | null;
   readonly consolidatingAgencyCode: string | null;
+  /**
+   * Days the consolidating agency has between the parties' reports and its own consolidated one,
+   * due by the plan's date: the parties' reports fall due this many days earlier (default 15).
+   */
+  readonly consolidationLeadDays: number;
   readonly text: string;
   readonly span: Span;
 }
@@ -187,6 +192,8 @@ export interface DraftTask {
   readonly partyOrdinal: number | null;
   /** A report task of the agency that consolidates everyone's reports. */
   readonly consolidated: boolean;
+  /** A party's report task: the agency it reports to, which consolidates it; else null. */
+  readonly reportsTo: string | null;
   readonly unresolved: readonly UnresolvedName[];
   readonly issues: readonly DraftTaskIssue[];
 }

@@ -2,12 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Clock } from '#libs/application';
 import { assertSchemaName, ExpectedVersion, type NewEvent, type PostgresEventStore } from '#libs/event-store';
+import type { CycleReportTask } from '#libs/plans';
 import {
+  decide as decideTask,
   deadlineEventFor,
   deadlineBatchStreamId,
+  initialState as initialTaskState,
   type DeadlineEvent,
   type DeadlineTaskSnapshot,
   type DeadlineTimer,
+  type TaskEvent,
   taskStreamId,
 } from '#libs/tasks';
 
@@ -31,11 +35,20 @@ export const DEADLINE_ACTOR = 'coord-deadlines';
 /** Task events that make a timer due after them moot (checked again as the timer fires). */
 const MOOTING = ['TaskCompleted', 'TaskCancelled', 'ExtensionGranted'];
 
+/** What a reporting cycle's timer holds (libs/projections deadline-timers: CycleTimerPayload). */
+interface CyclePayload {
+  planId: string;
+  issuerAgencyCode: string;
+  planIssuedOn: string | null;
+  year: number;
+  tasks: readonly CycleReportTask[];
+}
+
 interface TimerRow {
   timer_id: string;
   task_id: string;
   plan_id: string;
-  kind: DeadlineTimer['kind'];
+  kind: DeadlineTimer['kind'] | 'cycle';
   due_date: string;
   fire_at: Date;
   days: number;
@@ -43,6 +56,7 @@ interface TimerRow {
   escalate_to: DeadlineTimer['escalateTo'];
   task: DeadlineTaskSnapshot;
   source_version: number;
+  counting: DeadlineTimer['counting'];
 }
 
 /**
@@ -88,23 +102,24 @@ export class DeadlineFirer {
     this.wakeUp?.();
   }
 
-  /** Fires every timer due by now; answers how many recorded an event. */
+  /** Fires every timer due by now; answers how many events it recorded (tasks a cycle opened included). */
   async fireAllDue(): Promise<number> {
     let fired = 0;
     for (;;) {
       const batch = await this.fireBatch();
-      fired += batch.fired;
+      fired += batch.fired + batch.opened;
       if (batch.taken < this.batchSize) return fired;
     }
   }
 
   /** One transaction: takes up to batchSize due timers and fires them. */
-  async fireBatch(): Promise<{ taken: number; fired: number }> {
+  async fireBatch(): Promise<{ taken: number; fired: number; opened: number }> {
     const now = this.options.clock.now();
     const s = this.schema;
     const client = await this.options.pool.connect();
     let recorded: DeadlineEvent[];
     let committed: number;
+    let opened = 0;
     try {
       await client.query('begin');
       // One statement: take the due timers no other worker holds, check each against its task's
@@ -130,14 +145,17 @@ export class DeadlineFirer {
            from checked c
           where t.timer_id = c.timer_id
          returning t.timer_id, t.task_id, t.plan_id, t.kind, t.due_date::text as due_date, t.fire_at,
-                   t.days, t.level, t.escalate_to, t.task, t.source_version, c.moot`,
+                   t.days, t.level, t.escalate_to, t.task, t.source_version, t.counting, c.moot`,
         [now, this.batchSize, MOOTING, taskStreamId('')],
       );
       const taken = rows.length;
+      for (const row of rows) if (row.kind === 'cycle') opened += await this.openCycle(client, row);
       const firing = rows
-        .filter((row) => !row.moot)
+        .filter((row) => !row.moot && row.kind !== 'cycle')
         .sort((a, b) => a.fire_at.getTime() - b.fire_at.getTime() || (a.timer_id < b.timer_id ? -1 : 1));
-      recorded = firing.map((row) => deadlineEventFor(timerOf(row), row.task));
+      recorded = firing.map((row) =>
+        deadlineEventFor(timerOf(row as TimerRow & { kind: DeadlineTimer['kind'] }), row.task),
+      );
       // The batch's events go to one new stream: one stream row, one insert, whatever the batch
       // size (a stream per task cost a stream row each and halved the rate). An event id already
       // stored (a timer fired again while a rebuilt projection replays) fails the batch, which is
@@ -158,8 +176,75 @@ export class DeadlineFirer {
     } finally {
       client.release();
     }
-    if (recorded.length > 0) this.options.onFired?.(recorded);
-    return { taken: committed, fired: recorded.length };
+    if (recorded.length > 0 || opened > 0) this.options.onFired?.(recorded);
+    return { taken: committed, fired: recorded.length, opened };
+  }
+
+  /**
+   * A reporting cycle begins: assign its report tasks, in this transaction, each in its own
+   * stream as the issuing committee's decision, taking effect at the cycle's start. A task already
+   * there (assigned by hand, or by a cycle fired before a projection rebuild) is left as it is;
+   * the event ids derive from the timer and the task, so none is ever stored twice.
+   */
+  private async openCycle(client: pg.PoolClient, row: TimerRow): Promise<number> {
+    const cycle = row.task as unknown as CyclePayload;
+    const streams = cycle.tasks.map((task) => taskStreamId(task.taskId));
+    const { rows: existing } = await client.query<{ stream_id: string }>(
+      `select stream_id from ${this.schema}.streams where stream_id = any($1::text[])`,
+      [streams],
+    );
+    const present = new Set(existing.map((r) => r.stream_id));
+    const actor = {
+      personId: DEADLINE_ACTOR,
+      agencyCode: cycle.issuerAgencyCode,
+      roles: ['issuer' as const],
+    };
+    const openedAt = row.fire_at.toISOString();
+    let opened = 0;
+    for (const task of cycle.tasks) {
+      if (present.has(taskStreamId(task.taskId))) continue;
+      let events: TaskEvent[];
+      try {
+        events = decideTask(
+          {
+            type: 'AssignTask',
+            data: {
+              ...task,
+              planId: cycle.planId,
+              issuerAgencyCode: cycle.issuerAgencyCode,
+              kind: 'report',
+              reportYear: cycle.year,
+            },
+            metadata: { actor, now: openedAt },
+          },
+          initialTaskState(),
+        );
+      } catch (error) {
+        // Checked before the plan was issued; a task refused now is left out, not the cycle.
+        this.options.logger?.warn(
+          { err: error, timerId: row.timer_id, taskId: task.taskId },
+          'reporting cycle: a report task was refused',
+        );
+        continue;
+      }
+      await this.options.store.appendWith(
+        client,
+        taskStreamId(task.taskId),
+        events.map((event, index) => ({
+          id: timerEventId(`${row.timer_id}/${task.taskId}/${index}`),
+          type: event.type,
+          data: event.data,
+          metadata: {
+            actor: { personId: DEADLINE_ACTOR, agencyCode: cycle.issuerAgencyCode },
+            occurredAt: openedAt,
+            correlationId: row.timer_id,
+          },
+        })),
+        ExpectedVersion.noStream,
+      );
+      opened += events.length;
+    }
+    return opened;
   }
 
   private async loop(): Promise<void> {
@@ -190,12 +275,13 @@ export class DeadlineFirer {
   }
 }
 
-function timerOf(row: TimerRow): DeadlineTimer {
+function timerOf(row: TimerRow & { kind: DeadlineTimer['kind'] }): DeadlineTimer {
   return {
     timerId: row.timer_id,
     taskId: row.task_id,
     planId: row.plan_id,
     kind: row.kind,
+    counting: row.counting,
     dueDate: row.due_date,
     fireAt: row.fire_at.toISOString(),
     days: row.days,

@@ -232,6 +232,25 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'deadline policies per plan, holiday amendments, reporting cycles',
+    sql: (s) => `
+      alter table ${s}.deadline_timers add column counting text;
+      create table ${s}.deadline_plans (
+        plan_id text primary key,
+        policy jsonb not null
+      );
+      create table ${s}.deadline_holiday_amendments (
+        event_id uuid primary key,
+        global_position bigint not null,
+        amendment jsonb not null
+      );
+      alter table ${s}.task_outcomes add column reports_to text;
+      create index task_outcomes_plan_year on ${s}.task_outcomes (plan_id, report_year) where kind = 'report';
+      alter table ${s}.plans add column deadline_policy jsonb, add column reporting jsonb;
+    `,
+  },
 ];
 
 /**

@@ -1,9 +1,13 @@
 import type { EntityManager } from 'typeorm';
+import { WorkingCalendar, type HolidayAmendment } from '#libs/calendar';
+import { planDeadlinePolicyOf, type PlanIssuedData } from '#libs/plans';
 import {
   DEFAULT_DEADLINE_POLICY,
   deadlineTaskSnapshot,
   deadlineTimers,
   responsibleAgency,
+  retimedForCalendar,
+  type DeadlinePolicy,
   type DeadlineTimer,
 } from '#libs/tasks';
 import { toIsoInstant } from '../database/columns.js';
@@ -22,11 +26,17 @@ import type { Projection, ProjectionEvent } from '../framework/projection.js';
  *   fired too when it meets that event, so a rebuild from the log never fires one again.
  * - `deadline_notices`: every deadline event (reminder, lapse, escalation), for accountability.
  * - `task_outcomes`: per task, its due date, who answers for it, and when it was completed or
- *   cancelled, for the scorecards.
+ *   cancelled, for the scorecards (and, for a party's yearly report, the focal agency it goes to).
+ * - `deadline_plans`: each plan's deadline policy, when it has its own; timers follow it.
+ * - `deadline_holiday_amendments`: the holiday calendar's amendments. A step counted in working
+ *   days is computed with them, and an amendment moves the waiting timers counted so.
+ * - Reporting cycles: a plan's yearly cycle that had not begun when it was issued is a timer of
+ *   kind `cycle` (`{plan}/cycle-{year}`), holding the cycle's report tasks; the deadline worker
+ *   assigns them when it fires.
  */
 export const deadlineTimersProjection: Projection = {
   name: 'deadline-timers',
-  version: 1,
+  version: 2,
   entities: [],
   needsTaskState: true,
 
@@ -37,8 +47,58 @@ export const deadlineTimersProjection: Projection = {
     const flush = async (): Promise<void> => {
       await insertTimers(manager, s, inserts.splice(0));
     };
+    const policies = new Map<string, DeadlinePolicy>();
+    const policyOf = async (planId: string): Promise<DeadlinePolicy> => {
+      let policy = policies.get(planId);
+      if (!policy) {
+        const rows = await manager.query<{ policy: DeadlinePolicy }[]>(
+          `select policy from ${s}.deadline_plans where plan_id = $1`,
+          [planId],
+        );
+        policy = rows[0]?.policy ?? DEFAULT_DEADLINE_POLICY;
+        policies.set(planId, policy);
+      }
+      return policy;
+    };
+    let calendar: WorkingCalendar | undefined;
+    const calendarNow = async (): Promise<WorkingCalendar> => {
+      calendar ??= new WorkingCalendar(await holidayAmendments(manager, s));
+      return calendar;
+    };
+    const timersOf = async (
+      task: Parameters<typeof deadlineTaskSnapshot>[0],
+      since: string,
+      version: number,
+    ) =>
+      deadlineTimers(task, await policyOf(task.planId), since, await calendarNow()).map((t) =>
+        timerRow(t, task, version),
+      );
     for (const change of events) {
       const occurredAt = toIsoInstant(change.recorded.metadata.occurredAt);
+      if (change.kind === 'plan') {
+        await flush();
+        const plan = change.event.data;
+        if (plan.deadlinePolicy) {
+          policies.set(plan.planId, planDeadlinePolicyOf(plan));
+          await manager.query(
+            `insert into ${s}.deadline_plans (plan_id, policy) values ($1, $2) on conflict (plan_id) do nothing`,
+            [plan.planId, JSON.stringify(plan.deadlinePolicy)],
+          );
+        }
+        inserts.push(...cycleTimers(plan));
+        continue;
+      }
+      if (change.kind === 'calendar') {
+        await flush();
+        await manager.query(
+          `insert into ${s}.deadline_holiday_amendments (event_id, global_position, amendment)
+           values ($1, $2, $3) on conflict (event_id) do nothing`,
+          [change.recorded.id, change.recorded.globalPosition.toString(), JSON.stringify(change.event.data)],
+        );
+        calendar = undefined;
+        await retimeWorkingDays(manager, s, await calendarNow());
+        continue;
+      }
       if (change.kind === 'deadline') {
         await flush();
         const { data } = change.event;
@@ -76,6 +136,7 @@ export const deadlineTimersProjection: Projection = {
         plan_id: after.planId,
         kind: after.kind,
         report_year: after.reportYear,
+        reports_to: after.reportsTo ?? null,
         issuer_agency_code: after.issuerAgencyCode,
         assigned_at: occurredAt,
         closed_at: null,
@@ -90,20 +151,12 @@ export const deadlineTimersProjection: Projection = {
       });
       switch (event.type) {
         case 'TaskAssigned':
-          inserts.push(
-            ...deadlineTimers(after, DEFAULT_DEADLINE_POLICY, occurredAt).map((t) =>
-              timerRow(t, after, version),
-            ),
-          );
+          inserts.push(...(await timersOf(after, occurredAt, version)));
           break;
         case 'ExtensionGranted':
           await flush();
           await dropWaiting(manager, s, after.taskId, occurredAt);
-          inserts.push(
-            ...deadlineTimers(after, DEFAULT_DEADLINE_POLICY, occurredAt).map((t) =>
-              timerRow(t, after, version),
-            ),
-          );
+          inserts.push(...(await timersOf(after, occurredAt, version)));
           break;
         case 'TaskCompleted':
         case 'TaskCancelled':
@@ -152,6 +205,8 @@ export const deadlineTimersProjection: Projection = {
     await manager.query(`delete from ${s}.deadline_timers`);
     await manager.query(`delete from ${s}.deadline_notices`);
     await manager.query(`delete from ${s}.task_outcomes`);
+    await manager.query(`delete from ${s}.deadline_plans`);
+    await manager.query(`delete from ${s}.deadline_holiday_amendments`);
   },
 };
 
@@ -167,6 +222,7 @@ interface DeadlineTimerRow {
   readonly escalate_to: string | null;
   readonly task: unknown;
   readonly source_version: number;
+  readonly counting: string | null;
 }
 
 interface TaskOutcomeRow {
@@ -174,6 +230,7 @@ interface TaskOutcomeRow {
   readonly plan_id: string;
   readonly kind: string;
   readonly report_year: number | null;
+  readonly reports_to: string | null;
   readonly issuer_agency_code: string;
   readonly assigned_at: string;
   readonly due_date?: string;
@@ -199,7 +256,85 @@ function timerRow(
     escalate_to: timer.escalateTo,
     task: deadlineTaskSnapshot(task),
     source_version: sourceVersion,
+    counting: timer.counting,
   };
+}
+
+/** What a cycle timer holds: what the worker needs to assign the cycle's report tasks. */
+export interface CycleTimerPayload {
+  readonly planId: string;
+  readonly issuerAgencyCode: string;
+  readonly planIssuedOn: string | null;
+  readonly year: number;
+  readonly tasks: NonNullable<PlanIssuedData['reporting']>['cycles'][number]['tasks'];
+}
+
+/** The timers of the plan's reporting cycles that had not begun when it was issued. */
+function cycleTimers(plan: PlanIssuedData): DeadlineTimerRow[] {
+  return (plan.reporting?.cycles ?? [])
+    .filter((cycle) => !cycle.openedWithPlan && cycle.tasks.length > 0)
+    .map((cycle) => {
+      const id = `${plan.planId}/cycle-${cycle.year}`;
+      const payload: CycleTimerPayload = {
+        planId: plan.planId,
+        issuerAgencyCode: plan.issuerAgencyCode,
+        planIssuedOn: plan.issuedOn,
+        year: cycle.year,
+        tasks: cycle.tasks,
+      };
+      return {
+        timer_id: id,
+        task_id: id,
+        plan_id: plan.planId,
+        kind: 'cycle',
+        due_date: `${cycle.year}-01-01`,
+        fire_at: cycle.opensAt,
+        days: 0,
+        level: null,
+        escalate_to: null,
+        task: payload,
+        source_version: 0,
+        counting: null,
+      };
+    });
+}
+
+async function holidayAmendments(manager: EntityManager, s: string): Promise<HolidayAmendment[]> {
+  const rows = await manager.query<{ amendment: HolidayAmendment }[]>(
+    `select amendment from ${s}.deadline_holiday_amendments order by global_position`,
+  );
+  return rows.map((row) => row.amendment);
+}
+
+/** The holiday calendar changed: waiting timers counted in working days move to their new moment. */
+async function retimeWorkingDays(
+  manager: EntityManager,
+  s: string,
+  calendar: WorkingCalendar,
+): Promise<void> {
+  const rows = await manager.query<{ timer_id: string; due_date: string; days: number; fire_at: Date }[]>(
+    `select timer_id, due_date::text as due_date, days, fire_at from ${s}.deadline_timers
+      where fired_at is null and counting = 'working-days'`,
+  );
+  const moved = rows.flatMap((row) => {
+    const fireAt = retimedForCalendar(
+      {
+        dueDate: row.due_date,
+        days: row.days,
+        fireAt: new Date(row.fire_at).toISOString(),
+        counting: 'working-days',
+      },
+      calendar,
+    );
+    return fireAt === null ? [] : [{ timer_id: row.timer_id, fire_at: fireAt }];
+  });
+  if (moved.length === 0) return;
+  await manager.query(
+    `update ${s}.deadline_timers t set fire_at = m.fire_at
+       from jsonb_to_recordset($1::jsonb) as m(timer_id text, fire_at timestamptz)
+      where t.timer_id = m.timer_id and t.fired_at is null`,
+    [JSON.stringify(moved)],
+  );
 }
 
 async function insertTimers(
@@ -211,8 +346,8 @@ async function insertTimers(
     // A timer already there (an extension back to a date it had before) keeps its state.
     await manager.query(
       `insert into ${s}.deadline_timers
-         (timer_id, task_id, plan_id, kind, due_date, fire_at, days, level, escalate_to, task, source_version)
-       select timer_id, task_id, plan_id, kind, due_date, fire_at, days, level, escalate_to, task, source_version
+         (timer_id, task_id, plan_id, kind, due_date, fire_at, days, level, escalate_to, task, source_version, counting)
+       select timer_id, task_id, plan_id, kind, due_date, fire_at, days, level, escalate_to, task, source_version, counting
          from jsonb_populate_recordset(null::${s}.deadline_timers, $1::jsonb)
        on conflict (timer_id) do nothing`,
       [JSON.stringify(rows.slice(i, i + 2000))],

@@ -8,7 +8,13 @@ import {
   type SubscriptionConsumer,
 } from '#libs/event-store';
 import { projectionSchema } from '../database/schema.js';
-import { asDeadlineEvent, asPlanEvent, type Projection, type ProjectionEvent } from './projection.js';
+import {
+  asCalendarEvent,
+  asDeadlineEvent,
+  asPlanEvent,
+  type Projection,
+  type ProjectionEvent,
+} from './projection.js';
 import { TASK_STATE_VERSION, TaskStateFold } from './task-state-store.js';
 
 /**
@@ -218,6 +224,8 @@ export class ProjectionRunner implements SubscriptionConsumer {
         if (plan) changes.set(event, { kind: 'plan', recorded: event, event: plan });
         const deadline = asDeadlineEvent(event);
         if (deadline) changes.set(event, { kind: 'deadline', recorded: event, event: deadline });
+        const calendar = asCalendarEvent(event);
+        if (calendar) changes.set(event, { kind: 'calendar', recorded: event, event: calendar });
       }
 
       for (const projection of this.projections) {

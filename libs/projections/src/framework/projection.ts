@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#libs/event-store';
+import { calendarEventTypes, type CalendarEvent } from '#libs/calendar';
 import { planEventTypes, type PlanEvent } from '#libs/plans';
 import {
   decodeDeadlineEvent,
@@ -31,8 +32,15 @@ export interface DeadlineChange {
   readonly event: DeadlineEvent;
 }
 
+/** A change of the national holiday calendar (an issuer added or removed a day off). */
+export interface CalendarChange {
+  readonly kind: 'calendar';
+  readonly recorded: RecordedEvent;
+  readonly event: CalendarEvent;
+}
+
 /** What a projection receives: the events it understands, decoded, in log order. */
-export type ProjectionEvent = TaskChange | PlanChange | DeadlineChange;
+export type ProjectionEvent = TaskChange | PlanChange | DeadlineChange | CalendarChange;
 
 /**
  * A read model kept in PostgreSQL. The runner calls `apply` inside the transaction that also
@@ -70,6 +78,14 @@ export function asTaskEvent(recorded: RecordedEvent): TaskEvent | null {
 export function asPlanEvent(recorded: RecordedEvent): PlanEvent | null {
   return PLAN_EVENT_TYPES.has(recorded.type)
     ? ({ type: recorded.type, data: recorded.data } as PlanEvent)
+    : null;
+}
+
+const CALENDAR_EVENT_TYPES: ReadonlySet<string> = new Set(calendarEventTypes);
+
+export function asCalendarEvent(recorded: RecordedEvent): CalendarEvent | null {
+  return CALENDAR_EVENT_TYPES.has(recorded.type)
+    ? ({ type: recorded.type, data: recorded.data } as CalendarEvent)
     : null;
 }
 

@@ -1,6 +1,19 @@
 import type { PlanIndicator } from '#libs/shared-kernel';
+import type { DeadlinePolicy } from '#libs/tasks';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { isoTimestamp } from '../database/columns.js';
+
+/** A plan's reporting duty as /plans answers it: the cycles without their tasks, counted. */
+export interface PlanReportingSummary {
+  readonly focalAgencyCode: string | null;
+  readonly consolidationLeadDays: number;
+  readonly cycles: readonly {
+    readonly year: number;
+    readonly opensAt: string;
+    readonly openedWithPlan: boolean;
+    readonly reportTasks: number;
+  }[];
+}
 
 /** One row per issued plan (PlanIssued). */
 @Entity({ name: 'plans' })
@@ -55,6 +68,14 @@ export class PlanRow {
   /** What the plan measures, with its targets by year ([] for plans issued without). */
   @Column({ type: 'jsonb', default: () => "'[]'" })
   indicators!: readonly PlanIndicator[];
+
+  /** How its deadlines act: its own policy, else the default (reminders, escalation steps). */
+  @Column({ name: 'deadline_policy', type: 'jsonb', nullable: true })
+  deadlinePolicy!: DeadlinePolicy | null;
+
+  /** Its yearly reporting cycles: the focal agency, the lead time, and when each year opens. */
+  @Column({ type: 'jsonb', nullable: true })
+  reporting!: PlanReportingSummary | null;
 
   /** Global position of the PlanIssued event (bigint as a decimal string). */
   @Column({ name: 'global_position', type: 'bigint' })

@@ -1,4 +1,4 @@
-import { planIndicatorsOf } from '#libs/plans';
+import { planDeadlinePolicyOf, planIndicatorsOf } from '#libs/plans';
 import { toIsoInstant } from '../database/columns.js';
 import type { PlanChange } from '../framework/projection.js';
 import type { PlanRow } from './plan.entity.js';
@@ -27,6 +27,19 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
         occurredAt: toIsoInstant(metadata.occurredAt),
         recordedAt: toIsoInstant(metadata.recordedAt),
         indicators: planIndicatorsOf(data),
+        deadlinePolicy: planDeadlinePolicyOf(data),
+        reporting: data.reporting
+          ? {
+              focalAgencyCode: data.reporting.focalAgencyCode,
+              consolidationLeadDays: data.reporting.consolidationLeadDays,
+              cycles: data.reporting.cycles.map((cycle) => ({
+                year: cycle.year,
+                opensAt: cycle.opensAt,
+                openedWithPlan: cycle.openedWithPlan,
+                reportTasks: cycle.tasks.length,
+              })),
+            }
+          : null,
         globalPosition: change.recorded.globalPosition.toString(),
       };
     }

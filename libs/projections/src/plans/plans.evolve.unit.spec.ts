@@ -1,3 +1,4 @@
+import { DEFAULT_DEADLINE_POLICY } from '#libs/tasks';
 import { decide, initialState, type IssuePlan, type PlanIssued } from '#libs/plans';
 import { planChangeOf } from '../../test/support/task-changes.js';
 import { evolvePlan } from './plans.evolve.js';
@@ -51,6 +52,8 @@ describe('the plans table', () => {
       occurredAt: '2024-06-12T03:00:00.000Z',
       recordedAt: '2024-06-12T03:00:02.000Z',
       indicators: [],
+      deadlinePolicy: DEFAULT_DEADLINE_POLICY,
+      reporting: null,
       globalPosition: '7',
     });
   });

@@ -7,8 +7,8 @@ import { evolvePlan } from './plans.evolve.js';
 /** The issued plans, for /plans. */
 export const plansProjection: Projection = {
   name: 'plans',
-  // 2: plans keep their indicators.
-  version: 2,
+  // 2: plans keep their indicators. 3: their deadline policy and reporting cycles.
+  version: 3,
   entities: [PlanRow],
   needsTaskState: false,
 

@@ -56,6 +56,11 @@ export interface DeadlineTimer {
   /** Escalations: 1 for the first step, 2 for the next... */
   readonly level: number | null;
   readonly escalateTo: EscalationTarget | null;
+  /**
+   * 'working-days': the moment is counted in working days from the due date, so it moves when
+   * the holiday calendar is amended (retimedForCalendar). Null: counted in calendar days.
+   */
+  readonly counting: 'working-days' | null;
 }
 
 /** The shipped holiday table, without run-time amendments. */
@@ -98,6 +103,7 @@ export function deadlineTimers(
       days,
       level: null,
       escalateTo: null,
+      counting: null,
     });
   }
   timers.push({
@@ -108,6 +114,7 @@ export function deadlineTimers(
     days: 0,
     level: null,
     escalateTo: null,
+    counting: null,
   });
   [...policy.escalations]
     .sort((a, b) => a.daysOverdue - b.daysOverdue)
@@ -118,14 +125,81 @@ export function deadlineTimers(
         kind: 'escalation',
         fireAt:
           step.counting === 'working-days'
-            ? deadlineInstant(calendar.addWorkingDays(task.dueDate, step.daysOverdue))
+            ? workingDaysAfter(task.dueDate, step.daysOverdue, calendar)
             : new Date(deadline + step.daysOverdue * DAY_MS).toISOString(),
         days: step.daysOverdue,
         level: index + 1,
         escalateTo: step.to,
+        counting: step.counting === 'working-days' ? 'working-days' : null,
       });
     });
   return since === null ? timers : timers.filter((timer) => Date.parse(timer.fireAt) > Date.parse(since));
+}
+
+/** The end of the Nth working day after a due date: when a step counted in working days acts. */
+function workingDaysAfter(dueDate: string, days: number, calendar: WorkingCalendar): string {
+  return deadlineInstant(calendar.addWorkingDays(dueDate, days));
+}
+
+/**
+ * A timer still waiting, after the holiday calendar was amended: one counted in working days
+ * moves to its moment under the amended calendar; any other stays. Answers null when it does not
+ * move.
+ */
+export function retimedForCalendar(
+  timer: Pick<DeadlineTimer, 'dueDate' | 'days' | 'fireAt' | 'counting'>,
+  calendar: WorkingCalendar,
+): string | null {
+  if (timer.counting !== 'working-days') return null;
+  const fireAt = workingDaysAfter(timer.dueDate, timer.days, calendar);
+  return fireAt === new Date(Date.parse(timer.fireAt)).toISOString() ? null : fireAt;
+}
+
+const MAX_POLICY_DAYS = 366;
+
+/**
+ * A plan's deadline policy as given (by a reviewer confirming a draft), checked: reminders are
+ * whole days before the deadline (1 to 366, distinct), escalations whole days after it, strictly
+ * increasing, each to the lead or the issuing committee, counted in calendar or working days.
+ * `refuse(field, message)` names the faulty field ('reminderDaysBefore.1').
+ */
+export function validDeadlinePolicy(
+  value: unknown,
+  refuse: (field: string, message: string) => never,
+): DeadlinePolicy {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('', 'must be an object');
+  const given = value as Record<string, unknown>;
+  const days = (day: unknown, field: string): number => {
+    if (typeof day !== 'number' || !Number.isInteger(day) || day < 1 || day > MAX_POLICY_DAYS) {
+      refuse(field, `must be a whole number of days from 1 to ${MAX_POLICY_DAYS}`);
+    }
+    return day;
+  };
+  const reminders = given['reminderDaysBefore'] ?? DEFAULT_DEADLINE_POLICY.reminderDaysBefore;
+  if (!Array.isArray(reminders)) refuse('reminderDaysBefore', 'must be a list of days');
+  const reminderDaysBefore = (reminders as unknown[]).map((day, i) => days(day, `reminderDaysBefore.${i}`));
+  reminderDaysBefore.forEach((day, i) => {
+    if (reminderDaysBefore.indexOf(day) !== i) refuse(`reminderDaysBefore.${i}`, `${day} is listed twice`);
+  });
+  const steps = given['escalations'] ?? DEFAULT_DEADLINE_POLICY.escalations;
+  if (!Array.isArray(steps)) refuse('escalations', 'must be a list of steps');
+  let previous = 0;
+  const escalations = (steps as unknown[]).map((step, i): EscalationStep => {
+    const at = `escalations.${i}`;
+    if (typeof step !== 'object' || step === null) refuse(at, 'must be an object');
+    const s = step as Record<string, unknown>;
+    const daysOverdue = days(s['daysOverdue'], `${at}.daysOverdue`);
+    if (daysOverdue <= previous) refuse(`${at}.daysOverdue`, 'must be later than the step before');
+    previous = daysOverdue;
+    const to = s['to'];
+    if (to !== 'lead' && to !== 'issuer') refuse(`${at}.to`, "must be 'lead' or 'issuer'");
+    const counting = s['counting'] ?? 'days';
+    if (counting !== 'days' && counting !== 'working-days') {
+      refuse(`${at}.counting`, "must be 'days' or 'working-days'");
+    }
+    return { daysOverdue, to, ...(counting === 'working-days' ? { counting } : {}) };
+  });
+  return { reminderDaysBefore, escalations };
 }
 
 /** What a timer needs to know of its task when it fires (kept up to date while it waits). */
@@ -138,6 +212,8 @@ export interface DeadlineTaskSnapshot {
   /** Assignees whose own part is not completed yet. */
   readonly openAgencies: readonly string[];
   readonly sourceClause: Task['sourceClause'];
+  /** A party's yearly report: the focal agency it goes to (absent in snapshots taken before). */
+  readonly reportsTo?: string | null;
 }
 
 export function deadlineTaskSnapshot(task: Task): DeadlineTaskSnapshot {
@@ -148,5 +224,6 @@ export function deadlineTaskSnapshot(task: Task): DeadlineTaskSnapshot {
     leadAgency: leadAgency(task),
     openAgencies: task.assignees.filter((a) => a.status !== 'completed').map((a) => a.agencyCode),
     sourceClause: task.sourceClause,
+    reportsTo: task.reportsTo ?? null,
   };
 }

@@ -1,4 +1,12 @@
-import { daysLate, deadlineInstant, deadlineTimers } from './deadline-timers.js';
+import {
+  DEFAULT_DEADLINE_POLICY,
+  daysLate,
+  deadlineInstant,
+  deadlineTimers,
+  retimedForCalendar,
+  validDeadlinePolicy,
+} from './deadline-timers.js';
+import { deadlineEventFor } from './deadline.events.js';
 import { WorkingCalendar } from '#libs/calendar';
 
 const task = { taskId: 't1', planId: 'p1', dueDate: '2025-11-30' };
@@ -62,5 +70,122 @@ describe('escalation counted in working days', () => {
       escalations: [{ daysOverdue: 3, to: 'lead' }],
     }).find((t) => t.kind === 'escalation');
     expect(escalation?.fireAt).toBe(deadlineInstant('2025-01-27'));
+  });
+});
+
+describe('a plan of its own deadline policy', () => {
+  const refuse = (field: string, message: string): never => {
+    throw new Error(`${field}: ${message}`);
+  };
+
+  it('defaults what it leaves out, and keeps what it gives', () => {
+    expect(validDeadlinePolicy({}, refuse)).toEqual(DEFAULT_DEADLINE_POLICY);
+    const policy = validDeadlinePolicy(
+      {
+        reminderDaysBefore: [10, 3],
+        escalations: [
+          { daysOverdue: 5, to: 'lead', counting: 'working-days' },
+          { daysOverdue: 20, to: 'issuer', counting: 'days' },
+        ],
+      },
+      refuse,
+    );
+    expect(policy).toEqual({
+      reminderDaysBefore: [10, 3],
+      escalations: [
+        { daysOverdue: 5, to: 'lead', counting: 'working-days' },
+        { daysOverdue: 20, to: 'issuer' },
+      ],
+    });
+    // Its timers: reminders 10 and 3 days before; escalations after 5 working days, then 20 days.
+    expect(deadlineTimers(task, policy).map((t) => [t.kind, t.fireAt, t.counting])).toEqual([
+      ['reminder', '2025-11-20T17:00:00.000Z', null],
+      ['reminder', '2025-11-27T17:00:00.000Z', null],
+      ['lapse', '2025-11-30T17:00:00.000Z', null],
+      ['escalation', deadlineInstant('2025-12-05'), 'working-days'],
+      ['escalation', '2025-12-20T17:00:00.000Z', null],
+    ]);
+  });
+
+  it.each([
+    [{ reminderDaysBefore: [7, 7] }, 'reminderDaysBefore.1: 7 is listed twice'],
+    [{ reminderDaysBefore: [0] }, 'reminderDaysBefore.0: must be a whole number of days from 1 to 366'],
+    [{ reminderDaysBefore: 7 }, 'reminderDaysBefore: must be a list of days'],
+    [
+      {
+        escalations: [
+          { daysOverdue: 14, to: 'lead' },
+          { daysOverdue: 7, to: 'issuer' },
+        ],
+      },
+      'escalations.1.daysOverdue: must be later than the step before',
+    ],
+    [{ escalations: [{ daysOverdue: 7, to: 'director' }] }, "escalations.0.to: must be 'lead' or 'issuer'"],
+    [
+      { escalations: [{ daysOverdue: 7, to: 'lead', counting: 'hours' }] },
+      "escalations.0.counting: must be 'days' or 'working-days'",
+    ],
+  ])('refuses %j', (given, message) => {
+    expect(() => validDeadlinePolicy(given, refuse)).toThrow(message);
+  });
+});
+
+describe('a holiday amendment moves the timers counted in working days', () => {
+  const policy = {
+    reminderDaysBefore: [1],
+    escalations: [{ daysOverdue: 3, to: 'lead' as const, counting: 'working-days' as const }],
+  };
+  const due = { taskId: 't-1', planId: 'p-1', dueDate: '2025-01-24' };
+
+  it('moves a working-day escalation past a day off added, and leaves calendar-day moments alone', () => {
+    const [reminder, lapse, escalation] = deadlineTimers(due, policy);
+    const amended = new WorkingCalendar([{ action: 'add', date: '2025-02-04', name: 'Nghỉ thêm' }]);
+    expect(retimedForCalendar(escalation!, amended)).toBe(deadlineInstant('2025-02-06'));
+    expect(retimedForCalendar(reminder!, amended)).toBeNull();
+    expect(retimedForCalendar(lapse!, amended)).toBeNull();
+    // An amendment that does not touch its days leaves it where it was.
+    const elsewhere = new WorkingCalendar([{ action: 'add', date: '2025-03-03', name: 'Nghỉ thêm' }]);
+    expect(retimedForCalendar(escalation!, elsewhere)).toBeNull();
+    // A day off removed brings it earlier: with 31 January a working day, the third is 4 February.
+    const removed = new WorkingCalendar([{ action: 'remove', date: '2025-01-31', name: null }]);
+    expect(retimedForCalendar(escalation!, removed)).toBe(deadlineInstant('2025-02-04'));
+  });
+});
+
+describe("a party's yearly report that lapses", () => {
+  const report = { taskId: 'r-1', planId: 'p-1', dueDate: '2025-11-15' };
+  const snapshot = {
+    title: 'Báo cáo kết quả thực hiện Kế hoạch năm 2025',
+    issuerAgencyCode: 'UBND-LC',
+    responsibleAgency: 'SYT-LC',
+    leadAgency: 'SYT-LC',
+    openAgencies: ['SYT-LC'],
+    sourceClause: { section: 'VI', start: 0, end: 10 },
+    reportsTo: 'SLDTBXH-LC',
+  };
+  const [, lapse, first, second] = deadlineTimers(report, {
+    reminderDaysBefore: [1],
+    escalations: [
+      { daysOverdue: 7, to: 'lead' },
+      { daysOverdue: 14, to: 'issuer' },
+    ],
+  });
+
+  it('tells the focal agency, and is escalated to it first, then to the committee', () => {
+    expect(deadlineEventFor(lapse!, snapshot).data.notify).toEqual(['SYT-LC', 'SLDTBXH-LC', 'UBND-LC']);
+    expect(deadlineEventFor(first!, snapshot).data).toMatchObject({
+      escalatedTo: 'focal-agency',
+      escalatedToAgency: 'SLDTBXH-LC',
+    });
+    expect(deadlineEventFor(second!, snapshot).data).toMatchObject({
+      escalatedTo: 'issuer',
+      escalatedToAgency: 'UBND-LC',
+    });
+    // Any other task escalates to its lead.
+    const { reportsTo: _none, ...duty } = snapshot;
+    expect(deadlineEventFor(first!, duty).data).toMatchObject({
+      escalatedTo: 'lead',
+      escalatedToAgency: 'SYT-LC',
+    });
   });
 });

@@ -42,7 +42,8 @@ export type DeadlineEscalated = Event<
   DeadlineRef & {
     readonly level: number;
     readonly daysOverdue: number;
-    readonly escalatedTo: EscalationTarget;
+    /** 'focal-agency': a party's yearly report, escalated first to the agency it reports to. */
+    readonly escalatedTo: EscalationTarget | 'focal-agency';
     /** The agency it was escalated to. */
     readonly escalatedToAgency: string;
   }
@@ -103,21 +104,39 @@ export function deadlineEventFor(timer: DeadlineTimer, task: DeadlineTaskSnapsho
         type: 'DeadlineLapsed',
         data: {
           ...ref,
-          notify: unique([...task.openAgencies, task.responsibleAgency, task.issuerAgencyCode]),
+          // The focal agency learns that a party's report it awaits is late.
+          notify: unique([
+            ...task.openAgencies,
+            task.responsibleAgency,
+            task.reportsTo ?? null,
+            task.issuerAgencyCode,
+          ]),
         },
       };
     case 'escalation': {
       const to = timer.escalateTo ?? 'issuer';
-      // A task without a lead (or whose lead is the late one) goes to the committee.
+      // A party's yearly report is escalated first to the focal agency it reports to (the party
+      // leads its own report); a task without a lead goes to the committee.
+      const focal = task.reportsTo ?? null;
+      const escalatedTo =
+        to === 'lead' && focal !== null
+          ? 'focal-agency'
+          : to === 'lead' && task.leadAgency !== null
+            ? 'lead'
+            : 'issuer';
       const escalatedToAgency =
-        to === 'lead' && task.leadAgency !== null ? task.leadAgency : task.issuerAgencyCode;
+        escalatedTo === 'focal-agency'
+          ? focal!
+          : escalatedTo === 'lead'
+            ? task.leadAgency!
+            : task.issuerAgencyCode;
       return {
         type: 'DeadlineEscalated',
         data: {
           ...ref,
           level: timer.level ?? 1,
           daysOverdue: timer.days,
-          escalatedTo: to === 'lead' && task.leadAgency !== null ? 'lead' : 'issuer',
+          escalatedTo,
           escalatedToAgency,
           notify: unique([...task.openAgencies, escalatedToAgency, task.issuerAgencyCode]),
         },

@@ -405,7 +405,7 @@ export const completionAccepted = (
     role?: AssigneeRole;
     reason?: string | null;
     byAgency?: string;
-    decidedAs?: 'issuer' | 'lead';
+    decidedAs?: 'issuer' | 'lead' | 'focal-agency';
   } = {},
 ): TaskEvent => ({
   type: 'CompletionAccepted',
@@ -421,7 +421,12 @@ export const completionAccepted = (
 
 export const completionReturned = (
   agencyCode: string,
-  opts: { role?: AssigneeRole; reason?: string; byAgency?: string; decidedAs?: 'issuer' | 'lead' } = {},
+  opts: {
+    role?: AssigneeRole;
+    reason?: string;
+    byAgency?: string;
+    decidedAs?: 'issuer' | 'lead' | 'focal-agency';
+  } = {},
 ): TaskEvent => ({
   type: 'CompletionReturned',
   data: {

@@ -1,6 +1,6 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import type { DraftTask, PlanDraft } from '#libs/plan-intake';
-import { planDecider, type IssuePlan } from '#libs/plans';
+import { planDecider, type CycleReportTask, type IssuePlan, type PlanIssuedData } from '#libs/plans';
 import type { Actor, PlanIndicator } from '#libs/shared-kernel';
 import { taskDecider, type AssignTask, type AssigneeRole } from '#libs/tasks';
 import { ApplicationError, type FieldError } from '../../errors.js';
@@ -13,6 +13,10 @@ export interface DraftCorrections {
     readonly title?: string | undefined;
     readonly issuerAgencyCode?: string | undefined;
     readonly period?: { readonly fromYear: number; readonly toYear: number } | undefined;
+    /** Reminders and escalation steps for this plan's deadlines (default: the service's). */
+    readonly deadlinePolicy?: unknown;
+    /** Days the focal agency has between the parties' yearly reports and its consolidated one. */
+    readonly reporting?: { readonly consolidationLeadDays?: number | undefined } | undefined;
   };
   readonly tasks?: readonly {
     readonly taskId: string;
@@ -29,6 +33,11 @@ type TaskCorrection = NonNullable<DraftCorrections['tasks']>[number];
 /** The commands a confirmed draft gives, in the order they are recorded: the plan, then its tasks. */
 export interface PlannedConfirmation {
   readonly issue: IssuePlan['data'];
+  /**
+   * Every task of the draft (checked by the task decider): the duties, and the report tasks of
+   * every reporting cycle. A cycle that has not begun when the plan is issued is opened by its
+   * timer, not now (assignedNow).
+   */
   readonly assignments: readonly AssignTask['data'][];
   /** Tasks the reviewer excluded. */
   readonly excluded: number;
@@ -73,6 +82,7 @@ export function planConfirmation(
     } else corrected.set(correction.taskId, { index, correction });
   });
 
+  const lead = leadDaysOf(draft, corrections.plan ?? {}, errors);
   const assignments: AssignTask['data'][] = [];
   let excluded = 0;
   for (const task of draft.tasks) {
@@ -81,9 +91,18 @@ export function planConfirmation(
       excluded++;
       continue;
     }
-    const data = assignmentOf(task, issue, entry, directory, errors);
+    const data = assignmentOf(task, issue, entry, directory, errors, partyDueDate(draft, task, lead));
     if (data) assignments.push(data);
   }
+  const planned = {
+    ...issue,
+    ...(corrections.plan?.deadlinePolicy === undefined
+      ? {}
+      : { deadlinePolicy: corrections.plan.deadlinePolicy }),
+    ...(draft.plan.reporting && lead !== null
+      ? { reporting: reportingOf(draft.plan.reporting.consolidatingAgencyCode, lead, assignments) }
+      : {}),
+  };
   if (errors.length > 0) {
     throw new ApplicationError(
       'draft.needs-review',
@@ -91,9 +110,9 @@ export function planConfirmation(
       { errors },
     );
   }
-  preflight(issue, assignments, actor);
+  preflight(planned, assignments, actor);
   return {
-    issue,
+    issue: planned,
     assignments,
     excluded,
     occurredAt: issue.issuedOn ? new Date(`${issue.issuedOn}T00:00:00+07:00`).toISOString() : undefined,
@@ -178,12 +197,79 @@ export function indicatorsOf(draft: Pick<PlanDraft, 'indicators'>): PlanIndicato
   }));
 }
 
+/** The start of a reporting cycle: 1 January of the year reported on, 00:00 in Asia/Ho_Chi_Minh. */
+export function cycleOpensAt(year: number): string {
+  return new Date(`${year}-01-01T00:00:00+07:00`).toISOString();
+}
+
+/** The reviewer's lead time, else the draft's; null when the draft has no reporting duty. */
+function leadDaysOf(
+  draft: PlanDraft,
+  plan: NonNullable<DraftCorrections['plan']>,
+  errors: FieldError[],
+): number | null {
+  const reporting = draft.plan.reporting;
+  const given = plan.reporting?.consolidationLeadDays;
+  if (given !== undefined && (!Number.isInteger(given) || given < 0 || given > 180)) {
+    errors.push({
+      pointer: '/plan/reporting/consolidationLeadDays',
+      detail: 'must be a whole number of days from 0 to 180',
+    });
+    return null;
+  }
+  return reporting ? (given ?? reporting.consolidationLeadDays) : null;
+}
+
+/**
+ * A party's yearly report is due `lead` days before the consolidated report of its year (the
+ * draft's own dates follow the draft's lead time; a corrected lead time moves them).
+ */
+function partyDueDate(draft: PlanDraft, task: DraftTask, lead: number | null): string | null {
+  if (lead === null || task.reportsTo === null || task.reportYear === null) return null;
+  const consolidated = draft.tasks.find((t) => t.consolidated && t.reportYear === task.reportYear);
+  if (!consolidated?.dueDate) return null;
+  return new Date(Date.parse(`${consolidated.dueDate}T00:00:00Z`) - lead * 24 * 60 * 60 * 1000)
+    .toISOString()
+    .slice(0, 10);
+}
+
+/** The report tasks grouped into yearly cycles, each opening at the start of its year. */
+function reportingOf(
+  focalAgencyCode: string | null,
+  consolidationLeadDays: number,
+  assignments: readonly AssignTask['data'][],
+): NonNullable<IssuePlan['data']['reporting']> {
+  const byYear = new Map<number, CycleReportTask[]>();
+  for (const data of assignments) {
+    if (data.kind !== 'report' || data.reportYear === undefined) continue;
+    const { planId: _p, issuerAgencyCode: _i, kind: _k, reportYear, planIssuedOn: _o, ...task } = data;
+    byYear.set(reportYear, [...(byYear.get(reportYear) ?? []), task]);
+  }
+  return {
+    focalAgencyCode,
+    consolidationLeadDays,
+    cycles: [...byYear.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([year, tasks]) => ({ year, opensAt: cycleOpensAt(year), tasks })),
+  };
+}
+
+/** The report tasks a recorded plan leaves to their cycle's timer: those of cycles not yet begun. */
+export function tasksLeftToCycles(plan: Pick<PlanIssuedData, 'reporting'>): ReadonlySet<string> {
+  return new Set(
+    (plan.reporting?.cycles ?? [])
+      .filter((cycle) => !cycle.openedWithPlan)
+      .flatMap((cycle) => cycle.tasks.map((task) => task.taskId)),
+  );
+}
+
 function assignmentOf(
   task: DraftTask,
   issue: IssuePlan['data'],
   entry: { index: number; correction: TaskCorrection } | undefined,
   directory: Pick<AgencyDirectory, 'get'>,
   errors: FieldError[],
+  partyDue: string | null,
 ): AssignTask['data'] | null {
   const correction = entry?.correction;
   const at = (field: string) => (entry ? `/tasks/${entry.index}/${field}` : '/tasks');
@@ -218,7 +304,7 @@ function assignmentOf(
   } else if (assignees.length === 0) {
     fail(at('assignees'), `${label} has no assignee; give its assignees or exclude it`);
   }
-  const dueDate = correction?.dueDate ?? task.dueDate;
+  const dueDate = correction?.dueDate ?? partyDue ?? task.dueDate;
   if (dueDate === null) fail(at('dueDate'), `${label} has no due date; give one or exclude it`);
   const duty = correction?.duty ?? task.duty;
   if (duty.trim() === '') fail(at('duty'), `${label} has no duty text; give one or exclude it`);
@@ -235,6 +321,10 @@ function assignmentOf(
     issuerAgencyCode: issue.issuerAgencyCode,
     kind: task.kind,
     ...(task.reportYear === null ? {} : { reportYear: task.reportYear }),
+    // A party's report goes to the focal agency, unless the reviewer made that agency an assignee.
+    ...(task.reportsTo === null || assignees.some((a) => a.agencyCode === task.reportsTo)
+      ? {}
+      : { reportsTo: task.reportsTo }),
   };
 }
 

@@ -3,7 +3,7 @@ import { draftPlanText } from '#libs/plan-intake';
 import type { Actor } from '#libs/shared-kernel';
 import { LAI_CHAU, readSeedPlan } from '../../../../plan-intake/test/seed-plans.js';
 import { ApplicationError } from '../../errors.js';
-import { planConfirmation } from './plan-confirmation.planner.js';
+import { planConfirmation, tasksLeftToCycles } from './plan-confirmation.planner.js';
 
 const directory = createSeedDirectory();
 const draft = draftPlanText(readSeedPlan(LAI_CHAU), directory, {
@@ -119,5 +119,88 @@ describe('planConfirmation (pure)', () => {
         errors: [expect.objectContaining({ pointer: '/tasks' })],
       }),
     );
+  });
+});
+
+describe('planConfirmation: yearly reporting cycles', () => {
+  const planned = planConfirmation(draft, reviewed, directory, issuer);
+  const reporting = planned.issue.reporting!;
+
+  it('groups the report tasks by year, each cycle opening on 1 January (UTC+7)', () => {
+    expect(reporting.focalAgencyCode).toBe('lc-so-ldtbxh');
+    expect(reporting.cycles.map((c) => [c.year, c.opensAt])).toEqual(
+      [2024, 2025, 2026, 2027, 2028, 2029, 2030].map((year) => [
+        year,
+        new Date(`${year}-01-01T00:00:00+07:00`).toISOString(),
+      ]),
+    );
+    const reports = planned.assignments.filter((a) => a.kind === 'report');
+    expect(reporting.cycles.flatMap((c) => c.tasks.map((t) => t.taskId))).toEqual(
+      reports.map((a) => a.taskId),
+    );
+    // Each party's report goes to Sở LĐTBXH 15 days before its consolidated one.
+    const cycle2025 = reporting.cycles.find((c) => c.year === 2025)!;
+    const consolidated = cycle2025.tasks.filter((t) => t.reportsTo === undefined);
+    expect(consolidated.map((t) => [t.assignees[0]?.agencyCode, t.dueDate])).toEqual([
+      ['lc-so-ldtbxh', '2025-11-30'],
+    ]);
+    const parties = cycle2025.tasks.filter((t) => t.reportsTo !== undefined);
+    expect(parties.every((t) => t.reportsTo === 'lc-so-ldtbxh' && t.dueDate === '2025-11-15')).toBe(true);
+  });
+
+  it('moves the parties’ due dates by the lead time the reviewer gives', () => {
+    const corrected = planConfirmation(
+      draft,
+      { ...reviewed, plan: { reporting: { consolidationLeadDays: 30 } } },
+      directory,
+      issuer,
+    );
+    expect(corrected.issue.reporting?.consolidationLeadDays).toBe(30);
+    const parties = corrected.assignments.filter((a) => a.reportsTo !== undefined && a.reportYear === 2026);
+    expect(parties.length).toBeGreaterThan(10);
+    expect(parties.every((a) => a.dueDate === '2026-10-31')).toBe(true);
+  });
+
+  it('refuses a lead time or a deadline policy out of range, with pointers', () => {
+    let refused: unknown;
+    try {
+      planConfirmation(
+        draft,
+        { ...reviewed, plan: { deadlinePolicy: { reminderDaysBefore: [0] } } },
+        directory,
+        issuer,
+      );
+    } catch (error) {
+      refused = error;
+    }
+    expect((refused as ApplicationError).errors?.map((e) => e.pointer)).toEqual([
+      '/plan/deadlinePolicy/reminderDaysBefore/0',
+    ]);
+    expect(() =>
+      planConfirmation(
+        draft,
+        { ...reviewed, plan: { reporting: { consolidationLeadDays: 400 } } },
+        directory,
+        issuer,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'draft.needs-review' }));
+  });
+
+  it('leaves to their timers the cycles the recorded plan did not open with it', () => {
+    const recorded = {
+      reporting: {
+        ...reporting,
+        cycles: reporting.cycles.map((c) => ({ ...c, openedWithPlan: c.year <= 2025 })),
+      },
+    };
+    const later = tasksLeftToCycles(recorded);
+    const reports = planned.assignments.filter((a) => a.kind === 'report');
+    expect([...later].sort()).toEqual(
+      reports
+        .filter((a) => a.reportYear! >= 2026)
+        .map((a) => a.taskId)
+        .sort(),
+    );
+    expect(tasksLeftToCycles({})).toEqual(new Set());
   });
 });

@@ -1,6 +1,6 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import type { PlanDraft } from '#libs/plan-intake';
-import { planDecider, planStreamId } from '#libs/plans';
+import { planDecider, planStreamId, type PlanIssuedData } from '#libs/plans';
 import { issuingAgencyOf, type Actor } from '#libs/shared-kernel';
 import { decide, taskStreamId } from '#libs/tasks';
 import { issuesForCommittee, mayReadDraft } from '../../access/access-policy.js';
@@ -12,7 +12,7 @@ import type { IdGenerator } from '../../ports/system.port.js';
 import type { CommandContext, CommandProcessor } from '../../commands/command-processor.js';
 import type { CommandResult } from '../../commands/command-result.js';
 import { planModel, taskModel } from '../../commands/stream-models.js';
-import { planConfirmation, type DraftCorrections } from './plan-confirmation.planner.js';
+import { planConfirmation, tasksLeftToCycles, type DraftCorrections } from './plan-confirmation.planner.js';
 
 /** A draft as answered: the stored draft plus what the event log says about its plan. */
 export interface PlanDraftView extends Omit<PlanDraft, 'planId' | 'contentHash'> {
@@ -38,6 +38,8 @@ export interface ConfirmResult {
   /** Tasks already recorded with the same assignment: nothing was written for them. */
   readonly tasksAlreadyPresent: number;
   readonly tasksExcluded: number;
+  /** Report tasks of reporting cycles not begun yet: assigned when their cycle opens. */
+  readonly tasksScheduled: number;
 }
 
 export interface PlanIntakeOptions {
@@ -115,7 +117,10 @@ export class PlanIntake {
       });
       const results: CommandResult[] = [plan];
       let tasksAssigned = 0;
+      // The plan as recorded says which reporting cycles had begun: the others open by their timer.
+      const later = tasksLeftToCycles(await this.recordedPlan(planned.issue.planId));
       for (const data of planned.assignments) {
+        if (later.has(data.taskId)) continue;
         const result = await commands.handleCommand({
           name: 'AssignTask',
           streamId: taskStreamId(data.taskId),
@@ -133,8 +138,9 @@ export class PlanIntake {
         position: lastPosition(results),
         planIssued: plan.events.length > 0,
         tasksAssigned,
-        tasksAlreadyPresent: planned.assignments.length - tasksAssigned,
+        tasksAlreadyPresent: planned.assignments.length - later.size - tasksAssigned,
         tasksExcluded: planned.excluded,
+        tasksScheduled: later.size,
       };
     } catch (error) {
       if (error instanceof ApplicationError && error.code === 'idempotency-key-reused') {
@@ -145,6 +151,12 @@ export class PlanIntake {
       }
       throw error;
     }
+  }
+
+  /** The recorded PlanIssued of a plan (just issued, or issued before). */
+  private async recordedPlan(planId: string): Promise<Pick<PlanIssuedData, 'reporting'>> {
+    const [issued] = await this.options.store.readStream(planStreamId(planId), 1);
+    return issued?.type === 'PlanIssued' ? (issued.data as PlanIssuedData) : {};
   }
 
   /** A draft the caller may not read is answered as one that does not exist (access policy). */
