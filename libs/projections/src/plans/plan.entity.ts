@@ -53,7 +53,7 @@ export class PlanRow {
   recordedAt!: string;
 
   /** What the plan measures, with its targets by year ([] for plans issued without). */
-  @Column({ type: 'jsonb', default: [] })
+  @Column({ type: 'jsonb', default: () => "'[]'" })
   indicators!: readonly PlanIndicator[];
 
   /** Global position of the PlanIssued event (bigint as a decimal string). */
