@@ -53,3 +53,5 @@ export * from './past-state/past-state.js';
 export * from './past-state/past-queries.js';
 export * from './deadlines/deadline-timers.projection.js';
 export * from './deadlines/accountability.query.js';
+
+export * from './reorganisation/reorganisation-reads.query.js';

@@ -196,14 +196,17 @@ function readRecord(value: unknown, line: number, errors: DirectoryFileError[]):
       return errors.length > before ? null : { type: 'jurisdiction', line, value: j };
     }
     case 'agency': {
+      // In the order the fields are written.
+      const agencyCode = code('code', false) ?? '';
+      const name = str('name');
       const level = o.level;
       if (typeof level !== 'string' || !(AGENCY_LEVELS as readonly string[]).includes(level)) {
         fail('level', `must be one of ${AGENCY_LEVELS.join(', ')}`);
       }
       const shortName = str('shortName', true);
       const agency: Agency = {
-        code: code('code', false) ?? '',
-        name: str('name'),
+        code: agencyCode,
+        name,
         ...(shortName === '' ? {} : { shortName }),
         level: level as Agency['level'],
         parentCode: code('parentCode', true),

@@ -19,8 +19,9 @@ import type {
  * The reorganisation decider (ADR 0032): from a scenario and the open work of the bodies it
  * touches, the draft a person reviews. Pure: the caller reads the directory, the open tasks and
  * the plans, and passes them in. Every responsibility that moves is routed by the function its
- * duty belongs to; where that cannot be told from the text, or the successor already holds an
- * assignment on the task, the draft lists the duty for a person instead of guessing.
+ * duty belongs to; where that cannot be told from the text, the draft lists the duty for a person
+ * instead of guessing. A successor that already holds an assignment on the task takes the old
+ * body's into its own, with the stronger role (`merges`).
  */
 
 export const reorganisationErrorKinds = {
@@ -202,23 +203,16 @@ export function draftReorganisation(
         needsDecision.push({ ...base, candidates: route.candidates, why: route.why, explanation: route.explanation });
         continue;
       }
-      if (holders.has(route.agencyCode)) {
-        needsDecision.push({
-          ...base,
-          candidates: [],
-          why: 'successor-already-assigned',
-          explanation: `${nameOf(route.agencyCode)} already holds an assignment on this task: reassign or cancel ${assignee.role} by hand`,
-        });
-        continue;
-      }
+      const merges = holders.has(route.agencyCode);
       holders.add(route.agencyCode);
-      moves.push(moveOf(task, assignee, route.agencyCode, route.function, succession, nameOf, false));
+      moves.push(moveOf(task, assignee, route.agencyCode, route.function, succession, nameOf, false, merges));
       timers.push({ taskId: task.taskId, dueDate: task.dueDate, fromAgency: assignee.agencyCode, toAgency: route.agencyCode });
     }
     for (const handoff of task.pendingHandoffs) {
       const succession = byCode.get(handoff.toAgency);
       if (!succession || byCode.has(handoff.fromAgency)) continue;
-      const route = routeDuty(succession, text, keywords);
+      const route = routeDuty(succession, `${text}${searchWords(handoff.reason)} `, keywords);
+      // A successor that already holds an assignment needs no handoff: its own assignment stands.
       const target = route.kind === 'agency' && !holders.has(route.agencyCode) ? route.agencyCode : null;
       handoffs.push({
         taskId: task.taskId,
@@ -306,11 +300,10 @@ export function withDecisions(
       continue;
     }
     const holders = new Set([...task.assignees.map((a) => a.agencyCode), ...moves.filter((m) => m.taskId === item.taskId).map((m) => m.toAgency)]);
-    if (holders.has(choice)) invalid(`/decisions/${key}`, `${choice} already holds an assignment on this task`);
     const assignee = task.assignees.find((a) => a.agencyCode === item.fromAgency);
     if (!assignee) continue;
     const fn = succession.successors.find((s) => s.agencyCode === choice)?.function ?? null;
-    moves.push(moveOf(task, assignee, choice, fn, succession, nameOf, true));
+    moves.push(moveOf(task, assignee, choice, fn, succession, nameOf, true, holders.has(choice)));
     timers.push({ taskId: task.taskId, dueDate: task.dueDate, fromAgency: item.fromAgency, toAgency: choice });
   }
   return {
@@ -390,6 +383,7 @@ function moveOf(
   succession: Succession,
   nameOf: (code: string) => string,
   decidedByPerson: boolean,
+  merges: boolean,
 ): ResponsibilityMove {
   return {
     taskId: task.taskId,
@@ -405,6 +399,7 @@ function moveOf(
     basis: succession.basis,
     reason: passedText(nameOf(toAgency), succession),
     decidedByPerson,
+    merges,
   };
 }
 

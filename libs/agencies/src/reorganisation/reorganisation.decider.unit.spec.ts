@@ -55,16 +55,17 @@ describe('reorganisation decider', () => {
       ['lc-so-tai-chinh', 'merge', [{ function: null, agencyCode: 'lc-so-tai-chinh-moi' }]],
     ]);
     expect(draft.newAgencies.map((a) => a.code)).toEqual(['lc-so-tai-chinh-moi']);
-    // t1: the first moves; the second would make C hold two assignments on one task: a person decides.
-    expect(draft.moves.map((m) => [m.taskId, m.fromAgency, m.toAgency])).toEqual([
-      ['t1', 'lc-so-tai-chinh', 'lc-so-tai-chinh-moi'],
-      ['t2', 'lc-so-khdt', 'lc-so-tai-chinh-moi'],
+    // t1: both pass to C; the second merges into the first (C keeps the lead).
+    expect(draft.moves.map((m) => [m.taskId, m.fromAgency, m.toAgency, m.merges])).toEqual([
+      ['t1', 'lc-so-tai-chinh', 'lc-so-tai-chinh-moi', false],
+      ['t1', 'lc-so-khdt', 'lc-so-tai-chinh-moi', true],
+      ['t2', 'lc-so-khdt', 'lc-so-tai-chinh-moi', false],
     ]);
-    expect(draft.needsDecision).toEqual([expect.objectContaining({ taskId: 't1', fromAgency: 'lc-so-khdt', why: 'successor-already-assigned' })]);
+    expect(draft.needsDecision).toEqual([]);
     expect(draft.moves[0]?.reason).toBe(
       'responsibility passed to Sở Tài chính (mới) tỉnh Lai Châu by decision Quyết định số 1/QĐ-UBND of 2025-06-20, effective 2025-07-01',
     );
-    expect(draft.timers).toHaveLength(2);
+    expect(draft.timers).toHaveLength(3);
   });
 
   it('absorb: A into B; a completed assignment stays with A (closed history)', () => {
@@ -126,7 +127,11 @@ describe('reorganisation decider', () => {
         directory,
         openTasks: [
           task('t1', 'Can thiệp, hỗ trợ trẻ em bị xâm hại', [lead('lc-so-gddt')], [
-            { handoffId: 'h1', fromAgency: 'lc-so-gddt', toAgency: 'lc-so-ldtbxh', role: 'lead' },
+            { handoffId: 'h1', fromAgency: 'lc-so-gddt', toAgency: 'lc-so-ldtbxh', role: 'lead', reason: 'Thuộc chức năng' },
+          ]),
+          // A report names no function; the handoff's reason does.
+          task('t3', 'Báo cáo kết quả thực hiện Kế hoạch', [lead('lc-so-vhttdl')], [
+            { handoffId: 'h3', fromAgency: 'lc-so-vhttdl', toAgency: 'lc-so-ldtbxh', role: 'lead', reason: 'Thuộc lĩnh vực bảo vệ trẻ em' },
           ]),
           task('t2', 'Giải quyết việc làm', [lead('lc-so-ldtbxh')]),
         ],
@@ -135,6 +140,7 @@ describe('reorganisation decider', () => {
     );
     expect(draft.handoffs).toEqual([
       expect.objectContaining({ taskId: 't1', handoffId: 'h1', toAgency: 'lc-so-ldtbxh', redirectedTo: 'lc-so-y-te' }),
+      expect.objectContaining({ taskId: 't3', handoffId: 'h3', redirectedTo: 'lc-so-y-te' }),
     ]);
     // Labour has no successor in this dissolve: a person decides.
     expect(draft.needsDecision).toEqual([expect.objectContaining({ taskId: 't2', why: 'no-successor-for-function' })]);

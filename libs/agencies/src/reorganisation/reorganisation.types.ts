@@ -105,6 +105,8 @@ export interface OpenTask {
     readonly fromAgency: string;
     readonly toAgency: string;
     readonly role: 'lead' | 'support' | 'requested';
+    /** Why it was offered: its words count with the duty's when routing it. */
+    readonly reason: string;
   }[];
 }
 
@@ -132,6 +134,8 @@ export interface ResponsibilityMove {
   readonly reason: string;
   /** Chosen by a person on confirmation (not routed automatically). */
   readonly decidedByPerson: boolean;
+  /** The successor already holds an assignment on the task: the two become one, with the stronger role. */
+  readonly merges: boolean;
 }
 
 /** A handoff offered to a body that ceases to exist: withdrawn, and offered to its successor. */
@@ -173,7 +177,7 @@ export interface PendingDecision {
   readonly fromAgency: string;
   readonly role: 'lead' | 'support' | 'requested';
   readonly candidates: readonly string[];
-  readonly why: 'function-unclear' | 'no-successor-for-function' | 'successor-already-assigned';
+  readonly why: 'function-unclear' | 'no-successor-for-function';
   readonly explanation: string;
 }
 
