@@ -13,3 +13,4 @@ export * from './access/not-found.js';
 export * from './access/places.js';
 export * from './processes/directory/directory.process.js';
 export * from './processes/reorganisation/reorganisation.process.js';
+export * from './processes/reorganisation/successor-issuer.js';
