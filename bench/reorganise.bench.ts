@@ -27,7 +27,11 @@ const scenario: ReorganisationScenario = {
   id: 'bench-split',
   title: 'Bench: the Sở LĐTBXH split by function',
   effectiveDate: '2025-07-01',
-  basis: { number: 'Nghị định số 45/2025/NĐ-CP', date: '2025-02-28', title: 'Tổ chức các cơ quan chuyên môn' },
+  basis: {
+    number: 'Nghị định số 45/2025/NĐ-CP',
+    date: '2025-02-28',
+    title: 'Tổ chức các cơ quan chuyên môn',
+  },
   functions: {
     'child-protection': { name: 'Bảo vệ trẻ em', keywords: ['trẻ em', 'xâm hại'] },
     labour: { name: 'Lao động, việc làm', keywords: ['việc làm', 'học nghề'] },
@@ -79,15 +83,21 @@ async function main(): Promise<void> {
               reportYear: null,
               byAgency: 'lc-ubnd-tinh',
             },
-            metadata: { actor: { personId: 'bench', agencyCode: 'lc-ubnd-tinh' }, occurredAt: '2025-01-15T02:00:00.000Z' },
+            metadata: {
+              actor: { personId: 'bench', agencyCode: 'lc-ubnd-tinh' },
+              occurredAt: '2025-01-15T02:00:00.000Z',
+            },
           },
         ],
       });
     }
-    for (let i = 0; i < appends.length; i += 1000) await store.appendAllWith(pool, appends.slice(i, i + 1000));
+    for (let i = 0; i < appends.length; i += 1000)
+      await store.appendAllWith(pool, appends.slice(i, i + 1000));
     const runner = new ProjectionRunner({ dataSource, store, projections: allProjections, batchSize: 2000 });
     await runner.catchUp();
-    console.log(`setup: ${DUTIES} open duties of ${OLD} assigned and projected in ${((performance.now() - setup) / 1000).toFixed(1)} s`);
+    console.log(
+      `setup: ${DUTIES} open duties of ${OLD} assigned and projected in ${((performance.now() - setup) / 1000).toFixed(1)} s`,
+    );
 
     const reorganisations = openReorganisations({ store, dataSource });
     let started = performance.now();
@@ -96,7 +106,11 @@ async function main(): Promise<void> {
       `draft: ${draft.summary.duties} duties, ${draft.summary.timers} timers, ${draft.summary.needsDecision} for a person, in ${((performance.now() - started) / 1000).toFixed(2)} s`,
     );
     started = performance.now();
-    const result = await reorganisations.confirm(scenario, {}, { personId: 'bench', agencyCode: 'lc-ubnd-tinh', roles: ['issuer'] });
+    const result = await reorganisations.confirm(
+      scenario,
+      {},
+      { personId: 'bench', agencyCode: 'lc-ubnd-tinh', roles: ['issuer'] },
+    );
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `confirm: ${result.responsibilitiesMoved} responsibilities moved in ${seconds.toFixed(2)} s ` +
@@ -106,8 +120,11 @@ async function main(): Promise<void> {
       `select data->>'toAgency' as to_agency, count(*) as n from ${schema}.events where type = 'TaskReassigned' group by 1 order by 1`,
     );
     const byAgency = Object.fromEntries(rows.map((r) => [r.to_agency, Number(r.n)]));
-    const ok = byAgency['lc-so-y-te'] === Math.ceil(DUTIES / 2) && byAgency['lc-so-noi-vu'] === Math.floor(DUTIES / 2);
-    console.log(`check: ${JSON.stringify(byAgency)} ${ok ? 'every duty with the successor of its function' : 'WRONG'}`);
+    const ok =
+      byAgency['lc-so-y-te'] === Math.ceil(DUTIES / 2) && byAgency['lc-so-noi-vu'] === Math.floor(DUTIES / 2);
+    console.log(
+      `check: ${JSON.stringify(byAgency)} ${ok ? 'every duty with the successor of its function' : 'WRONG'}`,
+    );
     if (!ok || seconds > 10) process.exitCode = 1;
   } finally {
     await dataSource.destroy().catch(() => undefined);

@@ -22,7 +22,7 @@ async function readJson(file: string, what: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new Error(`${file} is not a JSON ${what}: ${(error as Error).message}`);
+    throw new Error(`${file} is not a JSON ${what}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -51,7 +51,8 @@ export function registerDirectoryCommands(program: Command, withStore: WithStore
       if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       if (!result.ok) {
         if (!options.json) {
-          for (const e of result.errors) process.stderr.write(`${file}:${e.line}: ${e.field || '(record)'}: ${e.message}\n`);
+          for (const e of result.errors)
+            process.stderr.write(`${file}:${e.line}: ${e.field || '(record)'}: ${e.message}\n`);
           process.stderr.write(`coord: ${result.errors.length} error(s); nothing recorded\n`);
         }
         process.exitCode = 1;
@@ -79,8 +80,16 @@ export function registerDirectoryCommands(program: Command, withStore: WithStore
     .option('--as <agency>', 'the agency recorded as acting', 'coord-cli')
     .option('--json', 'print the draft (and result) as JSON')
     .action(
-      async (options: { file: string; dryRun?: boolean; confirm?: boolean; decisions?: string; as: string; json?: boolean }) => {
-        if (Boolean(options.dryRun) === Boolean(options.confirm)) throw new Error('Give exactly one of --dry-run and --confirm');
+      async (options: {
+        file: string;
+        dryRun?: boolean;
+        confirm?: boolean;
+        decisions?: string;
+        as: string;
+        json?: boolean;
+      }) => {
+        if (Boolean(options.dryRun) === Boolean(options.confirm))
+          throw new Error('Give exactly one of --dry-run and --confirm');
         const scenario = (await readJson(options.file, 'scenario')) as ReorganisationScenario;
         const decisions = options.decisions
           ? ((await readJson(options.decisions, 'decisions file')) as Record<string, string>)
@@ -120,11 +129,17 @@ function describeDraft(draft: ReorganisationDraft): string {
     );
   }
   for (const a of draft.newAgencies) lines.push(`  new agency ${a.code}: ${a.name}`);
-  for (const m of draft.moves) lines.push(`  ${m.taskKind} ${m.taskId} (${m.role}) ${m.fromAgency} -> ${m.toAgency}: ${m.title}`);
-  for (const h of draft.handoffs) lines.push(`  handoff ${h.handoffId} on ${h.taskId} to ${h.toAgency} -> ${h.redirectedTo ?? 'superseded'}`);
+  for (const m of draft.moves)
+    lines.push(`  ${m.taskKind} ${m.taskId} (${m.role}) ${m.fromAgency} -> ${m.toAgency}: ${m.title}`);
+  for (const h of draft.handoffs)
+    lines.push(
+      `  handoff ${h.handoffId} on ${h.taskId} to ${h.toAgency} -> ${h.redirectedTo ?? 'superseded'}`,
+    );
   for (const p of draft.plans) lines.push(`  plan ${p.planId} ${p.fromIssuer} -> ${p.toIssuer}: ${p.title}`);
   for (const d of draft.needsDecision) {
-    lines.push(`  needs a person: ${d.taskId}/${d.fromAgency} (${d.why}: ${d.explanation}) candidates ${d.candidates.join(', ') || '-'}`);
+    lines.push(
+      `  needs a person: ${d.taskId}/${d.fromAgency} (${d.why}: ${d.explanation}) candidates ${d.candidates.join(', ') || '-'}`,
+    );
   }
   const s = draft.summary;
   lines.push(

@@ -9,7 +9,9 @@ const run = promisify(execFile);
 /** The built `coord` tool (npm test builds first) on its own embedded database. */
 function coord(args: string[], dataDir: string) {
   const { DEMO_TOKENS: _demo, DATABASE_URL: _url, ...env } = process.env;
-  return run(process.execPath, ['bin/coord.js', ...args], { env: { ...env, LOG_LEVEL: 'silent', DATA_DIR: dataDir } });
+  return run(process.execPath, ['bin/coord.js', ...args], {
+    env: { ...env, LOG_LEVEL: 'silent', DATA_DIR: dataDir },
+  });
 }
 
 const failure = (promise: Promise<unknown>) =>
@@ -65,7 +67,13 @@ describe('coord directory import and coord reorganise, on the embedded database'
     );
     const recorded = await coord(['directory', 'import', good, '--json'], data);
     // The seed's 68 events, recorded with the first change, then this one: the refused file left nothing.
-    expect(JSON.parse(recorded.stdout)).toMatchObject({ ok: true, dryRun: false, events: 1, summary: { created: 1 }, position: '69' });
+    expect(JSON.parse(recorded.stdout)).toMatchObject({
+      ok: true,
+      dryRun: false,
+      events: 1,
+      summary: { created: 1 },
+      position: '69',
+    });
   });
 
   it('shows the 2025 scenario with --dry-run, then records it with --confirm (same database)', async () => {
@@ -73,15 +81,21 @@ describe('coord directory import and coord reorganise, on the embedded database'
     await coord(['import', 'libs/plan-intake/seed-plans/langson-city-2024-nq121-kh.txt', '--confirm'], data);
     const scenario = 'deploy/reorganisations/2025-seed-provinces.json';
 
-    const dry = JSON.parse((await coord(['reorganise', '--file', scenario, '--dry-run', '--json'], data)).stdout) as {
+    const dry = JSON.parse(
+      (await coord(['reorganise', '--file', scenario, '--dry-run', '--json'], data)).stdout,
+    ) as {
       draft: { plans: { toIssuer: string }[]; moves: { fromAgency: string; toAgency: string }[] };
       result?: unknown;
     };
     expect(dry.result).toBeUndefined();
-    expect(dry.draft.plans).toEqual([expect.objectContaining({ fromIssuer: 'lsc-ubnd-thanh-pho', toIssuer: 'ls-ubnd-tinh' })]);
+    expect(dry.draft.plans).toEqual([
+      expect.objectContaining({ fromIssuer: 'lsc-ubnd-thanh-pho', toIssuer: 'ls-ubnd-tinh' }),
+    ]);
     expect(dry.draft.moves.filter((m) => m.fromAgency === 'lsc-phong-ldtbxh').length).toBeGreaterThan(0);
 
     const confirmed = await coord(['reorganise', '--file', scenario, '--confirm'], data);
-    expect(confirmed.stdout).toMatch(/confirmed: \d+ responsibilities moved, \d+ handoffs offered to successors, 1 plans passed on, 4 agencies succeeded/);
+    expect(confirmed.stdout).toMatch(
+      /confirmed: \d+ responsibilities moved, \d+ handoffs offered to successors, 1 plans passed on, 4 agencies succeeded/,
+    );
   });
 });

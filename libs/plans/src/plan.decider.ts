@@ -98,7 +98,10 @@ export type PlanPassedToSuccessor = {
 export type PlanCommand = IssuePlan;
 export type PlanEvent = PlanIssued | PlanPassedToSuccessor;
 export type PlanEventType = PlanEvent['type'];
-export const planEventTypes = ['PlanIssued', 'PlanPassedToSuccessor'] as const satisfies readonly PlanEventType[];
+export const planEventTypes = [
+  'PlanIssued',
+  'PlanPassedToSuccessor',
+] as const satisfies readonly PlanEventType[];
 
 export type PlanState = { readonly status: 'none' } | ({ readonly status: 'issued' } & PlanIssuedData);
 

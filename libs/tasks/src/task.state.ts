@@ -147,7 +147,11 @@ export function evolve(state: TaskState, event: TaskEvent, occurredAt?: string):
       const holder = state.assignees.find((a) => a.agencyCode === toAgency);
       const moved = holder
         ? mergeInto(state, fromAgency, holder)
-        : withAssignee(state, fromAgency, (a) => ({ agencyCode: toAgency, role: a.role, status: 'assigned' }));
+        : withAssignee(state, fromAgency, (a) => ({
+            agencyCode: toAgency,
+            role: a.role,
+            status: 'assigned',
+          }));
       return { ...moved, parties: withParties(state.parties, [fromAgency, toAgency]) };
     }
     case 'ExtensionRequested': {

@@ -157,7 +157,7 @@ describe('TaskDecisionError', () => {
 });
 
 describe('a responsibility passed by a reorganisation to a body already on the task', () => {
-  it('becomes one assignment in the holder\'s place, with the stronger role and the holder\'s progress', () => {
+  it("becomes one assignment in the holder's place, with the stronger role and the holder's progress", () => {
     // LEAD (lead) passes to SUPPORT, which already supports and has acknowledged.
     const state = foldTask([
       taskAssigned(),

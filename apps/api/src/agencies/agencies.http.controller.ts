@@ -43,7 +43,12 @@ export class AgenciesHttpController {
       // Who holds its functions now, followed through later reorganisations; [] while it exists.
       successors: this.directory.successorsOf(code),
       succession: succession
-        ? { kind: succession.kind, effectiveDate: succession.effectiveDate, basis: succession.basis, successors: succession.successors }
+        ? {
+            kind: succession.kind,
+            effectiveDate: succession.effectiveDate,
+            basis: succession.basis,
+            successors: succession.successors,
+          }
         : null,
       children: this.directory.children(code).map(view),
       groups: this.directory

@@ -15,7 +15,8 @@ export const READ_POLICY = Symbol('READ_POLICY');
 export const agencyDirectoryProvider = {
   provide: AGENCY_DIRECTORY,
   inject: [EVENT_STORE],
-  useFactory: async (store: EventStore): Promise<AgencyDirectory> => (await openDirectory({ store }).load()).directory,
+  useFactory: async (store: EventStore): Promise<AgencyDirectory> =>
+    (await openDirectory({ store }).load()).directory,
 };
 
 export const readPolicyProvider = {

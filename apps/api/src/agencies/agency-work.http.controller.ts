@@ -150,10 +150,18 @@ export class AgencyWorkHttpController {
         ...(query.overdue === undefined ? {} : { overdue: query.overdue }),
       };
       // A body that ceased to exist says where its duties went (ADR 0032).
-      const successors = this.directory.successionOf(code) ? { successors: this.directory.successorsOf(code) } : {};
-      if (!instant) return { asOf, ...successors, ...(await listOutstanding(this.dataSource.manager, code, options)) };
+      const successors = this.directory.successionOf(code)
+        ? { successors: this.directory.successorsOf(code) }
+        : {};
+      if (!instant)
+        return { asOf, ...successors, ...(await listOutstanding(this.dataSource.manager, code, options)) };
       const tasks = await agencyTasksAt(this.store, this.dataSource.manager, code, instant);
-      return { asOf, ...successors, pastState: describeInstant(instant), ...outstandingAt(tasks, code, options) };
+      return {
+        asOf,
+        ...successors,
+        pastState: describeInstant(instant),
+        ...outstandingAt(tasks, code, options),
+      };
     });
   }
 

@@ -18,16 +18,25 @@ const directory = new AgencyDirectory({
         { function: 'labour', agencyCode: 'lc-so-noi-vu' },
       ],
       effectiveDate: '2025-07-01',
-      basis: { number: 'Nghị định số 45/2025/NĐ-CP', date: '2025-02-28', title: 'Tổ chức các cơ quan chuyên môn' },
+      basis: {
+        number: 'Nghị định số 45/2025/NĐ-CP',
+        date: '2025-02-28',
+        title: 'Tổ chức các cơ quan chuyên môn',
+      },
       reorganisationId: 'test',
     },
   ],
 });
 
 const principals: Record<string, Principal> = {
-  old: { personId: 'p-old', agencyCode: 'lc-so-ldtbxh', roles: ['officer'] } as Principal,
-  focal: { personId: 'p-focal', agencyCode: 'lc-so-y-te', roles: ['issuer'], issuesFor: 'lc-so-ldtbxh' } as Principal,
-  successor: { personId: 'p-new', agencyCode: 'lc-so-y-te', roles: ['officer'] } as Principal,
+  old: { personId: 'p-old', agencyCode: 'lc-so-ldtbxh', roles: ['officer'] },
+  focal: {
+    personId: 'p-focal',
+    agencyCode: 'lc-so-y-te',
+    roles: ['issuer'],
+    issuesFor: 'lc-so-ldtbxh',
+  },
+  successor: { personId: 'p-new', agencyCode: 'lc-so-y-te', roles: ['officer'] },
 };
 const verifier: TokenVerifier = { mode: 'demo', verify: (token) => Promise.resolve(principals[token]!) };
 const guard = new AuthenticationGuard(new Reflector(), verifier, directory);

@@ -71,9 +71,15 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
         // The committee carrying on a dissolved committee's plans reads and decides on its tasks as
         // that committee's issuer (ADR 0032).
         const deciding = actorForSucceededIssuer(actor, state, (code) => this.directory.successorsOf(code));
-        const reader = deciding.issuesFor === undefined ? context.principal : { ...context.principal, issuesFor: deciding.issuesFor };
+        const reader =
+          deciding.issuesFor === undefined
+            ? context.principal
+            : { ...context.principal, issuesFor: deciding.issuesFor };
         if (command.type !== 'AssignTask') requireReadableTask(this.policy, reader, state);
-        return decide({ ...command, metadata: { actor: deciding, now, occurredAt: context.occurredAt } }, state);
+        return decide(
+          { ...command, metadata: { actor: deciding, now, occurredAt: context.occurredAt } },
+          state,
+        );
       },
       context: applicationContext(context, actor),
       answerIds: answerIdsOf(command),

@@ -1,6 +1,12 @@
 import { toNfc } from '#libs/shared-kernel';
 import { AgencyDirectory, InvalidAgencyDirectoryError } from '../directory.js';
-import { AGENCY_CODE_PATTERN, AGENCY_LEVELS, type Agency, type AgencyGroup, type Jurisdiction } from '../types.js';
+import {
+  AGENCY_CODE_PATTERN,
+  AGENCY_LEVELS,
+  type Agency,
+  type AgencyGroup,
+  type Jurisdiction,
+} from '../types.js';
 import { agencyCreated, type DirectoryEvent } from './directory.events.js';
 import { directoryInputOf, foldDirectory, type DirectoryState } from './directory.fold.js';
 
@@ -52,7 +58,15 @@ export function planDirectoryImport(text: string, current: DirectoryState): Dire
   if (errors.length > 0) return { ok: false, errors };
 
   const events: DirectoryEvent[] = [];
-  const summary = { jurisdictions: 0, created: 0, renamed: 0, moved: 0, aliasesChanged: 0, groups: 0, unchanged: 0 };
+  const summary = {
+    jurisdictions: 0,
+    created: 0,
+    renamed: 0,
+    moved: 0,
+    aliasesChanged: 0,
+    groups: 0,
+    unchanged: 0,
+  };
   for (const record of records) {
     if (record.type === 'jurisdiction') {
       if (!sameJson(current.jurisdictions.get(record.value.code), record.value)) {
@@ -146,7 +160,8 @@ function readRecord(value: unknown, line: number, errors: DirectoryFileError[]):
   }
   const o = value as Record<string, unknown>;
   const before = errors.length;
-  const fail = (field: string, message: string): void => void errors.push({ line, field: `/${field}`, message });
+  const fail = (field: string, message: string): void =>
+    void errors.push({ line, field: `/${field}`, message });
   const str = (field: string, optional = false): string => {
     const v = o[field];
     if ((v === undefined || v === null) && optional) return '';
@@ -223,7 +238,8 @@ function readRecord(value: unknown, line: number, errors: DirectoryFileError[]):
         memberCodes: list('memberCodes', 'code'),
         aliases: list('aliases'),
       };
-      if (group.memberCodes.length === 0 && errors.length === before) fail('memberCodes', 'must name a member');
+      if (group.memberCodes.length === 0 && errors.length === before)
+        fail('memberCodes', 'must name a member');
       return errors.length > before ? null : { type: 'group', line, value: group };
     }
     default:
@@ -242,7 +258,11 @@ function referenceErrors(records: readonly DirectoryRecord[], current: Directory
     const key = `${r.type === 'jurisdiction' ? 'j' : 'a'}:${r.value.code}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      errors.push({ line: r.line, field: '/code', message: `"${r.value.code}" is already given on line ${first}` });
+      errors.push({
+        line: r.line,
+        field: '/code',
+        message: `"${r.value.code}" is already given on line ${first}`,
+      });
     }
     seen.set(key, r.line);
     if (r.type === 'jurisdiction') jurisdictions.add(r.value.code);
@@ -250,13 +270,18 @@ function referenceErrors(records: readonly DirectoryRecord[], current: Directory
   }
   for (const r of records) {
     const missing = (field: string, what: string, target: string): void =>
-      void errors.push({ line: r.line, field, message: `${what} "${target}" is neither in the file nor in the directory` });
+      void errors.push({
+        line: r.line,
+        field,
+        message: `${what} "${target}" is neither in the file nor in the directory`,
+      });
     if (r.type === 'jurisdiction') {
       if (r.value.parentCode !== null && !jurisdictions.has(r.value.parentCode))
         missing('/parentCode', 'jurisdiction', r.value.parentCode);
       continue;
     }
-    if (!jurisdictions.has(r.value.jurisdiction)) missing('/jurisdiction', 'jurisdiction', r.value.jurisdiction);
+    if (!jurisdictions.has(r.value.jurisdiction))
+      missing('/jurisdiction', 'jurisdiction', r.value.jurisdiction);
     if (r.type === 'agency') {
       const before = current.agencies.get(r.value.code);
       if (r.value.parentCode !== null && !agencies.has(r.value.parentCode))
@@ -264,9 +289,17 @@ function referenceErrors(records: readonly DirectoryRecord[], current: Directory
       if (r.value.parentCode === r.value.code)
         errors.push({ line: r.line, field: '/parentCode', message: 'an agency cannot be its own parent' });
       if (before && before.jurisdiction !== r.value.jurisdiction)
-        errors.push({ line: r.line, field: '/jurisdiction', message: `is "${before.jurisdiction}" in the directory; a body does not change jurisdiction (record a reorganisation)` });
+        errors.push({
+          line: r.line,
+          field: '/jurisdiction',
+          message: `is "${before.jurisdiction}" in the directory; a body does not change jurisdiction (record a reorganisation)`,
+        });
       if (before && before.level !== r.value.level)
-        errors.push({ line: r.line, field: '/level', message: `is "${before.level}" in the directory; a body does not change level (record a reorganisation)` });
+        errors.push({
+          line: r.line,
+          field: '/level',
+          message: `is "${before.level}" in the directory; a body does not change level (record a reorganisation)`,
+        });
     } else {
       r.value.memberCodes.forEach((member, i) => {
         if (!agencies.has(member)) missing(`/memberCodes/${i}`, 'agency', member);

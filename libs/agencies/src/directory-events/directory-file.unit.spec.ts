@@ -23,8 +23,13 @@ describe('the directory file and the directory as events', () => {
     expect([...state.jurisdictions.values()]).toEqual(SEED_JURISDICTIONS);
 
     const directory = directoryFromEvents(events);
-    expect(directory.search('so lao dong', { jurisdiction: 'lai-chau' })[0]?.agency.code).toBe('lc-so-ldtbxh');
-    expect(directory.resolve('Sở LĐ-TB&XH', { jurisdiction: 'lai-chau' })).toMatchObject({ kind: 'agency', agency: { code: 'lc-so-ldtbxh' } });
+    expect(directory.search('so lao dong', { jurisdiction: 'lai-chau' })[0]?.agency.code).toBe(
+      'lc-so-ldtbxh',
+    );
+    expect(directory.resolve('Sở LĐ-TB&XH', { jurisdiction: 'lai-chau' })).toMatchObject({
+      kind: 'agency',
+      agency: { code: 'lc-so-ldtbxh' },
+    });
   });
 
   it('importing the same file again records nothing; a renaming, a move and new aliases are one event each', () => {
@@ -37,10 +42,25 @@ describe('the directory file and the directory as events', () => {
       '{"type":"agency","code":"lc-xa-moi","name":"Ủy ban nhân dân xã Mới","level":"commune","parentCode":"lc-ubnd-tinh","jurisdiction":"lai-chau","aliases":[]}',
     ].join('\n');
     const plan = planDirectoryImport(changed, state);
-    expect(plan.ok && plan.events.map((e) => e.type)).toEqual(['AgencyRenamed', 'AgencyMoved', 'AgencyAliasesChanged', 'AgencyCreated']);
-    expect(plan.ok && plan.summary).toMatchObject({ created: 1, renamed: 1, moved: 1, aliasesChanged: 1, unchanged: 0 });
+    expect(plan.ok && plan.events.map((e) => e.type)).toEqual([
+      'AgencyRenamed',
+      'AgencyMoved',
+      'AgencyAliasesChanged',
+      'AgencyCreated',
+    ]);
+    expect(plan.ok && plan.summary).toMatchObject({
+      created: 1,
+      renamed: 1,
+      moved: 1,
+      aliasesChanged: 1,
+      unchanged: 0,
+    });
     const directory = directoryFromEvents([...seedEvents(), ...(plan.ok ? plan.events : [])]);
-    expect(directory.get('lc-so-y-te')).toMatchObject({ name: 'Sở Y tế tỉnh Lai Châu (mới)', parentCode: null, aliases: ['SYT'] });
+    expect(directory.get('lc-so-y-te')).toMatchObject({
+      name: 'Sở Y tế tỉnh Lai Châu (mới)',
+      parentCode: null,
+      aliases: ['SYT'],
+    });
     expect(directory.search('xa moi')[0]?.agency.code).toBe('lc-xa-moi');
   });
 
@@ -69,7 +89,13 @@ describe('the directory file and the directory as events', () => {
     expect(plan.errors[4]?.message).toMatch(/not a JSON record/);
 
     // Once every line reads, the references are checked.
-    const references = planDirectoryImport(text.split('\n').filter((_, i) => [4, 6].includes(i)).join('\n'), state);
+    const references = planDirectoryImport(
+      text
+        .split('\n')
+        .filter((_, i) => [4, 6].includes(i))
+        .join('\n'),
+      state,
+    );
     expect(!references.ok && references.errors.map((e) => [e.line, e.field])).toEqual([
       [1, '/jurisdiction'],
       [1, '/parentCode'],
@@ -79,7 +105,8 @@ describe('the directory file and the directory as events', () => {
 
   it('a file that would make two bodies answer to one name is refused at the line of the body', () => {
     const state = foldDirectory(seedEvents());
-    const text = '{"type":"agency","code":"lc-so-y-te-2","name":"Sở Y tế tỉnh Lai Châu","level":"department","parentCode":"lc-ubnd-tinh","jurisdiction":"lai-chau","aliases":[]}';
+    const text =
+      '{"type":"agency","code":"lc-so-y-te-2","name":"Sở Y tế tỉnh Lai Châu","level":"department","parentCode":"lc-ubnd-tinh","jurisdiction":"lai-chau","aliases":[]}';
     const plan = planDirectoryImport(text, state);
     expect(!plan.ok && plan.errors[0]).toMatchObject({ line: 1, field: '/code' });
   });

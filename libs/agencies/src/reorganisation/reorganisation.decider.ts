@@ -35,7 +35,11 @@ export type ReorganisationErrorCode = keyof typeof reorganisationErrorKinds;
 
 export class ReorganisationError extends DecisionError<ReorganisationErrorCode> {
   override readonly name = 'ReorganisationError';
-  constructor(code: ReorganisationErrorCode, message: string, details: Readonly<Record<string, unknown>> = {}) {
+  constructor(
+    code: ReorganisationErrorCode,
+    message: string,
+    details: Readonly<Record<string, unknown>> = {},
+  ) {
     super(reorganisationErrorKinds, code, message, details);
   }
 }
@@ -100,29 +104,40 @@ export function successionsOf(scenario: ReorganisationScenario, directory: Direc
     if (!Array.isArray(list) || list.length === 0) invalid(pointer, 'must name at least one successor');
     return (list as SuccessorForFunction[]).map((s, i) => {
       const fn = s.function ?? null;
-      if (fn !== null && !(fn in functions)) invalid(`${pointer}/${i}/function`, `"${fn}" is not a function of /functions`);
+      if (fn !== null && !(fn in functions))
+        invalid(`${pointer}/${i}/function`, `"${fn}" is not a function of /functions`);
       return { function: fn, agencyCode: known(s.agencyCode, `${pointer}/${i}/agencyCode`) };
     });
   };
 
-  if (!Array.isArray(scenario.changes) || scenario.changes.length === 0) invalid('/changes', 'must list a change');
+  if (!Array.isArray(scenario.changes) || scenario.changes.length === 0)
+    invalid('/changes', 'must list a change');
   const successions: Succession[] = [];
   const seen = new Set<string>();
   scenario.changes.forEach((change: ReorganisationChange, i) => {
     const at = `/changes/${i}`;
     const common = {
-      effectiveDate: change.effectiveDate === undefined ? effectiveDate : requiredDate(change.effectiveDate, `${at}/effectiveDate`),
+      effectiveDate:
+        change.effectiveDate === undefined
+          ? effectiveDate
+          : requiredDate(change.effectiveDate, `${at}/effectiveDate`),
       basis: change.basis === undefined ? basis : legalBasis(change.basis, `${at}/basis`),
     };
-    const add = (code: string, pointer: string, succession: Omit<Succession, 'code' | keyof typeof common>) => {
+    const add = (
+      code: string,
+      pointer: string,
+      succession: Omit<Succession, 'code' | keyof typeof common>,
+    ) => {
       if (seen.has(code)) invalid(pointer, `"${code}" is reorganised twice in this scenario`);
       seen.add(code);
-      if (succession.successors.some((s) => s.agencyCode === code)) invalid(pointer, 'a body cannot succeed itself');
+      if (succession.successors.some((s) => s.agencyCode === code))
+        invalid(pointer, 'a body cannot succeed itself');
       successions.push({ code, ...common, ...succession });
     };
     switch (change.kind) {
       case 'merge': {
-        if (!Array.isArray(change.agencies) || change.agencies.length < 2) invalid(`${at}/agencies`, 'a merge names at least two bodies');
+        if (!Array.isArray(change.agencies) || change.agencies.length < 2)
+          invalid(`${at}/agencies`, 'a merge names at least two bodies');
         const into = known(change.into, `${at}/into`);
         change.agencies.forEach((code, j) => {
           // A body merged "into itself" continues: only the others cease to exist.
@@ -167,7 +182,10 @@ export function successionsOf(scenario: ReorganisationScenario, directory: Direc
   for (const s of successions) {
     for (const [j, succ] of s.successors.entries()) {
       if (seen.has(succ.agencyCode))
-        invalid(`/changes`, `${s.code}'s successor ${succ.agencyCode} (${j}) itself ceases to exist in this scenario`);
+        invalid(
+          `/changes`,
+          `${s.code}'s successor ${succ.agencyCode} (${j}) itself ceases to exist in this scenario`,
+        );
     }
   }
   return successions;
@@ -198,15 +216,31 @@ export function draftReorganisation(
       const succession = byCode.get(assignee.agencyCode);
       if (!succession || assignee.completed) continue;
       const route = routeDuty(succession, text, keywords);
-      const base = { taskId: task.taskId, planId: task.planId, title: task.title, fromAgency: assignee.agencyCode, role: assignee.role };
+      const base = {
+        taskId: task.taskId,
+        planId: task.planId,
+        title: task.title,
+        fromAgency: assignee.agencyCode,
+        role: assignee.role,
+      };
       if (route.kind === 'person') {
-        needsDecision.push({ ...base, candidates: route.candidates, why: route.why, explanation: route.explanation });
+        needsDecision.push({
+          ...base,
+          candidates: route.candidates,
+          why: route.why,
+          explanation: route.explanation,
+        });
         continue;
       }
       const merges = holders.has(route.agencyCode);
       holders.add(route.agencyCode);
       moves.push(moveOf(task, assignee, route.agencyCode, route.function, succession, nameOf, false, merges));
-      timers.push({ taskId: task.taskId, dueDate: task.dueDate, fromAgency: assignee.agencyCode, toAgency: route.agencyCode });
+      timers.push({
+        taskId: task.taskId,
+        dueDate: task.dueDate,
+        fromAgency: assignee.agencyCode,
+        toAgency: route.agencyCode,
+      });
     }
     for (const handoff of task.pendingHandoffs) {
       const succession = byCode.get(handoff.toAgency);
@@ -224,7 +258,9 @@ export function draftReorganisation(
         redirectedTo: target,
         reason:
           `${nameOf(handoff.toAgency)} ceases to exist by ${succession.basis.number} of ${succession.basis.date}, effective ${succession.effectiveDate}` +
-          (target ? `: the handoff is offered to ${nameOf(target)}` : ': no successor can take the handoff; decide by hand'),
+          (target
+            ? `: the handoff is offered to ${nameOf(target)}`
+            : ': no successor can take the handoff; decide by hand'),
       });
     }
   }
@@ -283,7 +319,8 @@ export function withDecisions(
   }
   const tasks = new Map(openTasks.map((t) => [t.taskId, t]));
   const successions = new Map(draft.successions.map((s) => [s.code, s]));
-  const nameOf = (code: string) => directory.get(code)?.name ?? draft.newAgencies.find((a) => a.code === code)?.name ?? code;
+  const nameOf = (code: string) =>
+    directory.get(code)?.name ?? draft.newAgencies.find((a) => a.code === code)?.name ?? code;
   const moves = [...draft.moves];
   const timers = [...draft.timers];
   const pending: PendingDecision[] = [];
@@ -293,18 +330,29 @@ export function withDecisions(
     const task = tasks.get(item.taskId);
     const succession = successions.get(item.fromAgency);
     if (choice !== undefined && !item.candidates.includes(choice)) {
-      invalid(`/decisions/${key}`, `must be one of ${item.candidates.join(', ') || '(none): decide by hand'}`);
+      invalid(
+        `/decisions/${key}`,
+        `must be one of ${item.candidates.join(', ') || '(none): decide by hand'}`,
+      );
     }
     if (choice === undefined || !task || !succession) {
       pending.push(item);
       continue;
     }
-    const holders = new Set([...task.assignees.map((a) => a.agencyCode), ...moves.filter((m) => m.taskId === item.taskId).map((m) => m.toAgency)]);
+    const holders = new Set([
+      ...task.assignees.map((a) => a.agencyCode),
+      ...moves.filter((m) => m.taskId === item.taskId).map((m) => m.toAgency),
+    ]);
     const assignee = task.assignees.find((a) => a.agencyCode === item.fromAgency);
     if (!assignee) continue;
     const fn = succession.successors.find((s) => s.agencyCode === choice)?.function ?? null;
     moves.push(moveOf(task, assignee, choice, fn, succession, nameOf, true, holders.has(choice)));
-    timers.push({ taskId: task.taskId, dueDate: task.dueDate, fromAgency: item.fromAgency, toAgency: choice });
+    timers.push({
+      taskId: task.taskId,
+      dueDate: task.dueDate,
+      fromAgency: item.fromAgency,
+      toAgency: choice,
+    });
   }
   return {
     ...draft,
@@ -343,7 +391,11 @@ function routeDuty(
   const distinct = [...new Set(succession.successors.map((s) => s.agencyCode))];
   const whole = succession.successors.find((s) => s.function === null);
   if (distinct.length === 1 && (whole || succession.kind !== 'dissolve')) {
-    return { kind: 'agency', agencyCode: distinct[0] as string, function: succession.successors[0]?.function ?? null };
+    return {
+      kind: 'agency',
+      agencyCode: distinct[0] as string,
+      function: succession.successors[0]?.function ?? null,
+    };
   }
   const scores = keywords
     .map(([name, words]) => ({ name, score: words.filter((w) => text.includes(w)).length }))
@@ -360,7 +412,10 @@ function routeDuty(
       explanation:
         best === undefined
           ? 'the duty names none of the functions'
-          : `the duty names ${scores.filter((s) => s.score === best.score).map((s) => s.name).join(' and ')} equally`,
+          : `the duty names ${scores
+              .filter((s) => s.score === best.score)
+              .map((s) => s.name)
+              .join(' and ')} equally`,
     };
   }
   const successor = succession.successors.find((s) => s.function === best.name) ?? whole;
@@ -404,12 +459,16 @@ function moveOf(
 }
 
 /** The trail's words for a responsibility that passed by a reorganisation. */
-export function passedText(successorName: string, succession: Pick<Succession, 'basis' | 'effectiveDate'>): string {
+export function passedText(
+  successorName: string,
+  succession: Pick<Succession, 'basis' | 'effectiveDate'>,
+): string {
   return `responsibility passed to ${successorName} by decision ${succession.basis.number} of ${succession.basis.date}, effective ${succession.effectiveDate}`;
 }
 
 function legalBasis(value: unknown, pointer: string): LegalBasis {
-  if (typeof value !== 'object' || value === null) invalid(pointer, 'must state the decision: number, date, title');
+  if (typeof value !== 'object' || value === null)
+    invalid(pointer, 'must state the decision: number, date, title');
   const v = value as Record<string, unknown>;
   return {
     number: requiredText(v.number, `${pointer}/number`),
@@ -420,5 +479,7 @@ function legalBasis(value: unknown, pointer: string): LegalBasis {
 
 /** Words without diacritics, case or punctuation, one space apart. */
 function searchWords(text: string): string {
-  return foldForSearch(text).replace(/[^a-z0-9]+/g, ' ').trim();
+  return foldForSearch(text)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }

@@ -6,7 +6,10 @@ import type { OpenTask, ReorganisationChange, ReorganisationScenario } from './r
 const directory = createSeedDirectory();
 const basis = { number: 'Quyết định số 1/QĐ-UBND', date: '2025-06-20', title: 'Test decision' };
 
-function scenario(changes: ReorganisationChange[], extra: Partial<ReorganisationScenario> = {}): ReorganisationScenario {
+function scenario(
+  changes: ReorganisationChange[],
+  extra: Partial<ReorganisationScenario> = {},
+): ReorganisationScenario {
   return {
     id: 'test-reorganisation',
     title: 'Test',
@@ -21,7 +24,12 @@ function scenario(changes: ReorganisationChange[], extra: Partial<Reorganisation
   };
 }
 
-function task(id: string, duty: string, assignees: OpenTask['assignees'], pendingHandoffs: OpenTask['pendingHandoffs'] = []): OpenTask {
+function task(
+  id: string,
+  duty: string,
+  assignees: OpenTask['assignees'],
+  pendingHandoffs: OpenTask['pendingHandoffs'] = [],
+): OpenTask {
   return {
     taskId: id,
     planId: 'plan-1',
@@ -41,12 +49,27 @@ const support = (agencyCode: string) => ({ agencyCode, role: 'support' as const,
 describe('reorganisation decider', () => {
   it('merge: A and B become C, every open assignment of both passes to C with the decision in its reason', () => {
     const draft = draftReorganisation(
-      scenario([{ kind: 'merge', agencies: ['lc-so-khdt', 'lc-so-tai-chinh'], into: 'lc-so-tai-chinh-moi' }], {
-        agencies: [{ code: 'lc-so-tai-chinh-moi', name: 'Sở Tài chính (mới) tỉnh Lai Châu', level: 'department', parentCode: 'lc-ubnd-tinh', jurisdiction: 'lai-chau', aliases: [] }],
-      }),
+      scenario(
+        [{ kind: 'merge', agencies: ['lc-so-khdt', 'lc-so-tai-chinh'], into: 'lc-so-tai-chinh-moi' }],
+        {
+          agencies: [
+            {
+              code: 'lc-so-tai-chinh-moi',
+              name: 'Sở Tài chính (mới) tỉnh Lai Châu',
+              level: 'department',
+              parentCode: 'lc-ubnd-tinh',
+              jurisdiction: 'lai-chau',
+              aliases: [],
+            },
+          ],
+        },
+      ),
       {
         directory,
-        openTasks: [task('t1', 'Bố trí kinh phí', [lead('lc-so-tai-chinh'), support('lc-so-khdt')]), task('t2', 'Đầu tư', [lead('lc-so-khdt')])],
+        openTasks: [
+          task('t1', 'Bố trí kinh phí', [lead('lc-so-tai-chinh'), support('lc-so-khdt')]),
+          task('t2', 'Đầu tư', [lead('lc-so-khdt')]),
+        ],
         openPlans: [],
       },
     );
@@ -69,15 +92,20 @@ describe('reorganisation decider', () => {
   });
 
   it('absorb: A into B; a completed assignment stays with A (closed history)', () => {
-    const draft = draftReorganisation(scenario([{ kind: 'absorb', agency: 'lc-so-tttt', into: 'lc-so-vhttdl' }]), {
-      directory,
-      openTasks: [
-        task('t1', 'Truyền thông', [lead('lc-so-tttt')]),
-        task('t2', 'Báo cáo', [lead('lc-so-gddt'), { ...support('lc-so-tttt'), completed: true }]),
-      ],
-      openPlans: [],
-    });
-    expect(draft.moves.map((m) => [m.taskId, m.fromAgency, m.toAgency, m.function])).toEqual([['t1', 'lc-so-tttt', 'lc-so-vhttdl', null]]);
+    const draft = draftReorganisation(
+      scenario([{ kind: 'absorb', agency: 'lc-so-tttt', into: 'lc-so-vhttdl' }]),
+      {
+        directory,
+        openTasks: [
+          task('t1', 'Truyền thông', [lead('lc-so-tttt')]),
+          task('t2', 'Báo cáo', [lead('lc-so-gddt'), { ...support('lc-so-tttt'), completed: true }]),
+        ],
+        openPlans: [],
+      },
+    );
+    expect(draft.moves.map((m) => [m.taskId, m.fromAgency, m.toAgency, m.function])).toEqual([
+      ['t1', 'lc-so-tttt', 'lc-so-vhttdl', null],
+    ]);
     expect(draft.summary).toMatchObject({ duties: 1, needsDecision: 0 });
   });
 
@@ -110,40 +138,92 @@ describe('reorganisation decider', () => {
       ['t4', 'lc-so-noi-vu', 'labour'],
     ]);
     expect(draft.needsDecision).toEqual([
-      expect.objectContaining({ taskId: 't3', why: 'function-unclear', candidates: ['lc-so-y-te', 'lc-so-noi-vu'] }),
+      expect.objectContaining({
+        taskId: 't3',
+        why: 'function-unclear',
+        candidates: ['lc-so-y-te', 'lc-so-noi-vu'],
+      }),
     ]);
 
-    const decided = withDecisions(draft, { 't3/lc-so-ldtbxh': 'lc-so-y-te' }, [task('t3', 'Tổng hợp', [lead('lc-so-ldtbxh')])], directory);
+    const decided = withDecisions(
+      draft,
+      { 't3/lc-so-ldtbxh': 'lc-so-y-te' },
+      [task('t3', 'Tổng hợp', [lead('lc-so-ldtbxh')])],
+      directory,
+    );
     expect(decided.needsDecision).toEqual([]);
-    expect(decided.moves.at(-1)).toMatchObject({ taskId: 't3', toAgency: 'lc-so-y-te', decidedByPerson: true });
-    expect(() => withDecisions(draft, { 't3/lc-so-ldtbxh': 'lc-so-tu-phap' }, [], directory)).toThrow(ReorganisationError);
-    expect(() => withDecisions(draft, { 't1/lc-so-ldtbxh': 'lc-so-y-te' }, [], directory)).toThrow(/not a duty the draft leaves/);
+    expect(decided.moves.at(-1)).toMatchObject({
+      taskId: 't3',
+      toAgency: 'lc-so-y-te',
+      decidedByPerson: true,
+    });
+    expect(() => withDecisions(draft, { 't3/lc-so-ldtbxh': 'lc-so-tu-phap' }, [], directory)).toThrow(
+      ReorganisationError,
+    );
+    expect(() => withDecisions(draft, { 't1/lc-so-ldtbxh': 'lc-so-y-te' }, [], directory)).toThrow(
+      /not a duty the draft leaves/,
+    );
   });
 
   it('dissolve with a successor per function: a handoff pending to the dissolved body is offered to the successor', () => {
     const draft = draftReorganisation(
-      scenario([{ kind: 'dissolve', agency: 'lc-so-ldtbxh', successors: [{ function: 'child-protection', agencyCode: 'lc-so-y-te' }] }]),
+      scenario([
+        {
+          kind: 'dissolve',
+          agency: 'lc-so-ldtbxh',
+          successors: [{ function: 'child-protection', agencyCode: 'lc-so-y-te' }],
+        },
+      ]),
       {
         directory,
         openTasks: [
-          task('t1', 'Can thiệp, hỗ trợ trẻ em bị xâm hại', [lead('lc-so-gddt')], [
-            { handoffId: 'h1', fromAgency: 'lc-so-gddt', toAgency: 'lc-so-ldtbxh', role: 'lead', reason: 'Thuộc chức năng' },
-          ]),
+          task(
+            't1',
+            'Can thiệp, hỗ trợ trẻ em bị xâm hại',
+            [lead('lc-so-gddt')],
+            [
+              {
+                handoffId: 'h1',
+                fromAgency: 'lc-so-gddt',
+                toAgency: 'lc-so-ldtbxh',
+                role: 'lead',
+                reason: 'Thuộc chức năng',
+              },
+            ],
+          ),
           // A report names no function; the handoff's reason does.
-          task('t3', 'Báo cáo kết quả thực hiện Kế hoạch', [lead('lc-so-vhttdl')], [
-            { handoffId: 'h3', fromAgency: 'lc-so-vhttdl', toAgency: 'lc-so-ldtbxh', role: 'lead', reason: 'Thuộc lĩnh vực bảo vệ trẻ em' },
-          ]),
+          task(
+            't3',
+            'Báo cáo kết quả thực hiện Kế hoạch',
+            [lead('lc-so-vhttdl')],
+            [
+              {
+                handoffId: 'h3',
+                fromAgency: 'lc-so-vhttdl',
+                toAgency: 'lc-so-ldtbxh',
+                role: 'lead',
+                reason: 'Thuộc lĩnh vực bảo vệ trẻ em',
+              },
+            ],
+          ),
           task('t2', 'Giải quyết việc làm', [lead('lc-so-ldtbxh')]),
         ],
         openPlans: [],
       },
     );
     expect(draft.handoffs).toEqual([
-      expect.objectContaining({ taskId: 't1', handoffId: 'h1', toAgency: 'lc-so-ldtbxh', redirectedTo: 'lc-so-y-te' }),
+      expect.objectContaining({
+        taskId: 't1',
+        handoffId: 'h1',
+        toAgency: 'lc-so-ldtbxh',
+        redirectedTo: 'lc-so-y-te',
+      }),
       expect.objectContaining({ taskId: 't3', handoffId: 'h3', redirectedTo: 'lc-so-y-te' }),
     ]);
     // Labour has no successor in this dissolve: a person decides.
-    expect(draft.needsDecision).toEqual([expect.objectContaining({ taskId: 't2', why: 'no-successor-for-function' })]);
+    expect(draft.needsDecision).toEqual([
+      expect.objectContaining({ taskId: 't2', why: 'no-successor-for-function' }),
+    ]);
     expect(draft.moves).toEqual([]);
   });
 
@@ -153,25 +233,53 @@ describe('reorganisation decider', () => {
       {
         directory,
         openTasks: [task('t1', 'Chỉ đạo', [lead('lsc-ubnd-thanh-pho')])],
-        openPlans: [{ planId: 'plan-lsc', title: 'Kế hoạch', issuerAgencyCode: 'lsc-ubnd-thanh-pho' }, { planId: 'plan-lc', title: 'Other', issuerAgencyCode: 'lc-ubnd-tinh' }],
+        openPlans: [
+          { planId: 'plan-lsc', title: 'Kế hoạch', issuerAgencyCode: 'lsc-ubnd-thanh-pho' },
+          { planId: 'plan-lc', title: 'Other', issuerAgencyCode: 'lc-ubnd-tinh' },
+        ],
       },
     );
     expect(draft.plans).toEqual([
-      expect.objectContaining({ planId: 'plan-lsc', fromIssuer: 'lsc-ubnd-thanh-pho', toIssuer: 'ls-ubnd-tinh', effectiveDate: '2025-07-01' }),
+      expect.objectContaining({
+        planId: 'plan-lsc',
+        fromIssuer: 'lsc-ubnd-thanh-pho',
+        toIssuer: 'ls-ubnd-tinh',
+        effectiveDate: '2025-07-01',
+      }),
     ]);
     expect(draft.moves.map((m) => [m.taskId, m.toAgency])).toEqual([['t1', 'ls-ubnd-tinh']]);
   });
 
   it('refuses a scenario naming an unknown body, with the pointer, and one already applied', () => {
-    expect(() => draftReorganisation(scenario([{ kind: 'absorb', agency: 'lc-nope', into: 'lc-so-y-te' }]), { directory, openTasks: [], openPlans: [] })).toThrow(
-      expect.objectContaining({ code: 'validation', details: { pointer: '/changes/0/agency' } }),
-    );
     expect(() =>
-      draftReorganisation(scenario([{ kind: 'split', agency: 'lc-so-ldtbxh', successors: [{ function: 'labour', agencyCode: 'lc-so-noi-vu' }] }]), { directory, openTasks: [], openPlans: [] }),
+      draftReorganisation(scenario([{ kind: 'absorb', agency: 'lc-nope', into: 'lc-so-y-te' }]), {
+        directory,
+        openTasks: [],
+        openPlans: [],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'validation', details: { pointer: '/changes/0/agency' } }));
+    expect(() =>
+      draftReorganisation(
+        scenario([
+          {
+            kind: 'split',
+            agency: 'lc-so-ldtbxh',
+            successors: [{ function: 'labour', agencyCode: 'lc-so-noi-vu' }],
+          },
+        ]),
+        { directory, openTasks: [], openPlans: [] },
+      ),
     ).toThrow(/at least two successors/);
-    const applied = { get: directory.get.bind(directory), successionOf: (code: string) => (code === 'lc-so-tttt' ? { reorganisationId: 'earlier' } : undefined) };
-    expect(() => draftReorganisation(scenario([{ kind: 'absorb', agency: 'lc-so-tttt', into: 'lc-so-vhttdl' }]), { directory: applied, openTasks: [], openPlans: [] })).toThrow(
-      expect.objectContaining({ code: 'reorganisation.already-applied' }),
-    );
+    const applied = {
+      get: directory.get.bind(directory),
+      successionOf: (code: string) => (code === 'lc-so-tttt' ? { reorganisationId: 'earlier' } : undefined),
+    };
+    expect(() =>
+      draftReorganisation(scenario([{ kind: 'absorb', agency: 'lc-so-tttt', into: 'lc-so-vhttdl' }]), {
+        directory: applied,
+        openTasks: [],
+        openPlans: [],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'reorganisation.already-applied' }));
   });
 });

@@ -1,5 +1,9 @@
 import type { Agency } from '../types.js';
-import type { LegalBasis, ReorganisationKind, SuccessorForFunction } from '../directory-events/directory.events.js';
+import type {
+  LegalBasis,
+  ReorganisationKind,
+  SuccessorForFunction,
+} from '../directory-events/directory.events.js';
 
 /**
  * A reorganisation as a scenario file states it (deploy/reorganisations/*.json): the acts it rests
@@ -67,11 +71,7 @@ export interface IssuerDissolvedChange extends ChangeBase {
 }
 
 export type ReorganisationChange =
-  | MergeChange
-  | AbsorbChange
-  | SplitChange
-  | DissolveChange
-  | IssuerDissolvedChange;
+  MergeChange | AbsorbChange | SplitChange | DissolveChange | IssuerDissolvedChange;
 
 /** What one old body becomes, normalised from any change kind. */
 export interface Succession {

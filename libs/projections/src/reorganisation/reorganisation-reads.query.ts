@@ -29,5 +29,9 @@ export async function plansIssuedBy(
     `select plan_id, title, issuer_agency_code from ${s}.plans where issuer_agency_code = any($1::text[]) order by plan_id`,
     [agencyCodes],
   );
-  return rows.map((row) => ({ planId: row.plan_id, title: row.title, issuerAgencyCode: row.issuer_agency_code }));
+  return rows.map((row) => ({
+    planId: row.plan_id,
+    title: row.title,
+    issuerAgencyCode: row.issuer_agency_code,
+  }));
 }

@@ -71,7 +71,13 @@ export class DirectoryAdministration {
     const plan = planDirectoryImport(text, loaded.state);
     if (!plan.ok) return { ok: false, errors: plan.errors };
     if (options.dryRun || plan.events.length === 0) {
-      return { ok: true, dryRun: options.dryRun, summary: plan.summary, events: plan.events.length, position: null };
+      return {
+        ok: true,
+        dryRun: options.dryRun,
+        summary: plan.summary,
+        events: plan.events.length,
+        position: null,
+      };
     }
     const position = await this.record(loaded, plan.events, actor);
     return { ok: true, dryRun: false, summary: plan.summary, events: plan.events.length, position };
@@ -104,7 +110,10 @@ export class DirectoryAdministration {
       return appended.lastPosition.toString();
     } catch (error) {
       if (isAppendConflict(error)) {
-        throw new ApplicationError('concurrency-conflict', 'The directory changed meanwhile: check the file again');
+        throw new ApplicationError(
+          'concurrency-conflict',
+          'The directory changed meanwhile: check the file again',
+        );
       }
       throw error;
     }

@@ -72,9 +72,13 @@ export class Reorganisations {
     const now = this.options.clock.now();
     for (const s of draft.successions) {
       if (Date.parse(vietnamMidnight(s.effectiveDate)) > Date.parse(now)) {
-        throw new ApplicationError('validation', `${s.code}: the reorganisation takes effect on ${s.effectiveDate}; confirm it from that day`, {
-          errors: [{ pointer: '/effectiveDate', detail: `is after today (${now})` }],
-        });
+        throw new ApplicationError(
+          'validation',
+          `${s.code}: the reorganisation takes effect on ${s.effectiveDate}; confirm it from that day`,
+          {
+            errors: [{ pointer: '/effectiveDate', detail: `is after today (${now})` }],
+          },
+        );
       }
     }
 
@@ -82,14 +86,18 @@ export class Reorganisations {
     let alreadyMoved = 0;
     let redirected = 0;
     const byTask = new Map<string, { moves: typeof draft.moves; handoffs: typeof draft.handoffs }>();
-    for (const move of draft.moves) entry(byTask, move.taskId).moves = [...entry(byTask, move.taskId).moves, move];
-    for (const h of draft.handoffs) entry(byTask, h.taskId).handoffs = [...entry(byTask, h.taskId).handoffs, h];
+    for (const move of draft.moves)
+      entry(byTask, move.taskId).moves = [...entry(byTask, move.taskId).moves, move];
+    for (const h of draft.handoffs)
+      entry(byTask, h.taskId).handoffs = [...entry(byTask, h.taskId).handoffs, h];
 
     await inBatches([...byTask.entries()], this.concurrency, async ([taskId, work]) => {
       const task = tasks.get(taskId);
       if (!task) return;
       const events: { event: TaskEvent; occurredAt: string }[] = [];
-      const pending = new Set(task.state.handoffs.filter((h) => h.status === 'pending').map((h) => h.handoffId));
+      const pending = new Set(
+        task.state.handoffs.filter((h) => h.status === 'pending').map((h) => h.handoffId),
+      );
       const holders = new Set(task.state.assignees.map((a) => a.agencyCode));
       for (const move of work.moves) {
         const assignee = task.state.assignees.find((a) => a.agencyCode === move.fromAgency);
@@ -100,10 +108,25 @@ export class Reorganisations {
         const at = effectiveInstant(move.effectiveDate, task.state.assignedAt);
         // Handoffs the old body offered become moot, as in a reassignment.
         for (const h of task.state.handoffs) {
-          if (h.status === 'pending' && pending.has(h.handoffId) && (h.fromAgency === move.fromAgency || h.toAgency === move.toAgency)) {
+          if (
+            h.status === 'pending' &&
+            pending.has(h.handoffId) &&
+            (h.fromAgency === move.fromAgency || h.toAgency === move.toAgency)
+          ) {
             pending.delete(h.handoffId);
             events.push({
-              event: { type: 'HandoffSuperseded', data: { taskId, planId: task.state.planId, handoffId: h.handoffId, fromAgency: h.fromAgency, toAgency: h.toAgency, role: h.role, reason: move.reason } },
+              event: {
+                type: 'HandoffSuperseded',
+                data: {
+                  taskId,
+                  planId: task.state.planId,
+                  handoffId: h.handoffId,
+                  fromAgency: h.fromAgency,
+                  toAgency: h.toAgency,
+                  role: h.role,
+                  reason: move.reason,
+                },
+              },
               occurredAt: at,
             });
           }
@@ -111,7 +134,15 @@ export class Reorganisations {
         events.push({
           event: {
             type: 'TaskReassigned',
-            data: { taskId, planId: task.state.planId, fromAgency: move.fromAgency, toAgency: move.toAgency, role: assignee.role, reason: move.reason, byAgency: task.state.issuerAgencyCode },
+            data: {
+              taskId,
+              planId: task.state.planId,
+              fromAgency: move.fromAgency,
+              toAgency: move.toAgency,
+              role: assignee.role,
+              reason: move.reason,
+              byAgency: task.state.issuerAgencyCode,
+            },
           },
           occurredAt: at,
         });
@@ -123,14 +154,33 @@ export class Reorganisations {
         const succession = draft.successions.find((s) => s.code === h.toAgency);
         const at = effectiveInstant(succession?.effectiveDate ?? now.slice(0, 10), task.state.assignedAt);
         events.push({
-          event: { type: 'HandoffSuperseded', data: { taskId, planId: task.state.planId, handoffId: h.handoffId, fromAgency: h.fromAgency, toAgency: h.toAgency, role: h.role, reason: h.reason } },
+          event: {
+            type: 'HandoffSuperseded',
+            data: {
+              taskId,
+              planId: task.state.planId,
+              handoffId: h.handoffId,
+              fromAgency: h.fromAgency,
+              toAgency: h.toAgency,
+              role: h.role,
+              reason: h.reason,
+            },
+          },
           occurredAt: at,
         });
         if (h.redirectedTo !== null) {
           events.push({
             event: {
               type: 'HandoffRequested',
-              data: { taskId, planId: task.state.planId, handoffId: `${h.handoffId}-${draft.reorganisationId}`, fromAgency: h.fromAgency, toAgency: h.redirectedTo, role: h.role, reason: h.reason },
+              data: {
+                taskId,
+                planId: task.state.planId,
+                handoffId: `${h.handoffId}-${draft.reorganisationId}`,
+                fromAgency: h.fromAgency,
+                toAgency: h.redirectedTo,
+                role: h.role,
+                reason: h.reason,
+              },
             },
             occurredAt: at,
           });
@@ -145,12 +195,31 @@ export class Reorganisations {
     await inBatches([...draft.plans], this.concurrency, async (plan) => {
       const stream = planStreamId(plan.planId);
       const stored = await this.options.store.readStream(stream, 1);
-      if (stored.some((e) => e.type === 'PlanPassedToSuccessor' && (e.data as PlanPassedToSuccessor['data']).toIssuer === plan.toIssuer)) return;
+      if (
+        stored.some(
+          (e) =>
+            e.type === 'PlanPassedToSuccessor' &&
+            (e.data as PlanPassedToSuccessor['data']).toIssuer === plan.toIssuer,
+        )
+      )
+        return;
       const event: PlanPassedToSuccessor = {
         type: 'PlanPassedToSuccessor',
-        data: { planId: plan.planId, fromIssuer: plan.fromIssuer, toIssuer: plan.toIssuer, effectiveDate: plan.effectiveDate, reason: plan.reason, reorganisationId: draft.reorganisationId },
+        data: {
+          planId: plan.planId,
+          fromIssuer: plan.fromIssuer,
+          toIssuer: plan.toIssuer,
+          effectiveDate: plan.effectiveDate,
+          reason: plan.reason,
+          reorganisationId: draft.reorganisationId,
+        },
       };
-      await this.append(stream, [{ event, occurredAt: effectiveInstant(plan.effectiveDate, null) }], stored.length, actor);
+      await this.append(
+        stream,
+        [{ event, occurredAt: effectiveInstant(plan.effectiveDate, null) }],
+        stored.length,
+        actor,
+      );
       plansPassed++;
     });
 
@@ -158,12 +227,17 @@ export class Reorganisations {
     // short is finished by running it again (moved responsibilities are recognised and skipped).
     const directoryEvents: DirectoryEvent[] = [
       ...draft.newAgencies.map(agencyCreated),
-      ...draft.successions.map(
-        (s): DirectoryEvent => ({
-          type: 'AgencySucceeded',
-          data: { code: s.code, kind: s.kind, successors: s.successors, effectiveDate: s.effectiveDate, basis: s.basis, reorganisationId: draft.reorganisationId },
-        }),
-      ),
+      ...draft.successions.map((s): DirectoryEvent => ({
+        type: 'AgencySucceeded',
+        data: {
+          code: s.code,
+          kind: s.kind,
+          successors: s.successors,
+          effectiveDate: s.effectiveDate,
+          basis: s.basis,
+          reorganisationId: draft.reorganisationId,
+        },
+      })),
     ];
     await this.options.directory.record(loaded, directoryEvents, actor);
 
@@ -234,7 +308,10 @@ export class Reorganisations {
   }
 }
 
-function entry<V extends { moves: readonly unknown[]; handoffs: readonly unknown[] }>(map: Map<string, V>, key: string): V {
+function entry<V extends { moves: readonly unknown[]; handoffs: readonly unknown[] }>(
+  map: Map<string, V>,
+  key: string,
+): V {
   let value = map.get(key);
   if (!value) {
     value = { moves: [], handoffs: [] } as unknown as V;
@@ -263,14 +340,28 @@ function openTaskOf(task: Task): OpenTask {
     kind: task.kind,
     dueDate: task.dueDate,
     issuerAgencyCode: task.issuerAgencyCode,
-    assignees: task.assignees.map((a) => ({ agencyCode: a.agencyCode, role: a.role, completed: a.status === 'completed' })),
+    assignees: task.assignees.map((a) => ({
+      agencyCode: a.agencyCode,
+      role: a.role,
+      completed: a.status === 'completed',
+    })),
     pendingHandoffs: task.handoffs
       .filter((h) => h.status === 'pending')
-      .map((h) => ({ handoffId: h.handoffId, fromAgency: h.fromAgency, toAgency: h.toAgency, role: h.role, reason: h.reason })),
+      .map((h) => ({
+        handoffId: h.handoffId,
+        fromAgency: h.fromAgency,
+        toAgency: h.toAgency,
+        role: h.role,
+        reason: h.reason,
+      })),
   };
 }
 
-async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

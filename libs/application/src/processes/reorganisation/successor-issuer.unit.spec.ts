@@ -22,10 +22,13 @@ const task = foldTask([
 const successorsOf = (code: string) =>
   code === 'lsc-ubnd-thanh-pho' ? [{ function: null, agencyCode: 'ls-ubnd-tinh' }] : [];
 
-describe('the committee carrying on a dissolved committee\'s plans', () => {
+describe("the committee carrying on a dissolved committee's plans", () => {
   it('decides on its tasks as their issuer', () => {
     const actor = { personId: 'p', agencyCode: 'ls-ubnd-tinh', roles: ['issuer' as const] };
-    expect(actorForSucceededIssuer(actor, task, successorsOf)).toEqual({ ...actor, issuesFor: 'lsc-ubnd-thanh-pho' });
+    expect(actorForSucceededIssuer(actor, task, successorsOf)).toEqual({
+      ...actor,
+      issuesFor: 'lsc-ubnd-thanh-pho',
+    });
   });
 
   it('nobody else does: another committee, an officer, a task whose committee still exists', () => {
