@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startApi } from '../../../test/support/api-harness.js';
 
 const run = promisify(execFile);
 
@@ -84,7 +85,11 @@ describe('coord directory import and coord reorganise, on the embedded database'
     const dry = JSON.parse(
       (await coord(['reorganise', '--file', scenario, '--dry-run', '--json'], data)).stdout,
     ) as {
-      draft: { plans: { toIssuer: string }[]; moves: { fromAgency: string; toAgency: string }[] };
+      draft: {
+        plans: { toIssuer: string }[];
+        moves: { taskId: string; fromAgency: string; toAgency: string }[];
+        needsDecision: { taskId: string; fromAgency: string }[];
+      };
       result?: unknown;
     };
     expect(dry.result).toBeUndefined();
@@ -97,5 +102,43 @@ describe('coord directory import and coord reorganise, on the embedded database'
     expect(confirmed.stdout).toMatch(
       /confirmed: \d+ responsibilities moved, \d+ handoffs offered to successors, 1 plans passed on, 4 agencies succeeded/,
     );
+
+    // The API started on that database answers for the old body with its successors; its tokens
+    // read, and act no more.
+    const api = await startApi('pglite', { DATA_DIR: data });
+    try {
+      const officer = 'demo.officer.lsc-phong-ldtbxh';
+      const agency = await api.request('GET', '/agencies/lsc-phong-ldtbxh', officer);
+      expect(agency.body).toMatchObject({
+        successors: [
+          { function: 'child-protection', agencyCode: 'ls-so-y-te' },
+          { function: 'labour', agencyCode: 'ls-so-noi-vu' },
+        ],
+        succession: {
+          kind: 'dissolve',
+          effectiveDate: '2025-07-01',
+          basis: { number: 'Nghị quyết số 1672/NQ-UBTVQH15' },
+        },
+      });
+      const outstanding = await api.request('GET', '/agencies/lsc-phong-ldtbxh/outstanding', officer);
+      // What is left is exactly what the draft left to a person (a report naming no function).
+      expect(outstanding.body).toMatchObject({ successors: agency.body.successors });
+      expect((outstanding.body.items as { taskId: string }[]).map((i) => i.taskId).sort()).toEqual(
+        dry.draft.needsDecision
+          .filter((d) => d.fromAgency === 'lsc-phong-ldtbxh')
+          .map((d) => d.taskId)
+          .sort(),
+      );
+      const moved = dry.draft.moves.find((m) => m.fromAgency === 'lsc-phong-ldtbxh')!;
+      const trail = await api.request('GET', `/tasks/${moved.taskId}/trail`, officer);
+      expect(JSON.stringify(trail.body)).toContain(
+        'responsibility passed to Sở Y tế tỉnh Lạng Sơn by decision Nghị quyết số 1672/NQ-UBTVQH15 of 2025-06-16, effective 2025-07-01',
+      );
+      const acting = await api.request('POST', `/tasks/${moved.taskId}/acknowledge`, officer, {});
+      expect(acting.status).toBe(403);
+      expect(acting.body).toMatchObject({ code: 'agency.dissolved' });
+    } finally {
+      await api.close();
+    }
   });
 });
