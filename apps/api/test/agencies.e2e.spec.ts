@@ -78,6 +78,8 @@ describe('the agency directory over HTTP', () => {
     const { status, body } = await get('/agencies/lc-ubnd-huyen-tam-duong');
     expect(status).toBe(200);
     expect(body).toMatchObject({ code: 'lc-ubnd-huyen-tam-duong', level: 'district' });
+    // Read from the directory's events (the shipped seed file): it exists, no one succeeded it.
+    expect(body).toMatchObject({ successors: [], succession: null });
     expect((body.groups as { code: string }[]).map((g) => g.code)).toContain('lc-ubnd-cac-huyen-thanh-pho');
   });
 

@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
-import { createSeedDirectory } from '#libs/agencies';
 import type { PlanIntake } from '#libs/application';
 import {
   ConfigError,
@@ -11,14 +10,17 @@ import {
   loadConfig,
   openCommandLayer,
   openConfiguredEventStore,
+  openDirectory,
   type AppConfig,
 } from '#libs/platform';
 import { KurrentDbEventStore, openDatabase, type Database, type EventStore } from '#libs/event-store';
 import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
+import type { DataSource } from 'typeorm';
 import { describeFailure } from './failure.js';
 import { registerMigrateStoreCommand } from './migrate-store.command.js';
 import { registerNatsUsersCommand } from './nats-users.command.js';
 import { registerWatchCommand } from './watch/watch.command.js';
+import { registerDirectoryCommands } from './reorganisation.command.js';
 import { registerExportCommand } from './ledger/export.command.js';
 import { registerLedgerCommands } from './ledger/keygen.command.js';
 import { registerVerifyCommand } from './ledger/verify.command.js';
@@ -56,12 +58,23 @@ async function openStore(config: AppConfig): Promise<{ database: Database; store
 }
 
 async function withRunner<T>(action: (runner: ProjectionRunner) => Promise<T>): Promise<T> {
+  return withProjections(({ runner }) => action(runner));
+}
+
+/** The store, the projections and their runner, closed when the action ends. */
+async function withProjections<T>(
+  action: (context: { store: EventStore; dataSource: DataSource; runner: ProjectionRunner }) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const { database, store } = await openStore(config);
   try {
     const dataSource = await openProjectionDataSource({ pool: database.pool, schema: config.databaseSchema });
     try {
-      return await action(new ProjectionRunner({ dataSource, store, projections: allProjections }));
+      return await action({
+        store,
+        dataSource,
+        runner: new ProjectionRunner({ dataSource, store, projections: allProjections }),
+      });
     } finally {
       await dataSource.destroy();
     }
@@ -82,7 +95,8 @@ async function withPlanIntake<T>(action: (intake: PlanIntake) => Promise<T>): Pr
       database,
       store,
       schema: config.databaseSchema,
-      directory: createSeedDirectory(),
+      // The directory as its events leave it (the shipped seed file while none are recorded).
+      directory: (await openDirectory({ store }).load()).directory,
     });
     return await action(layer.planIntake);
   } finally {
@@ -238,6 +252,7 @@ function importProgress(fileName: string, size: number) {
 }
 
 registerWatchCommand(program);
+registerDirectoryCommands(program, withProjections);
 registerNatsUsersCommand(program);
 registerMigrateStoreCommand(program);
 registerLedgerCommands(program);

@@ -5,6 +5,7 @@ import {
   stripPlaceQualifiers,
   type PlaceQualifiers,
 } from './normalise.js';
+import type { AgencySuccession, SuccessorForFunction } from './directory-events/directory.events.js';
 import {
   AGENCY_CODE_PATTERN,
   AGENCY_LEVELS,
@@ -58,6 +59,8 @@ export interface AgencyDirectoryInput {
   readonly agencies: readonly Agency[];
   readonly groups: readonly AgencyGroup[];
   readonly jurisdictions: readonly Jurisdiction[];
+  /** Bodies that ceased to exist and who took over from them (ADR 0032); none by default. */
+  readonly successions?: readonly AgencySuccession[];
 }
 
 /** The directory data is inconsistent; `problems` lists every problem found, not only the first. */
@@ -136,6 +139,7 @@ export class AgencyDirectory {
   private readonly agencyByCode = new Map<string, Agency>();
   private readonly groupByCode = new Map<string, AgencyGroup>();
   private readonly jurisdictionByCode = new Map<string, Jurisdiction>();
+  private readonly successionByCode = new Map<string, AgencySuccession>();
   /** Normalised key (and its qualifier-free forms) -> the agencies and groups written that way. */
   private readonly index = new Map<string, Entry[]>();
   /** Every key of an agency or group, for candidate scoring and search. */
@@ -149,6 +153,7 @@ export class AgencyDirectory {
     for (const j of this.jurisdictionList) this.jurisdictionByCode.set(j.code, j);
     for (const a of this.agencies) this.agencyByCode.set(a.code, a);
     for (const g of this.groups) this.groupByCode.set(g.code, g);
+    for (const s of input.successions ?? []) this.successionByCode.set(s.code, Object.freeze(s));
     this.allQualifiers = {
       placeNames: this.jurisdictionList.flatMap((j) => j.placeNames),
       levelWords: this.jurisdictionList.flatMap((j) => j.levelWords),
@@ -164,6 +169,33 @@ export class AgencyDirectory {
 
   get(code: string): Agency | undefined {
     return this.agencyByCode.get(code);
+  }
+
+  /** How the agency ceased to exist, or undefined while it exists. */
+  successionOf(code: string): AgencySuccession | undefined {
+    return this.successionByCode.get(code);
+  }
+
+  /** Active: in the directory and not succeeded by another body. */
+  isActive(code: string): boolean {
+    return this.agencyByCode.has(code) && !this.successionByCode.has(code);
+  }
+
+  /**
+   * Who holds the agency's functions today: its successors per function, followed through later
+   * reorganisations (a successor that was itself succeeded hands on to its own successors); empty
+   * for an agency that still exists.
+   */
+  successorsOf(code: string): SuccessorForFunction[] {
+    const resolve = (agencyCode: string, fn: string | null, seen: Set<string>): SuccessorForFunction[] => {
+      const succession = this.successionByCode.get(agencyCode);
+      if (succession === undefined || seen.has(agencyCode)) return [{ function: fn, agencyCode }];
+      const next = new Set(seen).add(agencyCode);
+      return succession.successors
+        .filter((s) => fn === null || s.function === null || s.function === fn)
+        .flatMap((s) => resolve(s.agencyCode, s.function ?? fn, next));
+    };
+    return this.successionByCode.has(code) ? resolve(code, null, new Set()) : [];
   }
 
   getGroup(code: string): AgencyGroup | undefined {

@@ -39,3 +39,31 @@ export {
   type AgencyState,
   type RecordAgencyHead,
 } from './heads/agency-head.decider.js';
+export * from './directory-events/directory.events.js';
+export {
+  directoryFromEvents,
+  directoryInputOf,
+  evolveDirectory,
+  foldDirectory,
+  initialDirectoryState,
+  type DirectoryState,
+} from './directory-events/directory.fold.js';
+export {
+  planDirectoryImport,
+  MAX_DIRECTORY_RECORDS,
+  type DirectoryFileError,
+  type DirectoryImportPlan,
+  type DirectoryImportSummary,
+} from './directory-events/directory-file.js';
+export * from './reorganisation/reorganisation.types.js';
+export {
+  draftReorganisation,
+  passedText,
+  ReorganisationError,
+  reorganisationErrorKinds,
+  successionsOf,
+  withDecisions,
+  type DirectoryView,
+  type ReorganisationErrorCode,
+  type ReorganisationWorld,
+} from './reorganisation/reorganisation.decider.js';

@@ -11,3 +11,6 @@ export * from './commands/task-references.js';
 export * from './access/access-policy.js';
 export * from './access/not-found.js';
 export * from './access/places.js';
+export * from './processes/directory/directory.process.js';
+export * from './processes/reorganisation/reorganisation.process.js';
+export * from './processes/reorganisation/successor-issuer.js';

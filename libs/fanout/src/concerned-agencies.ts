@@ -17,7 +17,7 @@ import {
  *   was just before the event. The states are kept in an LRU per stream; on a miss (or when the
  *   cached state is not the one right before the event, e.g. after a retry from a checkpoint) the
  *   stream is read from the store and folded up to `streamVersion - 1`.
- * - PlanIssued: the issuer agency.
+ * - PlanIssued: the issuer agency. PlanPassedToSuccessor: the old issuer and its successor.
  * - Deadline events (reminders, lapses, escalations): the agencies they name in `notify`.
  * - Anything else: unknown here (`undefined`); the caller logs it and skips it.
  */
@@ -100,6 +100,7 @@ export async function concernedAgenciesOf(
 ): Promise<readonly string[] | undefined> {
   if (isTaskEvent(event)) return taskEventAgencies(event, context);
   if (event.type === 'PlanIssued') return [planIssuer(event)];
+  if (event.type === 'PlanPassedToSuccessor') return planIssuers(event);
   const deadline = decodeDeadlineEvent(event);
   if (deadline) return deadlineNotified(event, deadline.data.notify);
   return undefined;
@@ -153,4 +154,14 @@ function planIssuer(event: RecordedEvent): string {
     throw new UnroutableEventError(event, 'PlanIssued without issuerAgencyCode');
   }
   return issuer;
+}
+
+/** A plan passed on by a reorganisation concerns both committees (ADR 0032). */
+function planIssuers(event: RecordedEvent): string[] {
+  const data = event.data as { fromIssuer?: unknown; toIssuer?: unknown } | null;
+  const codes = [data?.fromIssuer, data?.toIssuer];
+  if (!codes.every((code): code is string => typeof code === 'string' && code !== '')) {
+    throw new UnroutableEventError(event, 'PlanPassedToSuccessor without fromIssuer and toIssuer');
+  }
+  return codes;
 }

@@ -101,6 +101,16 @@ describe('which agencies an event concerns', () => {
     await expect(agencies(escalation, new TaskStateCache())).rejects.toBeInstanceOf(UnroutableEventError);
   });
 
+  it('a plan passed on by a reorganisation concerns the old issuer and its successor', async () => {
+    const passed = {
+      ...planIssued({ fromIssuer: 'lsc-ubnd-thanh-pho', toIssuer: 'ls-ubnd-tinh' }),
+      type: 'PlanPassedToSuccessor',
+    };
+    expect(await agencies(passed, new TaskStateCache())).toEqual(['lsc-ubnd-thanh-pho', 'ls-ubnd-tinh']);
+    const broken = { ...planIssued({ fromIssuer: 'lsc-ubnd-thanh-pho' }), type: 'PlanPassedToSuccessor' };
+    await expect(agencies(broken, new TaskStateCache())).rejects.toBeInstanceOf(UnroutableEventError);
+  });
+
   it('does not know other event types', async () => {
     expect(await agencies({ ...planIssued({}), type: 'AgencyMerged' }, new TaskStateCache())).toBeUndefined();
   });

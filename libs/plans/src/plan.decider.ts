@@ -133,10 +133,30 @@ export type IssuePlan = {
 
 export type PlanIssued = { readonly type: 'PlanIssued'; readonly data: PlanIssuedData };
 
+/**
+ * The issuing committee ceased to exist in a reorganisation (ADR 0032): the plan is carried on by
+ * its successor committee from `effectiveDate`. Recorded by the reorganisation, not by a command.
+ */
+export type PlanPassedToSuccessor = {
+  readonly type: 'PlanPassedToSuccessor';
+  readonly data: {
+    readonly planId: string;
+    readonly fromIssuer: string;
+    readonly toIssuer: string;
+    readonly effectiveDate: string;
+    /** "responsibility passed to X by decision N of D, effective E". */
+    readonly reason: string;
+    readonly reorganisationId: string;
+  };
+};
+
 export type PlanCommand = IssuePlan;
-export type PlanEvent = PlanIssued;
+export type PlanEvent = PlanIssued | PlanPassedToSuccessor;
 export type PlanEventType = PlanEvent['type'];
-export const planEventTypes = ['PlanIssued'] as const satisfies readonly PlanEventType[];
+export const planEventTypes = [
+  'PlanIssued',
+  'PlanPassedToSuccessor',
+] as const satisfies readonly PlanEventType[];
 
 export type PlanState = { readonly status: 'none' } | ({ readonly status: 'issued' } & PlanIssuedData);
 
@@ -144,7 +164,7 @@ export const initialState = (): PlanState => ({ status: 'none' });
 
 export const planStreamId = (planId: string): string => `plan-${planId}`;
 
-export function decide(command: PlanCommand, state: PlanState): PlanEvent[] {
+export function decide(command: PlanCommand, state: PlanState): PlanIssued[] {
   switch (command.type) {
     case 'IssuePlan':
       return issuePlan(command, state);
@@ -161,14 +181,16 @@ export function evolve(state: PlanState, event: PlanEvent): PlanState {
       return state.status === 'none'
         ? { status: 'issued', ...event.data, indicators: planIndicatorsOf(event.data) }
         : state;
+    case 'PlanPassedToSuccessor':
+      return state.status === 'issued' ? { ...state, issuerAgencyCode: event.data.toIssuer } : state;
     default: {
-      const _exhaustive: never = event.type;
+      const _exhaustive: never = event;
       return state;
     }
   }
 }
 
-function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanEvent[] {
+function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanIssued[] {
   if (!metadata.actor.roles.includes('issuer')) {
     throw new PlanDecisionError('plan.forbidden', 'Only an issuer may issue a plan');
   }

@@ -196,7 +196,28 @@ describe('the plan state', () => {
   });
 
   it('lists its event types', () => {
-    expect(planEventTypes).toEqual(['PlanIssued']);
+    expect(planEventTypes).toEqual(['PlanIssued', 'PlanPassedToSuccessor']);
+  });
+
+  it('a plan passed on by a reorganisation is carried on by the successor committee', () => {
+    const [issued] = decide(issuePlan(), initialState());
+    const state = evolve(evolve(initialState(), issued!), {
+      type: 'PlanPassedToSuccessor',
+      data: {
+        planId: issued!.data.planId,
+        fromIssuer: issued!.data.issuerAgencyCode,
+        toIssuer: 'ls-ubnd-tinh',
+        effectiveDate: '2025-07-01',
+        reason:
+          'responsibility passed to Ủy ban nhân dân tỉnh Lạng Sơn by decision N of D, effective 2025-07-01',
+        reorganisationId: 'r',
+      },
+    });
+    expect(state).toMatchObject({
+      status: 'issued',
+      issuerAgencyCode: 'ls-ubnd-tinh',
+      byAgency: issued!.data.byAgency,
+    });
   });
 });
 

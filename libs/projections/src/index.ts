@@ -56,3 +56,4 @@ export * from './past-state/past-queries.js';
 export * from './deadlines/deadline-timers.projection.js';
 export * from './deadlines/accountability.query.js';
 export * from './deadlines/reporting.query.js';
+export * from './reorganisation/reorganisation-reads.query.js';

@@ -148,11 +148,14 @@ export function evolve(state: TaskState, event: TaskEvent, occurredAt?: string):
       return withHandoff(state, event.data.handoffId, 'superseded');
     case 'TaskReassigned': {
       const { fromAgency, toAgency } = event.data;
-      const moved = withAssignee(state, fromAgency, (a) => ({
-        agencyCode: toAgency,
-        role: a.role,
-        status: 'assigned',
-      }));
+      const holder = state.assignees.find((a) => a.agencyCode === toAgency);
+      const moved = holder
+        ? mergeInto(state, fromAgency, holder)
+        : withAssignee(state, fromAgency, (a) => ({
+            agencyCode: toAgency,
+            role: a.role,
+            status: 'assigned',
+          }));
       return { ...moved, parties: withParties(state.parties, [fromAgency, toAgency]) };
     }
     case 'ExtensionRequested': {
@@ -252,6 +255,25 @@ function withAssignee(task: Task, agencyCode: string, change: (a: AssignmentStat
   return {
     ...task,
     assignees: task.assignees.map((a) => (a.agencyCode === agencyCode ? change(a) : a)),
+  };
+}
+
+const ROLE_STRENGTH: Readonly<Record<AssigneeRole, number>> = { lead: 3, support: 2, requested: 1 };
+
+/**
+ * A responsibility passed by a reorganisation to a body that already holds an assignment on the
+ * task (only a reorganisation records such a TaskReassigned; ADR 0032): the two become one, in the
+ * holder's place, with the stronger role; the holder's progress stands.
+ */
+function mergeInto(task: Task, fromAgency: string, holder: AssignmentState): Task {
+  const from = task.assignees.find((a) => a.agencyCode === fromAgency);
+  if (!from) return task;
+  const role = ROLE_STRENGTH[from.role] > ROLE_STRENGTH[holder.role] ? from.role : holder.role;
+  return {
+    ...task,
+    assignees: task.assignees
+      .filter((a) => a.agencyCode !== fromAgency)
+      .map((a) => (a.agencyCode === holder.agencyCode ? { ...a, role } : a)),
   };
 }
 

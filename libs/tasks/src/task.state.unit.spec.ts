@@ -155,3 +155,21 @@ describe('TaskDecisionError', () => {
     });
   });
 });
+
+describe('a responsibility passed by a reorganisation to a body already on the task', () => {
+  it("becomes one assignment in the holder's place, with the stronger role and the holder's progress", () => {
+    // LEAD (lead) passes to SUPPORT, which already supports and has acknowledged.
+    const state = foldTask([
+      taskAssigned(),
+      acknowledged(SUPPORT),
+      taskReassigned(LEAD, SUPPORT, 'responsibility passed to Sở GD&ĐT by decision N, effective 2025-07-01'),
+    ]);
+    if (state.status === 'none') throw new Error('no task');
+    expect(state.assignees.map((a) => [a.agencyCode, a.role, a.status])).toEqual([
+      [SUPPORT, 'lead', 'acknowledged'],
+      [REQUESTED, 'requested', 'assigned'],
+    ]);
+    expect(responsibleAgency(state)).toBe(SUPPORT);
+    expect(state.parties).toEqual(expect.arrayContaining([LEAD, SUPPORT]));
+  });
+});

@@ -37,8 +37,19 @@ export class AgenciesHttpController {
   get(@Param('code') code: string) {
     const agency = this.directory.get(code);
     if (!agency) throw unknownAgency(code);
+    const succession = this.directory.successionOf(code);
     return {
       ...view(agency),
+      // Who holds its functions now, followed through later reorganisations; [] while it exists.
+      successors: this.directory.successorsOf(code),
+      succession: succession
+        ? {
+            kind: succession.kind,
+            effectiveDate: succession.effectiveDate,
+            basis: succession.basis,
+            successors: succession.successors,
+          }
+        : null,
       children: this.directory.children(code).map(view),
       groups: this.directory
         .listGroups({ jurisdiction: agency.jurisdiction })

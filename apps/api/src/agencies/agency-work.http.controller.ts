@@ -154,9 +154,19 @@ export class AgencyWorkHttpController {
         ...(query.state ? { state: query.state } : {}),
         ...(query.overdue === undefined ? {} : { overdue: query.overdue }),
       };
-      if (!instant) return { asOf, ...(await listOutstanding(this.dataSource.manager, code, options)) };
+      // A body that ceased to exist says where its duties went (ADR 0032).
+      const successors = this.directory.successionOf(code)
+        ? { successors: this.directory.successorsOf(code) }
+        : {};
+      if (!instant)
+        return { asOf, ...successors, ...(await listOutstanding(this.dataSource.manager, code, options)) };
       const { outstanding } = await agencyRowsAt(this.dataSource.manager, code, instant, 'outstanding');
-      return { asOf, pastState: describeInstant(instant), ...pageOutstanding(outstanding, code, options) };
+      return {
+        asOf,
+        ...successors,
+        pastState: describeInstant(instant),
+        ...pageOutstanding(outstanding, code, options),
+      };
     });
   }
 

@@ -1,7 +1,9 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { problemType, ProblemError, type TokenVerifier } from '#libs/platform';
+import type { AgencyDirectory } from '#libs/agencies';
+import { problemType, ProblemError, type Principal, type TokenVerifier } from '#libs/platform';
+import { AGENCY_DIRECTORY } from '../agencies/agency-directory.provider.js';
 import { IS_PUBLIC } from './auth.decorators.js';
 import { authenticate } from './request-authentication.js';
 
@@ -13,6 +15,7 @@ export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,9 +35,30 @@ export class AuthenticationGuard implements CanActivate {
       );
     }
     request.principal = authentication.principal;
+    if (!READS.has(request.method)) this.refuseActingForDissolved(authentication.principal);
     return true;
   }
+
+  /** A body that ceased to exist in a reorganisation still reads its history, but acts no more (ADR 0032). */
+  private refuseActingForDissolved(principal: Principal): void {
+    for (const code of [principal.agencyCode, principal.issuesFor]) {
+      const succession = code === undefined ? undefined : this.directory.successionOf(code);
+      if (code === undefined || succession === undefined) continue;
+      const successors = this.directory.successorsOf(code).map((s) => s.agencyCode);
+      throw new ProblemError({
+        type: problemType('forbidden'),
+        title: 'Forbidden',
+        status: 403,
+        code: 'agency.dissolved',
+        detail:
+          `${code} ceased to exist on ${succession.effectiveDate} (${succession.basis.number}); ` +
+          `its duties passed to ${[...new Set(successors)].join(', ')}. Its tokens may read, not act.`,
+      });
+    }
+  }
 }
+
+const READS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function unauthenticated(detail: string, challenge: string): ProblemError {
   return new ProblemError({

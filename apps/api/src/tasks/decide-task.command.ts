@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { AgencyDirectory } from '#libs/agencies';
 import {
+  actorForSucceededIssuer,
   CommandProcessor,
   requireReadableTask,
   TaskReferences,
@@ -10,7 +12,7 @@ import {
   type CommandResult,
 } from '#libs/application';
 import { decide, issuingAgencyOf, taskStreamId, type TaskCommand } from '#libs/tasks';
-import { READ_POLICY } from '../agencies/agency-directory.provider.js';
+import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { actorOf } from '../commands/actor.js';
 import { applicationContext, type CommandContext } from '../commands/command-context.js';
 
@@ -42,6 +44,7 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
     private readonly commands: CommandProcessor,
     private readonly references: TaskReferences,
     @Inject(READ_POLICY) private readonly policy: ReadPolicy,
+    @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
   ) {}
 
   async execute({ command: request, context }: DecideTask): Promise<CommandResult> {
@@ -65,8 +68,18 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
       decide: (state, now) => {
         // First: a caller who may not read the task learns nothing of it, not even that it exists.
         // Assigning creates the task, so it is the decider's (an id in use is `task.already-exists`).
-        if (command.type !== 'AssignTask') requireReadableTask(this.policy, context.principal, state);
-        return decide({ ...command, metadata: { actor, now, occurredAt: context.occurredAt } }, state);
+        // The committee carrying on a dissolved committee's plans reads and decides on its tasks as
+        // that committee's issuer (ADR 0032).
+        const deciding = actorForSucceededIssuer(actor, state, (code) => this.directory.successorsOf(code));
+        const reader =
+          deciding.issuesFor === undefined
+            ? context.principal
+            : { ...context.principal, issuesFor: deciding.issuesFor };
+        if (command.type !== 'AssignTask') requireReadableTask(this.policy, reader, state);
+        return decide(
+          { ...command, metadata: { actor: deciding, now, occurredAt: context.occurredAt } },
+          state,
+        );
       },
       context: applicationContext(context, actor),
       answerIds: answerIdsOf(command),

@@ -4,3 +4,4 @@ export * from './system.port.js';
 export * from './command-observer.port.js';
 export * from './plan-drafts.port.js';
 export * from './read-audit.port.js';
+export * from './reorganisation-reads.port.js';

@@ -77,6 +77,17 @@ export const deadlineTimersProjection: Projection = {
       const occurredAt = toIsoInstant(change.recorded.metadata.occurredAt);
       if (change.kind === 'plan') {
         await flush();
+        if (change.event.type === 'PlanPassedToSuccessor') {
+          // The cycles not opened yet are opened by the committee that carries the plan on.
+          const { planId, toIssuer } = change.event.data;
+          await manager.query(
+            `update ${s}.deadline_timers
+                set task = jsonb_set(task, '{issuerAgencyCode}', to_jsonb($2::text))
+              where plan_id = $1 and kind = 'cycle' and fired_at is null`,
+            [planId, toIssuer],
+          );
+          continue;
+        }
         const plan = change.event.data;
         if (plan.deadlinePolicy) {
           policies.set(plan.planId, planDeadlinePolicyOf(plan));

@@ -43,8 +43,11 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
         globalPosition: change.recorded.globalPosition.toString(),
       };
     }
+    case 'PlanPassedToSuccessor':
+      // The plan is carried on by the successor committee (ADR 0032); who issued it stays in issuedBy*.
+      return row && { ...row, issuerAgencyCode: change.event.data.toIssuer };
     default: {
-      const _exhaustive: never = change.event.type;
+      const _exhaustive: never = change.event;
       return row;
     }
   }
