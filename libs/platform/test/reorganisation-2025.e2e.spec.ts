@@ -106,7 +106,14 @@ describe.each(['postgres', 'pglite'] as const)(
         ),
         '2024-08-01T02:00:00Z',
       );
-      const closedTask = oldOpen.find((t) => t.role === 'lead')!.taskId;
+      // A duty, not a yearly report: the 2024 report must stay open and lapse below.
+      const duties = await database.pool.query<{ task_id: string }>(
+        `select task_id from ${world.schema}.task_outcomes where kind = 'duty' and task_id = any($1::text[])`,
+        [oldOpen.map((t) => t.taskId)],
+      );
+      const closedTask = oldOpen.find(
+        (t) => t.role === 'lead' && duties.rows.some((row) => row.task_id === t.taskId),
+      )!.taskId;
       await world.task(
         command(
           'SubmitCompletion',
@@ -171,7 +178,9 @@ describe.each(['postgres', 'pglite'] as const)(
         clock,
       });
       const draft = await reorganisations.draft(scenario);
-      const stillOpen = oldOpen.filter((t) => t.taskId !== closedTask);
+      // Open now: the duties less the one completed, plus the 2025 report its cycle opened.
+      const stillOpen = await openTasksOf(OLD);
+      expect(stillOpen.map((t) => t.taskId)).not.toContain(closedTask);
       const routed = [
         ...draft.moves.filter((m) => m.fromAgency === OLD),
         ...draft.needsDecision.filter((d) => d.fromAgency === OLD),
