@@ -11,3 +11,4 @@ export * from './commands/task-references.js';
 export * from './access/access-policy.js';
 export * from './access/not-found.js';
 export * from './access/places.js';
+export * from './access/webhook-access.js';

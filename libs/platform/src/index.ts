@@ -14,3 +14,4 @@ export * from './metrics/index.js';
 export * from './read-audit/index.js';
 export * from './ledger.module.js';
 export * from './deadlines/index.js';
+export * from './webhooks/index.js';
