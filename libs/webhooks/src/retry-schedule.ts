@@ -3,7 +3,7 @@
  * doubling, at most `capMs` apart, spread by up to ±`jitter` so that the deliveries an outage held
  * back do not all come back at the same instant. After `maxAttempts` attempts the delivery goes to
  * the dead-letter list (the agency replays it from there). The defaults try for about a day:
- * 5 s, 10 s, 20 s, ... 42 min 40 s, then hourly, 30 attempts in all (≈ 21.4 h).
+ * 5 s, 10 s, 20 s, ... 42 min 40 s, then hourly: 30 attempts over about 20.4 h.
  */
 export interface RetrySchedule {
   readonly baseMs: number;
