@@ -60,6 +60,7 @@ describe('the dead-letter list', () => {
       secretId: randomUUID(),
       secret: newSecret(),
       now: new Date(),
+      fromPosition: 0n,
     });
     const queued = (key: string, position: number): QueuedDelivery => ({
       endpointId: endpoint.id,

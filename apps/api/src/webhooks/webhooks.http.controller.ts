@@ -25,8 +25,10 @@ import {
   type Places,
   type ReadPolicy,
 } from '#libs/application';
+import type { EventStore } from '#libs/event-store';
 import {
   APP_CONFIG,
+  EVENT_STORE,
   validationProblem,
   WebhookDeliveryHost,
   WebhookStore,
@@ -66,6 +68,7 @@ export class WebhooksHttpController {
     @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
     @Inject(READ_POLICY) private readonly policy: ReadPolicy,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly webhooks: WebhookStore,
     // Only where this process delivers (the embedded database).
     @Optional() private readonly delivery?: WebhookDeliveryHost,
@@ -98,6 +101,7 @@ export class WebhooksHttpController {
       secretId: randomUUID(),
       secret,
       now: new Date(),
+      fromPosition: await this.events.headPosition(),
     });
     reply.status(201).header('location', `/agencies/${code}/webhooks/${endpoint.id}`);
     return { ...endpoint, secret };

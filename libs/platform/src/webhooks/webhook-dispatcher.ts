@@ -34,8 +34,10 @@ export const WEBHOOK_DISPATCHER_SUBSCRIPTION = 'webhook-dispatcher';
  * same CloudEvents envelope as NATS, libs/fanout), one delivery per active endpoint of that agency
  * that asks for the event's type. Deliveries are queued in log order, then the checkpoint is
  * stored: a batch handled twice queues nothing twice (one delivery per endpoint and message id).
- * Configured for the first time, it starts at the head of the log: endpoints receive what happens
- * after they are registered, not the history (that is on NATS and the SSE feed).
+ * An endpoint receives the events after its registration (those with a global position above the
+ * newest one then; an append still committing at that moment with a lower one is not sent), not
+ * the history (that is on NATS and the SSE feed); configured for the first time, the
+ * dispatcher itself starts at the head of the log.
  */
 export class WebhookDispatcher implements SubscriptionConsumer {
   private readonly name: string;
@@ -59,8 +61,10 @@ export class WebhookDispatcher implements SubscriptionConsumer {
     const deliveries: QueuedDelivery[] = [];
     if (endpoints.size > 0) {
       for (const message of await this.fanout.messagesFor(events)) {
-        const wanting = (endpoints.get(message.agencyCode) ?? []).filter((endpoint) =>
-          wantsEventType(endpoint.eventTypes, message.event.type),
+        const { event } = message;
+        const wanting = (endpoints.get(message.agencyCode) ?? []).filter(
+          (endpoint) =>
+            wantsEventType(endpoint.eventTypes, event.type) && event.globalPosition > endpoint.fromPosition,
         );
         if (wanting.length === 0) continue;
         const body = cloudEventJson(message.envelope);

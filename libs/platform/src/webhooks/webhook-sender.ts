@@ -7,6 +7,7 @@ import {
   type AttemptOutcome,
   type RetrySchedule,
 } from '#libs/webhooks';
+import { createWebhookPoster, type WebhookPoster } from './webhook-post.js';
 import type { AttemptRecord, DueDelivery, WebhookStore } from './webhook-store.js';
 
 export interface WebhookSenderOptions {
@@ -25,10 +26,13 @@ export interface WebhookSenderOptions {
   readonly logger?: { warn(details: object, message: string): void };
   /** After each attempt is stored (metrics, benchmarks). */
   readonly onAttempts?: (records: readonly AttemptRecord[]) => void;
+  /** How deliveries are POSTed (default: node:http(s) on keep-alive agents). */
+  readonly poster?: WebhookPoster;
 }
 
 const CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
 const PRUNE_EVERY_MS = 3_600_000;
+const FLUSH_GATHER_MS = 5;
 
 /**
  * Sends queued deliveries (docs/adr/0030-webhook-delivery.md). Of each task at each endpoint only
@@ -54,6 +58,7 @@ export class WebhookSender {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private lastPrune = 0;
+  private readonly poster: WebhookPoster;
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.schedule = options.schedule ?? DEFAULT_RETRY_SCHEDULE;
@@ -63,6 +68,7 @@ export class WebhookSender {
     this.retentionMs = options.retentionMs ?? 30 * 24 * 3_600_000;
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    this.poster = options.poster ?? createWebhookPoster();
   }
 
   start(): void {
@@ -107,6 +113,8 @@ export class WebhookSender {
       await this.flushing;
       if (this.inFlight.size > 0) await this.sleep(50);
     }
+    // Idle keep-alive connections would hold the process open.
+    if (!this.options.poster) this.poster.close();
   }
 
   private sleep(ms: number): Promise<void> {
@@ -145,21 +153,17 @@ export class WebhookSender {
   private async attempt(delivery: DueDelivery): Promise<AttemptOutcome> {
     try {
       const timestamp = Math.floor(this.now().getTime() / 1000);
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
+      const status = await this.poster.post(
+        delivery.url,
+        {
           ...webhookHeaders(delivery.secrets, delivery.messageId, timestamp, delivery.body),
           'content-type': CONTENT_TYPE,
           'user-agent': 'coord-webhooks/1',
         },
-        body: delivery.body,
-        // A redirect is not an acceptance: an endpoint that moved is registered again.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      // Read the answer so the connection is kept for the next delivery.
-      await response.arrayBuffer().catch(() => undefined);
-      return outcomeOfStatus(response.status);
+        delivery.body,
+        this.timeoutMs,
+      );
+      return outcomeOfStatus(status);
     } catch (error) {
       return { kind: 'unreachable', error: describe(error) };
     }
@@ -169,6 +173,8 @@ export class WebhookSender {
   private flushSoon(): void {
     if (this.flushing) return;
     this.flushing = (async () => {
+      // A few milliseconds gather the attempts finishing together into one statement.
+      await delay(FLUSH_GATHER_MS);
       while (this.completed.length > 0) {
         const batch = this.completed;
         this.completed = [];

@@ -45,6 +45,14 @@ export interface WebhookDelivery {
   readonly deliveredAt: string | null;
 }
 
+/** Where the dispatcher sends an agency's events. */
+export interface ActiveEndpoint {
+  readonly id: string;
+  readonly eventTypes: readonly string[];
+  /** The newest global position at its registration: it receives the events after it. */
+  readonly fromPosition: bigint;
+}
+
 /** A delivery to queue: one event for one endpoint. */
 export interface QueuedDelivery {
   readonly endpointId: string;
@@ -122,6 +130,8 @@ export class WebhookStore {
           status text not null default 'active' check (status in ('active', 'disabled')),
           created_by text not null,
           created_at timestamptz not null,
+          -- The newest position in the log when it was registered: it receives what comes after.
+          from_position bigint not null,
           disabled_by text,
           disabled_at timestamptz
         );
@@ -139,7 +149,7 @@ export class WebhookStore {
           endpoint_id uuid not null references ${s}.webhook_endpoints (endpoint_id),
           message_id text not null,
           event_type text not null,
-          ordering_key text not null,
+          ordering_key text collate "C" not null,
           position bigint not null,
           body text not null,
           status text not null default 'pending' check (status in ('pending', 'delivered', 'dead')),
@@ -152,7 +162,9 @@ export class WebhookStore {
           delivered_at timestamptz,
           unique (endpoint_id, message_id)
         );
-        -- The sender's question: the oldest undelivered delivery of each task at each endpoint.
+        -- The sender's questions: what is due, and is anything of its task before it undelivered.
+        create index if not exists webhook_deliveries_due on ${s}.webhook_deliveries
+          (next_attempt_at, delivery_id) where status = 'pending';
         create index if not exists webhook_deliveries_open on ${s}.webhook_deliveries
           (endpoint_id, ordering_key, position) where status <> 'delivered';
       `);
@@ -175,14 +187,17 @@ export class WebhookStore {
     readonly secretId: string;
     readonly secret: string;
     readonly now: Date;
+    /** The newest global position now: the endpoint receives the events after it. */
+    readonly fromPosition: bigint;
   }): Promise<WebhookEndpoint> {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
       await client.query(
         `insert into ${this.s}.webhook_endpoints
-           (endpoint_id, agency_code, url, event_types, description, created_by, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7)`,
+           (endpoint_id, agency_code, url, event_types, description, created_by, created_at,
+            from_position)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           input.id,
           input.agencyCode,
@@ -191,6 +206,7 @@ export class WebhookStore {
           input.description,
           input.createdBy,
           input.now,
+          input.fromPosition.toString(),
         ],
       );
       await client.query(
@@ -304,18 +320,24 @@ export class WebhookStore {
   }
 
   /** Active endpoints by agency, with the event types each asks for (the dispatcher's routing). */
-  async activeEndpoints(): Promise<Map<string, { id: string; eventTypes: readonly string[] }[]>> {
+  async activeEndpoints(): Promise<Map<string, ActiveEndpoint[]>> {
     const { rows } = await this.pool.query<{
       endpoint_id: string;
       agency_code: string;
       event_types: string[];
+      from_position: string;
     }>(
-      `select endpoint_id, agency_code, event_types from ${this.s}.webhook_endpoints where status = 'active'`,
+      `select endpoint_id, agency_code, event_types, from_position::text as from_position
+         from ${this.s}.webhook_endpoints where status = 'active'`,
     );
-    const byAgency = new Map<string, { id: string; eventTypes: readonly string[] }[]>();
+    const byAgency = new Map<string, ActiveEndpoint[]>();
     for (const row of rows) {
       const list = byAgency.get(row.agency_code) ?? [];
-      list.push({ id: row.endpoint_id, eventTypes: row.event_types });
+      list.push({
+        id: row.endpoint_id,
+        eventTypes: row.event_types,
+        fromPosition: BigInt(row.from_position),
+      });
       byAgency.set(row.agency_code, list);
     }
     return byAgency;
@@ -350,39 +372,44 @@ export class WebhookStore {
    */
   async due(limit: number, inFlight: readonly string[]): Promise<DueDelivery[]> {
     const s = this.s;
-    const { rows } = await this.pool.query<{
+    // Due deliveries in the order they fell due, each kept only if its endpoint is active and it
+    // is the first undelivered one of its task there. Both checks are scalar subqueries: the
+    // planner runs them per row through their index, whatever it knows (or wrongly believes, as
+    // statistics of a queue are soon stale) of the table's size.
+    const { rows: heads } = await this.pool.query<{
       delivery_id: string;
       endpoint_id: string;
+      url: string;
       message_id: string;
       body: string;
       attempts: number;
-      url: string;
     }>(
-      `with heads as (
-         select distinct on (endpoint_id, ordering_key) delivery_id, status, next_attempt_at
-           from ${s}.webhook_deliveries
-          where status <> 'delivered'
-          order by endpoint_id, ordering_key, position
-       )
-       select d.delivery_id::text as delivery_id, d.endpoint_id, d.message_id, d.body, d.attempts, e.url
-         from heads h
-         join ${s}.webhook_deliveries d using (delivery_id)
-         join ${s}.webhook_endpoints e on e.endpoint_id = d.endpoint_id and e.status = 'active'
-        where h.status = 'pending' and h.next_attempt_at <= now() and h.delivery_id <> all($2::bigint[])
-        order by h.next_attempt_at, h.delivery_id
+      `select d.delivery_id::text as delivery_id, d.endpoint_id, d.message_id, d.body, d.attempts,
+              (select e.url from ${s}.webhook_endpoints e where e.endpoint_id = d.endpoint_id) as url
+         from ${s}.webhook_deliveries d
+        where d.status = 'pending' and d.next_attempt_at <= now() and d.delivery_id <> all($2::bigint[])
+          and (select e.status from ${s}.webhook_endpoints e where e.endpoint_id = d.endpoint_id) = 'active'
+          and d.position = (
+            select p.position from ${s}.webhook_deliveries p
+             where p.endpoint_id = d.endpoint_id and p.ordering_key = d.ordering_key and p.status <> 'delivered'
+             order by p.position limit 1)
+        order by d.next_attempt_at, d.delivery_id
         limit $1`,
       [limit, inFlight],
     );
-    if (rows.length === 0) return [];
-    const secrets = await this.activeSecretsOf([...new Set(rows.map((row) => row.endpoint_id))], new Date());
-    return rows.map((row) => ({
-      deliveryId: row.delivery_id,
-      endpointId: row.endpoint_id,
-      messageId: row.message_id,
-      body: row.body,
-      attempts: row.attempts,
-      url: row.url,
-      secrets: secrets.get(row.endpoint_id) ?? [],
+    if (heads.length === 0) return [];
+    const secrets = await this.activeSecretsOf(
+      [...new Set(heads.map((head) => head.endpoint_id))],
+      new Date(),
+    );
+    return heads.map((head) => ({
+      deliveryId: head.delivery_id,
+      endpointId: head.endpoint_id,
+      messageId: head.message_id,
+      body: head.body,
+      attempts: head.attempts,
+      url: head.url,
+      secrets: secrets.get(head.endpoint_id) ?? [],
     }));
   }
 
