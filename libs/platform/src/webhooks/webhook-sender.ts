@@ -58,7 +58,8 @@ export class WebhookSender {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private lastPrune = 0;
-  private readonly poster: WebhookPoster;
+  /** Opened on start (keep-alive connections), closed on stop; or the one given. */
+  private poster: WebhookPoster;
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.schedule = options.schedule ?? DEFAULT_RETRY_SCHEDULE;
@@ -74,6 +75,8 @@ export class WebhookSender {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    // Each run has its connections (closed when it stops; the lease may come back later).
+    this.poster = this.options.poster ?? createWebhookPoster();
     this.running = this.loop();
   }
 
