@@ -138,6 +138,17 @@ module.exports = {
       },
     },
     {
+      name: 'webhooks-stand-alone',
+      severity: 'error',
+      comment:
+        'The decisions of webhook delivery are plain functions: no framework, driver or other lib; ' +
+        'node:crypto only, for signatures (libs/webhooks/README.md).',
+      from: { path: '^libs/webhooks/src/', pathNot: testCode },
+      to: {
+        pathNot: ['^libs/webhooks/src/', '^(node:)?crypto$'],
+      },
+    },
+    {
       name: 'libs-not-to-apps',
       severity: 'error',
       comment: 'Libraries serve the apps; an app is never a library of anything.',

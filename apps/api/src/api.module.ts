@@ -9,6 +9,7 @@ import {
   ReadAuditModule,
   ReadModelsModule,
   LedgerModule,
+  WebhooksModule,
   type AppConfig,
 } from '#libs/platform';
 import { LedgerHttpModule } from './ledger/ledger.module.js';
@@ -25,6 +26,7 @@ import { PlansModule } from './plans/plans.module.js';
 import { QueriesModule } from './queries/queries.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { WebModule } from './web/web.module.js';
+import { WebhooksHttpModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class ApiModule {
@@ -40,6 +42,8 @@ export class ApiModule {
         ReadModelsModule.forRoot({ runProjections: !config.databaseUrl }),
         // Deadline timers fire where the projections run: here on the embedded database.
         DeadlineTimersModule.forRoot({ fireTimers: !config.databaseUrl }),
+        // Webhooks: endpoints here; delivered where the projections run (ADR 0030).
+        WebhooksModule.forRoot({ deliver: !config.databaseUrl }),
         // Commands go through the CommandBus to thin handlers (decide-task.command.ts, ...).
         CqrsModule.forRoot(),
         // Prometheus metrics (GET /metrics) and the checks behind /health/live and /health/ready.
@@ -60,6 +64,7 @@ export class ApiModule {
         LedgerHttpModule,
         WebModule.forRoot(config),
         AccountabilityModule,
+        WebhooksHttpModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import {
   NatsModule,
   ReadModelsModule,
   LedgerModule,
+  WebhooksModule,
   type AppConfig,
 } from '#libs/platform';
 
@@ -30,6 +31,8 @@ export class WorkerModule {
         ReadModelsModule.forRoot({ runProjections: true }),
         // Every worker fires deadline timers; they share them (docs/adr/0022-deadline-timers.md).
         DeadlineTimersModule.forRoot({ fireTimers: true }),
+        // Webhooks to the agencies' endpoints (docs/adr/0030-webhook-delivery.md).
+        WebhooksModule.forRoot({ deliver: true }),
       ],
     };
   }

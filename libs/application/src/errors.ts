@@ -23,6 +23,10 @@ export const applicationErrorKinds = {
   'draft.needs-review': 'invalid',
   /** The draft was already confirmed with other corrections. */
   'draft.confirmed-differently': 'conflict',
+  /** Managing an agency's webhook endpoints without being its administrator or an issuer above it. */
+  'webhook.forbidden': 'forbidden',
+  /** No webhook endpoint of that id for that agency. */
+  'webhook.not-found': 'not-found',
 } as const satisfies Record<string, DecisionErrorKind>;
 
 export type ApplicationErrorCode = keyof typeof applicationErrorKinds;

@@ -14,3 +14,4 @@ export * from './access/places.js';
 export * from './processes/directory/directory.process.js';
 export * from './processes/reorganisation/reorganisation.process.js';
 export * from './processes/reorganisation/successor-issuer.js';
+export * from './access/webhook-access.js';

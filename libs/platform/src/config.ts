@@ -252,6 +252,37 @@ export class AppConfig {
   @IsString()
   agencyEmailsFile?: string;
 
+  /**
+   * WEBHOOK_ALLOW_LOOPBACK_HTTP: let agencies register http:// endpoints on 127.0.0.1 or localhost
+   * (tests, development). Refused with NODE_ENV=production; everywhere else endpoints are https://.
+   */
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_LOOPBACK_HTTP must be true or false' })
+  webhookAllowLoopbackHttp = false;
+
+  /** WEBHOOK_RETRY_BASE_MS: the wait after a webhook delivery's first failure, doubled after each. */
+  @IsInt({ message: 'WEBHOOK_RETRY_BASE_MS must be a whole number' })
+  @Min(10, { message: 'WEBHOOK_RETRY_BASE_MS must be between 10 and 3600000' })
+  @Max(3_600_000, { message: 'WEBHOOK_RETRY_BASE_MS must be between 10 and 3600000' })
+  webhookRetryBaseMs = 5_000;
+
+  /** WEBHOOK_RETRY_CAP_MS: the longest wait between two attempts of a delivery. */
+  @IsInt({ message: 'WEBHOOK_RETRY_CAP_MS must be a whole number' })
+  @Min(10, { message: 'WEBHOOK_RETRY_CAP_MS must be between 10 and 86400000' })
+  @Max(86_400_000, { message: 'WEBHOOK_RETRY_CAP_MS must be between 10 and 86400000' })
+  webhookRetryCapMs = 3_600_000;
+
+  /** WEBHOOK_MAX_ATTEMPTS: attempts of a delivery before it goes to the dead-letter list. */
+  @IsInt({ message: 'WEBHOOK_MAX_ATTEMPTS must be a whole number' })
+  @Min(1, { message: 'WEBHOOK_MAX_ATTEMPTS must be between 1 and 1000' })
+  @Max(1_000, { message: 'WEBHOOK_MAX_ATTEMPTS must be between 1 and 1000' })
+  webhookMaxAttempts = 30;
+
+  /** WEBHOOK_TIMEOUT_MS: how long an endpoint has to answer a delivery. */
+  @IsInt({ message: 'WEBHOOK_TIMEOUT_MS must be a whole number' })
+  @Min(100, { message: 'WEBHOOK_TIMEOUT_MS must be between 100 and 60000' })
+  @Max(60_000, { message: 'WEBHOOK_TIMEOUT_MS must be between 100 and 60000' })
+  webhookTimeoutMs = 10_000;
+
   /** LOG_LEVEL: pino level. */
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   logLevel: LogLevel = 'info';
@@ -304,6 +335,11 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   smtpUrl: 'SMTP_URL',
   smtpFrom: 'SMTP_FROM',
   agencyEmailsFile: 'AGENCY_EMAILS_FILE',
+  webhookAllowLoopbackHttp: 'WEBHOOK_ALLOW_LOOPBACK_HTTP',
+  webhookRetryBaseMs: 'WEBHOOK_RETRY_BASE_MS',
+  webhookRetryCapMs: 'WEBHOOK_RETRY_CAP_MS',
+  webhookMaxAttempts: 'WEBHOOK_MAX_ATTEMPTS',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
 };
 
 /** Variables read as whole numbers (anything else is passed on for the validator to name). */
@@ -318,9 +354,19 @@ const INTEGERS = new Set<string>([
   'rateLimitPerIp',
   'rateLimitWindowSeconds',
   'ledgerCheckpointSeconds',
+  'webhookRetryBaseMs',
+  'webhookRetryCapMs',
+  'webhookMaxAttempts',
+  'webhookTimeoutMs',
 ]);
 
-const BOOLEAN_KEYS = new Set<string>(['seedPlans', 'demoTokens', 'hsts', 'readAudit']);
+const BOOLEAN_KEYS = new Set<string>([
+  'seedPlans',
+  'demoTokens',
+  'hsts',
+  'readAudit',
+  'webhookAllowLoopbackHttp',
+]);
 
 const BOOLEANS: Record<string, boolean> = {
   true: true,
@@ -369,6 +415,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.testClockFile && env.NODE_ENV !== 'test') {
     problems.push('COORD_TEST_CLOCK_FILE is for tests only: it is refused unless NODE_ENV=test');
+  }
+  if (config.webhookAllowLoopbackHttp && env.NODE_ENV === 'production') {
+    problems.push(
+      'WEBHOOK_ALLOW_LOOPBACK_HTTP is for tests and development: it is refused with NODE_ENV=production',
+    );
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return config;

@@ -14,6 +14,19 @@ describe('loadConfig', () => {
     expect(loadConfig({}).testClockFile).toBeUndefined();
   });
 
+  it('accepts plain-HTTP loopback webhook endpoints outside production only', () => {
+    expect(loadConfig({}).webhookAllowLoopbackHttp).toBe(false);
+    expect(
+      loadConfig({ WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true', NODE_ENV: 'test' }).webhookAllowLoopbackHttp,
+    ).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true', NODE_ENV: 'production' })).toThrow(
+      /WEBHOOK_ALLOW_LOOPBACK_HTTP is for tests and development/,
+    );
+    expect(() => loadConfig({ WEBHOOK_RETRY_BASE_MS: '5' })).toThrow(
+      /WEBHOOK_RETRY_BASE_MS must be between 10/,
+    );
+  });
+
   it('takes SMTP_URL as an smtp:// URL', () => {
     expect(loadConfig({ SMTP_URL: 'smtp://mail.laichau.gov.vn:587' }).smtpUrl).toBe(
       'smtp://mail.laichau.gov.vn:587',

@@ -15,3 +15,4 @@ export * from './read-audit/index.js';
 export * from './ledger.module.js';
 export * from './deadlines/index.js';
 export * from './directory/directory-wiring.js';
+export * from './webhooks/index.js';

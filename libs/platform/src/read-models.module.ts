@@ -41,6 +41,7 @@ import {
   type HostedConsumer,
 } from './subscription-host.js';
 import { APP_CONFIG, DATABASE, EVENT_STORE } from './tokens.js';
+import { webhookHostedConsumer, WebhookDeliveryHost } from './webhooks/webhooks.module.js';
 
 export const PROJECTION_DATA_SOURCE = Symbol('PROJECTION_DATA_SOURCE');
 export const PROJECTIONS_SUBSCRIPTION = 'projections';
@@ -182,6 +183,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
             APP_CONFIG,
             { token: LedgerConsumer, optional: true },
             { token: LedgerStore, optional: true },
+            { token: WebhookDeliveryHost, optional: true },
           ],
           // The process that follows the log for the projections also publishes it to NATS.
           useFactory: (
@@ -193,6 +195,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
             config: AppConfig,
             ledger: LedgerConsumer | undefined,
             ledgerStore: LedgerStore | undefined,
+            webhooks: WebhookDeliveryHost | undefined,
           ): HostedConsumer[] =>
             options.runProjections
               ? [
@@ -213,6 +216,8 @@ export class ReadModelsModule implements OnApplicationShutdown {
                     : []),
                   // The ledger extends its tree in log order, under a lease of its own (ADR 0018).
                   ...ledgerHostedConsumer(ledger, ledgerStore),
+                  // Webhooks to the agencies' endpoints (ADR 0030): queued in log order.
+                  ...webhookHostedConsumer(webhooks),
                   // With SMTP: deadline notices by e-mail to the agencies' addresses.
                   ...(config.smtpUrl
                     ? [
@@ -241,7 +246,13 @@ export class ReadModelsModule implements OnApplicationShutdown {
         SubscriptionHost,
         ProjectionWaiter,
       ],
-      exports: [PROJECTION_DATA_SOURCE, ProjectionRunner, SubscriptionHost, ProjectionWaiter],
+      exports: [
+        PROJECTION_DATA_SOURCE,
+        ProjectionRunner,
+        SubscriptionHost,
+        ProjectionWaiter,
+        CONSUMER_LEASES,
+      ],
     };
   }
 

@@ -53,7 +53,9 @@ export class WebConfigHttpController {
     return {
       auth: 'demo',
       demoUsers: demoTokens()
-        .filter((demo) => !demo.principal.roles.includes('operator'))
+        .filter(
+          (demo) => !demo.principal.roles.some((role) => role === 'operator' || role === 'administrator'),
+        )
         .map((demo) => ({
           token: demo.token,
           role: demo.principal.roles[0] ?? 'officer',

@@ -13,9 +13,9 @@ import type { TaskState } from '#libs/tasks';
 
 /**
  * The roles a caller may hold (tokens' `roles`): auditors and inspectors only read; operators
- * (health details) read nothing here.
+ * (health details) read nothing here; administrators connect their agency's systems (webhooks).
  */
-export type ReaderRole = 'officer' | 'issuer' | 'auditor' | 'inspector' | 'operator';
+export type ReaderRole = 'officer' | 'issuer' | 'auditor' | 'inspector' | 'operator' | 'administrator';
 
 /** The caller as the policy sees them: the HTTP principal satisfies it as it is. */
 export interface Reader {

@@ -12,7 +12,8 @@ export interface DemoToken {
 
 /**
  * Tokens for trying the service on the embedded default: an officer for every seeded agency,
- * an issuer, an auditor, an inspector and an operator for each issuing People's Committee (the
+ * an administrator for every seeded agency, an issuer, an auditor, an inspector and an operator
+ * for each issuing People's Committee (the
  * auditors and inspectors oversee its province), and a national auditor and inspector. They are fixed and
  * public, so they are accepted only while no OIDC issuer is configured.
  */
@@ -41,5 +42,15 @@ export function demoTokens(): DemoToken[] {
     principal: { personId: `demo-${role}-national`, agencyCode: 'national', roles: [role], national: true },
     agencyName: 'national oversight',
   })) satisfies DemoToken[];
-  return [...issuers, ...oversight, ...national, ...officers];
+  // Each agency's administrator, who connects its own systems (webhook endpoints).
+  const administrators = directory.list().map((agency) => ({
+    token: `demo.administrator.${agency.code}`,
+    principal: {
+      personId: `demo-administrator-${agency.code}`,
+      agencyCode: agency.code,
+      roles: ['administrator'],
+    },
+    agencyName: agency.name,
+  })) satisfies DemoToken[];
+  return [...issuers, ...oversight, ...national, ...officers, ...administrators];
 }

@@ -1,8 +1,9 @@
 /**
  * The authenticated caller of a request. `operator`: runs the service; sees the details of
- * /health (what is down, and why) and reads or decides nothing else.
+ * /health (what is down, and why) and reads or decides nothing else. `administrator`: connects
+ * their agency's own systems (its webhook endpoints).
  */
-export type PrincipalRole = 'officer' | 'issuer' | 'auditor' | 'inspector' | 'operator';
+export type PrincipalRole = 'officer' | 'issuer' | 'auditor' | 'inspector' | 'operator' | 'administrator';
 
 export const PRINCIPAL_ROLES: readonly PrincipalRole[] = [
   'officer',
@@ -10,6 +11,7 @@ export const PRINCIPAL_ROLES: readonly PrincipalRole[] = [
   'auditor',
   'inspector',
   'operator',
+  'administrator',
 ];
 
 export interface Principal {
