@@ -158,7 +158,16 @@ describe('hostile input on every route', () => {
             });
             return true;
           }
-          const stallMs = loop.max / 1e6;
+          let stallMs = loop.max / 1e6;
+          // A request that blocks the loop does so each time; one that only met a busy host (CPU
+          // taken by other processes) does not. A refusal changes nothing and a GET reads, so
+          // either is sent again before the stall counts: the least of the tries is the stall.
+          for (let retry = 0; retry < 2 && stallMs >= STALL_LIMIT_MS; retry++) {
+            if (request.method !== 'GET' && answer.status < 400) break;
+            loop.reset();
+            await send(api.url, prepared).catch(() => undefined);
+            stallMs = Math.min(stallMs, loop.max / 1e6);
+          }
           tried += 1;
           routes.add(request.route);
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
