@@ -33,8 +33,9 @@ const kurrentdb =
     : [];
 
 module.exports = {
-  // Real databases and booted apps: the embedded database alone takes seconds to start.
-  testTimeout: 60_000,
+  // Real databases and booted apps: the embedded database alone takes seconds to start, and
+  // many more when two files share a busy 2-core host.
+  testTimeout: 120_000,
   // Two test files at a time even on a 2-core host (jest would take cores - 1 = 1): most of a
   // file's time is spent waiting on the processes, databases and brokers it starts, not on CPU.
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
