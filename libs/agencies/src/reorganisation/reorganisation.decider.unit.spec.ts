@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSeedDirectory } from '../seed/index.js';
 import { draftReorganisation, ReorganisationError, withDecisions } from './reorganisation.decider.js';
-import type { OpenTask, ReorganisationChange, ReorganisationScenario } from './reorganisation.types.js';
+import type {
+  OpenTask,
+  PendingCycle,
+  ReorganisationChange,
+  ReorganisationScenario,
+} from './reorganisation.types.js';
 
 const directory = createSeedDirectory();
 const basis = { number: 'Quyết định số 1/QĐ-UBND', date: '2025-06-20', title: 'Test decision' };
@@ -281,5 +286,130 @@ describe('reorganisation decider', () => {
         openPlans: [],
       }),
     ).toThrow(expect.objectContaining({ code: 'reorganisation.already-applied' }));
+  });
+
+  describe('yearly reporting cycles not opened yet', () => {
+    const split = scenario([
+      {
+        kind: 'split',
+        agency: 'lc-so-ldtbxh',
+        successors: [
+          { function: 'child-protection', agencyCode: 'lc-so-y-te' },
+          { function: 'labour', agencyCode: 'lc-so-noi-vu' },
+        ],
+      },
+    ]);
+    const cycleTask = (
+      taskId: string,
+      title: string,
+      assignee: string,
+      reportsTo: string | null,
+    ): PendingCycle['tasks'][number] => ({
+      taskId,
+      title,
+      duty: title,
+      dueDate: '2026-11-16',
+      assignees: [{ agencyCode: assignee, role: 'lead' }],
+      reportsTo,
+    });
+    const cycle2026: PendingCycle = {
+      planId: 'plan-1',
+      year: 2026,
+      opensAt: '2025-12-31T17:00:00.000Z',
+      tasks: [
+        cycleTask('r-ldtbxh', 'Báo cáo kết quả bảo vệ trẻ em năm 2026', 'lc-so-ldtbxh', null),
+        cycleTask('r-y-te', 'Báo cáo kết quả bảo vệ trẻ em năm 2026', 'lc-so-gddt', 'lc-so-ldtbxh'),
+        cycleTask('r-tong-hop', 'Báo cáo kết quả thực hiện Kế hoạch năm 2026', 'lc-so-ldtbxh', null),
+        cycleTask('r-cong-an', 'Báo cáo của Công an tỉnh năm 2026', 'lc-cong-an-tinh', null),
+      ],
+    };
+
+    it('routes each report an old body owes, or receives as the focal agency, by function; the undecidable to a person', () => {
+      const draft = draftReorganisation(split, {
+        directory,
+        openTasks: [],
+        openPlans: [],
+        pendingCycles: [cycle2026],
+      });
+      expect(
+        draft.cycles.map((c) => [
+          c.year,
+          c.taskId,
+          c.responsibility,
+          c.role,
+          c.fromAgency,
+          c.toAgency,
+          c.function,
+        ]),
+      ).toEqual([
+        [2026, 'r-ldtbxh', 'assignee', 'lead', 'lc-so-ldtbxh', 'lc-so-y-te', 'child-protection'],
+        [2026, 'r-y-te', 'reportsTo', null, 'lc-so-ldtbxh', 'lc-so-y-te', 'child-protection'],
+      ]);
+      expect(draft.cycles[0]?.reason).toBe(
+        'responsibility passed to Sở Y tế tỉnh Lai Châu by decision Quyết định số 1/QĐ-UBND of 2025-06-20, effective 2025-07-01',
+      );
+      expect(draft.needsDecision).toEqual([
+        expect.objectContaining({
+          taskId: 'r-tong-hop',
+          planId: 'plan-1',
+          fromAgency: 'lc-so-ldtbxh',
+          cycle: { year: 2026, responsibility: 'assignee' },
+          why: 'function-unclear',
+          candidates: ['lc-so-y-te', 'lc-so-noi-vu'],
+        }),
+      ]);
+      expect(draft.summary).toMatchObject({ cycleReports: 2, needsDecision: 1, duties: 0, reports: 0 });
+    });
+
+    it("applies a person's decision to a cycle's report, and refuses one outside the candidates", () => {
+      const world = { directory, openTasks: [], openPlans: [], pendingCycles: [cycle2026] };
+      const draft = draftReorganisation(split, world);
+      const decided = withDecisions(
+        draft,
+        { 'r-tong-hop/lc-so-ldtbxh': 'lc-so-y-te' },
+        [],
+        directory,
+        world.pendingCycles,
+      );
+      expect(decided.needsDecision).toEqual([]);
+      expect(decided.cycles.at(-1)).toMatchObject({
+        planId: 'plan-1',
+        year: 2026,
+        taskId: 'r-tong-hop',
+        responsibility: 'assignee',
+        role: 'lead',
+        fromAgency: 'lc-so-ldtbxh',
+        toAgency: 'lc-so-y-te',
+        function: 'child-protection',
+        decidedByPerson: true,
+      });
+      expect(decided.summary.cycleReports).toBe(3);
+      // No open task moves for it: the cycle's report is not assigned yet.
+      expect(decided.moves).toEqual([]);
+      expect(decided.timers).toEqual([]);
+      expect(() =>
+        withDecisions(
+          draft,
+          { 'r-tong-hop/lc-so-ldtbxh': 'lc-so-tu-phap' },
+          [],
+          directory,
+          world.pendingCycles,
+        ),
+      ).toThrow(ReorganisationError);
+    });
+
+    it('leaves the cycles of bodies the scenario does not touch as they are', () => {
+      const draft = draftReorganisation(
+        scenario([{ kind: 'absorb', agency: 'lc-so-khdt', into: 'lc-so-tai-chinh' }]),
+        {
+          directory,
+          openTasks: [],
+          openPlans: [],
+          pendingCycles: [cycle2026],
+        },
+      );
+      expect(draft.cycles).toEqual([]);
+      expect(draft.needsDecision).toEqual([]);
+    });
   });
 });
