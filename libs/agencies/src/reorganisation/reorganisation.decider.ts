@@ -269,10 +269,13 @@ export function draftReorganisation(
     }
   }
 
-  // Cycles not opened yet: each report task an old body owes, or that goes to it as the focal
-  // agency, routed by the task's own words exactly as an open task's.
+  // Cycles not opened yet: each report task an old body owes, routed by the task's own words
+  // exactly as an open task's. The parties' reports that go to an old body as the focal agency
+  // follow its own report in the cycle (the consolidation they feed): one routing, or one
+  // decision, for them all; only a focal agency without a report of its own is routed by them.
   const cycles: CycleMove[] = [];
   for (const cycle of world.pendingCycles ?? []) {
+    const owesInCycle = new Set(cycle.tasks.flatMap((t) => t.assignees.map((a) => a.agencyCode)));
     for (const task of cycle.tasks) {
       const text = ` ${searchWords(`${task.title} ${task.duty}`)} `;
       const parts = [
@@ -281,7 +284,7 @@ export function draftReorganisation(
           role: a.role,
           responsibility: 'assignee' as const,
         })),
-        ...(task.reportsTo === null
+        ...(task.reportsTo === null || owesInCycle.has(task.reportsTo)
           ? []
           : [{ agencyCode: task.reportsTo, role: null, responsibility: 'reportsTo' as const }]),
       ];
@@ -308,6 +311,7 @@ export function draftReorganisation(
         );
       }
     }
+    cycles.push(...focalFollowers(cycle, cycles, byCode, nameOf));
   }
 
   const plans: PlanTransfer[] = world.openPlans.flatMap((plan) => {
@@ -375,6 +379,7 @@ export function withDecisions(
   const moves = [...draft.moves];
   const timers = [...draft.timers];
   const cycles = [...draft.cycles];
+  const decidedCycles = new Set<PendingCycle>();
   const pending: PendingDecision[] = [];
   for (const item of draft.needsDecision) {
     const key = `${item.taskId}/${item.fromAgency}`;
@@ -400,6 +405,7 @@ export function withDecisions(
         responsibility: item.cycle.responsibility,
       };
       cycles.push(cycleMoveOf(found.cycle, found.task, part, choice, fn, succession, nameOf, true));
+      decidedCycles.add(found.cycle);
       continue;
     }
     if (choice === undefined || !task || !succession) {
@@ -421,6 +427,7 @@ export function withDecisions(
       toAgency: choice,
     });
   }
+  for (const cycle of decidedCycles) cycles.push(...focalFollowers(cycle, cycles, successions, nameOf));
   return {
     ...draft,
     moves,
@@ -525,6 +532,42 @@ function moveOf(
     decidedByPerson,
     merges,
   };
+}
+
+/**
+ * The reports of a cycle that go to an old body as the focal agency, moved to where that body's
+ * own report in the cycle went (its consolidation, the one it leads without reporting on). Those
+ * already moved, and those whose focal agency's own report is not moved (yet), are left.
+ */
+function focalFollowers(
+  cycle: PendingCycle,
+  moves: readonly CycleMove[],
+  successions: ReadonlyMap<string, Succession>,
+  nameOf: (code: string) => string,
+): CycleMove[] {
+  const inCycle = moves.filter((m) => m.planId === cycle.planId && m.year === cycle.year);
+  const followers: CycleMove[] = [];
+  for (const task of cycle.tasks) {
+    const focal = task.reportsTo;
+    const succession = focal === null ? undefined : successions.get(focal);
+    if (focal === null || !succession) continue;
+    if (inCycle.some((m) => m.taskId === task.taskId && m.responsibility === 'reportsTo')) continue;
+    const own = inCycle
+      .filter((m) => m.responsibility === 'assignee' && m.fromAgency === focal)
+      .sort((a, b) => consolidationFirst(cycle, a) - consolidationFirst(cycle, b))[0];
+    if (!own) continue;
+    const part = { agencyCode: focal, role: null, responsibility: 'reportsTo' as const };
+    followers.push(
+      cycleMoveOf(cycle, task, part, own.toAgency, own.function, succession, nameOf, own.decidedByPerson),
+    );
+  }
+  return followers;
+}
+
+/** 0 for the focal agency's consolidation (a report it leads that goes to no one), else 1. */
+function consolidationFirst(cycle: PendingCycle, move: CycleMove): number {
+  const task = cycle.tasks.find((t) => t.taskId === move.taskId);
+  return task?.reportsTo === null && move.role === 'lead' ? 0 : 1;
 }
 
 function cycleMoveOf(

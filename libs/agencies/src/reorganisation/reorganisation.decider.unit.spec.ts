@@ -312,101 +312,110 @@ describe('reorganisation decider', () => {
       assignees: [{ agencyCode: assignee, role: 'lead' }],
       reportsTo,
     });
-    const cycle2026: PendingCycle = {
+    const cycle = (year: number, consolidation: string): PendingCycle => ({
       planId: 'plan-1',
-      year: 2026,
-      opensAt: '2025-12-31T17:00:00.000Z',
+      year,
+      opensAt: `${year - 1}-12-31T17:00:00.000Z`,
       tasks: [
-        cycleTask('r-ldtbxh', 'Báo cáo kết quả bảo vệ trẻ em năm 2026', 'lc-so-ldtbxh', null),
-        cycleTask('r-y-te', 'Báo cáo kết quả bảo vệ trẻ em năm 2026', 'lc-so-gddt', 'lc-so-ldtbxh'),
-        cycleTask('r-tong-hop', 'Báo cáo kết quả thực hiện Kế hoạch năm 2026', 'lc-so-ldtbxh', null),
-        cycleTask('r-cong-an', 'Báo cáo của Công an tỉnh năm 2026', 'lc-cong-an-tinh', null),
+        cycleTask(`tong-hop-${year}`, consolidation, 'lc-so-ldtbxh', null),
+        cycleTask(`gddt-${year}`, `Báo cáo năm ${year} (qua Sở LĐTBXH)`, 'lc-so-gddt', 'lc-so-ldtbxh'),
+        cycleTask(
+          `cong-an-${year}`,
+          `Báo cáo năm ${year} (qua Sở LĐTBXH)`,
+          'lc-cong-an-tinh',
+          'lc-so-ldtbxh',
+        ),
+        cycleTask(`tu-phap-${year}`, `Báo cáo năm ${year} của Sở Tư pháp`, 'lc-so-tu-phap', null),
       ],
-    };
+    });
+    // 2026: the consolidation names child protection; 2027: it names no function.
+    const cycles = [
+      cycle(2026, 'Tổng hợp báo cáo kết quả bảo vệ trẻ em năm 2026'),
+      cycle(2027, 'Tổng hợp báo cáo kết quả thực hiện Kế hoạch năm 2027'),
+    ];
+    const world = { directory, openTasks: [], openPlans: [], pendingCycles: cycles };
 
-    it('routes each report an old body owes, or receives as the focal agency, by function; the undecidable to a person', () => {
-      const draft = draftReorganisation(split, {
-        directory,
-        openTasks: [],
-        openPlans: [],
-        pendingCycles: [cycle2026],
-      });
+    it("routes the old body's reports by function, and the parties' reports to it follow its consolidation; the undecidable to a person", () => {
+      const draft = draftReorganisation(split, world);
       expect(
-        draft.cycles.map((c) => [
-          c.year,
-          c.taskId,
-          c.responsibility,
-          c.role,
-          c.fromAgency,
-          c.toAgency,
-          c.function,
-        ]),
+        draft.cycles.map((c) => [c.year, c.taskId, c.responsibility, c.role, c.toAgency, c.function]),
       ).toEqual([
-        [2026, 'r-ldtbxh', 'assignee', 'lead', 'lc-so-ldtbxh', 'lc-so-y-te', 'child-protection'],
-        [2026, 'r-y-te', 'reportsTo', null, 'lc-so-ldtbxh', 'lc-so-y-te', 'child-protection'],
+        [2026, 'tong-hop-2026', 'assignee', 'lead', 'lc-so-y-te', 'child-protection'],
+        [2026, 'gddt-2026', 'reportsTo', null, 'lc-so-y-te', 'child-protection'],
+        [2026, 'cong-an-2026', 'reportsTo', null, 'lc-so-y-te', 'child-protection'],
       ]);
+      expect(draft.cycles.every((c) => c.fromAgency === 'lc-so-ldtbxh' && !c.decidedByPerson)).toBe(true);
       expect(draft.cycles[0]?.reason).toBe(
         'responsibility passed to Sở Y tế tỉnh Lai Châu by decision Quyết định số 1/QĐ-UBND of 2025-06-20, effective 2025-07-01',
       );
+      // 2027: one decision, for the consolidation; the parties' reports wait for it.
       expect(draft.needsDecision).toEqual([
         expect.objectContaining({
-          taskId: 'r-tong-hop',
+          taskId: 'tong-hop-2027',
           planId: 'plan-1',
           fromAgency: 'lc-so-ldtbxh',
-          cycle: { year: 2026, responsibility: 'assignee' },
+          role: 'lead',
+          cycle: { year: 2027, responsibility: 'assignee' },
           why: 'function-unclear',
           candidates: ['lc-so-y-te', 'lc-so-noi-vu'],
         }),
       ]);
-      expect(draft.summary).toMatchObject({ cycleReports: 2, needsDecision: 1, duties: 0, reports: 0 });
+      expect(draft.summary).toMatchObject({ cycleReports: 3, needsDecision: 1, duties: 0, reports: 0 });
     });
 
-    it("applies a person's decision to a cycle's report, and refuses one outside the candidates", () => {
-      const world = { directory, openTasks: [], openPlans: [], pendingCycles: [cycle2026] };
+    it("applies a person's decision to the consolidation and the reports that go to it, and refuses one outside the candidates", () => {
       const draft = draftReorganisation(split, world);
       const decided = withDecisions(
         draft,
-        { 'r-tong-hop/lc-so-ldtbxh': 'lc-so-y-te' },
+        { 'tong-hop-2027/lc-so-ldtbxh': 'lc-so-noi-vu' },
         [],
         directory,
         world.pendingCycles,
       );
       expect(decided.needsDecision).toEqual([]);
-      expect(decided.cycles.at(-1)).toMatchObject({
-        planId: 'plan-1',
-        year: 2026,
-        taskId: 'r-tong-hop',
-        responsibility: 'assignee',
-        role: 'lead',
-        fromAgency: 'lc-so-ldtbxh',
-        toAgency: 'lc-so-y-te',
-        function: 'child-protection',
-        decidedByPerson: true,
-      });
-      expect(decided.summary.cycleReports).toBe(3);
-      // No open task moves for it: the cycle's report is not assigned yet.
+      expect(
+        decided.cycles
+          .filter((c) => c.year === 2027)
+          .map((c) => [c.taskId, c.responsibility, c.toAgency, c.function, c.decidedByPerson]),
+      ).toEqual([
+        ['tong-hop-2027', 'assignee', 'lc-so-noi-vu', 'labour', true],
+        ['gddt-2027', 'reportsTo', 'lc-so-noi-vu', 'labour', true],
+        ['cong-an-2027', 'reportsTo', 'lc-so-noi-vu', 'labour', true],
+      ]);
+      expect(decided.summary.cycleReports).toBe(6);
+      // No open task moves for them: a cycle's reports are not assigned yet.
       expect(decided.moves).toEqual([]);
       expect(decided.timers).toEqual([]);
       expect(() =>
-        withDecisions(
-          draft,
-          { 'r-tong-hop/lc-so-ldtbxh': 'lc-so-tu-phap' },
-          [],
-          directory,
-          world.pendingCycles,
-        ),
+        withDecisions(draft, { 'tong-hop-2027/lc-so-ldtbxh': 'lc-so-tu-phap' }, [], directory, cycles),
       ).toThrow(ReorganisationError);
+    });
+
+    it('a focal agency without a report of its own in the cycle: each report to it is routed by its words', () => {
+      const lone: PendingCycle = {
+        ...cycles[0]!,
+        tasks: [
+          cycleTask('a', 'Báo cáo phòng, chống xâm hại trẻ em', 'lc-so-gddt', 'lc-so-ldtbxh'),
+          cycleTask('b', 'Báo cáo năm 2026', 'lc-cong-an-tinh', 'lc-so-ldtbxh'),
+        ],
+      };
+      const draft = draftReorganisation(split, { ...world, pendingCycles: [lone] });
+      expect(draft.cycles.map((c) => [c.taskId, c.responsibility, c.toAgency])).toEqual([
+        ['a', 'reportsTo', 'lc-so-y-te'],
+      ]);
+      expect(draft.needsDecision).toEqual([
+        expect.objectContaining({
+          taskId: 'b',
+          role: null,
+          cycle: { year: 2026, responsibility: 'reportsTo' },
+        }),
+      ]);
     });
 
     it('leaves the cycles of bodies the scenario does not touch as they are', () => {
       const draft = draftReorganisation(
         scenario([{ kind: 'absorb', agency: 'lc-so-khdt', into: 'lc-so-tai-chinh' }]),
-        {
-          directory,
-          openTasks: [],
-          openPlans: [],
-          pendingCycles: [cycle2026],
-        },
+        world,
       );
       expect(draft.cycles).toEqual([]);
       expect(draft.needsDecision).toEqual([]);
