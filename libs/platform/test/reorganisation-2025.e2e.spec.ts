@@ -335,6 +335,15 @@ describe.each(['postgres', 'pglite'] as const)(
         assignees: [expect.objectContaining({ agencyCode: expectedOwner })],
       });
       expect(await openTasksOf(OLD)).toEqual([]);
+      // Every report of the cycle was assigned: none refused (a report to oneself would be).
+      const cycleTasks = (
+        timersAfter.find((t) => t.timer_id === `${lcPlan}/cycle-2026`)!.task as { tasks: unknown[] }
+      ).tasks;
+      const assigned2026 = await database.pool.query<{ n: number }>(
+        `select count(*)::int as n from ${world.schema}.task_outcomes where plan_id = $1 and report_year = 2026`,
+        [lcPlan],
+      );
+      expect(assigned2026.rows).toEqual([{ n: cycleTasks.length }]);
       const named = await database.pool.query(
         `select task_id from ${world.schema}.responsibilities r
           where r.agency_code = $1 and exists (select 1 from ${world.schema}.task_outcomes o
