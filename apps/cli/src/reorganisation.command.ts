@@ -111,7 +111,8 @@ export function registerDirectoryCommands(program: Command, withStore: WithStore
           if (result) {
             process.stdout.write(
               `confirmed: ${result.responsibilitiesMoved} responsibilities moved, ${result.handoffsRedirected} handoffs offered to successors, ` +
-                `${result.plansPassed} plans passed on, ${result.agenciesSucceeded} agencies succeeded` +
+                `${result.plansPassed} plans passed on, ${result.cycleResponsibilitiesMoved} reports of cycles not opened yet moved, ` +
+                `${result.agenciesSucceeded} agencies succeeded` +
                 `${result.alreadyMoved ? `, ${result.alreadyMoved} already moved` : ''}; ${result.leftForAPerson} left for a person\n`,
             );
           } else process.stdout.write('dry run: nothing recorded\n');
@@ -136,14 +137,18 @@ function describeDraft(draft: ReorganisationDraft): string {
       `  handoff ${h.handoffId} on ${h.taskId} to ${h.toAgency} -> ${h.redirectedTo ?? 'superseded'}`,
     );
   for (const p of draft.plans) lines.push(`  plan ${p.planId} ${p.fromIssuer} -> ${p.toIssuer}: ${p.title}`);
+  for (const c of draft.cycles)
+    lines.push(
+      `  cycle ${c.planId} ${c.year} report ${c.taskId} (${c.role ?? 'reports to'}) ${c.fromAgency} -> ${c.toAgency}: ${c.title}`,
+    );
   for (const d of draft.needsDecision) {
     lines.push(
-      `  needs a person: ${d.taskId}/${d.fromAgency} (${d.why}: ${d.explanation}) candidates ${d.candidates.join(', ') || '-'}`,
+      `  needs a person: ${d.taskId}/${d.fromAgency}${d.cycle ? ` (cycle ${d.cycle.year}, ${d.cycle.responsibility})` : ''} (${d.why}: ${d.explanation}) candidates ${d.candidates.join(', ') || '-'}`,
     );
   }
   const s = draft.summary;
   lines.push(
-    `  ${s.duties} duties, ${s.reports} report tasks, ${s.handoffs} handoffs, ${s.timers} timers, ${s.plans} plans move; ${s.needsDecision} need a person`,
+    `  ${s.duties} duties, ${s.reports} report tasks, ${s.cycleReports} reports of cycles not opened yet, ${s.handoffs} handoffs, ${s.timers} timers, ${s.plans} plans move; ${s.needsDecision} need a person`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -88,7 +88,7 @@ describe('coord directory import and coord reorganise, on the embedded database'
       draft: {
         plans: { toIssuer: string }[];
         moves: { taskId: string; fromAgency: string; toAgency: string }[];
-        needsDecision: { taskId: string; fromAgency: string }[];
+        needsDecision: { taskId: string; fromAgency: string; cycle?: unknown }[];
       };
       result?: unknown;
     };
@@ -100,7 +100,7 @@ describe('coord directory import and coord reorganise, on the embedded database'
 
     const confirmed = await coord(['reorganise', '--file', scenario, '--confirm'], data);
     expect(confirmed.stdout).toMatch(
-      /confirmed: \d+ responsibilities moved, \d+ handoffs offered to successors, 1 plans passed on, 4 agencies succeeded/,
+      /confirmed: \d+ responsibilities moved, \d+ handoffs offered to successors, 1 plans passed on, \d+ reports of cycles not opened yet moved, 4 agencies succeeded/,
     );
 
     // The API started on that database answers for the old body with its successors; its tokens
@@ -121,11 +121,12 @@ describe('coord directory import and coord reorganise, on the embedded database'
         },
       });
       const outstanding = await api.request('GET', '/agencies/lsc-phong-ldtbxh/outstanding', officer);
-      // What is left is exactly what the draft left to a person (a report naming no function).
+      // What is left is exactly what the draft left to a person (a report naming no function);
+      // the cycles not opened yet it left are not outstanding, nobody owes them yet.
       expect(outstanding.body).toMatchObject({ successors: agency.body.successors });
       expect((outstanding.body.items as { taskId: string }[]).map((i) => i.taskId).sort()).toEqual(
         dry.draft.needsDecision
-          .filter((d) => d.fromAgency === 'lsc-phong-ldtbxh')
+          .filter((d) => d.fromAgency === 'lsc-phong-ldtbxh' && d.cycle === undefined)
           .map((d) => d.taskId)
           .sort(),
       );

@@ -18,6 +18,8 @@ import {
  *   cached state is not the one right before the event, e.g. after a retry from a checkpoint) the
  *   stream is read from the store and folded up to `streamVersion - 1`.
  * - PlanIssued: the issuer agency. PlanPassedToSuccessor: the old issuer and its successor.
+ *   ReportingCycleReassigned: the body that no longer owes (or receives) the report, its
+ *   successor, and the committee that opens the cycle.
  * - Deadline events (reminders, lapses, escalations): the agencies they name in `notify`.
  * - Anything else: unknown here (`undefined`); the caller logs it and skips it.
  */
@@ -101,6 +103,7 @@ export async function concernedAgenciesOf(
   if (isTaskEvent(event)) return taskEventAgencies(event, context);
   if (event.type === 'PlanIssued') return [planIssuer(event)];
   if (event.type === 'PlanPassedToSuccessor') return planIssuers(event);
+  if (event.type === 'ReportingCycleReassigned') return cycleReassigned(event);
   const deadline = decodeDeadlineEvent(event);
   if (deadline) return deadlineNotified(event, deadline.data.notify);
   return undefined;
@@ -164,4 +167,17 @@ function planIssuers(event: RecordedEvent): string[] {
     throw new UnroutableEventError(event, 'PlanPassedToSuccessor without fromIssuer and toIssuer');
   }
   return codes;
+}
+
+/** A cycle's report moved by a reorganisation concerns both bodies and the committee (ADR 0032). */
+function cycleReassigned(event: RecordedEvent): string[] {
+  const data = event.data as { fromAgency?: unknown; toAgency?: unknown; issuerAgencyCode?: unknown } | null;
+  const codes = [data?.fromAgency, data?.toAgency, data?.issuerAgencyCode];
+  if (!codes.every((code): code is string => typeof code === 'string' && code !== '')) {
+    throw new UnroutableEventError(
+      event,
+      'ReportingCycleReassigned without fromAgency, toAgency and issuerAgencyCode',
+    );
+  }
+  return [...new Set(codes)];
 }

@@ -111,6 +111,23 @@ describe('which agencies an event concerns', () => {
     await expect(agencies(broken, new TaskStateCache())).rejects.toBeInstanceOf(UnroutableEventError);
   });
 
+  it("a cycle's report moved by a reorganisation concerns the old body, its successor and the committee", async () => {
+    const moved = {
+      ...planIssued({ fromAgency: 'lc-so-ldtbxh', toAgency: 'lc-so-y-te', issuerAgencyCode: 'lc-ubnd-tinh' }),
+      type: 'ReportingCycleReassigned',
+    };
+    expect(await agencies(moved, new TaskStateCache())).toEqual([
+      'lc-so-ldtbxh',
+      'lc-so-y-te',
+      'lc-ubnd-tinh',
+    ]);
+    const broken = {
+      ...planIssued({ fromAgency: 'lc-so-ldtbxh', issuerAgencyCode: 'lc-ubnd-tinh' }),
+      type: 'ReportingCycleReassigned',
+    };
+    await expect(agencies(broken, new TaskStateCache())).rejects.toBeInstanceOf(UnroutableEventError);
+  });
+
   it('does not know other event types', async () => {
     expect(await agencies({ ...planIssued({}), type: 'AgencyMerged' }, new TaskStateCache())).toBeUndefined();
   });

@@ -150,12 +150,37 @@ export type PlanPassedToSuccessor = {
   };
 };
 
+/**
+ * A reorganisation (ADR 0032) moved a responsibility in a reporting cycle that had not opened yet
+ * (ADR 0028): the report task `taskId` of `year` is owed by `toAgency` instead of `fromAgency`
+ * (`responsibility: 'assignee'`), or goes to `toAgency` as the focal agency (`'reportsTo'`). The
+ * cycle opens with it so. Recorded by the reorganisation, not by a command.
+ */
+export type ReportingCycleReassigned = {
+  readonly type: 'ReportingCycleReassigned';
+  readonly data: {
+    readonly planId: string;
+    readonly year: number;
+    readonly taskId: string;
+    readonly responsibility: 'assignee' | 'reportsTo';
+    readonly fromAgency: string;
+    readonly toAgency: string;
+    /** The committee carrying the plan when it was recorded (it opens the cycle). */
+    readonly issuerAgencyCode: string;
+    readonly effectiveDate: string;
+    /** "responsibility passed to X by decision N of D, effective E". */
+    readonly reason: string;
+    readonly reorganisationId: string;
+  };
+};
+
 export type PlanCommand = IssuePlan;
-export type PlanEvent = PlanIssued | PlanPassedToSuccessor;
+export type PlanEvent = PlanIssued | PlanPassedToSuccessor | ReportingCycleReassigned;
 export type PlanEventType = PlanEvent['type'];
 export const planEventTypes = [
   'PlanIssued',
   'PlanPassedToSuccessor',
+  'ReportingCycleReassigned',
 ] as const satisfies readonly PlanEventType[];
 
 export type PlanState = { readonly status: 'none' } | ({ readonly status: 'issued' } & PlanIssuedData);
@@ -183,12 +208,55 @@ export function evolve(state: PlanState, event: PlanEvent): PlanState {
         : state;
     case 'PlanPassedToSuccessor':
       return state.status === 'issued' ? { ...state, issuerAgencyCode: event.data.toIssuer } : state;
+    case 'ReportingCycleReassigned': {
+      if (state.status !== 'issued' || !state.reporting) return state;
+      const { year } = event.data;
+      const cycles = state.reporting.cycles.map((cycle) =>
+        cycle.year === year ? { ...cycle, tasks: reassignedCycleTasks(cycle.tasks, event.data) } : cycle,
+      );
+      return { ...state, reporting: { ...state.reporting, cycles } };
+    }
     default: {
       const _exhaustive: never = event;
       return state;
     }
   }
 }
+
+/**
+ * A cycle's report tasks after a ReportingCycleReassigned: the plan state and the cycle's timer
+ * (libs/projections deadline-timers) both fold it with this. An assignee's place goes to the
+ * successor, which, if it already held one on the task, keeps one assignment with the stronger
+ * role. A report whose focal agency passes to the agency that owes it has no one to go to but
+ * the committee: its `reportsTo` is dropped (the task decider refuses a report to oneself).
+ */
+export function reassignedCycleTasks(
+  tasks: readonly CycleReportTask[],
+  change: Pick<ReportingCycleReassigned['data'], 'taskId' | 'responsibility' | 'fromAgency' | 'toAgency'>,
+): CycleReportTask[] {
+  return tasks.map((task) => {
+    if (task.taskId !== change.taskId) return task;
+    if (change.responsibility === 'reportsTo') {
+      if (task.reportsTo !== change.fromAgency) return task;
+      const { reportsTo: _focal, ...rest } = task;
+      return task.assignees.some((a) => a.agencyCode === change.toAgency)
+        ? rest
+        : { ...rest, reportsTo: change.toAgency };
+    }
+    const from = task.assignees.find((a) => a.agencyCode === change.fromAgency);
+    if (!from) return task;
+    const held = task.assignees.find((a) => a.agencyCode === change.toAgency);
+    const role = held && ROLE_STRENGTH[held.role] >= ROLE_STRENGTH[from.role] ? held.role : from.role;
+    const assignees = task.assignees.flatMap((a) => {
+      if (a.agencyCode === change.fromAgency) return held ? [] : [{ ...a, agencyCode: change.toAgency }];
+      return a.agencyCode === change.toAgency ? [{ ...a, role }] : [a];
+    });
+    const { reportsTo, ...rest } = task;
+    return reportsTo === change.toAgency ? { ...rest, assignees } : { ...task, assignees };
+  });
+}
+
+const ROLE_STRENGTH = { lead: 3, support: 2, requested: 1 } as const;
 
 function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanIssued[] {
   if (!metadata.actor.roles.includes('issuer')) {

@@ -14,6 +14,7 @@ import {
   planDeadlinePolicyOf,
   planEventTypes,
   planStreamId,
+  reassignedCycleTasks,
 } from './index.js';
 import { DEFAULT_DEADLINE_POLICY } from '#libs/tasks';
 
@@ -196,7 +197,7 @@ describe('the plan state', () => {
   });
 
   it('lists its event types', () => {
-    expect(planEventTypes).toEqual(['PlanIssued', 'PlanPassedToSuccessor']);
+    expect(planEventTypes).toEqual(['PlanIssued', 'PlanPassedToSuccessor', 'ReportingCycleReassigned']);
   });
 
   it('a plan passed on by a reorganisation is carried on by the successor committee', () => {
@@ -284,6 +285,59 @@ describe('a plan with its own deadline policy and reporting cycles', () => {
       { year: 2025, opensAt: '2025-01-01T00:00:00+07:00', tasks: [reportTask('r-2025')] },
     ],
   };
+
+  it('a reorganisation moves a report of a cycle not opened yet, in that year only', () => {
+    const [issued] = decide(issuePlan({ reporting }), initialState());
+    const moved = {
+      type: 'ReportingCycleReassigned' as const,
+      data: {
+        planId: issued!.data.planId,
+        year: 2025,
+        taskId: 'r-2025',
+        responsibility: 'reportsTo' as const,
+        fromAgency: 'SLDTBXH-LC',
+        toAgency: 'SNV-LC',
+        issuerAgencyCode: issued!.data.issuerAgencyCode,
+        effectiveDate: '2025-07-01',
+        reason: 'responsibility passed to Sở Nội vụ by decision N of D, effective 2025-07-01',
+        reorganisationId: 'r',
+      },
+    };
+    const state = evolve(evolve(initialState(), issued!), moved);
+    if (state.status !== 'issued') throw new Error('not issued');
+    expect(state.reporting?.cycles.map((c) => c.tasks[0]?.reportsTo)).toEqual(['SLDTBXH-LC', 'SNV-LC']);
+  });
+
+  it("folds a cycle's reassignment: the successor takes the place, one assignment with the stronger role, no report to oneself", () => {
+    const task = {
+      ...reportTask('r'),
+      assignees: [
+        { agencyCode: 'A', role: 'support' as const },
+        { agencyCode: 'B', role: 'lead' as const },
+      ],
+      reportsTo: 'F',
+    };
+    const change = (responsibility: 'assignee' | 'reportsTo', fromAgency: string, toAgency: string) => ({
+      taskId: 'r',
+      responsibility,
+      fromAgency,
+      toAgency,
+    });
+    expect(reassignedCycleTasks([task], change('assignee', 'A', 'C'))[0]?.assignees).toEqual([
+      { agencyCode: 'C', role: 'support' },
+      { agencyCode: 'B', role: 'lead' },
+    ]);
+    expect(reassignedCycleTasks([task], change('assignee', 'A', 'B'))[0]?.assignees).toEqual([
+      { agencyCode: 'B', role: 'lead' },
+    ]);
+    // The focal agency passes to an agency that owes the report: it goes to the committee directly.
+    expect(reassignedCycleTasks([task], change('reportsTo', 'F', 'B'))[0]).not.toHaveProperty('reportsTo');
+    expect(reassignedCycleTasks([task], change('assignee', 'A', 'F'))[0]).not.toHaveProperty('reportsTo');
+    expect(reassignedCycleTasks([task], change('reportsTo', 'F', 'G'))[0]?.reportsTo).toBe('G');
+    // Another task, or a body the task does not name: unchanged.
+    expect(reassignedCycleTasks([task], { ...change('assignee', 'A', 'C'), taskId: 'x' })).toEqual([task]);
+    expect(reassignedCycleTasks([task], change('assignee', 'Z', 'C'))).toEqual([task]);
+  });
 
   it('records the policy, and opens with the plan only the cycles begun by then', () => {
     const policy = { reminderDaysBefore: [10, 3], escalations: [{ daysOverdue: 5, to: 'lead' }] };

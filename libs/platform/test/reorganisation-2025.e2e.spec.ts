@@ -183,7 +183,7 @@ describe.each(['postgres', 'pglite'] as const)(
       expect(stillOpen.map((t) => t.taskId)).not.toContain(closedTask);
       const routed = [
         ...draft.moves.filter((m) => m.fromAgency === OLD),
-        ...draft.needsDecision.filter((d) => d.fromAgency === OLD),
+        ...draft.needsDecision.filter((d) => d.fromAgency === OLD && d.cycle === undefined),
       ];
       expect(routed.map((r) => r.taskId).sort()).toEqual(stillOpen.map((t) => t.taskId).sort());
       expect(draft.handoffs).toEqual([
@@ -193,6 +193,15 @@ describe.each(['postgres', 'pglite'] as const)(
         ['lsc-ubnd-thanh-pho', 'ls-ubnd-tinh'],
       ]);
       expect(draft.timers.length).toBe(draft.moves.length);
+      // The yearly cycles not opened yet: the Sở's own 2026 report (its consolidation) is listed
+      // per plan and year; its words name no function, so it is a person's call.
+      const ownReport = draft.needsDecision.find(
+        (d) => d.cycle?.year === 2026 && d.cycle.responsibility === 'assignee' && d.fromAgency === OLD,
+      )!;
+      expect(ownReport).toMatchObject({ role: 'lead', candidates: ['lc-so-y-te', 'lc-so-noi-vu'] });
+      expect(draft.cycles.every((c) => c.year >= 2026)).toBe(true);
+      const pendingTimers = await cycleTimers();
+      expect(JSON.stringify(pendingTimers)).toContain(`"${OLD}"`);
       // A person decides what the text does not: here, to the health department.
       const decisions: ReorganisationDecisions = Object.fromEntries(
         draft.needsDecision
@@ -202,13 +211,38 @@ describe.each(['postgres', 'pglite'] as const)(
             d.candidates.includes('lc-so-y-te') ? 'lc-so-y-te' : d.candidates[0]!,
           ]),
       );
+      // Decided, the parties' 2026 reports to the Sở follow its consolidation to the health department.
+      const decided = await reorganisations.draft(scenario, decisions);
+      const reportsToOld = decided.cycles.filter(
+        (c) => c.year === 2026 && c.responsibility === 'reportsTo' && c.fromAgency === OLD,
+      );
+      expect(reportsToOld.length).toBeGreaterThan(3);
+      expect(reportsToOld.every((c) => c.toAgency === 'lc-so-y-te' && c.decidedByPerson)).toBe(true);
+      expect(decided.needsDecision.filter((d) => d.cycle && d.candidates.length > 0)).toEqual([]);
       const result = await reorganisations.confirm(scenario, decisions, {
         personId: 'p-operator',
         agencyCode: 'lc-ubnd-tinh',
         roles: ['issuer'],
       });
       expect(result.plansPassed).toBe(1);
+      expect(result.cycleResponsibilitiesMoved).toBe(decided.cycles.length);
       await world.runner().catchUp();
+      // The waiting cycle timers name the successors, with the trail's reason recorded in the plan.
+      const timersAfter = await cycleTimers();
+      expect(timersAfter.map((t) => t.timer_id)).toEqual(pendingTimers.map((t) => t.timer_id));
+      expect(JSON.stringify(timersAfter)).not.toContain(`"${OLD}"`);
+      const lcPlan = ownReport.planId;
+      const reassigned = (await world.store.readStream(`plan-${lcPlan}`)).filter(
+        (e) => e.type === 'ReportingCycleReassigned',
+      );
+      expect(reassigned.length).toBeGreaterThan(0);
+      expect(reassigned[0]?.data).toMatchObject({
+        planId: lcPlan,
+        fromAgency: OLD,
+        reason: expect.stringMatching(
+          /^responsibility passed to Sở (Y tế|Nội vụ) tỉnh Lai Châu by decision Nghị định số 45\/2025\/NĐ-CP of 2025-02-28, effective 2025-07-01$/,
+        ),
+      });
 
       // Every open duty of the Sở is with its successor: child protection with the health department.
       expect(await openTasksOf(OLD)).toEqual([]);
@@ -277,12 +311,60 @@ describe.each(['postgres', 'pglite'] as const)(
       const live = await world.snapshot();
       await world.runner().rebuildAll();
       expect(await world.snapshot()).toEqual(live);
+      // A rebuild adds again the 2025 cycle's timer, already opened (firing it appends nothing);
+      // the waiting ones are as the reassignments left them.
+      const rebuilt = await cycleTimers();
+      expect(rebuilt.filter((t) => timersAfter.some((a) => a.timer_id === t.timer_id))).toEqual(timersAfter);
 
       // Confirming again moves nothing more: the bodies already ceased to exist.
       await expect(reorganisations.draft(scenario)).rejects.toMatchObject({
         code: 'reorganisation.already-applied',
       });
+
+      // 1 January 2026: the cycle opens with the successors; the dissolved Sở is owed nothing.
+      clock.set('2025-12-31T17:00:00Z');
+      await firer.fireAllDue();
+      await world.runner().catchUp();
+      const expectedOwner = decisions[`${ownReport.taskId}/${OLD}`];
+      expect(expectedOwner).toBe('lc-so-y-te');
+      const opened = foldStoredTaskEvents(await world.store.readStream(taskStreamId(ownReport.taskId)));
+      expect(opened).toMatchObject({
+        status: 'open',
+        kind: 'report',
+        reportYear: 2026,
+        assignees: [expect.objectContaining({ agencyCode: expectedOwner })],
+      });
+      expect(await openTasksOf(OLD)).toEqual([]);
+      // Every report of the cycle was assigned: none refused (a report to oneself would be).
+      const cycleTasks = (
+        timersAfter.find((t) => t.timer_id === `${lcPlan}/cycle-2026`)!.task as { tasks: unknown[] }
+      ).tasks;
+      const assigned2026 = await database.pool.query<{ n: number }>(
+        `select count(*)::int as n from ${world.schema}.task_outcomes where plan_id = $1 and report_year = 2026`,
+        [lcPlan],
+      );
+      expect(assigned2026.rows).toEqual([{ n: cycleTasks.length }]);
+      const named = await database.pool.query(
+        `select task_id from ${world.schema}.responsibilities r
+          where r.agency_code = $1 and exists (select 1 from ${world.schema}.task_outcomes o
+                 where o.task_id = r.task_id and o.report_year = 2026)`,
+        [OLD],
+      );
+      expect(named.rows).toEqual([]);
+      const focal = await database.pool.query(
+        `select count(*)::int as n from ${world.schema}.task_outcomes where report_year = 2026 and reports_to = $1`,
+        [OLD],
+      );
+      expect(focal.rows).toEqual([{ n: 0 }]);
     });
+
+    async function cycleTimers(): Promise<{ timer_id: string; task: unknown }[]> {
+      const { rows } = await database.pool.query<{ timer_id: string; task: unknown }>(
+        `select timer_id, task from ${world.schema}.deadline_timers
+          where kind = 'cycle' and fired_at is null order by timer_id`,
+      );
+      return rows;
+    }
 
     async function openTasksOf(agencyCode: string): Promise<{ taskId: string; role: string }[]> {
       const { rows } = await database.pool.query<{ task_id: string; role: string }>(

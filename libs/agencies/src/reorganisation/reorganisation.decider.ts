@@ -2,9 +2,11 @@ import { DecisionError, foldForSearch, inputChecks, type DecisionErrorKind } fro
 import type { LegalBasis, SuccessorForFunction } from '../directory-events/directory.events.js';
 import { AGENCY_CODE_PATTERN, type Agency } from '../types.js';
 import type {
+  CycleMove,
   HandoffRedirect,
   OpenPlan,
   OpenTask,
+  PendingCycle,
   PendingDecision,
   PlanTransfer,
   ReorganisationChange,
@@ -57,6 +59,8 @@ export interface ReorganisationWorld {
   readonly openTasks: readonly OpenTask[];
   /** Plans issued by an old body that still have open tasks. */
   readonly openPlans: readonly OpenPlan[];
+  /** Reporting cycles not opened yet whose report tasks name an old body. */
+  readonly pendingCycles?: readonly PendingCycle[];
 }
 
 function invalid(pointer: string, message: string): never {
@@ -265,6 +269,51 @@ export function draftReorganisation(
     }
   }
 
+  // Cycles not opened yet: each report task an old body owes, routed by the task's own words
+  // exactly as an open task's. The parties' reports that go to an old body as the focal agency
+  // follow its own report in the cycle (the consolidation they feed): one routing, or one
+  // decision, for them all; only a focal agency without a report of its own is routed by them.
+  const cycles: CycleMove[] = [];
+  for (const cycle of world.pendingCycles ?? []) {
+    const owesInCycle = new Set(cycle.tasks.flatMap((t) => t.assignees.map((a) => a.agencyCode)));
+    for (const task of cycle.tasks) {
+      const text = ` ${searchWords(`${task.title} ${task.duty}`)} `;
+      const parts = [
+        ...task.assignees.map((a) => ({
+          agencyCode: a.agencyCode,
+          role: a.role,
+          responsibility: 'assignee' as const,
+        })),
+        ...(task.reportsTo === null || owesInCycle.has(task.reportsTo)
+          ? []
+          : [{ agencyCode: task.reportsTo, role: null, responsibility: 'reportsTo' as const }]),
+      ];
+      for (const part of parts) {
+        const succession = byCode.get(part.agencyCode);
+        if (!succession) continue;
+        const route = routeDuty(succession, text, keywords);
+        if (route.kind === 'person') {
+          needsDecision.push({
+            taskId: task.taskId,
+            planId: cycle.planId,
+            title: task.title,
+            fromAgency: part.agencyCode,
+            role: part.role,
+            cycle: { year: cycle.year, responsibility: part.responsibility },
+            candidates: route.candidates,
+            why: route.why,
+            explanation: route.explanation,
+          });
+          continue;
+        }
+        cycles.push(
+          cycleMoveOf(cycle, task, part, route.agencyCode, route.function, succession, nameOf, false),
+        );
+      }
+    }
+    cycles.push(...focalFollowers(cycle, cycles, byCode, nameOf));
+  }
+
   const plans: PlanTransfer[] = world.openPlans.flatMap((plan) => {
     const succession = byCode.get(plan.issuerAgencyCode);
     if (!succession?.planSuccessor) return [];
@@ -291,10 +340,12 @@ export function draftReorganisation(
     handoffs,
     timers,
     plans,
+    cycles,
     needsDecision,
     summary: {
       duties: moves.filter((m) => m.taskKind === 'duty').length,
       reports: moves.filter((m) => m.taskKind === 'report').length,
+      cycleReports: new Set(cycles.map((c) => c.taskId)).size,
       handoffs: handoffs.length,
       timers: timers.length,
       plans: plans.length,
@@ -312,6 +363,7 @@ export function withDecisions(
   decisions: Readonly<Record<string, string>>,
   openTasks: readonly OpenTask[],
   directory: DirectoryView,
+  pendingCycles: readonly PendingCycle[] = [],
 ): ReorganisationDraft {
   const known = new Set(draft.needsDecision.map((d) => `${d.taskId}/${d.fromAgency}`));
   for (const key of Object.keys(decisions)) {
@@ -321,8 +373,13 @@ export function withDecisions(
   const successions = new Map(draft.successions.map((s) => [s.code, s]));
   const nameOf = (code: string) =>
     directory.get(code)?.name ?? draft.newAgencies.find((a) => a.code === code)?.name ?? code;
+  const cycleTasks = new Map(
+    pendingCycles.flatMap((cycle) => cycle.tasks.map((task) => [task.taskId, { cycle, task }] as const)),
+  );
   const moves = [...draft.moves];
   const timers = [...draft.timers];
+  const cycles = [...draft.cycles];
+  const decidedCycles = new Set<PendingCycle>();
   const pending: PendingDecision[] = [];
   for (const item of draft.needsDecision) {
     const key = `${item.taskId}/${item.fromAgency}`;
@@ -334,6 +391,22 @@ export function withDecisions(
         `/decisions/${key}`,
         `must be one of ${item.candidates.join(', ') || '(none): decide by hand'}`,
       );
+    }
+    if (item.cycle !== undefined) {
+      const found = cycleTasks.get(item.taskId);
+      if (choice === undefined || !found || !succession) {
+        pending.push(item);
+        continue;
+      }
+      const fn = succession.successors.find((s) => s.agencyCode === choice)?.function ?? null;
+      const part = {
+        agencyCode: item.fromAgency,
+        role: item.role,
+        responsibility: item.cycle.responsibility,
+      };
+      cycles.push(cycleMoveOf(found.cycle, found.task, part, choice, fn, succession, nameOf, true));
+      decidedCycles.add(found.cycle);
+      continue;
     }
     if (choice === undefined || !task || !succession) {
       pending.push(item);
@@ -354,13 +427,16 @@ export function withDecisions(
       toAgency: choice,
     });
   }
+  for (const cycle of decidedCycles) cycles.push(...focalFollowers(cycle, cycles, successions, nameOf));
   return {
     ...draft,
     moves,
     timers,
+    cycles,
     needsDecision: pending,
     summary: {
       ...draft.summary,
+      cycleReports: new Set(cycles.map((c) => c.taskId)).size,
       duties: moves.filter((m) => m.taskKind === 'duty').length,
       reports: moves.filter((m) => m.taskKind === 'report').length,
       timers: timers.length,
@@ -455,6 +531,74 @@ function moveOf(
     reason: passedText(nameOf(toAgency), succession),
     decidedByPerson,
     merges,
+  };
+}
+
+/**
+ * The reports of a cycle that go to an old body as the focal agency, moved to where that body's
+ * own report in the cycle went (its consolidation, the one it leads without reporting on). Those
+ * already moved, and those whose focal agency's own report is not moved (yet), are left.
+ */
+function focalFollowers(
+  cycle: PendingCycle,
+  moves: readonly CycleMove[],
+  successions: ReadonlyMap<string, Succession>,
+  nameOf: (code: string) => string,
+): CycleMove[] {
+  const inCycle = moves.filter((m) => m.planId === cycle.planId && m.year === cycle.year);
+  const followers: CycleMove[] = [];
+  for (const task of cycle.tasks) {
+    const focal = task.reportsTo;
+    const succession = focal === null ? undefined : successions.get(focal);
+    if (focal === null || !succession) continue;
+    if (inCycle.some((m) => m.taskId === task.taskId && m.responsibility === 'reportsTo')) continue;
+    const own = inCycle
+      .filter((m) => m.responsibility === 'assignee' && m.fromAgency === focal)
+      .sort((a, b) => consolidationFirst(cycle, a) - consolidationFirst(cycle, b))[0];
+    if (!own) continue;
+    const part = { agencyCode: focal, role: null, responsibility: 'reportsTo' as const };
+    followers.push(
+      cycleMoveOf(cycle, task, part, own.toAgency, own.function, succession, nameOf, own.decidedByPerson),
+    );
+  }
+  return followers;
+}
+
+/** 0 for the focal agency's consolidation (a report it leads that goes to no one), else 1. */
+function consolidationFirst(cycle: PendingCycle, move: CycleMove): number {
+  const task = cycle.tasks.find((t) => t.taskId === move.taskId);
+  return task?.reportsTo === null && move.role === 'lead' ? 0 : 1;
+}
+
+function cycleMoveOf(
+  cycle: PendingCycle,
+  task: PendingCycle['tasks'][number],
+  part: {
+    readonly agencyCode: string;
+    readonly role: CycleMove['role'];
+    readonly responsibility: CycleMove['responsibility'];
+  },
+  toAgency: string,
+  fn: string | null,
+  succession: Succession,
+  nameOf: (code: string) => string,
+  decidedByPerson: boolean,
+): CycleMove {
+  return {
+    planId: cycle.planId,
+    year: cycle.year,
+    taskId: task.taskId,
+    title: task.title,
+    dueDate: task.dueDate,
+    responsibility: part.responsibility,
+    role: part.role,
+    fromAgency: part.agencyCode,
+    toAgency,
+    function: fn,
+    effectiveDate: succession.effectiveDate,
+    basis: succession.basis,
+    reason: passedText(nameOf(toAgency), succession),
+    decidedByPerson,
   };
 }
 

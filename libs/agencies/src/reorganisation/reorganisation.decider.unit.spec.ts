@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSeedDirectory } from '../seed/index.js';
 import { draftReorganisation, ReorganisationError, withDecisions } from './reorganisation.decider.js';
-import type { OpenTask, ReorganisationChange, ReorganisationScenario } from './reorganisation.types.js';
+import type {
+  OpenTask,
+  PendingCycle,
+  ReorganisationChange,
+  ReorganisationScenario,
+} from './reorganisation.types.js';
 
 const directory = createSeedDirectory();
 const basis = { number: 'Quyết định số 1/QĐ-UBND', date: '2025-06-20', title: 'Test decision' };
@@ -281,5 +286,139 @@ describe('reorganisation decider', () => {
         openPlans: [],
       }),
     ).toThrow(expect.objectContaining({ code: 'reorganisation.already-applied' }));
+  });
+
+  describe('yearly reporting cycles not opened yet', () => {
+    const split = scenario([
+      {
+        kind: 'split',
+        agency: 'lc-so-ldtbxh',
+        successors: [
+          { function: 'child-protection', agencyCode: 'lc-so-y-te' },
+          { function: 'labour', agencyCode: 'lc-so-noi-vu' },
+        ],
+      },
+    ]);
+    const cycleTask = (
+      taskId: string,
+      title: string,
+      assignee: string,
+      reportsTo: string | null,
+    ): PendingCycle['tasks'][number] => ({
+      taskId,
+      title,
+      duty: title,
+      dueDate: '2026-11-16',
+      assignees: [{ agencyCode: assignee, role: 'lead' }],
+      reportsTo,
+    });
+    const cycle = (year: number, consolidation: string): PendingCycle => ({
+      planId: 'plan-1',
+      year,
+      opensAt: `${year - 1}-12-31T17:00:00.000Z`,
+      tasks: [
+        cycleTask(`tong-hop-${year}`, consolidation, 'lc-so-ldtbxh', null),
+        cycleTask(`gddt-${year}`, `Báo cáo năm ${year} (qua Sở LĐTBXH)`, 'lc-so-gddt', 'lc-so-ldtbxh'),
+        cycleTask(
+          `cong-an-${year}`,
+          `Báo cáo năm ${year} (qua Sở LĐTBXH)`,
+          'lc-cong-an-tinh',
+          'lc-so-ldtbxh',
+        ),
+        cycleTask(`tu-phap-${year}`, `Báo cáo năm ${year} của Sở Tư pháp`, 'lc-so-tu-phap', null),
+      ],
+    });
+    // 2026: the consolidation names child protection; 2027: it names no function.
+    const cycles = [
+      cycle(2026, 'Tổng hợp báo cáo kết quả bảo vệ trẻ em năm 2026'),
+      cycle(2027, 'Tổng hợp báo cáo kết quả thực hiện Kế hoạch năm 2027'),
+    ];
+    const world = { directory, openTasks: [], openPlans: [], pendingCycles: cycles };
+
+    it("routes the old body's reports by function, and the parties' reports to it follow its consolidation; the undecidable to a person", () => {
+      const draft = draftReorganisation(split, world);
+      expect(
+        draft.cycles.map((c) => [c.year, c.taskId, c.responsibility, c.role, c.toAgency, c.function]),
+      ).toEqual([
+        [2026, 'tong-hop-2026', 'assignee', 'lead', 'lc-so-y-te', 'child-protection'],
+        [2026, 'gddt-2026', 'reportsTo', null, 'lc-so-y-te', 'child-protection'],
+        [2026, 'cong-an-2026', 'reportsTo', null, 'lc-so-y-te', 'child-protection'],
+      ]);
+      expect(draft.cycles.every((c) => c.fromAgency === 'lc-so-ldtbxh' && !c.decidedByPerson)).toBe(true);
+      expect(draft.cycles[0]?.reason).toBe(
+        'responsibility passed to Sở Y tế tỉnh Lai Châu by decision Quyết định số 1/QĐ-UBND of 2025-06-20, effective 2025-07-01',
+      );
+      // 2027: one decision, for the consolidation; the parties' reports wait for it.
+      expect(draft.needsDecision).toEqual([
+        expect.objectContaining({
+          taskId: 'tong-hop-2027',
+          planId: 'plan-1',
+          fromAgency: 'lc-so-ldtbxh',
+          role: 'lead',
+          cycle: { year: 2027, responsibility: 'assignee' },
+          why: 'function-unclear',
+          candidates: ['lc-so-y-te', 'lc-so-noi-vu'],
+        }),
+      ]);
+      expect(draft.summary).toMatchObject({ cycleReports: 3, needsDecision: 1, duties: 0, reports: 0 });
+    });
+
+    it("applies a person's decision to the consolidation and the reports that go to it, and refuses one outside the candidates", () => {
+      const draft = draftReorganisation(split, world);
+      const decided = withDecisions(
+        draft,
+        { 'tong-hop-2027/lc-so-ldtbxh': 'lc-so-noi-vu' },
+        [],
+        directory,
+        world.pendingCycles,
+      );
+      expect(decided.needsDecision).toEqual([]);
+      expect(
+        decided.cycles
+          .filter((c) => c.year === 2027)
+          .map((c) => [c.taskId, c.responsibility, c.toAgency, c.function, c.decidedByPerson]),
+      ).toEqual([
+        ['tong-hop-2027', 'assignee', 'lc-so-noi-vu', 'labour', true],
+        ['gddt-2027', 'reportsTo', 'lc-so-noi-vu', 'labour', true],
+        ['cong-an-2027', 'reportsTo', 'lc-so-noi-vu', 'labour', true],
+      ]);
+      expect(decided.summary.cycleReports).toBe(6);
+      // No open task moves for them: a cycle's reports are not assigned yet.
+      expect(decided.moves).toEqual([]);
+      expect(decided.timers).toEqual([]);
+      expect(() =>
+        withDecisions(draft, { 'tong-hop-2027/lc-so-ldtbxh': 'lc-so-tu-phap' }, [], directory, cycles),
+      ).toThrow(ReorganisationError);
+    });
+
+    it('a focal agency without a report of its own in the cycle: each report to it is routed by its words', () => {
+      const lone: PendingCycle = {
+        ...cycles[0]!,
+        tasks: [
+          cycleTask('a', 'Báo cáo phòng, chống xâm hại trẻ em', 'lc-so-gddt', 'lc-so-ldtbxh'),
+          cycleTask('b', 'Báo cáo năm 2026', 'lc-cong-an-tinh', 'lc-so-ldtbxh'),
+        ],
+      };
+      const draft = draftReorganisation(split, { ...world, pendingCycles: [lone] });
+      expect(draft.cycles.map((c) => [c.taskId, c.responsibility, c.toAgency])).toEqual([
+        ['a', 'reportsTo', 'lc-so-y-te'],
+      ]);
+      expect(draft.needsDecision).toEqual([
+        expect.objectContaining({
+          taskId: 'b',
+          role: null,
+          cycle: { year: 2026, responsibility: 'reportsTo' },
+        }),
+      ]);
+    });
+
+    it('leaves the cycles of bodies the scenario does not touch as they are', () => {
+      const draft = draftReorganisation(
+        scenario([{ kind: 'absorb', agency: 'lc-so-khdt', into: 'lc-so-tai-chinh' }]),
+        world,
+      );
+      expect(draft.cycles).toEqual([]);
+      expect(draft.needsDecision).toEqual([]);
+    });
   });
 });

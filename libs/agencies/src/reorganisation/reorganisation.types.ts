@@ -110,6 +110,54 @@ export interface OpenTask {
   }[];
 }
 
+/**
+ * A yearly reporting cycle of a plan that has not opened yet (ADR 0028): its report tasks are
+ * recorded in the plan and assigned when the cycle begins, so a body that ceases to exist before
+ * then must not be named in them.
+ */
+export interface PendingCycle {
+  readonly planId: string;
+  readonly year: number;
+  readonly opensAt: string;
+  readonly tasks: readonly PendingCycleTask[];
+}
+
+export interface PendingCycleTask {
+  readonly taskId: string;
+  readonly title: string;
+  readonly duty: string;
+  readonly dueDate: string;
+  readonly assignees: readonly {
+    readonly agencyCode: string;
+    readonly role: 'lead' | 'support' | 'requested';
+  }[];
+  /** The focal agency the report goes to, if any. */
+  readonly reportsTo: string | null;
+}
+
+/**
+ * A responsibility in a cycle not opened yet that moves: one ReportingCycleReassigned on
+ * confirmation, and the cycle opens with the successor.
+ */
+export interface CycleMove {
+  readonly planId: string;
+  readonly year: number;
+  readonly taskId: string;
+  readonly title: string;
+  readonly dueDate: string;
+  /** 'assignee': the report is owed by the successor; 'reportsTo': it goes to the successor. */
+  readonly responsibility: 'assignee' | 'reportsTo';
+  /** The assignee's role; null for `reportsTo`. */
+  readonly role: 'lead' | 'support' | 'requested' | null;
+  readonly fromAgency: string;
+  readonly toAgency: string;
+  readonly function: string | null;
+  readonly effectiveDate: string;
+  readonly basis: LegalBasis;
+  readonly reason: string;
+  readonly decidedByPerson: boolean;
+}
+
 export interface OpenPlan {
   readonly planId: string;
   readonly title: string;
@@ -175,7 +223,10 @@ export interface PendingDecision {
   readonly planId: string;
   readonly title: string;
   readonly fromAgency: string;
-  readonly role: 'lead' | 'support' | 'requested';
+  /** Null for the focal agency a cycle's report goes to. */
+  readonly role: 'lead' | 'support' | 'requested' | null;
+  /** A report task of a cycle not opened yet (absent: an open task). */
+  readonly cycle?: { readonly year: number; readonly responsibility: 'assignee' | 'reportsTo' };
   readonly candidates: readonly string[];
   readonly why: 'function-unclear' | 'no-successor-for-function';
   readonly explanation: string;
@@ -190,8 +241,12 @@ export interface ReorganisationDraft {
   readonly handoffs: readonly HandoffRedirect[];
   readonly timers: readonly TimerMove[];
   readonly plans: readonly PlanTransfer[];
+  /** Responsibilities in yearly cycles not opened yet, per plan and year. */
+  readonly cycles: readonly CycleMove[];
   readonly needsDecision: readonly PendingDecision[];
   readonly summary: {
+    /** Report tasks of cycles not opened yet that move (owed by or going to the successor). */
+    readonly cycleReports: number;
     readonly duties: number;
     readonly reports: number;
     readonly handoffs: number;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { DirectoryAdministration, Reorganisations, type Clock } from '#libs/application';
 import type { EventStore } from '#libs/event-store';
-import { openTaskIdsConcerning, plansIssuedBy } from '#libs/projections';
+import { openTaskIdsConcerning, pendingCyclesConcerning, plansIssuedBy } from '#libs/projections';
 import { EventStoreCommandAdapter } from '../commands/event-store-adapter.js';
 import { nodeSystem } from '../commands/node-system.js';
 
@@ -47,6 +47,7 @@ export function openReorganisations(
     reads: {
       openTaskIdsConcerning: (codes) => openTaskIdsConcerning(options.dataSource.manager, codes),
       plansIssuedBy: (codes) => plansIssuedBy(options.dataSource.manager, codes),
+      pendingCyclesConcerning: (codes) => pendingCyclesConcerning(options.dataSource.manager, codes),
     },
     ids: nodeSystem.ids,
     clock: options.clock ?? nodeSystem.clock,

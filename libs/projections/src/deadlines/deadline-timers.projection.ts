@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { WorkingCalendar, type HolidayAmendment } from '#libs/calendar';
-import { planDeadlinePolicyOf, type PlanIssuedData } from '#libs/plans';
+import { planDeadlinePolicyOf, reassignedCycleTasks, type PlanIssuedData } from '#libs/plans';
 import {
   DEFAULT_DEADLINE_POLICY,
   deadlineTaskSnapshot,
@@ -32,7 +32,8 @@ import type { Projection, ProjectionEvent } from '../framework/projection.js';
  *   days is computed with them, and an amendment moves the waiting timers counted so.
  * - Reporting cycles: a plan's yearly cycle that had not begun when it was issued is a timer of
  *   kind `cycle` (`{plan}/cycle-{year}`), holding the cycle's report tasks; the deadline worker
- *   assigns them when it fires.
+ *   assigns them when it fires. A reorganisation's ReportingCycleReassigned moves a report in the
+ *   waiting timer (ADR 0032), and PlanPassedToSuccessor the committee that opens it.
  */
 export const deadlineTimersProjection: Projection = {
   name: 'deadline-timers',
@@ -86,6 +87,22 @@ export const deadlineTimersProjection: Projection = {
               where plan_id = $1 and kind = 'cycle' and fired_at is null`,
             [planId, toIssuer],
           );
+          continue;
+        }
+        if (change.event.type === 'ReportingCycleReassigned') {
+          // A reorganisation moved a report of a cycle still to open: it opens with the successor.
+          const { data } = change.event;
+          const rows = await manager.query<{ task: CycleTimerPayload }[]>(
+            `select task from ${s}.deadline_timers where timer_id = $1 and fired_at is null`,
+            [cycleTimerId(data.planId, data.year)],
+          );
+          const payload = rows[0]?.task;
+          if (!payload) continue;
+          const next: CycleTimerPayload = { ...payload, tasks: reassignedCycleTasks(payload.tasks, data) };
+          await manager.query(`update ${s}.deadline_timers set task = $2 where timer_id = $1`, [
+            cycleTimerId(data.planId, data.year),
+            JSON.stringify(next),
+          ]);
           continue;
         }
         const plan = change.event.data;
@@ -280,12 +297,14 @@ export interface CycleTimerPayload {
   readonly tasks: NonNullable<PlanIssuedData['reporting']>['cycles'][number]['tasks'];
 }
 
+const cycleTimerId = (planId: string, year: number): string => `${planId}/cycle-${year}`;
+
 /** The timers of the plan's reporting cycles that had not begun when it was issued. */
 function cycleTimers(plan: PlanIssuedData): DeadlineTimerRow[] {
   return (plan.reporting?.cycles ?? [])
     .filter((cycle) => !cycle.openedWithPlan && cycle.tasks.length > 0)
     .map((cycle) => {
-      const id = `${plan.planId}/cycle-${cycle.year}`;
+      const id = cycleTimerId(plan.planId, cycle.year);
       const payload: CycleTimerPayload = {
         planId: plan.planId,
         issuerAgencyCode: plan.issuerAgencyCode,

@@ -46,6 +46,9 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
     case 'PlanPassedToSuccessor':
       // The plan is carried on by the successor committee (ADR 0032); who issued it stays in issuedBy*.
       return row && { ...row, issuerAgencyCode: change.event.data.toIssuer };
+    case 'ReportingCycleReassigned':
+      // The row counts a cycle's report tasks; a reorganisation moves who owes them, not how many.
+      return row;
     default: {
       const _exhaustive: never = change.event;
       return row;

@@ -63,4 +63,29 @@ describe('the plans table', () => {
     const first = evolvePlan(undefined, planChangeOf(issued, { position: 1 }));
     expect(evolvePlan(first, planChangeOf(issued, { position: 9 }))).toBe(first);
   });
+
+  it("a cycle's report moved by a reorganisation leaves the row: it counts the reports, not who owes them", () => {
+    const [issued] = decide(issuePlan, initialState()) as [PlanIssued];
+    const row = evolvePlan(undefined, planChangeOf(issued, { position: 1 }));
+    const moved = planChangeOf(
+      {
+        type: 'ReportingCycleReassigned',
+        data: {
+          planId: 'plan-laichau-ct28',
+          year: 2026,
+          taskId: 'r-2026',
+          responsibility: 'assignee',
+          fromAgency: 'SLDTBXH-LC',
+          toAgency: 'SYT-LC',
+          issuerAgencyCode: 'UBND-LC',
+          effectiveDate: '2025-07-01',
+          reason: 'responsibility passed to Sở Y tế by decision N of D, effective 2025-07-01',
+          reorganisationId: 'r',
+        },
+      },
+      { position: 2 },
+    );
+    expect(evolvePlan(row, moved)).toBe(row);
+    expect(evolvePlan(undefined, moved)).toBeUndefined();
+  });
 });

@@ -35,3 +35,29 @@ export async function plansIssuedBy(
     issuerAgencyCode: row.issuer_agency_code,
   }));
 }
+
+/**
+ * The yearly reporting cycles not opened yet (their `cycle` timer still waits: ADR 0028) whose
+ * report tasks some of the agencies owe or receive as the focal agency. The plan streams are
+ * read again: this only finds them.
+ */
+export async function pendingCyclesConcerning(
+  manager: EntityManager,
+  agencyCodes: readonly string[],
+): Promise<{ planId: string; year: number }[]> {
+  if (agencyCodes.length === 0) return [];
+  const s = projectionSchema(manager);
+  const rows = await manager.query<{ plan_id: string; year: number }[]>(
+    `select distinct t.plan_id, (t.task->>'year')::int as year
+       from ${s}.deadline_timers t
+      where t.kind = 'cycle' and t.fired_at is null
+        and exists (
+          select 1 from jsonb_array_elements(t.task->'tasks') x
+           where x->>'reportsTo' = any($1::text[])
+              or exists (select 1 from jsonb_array_elements(x->'assignees') a
+                          where a->>'agencyCode' = any($1::text[])))
+      order by t.plan_id, year`,
+    [agencyCodes],
+  );
+  return rows.map((row) => ({ planId: row.plan_id, year: Number(row.year) }));
+}

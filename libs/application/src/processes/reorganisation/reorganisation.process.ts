@@ -5,11 +5,19 @@ import {
   withDecisions,
   type DirectoryEvent,
   type OpenTask,
+  type PendingCycle,
   type ReorganisationDecisions,
   type ReorganisationDraft,
   type ReorganisationScenario,
 } from '#libs/agencies';
-import { planStreamId, type PlanPassedToSuccessor } from '#libs/plans';
+import {
+  planDecider,
+  planStreamId,
+  type PlanEvent,
+  type PlanPassedToSuccessor,
+  type PlanState,
+  type ReportingCycleReassigned,
+} from '#libs/plans';
 import type { Actor } from '#libs/shared-kernel';
 import { foldStoredTaskEvents, taskStreamId, type Task, type TaskEvent } from '#libs/tasks';
 import { isAppendConflict, type CommandEventStore } from '../../ports/event-store.port.js';
@@ -33,6 +41,8 @@ export interface ReorganisationResult {
   readonly responsibilitiesMoved: number;
   readonly handoffsRedirected: number;
   readonly plansPassed: number;
+  /** Report tasks' responsibilities moved in yearly cycles not opened yet (ReportingCycleReassigned). */
+  readonly cycleResponsibilitiesMoved: number;
   readonly agenciesSucceeded: number;
   /** Duties left where they are for a person to reassign (listed in the draft). */
   readonly leftForAPerson: number;
@@ -46,7 +56,8 @@ export interface ReorganisationResult {
  * must decide; confirm() records it: one TaskReassigned per moved responsibility (its reason is the
  * trail's "responsibility passed to X by decision N, effective D", its occurredAt the effective
  * date), handoffs to a body that ceased to exist superseded and offered to its successor, plans of
- * a dissolved committee passed on, and last the directory's AgencySucceeded events, which make
+ * a dissolved committee passed on, the report tasks of yearly cycles not opened yet routed to the
+ * successors (ReportingCycleReassigned in the plan's stream), and last the directory's AgencySucceeded events, which make
  * the old bodies read-only. Closed assignments and past events stay with the old body.
  */
 export class Reorganisations {
@@ -191,36 +202,67 @@ export class Reorganisations {
       await this.append(taskStreamId(taskId), events, task.version, actor);
     });
 
+    // Per plan, one append: its passing to a successor committee, then its cycles' reassignments.
     let plansPassed = 0;
-    await inBatches([...draft.plans], this.concurrency, async (plan) => {
-      const stream = planStreamId(plan.planId);
+    let cycleMoved = 0;
+    const byPlan = new Map<
+      string,
+      { transfer?: (typeof draft.plans)[number]; cycles: typeof draft.cycles }
+    >();
+    const planEntry = (planId: string) => {
+      let value = byPlan.get(planId);
+      if (!value) byPlan.set(planId, (value = { cycles: [] }));
+      return value;
+    };
+    for (const plan of draft.plans) planEntry(plan.planId).transfer = plan;
+    for (const move of draft.cycles) planEntry(move.planId).cycles = [...planEntry(move.planId).cycles, move];
+    await inBatches([...byPlan.entries()], this.concurrency, async ([planId, work]) => {
+      const stream = planStreamId(planId);
       const stored = await this.options.store.readStream(stream, 1);
-      if (
-        stored.some(
-          (e) =>
-            e.type === 'PlanPassedToSuccessor' &&
-            (e.data as PlanPassedToSuccessor['data']).toIssuer === plan.toIssuer,
-        )
-      )
-        return;
-      const event: PlanPassedToSuccessor = {
-        type: 'PlanPassedToSuccessor',
-        data: {
-          planId: plan.planId,
-          fromIssuer: plan.fromIssuer,
-          toIssuer: plan.toIssuer,
-          effectiveDate: plan.effectiveDate,
-          reason: plan.reason,
-          reorganisationId: draft.reorganisationId,
-        },
-      };
-      await this.append(
-        stream,
-        [{ event, occurredAt: effectiveInstant(plan.effectiveDate, null) }],
-        stored.length,
-        actor,
-      );
-      plansPassed++;
+      let state = foldPlan(stored);
+      if (state.status !== 'issued') return;
+      const events: { event: PlanEvent; occurredAt: string }[] = [];
+      const plan = work.transfer;
+      if (plan && state.issuerAgencyCode !== plan.toIssuer) {
+        const event: PlanPassedToSuccessor = {
+          type: 'PlanPassedToSuccessor',
+          data: {
+            planId,
+            fromIssuer: plan.fromIssuer,
+            toIssuer: plan.toIssuer,
+            effectiveDate: plan.effectiveDate,
+            reason: plan.reason,
+            reorganisationId: draft.reorganisationId,
+          },
+        };
+        events.push({ event, occurredAt: effectiveInstant(plan.effectiveDate, null) });
+        state = planDecider.evolve(state, event);
+        plansPassed++;
+      }
+      for (const move of work.cycles) {
+        // Already moved (a confirmation run again): the cycle no longer names the old body there.
+        if (!cycleStillNames(state, move)) continue;
+        const event: ReportingCycleReassigned = {
+          type: 'ReportingCycleReassigned',
+          data: {
+            planId,
+            year: move.year,
+            taskId: move.taskId,
+            responsibility: move.responsibility,
+            fromAgency: move.fromAgency,
+            toAgency: move.toAgency,
+            issuerAgencyCode: state.status === 'issued' ? state.issuerAgencyCode : '',
+            effectiveDate: move.effectiveDate,
+            reason: move.reason,
+            reorganisationId: draft.reorganisationId,
+          },
+        };
+        events.push({ event, occurredAt: effectiveInstant(move.effectiveDate, null) });
+        state = planDecider.evolve(state, event);
+        cycleMoved++;
+      }
+      if (events.length === 0) return;
+      await this.append(stream, events, stored.length, actor);
     });
 
     // Last: the directory. Until this append the old bodies still act, so a confirmation cut
@@ -246,6 +288,7 @@ export class Reorganisations {
       responsibilitiesMoved: moved,
       handoffsRedirected: redirected,
       plansPassed,
+      cycleResponsibilitiesMoved: cycleMoved,
       agenciesSucceeded: draft.successions.length,
       leftForAPerson: draft.needsDecision.length,
       alreadyMoved,
@@ -256,9 +299,10 @@ export class Reorganisations {
     const loaded = await this.options.directory.load();
     const successions = successionsOf(scenario, loaded.directory);
     const oldCodes = successions.map((s) => s.code);
-    const [taskIds, plans] = await Promise.all([
+    const [taskIds, plans, cycleRefs] = await Promise.all([
       this.options.reads.openTaskIdsConcerning(oldCodes),
       this.options.reads.plansIssuedBy(oldCodes),
+      this.options.reads.pendingCyclesConcerning(oldCodes),
     ]);
     const tasks = new Map<string, { state: Task; version: number }>();
     await inBatches([...taskIds], this.concurrency, async (taskId) => {
@@ -269,14 +313,55 @@ export class Reorganisations {
     const openTasks = [...tasks.values()]
       .map(({ state }) => openTaskOf(state))
       .sort((a, b) => a.planId.localeCompare(b.planId) || a.taskId.localeCompare(b.taskId));
+    const pendingCycles = await this.pendingCycles(cycleRefs);
     const openPlanIds = new Set(openTasks.map((t) => t.planId));
     const world = {
       directory: loaded.directory,
       openTasks,
-      openPlans: plans.filter((p) => openPlanIds.has(p.planId)),
+      // A plan whose later cycles are still to open passes on too: its committee opens them.
+      openPlans: plans.filter(
+        (p) => openPlanIds.has(p.planId) || pendingCycles.some((c) => c.planId === p.planId),
+      ),
+      pendingCycles,
     };
-    const draft = withDecisions(draftReorganisation(scenario, world), decisions, openTasks, loaded.directory);
+    const draft = withDecisions(
+      draftReorganisation(scenario, world),
+      decisions,
+      openTasks,
+      loaded.directory,
+      pendingCycles,
+    );
     return { draft, tasks, loaded };
+  }
+
+  /** The cycles found, as the plan streams record them now (earlier reassignments folded in). */
+  private async pendingCycles(
+    refs: readonly { readonly planId: string; readonly year: number }[],
+  ): Promise<PendingCycle[]> {
+    const years = new Map<string, Set<number>>();
+    for (const { planId, year } of refs) years.set(planId, (years.get(planId) ?? new Set()).add(year));
+    const found: PendingCycle[] = [];
+    await inBatches([...years.entries()], this.concurrency, async ([planId, wanted]) => {
+      const state = foldPlan(await this.options.store.readStream(planStreamId(planId), 1));
+      if (state.status !== 'issued') return;
+      for (const cycle of state.reporting?.cycles ?? []) {
+        if (!wanted.has(cycle.year) || cycle.openedWithPlan) continue;
+        found.push({
+          planId,
+          year: cycle.year,
+          opensAt: cycle.opensAt,
+          tasks: cycle.tasks.map((task) => ({
+            taskId: task.taskId,
+            title: task.title,
+            duty: task.duty,
+            dueDate: task.dueDate,
+            assignees: task.assignees,
+            reportsTo: task.reportsTo ?? null,
+          })),
+        });
+      }
+    });
+    return found.sort((a, b) => a.planId.localeCompare(b.planId) || a.year - b.year);
   }
 
   private async append(
@@ -329,6 +414,28 @@ function effectiveInstant(effectiveDate: string, assignedAt: string | null): str
 /** 00:00 of a date in Asia/Ho_Chi_Minh (UTC+7 all year), as an ISO instant. */
 function vietnamMidnight(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00+07:00`)).toISOString();
+}
+
+function foldPlan(stored: readonly { type: string; data: unknown }[]): PlanState {
+  return stored.reduce(
+    (state, e) => planDecider.evolve(state, { type: e.type, data: e.data } as PlanEvent),
+    planDecider.initialState(),
+  );
+}
+
+/** The cycle's task still names the old body where the move takes it from. */
+function cycleStillNames(
+  state: PlanState,
+  move: { year: number; taskId: string; responsibility: 'assignee' | 'reportsTo'; fromAgency: string },
+): boolean {
+  if (state.status !== 'issued') return false;
+  const task = state.reporting?.cycles
+    .find((c) => c.year === move.year)
+    ?.tasks.find((t) => t.taskId === move.taskId);
+  if (!task) return false;
+  return move.responsibility === 'reportsTo'
+    ? task.reportsTo === move.fromAgency
+    : task.assignees.some((a) => a.agencyCode === move.fromAgency);
 }
 
 function openTaskOf(task: Task): OpenTask {
