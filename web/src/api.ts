@@ -380,18 +380,22 @@ export class Api {
     return json as T;
   }
 
-  /** Every outstanding task of an agency (all pages), read after `minPosition` if given. */
+  /**
+   * Every outstanding task of an agency (all pages), read after `minPosition` if given. The first
+   * page gives the total; the others are asked for at once rather than one after another.
+   */
   async outstanding(agencyCode: string, minPosition?: string | null): Promise<OutstandingTask[]> {
-    const all: OutstandingTask[] = [];
-    for (let offset = 0; ; offset += MAX_PAGE) {
-      const after = minPosition ? `&minPosition=${minPosition}` : '';
-      const page = await this.call<Page<OutstandingTask>>(
+    const after = minPosition ? `&minPosition=${minPosition}` : '';
+    const page = (offset: number) =>
+      this.call<Page<OutstandingTask>>(
         'GET',
         `/agencies/${encodeURIComponent(agencyCode)}/outstanding?limit=${MAX_PAGE}&offset=${offset}${after}`,
       );
-      all.push(...page.items);
-      if (page.items.length < MAX_PAGE || all.length >= page.total) return all;
-    }
+    const first = await page(0);
+    const offsets: number[] = [];
+    for (let offset = MAX_PAGE; offset < first.total; offset += MAX_PAGE) offsets.push(offset);
+    const rest = await Promise.all(offsets.map(page));
+    return [first, ...rest].flatMap((answer) => answer.items);
   }
 
   responsibilities(agencyCode: string): Promise<Page<Responsibility>> {
