@@ -186,6 +186,18 @@ async function main(): Promise<void> {
     ).total as number;
     if (total !== before + TASKS)
       throw new Error(`expected ${before + TASKS} outstanding tasks, got ${total}`);
+    // The API's share of that load: the pages of the list, read as the dashboard reads them (the
+    // first, then the others at once).
+    const apiStart = performance.now();
+    const token = `demo.officer.${BIG_INBOX}`;
+    const firstPage = await call(url, 'GET', `/agencies/${BIG_INBOX}/outstanding?limit=500&offset=0`, token);
+    const offsets = Array.from({ length: Math.ceil(firstPage.total / 500) - 1 }, (_, i) => (i + 1) * 500);
+    await Promise.all(
+      offsets.map((offset) =>
+        call(url, 'GET', `/agencies/${BIG_INBOX}/outstanding?limit=500&offset=${offset}`, token),
+      ),
+    );
+    const apiRead = performance.now() - apiStart;
     const page = await openInbox(browser, url, BIG_INBOX);
     const bigLoad = await loadTime(page, total);
     const overdue = await timeFilter(page, 'overdue');
@@ -199,7 +211,9 @@ async function main(): Promise<void> {
     console.log(
       `first load of the officer inbox to interactive (${expected} tasks, ${LOADS} cold loads): median ${ms(median(loads))}, worst ${ms(Math.max(...loads))} (target <= 1000 ms)`,
     );
-    console.log(`inbox of ${total} tasks: load to all rows shown ${ms(bigLoad)}`);
+    console.log(
+      `inbox of ${total} tasks: load to all rows shown ${ms(bigLoad)} (the API's answers alone: ${ms(apiRead)})`,
+    );
     console.log(
       `  filter overdue ${ms(overdue)}, back to all ${ms(all)}, search ${ms(search)}, search cleared ${ms(cleared)} (target <= 300 ms each)`,
     );

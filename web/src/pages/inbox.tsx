@@ -118,17 +118,21 @@ export function InboxPage({ api, session }: { api: Api; session: Session }) {
   const [search, setSearch] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
 
-  const reload = async (minPosition?: string | null) => {
+  const show = async (read: Promise<OutstandingTask[]>) => {
     try {
-      setTasks(await api.outstanding(session.agencyCode, minPosition));
+      setTasks(await read);
       setError(false);
     } catch {
       setError(true);
     }
   };
+  const reload = (minPosition?: string | null) => show(api.outstanding(session.agencyCode, minPosition));
+  // The first read starts with the first render, not once it is painted (when Preact runs
+  // effects): on a first visit the inbox is what the officer waits for.
+  const firstRead = useMemo(() => api.outstanding(session.agencyCode), [api, session.agencyCode]);
   useEffect(() => {
-    void reload();
-  }, [api, session.agencyCode]);
+    void show(firstRead);
+  }, [firstRead]);
   const live = useAgencyFeed(api, session.agencyCode, (position) => void reload(position));
 
   // Derived once per answer of the API, not on each render.
