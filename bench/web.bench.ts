@@ -186,20 +186,19 @@ async function main(): Promise<void> {
     ).total as number;
     if (total !== before + TASKS)
       throw new Error(`expected ${before + TASKS} outstanding tasks, got ${total}`);
-    // The API's share of that load: the pages of the list, read as the dashboard reads them (the
-    // first, then the others at once).
-    const apiStart = performance.now();
-    const token = `demo.officer.${BIG_INBOX}`;
-    const firstPage = await call(url, 'GET', `/agencies/${BIG_INBOX}/outstanding?limit=500&offset=0`, token);
-    const offsets = Array.from({ length: Math.ceil(firstPage.total / 500) - 1 }, (_, i) => (i + 1) * 500);
-    await Promise.all(
-      offsets.map((offset) =>
-        call(url, 'GET', `/agencies/${BIG_INBOX}/outstanding?limit=500&offset=${offset}`, token),
-      ),
-    );
-    const apiRead = performance.now() - apiStart;
     const page = await openInbox(browser, url, BIG_INBOX);
     const bigLoad = await loadTime(page, total);
+    // Where that time went: the list's pages asked for (the first request's start) and answered
+    // (the last response's end), from the navigation's start, as the browser timed them.
+    const [asked, answered] = await page.evaluate(() => {
+      const reads = performance
+        .getEntriesByType('resource')
+        .filter((entry: any) => entry.name.includes('/outstanding?'));
+      return [
+        Math.min(...reads.map((entry: any) => entry.startTime as number)),
+        Math.max(...reads.map((entry: any) => entry.responseEnd as number)),
+      ];
+    });
     const overdue = await timeFilter(page, 'overdue');
     const all = await timeFilter(page, 'all');
     const search = await timeSearch(page, 'so 999');
@@ -212,7 +211,7 @@ async function main(): Promise<void> {
       `first load of the officer inbox to interactive (${expected} tasks, ${LOADS} cold loads): median ${ms(median(loads))}, worst ${ms(Math.max(...loads))} (target <= 1000 ms)`,
     );
     console.log(
-      `inbox of ${total} tasks: load to all rows shown ${ms(bigLoad)} (the API's answers alone: ${ms(apiRead)})`,
+      `inbox of ${total} tasks: load to all rows shown ${ms(bigLoad)} (list asked for at ${ms(asked)}, answered by ${ms(answered)}, rows shown ${ms(bigLoad - answered)} after)`,
     );
     console.log(
       `  filter overdue ${ms(overdue)}, back to all ${ms(all)}, search ${ms(search)}, search cleared ${ms(cleared)} (target <= 300 ms each)`,
