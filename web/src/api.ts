@@ -4,6 +4,7 @@
  * the pages only use the functions and types below (docs/adr/0026-dashboard-stack.md).
  */
 import { createParser } from 'eventsource-parser';
+import { readAllPages, type Page } from './paging';
 
 export type Role = 'officer' | 'issuer' | 'auditor' | 'inspector';
 
@@ -43,10 +44,7 @@ export interface OutstandingTask {
   readonly dueWithin7Days: boolean;
 }
 
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly total: number;
-}
+export type { Page } from './paging';
 
 export interface Handoff {
   readonly handoffId: string;
@@ -380,22 +378,17 @@ export class Api {
     return json as T;
   }
 
-  /**
-   * Every outstanding task of an agency (all pages), read after `minPosition` if given. The first
-   * page gives the total; the others are asked for at once rather than one after another.
-   */
-  async outstanding(agencyCode: string, minPosition?: string | null): Promise<OutstandingTask[]> {
+  /** Every outstanding task of an agency (all pages), read after `minPosition` if given. */
+  outstanding(agencyCode: string, minPosition?: string | null): Promise<OutstandingTask[]> {
     const after = minPosition ? `&minPosition=${minPosition}` : '';
-    const page = (offset: number) =>
-      this.call<Page<OutstandingTask>>(
-        'GET',
-        `/agencies/${encodeURIComponent(agencyCode)}/outstanding?limit=${MAX_PAGE}&offset=${offset}${after}`,
-      );
-    const first = await page(0);
-    const offsets: number[] = [];
-    for (let offset = MAX_PAGE; offset < first.total; offset += MAX_PAGE) offsets.push(offset);
-    const rest = await Promise.all(offsets.map(page));
-    return [first, ...rest].flatMap((answer) => answer.items);
+    return readAllPages(
+      (offset) =>
+        this.call<Page<OutstandingTask>>(
+          'GET',
+          `/agencies/${encodeURIComponent(agencyCode)}/outstanding?limit=${MAX_PAGE}&offset=${offset}${after}`,
+        ),
+      MAX_PAGE,
+    );
   }
 
   responsibilities(agencyCode: string): Promise<Page<Responsibility>> {
