@@ -30,7 +30,7 @@ const BIG_INBOX = 'lc-so-tu-phap';
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 
 async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 1800; i++) {
     try {
       if ((await fetch(`${url}/health/ready`)).ok) return;
     } catch {
@@ -38,7 +38,7 @@ async function waitReady(url: string): Promise<void> {
     }
     await delay(100);
   }
-  throw new Error('the API did not become ready in 60 s');
+  throw new Error('the API did not become ready in 180 s');
 }
 
 async function call(url: string, method: string, path: string, token: string, body?: unknown) {
