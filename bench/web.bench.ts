@@ -30,7 +30,7 @@ const BIG_INBOX = 'lc-so-tu-phap';
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 
 async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 1800; i++) {
     try {
       if ((await fetch(`${url}/health/ready`)).ok) return;
     } catch {
@@ -38,7 +38,7 @@ async function waitReady(url: string): Promise<void> {
     }
     await delay(100);
   }
-  throw new Error('the API did not become ready in 60 s');
+  throw new Error('the API did not become ready in 180 s');
 }
 
 async function call(url: string, method: string, path: string, token: string, body?: unknown) {
@@ -188,6 +188,17 @@ async function main(): Promise<void> {
       throw new Error(`expected ${before + TASKS} outstanding tasks, got ${total}`);
     const page = await openInbox(browser, url, BIG_INBOX);
     const bigLoad = await loadTime(page, total);
+    // Where that time went: the list's pages asked for (the first request's start) and answered
+    // (the last response's end), from the navigation's start, as the browser timed them.
+    const [asked, answered] = await page.evaluate(() => {
+      const reads = performance
+        .getEntriesByType('resource')
+        .filter((entry: any) => entry.name.includes('/outstanding?'));
+      return [
+        Math.min(...reads.map((entry: any) => entry.startTime as number)),
+        Math.max(...reads.map((entry: any) => entry.responseEnd as number)),
+      ];
+    });
     const overdue = await timeFilter(page, 'overdue');
     const all = await timeFilter(page, 'all');
     const search = await timeSearch(page, 'so 999');
@@ -199,7 +210,9 @@ async function main(): Promise<void> {
     console.log(
       `first load of the officer inbox to interactive (${expected} tasks, ${LOADS} cold loads): median ${ms(median(loads))}, worst ${ms(Math.max(...loads))} (target <= 1000 ms)`,
     );
-    console.log(`inbox of ${total} tasks: load to all rows shown ${ms(bigLoad)}`);
+    console.log(
+      `inbox of ${total} tasks: load to all rows shown ${ms(bigLoad)} (list asked for at ${ms(asked)}, answered by ${ms(answered)}, rows shown ${ms(bigLoad - answered)} after)`,
+    );
     console.log(
       `  filter overdue ${ms(overdue)}, back to all ${ms(all)}, search ${ms(search)}, search cleared ${ms(cleared)} (target <= 300 ms each)`,
     );

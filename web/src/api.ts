@@ -4,6 +4,7 @@
  * the pages only use the functions and types below (docs/adr/0026-dashboard-stack.md).
  */
 import { createParser } from 'eventsource-parser';
+import { readAllPages, type Page } from './paging';
 
 export type Role = 'officer' | 'issuer' | 'auditor' | 'inspector';
 
@@ -43,10 +44,7 @@ export interface OutstandingTask {
   readonly dueWithin7Days: boolean;
 }
 
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly total: number;
-}
+export type { Page } from './paging';
 
 export interface Handoff {
   readonly handoffId: string;
@@ -381,17 +379,16 @@ export class Api {
   }
 
   /** Every outstanding task of an agency (all pages), read after `minPosition` if given. */
-  async outstanding(agencyCode: string, minPosition?: string | null): Promise<OutstandingTask[]> {
-    const all: OutstandingTask[] = [];
-    for (let offset = 0; ; offset += MAX_PAGE) {
-      const after = minPosition ? `&minPosition=${minPosition}` : '';
-      const page = await this.call<Page<OutstandingTask>>(
-        'GET',
-        `/agencies/${encodeURIComponent(agencyCode)}/outstanding?limit=${MAX_PAGE}&offset=${offset}${after}`,
-      );
-      all.push(...page.items);
-      if (page.items.length < MAX_PAGE || all.length >= page.total) return all;
-    }
+  outstanding(agencyCode: string, minPosition?: string | null): Promise<OutstandingTask[]> {
+    const after = minPosition ? `&minPosition=${minPosition}` : '';
+    return readAllPages(
+      (offset) =>
+        this.call<Page<OutstandingTask>>(
+          'GET',
+          `/agencies/${encodeURIComponent(agencyCode)}/outstanding?limit=${MAX_PAGE}&offset=${offset}${after}`,
+        ),
+      MAX_PAGE,
+    );
   }
 
   responsibilities(agencyCode: string): Promise<Page<Responsibility>> {
