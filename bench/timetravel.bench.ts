@@ -19,7 +19,8 @@
  *    p50/p99 and reads/s; target: p99 with the audit at most 20% above without.
  * The host is shared: compare figures of one run, not across runs. BENCH_KEEP_LOG=true keeps the
  * log's schema and BENCH_LOG_SCHEMA=<schema> measures it again without writing it;
- * BENCH_SKIP_PAST=true or BENCH_SKIP_READS=true leaves out part 1 or 2.
+ * BENCH_SKIP_PAST=true or BENCH_SKIP_READS=true leaves out part 1 or 2; BENCH_READS_BACKENDS=pglite
+ * (or postgres) runs part 2 on one database only.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -412,7 +413,11 @@ async function main(): Promise<void> {
   console.log('bench:timetravel (shared host: compare figures within one run)');
   if (process.env.BENCH_SKIP_PAST !== 'true') await pastStates();
   if (process.env.BENCH_SKIP_READS === 'true') return;
-  for (const backend of ['pglite', 'postgres'] as const) {
+  const backends = (process.env.BENCH_READS_BACKENDS ?? 'pglite,postgres')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name): name is 'pglite' | 'postgres' => name === 'pglite' || name === 'postgres');
+  for (const backend of backends) {
     const off = await readLoad(backend, false);
     const on = await readLoad(backend, true);
     console.log(`GET /tasks/{id}/trail, ${CLIENTS} clients, ${backend}, audit of reads off: ${off}`);

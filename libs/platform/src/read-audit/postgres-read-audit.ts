@@ -55,17 +55,51 @@ export function verifyReadChain(records: readonly RecordedRead[], prevHash = GEN
   return null;
 }
 
+/** The chain's last record as a writer knows it: where the next batch links on. */
+export interface ReadChainHead {
+  readonly seq: string;
+  readonly hash: string;
+}
+
+/** A batch of reads linked onto `head` in order, and the chain's head after them. */
+export function chainReads(
+  head: ReadChainHead,
+  reads: readonly { readonly read: ReadRecord; readonly recordedAt: string }[],
+): { recorded: RecordedRead[]; head: ReadChainHead } {
+  let seq = BigInt(head.seq);
+  let prevHash = head.hash;
+  const recorded = reads.map(({ read, recordedAt }) => {
+    seq += 1n;
+    const hash = hashRead(prevHash, seq.toString(), recordedAt, read);
+    const row: RecordedRead = { ...read, seq: seq.toString(), recordedAt, prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  return { recorded, head: { seq: seq.toString(), hash: prevHash } };
+}
+
 /**
  * The audit of reads in PostgreSQL (or the embedded database): a table of its own, apart from the
  * event log, each row chained to the one before by its hash, updates and deletes refused by a
- * trigger. Group commit: while one batch is being written, reads queue up and the next batch
- * writes them all in one transaction (one commit, one WAL flush); an idle log writes each read at
- * once. The chain's head row is locked in the batch's transaction, so several API processes
- * append to one chain, one batch after another.
+ * trigger.
+ *
+ * Group commit: one batch at a time; it takes the reads queued when it gets its connection, so the
+ * reads that arrive while it waits for the connection, or while the one before is written, go
+ * together (one commit, one WAL flush).
+ * A batch is one statement, so one round trip: the writer keeps the chain's head it last wrote,
+ * links the batch onto it in memory, and the statement inserts the rows only if it moves the
+ * head row from exactly that head (the row lock orders writers). When another API process has
+ * appended meanwhile the statement inserts nothing, and the batch is written again in a
+ * transaction that locks and reads the head first, as is the first batch and the one after an
+ * error (whether a failed statement committed is not known, so the head is read again). The
+ * embedded database has a single connection that the reads share: a batch written in five
+ * round trips held it, and the reads behind it, five times as long.
  */
 export class PostgresReadAudit implements ReadAuditLog {
   private queue: Pending[] = [];
   private writing = false;
+  /** The head this writer last wrote or read; undefined: read it (first batch, after an error). */
+  private head: ReadChainHead | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -128,14 +162,34 @@ export class PostgresReadAudit implements ReadAuditLog {
     });
   }
 
+  /**
+   * Asks for a connection, and only once it has one takes the reads queued by then as the batch:
+   * the reads that arrive while the batch waits for its turn on the connection go with it rather
+   * than waiting for the next turn.
+   */
   private writeNext(): void {
     if (this.writing || this.queue.length === 0) return;
     this.writing = true;
-    const batch = this.queue.splice(0, MAX_BATCH);
-    this.write(batch)
+    let batch: Pending[] = [];
+    this.pool
+      .connect()
+      .then(async (client) => {
+        batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          return await this.write(client, batch);
+        } finally {
+          client.release();
+        }
+      })
       .then(
         (recorded) => batch.forEach((pending, index) => pending.resolve(recorded[index] as RecordedRead)),
-        (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+        (error: unknown) => {
+          // Whether the failed statement committed is not known: the head is read again.
+          this.head = undefined;
+          // No connection: the reads queued so far are the batch that failed.
+          if (batch.length === 0) batch = this.queue.splice(0, MAX_BATCH);
+          batch.forEach((pending) => pending.reject(error));
+        },
       )
       .finally(() => {
         this.writing = false;
@@ -143,64 +197,62 @@ export class PostgresReadAudit implements ReadAuditLog {
       });
   }
 
-  private async write(batch: readonly Pending[]): Promise<RecordedRead[]> {
+  private async write(client: pg.PoolClient, batch: readonly Pending[]): Promise<RecordedRead[]> {
+    if (this.head !== undefined) {
+      const { recorded, head } = chainReads(this.head, batch);
+      const result = await client.query(
+        `with moved as (
+           update ${this.schema}.read_audit_head set seq = $2, hash = $3
+           where id and seq = $4 and hash = $5 returning 1)
+         ${this.insertRows('where exists (select 1 from moved)')}`,
+        [rowsOf(recorded), head.seq, head.hash, this.head.seq, this.head.hash],
+      );
+      if (result.rowCount === recorded.length) {
+        this.head = head;
+        return recorded;
+      }
+      // Another writer appended since: nothing was inserted; link onto the head it left.
+    }
+    return this.writeLocked(client, batch);
+  }
+
+  /** Writes a batch after the chain's head, locked and read in the batch's transaction. */
+  private async writeLocked(client: pg.PoolClient, batch: readonly Pending[]): Promise<RecordedRead[]> {
     const s = this.schema;
-    const client = await this.pool.connect();
     try {
       await client.query('begin');
-      const head = await client.query<{ seq: string; hash: string }>(
+      const current = await client.query<{ seq: string; hash: string }>(
         `select seq::text as seq, hash from ${s}.read_audit_head where id for update`,
       );
-      let seq = BigInt(head.rows[0]?.seq ?? '0');
-      let prevHash = head.rows[0]?.hash ?? GENESIS_HASH;
-      const recorded = batch.map(({ read, recordedAt }) => {
-        seq += 1n;
-        const hash = hashRead(prevHash, seq.toString(), recordedAt, read);
-        const row: RecordedRead = { ...read, seq: seq.toString(), recordedAt, prevHash, hash };
-        prevHash = hash;
-        return row;
-      });
-      await client.query(
-        `insert into ${s}.read_audit (seq, recorded_at, actor_person_id, actor_agency_code, actor_roles, kind,
-           method, path, resource_ids, query, items, prev_hash, hash)
-         select r.seq, r.recorded_at, r.actor_person_id, r.actor_agency_code,
-                array(select jsonb_array_elements_text(r.actor_roles)), r.kind, r.method, r.path,
-                array(select jsonb_array_elements_text(r.resource_ids)), r.query, r.items, r.prev_hash, r.hash
-         from jsonb_to_recordset($1::jsonb) as r(seq bigint, recorded_at timestamptz, actor_person_id text,
-           actor_agency_code text, actor_roles jsonb, kind text, method text, path text, resource_ids jsonb,
-           query jsonb, items integer, prev_hash text, hash text)`,
-        [
-          JSON.stringify(
-            recorded.map((r) => ({
-              seq: r.seq,
-              recorded_at: r.recordedAt,
-              actor_person_id: r.actor.personId,
-              actor_agency_code: r.actor.agencyCode,
-              actor_roles: r.actor.roles,
-              kind: r.kind,
-              method: r.method,
-              path: r.path,
-              resource_ids: r.resourceIds,
-              query: r.query,
-              items: r.items,
-              prev_hash: r.prevHash,
-              hash: r.hash,
-            })),
-          ),
-        ],
+      const { recorded, head } = chainReads(
+        { seq: current.rows[0]?.seq ?? '0', hash: current.rows[0]?.hash ?? GENESIS_HASH },
+        batch,
       );
+      await client.query(this.insertRows(''), [rowsOf(recorded)]);
       await client.query(`update ${s}.read_audit_head set seq = $1, hash = $2 where id`, [
-        seq.toString(),
-        prevHash,
+        head.seq,
+        head.hash,
       ]);
       await client.query('commit');
+      this.head = head;
       return recorded;
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw error;
-    } finally {
-      client.release();
     }
+  }
+
+  /** The insert of the rows given as JSON in $1, with an optional condition. */
+  private insertRows(condition: string): string {
+    return `insert into ${this.schema}.read_audit (seq, recorded_at, actor_person_id, actor_agency_code, actor_roles,
+         kind, method, path, resource_ids, query, items, prev_hash, hash)
+       select r.seq, r.recorded_at, r.actor_person_id, r.actor_agency_code,
+              array(select jsonb_array_elements_text(r.actor_roles)), r.kind, r.method, r.path,
+              array(select jsonb_array_elements_text(r.resource_ids)), r.query, r.items, r.prev_hash, r.hash
+       from jsonb_to_recordset($1::jsonb) as r(seq bigint, recorded_at timestamptz, actor_person_id text,
+         actor_agency_code text, actor_roles jsonb, kind text, method text, path text, resource_ids jsonb,
+         query jsonb, items integer, prev_hash text, hash text)
+       ${condition}`;
   }
 
   async list(filter: ReadAuditFilter): Promise<{ items: RecordedRead[]; total: number }> {
@@ -252,6 +304,27 @@ interface ReadAuditRow {
   items: number;
   prev_hash: string;
   hash: string;
+}
+
+/** The records as the JSON the insert reads. */
+function rowsOf(recorded: readonly RecordedRead[]): string {
+  return JSON.stringify(
+    recorded.map((r) => ({
+      seq: r.seq,
+      recorded_at: r.recordedAt,
+      actor_person_id: r.actor.personId,
+      actor_agency_code: r.actor.agencyCode,
+      actor_roles: r.actor.roles,
+      kind: r.kind,
+      method: r.method,
+      path: r.path,
+      resource_ids: r.resourceIds,
+      query: r.query,
+      items: r.items,
+      prev_hash: r.prevHash,
+      hash: r.hash,
+    })),
+  );
 }
 
 function fromRow(row: ReadAuditRow): RecordedRead {
