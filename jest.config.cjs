@@ -34,11 +34,15 @@ const kurrentdb =
 
 module.exports = {
   // Real databases and booted apps: the embedded database alone takes seconds to start, and
-  // many more when two files share a busy 2-core host.
+  // many more on a busy 2-core host.
   testTimeout: 120_000,
-  // Two test files at a time even on a 2-core host (jest would take cores - 1 = 1): most of a
-  // file's time is spent waiting on the processes, databases and brokers it starts, not on CPU.
-  maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
+  // One test file at a time on a 2-core host (jest's default there; JEST_MAX_WORKERS to change):
+  // files running side by side on one PostgreSQL server see each other's open transactions in
+  // the log's readable head, and the PGlite files are CPU-bound.
+  ...(process.env.JEST_MAX_WORKERS ? { maxWorkers: process.env.JEST_MAX_WORKERS } : {}),
+  // In ESM mode a worker keeps every module graph it loaded (each e2e file loads the whole app):
+  // a worker above this after a file is replaced by a fresh one.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/**/*.int.spec.ts'] },
