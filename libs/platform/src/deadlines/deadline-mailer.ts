@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import nodemailer, { type Transporter } from 'nodemailer';
 import {
-  compareLogPositions,
-  START_OF_LOG,
   type EventStore,
   type LogPosition,
   type RecordedEvent,
   type SubscriptionConsumer,
 } from '#libs/event-store';
 import { decodeDeadlineEvent, type DeadlineEvent } from '#libs/tasks';
+import { checkpointFromHead } from '../checkpoint-from-head.js';
 
 /** Where the agencies' deadline notices go: agency code -> e-mail address. */
 export type AgencyAddresses = ReadonlyMap<string, string>;
@@ -61,12 +60,8 @@ export class DeadlineMailer implements SubscriptionConsumer {
     this.name = options.name ?? DEADLINE_MAILER_SUBSCRIPTION;
   }
 
-  async loadCheckpoint(): Promise<LogPosition> {
-    const stored = await this.options.checkpoints.load(this.name);
-    if (compareLogPositions(stored, START_OF_LOG) !== 0) return stored;
-    const head = await this.options.store.readableHead();
-    await this.options.checkpoints.save(this.name, head);
-    return head;
+  loadCheckpoint(): Promise<LogPosition> {
+    return checkpointFromHead(this.options.checkpoints, this.name, this.options.store);
   }
 
   async handle(events: readonly RecordedEvent[], checkpoint: LogPosition): Promise<void> {

@@ -1,6 +1,4 @@
 import {
-  compareLogPositions,
-  START_OF_LOG,
   type EventStore,
   type LogPosition,
   type RecordedEvent,
@@ -9,6 +7,7 @@ import {
 import { AgencyFanout, cloudEventJson, type FanoutLogger } from '#libs/fanout';
 import { orderingKeyOf, wantsEventType } from '#libs/webhooks';
 import type { QueuedDelivery, WebhookStore } from './webhook-store.js';
+import { checkpointFromHead } from '../checkpoint-from-head.js';
 
 export interface DispatcherCheckpoints {
   load(name: string): Promise<LogPosition>;
@@ -48,12 +47,8 @@ export class WebhookDispatcher implements SubscriptionConsumer {
     this.fanout = new AgencyFanout({ store: options.events, source: options.source, logger: options.logger });
   }
 
-  async loadCheckpoint(): Promise<LogPosition> {
-    const stored = await this.options.checkpoints.load(this.name);
-    if (compareLogPositions(stored, START_OF_LOG) !== 0) return stored;
-    const head = await this.options.events.readableHead();
-    await this.options.checkpoints.save(this.name, head);
-    return head;
+  loadCheckpoint(): Promise<LogPosition> {
+    return checkpointFromHead(this.options.checkpoints, this.name, this.options.events);
   }
 
   async handle(events: readonly RecordedEvent[], checkpoint: LogPosition): Promise<void> {
