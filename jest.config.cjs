@@ -36,10 +36,11 @@ module.exports = {
   // Real databases and booted apps: the embedded database alone takes seconds to start, and
   // many more on a busy 2-core host.
   testTimeout: 120_000,
-  // One test file at a time on a 2-core host (jest's default there; JEST_MAX_WORKERS to change):
-  // files running side by side on one PostgreSQL server see each other's open transactions in
-  // the log's readable head, and the PGlite files are CPU-bound.
-  ...(process.env.JEST_MAX_WORKERS ? { maxWorkers: process.env.JEST_MAX_WORKERS } : {}),
+  // Two test files at a time (JEST_MAX_WORKERS to change), also on a 2-core host: much of a file's
+  // time is spent waiting (outages, timers, child processes starting). The one file that depends
+  // on no other transaction running on its server, the PostgreSQL event-store contract, starts a
+  // server of its own.
+  maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
   // In ESM mode a worker keeps every module graph it loaded (each e2e file loads the whole app):
   // a worker above this after a file is replaced by a fresh one.
   workerIdleMemoryLimit: '1GB',

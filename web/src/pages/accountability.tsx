@@ -13,6 +13,7 @@ import {
 import { ScorecardBar } from '../charts';
 import { formatDate, formatInstant } from '../format';
 import { language, t } from '../i18n';
+import { useAnswer } from '../use-answer';
 
 /**
  * The inspector's accountability: per agency, its scorecard by year in the four states
@@ -24,8 +25,6 @@ export function AccountabilityPage({ api }: { api: Api }) {
   const [parties, setParties] = useState<string[] | null>(null);
   const [agency, setAgency] = useState('');
   const [period, setPeriod] = useState<Period>({});
-  const [answer, setAnswer] = useState<AgencyAccountability | null>(null);
-  const [tasks, setTasks] = useState<readonly Responsibility[]>([]);
   const [taskId, setTaskId] = useState('');
   const [failed, setFailed] = useState(false);
 
@@ -47,13 +46,14 @@ export function AccountabilityPage({ api }: { api: Api }) {
   useEffect(() => {
     if (!agency && choices[0]) setAgency(choices[0]);
   }, [choices]);
-  useEffect(() => {
-    if (!agency) return;
-    setAnswer(null);
-    setTaskId('');
-    void api.agencyAccountability(agency, period).then(setAnswer, () => setFailed(true));
-    void api.responsibilities(agency).then((page) => setTasks(page.items));
-  }, [api, agency, period.from, period.to]);
+  useEffect(() => setTaskId(''), [agency]);
+  const answer = useAnswer<AgencyAccountability>(
+    agency ? () => api.agencyAccountability(agency, period) : null,
+    [api, agency, period.from, period.to],
+    () => setFailed(true),
+  );
+  const tasks: readonly Responsibility[] =
+    useAnswer(agency ? () => api.responsibilities(agency) : null, [api, agency])?.items ?? [];
 
   const lang = language();
   const scorecard = [...(answer?.scorecard ?? [])].sort((a, b) => a.year - b.year);
@@ -221,11 +221,7 @@ function Download({
 }
 
 function TaskLapses({ api, taskId, nameOf }: { api: Api; taskId: string; nameOf: (code: string) => string }) {
-  const [answer, setAnswer] = useState<TaskAccountability | null>(null);
-  useEffect(() => {
-    setAnswer(null);
-    void api.taskAccountability(taskId).then(setAnswer);
-  }, [api, taskId]);
+  const answer = useAnswer<TaskAccountability>(() => api.taskAccountability(taskId), [api, taskId]);
   const lang = language();
   if (!answer) return <p role="status">{t('common.loading')}</p>;
   return (

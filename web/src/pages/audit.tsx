@@ -11,6 +11,7 @@ import {
 } from '../api';
 import { formatDate, formatInstant } from '../format';
 import { t } from '../i18n';
+import { useAnswer } from '../use-answer';
 import { checkNoteSignature, verifyEvent, type EventVerdict } from '../ledger-proof';
 import type { Session } from '../session';
 import { Trail } from './task';
@@ -32,18 +33,15 @@ export function AuditPage({
 }) {
   const [agencies, setAgencies] = useState<Agency[]>([]);
   const [agency, setAgency] = useState(session.agencyCode);
-  const [tasks, setTasks] = useState<readonly Responsibility[] | null>(null);
 
   useEffect(() => void api.agencies().then(setAgencies), [api]);
+  const known = agencies.some((a) => a.code === agency);
+  // A national auditor has no agency of its own: it picks one.
   useEffect(() => {
-    setTasks(null);
-    // A national auditor has no agency of its own: it picks one.
-    if (!agencies.some((a) => a.code === agency)) {
-      if (agencies[0]) setAgency(agencies[0].code);
-      return;
-    }
-    void api.responsibilities(agency).then((page) => setTasks(page.items));
-  }, [api, agency, agencies]);
+    if (!known && agencies[0]) setAgency(agencies[0].code);
+  }, [known, agencies]);
+  const tasks: readonly Responsibility[] | null =
+    useAnswer(known ? () => api.responsibilities(agency) : null, [api, agency, known])?.items ?? null;
 
   const nameOf = (code: string) => agencies.find((a) => a.code === code)?.name ?? code;
   return (

@@ -2,15 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Agency, Api, Plan, PlanProgress, Task } from '../api';
 import { formatDate, formatInstant } from '../format';
 import { t } from '../i18n';
+import { useAnswer } from '../use-answer';
 import { PROGRESS_STATES as STATES, StateBar } from '../charts';
 
 /** Accountability for now: per plan, each agency's tasks by state and what is overdue, as CSV too. */
 export function InspectPage({ api }: { api: Api }) {
   const [plans, setPlans] = useState<Plan[]>([]);
   const [planId, setPlanId] = useState('');
-  const [progress, setProgress] = useState<PlanProgress | null>(null);
   const [agencies, setAgencies] = useState<Agency[]>([]);
-  const [tasks, setTasks] = useState<Task[]>([]);
 
   useEffect(() => {
     void api.plans().then((list) => {
@@ -19,11 +18,8 @@ export function InspectPage({ api }: { api: Api }) {
     });
     void api.agencies().then(setAgencies);
   }, [api]);
-  useEffect(() => {
-    if (!planId) return;
-    void api.progress(planId).then(setProgress);
-    void api.planTasks(planId).then(setTasks);
-  }, [api, planId]);
+  const progress = useAnswer<PlanProgress>(planId ? () => api.progress(planId) : null, [api, planId]);
+  const tasks: Task[] = useAnswer(planId ? () => api.planTasks(planId) : null, [api, planId]) ?? [];
 
   const nameOf = (code: string) => agencies.find((a) => a.code === code)?.name ?? code;
   // Pending extension requests and submitted completions: the issuer's to decide.

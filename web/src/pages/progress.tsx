@@ -11,6 +11,7 @@ import type {
 import { formatValue, IndicatorChart, StateBar } from '../charts';
 import { formatDate, formatInstant } from '../format';
 import { language, t } from '../i18n';
+import { useAnswer } from '../use-answer';
 
 /** The years that have a target or a value: the plan's other years would be empty columns. */
 const shownYears = (indicator: IndicatorStanding): IndicatorStanding => ({
@@ -29,8 +30,6 @@ export function ProgressPage({ api }: { api: Api }) {
   const [plans, setPlans] = useState<Plan[]>([]);
   const [planId, setPlanId] = useState('');
   const [asOf, setAsOf] = useState('');
-  const [progress, setProgress] = useState<PlanProgress | null>(null);
-  const [indicators, setIndicators] = useState<PlanIndicators | null>(null);
   const [agencies, setAgencies] = useState<Agency[]>([]);
 
   useEffect(() => {
@@ -40,16 +39,11 @@ export function ProgressPage({ api }: { api: Api }) {
     });
     void api.agencies().then(setAgencies);
   }, [api]);
-  useEffect(() => {
-    if (!planId) return;
-    setProgress(null);
-    void api.progress(planId).then(setProgress);
-  }, [api, planId]);
-  useEffect(() => {
-    if (!planId) return;
-    setIndicators(null);
-    void api.indicators(planId, asOf ? endOfDay(asOf) : undefined).then(setIndicators);
-  }, [api, planId, asOf]);
+  const progress = useAnswer<PlanProgress>(planId ? () => api.progress(planId) : null, [api, planId]);
+  const indicators = useAnswer<PlanIndicators>(
+    planId ? () => api.indicators(planId, asOf ? endOfDay(asOf) : undefined) : null,
+    [api, planId, asOf],
+  );
 
   const lang = language();
   const nameOf = (code: string) => agencies.find((a) => a.code === code)?.name ?? code;

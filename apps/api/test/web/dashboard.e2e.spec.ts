@@ -318,7 +318,12 @@ describe.each(backends)('the dashboard on %s', (backend) => {
       expect((await issuer.page.locator('.source mark').innerText()).length).toBeGreaterThan(20);
       await checkPage(issuer.page);
       await checkLanguageSwitch(issuer.page, 'import', screenshots);
+      // The confirmation's answer names the position of its last event: reads below wait for it.
+      const confirmed = issuer.page.waitForResponse(
+        (response) => response.request().method() === 'POST' && response.url().endsWith('/confirm'),
+      );
       await issuer.page.getByRole('button', { name: 'Xác nhận và ban hành' }).click();
+      const confirmedAt = ((await (await confirmed).json()) as { position: string }).position;
       await until(
         () => issuer.page.getByTestId('issued').count(),
         (v) => v === 1,
@@ -347,9 +352,15 @@ describe.each(backends)('the dashboard on %s', (backend) => {
       );
       await checkPage(inspector.page);
       await checkLanguageSwitch(inspector.page, 'inspect', screenshots);
+      // Every projection has the issued plan before the page asks for the scorecard.
+      const scorecard = await api.request(
+        'GET',
+        `/agencies/${OFFICER}/accountability?minPosition=${confirmedAt}`,
+        INSPECTOR,
+      );
+      expect(scorecard.status).toBe(200);
       await inspector.page.getByRole('link', { name: 'Trách nhiệm giải trình' }).click();
       await inspector.page.locator('#accountability-agency').selectOption(OFFICER);
-      const scorecard = await api.request('GET', `/agencies/${OFFICER}/accountability`, INSPECTOR);
       const years = scorecard.body.scorecard as { year: number; openOverdue: number }[];
       expect(years.length).toBeGreaterThan(0);
       const scoreRows = inspector.page.locator('[data-testid=scorecard] tbody tr');
