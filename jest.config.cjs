@@ -37,10 +37,12 @@ module.exports = {
   // many more on a busy 2-core host.
   testTimeout: 120_000,
   // Two test files at a time (JEST_MAX_WORKERS to change), also on a 2-core host: much of a file's
-  // time is spent waiting (outages, timers, child processes starting). The one file that depends
-  // on no other transaction running on its server, the PostgreSQL event-store contract, starts a
-  // server of its own.
+  // time is spent waiting (outages, timers, child processes starting). Each worker has a
+  // PostgreSQL server of its own (the log's readable head follows every transaction running on
+  // its server): the machine's for the first, a private one for each further worker.
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // In ESM mode a worker keeps every module graph it loaded (each e2e file loads the whole app):
   // a worker above this after a file is replaced by a fresh one.
   workerIdleMemoryLimit: '1GB',

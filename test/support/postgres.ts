@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
-/** The real PostgreSQL the tests use; CI starts it (see .ci/run). */
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The real PostgreSQL the tests use: the machine's server (CI starts it, see .ci/run) for the
+ * first jest worker, a private server for each further one (test/support/global-setup.ts).
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? workerDatabaseUrl();
+
+function workerDatabaseUrl(): string {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
+  const privateServers = JSON.parse(process.env.COORD_WORKER_DATABASE_URLS ?? '[]') as string[];
+  return worker > 1 && privateServers[worker - 2]
+    ? privateServers[worker - 2]!
+    : 'postgres://postgres@127.0.0.1:5432/test';
+}
 
 /** A fresh schema name, so test files running in parallel never see each other's rows. */
 export function uniqueSchema(prefix: string): string {
