@@ -32,6 +32,12 @@ export interface EventPage {
   readonly next: string | null;
 }
 
+/** What GET /events and GET /events/{id} read: the SQL browser, or the one over the port. */
+export interface EventBrowsing {
+  page(filter: EventFilter, cursor: string | undefined, limit: number): Promise<EventPage>;
+  byId(eventId: string): Promise<BrowsedEvent | null>;
+}
+
 /** Where a page ends: the log position of its last event, as `transactionId.globalPosition`. */
 export function parseCursor(cursor: string): { transactionId: bigint; globalPosition: bigint } | null {
   const match = /^(\d{1,20})\.(\d{1,19})$/.exec(cursor);
@@ -40,9 +46,10 @@ export function parseCursor(cursor: string): { transactionId: bigint; globalPosi
 
 /**
  * Browses the global log in its order (ADR 0002) with filters, for auditors: each event as the
- * ledger covers it, with its leaf. Reads the PostgreSQL event store's table directly.
+ * ledger covers it, with its leaf. Reads the PostgreSQL event store's table directly; the filters
+ * here are the ones `matchesFilter` (port-event-browser.ts) mirrors for a log read through the port.
  */
-export class EventBrowser {
+export class EventBrowser implements EventBrowsing {
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,

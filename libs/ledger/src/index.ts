@@ -7,4 +7,5 @@ export * from './checkpoints.js';
 export * from './export.js';
 export * from './ledger-consumer.js';
 export * from './event-browser.js';
+export * from './port-event-browser.js';
 export * from './copy-roots.js';

@@ -441,12 +441,21 @@ export class LedgerStore {
   ): Promise<{ rows: Array<EntryRow & { leaf_index: string | null }> }> {
     const batch = await this.log!.readAll(after, limit);
     const rows = batch.events.map(entryRowOf);
+    const leafOf = await this.leavesOf(
+      rows.map((row) => row.event_id),
+      db,
+    );
+    return { rows: rows.map((row) => ({ ...row, leaf_index: leafOf.get(row.event_id) ?? null })) };
+  }
+
+  /** The leaf index (as text) of each of these events the ledger has recorded, by event id. */
+  async leavesOf(eventIds: readonly string[], db: Queryable = this.pool): Promise<Map<string, string>> {
+    if (eventIds.length === 0) return new Map();
     const leaves = await db.query<{ event_id: string; leaf_index: string }>(
       `select event_id::text, leaf_index::text from ${this.schema}.ledger_leaves where event_id = any($1::uuid[])`,
-      [rows.map((row) => row.event_id)],
+      [eventIds],
     );
-    const leafOf = new Map(leaves.rows.map((leaf) => [leaf.event_id, leaf.leaf_index]));
-    return { rows: rows.map((row) => ({ ...row, leaf_index: leafOf.get(row.event_id) ?? null })) };
+    return new Map(leaves.rows.map((leaf) => [leaf.event_id, leaf.leaf_index]));
   }
 
   /** The entries of leaves [from, to), in leaf order (the tlog-tiles entry bundles). */

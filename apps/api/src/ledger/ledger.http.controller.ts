@@ -17,6 +17,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CosignatureError,
   EventBrowser,
+  PortEventBrowser,
+  type EventBrowsing,
   exportLedger,
   LedgerCheckpoints,
   LedgerRangeError,
@@ -28,8 +30,10 @@ import {
 } from '#libs/ledger';
 import { entryBytes, HASH_SIZE } from '#libs/ledger-verifier';
 import type { ReadAuditLog } from '#libs/application';
+import type { EventStore } from '#libs/event-store';
 import {
   APP_CONFIG,
+  EVENT_STORE,
   LedgerKeys,
   problemType,
   ProblemError,
@@ -59,21 +63,13 @@ function notFound(code: string, detail: string): ProblemError {
 }
 
 /**
- * The event browser filters and pages the log in SQL over PostgreSQL's event tables. With the
- * events in KurrentDB (EVENT_STORE=kurrentdb) there are none: /events answers 501, and the ledger
- * itself (tree, checkpoints, proofs, tiles, export) still works through the port (ADR 0024).
+ * The browser of GET /events: in SQL over PostgreSQL's event tables, or, when the ledger reads the
+ * log through the port (EVENT_STORE=kurrentdb: no event tables here), over the log as read.
  */
-export function assertEventBrowserAvailable(ledger: Pick<LedgerStore, 'readsThroughPort'>): void {
-  if (!ledger.readsThroughPort) return;
-  const code = 'events.browser-needs-postgres';
-  throw new ProblemError({
-    type: problemType(code),
-    title: 'Not implemented on this event store',
-    status: 501,
-    code,
-    detail:
-      'The event browser filters the log in PostgreSQL; this service keeps its events in KurrentDB. Use GET /ledger/export (the whole log, in order, with proofs) or `coord export` instead.',
-  });
+export function eventBrowserFor(ledger: LedgerStore, log: EventStore): EventBrowsing {
+  return ledger.readsThroughPort
+    ? new PortEventBrowser(log, ledger)
+    : new EventBrowser(ledger.database, ledger.schema);
 }
 
 function checkpointView(c: StoredCheckpoint) {
@@ -94,7 +90,7 @@ function checkpointView(c: StoredCheckpoint) {
 @ApiBearerAuth()
 @Controller()
 export class LedgerHttpController {
-  private readonly browser: EventBrowser;
+  private readonly browser: EventBrowsing;
 
   private readonly reads: ReadRecorder;
 
@@ -104,8 +100,9 @@ export class LedgerHttpController {
     private readonly keys: LedgerKeys,
     @Inject(READ_AUDIT) audit: ReadAuditLog,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(EVENT_STORE) log: EventStore,
   ) {
-    this.browser = new EventBrowser(ledger.database, ledger.schema);
+    this.browser = eventBrowserFor(ledger, log);
     // Streamed answers (NDJSON, tiles, the signed note) are recorded before their first byte.
     this.reads = new ReadRecorder(audit, config);
   }
@@ -314,6 +311,12 @@ export class LedgerHttpController {
   @ApiOperation({
     summary:
       'Browse and replay the global log in its order, with filters; NDJSON with Accept: application/x-ndjson',
+    description:
+      'A page holds up to `limit` matching events; `next` is the cursor of the next page, null at the end of the log. ' +
+      'With the events in KurrentDB (EVENT_STORE=kurrentdb) the filters run over the log as it is read, and a page ' +
+      'reads at most 10,000 events: one that reaches that before it is full ends early, so a page shorter than ' +
+      '`limit` (even an empty one) with a non-null `next` means "keep going", not "the end". NDJSON follows `next` ' +
+      'by itself to the end.',
   })
   async events(
     @CurrentPrincipal() principal: Principal,
@@ -323,7 +326,6 @@ export class LedgerHttpController {
     @Res() reply: FastifyReply,
   ) {
     assertMayReadLedger(principal);
-    assertEventBrowserAvailable(this.ledger);
     const filter: EventFilter = {
       ...(query.stream !== undefined ? { streamId: query.stream } : {}),
       ...(query.type !== undefined ? { type: query.type } : {}),
@@ -362,7 +364,6 @@ export class LedgerHttpController {
   @ApiOperation({ summary: 'One event, its leaf index and its inclusion proof in the newest checkpoint' })
   async event(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     assertMayReadLedger(principal);
-    assertEventBrowserAvailable(this.ledger);
     const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
       ? await this.browser.byId(id)
       : null;
