@@ -113,6 +113,31 @@ export interface EventStore {
    * before it.
    */
   readableHead(): Promise<LogPosition>;
+  /**
+   * Optional, for a store whose server can tell a process that another one appended (KurrentDB):
+   * starts telling `watcher` soon after anything is appended to this service's log, by any
+   * process. A notice is only a hint to read now: one may stand for many events or for none new,
+   * and notices may be lost while the watch reconnects, so readers keep polling as a safety net.
+   * A store without it (PostgreSQL) is only polled.
+   */
+  watchAppends?(watcher: AppendWatcher): AppendWatch;
+  close(): Promise<void>;
+}
+
+/** Told by `EventStore.watchAppends` that the log has grown. */
+export interface AppendWatcher {
+  /** Something was appended (bursts are coalesced into fewer calls). */
+  appended(): void;
+  /**
+   * The watch broke and is set up again in `retryInMs`; once it is, `appended` is called once for
+   * whatever was appended in between.
+   */
+  interrupted?(error: unknown, retryInMs: number): void;
+}
+
+/** A running watch of appends. */
+export interface AppendWatch {
+  /** Stops the watch; no notice is given after it resolves. */
   close(): Promise<void>;
 }
 

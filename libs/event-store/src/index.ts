@@ -9,5 +9,6 @@ export * from './postgres/migrations.js';
 export * from './pglite/embedded-postgres.js';
 export * from './kurrentdb/kurrentdb-mapping.js';
 export * from './kurrentdb/kurrentdb-event-store.js';
+export * from './kurrentdb/kurrentdb-append-watch.js';
 export * from './migration/copy-log.js';
 export * from './migration/postgres-copy-journal.js';

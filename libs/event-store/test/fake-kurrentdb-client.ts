@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as kurrent from '@kurrent/kurrentdb-client';
 import type { Pool } from 'pg';
@@ -14,11 +16,18 @@ import { KurrentDbEventStore, PostgresEventStore, type KurrentClient } from '../
  * events of one append share the commit position written after them; $all is read in (commit,
  * prepare) order from a position inclusive; an append whose event ids are already stored right
  * after the expected revision is idempotent (answered with the stream's revision, nothing written).
+ * A subscription to $all is confirmed on a later turn of the event loop, then gets the events
+ * after its start position (exclusive) that pass its filter, then each later append's.
  */
 export class FakeKurrentDbClient implements KurrentClient {
   private readonly log: kurrent.AllStreamRecordedEvent[] = [];
   private readonly streams = new Map<string, kurrent.AllStreamRecordedEvent[]>();
+  private readonly subscriptions = new Set<FakeAllSubscription>();
   appends = 0;
+  /** Subscriptions to $all made so far (live or not). */
+  subscribed = 0;
+  /** While true, a new subscription to $all fails before it is confirmed (a server away). */
+  unavailable = false;
   disposed = false;
 
   /**
@@ -83,6 +92,7 @@ export class FakeKurrentDbClient implements KurrentClient {
       } as kurrent.AllStreamRecordedEvent;
       stream.push(recorded);
       this.log.push(recorded);
+      for (const subscription of this.subscriptions) subscription.deliver(recorded);
     });
     this.streams.set(streamName, stream);
     return Promise.resolve({
@@ -132,9 +142,98 @@ export class FakeKurrentDbClient implements KurrentClient {
     })();
   }
 
+  subscribeToAll(options: kurrent.SubscribeToAllOptions = {}): kurrent.AllStreamSubscription {
+    this.subscribed += 1;
+    const prefixes = (options.filter as { prefixes?: string[] } | undefined)?.prefixes;
+    const from = options.fromPosition ?? kurrent.START;
+    const subscription = new FakeAllSubscription(prefixes, () => this.subscriptions.delete(subscription));
+    const backlog =
+      from === kurrent.END
+        ? []
+        : [...this.log]
+            .sort((a, b) => compare(a.position, b.position))
+            .filter((event) => from === kurrent.START || compare(event.position, from) > 0);
+    // Each live append is handed over as it is stored, after this backlog.
+    this.subscriptions.add(subscription);
+    const unavailable = this.unavailable;
+    setImmediate(() =>
+      unavailable ? subscription.fail(new kurrent.UnavailableError()) : subscription.confirm(backlog),
+    );
+    return subscription;
+  }
+
+  /** Live subscriptions to $all (not unsubscribed, not broken). */
+  get liveSubscriptions(): number {
+    return this.subscriptions.size;
+  }
+
+  /** Breaks every live subscription with `error`, as a dropped connection does. */
+  breakSubscriptions(error = new kurrent.UnavailableError()): void {
+    for (const subscription of [...this.subscriptions]) subscription.fail(error);
+  }
+
   dispose(): Promise<void> {
     this.disposed = true;
     return Promise.resolve();
+  }
+}
+
+/** A $all subscription of the fake: a readable stream of resolved events, as the client's. */
+class FakeAllSubscription extends Readable {
+  id = randomUUID();
+  private live = true;
+  private confirmed = false;
+  /** Live events appended before the subscription was confirmed: sent after its backlog. */
+  private early: kurrent.AllStreamRecordedEvent[] = [];
+
+  constructor(
+    private readonly prefixes: readonly string[] | undefined,
+    private readonly forget: () => void,
+  ) {
+    super({ objectMode: true, read: () => undefined });
+  }
+
+  /** The server's answer: the backlog, then what was appended since the subscription was made. */
+  confirm(backlog: readonly kurrent.AllStreamRecordedEvent[]): void {
+    if (!this.live) return;
+    this.emit('confirmation');
+    for (const event of [...backlog.filter((e) => this.passes(e)), ...this.early]) this.push({ event });
+    this.early = [];
+    this.confirmed = true;
+    this.emit('caughtUp', {});
+  }
+
+  deliver(event: kurrent.AllStreamRecordedEvent): void {
+    if (!this.passes(event)) return;
+    if (!this.confirmed) {
+      this.early.push(event);
+      return;
+    }
+    // A live event arrives on a later turn of the event loop, as from a gRPC stream.
+    setImmediate(() => {
+      if (this.live) this.push({ event } satisfies kurrent.AllStreamResolvedEvent);
+    });
+  }
+
+  private passes(event: kurrent.AllStreamRecordedEvent): boolean {
+    return !this.prefixes || this.prefixes.some((prefix) => event.streamId.startsWith(prefix));
+  }
+
+  fail(error: Error): void {
+    this.stopLive();
+    this.destroy(error);
+  }
+
+  unsubscribe(): Promise<void> {
+    if (this.stopLive()) this.push(null);
+    return Promise.resolve();
+  }
+
+  private stopLive(): boolean {
+    if (!this.live) return false;
+    this.live = false;
+    this.forget();
+    return true;
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { connectTestPostgres, dropSchema, uniqueSchema } from '../../../test/support/postgres.js';
 import { KurrentDbEventStore, PostgresCheckpointStore, PostgresEventStore } from '../src/index.js';
 import { eventStoreContract } from './event-store.contract.js';
@@ -48,4 +49,42 @@ describe('the event store on KurrentDB (a real server at KURRENTDB_URL)', () => 
       oneFirstAnswerUnderRace: false,
     },
   );
+});
+
+describe('watchAppends on KurrentDB (a real server at KURRENTDB_URL)', () => {
+  it('tells one connection of another’s append within 2 s, not of other prefixes, and nothing once closed', async () => {
+    if (!url) throw new Error('KURRENTDB_URL is not set: this test runs against a real KurrentDB server');
+    const streamPrefix = `coordtest${randomUUID().replace(/-/g, '').slice(0, 12)}-`;
+    const here = await KurrentDbEventStore.connect(url, { streamPrefix });
+    const elsewhere = await KurrentDbEventStore.connect(url, { streamPrefix });
+    const other = await KurrentDbEventStore.connect(url, { streamPrefix: `other${streamPrefix}` });
+    const event = () => ({
+      id: randomUUID(),
+      type: 'TaskAcknowledged',
+      data: {},
+      metadata: { actor: { personId: 'p', agencyCode: 'a' }, occurredAt: new Date().toISOString() },
+    });
+    let notices = 0;
+    const watch = here.watchAppends({ appended: () => (notices += 1) });
+    try {
+      await delay(500); // the subscription is confirmed
+      await other.append('task-1', [event()]);
+      await delay(500);
+      expect(notices).toBe(0);
+
+      await elsewhere.append('task-1', [event()]);
+      const until = Date.now() + 2_000;
+      while (notices === 0 && Date.now() < until) await delay(10);
+      expect(notices).toBeGreaterThan(0);
+
+      await watch.close();
+      const before = notices;
+      await elsewhere.append('task-1', [event()]);
+      await delay(500);
+      expect(notices).toBe(before);
+    } finally {
+      await watch.close();
+      await Promise.all([here.close(), elsewhere.close(), other.close()]);
+    }
+  });
 });

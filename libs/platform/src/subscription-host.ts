@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import {
   DurableSubscription,
+  type AppendWatch,
   type EventStore,
   type LogPosition,
   type RecordedEvent,
@@ -40,16 +41,23 @@ const IDLE_POLL_MS = 50;
  * IDLE_POLL_MS (under a steady load, that wait was most of the projections' lag).
  */
 const BUSY_POLL_MS = 5;
+/**
+ * When the store tells the process of every append (KurrentDB's watchAppends), polling is only the
+ * safety net for notices lost while the watch reconnects.
+ */
+const WATCHED_IDLE_POLL_MS = 1_000;
 
 /**
  * Runs each hosted consumer as a durable subscription of the event store while this process holds
  * the consumer's lease (any number of processes may host it; one runs it), from the moment the
- * application has started; stops them (finishing the batch in hand) when it shuts down.
+ * application has started; stops them (finishing the batch in hand) when it shuts down. Where the
+ * store can watch appends (KurrentDB), an append by any process wakes them.
  */
 @Injectable()
 export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SubscriptionHost.name);
   private readonly subscriptions = new Map<string, DurableSubscription>();
+  private appendWatch: AppendWatch | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -58,12 +66,13 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
     @Optional() metrics?: SubscriptionMetrics,
   ) {
     metrics?.follow(() => consumers.map(({ name }) => ({ name, running: leases.isHeld(name) })));
+    const idlePollMs = store.watchAppends ? WATCHED_IDLE_POLL_MS : IDLE_POLL_MS;
     for (const { name, consumer, batchSize, reader, pollIntervalMs, busyPollIntervalMs } of consumers) {
       const log = reader ?? store;
       const subscription = new DurableSubscription(log, new LeasedConsumer(name, consumer, leases), {
         name,
         batchSize: batchSize ?? 500,
-        pollIntervalMs: pollIntervalMs ?? IDLE_POLL_MS,
+        pollIntervalMs: pollIntervalMs ?? idlePollMs,
         busyPollIntervalMs: busyPollIntervalMs ?? BUSY_POLL_MS,
         logger: {
           error: (details, message) => {
@@ -89,11 +98,25 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // A process hosting nothing (an API whose projections run in the worker) needs no watch.
+    if (this.subscriptions.size > 0) {
+      this.appendWatch = this.store.watchAppends?.({
+        appended: () => this.wakeAll(),
+        interrupted: (error, retryInMs) =>
+          this.logger.warn({
+            err: error,
+            retryInMs,
+            msg: 'watching the event store for appends: reconnecting',
+          }),
+      });
+    }
     await this.leases.start();
   }
 
-  /** Before the database closes: finish the batch in hand, stop, give the leases up. */
+  /** Before the database closes: stop watching, finish the batch in hand, stop, give the leases up. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.appendWatch?.close();
+    this.appendWatch = undefined;
     await this.leases.stop();
   }
 
@@ -110,7 +133,7 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
     return [...this.subscriptions.values()];
   }
 
-  /** After a local append: read now rather than at the next poll. */
+  /** After an append (this process's, or another's the store told of): read now rather than at the next poll. */
   wakeAll(): void {
     for (const subscription of this.subscriptions.values()) subscription.wake();
   }

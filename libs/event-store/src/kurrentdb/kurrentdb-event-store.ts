@@ -3,6 +3,8 @@ import {
   ExpectedVersion,
   START_OF_LOG,
   type AppendResult,
+  type AppendWatch,
+  type AppendWatcher,
   type EventStore,
   type LogPosition,
   type NewEvent,
@@ -10,6 +12,7 @@ import {
   type RecordedEvent,
 } from '../event-store.port.js';
 import type { Upcaster } from '../upcasting.js';
+import { KurrentAppendWatch } from './kurrentdb-append-watch.js';
 import {
   DEFAULT_STREAM_PREFIX,
   isClientError,
@@ -28,7 +31,10 @@ import {
 } from './kurrentdb-mapping.js';
 
 /** What the adapter uses of the client (the real KurrentDBClient in production). */
-export type KurrentClient = Pick<KurrentDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'dispose'>;
+export type KurrentClient = Pick<
+  KurrentDBClient,
+  'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'
+>;
 
 export interface KurrentDbEventStoreOptions {
   /** Prefix of this service's stream names in KurrentDB (default `coord-`). */
@@ -202,6 +208,11 @@ export class KurrentDbEventStore implements EventStore {
       if (position) return { transactionId: position.commit, globalPosition: position.prepare };
     }
     return START_OF_LOG;
+  }
+
+  /** A catch-up subscription to $all from its end, on the filter `readAll` uses (docs/adr/0024). */
+  watchAppends(watcher: AppendWatcher): AppendWatch {
+    return new KurrentAppendWatch(this.client, this.streamPrefix, watcher);
   }
 
   async close(): Promise<void> {
