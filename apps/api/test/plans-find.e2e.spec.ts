@@ -114,4 +114,103 @@ describe('finding plans on the embedded default', () => {
     expect(answer.headers.get('content-type')).toContain('application/problem+json');
     expect(answer.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
   });
+
+  describe('recording the number and date of the signed copy', () => {
+    let planId: string;
+    const lcPlan = () => all.find((plan) => plan.issuerAgencyCode === 'lc-ubnd-tinh')!;
+
+    beforeAll(() => {
+      planId = lcPlan().planId;
+    });
+
+    it('is refused to another committee that may read it (403) and answered as no plan to one that may not (404)', async () => {
+      const inspector = await api.request('POST', `/plans/${planId}/registration`, NATIONAL, {
+        number: '1601/KH-UBND',
+        issuedOn: '2024-07-15',
+      });
+      expect(inspector.status).toBe(403);
+      const party = await api.request('POST', `/plans/${planId}/registration`, 'demo.officer.lc-so-ldtbxh', {
+        number: '1601/KH-UBND',
+        issuedOn: '2024-07-15',
+      });
+      expect(party.status).toBe(403);
+      const outsider = await api.request('POST', `/plans/${planId}/registration`, LS_ISSUER, {
+        number: '1601/KH-UBND',
+        issuedOn: '2024-07-15',
+      });
+      expect(outsider.status).toBe(404);
+      expect(outsider.body.code).toBe('plan.not-found');
+      const none = await api.request('POST', '/plans/no-such-plan/registration', LC_ISSUER, {
+        number: '1601/KH-UBND',
+        issuedOn: '2024-07-15',
+      });
+      expect(none.status).toBe(404);
+    });
+
+    it.each([
+      [{ issuedOn: '2024-07-15' }, '/number'],
+      [{ number: '1601/KH-UBND', issuedOn: '15/07/2024' }, '/issuedOn'],
+      [{ number: '1601/KH-UBND', issuedOn: '2099-01-01' }, '/issuedOn'],
+    ])('answers %j with 422 at %s', async (body, pointer) => {
+      const answer = await api.request('POST', `/plans/${planId}/registration`, LC_ISSUER, body);
+      expect(answer.status).toBe(422);
+      expect(JSON.stringify(answer.body)).toContain(pointer);
+    });
+
+    it('records them once; the plan is then found and labelled by its number', async () => {
+      const recorded = await api.request('POST', `/plans/${planId}/registration`, LC_ISSUER, {
+        number: '1601/KH-UBND',
+        issuedOn: '2024-07-15',
+      });
+      expect(recorded.status).toBe(200);
+      expect(recorded.body.events).toEqual([expect.objectContaining({ type: 'PlanRegistered' })]);
+      const position = String(recorded.body.position);
+
+      const again = await api.request('POST', `/plans/${planId}/registration`, LC_ISSUER, {
+        number: '1601/KH-UBND',
+        issuedOn: '2024-07-15',
+      });
+      expect(again.status).toBe(200);
+      expect(again.body.events).toEqual([]);
+
+      const other = await api.request('POST', `/plans/${planId}/registration`, LC_ISSUER, {
+        number: '1602/KH-UBND',
+        issuedOn: '2024-07-15',
+      });
+      expect(other.status).toBe(409);
+      expect(other.body.code).toBe('plan.already-registered');
+
+      const one = await api.request('GET', `/plans/${planId}?minPosition=${position}`, LC_ISSUER);
+      expect(one.body).toMatchObject({
+        number: '1601/KH-UBND',
+        issuedOn: '2024-07-15',
+        label: 'UBND tỉnh Lai Châu · 1601/KH-UBND · 2024',
+      });
+      const found = await api.request('GET', '/plans?q=1601', NATIONAL);
+      expect(found.body.items.map((p: ListedPlan) => p.planId)).toEqual([planId]);
+      // Its place in the pages is kept: the newest recorded plan first, as before.
+      const listed = await api.request('GET', '/plans', NATIONAL);
+      expect(listed.body.items.map((p: ListedPlan) => p.planId)).toEqual(all.map((p) => p.planId));
+    });
+  });
+
+  it('answers a plan with its indicators, targets and reporting duty', async () => {
+    const plan = all.find((p) => p.issuerAgencyCode === 'lc-ubnd-tinh')!;
+    const one = await api.request('GET', `/plans/${plan.planId}`, NATIONAL);
+    expect(one.body.indicators.length).toBeGreaterThan(0);
+    expect(one.body.indicators[0]).toEqual(
+      expect.objectContaining({
+        indicatorId: expect.any(String),
+        name: expect.any(String),
+        targets: expect.any(Array),
+      }),
+    );
+    expect(one.body.reporting).toEqual(
+      expect.objectContaining({
+        focalAgencyCode: 'lc-so-ldtbxh',
+        consolidationLeadDays: expect.any(Number),
+        cycles: expect.arrayContaining([expect.objectContaining({ year: 2024 })]),
+      }),
+    );
+  });
 });

@@ -3,7 +3,7 @@ import { toIsoInstant } from '../database/columns.js';
 import type { PlanChange } from '../framework/projection.js';
 import type { PlanRow } from './plan.entity.js';
 
-/** The plans row an event leaves: PlanIssued creates it; a plan is issued once. */
+/** The plans row an event leaves: PlanIssued creates it (a plan is issued once); PlanRegistered numbers it. */
 export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRow | undefined {
   switch (change.event.type) {
     case 'PlanIssued': {
@@ -46,6 +46,9 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
     case 'PlanPassedToSuccessor':
       // The plan is carried on by the successor committee (ADR 0032); who issued it stays in issuedBy*.
       return row && { ...row, issuerAgencyCode: change.event.data.toIssuer };
+    case 'PlanRegistered':
+      // The signed copy's number and date; the row keeps its place (global_position of PlanIssued).
+      return row && { ...row, number: change.event.data.number, issuedOn: change.event.data.issuedOn };
     case 'ReportingCycleReassigned':
       // The row counts a cycle's report tasks; a reorganisation moves who owes them, not how many.
       return row;

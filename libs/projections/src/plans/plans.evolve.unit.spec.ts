@@ -88,4 +88,33 @@ describe('the plans table', () => {
     expect(evolvePlan(row, moved)).toBe(row);
     expect(evolvePlan(undefined, moved)).toBeUndefined();
   });
+
+  it('a registration numbers and dates the row, which keeps its place (the position of PlanIssued)', () => {
+    const [issued] = decide(
+      { ...issuePlan, data: { ...issuePlan.data, number: null, issuedOn: null } },
+      initialState(),
+    ) as [PlanIssued];
+    const row = evolvePlan(undefined, planChangeOf(issued, { position: 1 }));
+    expect(row).toMatchObject({ number: null, issuedOn: null });
+    const registration = planChangeOf(
+      {
+        type: 'PlanRegistered',
+        data: {
+          planId: 'plan-laichau-ct28',
+          number: '1601/KH-UBND',
+          issuedOn: '2024-07-15',
+          issuerAgencyCode: 'UBND-LC',
+          byAgency: 'UBND-LC',
+        },
+      },
+      { position: 5 },
+    );
+    expect(evolvePlan(row, registration)).toEqual({
+      ...row,
+      number: '1601/KH-UBND',
+      issuedOn: '2024-07-15',
+      globalPosition: '1',
+    });
+    expect(evolvePlan(undefined, registration)).toBeUndefined();
+  });
 });
