@@ -209,7 +209,14 @@ describe('finding plans on the embedded default', () => {
       expect.objectContaining({
         focalAgencyCode: 'lc-so-ldtbxh',
         consolidationLeadDays: expect.any(Number),
-        cycles: expect.arrayContaining([expect.objectContaining({ year: 2024 })]),
+        cycles: expect.arrayContaining([
+          expect.objectContaining({
+            year: 2024,
+            // "Định kỳ hàng năm (trước ngày 01/12)": the committee's date; the parties' 15 days before.
+            reportsDueOn: '2024-11-15',
+            consolidationDueOn: '2024-11-30',
+          }),
+        ]),
       }),
     );
   });

@@ -1,4 +1,4 @@
-import { planDeadlinePolicyOf, planIndicatorsOf } from '#libs/plans';
+import { planDeadlinePolicyOf, planIndicatorsOf, type CycleReportTask } from '#libs/plans';
 import { toIsoInstant } from '../database/columns.js';
 import type { PlanChange } from '../framework/projection.js';
 import type { PlanRow } from './plan.entity.js';
@@ -37,6 +37,7 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
                 opensAt: cycle.opensAt,
                 openedWithPlan: cycle.openedWithPlan,
                 reportTasks: cycle.tasks.length,
+                ...cycleDueDates(cycle.tasks),
               })),
             }
           : null,
@@ -57,4 +58,20 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
       return row;
     }
   }
+}
+
+/**
+ * A cycle's two dates: the parties' reports go to the focal agency (`reportsTo`), the consolidated
+ * report, which has none, to the committee. The earliest of each, as 'YYYY-MM-DD'.
+ */
+export function cycleDueDates(tasks: readonly CycleReportTask[]): {
+  reportsDueOn: string | null;
+  consolidationDueOn: string | null;
+} {
+  const earliest = (dates: string[]) => (dates.length === 0 ? null : dates.sort()[0]!);
+  const toFocal = (task: CycleReportTask) => task.reportsTo !== undefined && task.reportsTo !== null;
+  return {
+    reportsDueOn: earliest(tasks.filter(toFocal).map((task) => task.dueDate)),
+    consolidationDueOn: earliest(tasks.filter((task) => !toFocal(task)).map((task) => task.dueDate)),
+  };
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_DEADLINE_POLICY } from '#libs/tasks';
 import { decide, initialState, type IssuePlan, type PlanIssued } from '#libs/plans';
 import { planChangeOf } from '../../test/support/task-changes.js';
-import { evolvePlan } from './plans.evolve.js';
+import { cycleDueDates, evolvePlan } from './plans.evolve.js';
 
 const issuePlan: IssuePlan = {
   type: 'IssuePlan',
@@ -116,5 +116,29 @@ describe('the plans table', () => {
       globalPosition: '1',
     });
     expect(evolvePlan(undefined, registration)).toBeUndefined();
+  });
+
+  it("a cycle's dates: the parties' reports to the focal agency, and the consolidated report to the committee", () => {
+    const report = (taskId: string, dueDate: string, reportsTo?: string | null) => ({
+      taskId,
+      title: taskId,
+      duty: taskId,
+      sourceClause: { section: 'V', start: 0, end: 10 },
+      dueDate,
+      assignees: [{ agencyCode: taskId, role: 'lead' as const }],
+      ...(reportsTo === undefined ? {} : { reportsTo }),
+    });
+    expect(
+      cycleDueDates([
+        report('a', '2025-11-24', 'lc-so-ldtbxh'),
+        report('b', '2025-11-21', 'lc-so-ldtbxh'),
+        report('lc-so-ldtbxh', '2025-12-01'),
+      ]),
+    ).toEqual({ reportsDueOn: '2025-11-21', consolidationDueOn: '2025-12-01' });
+    expect(cycleDueDates([report('a', '2025-12-01', null)])).toEqual({
+      reportsDueOn: null,
+      consolidationDueOn: '2025-12-01',
+    });
+    expect(cycleDueDates([])).toEqual({ reportsDueOn: null, consolidationDueOn: null });
   });
 });
