@@ -17,7 +17,7 @@ import {
  *   was just before the event. The states are kept in an LRU per stream; on a miss (or when the
  *   cached state is not the one right before the event, e.g. after a retry from a checkpoint) the
  *   stream is read from the store and folded up to `streamVersion - 1`.
- * - PlanIssued: the issuer agency. PlanPassedToSuccessor: the old issuer and its successor.
+ * - PlanIssued, PlanRegistered: the issuer agency. PlanPassedToSuccessor: the old issuer and its successor.
  *   ReportingCycleReassigned: the body that no longer owes (or receives) the report, its
  *   successor, and the committee that opens the cycle.
  * - Deadline events (reminders, lapses, escalations): the agencies they name in `notify`.
@@ -101,7 +101,7 @@ export async function concernedAgenciesOf(
   context: ConcernedAgenciesContext,
 ): Promise<readonly string[] | undefined> {
   if (isTaskEvent(event)) return taskEventAgencies(event, context);
-  if (event.type === 'PlanIssued') return [planIssuer(event)];
+  if (event.type === 'PlanIssued' || event.type === 'PlanRegistered') return [planIssuer(event)];
   if (event.type === 'PlanPassedToSuccessor') return planIssuers(event);
   if (event.type === 'ReportingCycleReassigned') return cycleReassigned(event);
   const deadline = decodeDeadlineEvent(event);

@@ -111,6 +111,14 @@ describe('which agencies an event concerns', () => {
     await expect(agencies(broken, new TaskStateCache())).rejects.toBeInstanceOf(UnroutableEventError);
   });
 
+  it("a plan's registration (number and signing date) concerns its committee", async () => {
+    const registered = {
+      ...planIssued({ number: '1601/KH-UBND', issuedOn: '2024-07-15', issuerAgencyCode: 'lc-ubnd-tinh' }),
+      type: 'PlanRegistered',
+    };
+    expect(await agencies(registered, new TaskStateCache())).toEqual(['lc-ubnd-tinh']);
+  });
+
   it("a cycle's report moved by a reorganisation concerns the old body, its successor and the committee", async () => {
     const moved = {
       ...planIssued({ fromAgency: 'lc-so-ldtbxh', toAgency: 'lc-so-y-te', issuerAgencyCode: 'lc-ubnd-tinh' }),

@@ -7,6 +7,7 @@ import {
   type IndicatorComparator,
   type IndicatorUnit,
   type PlanIndicator,
+  vietnamDateAt,
 } from '#libs/shared-kernel';
 
 import {
@@ -174,13 +175,42 @@ export type ReportingCycleReassigned = {
   };
 };
 
-export type PlanCommand = IssuePlan;
-export type PlanEvent = PlanIssued | PlanPassedToSuccessor | ReportingCycleReassigned;
+/**
+ * The signed copy of a plan arrived: its issuer records the number and the signing date the
+ * document it was issued from left blank ("Số: /KH-UBND", "ngày tháng năm 2024").
+ */
+export type RegisterPlan = {
+  readonly type: 'RegisterPlan';
+  readonly data: { readonly planId: string; readonly number: unknown; readonly issuedOn: unknown };
+  readonly metadata: PlanCommandMetadata;
+};
+
+/**
+ * A plan's number and signing date as its signed copy gives them. Recorded once: the same values
+ * again change nothing, other values are refused (`plan.already-registered`).
+ */
+export type PlanRegistered = {
+  readonly type: 'PlanRegistered';
+  readonly data: {
+    readonly planId: string;
+    /** As written on the signed copy, e.g. '1601/KH-UBND' (NFC). */
+    readonly number: string;
+    /** 'YYYY-MM-DD' (Asia/Ho_Chi_Minh), the signing date. */
+    readonly issuedOn: string;
+    /** The committee that recorded it. */
+    readonly issuerAgencyCode: string;
+    readonly byAgency: string;
+  };
+};
+
+export type PlanCommand = IssuePlan | RegisterPlan;
+export type PlanEvent = PlanIssued | PlanPassedToSuccessor | ReportingCycleReassigned | PlanRegistered;
 export type PlanEventType = PlanEvent['type'];
 export const planEventTypes = [
   'PlanIssued',
   'PlanPassedToSuccessor',
   'ReportingCycleReassigned',
+  'PlanRegistered',
 ] as const satisfies readonly PlanEventType[];
 
 export type PlanState = { readonly status: 'none' } | ({ readonly status: 'issued' } & PlanIssuedData);
@@ -189,13 +219,21 @@ export const initialState = (): PlanState => ({ status: 'none' });
 
 export const planStreamId = (planId: string): string => `plan-${planId}`;
 
-export function decide(command: PlanCommand, state: PlanState): PlanIssued[] {
+export function decide(command: IssuePlan, state: PlanState): PlanIssued[];
+export function decide(command: RegisterPlan, state: PlanState): PlanRegistered[];
+export function decide(command: PlanCommand, state: PlanState): (PlanIssued | PlanRegistered)[];
+export function decide(command: PlanCommand, state: PlanState): (PlanIssued | PlanRegistered)[] {
   switch (command.type) {
     case 'IssuePlan':
       return issuePlan(command, state);
+    case 'RegisterPlan':
+      return registerPlan(command, state);
     default: {
-      const _exhaustive: never = command.type;
-      throw new PlanDecisionError('validation', `Unknown command ${String(_exhaustive)}`);
+      const _exhaustive: never = command;
+      throw new PlanDecisionError(
+        'validation',
+        `Unknown command ${String((_exhaustive as PlanCommand).type)}`,
+      );
     }
   }
 }
@@ -208,6 +246,10 @@ export function evolve(state: PlanState, event: PlanEvent): PlanState {
         : state;
     case 'PlanPassedToSuccessor':
       return state.status === 'issued' ? { ...state, issuerAgencyCode: event.data.toIssuer } : state;
+    case 'PlanRegistered':
+      return state.status === 'issued'
+        ? { ...state, number: event.data.number, issuedOn: event.data.issuedOn }
+        : state;
     case 'ReportingCycleReassigned': {
       if (state.status !== 'issued' || !state.reporting) return state;
       const { year } = event.data;
@@ -313,6 +355,54 @@ function issuePlan({ data, metadata }: IssuePlan, state: PlanState): PlanIssued[
     );
   }
   return [{ type: 'PlanIssued', data: issued }];
+}
+
+const MAX_NUMBER_LENGTH = 100;
+
+function registerPlan({ data, metadata }: RegisterPlan, state: PlanState): PlanRegistered[] {
+  if (!metadata.actor.roles.includes('issuer')) {
+    throw new PlanDecisionError('plan.forbidden', 'Only an issuer may record the number of a plan');
+  }
+  const planId = id(data.planId, 'planId');
+  if (state.status !== 'issued')
+    throw new PlanDecisionError('plan.not-found', `No plan has the id ${planId}`);
+  const issuingAgency = issuingAgencyOf(metadata.actor);
+  if (state.issuerAgencyCode !== issuingAgency) {
+    throw new PlanDecisionError(
+      'plan.forbidden',
+      'Only the committee carrying the plan may record its number',
+    );
+  }
+  const number = text(data.number, 'number');
+  if (number.length > MAX_NUMBER_LENGTH) invalid('number', `must be at most ${MAX_NUMBER_LENGTH} characters`);
+  const issuedOn = dateInWindow(data.issuedOn, 'issuedOn');
+  // The copy is signed by now: a signing date later than today (Asia/Ho_Chi_Minh) is a typing slip.
+  if (issuedOn > vietnamDateAt(Date.parse(metadata.now))) invalid('issuedOn', 'must not be after today');
+  if (issuedOn.slice(0, 4) > String(state.period.toYear)) {
+    invalid('issuedOn', `must not be after the plan's period (to ${state.period.toYear})`);
+  }
+  const sameNumber = state.number === null || state.number === number;
+  const sameDate = state.issuedOn === null || state.issuedOn === issuedOn;
+  if (!sameNumber || !sameDate) {
+    throw new PlanDecisionError(
+      'plan.already-registered',
+      `Plan ${planId} is recorded as ${state.number ?? 'unnumbered'} of ${state.issuedOn ?? 'no date'}`,
+      { number: state.number, issuedOn: state.issuedOn },
+    );
+  }
+  if (state.number === number && state.issuedOn === issuedOn) return [];
+  return [
+    {
+      type: 'PlanRegistered',
+      data: {
+        planId,
+        number,
+        issuedOn,
+        issuerAgencyCode: issuingAgency,
+        byAgency: metadata.actor.agencyCode,
+      },
+    },
+  ];
 }
 
 // --- Input checks --------------------------------------------------------------------------------

@@ -197,7 +197,12 @@ describe('the plan state', () => {
   });
 
   it('lists its event types', () => {
-    expect(planEventTypes).toEqual(['PlanIssued', 'PlanPassedToSuccessor', 'ReportingCycleReassigned']);
+    expect(planEventTypes).toEqual([
+      'PlanIssued',
+      'PlanPassedToSuccessor',
+      'ReportingCycleReassigned',
+      'PlanRegistered',
+    ]);
   });
 
   it('a plan passed on by a reorganisation is carried on by the successor committee', () => {
@@ -377,5 +382,89 @@ describe('a plan with its own deadline policy and reporting cycles', () => {
     expect(() => decide(issuePlan(data as Partial<IssuePlan['data']>), initialState())).toThrow(
       expect.objectContaining({ code: 'validation', details: { field } }),
     );
+  });
+});
+
+describe('RegisterPlan', () => {
+  const unnumbered = planIssued({ number: null, issuedOn: null });
+  const registerPlan = (
+    data: Partial<{ number: unknown; issuedOn: unknown }> = {},
+    actor: PlanActor = issuer,
+  ): PlanCommand => ({
+    type: 'RegisterPlan',
+    data: { planId: 'plan-laichau-ct28', number: '1601/KH-UBND', issuedOn: '2024-07-15', ...data },
+    metadata: { actor, now: '2024-07-20T10:00:00+07:00' },
+  });
+  const registered: PlanEvent = {
+    type: 'PlanRegistered',
+    data: {
+      planId: 'plan-laichau-ct28',
+      number: '1601/KH-UBND',
+      issuedOn: '2024-07-15',
+      issuerAgencyCode: 'UBND-LC',
+      byAgency: 'UBND-LC',
+    },
+  };
+
+  it("records the signed copy's number and date, which the plan then has", () => {
+    const state = spec.given([unnumbered]).when(registerPlan()).then([registered]);
+    expect(state).toMatchObject({ number: '1601/KH-UBND', issuedOn: '2024-07-15' });
+  });
+
+  it('stores the number trimmed and in NFC, for the committee an officer issues for', () => {
+    spec
+      .given([unnumbered])
+      .when(registerPlan({ number: ' 1601/KH-UBND ' }, focalPoint))
+      .then([{ ...registered, data: { ...registered.data, byAgency: 'SLDTBXH-LC' } }]);
+  });
+
+  it('changes nothing for the same values again', () => {
+    spec.given([unnumbered, registered]).when(registerPlan()).thenNothing();
+  });
+
+  it('refuses another number or date once recorded', () => {
+    spec
+      .given([unnumbered, registered])
+      .when(registerPlan({ number: '1602/KH-UBND' }))
+      .thenThrows('plan.already-registered');
+    spec
+      .given([unnumbered, registered])
+      .when(registerPlan({ issuedOn: '2024-07-16' }))
+      .thenThrows('plan.already-registered');
+  });
+
+  it('keeps a number the document already gave: another one is refused, the same one completes the date', () => {
+    const numbered = planIssued({ issuedOn: null });
+    spec
+      .given([numbered])
+      .when(registerPlan({ number: '9/KH-UBND' }))
+      .thenThrows('plan.already-registered');
+    spec.given([numbered]).when(registerPlan()).then([registered]);
+  });
+
+  it('refuses another committee, a person who is not an issuer, and a plan not issued', () => {
+    const other: PlanActor = { personId: 'p-ls', agencyCode: 'UBND-LS', roles: ['issuer'] };
+    spec.given([unnumbered]).when(registerPlan({}, other)).thenThrows('plan.forbidden');
+    spec.given([unnumbered]).when(registerPlan({}, officer)).thenThrows('plan.forbidden');
+    spec.given([]).when(registerPlan()).thenThrows('plan.not-found');
+  });
+
+  it('refuses a blank number and a signing date after today or after the period', () => {
+    spec
+      .given([unnumbered])
+      .when(registerPlan({ number: '  ' }))
+      .thenThrows('validation');
+    spec
+      .given([unnumbered])
+      .when(registerPlan({ issuedOn: '2024-07-21' }))
+      .thenThrows('validation');
+    spec
+      .given([unnumbered])
+      .when(registerPlan({ issuedOn: '2024-13-01' }))
+      .thenThrows('validation');
+    spec
+      .given([planIssued({ number: null, issuedOn: null, period: { fromYear: 2020, toYear: 2023 } })])
+      .when(registerPlan())
+      .thenThrows('validation');
   });
 });

@@ -6,6 +6,10 @@ export const planErrorKinds = {
   'plan.forbidden': 'forbidden',
   /** The plan was already issued from a different document (another content hash). */
   'plan.already-issued': 'conflict',
+  /** No plan has this id (recording its number). */
+  'plan.not-found': 'not-found',
+  /** The plan's number or signing date is already recorded with other values. */
+  'plan.already-registered': 'conflict',
   /** Malformed input; `details.field` says which. */
   validation: 'invalid',
 } as const satisfies Record<string, DecisionErrorKind>;

@@ -28,7 +28,8 @@ export class DecidePlanHandler implements ICommandHandler<DecidePlan> {
       name: command.type,
       streamId: planStreamId(command.data.planId),
       model: planModel,
-      decide: (state, now) => planDecider.decide({ ...command, metadata: { actor, now } }, state),
+      decide: (state, now) =>
+        planDecider.decide({ ...command, metadata: { actor, now } } as PlanCommand, state),
       context: applicationContext(context, actor),
     });
   }

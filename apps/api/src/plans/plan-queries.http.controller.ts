@@ -1,12 +1,21 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import type { AgencyDirectory } from '#libs/agencies';
+import { vietnamDateAt } from '#libs/shared-kernel';
+import { planLabel, matchesSearch } from '#libs/plans';
 import type { DataSource } from 'typeorm';
 import { planNotFound, type Clock, type PlanAudience, type ReadPolicy } from '#libs/application';
 import {
+  AGENCY_CODE,
+  agencyCodeMessage,
   CLOCK,
   EVENT_STORE,
+  IsIntegerParameter,
+  IsPosition,
+  problemType,
+  ProblemError,
   IsInstantWithin,
   PROJECTION_DATA_SOURCE,
   QUERY_INSTANT_WINDOW,
@@ -23,8 +32,11 @@ import {
   type StreamsReader,
   getTaskStates,
   isPartyToPlan,
-  listPlans,
+  listPlansPage,
   listPlanTasks,
+  PLAN_STATUSES,
+  planStatusIn,
+  type PlanStatus,
   reportingCycleStatus,
   type PlanView,
 } from '#libs/projections';
@@ -32,8 +44,54 @@ import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { runQuery } from '../queries/query-errors.js';
 import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 import { PastStateQuery } from '../queries/past-state.query.js';
-import { READ_POLICY } from '../agencies/agency-directory.provider.js';
+import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { AuditedRead } from '../audit/audited-read.decorator.js';
+
+class ListPlansQuery extends ConsistencyQuery {
+  @ApiPropertyOptional({
+    example: 'lc-ubnd-tinh',
+    description: 'The committee carrying the plan (its issuer, or its successor after a reorganisation)',
+  })
+  @IsOptional()
+  @Matches(AGENCY_CODE, { message: `issuer ${agencyCodeMessage}` })
+  issuer?: string;
+
+  @ApiPropertyOptional({ example: 2025, description: "A year the plan's period covers (2000 to 2100)" })
+  @IsOptional()
+  @IsIntegerParameter(2000, 2100)
+  year?: number;
+
+  @ApiPropertyOptional({
+    example: 'bao ve tre em',
+    description: 'Search text in the title, number and label; ignores case and diacritics',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({
+    enum: PLAN_STATUSES,
+    description:
+      "Where the plan's period stands this year (Asia/Ho_Chi_Minh): upcoming (not begun), active (covers it), ended",
+  })
+  @IsOptional()
+  @IsIn(PLAN_STATUSES)
+  status?: PlanStatus;
+
+  @ApiPropertyOptional({ description: 'The `next` of the previous page', pattern: '^\\d{1,19}$' })
+  @IsOptional()
+  @IsPosition()
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @IsIntegerParameter(1, 200)
+  limit?: number;
+}
+
+/** Plans are read from the database in batches this large while the read policy and `q` filter them. */
+const PLAN_BATCH = 100;
 
 class ProgressQuery extends PastStateQuery {
   @ApiPropertyOptional({
@@ -87,18 +145,45 @@ export class PlanQueriesHttpController {
     @Inject(READ_POLICY) private readonly policy: ReadPolicy,
     private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
   ) {}
 
   @Get()
   @AuditedRead('plans')
-  @ApiOperation({ summary: 'Issued plans the caller may read' })
-  async list(@Query() query: ConsistencyQuery, @CurrentPrincipal() principal: Principal) {
+  @ApiOperation({
+    summary:
+      'Issued plans the caller may read, the newest recorded first; the filters narrow them. A page holds up to `limit`; `next` is the cursor of the next page, null at the end',
+  })
+  async list(@Query() query: ListPlansQuery, @CurrentPrincipal() principal: Principal) {
+    if (query.issuer !== undefined && !this.directory.get(query.issuer)) throw unknownIssuer();
     await this.readYourWrites.ensure(query.minPosition);
-    const items: PlanView[] = [];
-    for (const plan of await listPlans(this.dataSource.manager)) {
-      if (this.policy.mayReadPlan(principal, await this.audience(principal, plan))) items.push(plan);
+    const limit = query.limit ?? 50;
+    const currentYear = vietnamYear(this.clock.now());
+    const items: LabelledPlan[] = [];
+    let before = query.cursor;
+    // Keyset pages of the database, filtered by what the caller may read and by `q`, until one
+    // more than the page is found (then there is a next page) or the plans run out.
+    for (;;) {
+      const batch = await listPlansPage(this.dataSource.manager, {
+        ...(query.issuer === undefined ? {} : { issuer: query.issuer }),
+        ...(query.year === undefined ? {} : { year: query.year }),
+        ...(query.status === undefined ? {} : { status: { status: query.status, currentYear } }),
+        ...(before === undefined ? {} : { before }),
+        limit: PLAN_BATCH,
+      });
+      for (const plan of batch) {
+        if (!this.policy.mayReadPlan(principal, await this.audience(principal, plan))) continue;
+        const labelled = this.labelled(plan, currentYear);
+        if (query.q !== undefined && !matchesSearch(query.q, [plan.title, plan.number, labelled.label]))
+          continue;
+        items.push(labelled);
+        if (items.length > limit) break;
+      }
+      if (items.length > limit || batch.length < PLAN_BATCH) break;
+      before = batch[batch.length - 1]!.globalPosition;
     }
-    return { items };
+    const page = items.slice(0, limit);
+    return { items: page, next: items.length > limit ? page[page.length - 1]!.globalPosition : null };
   }
 
   @Get(':planId')
@@ -110,7 +195,7 @@ export class PlanQueriesHttpController {
     @CurrentPrincipal() principal: Principal,
   ) {
     await this.readYourWrites.ensure(query.minPosition);
-    return (await this.readable(principal, planId)).plan;
+    return this.labelled((await this.readable(principal, planId)).plan, vietnamYear(this.clock.now()));
   }
 
   @Get(':planId/tasks')
@@ -217,6 +302,22 @@ export class PlanQueriesHttpController {
     return { plan, audience };
   }
 
+  /** A plan as /plans answers it: with its label and its status this year. */
+  private labelled(plan: PlanView, currentYear: number): LabelledPlan {
+    const issuer = this.directory.get(plan.issuerAgencyCode);
+    const issuerName = issuer?.shortName ?? issuer?.name ?? plan.issuerAgencyCode;
+    const label = planLabel(
+      {
+        title: plan.title,
+        number: plan.number,
+        issuedOn: plan.issuedOn,
+        period: { fromYear: plan.periodFromYear },
+      },
+      issuerName,
+    );
+    return { ...plan, label, status: planStatusIn(plan, currentYear) };
+  }
+
   private async audience(principal: Principal, plan: PlanView): Promise<PlanAudience> {
     const byCommittee = { issuerAgencyCode: plan.issuerAgencyCode, readerAgencyIsParty: false };
     // The tasks are looked at only when the plan's committee alone does not let the caller read it.
@@ -228,4 +329,29 @@ export class PlanQueriesHttpController {
     );
     return { ...byCommittee, readerAgencyIsParty };
   }
+}
+
+type LabelledPlan = PlanView & { readonly label: string; readonly status: PlanStatus };
+
+/** The year in Asia/Ho_Chi_Minh at an instant. */
+function vietnamYear(instant: string): number {
+  return Number(vietnamDateAt(Date.parse(instant)).slice(0, 4));
+}
+
+/** An issuer the directory does not know is a wrong parameter, as an unknown jurisdiction is. */
+function unknownIssuer(): ProblemError {
+  return new ProblemError({
+    type: problemType('validation'),
+    title: 'The request is not valid',
+    status: 422,
+    code: 'validation',
+    detail: 'Some query parameters are missing or wrong; see errors.',
+    errors: [
+      {
+        pointer: '/issuer',
+        parameter: 'issuer',
+        detail: 'issuer is not an agency of the directory (GET /agencies lists them)',
+      },
+    ],
+  });
 }

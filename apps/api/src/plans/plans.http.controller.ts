@@ -1,8 +1,25 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import type { Principal } from '#libs/platform';
+import type { DataSource } from 'typeorm';
+import { planNotFound, type ReadPolicy } from '#libs/application';
+import { IsCalendarDate, PROJECTION_DATA_SOURCE, type Principal } from '#libs/platform';
+import { getPlan, isPartyToPlan } from '#libs/projections';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
+import { READ_POLICY } from '../agencies/agency-directory.provider.js';
+import { CommandRequest, type CommandContext } from '../commands/command-context.js';
+import type { CommandResult } from '../commands/command-result.js';
+import { DecidePlan } from './decide-plan.command.js';
 import { ConfirmDraftDto, ImportPlanQueryDto } from './plan-intake.dto.js';
 import {
   PlanIntakeService,
@@ -13,12 +30,68 @@ import {
 } from './plan-intake.service.js';
 import { DOCX_MEDIA_TYPE, planUploadOf, PlanUploadRequest, type RawPlanUpload } from './plan-upload.js';
 
+export class RegisterPlanDto {
+  @ApiProperty({ example: '1601/KH-UBND', description: 'The number on the signed copy, as written' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  number!: string;
+
+  @ApiProperty({ example: '2024-07-15', description: 'The signing date on the signed copy' })
+  @IsCalendarDate()
+  issuedOn!: string;
+}
+
 /** From a plan document to reviewed assignments: import (a draft), review, confirm (the events). */
 @ApiTags('plans')
 @ApiBearerAuth()
 @Controller('plans')
 export class PlansHttpController {
-  constructor(private readonly intake: PlanIntakeService) {}
+  constructor(
+    private readonly intake: PlanIntakeService,
+    private readonly commandBus: CommandBus,
+    @Inject(PROJECTION_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(READ_POLICY) private readonly policy: ReadPolicy,
+  ) {}
+
+  @Post(':planId/registration')
+  @HttpCode(200)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key and body get the first answer',
+  })
+  @ApiOperation({
+    summary: "Record a plan's number and signing date from its signed copy (the committee carrying it)",
+    description:
+      'Records PlanRegistered. Once: the same values again answer 200 and record nothing; other values are ' +
+      '409 plan.already-registered (the number of a signed document is not corrected here). ' +
+      'Another reader of the plan: 403 plan.forbidden; anyone who may not read it: 404 plan.not-found.',
+  })
+  async register(
+    @Param('planId') planId: string,
+    @Body() body: RegisterPlanDto,
+    @CommandRequest() request: CommandContext,
+  ): Promise<CommandResult> {
+    // Outsiders learn nothing (ADR 0013): a plan they may not read is answered as no plan.
+    const plan = await getPlan(this.dataSource.manager, planId);
+    if (plan && !(await this.mayRead(request.principal, plan.planId, plan.issuerAgencyCode))) {
+      throw planNotFound();
+    }
+    return this.commandBus.execute(
+      new DecidePlan(
+        { type: 'RegisterPlan', data: { planId, number: body.number, issuedOn: body.issuedOn } },
+        request,
+      ),
+    );
+  }
+
+  private async mayRead(principal: Principal, planId: string, issuerAgencyCode: string): Promise<boolean> {
+    const byCommittee = { issuerAgencyCode, readerAgencyIsParty: false };
+    if (this.policy.mayReadPlan(principal, byCommittee)) return true;
+    const readerAgencyIsParty = await isPartyToPlan(this.dataSource.manager, planId, principal.agencyCode);
+    return this.policy.mayReadPlan(principal, { issuerAgencyCode, readerAgencyIsParty });
+  }
 
   @Post('import')
   @ApiOperation({

@@ -78,6 +78,8 @@ export const deadlineTimersProjection: Projection = {
       const occurredAt = toIsoInstant(change.recorded.metadata.occurredAt);
       if (change.kind === 'plan') {
         await flush();
+        // A plan's number and signing date change no deadline.
+        if (change.event.type === 'PlanRegistered') continue;
         if (change.event.type === 'PlanPassedToSuccessor') {
           // The cycles not opened yet are opened by the committee that carries the plan on.
           const { planId, toIssuer } = change.event.data;

@@ -12,6 +12,10 @@ export interface PlanReportingSummary {
     readonly opensAt: string;
     readonly openedWithPlan: boolean;
     readonly reportTasks: number;
+    /** When the parties' reports to the focal agency are due (the earliest, if they differ); null: none. */
+    readonly reportsDueOn: string | null;
+    /** When the focal agency's consolidated report to the committee is due; null: none. */
+    readonly consolidationDueOn: string | null;
   }[];
 }
 

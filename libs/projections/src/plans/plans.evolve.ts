@@ -1,9 +1,9 @@
-import { planDeadlinePolicyOf, planIndicatorsOf } from '#libs/plans';
+import { planDeadlinePolicyOf, planIndicatorsOf, type CycleReportTask } from '#libs/plans';
 import { toIsoInstant } from '../database/columns.js';
 import type { PlanChange } from '../framework/projection.js';
 import type { PlanRow } from './plan.entity.js';
 
-/** The plans row an event leaves: PlanIssued creates it; a plan is issued once. */
+/** The plans row an event leaves: PlanIssued creates it (a plan is issued once); PlanRegistered numbers it. */
 export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRow | undefined {
   switch (change.event.type) {
     case 'PlanIssued': {
@@ -37,6 +37,7 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
                 opensAt: cycle.opensAt,
                 openedWithPlan: cycle.openedWithPlan,
                 reportTasks: cycle.tasks.length,
+                ...cycleDueDates(cycle.tasks),
               })),
             }
           : null,
@@ -46,6 +47,9 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
     case 'PlanPassedToSuccessor':
       // The plan is carried on by the successor committee (ADR 0032); who issued it stays in issuedBy*.
       return row && { ...row, issuerAgencyCode: change.event.data.toIssuer };
+    case 'PlanRegistered':
+      // The signed copy's number and date; the row keeps its place (global_position of PlanIssued).
+      return row && { ...row, number: change.event.data.number, issuedOn: change.event.data.issuedOn };
     case 'ReportingCycleReassigned':
       // The row counts a cycle's report tasks; a reorganisation moves who owes them, not how many.
       return row;
@@ -54,4 +58,20 @@ export function evolvePlan(row: PlanRow | undefined, change: PlanChange): PlanRo
       return row;
     }
   }
+}
+
+/**
+ * A cycle's two dates: the parties' reports go to the focal agency (`reportsTo`), the consolidated
+ * report, which has none, to the committee. The earliest of each, as 'YYYY-MM-DD'.
+ */
+export function cycleDueDates(tasks: readonly CycleReportTask[]): {
+  reportsDueOn: string | null;
+  consolidationDueOn: string | null;
+} {
+  const earliest = (dates: string[]) => (dates.length === 0 ? null : dates.sort()[0]!);
+  const toFocal = (task: CycleReportTask) => task.reportsTo !== undefined && task.reportsTo !== null;
+  return {
+    reportsDueOn: earliest(tasks.filter(toFocal).map((task) => task.dueDate)),
+    consolidationDueOn: earliest(tasks.filter((task) => !toFocal(task)).map((task) => task.dueDate)),
+  };
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_DEADLINE_POLICY } from '#libs/tasks';
 import { decide, initialState, type IssuePlan, type PlanIssued } from '#libs/plans';
 import { planChangeOf } from '../../test/support/task-changes.js';
-import { evolvePlan } from './plans.evolve.js';
+import { cycleDueDates, evolvePlan } from './plans.evolve.js';
 
 const issuePlan: IssuePlan = {
   type: 'IssuePlan',
@@ -87,5 +87,58 @@ describe('the plans table', () => {
     );
     expect(evolvePlan(row, moved)).toBe(row);
     expect(evolvePlan(undefined, moved)).toBeUndefined();
+  });
+
+  it('a registration numbers and dates the row, which keeps its place (the position of PlanIssued)', () => {
+    const [issued] = decide(
+      { ...issuePlan, data: { ...issuePlan.data, number: null, issuedOn: null } },
+      initialState(),
+    ) as [PlanIssued];
+    const row = evolvePlan(undefined, planChangeOf(issued, { position: 1 }));
+    expect(row).toMatchObject({ number: null, issuedOn: null });
+    const registration = planChangeOf(
+      {
+        type: 'PlanRegistered',
+        data: {
+          planId: 'plan-laichau-ct28',
+          number: '1601/KH-UBND',
+          issuedOn: '2024-07-15',
+          issuerAgencyCode: 'UBND-LC',
+          byAgency: 'UBND-LC',
+        },
+      },
+      { position: 5 },
+    );
+    expect(evolvePlan(row, registration)).toEqual({
+      ...row,
+      number: '1601/KH-UBND',
+      issuedOn: '2024-07-15',
+      globalPosition: '1',
+    });
+    expect(evolvePlan(undefined, registration)).toBeUndefined();
+  });
+
+  it("a cycle's dates: the parties' reports to the focal agency, and the consolidated report to the committee", () => {
+    const report = (taskId: string, dueDate: string, reportsTo?: string | null) => ({
+      taskId,
+      title: taskId,
+      duty: taskId,
+      sourceClause: { section: 'V', start: 0, end: 10 },
+      dueDate,
+      assignees: [{ agencyCode: taskId, role: 'lead' as const }],
+      ...(reportsTo === undefined ? {} : { reportsTo }),
+    });
+    expect(
+      cycleDueDates([
+        report('a', '2025-11-24', 'lc-so-ldtbxh'),
+        report('b', '2025-11-21', 'lc-so-ldtbxh'),
+        report('lc-so-ldtbxh', '2025-12-01'),
+      ]),
+    ).toEqual({ reportsDueOn: '2025-11-21', consolidationDueOn: '2025-12-01' });
+    expect(cycleDueDates([report('a', '2025-12-01', null)])).toEqual({
+      reportsDueOn: null,
+      consolidationDueOn: '2025-12-01',
+    });
+    expect(cycleDueDates([])).toEqual({ reportsDueOn: null, consolidationDueOn: null });
   });
 });

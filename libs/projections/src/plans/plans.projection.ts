@@ -7,8 +7,9 @@ import { evolvePlan } from './plans.evolve.js';
 /** The issued plans, for /plans. */
 export const plansProjection: Projection = {
   name: 'plans',
-  // 2: plans keep their indicators. 3: their deadline policy and reporting cycles.
-  version: 3,
+  // 2: plans keep their indicators. 3: their deadline policy and reporting cycles. 4: each
+  // cycle's due dates (the parties' reports, the consolidated report).
+  version: 4,
   entities: [PlanRow],
   needsTaskState: false,
 
