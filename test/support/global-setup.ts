@@ -28,7 +28,15 @@ export default async function startWorkerDatabases(globalConfig: {
   const servers: WorkerDatabase[] = [];
   for (let worker = 2; worker <= globalConfig.maxWorkers; worker++) servers.push(await startServer());
   (globalThis as { workerDatabases?: WorkerDatabase[] }).workerDatabases = servers;
-  process.on('exit', () => servers.forEach((server) => server.stop()));
+  // Stopped by global-teardown; also when the run ends otherwise (a failure, Ctrl-C, a kill).
+  const stopAll = () => servers.forEach((server) => server.stop());
+  process.on('exit', stopAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stopAll();
+      process.kill(process.pid, signal);
+    });
+  }
   // Inherited by the workers, which jest starts after this.
   process.env.COORD_WORKER_DATABASE_URLS = JSON.stringify(servers.map((server) => server.url));
 }
