@@ -1,0 +1,93 @@
+import { entryLeafHash, type LedgerEntry } from './entry.js';
+import { HASH_SIZE } from './merkle.js';
+
+/** A piece of an export for a thread of the pool: whole lines, in order. */
+export interface LeafHashJob {
+  readonly id: number;
+  readonly text: string;
+}
+
+/**
+ * What a thread gives back for a piece of an export. A line is "hashed" when it is an event
+ * record of the expected shape whose entry could be hashed: then its hash and the four fields the
+ * checks read are here. Any other line (the header, a checkpoint, anything malformed) the reading
+ * thread parses itself, so it fails there exactly as it would without threads.
+ */
+export interface LeafHashAnswer {
+  readonly id: number;
+  /** The piece's non-blank lines, each as its start and end in the text. */
+  readonly bounds: Uint32Array<ArrayBuffer>;
+  /** Per line: 1 when hashed, 0 when the reading thread parses it. */
+  readonly hashed: Uint8Array<ArrayBuffer>;
+  /** Per hashed line, in order: position, leafIndex, leafHash, entry.eventId. */
+  readonly fields: (string | undefined)[];
+  /** Per hashed line, in order: its leaf hash (HASH_SIZE bytes). */
+  readonly hashes: Uint8Array<ArrayBuffer>;
+}
+
+/** An empty or white line (a record starts with '{': most lines need one look, no copy). */
+export function blank(line: string): boolean {
+  return line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '');
+}
+
+/** The non-blank lines of a text, as start and end offsets. */
+export function lineBounds(text: string): Uint32Array<ArrayBuffer> {
+  const bounds: number[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (!blank(text.slice(start, end))) bounds.push(start, end);
+    start = end + 1;
+  }
+  return Uint32Array.from(bounds);
+}
+
+interface HashableEvent {
+  readonly kind: 'event';
+  readonly position: string;
+  readonly leafIndex?: string;
+  readonly leafHash?: string;
+  readonly entry: LedgerEntry;
+}
+
+/** The shape whose checks read the same values from these fields as from the parsed record. */
+function hashable(record: unknown): record is HashableEvent {
+  if (typeof record !== 'object' || record === null) return false;
+  const r = record as Record<string, unknown>;
+  const entry = r.entry as Record<string, unknown> | null;
+  return (
+    r.kind === 'event' &&
+    typeof r.position === 'string' &&
+    (r.leafIndex === undefined || typeof r.leafIndex === 'string') &&
+    (r.leafHash === undefined || typeof r.leafHash === 'string') &&
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.eventId === 'string'
+  );
+}
+
+export function hashLines(job: LeafHashJob): LeafHashAnswer {
+  const bounds = lineBounds(job.text);
+  const count = bounds.length / 2;
+  const hashed = new Uint8Array(count);
+  const fields: (string | undefined)[] = [];
+  const hashes = new Uint8Array(count * HASH_SIZE);
+  let done = 0;
+  for (let i = 0; i < count; i++) {
+    let record: unknown;
+    let hash: Buffer;
+    try {
+      record = JSON.parse(job.text.slice(bounds[2 * i], bounds[2 * i + 1]));
+      if (!hashable(record)) continue;
+      hash = entryLeafHash(record.entry);
+    } catch {
+      continue;
+    }
+    hashed[i] = 1;
+    fields.push(record.position, record.leafIndex, record.leafHash, record.entry.eventId);
+    hashes.set(hash, done * HASH_SIZE);
+    done++;
+  }
+  return { id: job.id, bounds, hashed, fields, hashes: hashes.subarray(0, done * HASH_SIZE) };
+}
