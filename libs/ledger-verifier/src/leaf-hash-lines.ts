@@ -1,10 +1,10 @@
 import { entryLeafHash, type LedgerEntry } from './entry.js';
 import { HASH_SIZE } from './merkle.js';
 
-/** A piece of an export for a thread of the pool: whole lines, in order. */
+/** A piece of an export for a thread of the pool: whole lines, in order, as UTF-8. */
 export interface LeafHashJob {
   readonly id: number;
-  readonly text: string;
+  readonly bytes: Uint8Array;
 }
 
 /**
@@ -15,7 +15,7 @@ export interface LeafHashJob {
  */
 export interface LeafHashAnswer {
   readonly id: number;
-  /** The piece's non-blank lines, each as its start and end in the text. */
+  /** The piece's non-blank lines, each as its start and end in the bytes. */
   readonly bounds: Uint32Array<ArrayBuffer>;
   /** Per line: 1 when hashed, 0 when the reading thread parses it. */
   readonly hashed: Uint8Array<ArrayBuffer>;
@@ -30,14 +30,34 @@ export function blank(line: string): boolean {
   return line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '');
 }
 
-/** The non-blank lines of a text, as start and end offsets. */
-export function lineBounds(text: string): Uint32Array<ArrayBuffer> {
+/** A BOM at the start of the export is not part of it (as TextDecoder's default); elsewhere it is. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A line's text. Throws on bytes that are not UTF-8: at that line's turn, threads or not. */
+export function lineText(bytes: Uint8Array, start: number, end: number): string {
+  return utf8.decode(bytes.subarray(start, end));
+}
+
+/** Whether a line is blank; one that is not UTF-8 is not (reading it fails at its turn). */
+export function blankLine(bytes: Uint8Array, start: number, end: number): boolean {
+  if (start === end) return true;
+  if (bytes[start]! > 0x20) return false;
+  try {
+    return blank(lineText(bytes, start, end));
+  } catch {
+    return false;
+  }
+}
+
+/** The non-blank lines of some UTF-8, as start and end offsets. */
+export function lineBounds(bytes: Uint8Array): Uint32Array<ArrayBuffer> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bounds: number[] = [];
   let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    if (!blank(text.slice(start, end))) bounds.push(start, end);
+  while (start < buffer.length) {
+    let end = buffer.indexOf(0x0a, start);
+    if (end < 0) end = buffer.length;
+    if (!blankLine(buffer, start, end)) bounds.push(start, end);
     start = end + 1;
   }
   return Uint32Array.from(bounds);
@@ -68,7 +88,7 @@ function hashable(record: unknown): record is HashableEvent {
 }
 
 export function hashLines(job: LeafHashJob): LeafHashAnswer {
-  const bounds = lineBounds(job.text);
+  const bounds = lineBounds(job.bytes);
   const count = bounds.length / 2;
   const hashed = new Uint8Array(count);
   const fields: (string | undefined)[] = [];
@@ -78,7 +98,7 @@ export function hashLines(job: LeafHashJob): LeafHashAnswer {
     let record: unknown;
     let hash: Buffer;
     try {
-      record = JSON.parse(job.text.slice(bounds[2 * i], bounds[2 * i + 1]));
+      record = JSON.parse(lineText(job.bytes, bounds[2 * i]!, bounds[2 * i + 1]!));
       if (!hashable(record)) continue;
       hash = entryLeafHash(record.entry);
     } catch {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LedgerEntry } from './entry.js';
-import { lineBounds, type LeafHashAnswer, type LeafHashJob } from './leaf-hash-lines.js';
+import { lineBounds, lineText, type LeafHashAnswer, type LeafHashJob } from './leaf-hash-lines.js';
 import { HASH_SIZE } from './merkle.js';
 
 /**
@@ -14,8 +14,8 @@ import { HASH_SIZE } from './merkle.js';
  * take, is parsed and hashed by the reading thread as without threads.
  */
 
-/** Characters of an export a thread takes at a time (whole lines; some 2,000 events). */
-export const BATCH_CHARS = 1 << 20;
+/** Bytes of an export a thread takes at a time (whole lines; some 2,000 events). */
+export const BATCH_BYTES = 1 << 20;
 
 /** Threads at most: beyond this the reading thread is the limit. */
 const MAX_THREADS = 4;
@@ -39,7 +39,7 @@ export interface ComputedLeaf {
 export class HashedEventRecord {
   readonly kind = 'event' as const;
   readonly [COMPUTED_LEAF]: ComputedLeaf;
-  readonly #text: string;
+  readonly #bytes: Uint8Array;
   readonly #start: number;
   readonly #end: number;
 
@@ -48,18 +48,18 @@ export class HashedEventRecord {
     readonly leafIndex: string | undefined,
     readonly leafHash: string | undefined,
     computed: ComputedLeaf,
-    text: string,
+    bytes: Uint8Array,
     start: number,
     end: number,
   ) {
     this[COMPUTED_LEAF] = computed;
-    this.#text = text;
+    this.#bytes = bytes;
     this.#start = start;
     this.#end = end;
   }
 
   get entry(): LedgerEntry {
-    return (JSON.parse(this.#text.slice(this.#start, this.#end)) as { entry: LedgerEntry }).entry;
+    return (JSON.parse(lineText(this.#bytes, this.#start, this.#end)) as { entry: LedgerEntry }).entry;
   }
 }
 
@@ -70,7 +70,7 @@ export function computedLeaf(record: object): ComputedLeaf | undefined {
 
 /** A piece of the export sent to the pool and, once answered, what a thread computed (none: it failed). */
 export interface PendingBatch {
-  readonly text: string;
+  readonly bytes: Uint8Array;
   readonly answer: Promise<LeafHashAnswer | undefined>;
 }
 
@@ -80,19 +80,19 @@ export interface PendingBatch {
  * an answer, every line is parsed here.
  */
 export function* batchRecords<R>(
-  text: string,
+  bytes: Uint8Array,
   firstLine: number,
   answer: LeafHashAnswer | undefined,
   parse: (line: string, lineNumber: number) => R,
 ): Generator<R | HashedEventRecord> {
-  const bounds = answer?.bounds ?? lineBounds(text);
+  const bounds = answer?.bounds ?? lineBounds(bytes);
   const count = bounds.length / 2;
   let done = 0;
   for (let i = 0; i < count; i++) {
     const start = bounds[2 * i]!;
     const end = bounds[2 * i + 1]!;
     if (answer === undefined || answer.hashed[i] !== 1) {
-      yield parse(text.slice(start, end), firstLine + i);
+      yield parse(lineText(bytes, start, end), firstLine + i);
       continue;
     }
     const at = done * 4;
@@ -104,7 +104,7 @@ export function* batchRecords<R>(
       fields[at + 1],
       fields[at + 2],
       { hash, eventId: fields[at + 3]! },
-      text,
+      bytes,
       start,
       end,
     );
@@ -112,8 +112,8 @@ export function* batchRecords<R>(
 }
 
 /** The number of non-blank lines of an answered piece. */
-export function lineCount(text: string, answer: LeafHashAnswer | undefined): number {
-  return (answer?.bounds ?? lineBounds(text)).length / 2;
+export function lineCount(bytes: Uint8Array, answer: LeafHashAnswer | undefined): number {
+  return (answer?.bounds ?? lineBounds(bytes)).length / 2;
 }
 
 interface Thread {
@@ -159,18 +159,19 @@ export class LeafHashPool {
   }
 
   /** Sends a piece of whole lines to the next thread; with none left, the answer is undefined at once. */
-  hash(text: string): PendingBatch {
+  hash(bytes: Uint8Array): PendingBatch {
     for (let tries = 0; tries < this.threads.length; tries++) {
       const thread = this.threads[this.next++ % this.threads.length]!;
       if (!thread.alive) continue;
-      const job: LeafHashJob = { id: this.jobs++, text };
+      // Copied, not transferred: the reading thread keeps the lines it may have to parse.
+      const job: LeafHashJob = { id: this.jobs++, bytes };
       const answer = new Promise<LeafHashAnswer | undefined>((resolve) =>
         thread.waiting.set(job.id, resolve),
       );
       thread.worker.postMessage(job);
-      return { text, answer };
+      return { bytes, answer };
     }
-    return { text, answer: Promise.resolve(undefined) };
+    return { bytes, answer: Promise.resolve(undefined) };
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
 import { entryLeafHash, type LedgerEntry } from './entry.js';
-import { blank } from './leaf-hash-lines.js';
+import { blankLine, lineText } from './leaf-hash-lines.js';
 import {
   batchRecords,
-  BATCH_CHARS,
+  BATCH_BYTES,
   computedLeaf,
   defaultThreads,
   LeafHashPool,
@@ -96,6 +96,8 @@ export interface ReadOptions {
   readonly threadsFrom?: number;
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /** Pieces in flight to the pool per thread: one being hashed, one waiting. */
 const BATCHES_PER_THREAD = 2;
 
@@ -121,24 +123,26 @@ export async function* exportRecords(
   let sequential = threads > 0 ? (options.threadsFrom ?? 20_000) : Infinity;
   let pool: LeafHashPool | undefined;
   /** Whole lines not yet sent to the pool. */
-  let piece = '';
+  let piece: Uint8Array[] = [];
+  let pieceLength = 0;
   const inFlight: PendingBatch[] = [];
   const send = () => {
     pool ??= new LeafHashPool(threads);
-    inFlight.push(pool.hash(piece));
-    piece = '';
+    inFlight.push(pool.hash(Buffer.concat(piece, pieceLength)));
+    [piece, pieceLength] = [[], 0];
   };
   /** The records of the oldest piece in flight, once a thread answered for it. */
   const oldest = async (): Promise<Iterable<ExportRecord>> => {
-    const { text, answer } = inFlight.shift()!;
+    const { bytes, answer } = inFlight.shift()!;
     const answered = await answer;
     const first = lineNumber + 1;
-    lineNumber += lineCount(text, answered);
-    return batchRecords(text, first, answered, parse);
+    lineNumber += lineCount(bytes, answered);
+    return batchRecords(bytes, first, answered, parse);
   };
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   const source = chunks[Symbol.asyncIterator]();
-  let pending = '';
+  /** Bytes from the start of the line not yet read; each line is decoded on its own. */
+  let pending: Buffer = Buffer.alloc(0);
+  let atStart = true;
   let readFailed = false;
   let readError: unknown;
   try {
@@ -146,43 +150,55 @@ export async function* exportRecords(
       let next: IteratorResult<string | Uint8Array>;
       try {
         next = await source.next();
-        if (next.done) break;
-        const chunk = next.value;
-        pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
       } catch (error) {
         // Not before the lines read ahead of it have had their turn, as without threads.
         [readFailed, readError] = [true, error];
         break;
       }
-      // Lines are cut by index and the rest kept once per chunk, not copied once per line.
+      if (next.done) break;
+      const chunk = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
+      pending =
+        pending.length === 0
+          ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+          : Buffer.concat([pending, chunk]);
+      if (atStart && pending.length >= UTF8_BOM.length) {
+        if (pending.subarray(0, UTF8_BOM.length).equals(UTF8_BOM))
+          pending = pending.subarray(UTF8_BOM.length);
+        atStart = false;
+      }
       let start = 0;
       while (sequential > 0) {
-        const newline = pending.indexOf('\n', start);
+        const newline = pending.indexOf(0x0a, start);
         if (newline < 0) break;
-        const line = pending.slice(start, newline);
+        const lineStart = start;
         start = newline + 1;
-        if (blank(line)) continue;
+        if (blankLine(pending, lineStart, newline)) continue;
         sequential--;
-        yield parse(line, ++lineNumber);
+        yield parse(lineText(pending, lineStart, newline), ++lineNumber);
       }
       if (sequential > 0) {
-        pending = pending.slice(start);
+        pending = pending.subarray(start);
         continue;
       }
-      const end = pending.lastIndexOf('\n') + 1;
-      if (end > start) piece += pending.slice(start, end);
-      pending = pending.slice(Math.max(start, end));
-      if (piece.length < BATCH_CHARS) continue;
+      const end = pending.lastIndexOf(0x0a) + 1;
+      if (end > start) {
+        piece.push(pending.subarray(start, end));
+        pieceLength += end - start;
+      }
+      pending = pending.subarray(Math.max(start, end));
+      if (pieceLength < BATCH_BYTES) continue;
       send();
       // Keeps the pool busy while the records of the oldest piece are checked.
       if (inFlight.length > Math.max(1, pool!.size) * BATCHES_PER_THREAD)
         for (const record of await oldest()) yield record;
     }
     if (sequential > 0) {
-      if (!blank(pending)) yield parse(pending, ++lineNumber);
+      if (!blankLine(pending, 0, pending.length))
+        yield parse(lineText(pending, 0, pending.length), ++lineNumber);
     } else {
-      piece += pending;
-      if (!blank(piece)) send();
+      piece.push(pending);
+      pieceLength += pending.length;
+      if (pieceLength > 0) send();
     }
     while (inFlight.length > 0) for (const record of await oldest()) yield record;
     if (readFailed) throw readError;

@@ -80,3 +80,10 @@ export async function* textChunks(lines: readonly string[], size = 4096): AsyncG
   const text = `${lines.join('\n')}\n`;
   for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 }
+
+/** The lines as UTF-8 in pieces of `size` bytes, cutting characters in two, as a file gives them. */
+// eslint-disable-next-line @typescript-eslint/require-await -- an async source, as a stream is
+export async function* byteChunks(lines: readonly string[], size = 999): AsyncGenerator<Uint8Array> {
+  const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}

@@ -7,8 +7,8 @@ import {
   type ReadOptions,
   type VerifyReport,
 } from '#libs/ledger-verifier';
-import { BATCH_CHARS, computedLeaf } from '../src/leaf-hashes.js';
-import { syntheticExport, textChunks } from './synthetic-export.js';
+import { BATCH_BYTES, computedLeaf } from '../src/leaf-hashes.js';
+import { byteChunks, syntheticExport, textChunks } from './synthetic-export.js';
 
 /**
  * The worker threads only take work off the reading thread: with them or without, an export
@@ -17,7 +17,7 @@ import { syntheticExport, textChunks } from './synthetic-export.js';
 const EVENTS = 7_321;
 const { lines, key } = syntheticExport(EVENTS, 1_000);
 // Several pieces for the threads, so that their answers have to be put back in order.
-if (lines.join('\n').length < 3 * BATCH_CHARS) throw new Error('the test export is too small');
+if (Buffer.byteLength(lines.join('\n')) < 3 * BATCH_BYTES) throw new Error('the test export is too small');
 
 const WITHOUT: ReadOptions = { threads: 0 };
 const WITH: ReadOptions = { threads: 2, threadsFrom: 0 };
@@ -69,6 +69,18 @@ describe('coord verify with worker threads', () => {
   it('verifies an untouched export the same way', async () => {
     const report = await sameWithAndWithoutThreads(lines);
     expect(report).toMatchObject({ ok: true, leaves: BigInt(EVENTS), latestSize: BigInt(EVENTS) });
+  });
+
+  it('reads an export in bytes cut inside characters the same way', async () => {
+    const changed = edit(3_210, (r) => ({ ...r, entry: { ...r.entry, streamVersion: 99 } }));
+    for (const text of [lines, changed]) {
+      const expected = await verify(text, WITHOUT);
+      for (const options of [WITHOUT, WITH, FROM_THE_MIDDLE]) {
+        const report = await verifyExport(exportRecords(byteChunks(text), options), { logKeys: [key] });
+        expect(report).toEqual(expected);
+      }
+    }
+    expect(await verify(changed, WITHOUT)).toMatchObject({ ok: false, failure: { position: 3_210n } });
   });
 
   it('names the same first bad leaf for a changed event', async () => {
