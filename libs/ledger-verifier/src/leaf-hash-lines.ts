@@ -88,8 +88,9 @@ function hashable(record: unknown): record is HashableEvent {
 }
 
 export function hashLines(job: LeafHashJob): LeafHashAnswer {
-  const bounds = lineBounds(job.bytes);
-  const count = bounds.length / 2;
+  const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+  const lines = pieceLines(bytes);
+  const count = lines.bounds.length / 2;
   const hashed = new Uint8Array(count);
   const fields: (string | undefined)[] = [];
   const hashes = new Uint8Array(count * HASH_SIZE);
@@ -98,7 +99,7 @@ export function hashLines(job: LeafHashJob): LeafHashAnswer {
     let record: unknown;
     let hash: Buffer;
     try {
-      record = JSON.parse(lineText(job.bytes, bounds[2 * i]!, bounds[2 * i + 1]!));
+      record = JSON.parse(lines.text(i));
       if (!hashable(record)) continue;
       hash = entryLeafHash(record.entry);
     } catch {
@@ -109,5 +110,34 @@ export function hashLines(job: LeafHashJob): LeafHashAnswer {
     hashes.set(hash, done * HASH_SIZE);
     done++;
   }
-  return { id: job.id, bounds, hashed, fields, hashes: hashes.subarray(0, done * HASH_SIZE) };
+  return { id: job.id, bounds: lines.bounds, hashed, fields, hashes: hashes.subarray(0, done * HASH_SIZE) };
+}
+
+/**
+ * The non-blank lines of a piece and their texts. A piece that is all UTF-8 is decoded at once
+ * and cut at its newlines (which match its newline bytes one for one); otherwise line by line.
+ */
+function pieceLines(bytes: Buffer): { bounds: Uint32Array<ArrayBuffer>; text: (line: number) => string } {
+  let whole: string;
+  try {
+    whole = utf8.decode(bytes);
+  } catch {
+    const bounds = lineBounds(bytes);
+    return { bounds, text: (i) => lineText(bytes, bounds[2 * i]!, bounds[2 * i + 1]!) };
+  }
+  const bounds: number[] = [];
+  const texts: string[] = [];
+  let [byteStart, charStart] = [0, 0];
+  while (byteStart < bytes.length) {
+    let byteEnd = bytes.indexOf(0x0a, byteStart);
+    let charEnd = whole.indexOf('\n', charStart);
+    if (byteEnd < 0) [byteEnd, charEnd] = [bytes.length, whole.length];
+    const line = whole.slice(charStart, charEnd);
+    if (!blank(line)) {
+      bounds.push(byteStart, byteEnd);
+      texts.push(line);
+    }
+    [byteStart, charStart] = [byteEnd + 1, charEnd + 1];
+  }
+  return { bounds: Uint32Array.from(bounds), text: (i) => texts[i]! };
 }
