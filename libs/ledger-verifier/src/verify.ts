@@ -156,11 +156,11 @@ export async function* exportRecords(
         break;
       }
       if (next.done) break;
-      const chunk = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
-      pending =
-        pending.length === 0
-          ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-          : Buffer.concat([pending, chunk]);
+      // A copy: the lines wait here for the next piece, and a source may reuse its chunks.
+      pending = Buffer.concat([
+        pending,
+        typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value,
+      ]);
       if (atStart && pending.length >= UTF8_BOM.length) {
         if (pending.subarray(0, UTF8_BOM.length).equals(UTF8_BOM))
           pending = pending.subarray(UTF8_BOM.length);
@@ -192,6 +192,8 @@ export async function* exportRecords(
       if (inFlight.length > Math.max(1, pool!.size) * BATCHES_PER_THREAD)
         for (const record of await oldest()) yield record;
     }
+    // The last line, unless the reading failed in the middle of it.
+    if (readFailed) pending = Buffer.alloc(0);
     if (sequential > 0) {
       if (!blankLine(pending, 0, pending.length))
         yield parse(lineText(pending, 0, pending.length), ++lineNumber);

@@ -147,4 +147,18 @@ describe('coord verify with worker threads', () => {
       expect(report).toMatchObject({ ok: false, failure: { position: 1_200n } });
     }
   });
+
+  it('throws the error of a source that fails in the middle of a line, not a parse error', async () => {
+    const text = `${lines.join('\n')}\n`;
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source, as a stream is
+    async function* cut(): AsyncGenerator<string> {
+      yield text.slice(0, Math.floor(text.length * 0.7));
+      throw new Error('connection reset');
+    }
+    for (const options of [WITHOUT, WITH, FROM_THE_MIDDLE]) {
+      await expect(verifyExport(exportRecords(cut(), options), { logKeys: [key] })).rejects.toThrow(
+        'connection reset',
+      );
+    }
+  });
 });
