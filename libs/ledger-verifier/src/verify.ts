@@ -1,4 +1,14 @@
 import { entryLeafHash, type LedgerEntry } from './entry.js';
+import { blankLine, lineText } from './leaf-hash-lines.js';
+import {
+  batchRecords,
+  BATCH_BYTES,
+  computedLeaf,
+  defaultThreads,
+  LeafHashPool,
+  lineCount,
+  type PendingBatch,
+} from './leaf-hashes.js';
 import { RootBuilder } from './merkle.js';
 import {
   checkCosignature,
@@ -73,38 +83,130 @@ class Failure extends Error {
   }
 }
 
-/** Reads the NDJSON export line by line (from any stream of text chunks). */
+export interface ReadOptions {
+  /**
+   * Worker threads that parse and hash event lines (leaf-hashes.ts); 0: none, everything on the
+   * reading thread. Default: the machine's parallelism, at most 4.
+   */
+  readonly threads?: number;
+  /**
+   * Lines read on the reading thread before the threads take over: an export this small is
+   * read before they would have started. Default 20,000; 0 uses them from the first line.
+   */
+  readonly threadsFrom?: number;
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Pieces in flight to the pool per thread: one being hashed, one waiting. */
+const BATCHES_PER_THREAD = 2;
+
+/**
+ * Reads the NDJSON export line by line (from any stream of text chunks), in order. Lines past
+ * `threadsFrom` go to worker threads in pieces of whole lines; event records they parsed and
+ * hashed carry the leaf hash, which verifyExport uses instead of hashing again (leaf-hashes.ts).
+ */
 export async function* exportRecords(
   chunks: AsyncIterable<string | Uint8Array>,
+  options: ReadOptions = {},
 ): AsyncGenerator<ExportRecord> {
-  let pending = '';
+  /** Lines of the export so far (the next one read is number lineNumber + 1). */
   let lineNumber = 0;
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const parse = (line: string): ExportRecord => {
-    lineNumber++;
+  const parse = (line: string, number: number): ExportRecord => {
     try {
       return JSON.parse(line) as ExportRecord;
     } catch {
-      throw new Error(`line ${lineNumber} of the export is not JSON`);
+      throw new Error(`line ${number} of the export is not JSON`);
     }
   };
-  for await (const chunk of chunks) {
-    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    // Lines are cut by index and the rest kept once per chunk, not copied once per line.
-    let start = 0;
-    for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n', start)) {
-      const line = pending.slice(start, newline);
-      start = newline + 1;
-      if (!blank(line)) yield parse(line);
+  const threads = options.threads ?? defaultThreads();
+  let sequential = threads > 0 ? (options.threadsFrom ?? 20_000) : Infinity;
+  let pool: LeafHashPool | undefined;
+  /** Whole lines not yet sent to the pool. */
+  let piece: Uint8Array[] = [];
+  let pieceLength = 0;
+  const inFlight: PendingBatch[] = [];
+  const send = () => {
+    pool ??= new LeafHashPool(threads);
+    inFlight.push(pool.hash(Buffer.concat(piece, pieceLength)));
+    [piece, pieceLength] = [[], 0];
+  };
+  /** The records of the oldest piece in flight, once a thread answered for it. */
+  const oldest = async (): Promise<Iterable<ExportRecord>> => {
+    const { bytes, answer } = inFlight.shift()!;
+    const answered = await answer;
+    const first = lineNumber + 1;
+    lineNumber += lineCount(bytes, answered);
+    return batchRecords(bytes, first, answered, parse);
+  };
+  const source = chunks[Symbol.asyncIterator]();
+  /** Bytes from the start of the line not yet read; each line is decoded on its own. */
+  let pending: Buffer = Buffer.alloc(0);
+  let atStart = true;
+  let readFailed = false;
+  let readError: unknown;
+  try {
+    for (;;) {
+      let next: IteratorResult<string | Uint8Array>;
+      try {
+        next = await source.next();
+      } catch (error) {
+        // Not before the lines read ahead of it have had their turn, as without threads.
+        [readFailed, readError] = [true, error];
+        break;
+      }
+      if (next.done) break;
+      // A copy: the lines wait here for the next piece, and a source may reuse its chunks.
+      pending = Buffer.concat([
+        pending,
+        typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value,
+      ]);
+      if (atStart && pending.length >= UTF8_BOM.length) {
+        if (pending.subarray(0, UTF8_BOM.length).equals(UTF8_BOM))
+          pending = pending.subarray(UTF8_BOM.length);
+        atStart = false;
+      }
+      let start = 0;
+      while (sequential > 0) {
+        const newline = pending.indexOf(0x0a, start);
+        if (newline < 0) break;
+        const lineStart = start;
+        start = newline + 1;
+        if (blankLine(pending, lineStart, newline)) continue;
+        sequential--;
+        yield parse(lineText(pending, lineStart, newline), ++lineNumber);
+      }
+      if (sequential > 0) {
+        pending = pending.subarray(start);
+        continue;
+      }
+      const end = pending.lastIndexOf(0x0a) + 1;
+      if (end > start) {
+        piece.push(pending.subarray(start, end));
+        pieceLength += end - start;
+      }
+      pending = pending.subarray(Math.max(start, end));
+      if (pieceLength < BATCH_BYTES) continue;
+      send();
+      // Keeps the pool busy while the records of the oldest piece are checked.
+      if (inFlight.length > Math.max(1, pool!.size) * BATCHES_PER_THREAD)
+        for (const record of await oldest()) yield record;
     }
-    pending = pending.slice(start);
+    // The last line, unless the reading failed in the middle of it.
+    if (readFailed) pending = Buffer.alloc(0);
+    if (sequential > 0) {
+      if (!blankLine(pending, 0, pending.length))
+        yield parse(lineText(pending, 0, pending.length), ++lineNumber);
+    } else {
+      piece.push(pending);
+      pieceLength += pending.length;
+      if (pieceLength > 0) send();
+    }
+    while (inFlight.length > 0) for (const record of await oldest()) yield record;
+    if (readFailed) throw readError;
+  } finally {
+    await Promise.all([pool?.close(), readFailed ? undefined : source.return?.(undefined)]);
   }
-  if (!blank(pending)) yield parse(pending);
-}
-
-/** An empty or white line (a record starts with '{': most lines need one look, no copy). */
-function blank(line: string): boolean {
-  return line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '');
 }
 
 /**
@@ -148,7 +250,8 @@ export async function verifyExport(
       } else if (record.kind === 'event') {
         if (!sawHeader) throw new Failure(0n, 'the export has no header');
         const index = tree.size;
-        const id = record.entry.eventId;
+        const computed = computedLeaf(record);
+        const id = computed ? computed.eventId : record.entry.eventId;
         if (record.leafIndex === undefined) {
           throw new Failure(
             index,
@@ -164,11 +267,11 @@ export async function verifyExport(
               : `event ${id} comes at leaf ${index} but the ledger recorded it as leaf ${recorded} (an event was inserted, or events were reordered)`,
           );
         }
-        const hash = entryLeafHash(record.entry);
+        const hash = computed ? computed.hash : entryLeafHash(record.entry);
         if (record.leafHash !== undefined && record.leafHash !== hash.toString('base64')) {
           throw new Failure(
             index,
-            `event ${record.entry.eventId} (leaf ${index}, position ${record.position}) is not what the ledger ` +
+            `event ${id} (leaf ${index}, position ${record.position}) is not what the ledger ` +
               'recorded: its content was changed after it was recorded',
           );
         }

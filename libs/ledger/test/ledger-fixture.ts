@@ -102,7 +102,8 @@ export async function openLedgerFixture(pool: Pool, schema: string): Promise<Led
       return text;
     },
     verify(text, options = {}) {
-      return verifyExport(exportRecords(chunks(text)), {
+      // The worker threads from the first line: a test export is far smaller than the default.
+      return verifyExport(exportRecords(chunks(text), { threadsFrom: 0 }), {
         logKeys: [parseVerifierKey(key.verifierText)],
         ...options,
       });
