@@ -24,9 +24,6 @@ interface WorkerDatabase {
 export default async function startWorkerDatabases(globalConfig: {
   readonly maxWorkers: number;
 }): Promise<void> {
-  // `coord verify` in the tests' child processes uses its worker threads from the first line
-  // (apps/cli verify.command.ts): a test export is far smaller than the default threshold.
-  process.env.COORD_VERIFY_THREADS_FROM ??= '0';
   if (process.env.TEST_DATABASE_URL || globalConfig.maxWorkers < 2) return;
   const servers: WorkerDatabase[] = [];
   for (let worker = 2; worker <= globalConfig.maxWorkers; worker++) servers.push(await startServer());

@@ -41,6 +41,9 @@ describe('coord ledger keygen, coord export and coord verify (PostgreSQL)', () =
       DATABASE_SCHEMA: schema,
       // The export names the log by its keys; this one signed the fixture's checkpoints.
       LEDGER_PREVIOUS_KEYS: fixture.key.verifierText,
+      // `coord verify` uses its worker threads from the first line: a test export is far smaller
+      // than the default threshold.
+      COORD_VERIFY_THREADS_FROM: '0',
     };
   });
   afterAll(async () => {
