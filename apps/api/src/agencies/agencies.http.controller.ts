@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Agency, AgencyDirectory } from '#libs/agencies';
-import { problemType, ProblemError } from '#libs/platform';
+import { problemType, ProblemError, queryParameterProblem } from '#libs/platform';
 import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
 import { ListAgenciesQuery } from './agency-queries.dto.js';
 
@@ -83,16 +83,10 @@ function view(agency: Agency): AgencyView {
 
 /** A jurisdiction the directory does not know is a wrong parameter, with or without `q`. */
 function unknownJurisdiction(): ProblemError {
-  const detail =
-    'is not a jurisdiction of the directory (the jurisdiction of GET /agencies items names them)';
-  return new ProblemError({
-    type: problemType('validation'),
-    title: 'The request is not valid',
-    status: 422,
-    code: 'validation',
-    detail: 'Some query parameters are missing or wrong; see errors.',
-    errors: [{ pointer: '/jurisdiction', parameter: 'jurisdiction', detail: `jurisdiction ${detail}` }],
-  });
+  return queryParameterProblem(
+    'jurisdiction',
+    'jurisdiction is not a jurisdiction of the directory (the jurisdiction of GET /agencies items names them)',
+  );
 }
 
 export function unknownAgency(code: string): ProblemError {

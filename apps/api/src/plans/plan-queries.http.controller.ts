@@ -14,8 +14,8 @@ import {
   EVENT_STORE,
   IsIntegerParameter,
   IsPosition,
-  problemType,
   ProblemError,
+  queryParameterProblem,
   IsInstantWithin,
   PROJECTION_DATA_SOURCE,
   QUERY_INSTANT_WINDOW,
@@ -340,18 +340,8 @@ function vietnamYear(instant: string): number {
 
 /** An issuer the directory does not know is a wrong parameter, as an unknown jurisdiction is. */
 function unknownIssuer(): ProblemError {
-  return new ProblemError({
-    type: problemType('validation'),
-    title: 'The request is not valid',
-    status: 422,
-    code: 'validation',
-    detail: 'Some query parameters are missing or wrong; see errors.',
-    errors: [
-      {
-        pointer: '/issuer',
-        parameter: 'issuer',
-        detail: 'issuer is not an agency of the directory (GET /agencies lists them)',
-      },
-    ],
-  });
+  return queryParameterProblem(
+    'issuer',
+    'issuer is not an agency of the directory (GET /agencies lists them)',
+  );
 }

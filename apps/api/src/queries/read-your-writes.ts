@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { IsPosition, ProjectionWaiter, problemType, ProblemError } from '#libs/platform';
+import {
+  IsPosition,
+  ProjectionWaiter,
+  problemType,
+  ProblemError,
+  queryParameterProblem,
+} from '#libs/platform';
 
 /** How long a query waits for its position to be recorded and projected. */
 const WAIT_MS = 5_000;
@@ -50,19 +56,8 @@ export class ReadYourWrites {
 }
 
 function notRecorded(): ProblemError {
-  return new ProblemError({
-    type: problemType('validation'),
-    title: 'The request is not valid',
-    status: 422,
-    code: 'validation',
-    detail: 'Some query parameters are missing or wrong; see errors.',
-    errors: [
-      {
-        pointer: '/minPosition',
-        parameter: 'minPosition',
-        detail:
-          'minPosition must be a position a command has answered: no event was recorded there within 5 s',
-      },
-    ],
-  });
+  return queryParameterProblem(
+    'minPosition',
+    'minPosition must be a position a command has answered: no event was recorded there within 5 s',
+  );
 }

@@ -31,6 +31,16 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+const QUERY_DETAIL = 'Some query parameters are missing or wrong; see errors.';
+
+/** 422 for one query parameter whose value is well-formed but wrong (an unknown code, say). */
+export function queryParameterProblem(parameter: string, detail: string): ProblemError {
+  return validationProblem(
+    [{ pointer: `/${escapePointerToken(parameter)}`, parameter, detail }],
+    QUERY_DETAIL,
+  );
+}
+
 /**
  * Query parameters are not a body: each of their problems also names the `parameter` (its pointer
  * stays `/name`, into the query's parameters as an object).
@@ -43,7 +53,7 @@ class ProblemValidationPipe extends ValidationPipe {
       if (metadata.type !== 'query' || !(error instanceof ProblemError) || !error.problem.errors) throw error;
       throw new ProblemError({
         ...error.problem,
-        detail: 'Some query parameters are missing or wrong; see errors.',
+        detail: QUERY_DETAIL,
         errors: error.problem.errors.map((problem) => ({
           ...problem,
           parameter: problem.pointer.split('/')[1] ?? '',
