@@ -35,7 +35,8 @@ async function post(
 ): Promise<Answer> {
   const response = await fetch(`${api.url}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type },
+    // English details (the API answers in Vietnamese unless asked).
+    headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type, 'accept-language': 'en' },
     body,
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
   });
