@@ -30,7 +30,11 @@ describe('answers in Vietnamese or English (Accept-Language)', () => {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    const answer = { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+    const answer = {
+      status: response.status,
+      headers: response.headers,
+      body: text ? JSON.parse(text) : null,
+    };
     if (typeof answer.body?.position === 'string') position = answer.body.position;
     return answer;
   }
@@ -133,7 +137,9 @@ describe('answers in Vietnamese or English (Accept-Language)', () => {
         title: 'Yêu cầu không hợp lệ',
         detail: 'Một số trường bị thiếu hoặc sai; xem errors.',
       });
-      const text = (refused.body.errors as { pointer: string; detail: string }[]).filter((e) => e.pointer === '/text');
+      const text = (refused.body.errors as { pointer: string; detail: string }[]).filter(
+        (e) => e.pointer === '/text',
+      );
       expect(text.length).toBeGreaterThan(0);
       for (const error of text) expect(error.detail).toMatch(/^Trường text /);
     });
@@ -147,7 +153,9 @@ describe('answers in Vietnamese or English (Accept-Language)', () => {
         title: 'The request is not valid',
         detail: 'Some fields are missing or wrong; see errors.',
       });
-      const text = (refused.body.errors as { pointer: string; detail: string }[]).filter((e) => e.pointer === '/text');
+      const text = (refused.body.errors as { pointer: string; detail: string }[]).filter(
+        (e) => e.pointer === '/text',
+      );
       expect(text.map((error) => error.detail).join(' ')).toMatch(/text/);
       expect(text.map((error) => error.detail).join(' ')).not.toMatch(/Trường/);
     });

@@ -73,7 +73,12 @@ function announce(api: ApiHarness, path: string, type: string, length: number): 
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type, 'content-length': length },
+      headers: {
+        authorization: `Bearer ${ISSUER}`,
+        'content-type': type,
+        'content-length': length,
+        'accept-language': 'en',
+      },
     });
     req.on('response', (response) => {
       const chunks: Buffer[] = [];

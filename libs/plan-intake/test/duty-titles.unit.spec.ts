@@ -20,7 +20,12 @@ describe('short titles of the seed plans’ duties', () => {
       'Chủ trì, phối hợp với các sở, ban, ngành, cơ quan, đơn vị có liên quan tổ chức…',
       'Sở Lao động - Thương binh và Xã hội',
     ],
-    [LAI_CHAU, 'V.5', 'Chủ trì triển khai thực hiện có hiệu quả các chiến lược, chương trình về chăm…', 'Sở Y tế'],
+    [
+      LAI_CHAU,
+      'V.5',
+      'Chủ trì triển khai thực hiện có hiệu quả các chiến lược, chương trình về chăm…',
+      'Sở Y tế',
+    ],
     [
       LAI_CHAU,
       'V.10',
@@ -39,7 +44,12 @@ describe('short titles of the seed plans’ duties', () => {
       'Lồng ghép hoạt động phòng ngừa bạo lực, xâm hại tình dục trẻ em vào hoạt động…',
       'Trung tâm Y tế thành phố',
     ],
-    [LANG_SON_CITY, 'IV.11', 'Chủ động xây dựng Kế hoạch và tổ chức, triển khai thực hiện Nghị quyết số…', 'UBND các phường, xã'],
+    [
+      LANG_SON_CITY,
+      'IV.11',
+      'Chủ động xây dựng Kế hoạch và tổ chức, triển khai thực hiện Nghị quyết số…',
+      'UBND các phường, xã',
+    ],
   ])('%s %s: "%s"', (fileName, clause, title, partyHeading) => {
     const task = dutiesOf(fileName).find((duty) => duty.title.startsWith(`${clause} — `));
     if (!task) throw new Error(`no duty ${clause}`);
@@ -70,7 +80,11 @@ describe('short titles of the seed plans’ duties', () => {
   });
 
   it('keeps a title that was not made from a party heading, and report titles', () => {
-    const kept = { kind: 'duty', title: 'Rà soát trẻ em có hoàn cảnh đặc biệt', duty: 'Rà soát. Báo cáo.' } as const;
+    const kept = {
+      kind: 'duty',
+      title: 'Rà soát trẻ em có hoàn cảnh đặc biệt',
+      duty: 'Rà soát. Báo cáo.',
+    } as const;
     expect(taskTitle({ ...kept, sourceClause: { section: 'II', start: 0, end: 1 } })).toEqual({
       title: 'Rà soát trẻ em có hoàn cảnh đặc biệt',
       clause: 'II',
@@ -87,6 +101,8 @@ describe('short titles of the seed plans’ duties', () => {
 
   it('takes the first sentence or clause of a short duty whole, without its full stop', () => {
     expect(shortDutyTitle('Kiện toàn Ban chỉ đạo. Báo cáo kết quả.')).toBe('Kiện toàn Ban chỉ đạo');
-    expect(shortDutyTitle('Tuyên truyền Chỉ thị số 28-CT/TW; tổ chức tập huấn')).toBe('Tuyên truyền Chỉ thị số 28-CT/TW');
+    expect(shortDutyTitle('Tuyên truyền Chỉ thị số 28-CT/TW; tổ chức tập huấn')).toBe(
+      'Tuyên truyền Chỉ thị số 28-CT/TW',
+    );
   });
 });

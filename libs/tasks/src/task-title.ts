@@ -41,8 +41,33 @@ export function taskTitle(task: {
 
 /** Words a cut title must not end on: it would read as unfinished ("... bảo vệ trẻ em và"). */
 const DANGLING = new Set([
-  'và', 'của', 'với', 'cho', 'các', 'những', 'trong', 'về', 'để', 'có', 'theo', 'tại', 'đến', 'như',
-  'hoặc', 'là', 'được', 'bị', 'đối', 'từ', 'trên', 'dưới', 'nhằm', 'gắn', 'việc', 'công', 'tác',
+  'và',
+  'của',
+  'với',
+  'cho',
+  'các',
+  'những',
+  'trong',
+  'về',
+  'để',
+  'có',
+  'theo',
+  'tại',
+  'đến',
+  'như',
+  'hoặc',
+  'là',
+  'được',
+  'bị',
+  'đối',
+  'từ',
+  'trên',
+  'dưới',
+  'nhằm',
+  'gắn',
+  'việc',
+  'công',
+  'tác',
 ]);
 
 /**

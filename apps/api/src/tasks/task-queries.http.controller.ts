@@ -77,7 +77,11 @@ export class TaskQueriesHttpController {
     if (instant) {
       const entries = trailAt(await taskAt(this.store, taskId, instant));
       if (entries.length === 0) throw taskNotFound();
-      return { taskId, pastState: describeInstant(instant), ...trailAnswer(entries, language, this.directory) };
+      return {
+        taskId,
+        pastState: describeInstant(instant),
+        ...trailAnswer(entries, language, this.directory),
+      };
     }
     const entries = await getTrail(this.dataSource.manager, taskId);
     if (entries.length === 0) throw taskNotFound();

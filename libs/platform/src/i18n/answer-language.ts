@@ -21,7 +21,10 @@ export function installAnswerLanguage(instance: FastifyInstance): void {
     const vary = reply.getHeader('vary');
     const present = typeof vary === 'string' ? vary.split(',').map((name) => name.trim().toLowerCase()) : [];
     if (!present.includes('accept-language') && !present.includes('*'))
-      void reply.header('vary', typeof vary === 'string' && vary !== '' ? `${vary}, Accept-Language` : 'Accept-Language');
+      void reply.header(
+        'vary',
+        typeof vary === 'string' && vary !== '' ? `${vary}, Accept-Language` : 'Accept-Language',
+      );
     return payload;
   });
 }

@@ -53,7 +53,10 @@ describe('negotiateLanguage', () => {
 });
 
 describe('trailSummary', () => {
-  const names: Record<string, string> = { 'lc-so-ldtbxh': 'Sở LĐTBXH tỉnh Lai Châu', 'lc-so-yte': 'Sở Y tế tỉnh Lai Châu' };
+  const names: Record<string, string> = {
+    'lc-so-ldtbxh': 'Sở LĐTBXH tỉnh Lai Châu',
+    'lc-so-yte': 'Sở Y tế tỉnh Lai Châu',
+  };
   const nameOf = (code: string) => names[code];
   const handoff = {
     type: 'HandoffAccepted',
@@ -81,7 +84,10 @@ describe('trailSummary', () => {
   });
 
   it('gives the code alone for an agency the directory does not know', () => {
-    const event = { type: 'TaskAcknowledged', data: { taskId: 't', planId: 'p', agencyCode: 'x-y', role: 'lead' } } as const;
+    const event = {
+      type: 'TaskAcknowledged',
+      data: { taskId: 't', planId: 'p', agencyCode: 'x-y', role: 'lead' },
+    } as const;
     expect(trailSummary('vi', event, nameOf)).toBe('x-y đã xác nhận nhận nhiệm vụ');
   });
 

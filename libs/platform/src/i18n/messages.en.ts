@@ -103,7 +103,8 @@ export const en = {
   'problem.detail.plan.forbidden': 'Only an issuer may do this.',
   'problem.detail.plan.already-issued': 'This plan was already issued from another document.',
   'problem.detail.plan.not-found': 'There is no such plan, or none you may read.',
-  'problem.detail.plan.already-registered': "The plan's number or signing date is already recorded otherwise.",
+  'problem.detail.plan.already-registered':
+    "The plan's number or signing date is already recorded otherwise.",
   'problem.detail.draft.not-found': 'There is no such draft, or none you may read.',
   'problem.detail.draft.needs-review': 'The draft cannot be issued as it stands; see errors.',
   'problem.detail.draft.confirmed-differently': 'The draft was already confirmed with other corrections.',
@@ -112,7 +113,8 @@ export const en = {
   'problem.detail.agency.not-found': 'There is no agency with this code.',
   'problem.detail.agency.forbidden': "You may not read or manage this agency's work.",
   'problem.detail.agency.dissolved': 'This agency no longer exists.',
-  'problem.detail.agency.head-conflict': "Another head is already recorded for this agency from this date or later.",
+  'problem.detail.agency.head-conflict':
+    'Another head is already recorded for this agency from this date or later.',
   'problem.detail.reorganisation.already-applied': 'This reorganisation was already applied.',
   'problem.detail.calendar.forbidden': 'Only an issuer may change the holiday calendar.',
   'problem.detail.webhook.forbidden': "Only the agency's administrator or an issuer above it may do this.",

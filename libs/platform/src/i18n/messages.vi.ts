@@ -18,7 +18,8 @@ export const vi: Readonly<Record<MessageKey, string>> = {
   'trail.HandoffAccepted': '{{to}} đã nhận vai trò {{role}} từ {{from}}',
   'trail.HandoffDeclined': '{{to}} từ chối nhận vai trò {{role}} do {{from}} chuyển',
   'trail.HandoffWithdrawn': '{{from}} đã rút đề nghị chuyển cho {{to}}',
-  'trail.HandoffSuperseded': 'Đề nghị chuyển từ {{from}} cho {{to}} không còn hiệu lực do nhiệm vụ đã được giao lại',
+  'trail.HandoffSuperseded':
+    'Đề nghị chuyển từ {{from}} cho {{to}} không còn hiệu lực do nhiệm vụ đã được giao lại',
   'trail.TaskReassigned': '{{by}} giao lại vai trò {{role}} từ {{from}} cho {{to}}',
   'trail.ExtensionRequested': '{{agency}} đề nghị gia hạn từ {{from}} đến {{to}}',
   'trail.ExtensionGranted': '{{by}} đã gia hạn từ {{from}} đến {{to}}',
@@ -72,16 +73,19 @@ export const vi: Readonly<Record<MessageKey, string>> = {
   'problem.detail.database-unavailable':
     'Hiện không kết nối được cơ sở dữ liệu. Hãy thử lại sau ít phút; gửi lại với cùng Idempotency-Key là an toàn.',
   'problem.detail.internal': 'Hệ thống không hoàn tất được yêu cầu; lỗi đã được ghi lại.',
-  'problem.detail.projection-behind': 'Dữ liệu trả lời chưa cập nhật đến vị trí được yêu cầu; hãy thử lại sau ít phút.',
+  'problem.detail.projection-behind':
+    'Dữ liệu trả lời chưa cập nhật đến vị trí được yêu cầu; hãy thử lại sau ít phút.',
   'problem.detail.read-audit-unavailable':
     'Hiện không ghi được nhật ký truy cập nên không trả lời yêu cầu đọc; hãy thử lại sau ít phút.',
   'problem.detail.intake-busy': 'Hệ thống đang đọc văn bản kế hoạch hết công suất; hãy thử lại sau ít phút.',
   'problem.detail.task.not-found': 'Không có nhiệm vụ này, hoặc bạn không được phép xem.',
   'problem.detail.task.already-exists': 'Nhiệm vụ này đã tồn tại với cách giao khác.',
-  'problem.detail.task.forbidden': 'Bạn không được phép thực hiện thao tác này trên nhiệm vụ này cho cơ quan này.',
+  'problem.detail.task.forbidden':
+    'Bạn không được phép thực hiện thao tác này trên nhiệm vụ này cho cơ quan này.',
   'problem.detail.task.not-assignee': 'Cơ quan này không được giao nhiệm vụ này.',
   'problem.detail.task.closed': 'Nhiệm vụ đã hoàn thành hoặc đã bị hủy.',
-  'problem.detail.task.invalid-state': 'Trạng thái hiện tại của phần việc được giao không cho phép thao tác này.',
+  'problem.detail.task.invalid-state':
+    'Trạng thái hiện tại của phần việc được giao không cho phép thao tác này.',
   'problem.detail.task.invalid-target': 'Cơ quan này không thể nhận phần việc này.',
   'problem.detail.handoff.not-found': 'Nhiệm vụ này không có đề nghị chuyển giao với mã này.',
   'problem.detail.handoff.stale': 'Đề nghị chuyển giao này không còn chờ xử lý.',
@@ -94,7 +98,8 @@ export const vi: Readonly<Record<MessageKey, string>> = {
   'problem.detail.extension.none-pending': 'Không có đề nghị gia hạn nào với mã này đang chờ xử lý.',
   'problem.detail.extension.not-found': 'Nhiệm vụ này không có đề nghị gia hạn với mã này.',
   'problem.detail.completion.pending': 'Báo cáo hoàn thành của cơ quan này đang chờ xem xét.',
-  'problem.detail.completion.none-submitted': 'Không có báo cáo hoàn thành nào của cơ quan này đang chờ xem xét.',
+  'problem.detail.completion.none-submitted':
+    'Không có báo cáo hoàn thành nào của cơ quan này đang chờ xem xét.',
   'problem.detail.plan.forbidden': 'Chỉ cơ quan ban hành mới được thực hiện thao tác này.',
   'problem.detail.plan.already-issued': 'Kế hoạch này đã được ban hành từ một văn bản khác.',
   'problem.detail.plan.not-found': 'Không có kế hoạch này, hoặc bạn không được phép xem.',
@@ -107,10 +112,12 @@ export const vi: Readonly<Record<MessageKey, string>> = {
   'problem.detail.agency.not-found': 'Không có cơ quan nào mang mã này.',
   'problem.detail.agency.forbidden': 'Bạn không được phép xem hoặc quản lý công việc của cơ quan này.',
   'problem.detail.agency.dissolved': 'Cơ quan này không còn tồn tại.',
-  'problem.detail.agency.head-conflict': 'Cơ quan này đã có người đứng đầu được ghi nhận từ ngày này hoặc muộn hơn.',
+  'problem.detail.agency.head-conflict':
+    'Cơ quan này đã có người đứng đầu được ghi nhận từ ngày này hoặc muộn hơn.',
   'problem.detail.reorganisation.already-applied': 'Phương án sắp xếp này đã được áp dụng.',
   'problem.detail.calendar.forbidden': 'Chỉ cơ quan ban hành mới được sửa lịch nghỉ lễ.',
-  'problem.detail.webhook.forbidden': 'Chỉ quản trị viên của cơ quan hoặc cơ quan ban hành cấp trên mới được thực hiện thao tác này.',
+  'problem.detail.webhook.forbidden':
+    'Chỉ quản trị viên của cơ quan hoặc cơ quan ban hành cấp trên mới được thực hiện thao tác này.',
   'problem.detail.webhook.not-found': 'Cơ quan này không có điểm nhận webhook với mã này.',
   'problem.detail.feed.forbidden': 'Bạn không được phép đọc luồng tin của cơ quan này.',
   'problem.detail.feed.invalid-last-event-id': 'Last-Event-ID không phải là một vị trí của luồng tin này.',

@@ -36,7 +36,10 @@ export function trailSummary(
       return translate(language, 'trail.TaskAssigned', {
         assignees: e.data.assignees
           .map((a) =>
-            translate(language, 'trail.TaskAssigned.assignee', { agency: agency(a.agencyCode), role: role(a.role) }),
+            translate(language, 'trail.TaskAssigned.assignee', {
+              agency: agency(a.agencyCode),
+              role: role(a.role),
+            }),
           )
           .join(', '),
         dueDate: date(e.data.dueDate),
@@ -103,7 +106,10 @@ export function trailSummary(
 }
 
 /** Every agency code an answer mentions, with its name: `{ "lc-so-ldtbxh": "Sở Lao động - ..." }`. */
-export function agencyNames(codes: Iterable<string | null | undefined>, nameOf: AgencyNameOf): Record<string, string> {
+export function agencyNames(
+  codes: Iterable<string | null | undefined>,
+  nameOf: AgencyNameOf,
+): Record<string, string> {
   const names: Record<string, string> = {};
   for (const code of codes) {
     if (!code || Object.hasOwn(names, code)) continue;

@@ -17,7 +17,6 @@ import { trailEntry } from '../task-trail/task-trail.evolve.js';
 import type { TrailEntryRow } from '../task-trail/trail-entry.entity.js';
 import { evolveTaskRows } from '../tasks/tasks.evolve.js';
 import { taskView, type TaskView } from '../tasks/tasks.query.js';
-import type { TaskRow } from '../tasks/task.entity.js';
 import { pageOf, type Page } from '../framework/paging.js';
 import type { AgencyProgress, PlanProgress } from '../plan-progress/plan-progress.query.js';
 import {
