@@ -3,7 +3,7 @@ import { agencyNames, trailSummary, type Language } from '#libs/platform';
 import type { TaskView, TrailEntry } from '#libs/projections';
 import type { TaskEvent } from '#libs/tasks';
 
-/** Agencies in a sentence go by their short name ("Sở LĐTBXH tỉnh Lai Châu"), their code beside it. */
+/** Agencies in a sentence go by their short name ("Sở LĐTBXH"), their code beside it. */
 const shortNameIn = (directory: AgencyDirectory) => (code: string) => {
   const agency = directory.get(code);
   return agency ? (agency.shortName ?? agency.name) : undefined;
