@@ -140,6 +140,29 @@ describe('localiseProblem', () => {
     });
   });
 
+  it("names a field's limit, read from the check's message", () => {
+    const tooLong: ProblemDetails = {
+      type: problemType('validation'),
+      title: 'The request is not valid',
+      status: 422,
+      code: 'validation',
+      errors: [
+        withFieldCheck(
+          { pointer: '/text', detail: 'text must be shorter than or equal to 2000 characters' },
+          'maxLength',
+        ),
+        withFieldCheck({ pointer: '/year', detail: 'year must not be less than 2000' }, 'min'),
+        withFieldCheck({ pointer: '/reason', detail: 'reason is short' }, 'minLength'),
+      ],
+    };
+    expect(localiseProblem(tooLong, 'vi').errors).toEqual([
+      { pointer: '/text', detail: 'Trường text dài tối đa 2000 ký tự.' },
+      { pointer: '/year', detail: 'Trường year không được nhỏ hơn 2000.' },
+      // No number to say: the general form.
+      { pointer: '/reason', detail: 'Trường reason không hợp lệ.' },
+    ]);
+  });
+
   it('falls back to the status for a code the catalogue does not know', () => {
     const unknown = { type: problemType('x'), title: 'T', status: 404, code: 'x.unknown' };
     expect(localiseProblem(unknown, 'vi').detail).toBe(

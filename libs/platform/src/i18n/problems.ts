@@ -1,6 +1,6 @@
 import type { FieldProblem, ProblemDetails } from '../http/problem-details.js';
 import type { Language } from './languages.js';
-import { hasMessage, translate } from './translate.js';
+import { hasMessage, translate, type MessageKey } from './translate.js';
 
 /**
  * The check a field failed ('isString', 'maxLength', ...), kept beside the field's problem so that
@@ -48,10 +48,17 @@ function detailKey(problem: ProblemDetails) {
   return hasMessage(byStatus) ? byStatus : 'problem.detail.status.other';
 }
 
+/** Checks whose message names a limit ("... shorter than or equal to 2000 characters"). */
+const LIMIT_CHECKS = new Set(['maxLength', 'minLength', 'arrayMaxSize', 'arrayMinSize', 'min', 'max']);
+
 function localiseField(error: FieldProblem, language: Language): FieldProblem {
   const check = fieldCheckOf(error);
-  const key = check !== undefined && hasMessage(`field.${check}`) ? `field.${check}` : 'field.other';
+  // class-validator gives the limit only inside its English message: its last number.
+  const limit =
+    check !== undefined && LIMIT_CHECKS.has(check) ? /(-?\d+(?:\.\d+)?)\D*$/.exec(error.detail)?.[1] : '';
+  const known = check !== undefined && hasMessage(`field.${check}`) && limit !== undefined;
+  const key = (known ? `field.${check}` : 'field.other') as MessageKey;
   const field = error.parameter ?? (error.pointer.replace(/^\//, '') || '/');
-  const localised = { ...error, detail: translate(language, key as 'field.other', { field }) };
+  const localised = { ...error, detail: translate(language, key, { field, limit: limit ?? '' }) };
   return check === undefined ? localised : withFieldCheck(localised, check);
 }
