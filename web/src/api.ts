@@ -5,6 +5,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import { readAllPages, type Page } from './paging';
+import { language } from './i18n';
 
 export type Role = 'officer' | 'issuer' | 'auditor' | 'inspector';
 
@@ -66,7 +67,10 @@ export interface Extension {
 export interface Task {
   readonly taskId: string;
   readonly planId: string;
+  /** A duty read from a plan: its own first words; its clause and party heading beside it. */
   readonly title: string;
+  readonly clause: string;
+  readonly partyHeading: string | null;
   readonly duty: string;
   readonly sourceClause: { readonly section: string; readonly start: number; readonly end: number };
   readonly kind: 'duty' | 'report';
@@ -355,7 +359,11 @@ export class Api {
   }
 
   private async call<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    // The page's language: trails and refusals come back in it (the API's default is Vietnamese).
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      'accept-language': language(),
+    };
     let payload: BodyInit | undefined;
     if (body instanceof Blob || typeof body === 'string') {
       headers['content-type'] = contentType ?? 'application/octet-stream';
@@ -481,7 +489,9 @@ export class Api {
    * plain link cannot carry the bearer token.
    */
   async download(path: string, fileName: string): Promise<void> {
-    const response = await fetch(path, { headers: { authorization: `Bearer ${this.token}` } });
+    const response = await fetch(path, {
+      headers: { authorization: `Bearer ${this.token}`, 'accept-language': language() },
+    });
     if (!response.ok) throw new ApiError(response.status, 'download', response.statusText);
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement('a');

@@ -16,7 +16,7 @@ import type { ListResponsibilitiesOptions } from '../responsibilities/responsibi
 import { trailEntry } from '../task-trail/task-trail.evolve.js';
 import type { TrailEntryRow } from '../task-trail/trail-entry.entity.js';
 import { evolveTaskRows } from '../tasks/tasks.evolve.js';
-import type { TaskRow } from '../tasks/task.entity.js';
+import { taskView, type TaskView } from '../tasks/tasks.query.js';
 import { pageOf, type Page } from '../framework/paging.js';
 import type { AgencyProgress, PlanProgress } from '../plan-progress/plan-progress.query.js';
 import {
@@ -107,7 +107,10 @@ const rowsOf = <Row>(task: TaskAt, step: (rows: readonly Row[], change: TaskChan
   task.changes.reduce<Row[]>((rows, change) => step(rows, change), []);
 
 /** The task's row (GET /tasks/{id}) at the instant; null when it did not exist then. */
-export const taskRowAt = (task: TaskAt): TaskRow | null => rowsOf(task, evolveTaskRows)[0] ?? null;
+export const taskRowAt = (task: TaskAt): TaskView | null => {
+  const row = rowsOf(task, evolveTaskRows)[0];
+  return row ? taskView(row) : null;
+};
 export const trailAt = (task: TaskAt): TrailEntryRow[] => task.changes.map(trailEntry);
 export const responsibilityRowsAt = (task: TaskAt): ResponsibilityRow[] =>
   rowsOf(task, evolveResponsibilities);

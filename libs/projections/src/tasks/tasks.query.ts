@@ -1,19 +1,27 @@
 import { In, type EntityManager } from 'typeorm';
-import type { TaskState } from '#libs/tasks';
+import { taskTitle, type TaskState, type TaskTitle } from '#libs/tasks';
 import { ProjectionTaskStateRow } from '../framework/task-state.entity.js';
 import { TaskRow } from './task.entity.js';
 
-export type TaskView = TaskRow;
+/**
+ * A task as answered: its row, titled for people (libs/tasks taskTitle) with the plan's clause and
+ * the party heading it was recorded under. The row keeps the title as recorded, so no rebuild.
+ */
+export type TaskView = Omit<TaskRow, 'title'> & TaskTitle;
+
+export function taskView(row: TaskRow): TaskView {
+  return { ...row, ...taskTitle(row) };
+}
 
 export async function getTask(manager: EntityManager, taskId: string): Promise<TaskView | null> {
   const row = await manager.findOne(TaskRow, { where: { taskId } });
-  return row ? { ...row } : null;
+  return row ? taskView(row) : null;
 }
 
 /** The tasks of a plan, by due date then id. */
 export async function listPlanTasks(manager: EntityManager, planId: string): Promise<TaskView[]> {
   const rows = await manager.find(TaskRow, { where: { planId }, order: { dueDate: 'ASC', taskId: 'ASC' } });
-  return rows.map((row) => ({ ...row }));
+  return rows.map(taskView);
 }
 
 /**
