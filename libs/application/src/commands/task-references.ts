@@ -13,12 +13,6 @@ import { foldStream, planModel, taskModel } from './stream-models.js';
  */
 const KNOWN_PLANS = 10_000;
 
-/**
- * What a task command names outside its own stream: the plan it belongs to and the agencies it
- * hands work to. They are checked before deciding, so a task never points at a plan nobody issued
- * or at an agency the directory does not know. Both are stable facts (plans are immutable once
- * issued, the directory is fixed at start-up), so no race with the append that follows.
- */
 /** What an assignment needs to know of its plan. */
 export interface IssuedPlanFacts {
   readonly issuerAgencyCode: string;
@@ -27,6 +21,12 @@ export interface IssuedPlanFacts {
   readonly indicators: readonly PlanIndicator[];
 }
 
+/**
+ * What a task command names outside its own stream: the plan it belongs to and the agencies it
+ * hands work to. They are checked before deciding, so a task never points at a plan nobody issued
+ * or at an agency the directory does not know. The plan is read as it stands at the command (a
+ * reorganisation can pass it to a successor committee; the committee can record its number later).
+ */
 export class TaskReferences {
   private readonly plans = new Map<string, { readonly version: number; readonly state: PlanState }>();
 
