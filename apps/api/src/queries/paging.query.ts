@@ -2,7 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, Matches } from 'class-validator';
-import { IsIntegerParameter } from '#libs/platform';
+import { IsIntegerParameter, queryParameterProblem } from '#libs/platform';
+import { decodeCursor, InvalidProjectionQueryError, type KeyValues } from '#libs/projections';
 
 /**
  * The query parameters of a list's pages (docs/adr/0034-keyset-pages.md), the same on every list:
@@ -37,4 +38,21 @@ export function CountParameter(): PropertyDecorator {
     Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
     IsBoolean({ message: 'count must be true or false' }),
   );
+}
+
+/** The key in a cursor (see decodeCursor), or 422 on `cursor`. */
+export function cursorKey(cursor: string, kind: string, types: readonly ('text' | 'date' | 'int')[]): KeyValues {
+  try {
+    return decodeCursor(cursor, kind, types);
+  } catch (error) {
+    if (error instanceof InvalidProjectionQueryError) throw queryParameterProblem('cursor', error.message);
+    throw error;
+  }
+}
+
+/** 422 on `cursor` when both a cursor and an offset are given. */
+export function cursorOrOffset(query: { readonly cursor?: string; readonly offset?: number }): void {
+  if (query.cursor !== undefined && query.offset !== undefined) {
+    throw queryParameterProblem('cursor', 'cursor: give either cursor or offset, not both');
+  }
 }
