@@ -75,16 +75,26 @@ export function decodeCursor(
   if (!Array.isArray(parsed) || parsed.length !== types.length + 1 || parsed[0] !== kind) return refuse();
   const key = parsed.slice(1) as unknown[];
   types.forEach((type, i) => {
-    const value = key[i];
-    const ok =
-      type === 'int'
-        ? Number.isSafeInteger(value)
-        : typeof value === 'string' &&
-          value.length <= 500 &&
-          (type === 'text' || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))));
-    if (!ok) refuse();
+    if (!isKeyValue(type, key[i])) refuse();
   });
   return key as KeyValues;
+}
+
+/** NUL or half a surrogate pair: text the database can neither store nor compare. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A value the database takes for a key of this type without an error (an error would be a 500):
+ * a real calendar date of 1900 to 2199, text it can store, a whole number from 0.
+ */
+function isKeyValue(type: 'text' | 'date' | 'int', value: unknown): boolean {
+  if (type === 'int') return Number.isSafeInteger(value) && (value as number) >= 0;
+  if (typeof value !== 'string' || value.length > 500 || UNSTORABLE.test(value)) return false;
+  if (type === 'text') return true;
+  if (!/^(19|20|21)\d{2}-\d{2}-\d{2}$/.test(value)) return false;
+  const day = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
 }
 
 /**
