@@ -143,11 +143,11 @@ async function run(backend: 'postgres' | 'pglite'): Promise<void> {
       `  followed next through ${DEEP.toLocaleString('en')} tasks in pages of 500: ${(performance.now() - t0).toFixed(0)} ms`,
     );
     if (backend === 'postgres') {
-      const plan = (await dataSource.query(
+      const plan = await dataSource.query<{ 'QUERY PLAN': string }[]>(
         `explain select * from ${projectionSchema(dataSource)}.outstanding_tasks where agency_code = $1
          order by due_date, task_id limit 51`,
         [AGENCY],
-      )) as { 'QUERY PLAN': string }[];
+      );
       console.log(`  plan of the first page: ${plan.map((row) => row['QUERY PLAN'].trim()).join(' / ')}`);
     }
     const cases: [string, string][] = [

@@ -9,11 +9,9 @@ export interface Page<T> {
  * costs the same however deep, so one after another is as quick as offsets asked for at once, and
  * a page's position does not shift when rows before it come or go).
  */
-export async function readAllPages<T>(
-  page: (cursor: string | null) => Promise<Page<T>>,
-): Promise<T[]> {
+export async function readAllPages<T>(page: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
   const items: T[] = [];
-  for (let cursor: string | null = null; ; ) {
+  for (let cursor: string | null = null; ;) {
     const answer: Page<T> = await page(cursor);
     items.push(...answer.items);
     if (answer.next === null) return items;

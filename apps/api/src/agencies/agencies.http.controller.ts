@@ -42,7 +42,10 @@ export class AgenciesHttpController {
       const [code] = cursorKey(query.cursor, AGENCY_CURSOR, ['text']);
       start = matches.findIndex((agency) => agency.code === code) + 1;
       if (start === 0) {
-        throw queryParameterProblem('cursor', 'cursor: names no agency of this list (were the filters changed?)');
+        throw queryParameterProblem(
+          'cursor',
+          'cursor: names no agency of this list (were the filters changed?)',
+        );
       }
     }
     const limit = query.limit ?? 100;

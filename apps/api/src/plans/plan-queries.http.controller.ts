@@ -231,7 +231,7 @@ export class PlanQueriesHttpController {
     const manager = this.dataSource.manager;
     // A reader who does not see the plan whole gets the tasks the policy lets it read.
     const keep = this.policy.seesWholePlan(principal, audience)
-      ? async (tasks: TaskView[]) => tasks
+      ? (tasks: TaskView[]) => Promise.resolve(tasks)
       : async (tasks: TaskView[]) => {
           const states = await getTaskStates(
             manager,

@@ -35,13 +35,19 @@ export function CountParameter(): PropertyDecorator {
       default: false,
     }),
     IsOptional(),
-    Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    Transform(({ value }: { value: unknown }) =>
+      value === 'true' ? true : value === 'false' ? false : value,
+    ),
     IsBoolean({ message: 'count must be true or false' }),
   );
 }
 
 /** The key in a cursor (see decodeCursor), or 422 on `cursor`. */
-export function cursorKey(cursor: string, kind: string, types: readonly ('text' | 'date' | 'int')[]): KeyValues {
+export function cursorKey(
+  cursor: string,
+  kind: string,
+  types: readonly ('text' | 'date' | 'int')[],
+): KeyValues {
   try {
     return decodeCursor(cursor, kind, types);
   } catch (error) {

@@ -11,11 +11,11 @@ describe('a paged list read by the dashboard', () => {
   function fakeApi(total: number, pageSize: number) {
     const items = Array.from({ length: total }, (_, i) => `task-${i}`);
     const asked: (string | null)[] = [];
-    const page = async (cursor: string | null): Promise<Page<string>> => {
+    const page = (cursor: string | null): Promise<Page<string>> => {
       asked.push(cursor);
       const from = cursor === null ? 0 : Number(cursor);
       const to = from + pageSize;
-      return { items: items.slice(from, to), next: to < total ? String(to) : null };
+      return Promise.resolve({ items: items.slice(from, to), next: to < total ? String(to) : null });
     };
     return { items, asked, page };
   }

@@ -113,11 +113,14 @@ export async function listOutstanding(
   const direction = key.descending ? 'DESC' : 'ASC';
   if (sort === 'state') {
     if (after) {
-      query.andWhere('(o.stateRank, o.dueDate, o.taskId) > (CAST(:rank AS bigint), CAST(:due AS date), :taskId)', {
-        rank: after[0],
-        due: after[1],
-        taskId: after[2],
-      });
+      query.andWhere(
+        '(o.stateRank, o.dueDate, o.taskId) > (CAST(:rank AS bigint), CAST(:due AS date), :taskId)',
+        {
+          rank: after[0],
+          due: after[1],
+          taskId: after[2],
+        },
+      );
     }
     query.orderBy('o.stateRank', 'ASC');
   } else if (after) {
