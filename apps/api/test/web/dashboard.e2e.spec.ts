@@ -379,7 +379,7 @@ describe.each(backends)('the dashboard on %s', (backend) => {
       await inspector.page.getByRole('link', { name: 'Trách nhiệm giải trình' }).click();
       await inspector.page.locator('#accountability-agency').selectOption(OFFICER);
       await until(
-        async () => answers.length,
+        () => Promise.resolve(answers.length),
         (v) => v > 0,
         60_000,
       );
