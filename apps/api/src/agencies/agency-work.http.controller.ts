@@ -29,20 +29,40 @@ import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { PastStateQuery } from '../queries/past-state.query.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { ReadYourWrites } from '../queries/read-your-writes.js';
+import { CountParameter, CursorParameter, LimitParameter } from '../queries/paging.query.js';
 import { runQuery } from '../queries/query-errors.js';
 import { unknownAgency } from './agencies.http.controller.js';
 import { AGENCY_DIRECTORY, READ_POLICY } from './agency-directory.provider.js';
 
 class PageQuery extends PastStateQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @IsIntegerParameter(1, 500)
+  @LimitParameter(50, 500)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_OFFSET })
+  @CursorParameter()
+  cursor?: string;
+
+  @CountParameter()
+  count?: boolean;
+
+  @ApiPropertyOptional({
+    default: 0,
+    minimum: 0,
+    maximum: MAX_OFFSET,
+    description: 'Rows to skip, as before cursors; prefer `cursor` (not with it)',
+  })
   @IsOptional()
   @IsIntegerParameter(0, MAX_OFFSET)
   offset?: number;
+}
+
+/** The paging of a list query, as the query layer takes it. */
+function pageRequest(query: PageQuery) {
+  return {
+    limit: query.limit ?? 50,
+    ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+    ...(query.offset === undefined ? {} : { offset: query.offset }),
+    ...(query.count === true ? { count: true } : {}),
+  };
 }
 
 export class ResponsibilitiesQuery extends PageQuery {
@@ -99,7 +119,7 @@ export class AgencyWorkHttpController {
   @AuditedRead('agency.responsibilities')
   @ApiOperation({
     summary:
-      'Tasks the agency leads, supports or is asked to help with; at a past instant with knownAt= or validAt=',
+      'Tasks the agency leads, supports or is asked to help with, by due date; at a past instant with knownAt= or validAt=. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
   async responsibilities(
     @Param('code') code: string,
@@ -111,8 +131,7 @@ export class AgencyWorkHttpController {
     const options = {
       status: query.status ?? 'open',
       ...(query.role ? { role: query.role } : {}),
-      limit: query.limit ?? 50,
-      offset: query.offset ?? 0,
+      ...pageRequest(query),
     } as const;
     return runQuery(async () => {
       const instant = pastInstantOf(query);
@@ -134,7 +153,7 @@ export class AgencyWorkHttpController {
   @AuditedRead('agency.outstanding')
   @ApiOperation({
     summary:
-      'Open tasks of the agency with due dates, state, due-soon and overdue flags; at a past instant with knownAt= or validAt=',
+      'Open tasks of the agency with due dates, state, due-soon and overdue flags; at a past instant with knownAt= or validAt=. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
   async outstanding(
     @Param('code') code: string,
@@ -149,8 +168,7 @@ export class AgencyWorkHttpController {
       const options = {
         asOf,
         sort: query.sort ?? 'dueDate',
-        limit: query.limit ?? 50,
-        offset: query.offset ?? 0,
+        ...pageRequest(query),
         ...(query.state ? { state: query.state } : {}),
         ...(query.overdue === undefined ? {} : { overdue: query.overdue }),
       };
