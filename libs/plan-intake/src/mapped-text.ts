@@ -129,9 +129,9 @@ export class MappedText {
 class SourceRuns {
   constructor(
     /** Text index where each run starts, ascending. */
-    private readonly textStarts: Int32Array,
+    private readonly textStarts: readonly number[],
     /** Source offset of each run's first character. */
-    private readonly sourceStarts: Int32Array,
+    private readonly sourceStarts: readonly number[],
     private readonly length: number,
   ) {}
 
@@ -165,7 +165,9 @@ class RunsBuilder {
   }
 
   build(length: number): SourceRuns {
-    return new SourceRuns(Int32Array.from(this.textStarts), Int32Array.from(this.sourceStarts), length);
+    // Arrays of small integers: most paragraphs have a run or two, and a typed array costs a
+    // buffer of its own each.
+    return new SourceRuns(this.textStarts, this.sourceStarts, length);
   }
 }
 

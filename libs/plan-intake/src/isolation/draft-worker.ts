@@ -10,12 +10,15 @@ import type { DraftJob, DraftOutcome } from './draft-in-worker.js';
  * Word reader, the UTF-8 decoding and the parse, which can take seconds and hundreds of MB on a
  * hostile document. The thread ends after one job, giving all its memory back.
  */
-const job = workerData as DraftJob & { readonly directory: AgencyDirectoryInput };
+const job = workerData as { bytes: Uint8Array | null } & Omit<DraftJob, 'bytes'> & {
+    readonly directory: AgencyDirectoryInput;
+  };
 
 async function run(): Promise<DraftOutcome> {
   try {
-    const text = await readPlanDocument(job.bytes, job.fileName ?? undefined);
-    const draft = draftPlanText(text, new AgencyDirectory(job.directory), {
+    const directory = new AgencyDirectory(job.directory);
+    // The bytes and the text are held by nothing here: each is let go once the next step has it.
+    const draft = draftPlanText(await readPlanDocument(takeBytes(), job.fileName ?? undefined), directory, {
       fileName: job.fileName,
       mediaType: job.mediaType,
     });
@@ -31,6 +34,13 @@ async function run(): Promise<DraftOutcome> {
       reasons: [],
     };
   }
+}
+
+/** The document's bytes, given up by the job: they can be collected as soon as they are read. */
+function takeBytes(): Uint8Array {
+  const bytes = job.bytes ?? new Uint8Array(0);
+  job.bytes = null;
+  return bytes;
 }
 
 void run().then((outcome) => parentPort?.postMessage(outcome));

@@ -7,12 +7,17 @@ export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wo
 /**
  * Reads .txt and .docx plan documents (mammoth for .docx) and drafts them against the directory,
  * in a worker thread with bounded memory and time: a hostile document never stalls the caller's
- * event loop (libs/plan-intake, `draftPlanDocumentInWorker`).
+ * event loop (libs/plan-intake, `draftPlanDocumentInWorker`). The reader takes the bytes over: the
+ * caller's copy reads as empty afterwards.
  */
 export function planDocumentReader(directory: AgencyDirectory): PlanDocumentReader {
   return {
     draft(bytes, fileName) {
-      return draftPlanDocumentInWorker({ bytes, fileName, mediaType: mediaTypeOf(bytes) }, directory);
+      // The bytes are the upload's or the file's, read once: moved to the thread, not copied.
+      return draftPlanDocumentInWorker(
+        { bytes, fileName, mediaType: mediaTypeOf(bytes), handOver: true },
+        directory,
+      );
     },
   };
 }
