@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AgencyDirectory, type AgencyDirectoryInput } from '#libs/agencies';
 import { draftPlanText } from '../draft/draft-plan-text.js';
+import { canonicalPlanText } from '../draft/plan-identity.js';
 import { PlanDocumentError } from '../errors.js';
 import { readPlanDocument } from '../read-plan-document.js';
 import type { DraftJob, DraftOutcome } from './draft-in-worker.js';
@@ -17,8 +18,7 @@ const job = workerData as { bytes: Uint8Array | null } & Omit<DraftJob, 'bytes'>
 async function run(): Promise<DraftOutcome> {
   try {
     const directory = new AgencyDirectory(job.directory);
-    // The bytes and the text are held by nothing here: each is let go once the next step has it.
-    const draft = draftPlanText(await readPlanDocument(takeBytes(), job.fileName ?? undefined), directory, {
+    const draft = draftPlanText(await readCanonicalText(), directory, {
       fileName: job.fileName,
       mediaType: job.mediaType,
     });
@@ -34,6 +34,14 @@ async function run(): Promise<DraftOutcome> {
       reasons: [],
     };
   }
+}
+
+/**
+ * The document's canonical text (canonicalPlanText, which draftPlanText then finds done). Neither
+ * the bytes nor the text as received outlive this function: the parse has their memory.
+ */
+async function readCanonicalText(): Promise<string> {
+  return canonicalPlanText(await readPlanDocument(takeBytes(), job.fileName ?? undefined));
 }
 
 /** The document's bytes, given up by the job: they can be collected as soon as they are read. */
