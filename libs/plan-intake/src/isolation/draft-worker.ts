@@ -22,7 +22,8 @@ async function run(): Promise<DraftOutcome> {
       fileName: job.fileName,
       mediaType: job.mediaType,
     });
-    return { ok: true, draft };
+    const { sourceText, ...withoutText } = draft;
+    return { ok: true, draft: withoutText, sourceText: new TextEncoder().encode(sourceText) };
   } catch (error) {
     if (error instanceof PlanDocumentError) {
       return { ok: false, code: error.code, message: error.message, reasons: error.reasons };
@@ -51,4 +52,6 @@ function takeBytes(): Uint8Array {
   return bytes;
 }
 
-void run().then((outcome) => parentPort?.postMessage(outcome));
+void run().then((outcome) =>
+  parentPort?.postMessage(outcome, outcome.ok ? [outcome.sourceText.buffer as ArrayBuffer] : []),
+);
