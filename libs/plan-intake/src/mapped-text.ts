@@ -10,8 +10,10 @@ import type { Span } from './types.js';
 export class MappedText {
   private constructor(
     readonly text: string,
-    /** offsets[i] is the source offset of text[i]; slices share it (subarray), never copy it. */
-    private readonly offsets: Int32Array,
+    /** Where every character came from, shared by the view and its slices (see SourceRuns). */
+    private readonly runs: SourceRuns,
+    /** Index of text[0] in the text of the view the runs were made for. */
+    private readonly base: number,
     /** Where an empty view sits in the source. */
     private readonly anchor: number,
   ) {}
@@ -25,13 +27,10 @@ export class MappedText {
    * interrupted by a page number): what lies between two stretches is skipped, read as a space.
    */
   static fromSegments(source: string, segments: readonly { start: number; end: number }[]): MappedText {
-    // One entry per kept character, plus a space between stretches.
-    let capacity = segments.length;
-    for (const { start, end } of segments) capacity += end - start;
-    const offsets = new Int32Array(capacity);
     // The text is built from runs of the source (slices), not character by character: a 9 MB plan
     // would otherwise leave millions of one-character strings to collect.
     const parts: string[] = [];
+    const runs = new RunsBuilder();
     let length = 0;
     let pendingSpaceAt: number | null = null;
     const first = segments[0]?.start ?? 0;
@@ -49,15 +48,17 @@ export class MappedText {
         }
         if (pendingSpaceAt !== null && length > 0) {
           parts.push(' ');
-          offsets[length++] = pendingSpaceAt;
+          runs.add(length++, pendingSpaceAt);
         }
         pendingSpaceAt = null;
         if (runStart === -1) runStart = i;
-        offsets[length++] = i;
+        runs.add(length++, i);
       }
     }
-    const used = offsets.subarray(0, length);
-    return new MappedText(parts.join(''), used, used[0] ?? first);
+    // One part is a slice of the source, which V8 keeps as a view of it rather than a copy.
+    const text = parts.length === 1 ? (parts[0] as string) : parts.join('');
+    const built = runs.build(length);
+    return new MappedText(text, built, 0, built.sourceAt(0) ?? first);
   }
 
   get length(): number {
@@ -69,8 +70,9 @@ export class MappedText {
     const end = Math.max(start, Math.min(to, this.text.length));
     return new MappedText(
       this.text.slice(start, end),
-      this.offsets.subarray(start, end),
-      this.offsets[start] ?? this.sourceEnd(),
+      this.runs,
+      this.base + start,
+      this.sourceAt(start) ?? this.sourceEnd(),
     );
   }
 
@@ -90,14 +92,20 @@ export class MappedText {
   /** The source span of text[from, to). */
   spanOf(from = 0, to: number = this.text.length): Span {
     if (to <= from) {
-      const at = this.offsets[from] ?? this.sourceEnd();
+      const at = this.sourceAt(from) ?? this.sourceEnd();
       return { start: at, end: at };
     }
-    return { start: this.offsets[from] ?? this.anchor, end: (this.offsets[to - 1] ?? this.anchor) + 1 };
+    return { start: this.sourceAt(from) ?? this.anchor, end: (this.sourceAt(to - 1) ?? this.anchor) + 1 };
   }
 
   get span(): Span {
     return this.spanOf();
+  }
+
+  /** The source offset of text[index]; undefined outside the view. */
+  private sourceAt(index: number): number | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.text.length) return undefined;
+    return this.runs.sourceAt(this.base + index);
   }
 
   private trimSpaces(): MappedText {
@@ -108,8 +116,58 @@ export class MappedText {
   }
 
   private sourceEnd(): number {
-    const last = this.offsets[this.offsets.length - 1];
+    const last = this.sourceAt(this.text.length - 1);
     return last === undefined ? this.anchor : last + 1;
+  }
+}
+
+/**
+ * The source offsets of a cleaned text as runs of characters that follow each other in the source
+ * (a word, a phrase with single spaces): a few numbers a run instead of one per character, which
+ * for a 9 MB plan was 4 bytes a character, more than the text itself.
+ */
+class SourceRuns {
+  constructor(
+    /** Text index where each run starts, ascending. */
+    private readonly textStarts: readonly number[],
+    /** Source offset of each run's first character. */
+    private readonly sourceStarts: readonly number[],
+    private readonly length: number,
+  ) {}
+
+  sourceAt(index: number): number | undefined {
+    if (index < 0 || index >= this.length) return undefined;
+    let low = 0;
+    let high = this.textStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.textStarts[middle] as number) <= index) low = middle;
+      else high = middle - 1;
+    }
+    return (this.sourceStarts[low] as number) + index - (this.textStarts[low] as number);
+  }
+}
+
+class RunsBuilder {
+  private readonly textStarts: number[] = [];
+  private readonly sourceStarts: number[] = [];
+  private lastText = -2;
+  private lastSource = -2;
+
+  /** text[index] comes from source[offset]; indexes are added in order. */
+  add(index: number, offset: number): void {
+    if (!(index === this.lastText + 1 && offset === this.lastSource + 1)) {
+      this.textStarts.push(index);
+      this.sourceStarts.push(offset);
+    }
+    this.lastText = index;
+    this.lastSource = offset;
+  }
+
+  build(length: number): SourceRuns {
+    // Arrays of small integers: most paragraphs have a run or two, and a typed array costs a
+    // buffer of its own each.
+    return new SourceRuns(this.textStarts, this.sourceStarts, length);
   }
 }
 

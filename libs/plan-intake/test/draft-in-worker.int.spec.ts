@@ -28,6 +28,33 @@ describe('drafting a plan document in a worker thread', () => {
     );
   });
 
+  it('takes handed-over bytes instead of copying them, and copies bytes that share their memory', async () => {
+    const text = readSeedPlan(LAI_CHAU);
+    const expected = draftPlanText(text, directory, { fileName: null, mediaType: 'text/plain' });
+    const own = utf8(text);
+    const handed = await draftPlanDocumentInWorker(
+      { bytes: own, fileName: null, mediaType: 'text/plain', handOver: true },
+      directory,
+    );
+    expect(handed).toEqual(expected);
+    expect(own.length).toBe(0);
+
+    const encoded = utf8(text);
+    const shared = new Uint8Array(encoded.length + 8);
+    const slice = shared.subarray(4, 4 + encoded.length);
+    slice.set(encoded);
+    const copied = await draftPlanDocumentInWorker(
+      { bytes: slice, fileName: null, mediaType: 'text/plain', handOver: true },
+      directory,
+    );
+    expect(copied).toEqual(expected);
+    expect(new TextDecoder().decode(slice)).toBe(text);
+
+    const kept = utf8(text);
+    await draftPlanDocumentInWorker({ bytes: kept, fileName: null, mediaType: 'text/plain' }, directory);
+    expect(new TextDecoder().decode(kept)).toBe(text);
+  });
+
   it("passes the reader's refusals on with their codes", async () => {
     const error = await errorOf(
       draftPlanDocumentInWorker({ bytes: utf8('   \n'), fileName: null, mediaType: 'text/plain' }, directory),

@@ -42,7 +42,7 @@ export class PlanIntakeService {
     bytes: Uint8Array,
     fileName: string | null,
     principal: Principal,
-    options: { readonly dryRun?: boolean | undefined } = {},
+    options: { readonly dryRun?: boolean | undefined; readonly handOver?: boolean | undefined } = {},
   ): Promise<ImportedDraft> {
     return readable(bytes, async () => {
       const { sourceText, ...draft } = await this.intake.importDocument(

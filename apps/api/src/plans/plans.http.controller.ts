@@ -115,7 +115,8 @@ export class PlansHttpController {
     const dryRun = query.dryRun === 'true' || query.dryRun === '1';
     requireIssuer(principal, 'import a plan'); // before the document is looked at
     const { bytes, fileName } = planUploadOf(upload, query.fileName);
-    const draft = await this.intake.importDocument(bytes, fileName, principal, { dryRun });
+    // The body is not read again: the intake thread takes its memory over instead of a copy.
+    const draft = await this.intake.importDocument(bytes, fileName, principal, { dryRun, handOver: true });
     response.status(dryRun ? 200 : 201);
     return draft;
   }

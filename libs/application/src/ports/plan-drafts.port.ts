@@ -24,5 +24,13 @@ export interface PlanDraftStore {
 
 /** Reads a document (text or .docx) into a draft; throws the reader's own errors for unreadable input. */
 export interface PlanDocumentReader {
-  draft(bytes: Uint8Array, fileName: string | null): Promise<PlanDraft>;
+  draft(bytes: Uint8Array, fileName: string | null, options?: ReadOptions): Promise<PlanDraft>;
+}
+
+export interface ReadOptions {
+  /**
+   * The caller is done with the bytes (an upload's body): the reader may take their memory over
+   * rather than copy it, and they read as empty afterwards. Off by default.
+   */
+  readonly handOver?: boolean | undefined;
 }

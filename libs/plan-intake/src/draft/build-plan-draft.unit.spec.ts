@@ -355,6 +355,32 @@ describe('the canonical text', () => {
       expect(view(canonical)).toEqual(view(raw));
     }
   });
+
+  it('is the text itself when it is canonical already, and is canonical itself', () => {
+    for (const original of [LAI_CHAU, LANG_SON_CITY]) {
+      const canonical = canonicalPlanText(original);
+      expect(canonicalPlanText(canonical)).toBe(canonical);
+    }
+    for (const messy of [
+      ' a\nb',
+      'a \nb',
+      'a\n\nb',
+      'a\r\nb',
+      'a\tb',
+      'a  b',
+      'a\u00a0b',
+      '\uFEFFa',
+      'a\u2028b',
+      'a\n\u3000b',
+    ]) {
+      const lines = messy
+        .replace(/^\uFEFF/u, '')
+        .split(/\r\n|\r|\n|\u2028|\u2029/u)
+        .map((line) => line.replace(/[ \t\u00a0]+/gu, ' ').trim())
+        .filter((line) => line !== '');
+      expect(canonicalPlanText(messy)).toBe(lines.join('\n'));
+    }
+  });
 });
 
 describe('buildPlanDraft options', () => {

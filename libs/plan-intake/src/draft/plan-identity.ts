@@ -14,13 +14,23 @@ import { toNfc } from '#libs/shared-kernel';
  * the original does, and mammoth's blank line between .docx paragraphs disappears.
  */
 export function canonicalPlanText(text: string): string {
-  return toNfc(text)
+  const nfc = toNfc(text);
+  // Most texts are canonical already: the same string back, rather than a copy of a 9 MB plan.
+  if (!NOT_CANONICAL.test(nfc)) return nfc;
+  return nfc
     .replace(/^\uFEFF/u, '')
     .split(/\r\n|\r|\n|\u2028|\u2029/u)
     .map((line) => line.replace(/[ \t\u00a0]+/gu, ' ').trim())
     .filter((line) => line !== '')
     .join('\n');
 }
+
+/**
+ * What canonicalPlanText would change: a line break other than "\n", a blank line or line that
+ * starts or ends with white space (`\s` is what `trim` removes), a tab, a no-break space or two
+ * spaces in a row, a leading byte order mark.
+ */
+const NOT_CANONICAL = /(?:^|\n)\s|\s(?:\n|$)|[\r\t\u00a0\u2028\u2029]| {2}|^\uFEFF/u;
 
 /** "sha256:<hex>" of the text's UTF-8 bytes; give it the canonical text. */
 export function planContentHash(canonicalText: string): string {

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AgencyDirectory, type AgencyDirectoryInput } from '#libs/agencies';
 import { draftPlanText } from '../draft/draft-plan-text.js';
+import { canonicalPlanText } from '../draft/plan-identity.js';
 import { PlanDocumentError } from '../errors.js';
 import { readPlanDocument } from '../read-plan-document.js';
 import type { DraftJob, DraftOutcome } from './draft-in-worker.js';
@@ -10,16 +11,19 @@ import type { DraftJob, DraftOutcome } from './draft-in-worker.js';
  * Word reader, the UTF-8 decoding and the parse, which can take seconds and hundreds of MB on a
  * hostile document. The thread ends after one job, giving all its memory back.
  */
-const job = workerData as DraftJob & { readonly directory: AgencyDirectoryInput };
+const job = workerData as { bytes: Uint8Array | null } & Omit<DraftJob, 'bytes'> & {
+    readonly directory: AgencyDirectoryInput;
+  };
 
 async function run(): Promise<DraftOutcome> {
   try {
-    const text = await readPlanDocument(job.bytes, job.fileName ?? undefined);
-    const draft = draftPlanText(text, new AgencyDirectory(job.directory), {
+    const directory = new AgencyDirectory(job.directory);
+    const draft = draftPlanText(await readCanonicalText(), directory, {
       fileName: job.fileName,
       mediaType: job.mediaType,
     });
-    return { ok: true, draft };
+    const { sourceText, ...withoutText } = draft;
+    return { ok: true, draft: withoutText, sourceText: new TextEncoder().encode(sourceText) };
   } catch (error) {
     if (error instanceof PlanDocumentError) {
       return { ok: false, code: error.code, message: error.message, reasons: error.reasons };
@@ -33,4 +37,21 @@ async function run(): Promise<DraftOutcome> {
   }
 }
 
-void run().then((outcome) => parentPort?.postMessage(outcome));
+/**
+ * The document's canonical text (canonicalPlanText, which draftPlanText then finds done). Neither
+ * the bytes nor the text as received outlive this function: the parse has their memory.
+ */
+async function readCanonicalText(): Promise<string> {
+  return canonicalPlanText(await readPlanDocument(takeBytes(), job.fileName ?? undefined));
+}
+
+/** The document's bytes, given up by the job: they can be collected as soon as they are read. */
+function takeBytes(): Uint8Array {
+  const bytes = job.bytes ?? new Uint8Array(0);
+  job.bytes = null;
+  return bytes;
+}
+
+void run().then((outcome) =>
+  parentPort?.postMessage(outcome, outcome.ok ? [outcome.sourceText.buffer as ArrayBuffer] : []),
+);

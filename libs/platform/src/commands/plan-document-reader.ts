@@ -7,12 +7,16 @@ export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wo
 /**
  * Reads .txt and .docx plan documents (mammoth for .docx) and drafts them against the directory,
  * in a worker thread with bounded memory and time: a hostile document never stalls the caller's
- * event loop (libs/plan-intake, `draftPlanDocumentInWorker`).
+ * event loop (libs/plan-intake, `draftPlanDocumentInWorker`). Bytes handed over are moved to the
+ * thread rather than copied.
  */
 export function planDocumentReader(directory: AgencyDirectory): PlanDocumentReader {
   return {
-    draft(bytes, fileName) {
-      return draftPlanDocumentInWorker({ bytes, fileName, mediaType: mediaTypeOf(bytes) }, directory);
+    draft(bytes, fileName, options = {}) {
+      return draftPlanDocumentInWorker(
+        { bytes, fileName, mediaType: mediaTypeOf(bytes), handOver: options.handOver ?? false },
+        directory,
+      );
     },
   };
 }

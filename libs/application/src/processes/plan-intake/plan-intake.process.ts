@@ -7,7 +7,12 @@ import { issuesForCommittee, mayReadDraft } from '../../access/access-policy.js'
 import { draftNotFound } from '../../access/not-found.js';
 import { ApplicationError } from '../../errors.js';
 import type { CommandEventStore } from '../../ports/event-store.port.js';
-import type { PlanDocumentReader, PlanDraftStore, StoredDraft } from '../../ports/plan-drafts.port.js';
+import type {
+  PlanDocumentReader,
+  PlanDraftStore,
+  ReadOptions,
+  StoredDraft,
+} from '../../ports/plan-drafts.port.js';
 import type { IdGenerator } from '../../ports/system.port.js';
 import type { CommandContext, CommandProcessor } from '../../commands/command-processor.js';
 import type { CommandResult } from '../../commands/command-result.js';
@@ -64,18 +69,18 @@ export class PlanIntake {
   constructor(private readonly options: PlanIntakeOptions) {}
 
   /** Reads and drafts a document without storing anything. */
-  draftDocument(bytes: Uint8Array, fileName: string | null): Promise<PlanDraft> {
-    return this.options.documents.draft(bytes, fileName);
+  draftDocument(bytes: Uint8Array, fileName: string | null, options: ReadOptions = {}): Promise<PlanDraft> {
+    return this.options.documents.draft(bytes, fileName, options);
   }
 
   async importDocument(
     bytes: Uint8Array,
     fileName: string | null,
     actor: Actor,
-    options: { readonly dryRun?: boolean | undefined } = {},
+    options: { readonly dryRun?: boolean | undefined } & ReadOptions = {},
   ): Promise<PlanDraftView> {
     requireIssuer(actor, 'import a plan');
-    const draft = await this.draftDocument(bytes, fileName);
+    const draft = await this.draftDocument(bytes, fileName, { handOver: options.handOver });
     const alreadyIssued = await this.isIssued(draft, actor);
     if (options.dryRun) return view(draft, null, alreadyIssued);
     const stored = await this.options.drafts.insert(
