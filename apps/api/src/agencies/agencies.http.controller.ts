@@ -4,6 +4,8 @@ import type { Agency, AgencyDirectory } from '#libs/agencies';
 import { problemType, ProblemError, queryParameterProblem } from '#libs/platform';
 import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
 import { ListAgenciesQuery } from './agency-queries.dto.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 @ApiTags('agencies')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class AgenciesHttpController {
 
   @Get()
   @ApiOperation({ summary: 'List or search agencies (diacritic- and case-insensitive)' })
+  @ApiAnswer(200, 'AgenciesListAnswer', 'A page of the directory (limit/offset; total counts all matches)')
   list(@Query() query: ListAgenciesQuery): { items: AgencyView[]; total: number } {
     if (query.jurisdiction && !this.directory.getJurisdiction(query.jurisdiction)) {
       throw unknownJurisdiction();
@@ -34,6 +37,8 @@ export class AgenciesHttpController {
 
   @Get(':code')
   @ApiOperation({ summary: 'One agency, with the agencies under it and the groups it belongs to' })
+  @ApiAnswer(200, 'AgenciesGetAnswer', 'The agency, with its successors if it was reorganised')
+  @ApiProblems('agency.not-found')
   get(@Param('code') code: string) {
     const agency = this.directory.get(code);
     if (!agency) throw unknownAgency(code);

@@ -32,6 +32,8 @@ import { ReadYourWrites } from '../queries/read-your-writes.js';
 import { runQuery } from '../queries/query-errors.js';
 import { unknownAgency } from './agencies.http.controller.js';
 import { AGENCY_DIRECTORY, READ_POLICY } from './agency-directory.provider.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 class PageQuery extends PastStateQuery {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
@@ -101,6 +103,12 @@ export class AgencyWorkHttpController {
     summary:
       'Tasks the agency leads, supports or is asked to help with; at a past instant with knownAt= or validAt=',
   })
+  @ApiAnswer(
+    200,
+    'AgencyWorkResponsibilitiesAnswer',
+    'A page of the tasks the agency is or was a party to (limit/offset; total)',
+  )
+  @ApiProblems('agency.not-found', 'agency.forbidden')
   async responsibilities(
     @Param('code') code: string,
     @Query() query: ResponsibilitiesQuery,
@@ -136,6 +144,12 @@ export class AgencyWorkHttpController {
     summary:
       'Open tasks of the agency with due dates, state, due-soon and overdue flags; at a past instant with knownAt= or validAt=',
   })
+  @ApiAnswer(
+    200,
+    'AgencyWorkOutstandingAnswer',
+    'A page of what the agency still has to do (limit/offset; total)',
+  )
+  @ApiProblems('agency.not-found', 'agency.forbidden')
   async outstanding(
     @Param('code') code: string,
     @Query() query: OutstandingQuery,

@@ -18,6 +18,8 @@ import {
 import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { AuditedRead } from './audited-read.decorator.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 export class ReadAuditQuery {
   @ApiPropertyOptional({ description: 'The person who read (their id, the token subject)' })
@@ -96,6 +98,13 @@ export class AuditReadsHttpController {
     summary:
       'The audit of reads: who read what, when, with which query and how many items (auditors, inspectors); format=csv for a CSV file',
   })
+  @ApiAnswer(
+    200,
+    'AuditReadsListAnswer',
+    'A page of recorded reads (limit/offset; total); with format=csv, the same rows as text/csv',
+    { contentTypes: ['application/json', 'text/csv'] },
+  )
+  @ApiProblems('forbidden')
   async list(
     @Query() query: ReadAuditQuery,
     @CurrentPrincipal() principal: Principal,

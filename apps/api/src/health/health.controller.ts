@@ -18,10 +18,13 @@ const REPORT_SCHEMA: NonNullable<
       description: 'Each dependency, up or down, with why: only for a token with the operator role',
       additionalProperties: {
         type: 'object',
+        required: ['status'],
         properties: { status: { type: 'string', enum: ['up', 'down'] }, error: { type: 'string' } },
+        additionalProperties: false,
       },
     },
   },
+  additionalProperties: false,
 };
 
 /**

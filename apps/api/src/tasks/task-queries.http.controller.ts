@@ -18,6 +18,8 @@ import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { PastStateQuery, requestedInstant } from '../queries/past-state.query.js';
 import { ReadYourWrites } from '../queries/read-your-writes.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 @ApiTags('tasks')
 @ApiBearerAuth()
@@ -36,6 +38,8 @@ export class TaskQueriesHttpController {
     summary:
       'A task: its duty, due date, assignees and state (to those who may read it); at a past instant with knownAt= or validAt=',
   })
+  @ApiAnswer(200, 'TaskQueriesGetAnswer', 'The task (with pastState at a past instant)')
+  @ApiProblems('task.not-found')
   async get(
     @Param('taskId') taskId: string,
     @Query() query: PastStateQuery,
@@ -61,6 +65,8 @@ export class TaskQueriesHttpController {
     summary:
       'Every step of the task in order: who, for which agency, when, why, and who was responsible; up to a past instant with knownAt= or validAt=',
   })
+  @ApiAnswer(200, 'TaskQueriesTrailAnswer', "The task's trail (with pastState at a past instant)")
+  @ApiProblems('task.not-found')
   async trail(
     @Param('taskId') taskId: string,
     @Query() query: PastStateQuery,

@@ -1,0 +1,223 @@
+import type { JsonSchemas } from '../contract/json-schema.js';
+
+/** What the tasks operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0033). */
+export const TASKS_SCHEMAS = {
+  TaskQueriesGetAnswer: {
+    anyOf: [
+      {
+        $ref: '#/components/schemas/TaskRow',
+      },
+      {
+        type: 'object',
+        properties: {
+          pastState: {
+            $ref: '#/components/schemas/AnsweredInstant',
+          },
+          taskId: {
+            type: 'string',
+          },
+          planId: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          duty: {
+            type: 'string',
+          },
+          sourceClause: {
+            $ref: '#/components/schemas/SourceClause',
+          },
+          kind: {
+            type: 'string',
+            enum: ['duty', 'report'],
+          },
+          reportYear: {
+            type: ['number', 'null'],
+          },
+          dueDate: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['open', 'completed', 'cancelled'],
+          },
+          issuerAgencyCode: {
+            type: 'string',
+          },
+          responsibleAgency: {
+            type: ['string', 'null'],
+          },
+          assignees: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AssignmentState',
+            },
+          },
+          handoffs: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/HandoffState',
+            },
+          },
+          extensions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ExtensionState',
+            },
+          },
+          assignedAt: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          streamVersion: {
+            type: 'number',
+          },
+        },
+        required: [
+          'pastState',
+          'taskId',
+          'planId',
+          'title',
+          'duty',
+          'sourceClause',
+          'kind',
+          'reportYear',
+          'dueDate',
+          'status',
+          'issuerAgencyCode',
+          'responsibleAgency',
+          'assignees',
+          'handoffs',
+          'extensions',
+          'assignedAt',
+          'updatedAt',
+          'streamVersion',
+        ],
+        additionalProperties: false,
+      },
+    ],
+  },
+  TaskQueriesTrailAnswer: {
+    anyOf: [
+      {
+        type: 'object',
+        properties: {
+          taskId: {
+            type: 'string',
+          },
+          pastState: {
+            $ref: '#/components/schemas/AnsweredInstant',
+          },
+          entries: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TrailEntryRow',
+            },
+          },
+        },
+        required: ['taskId', 'pastState', 'entries'],
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        properties: {
+          taskId: {
+            type: 'string',
+          },
+          entries: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TrailEntryRow',
+            },
+          },
+        },
+        required: ['taskId', 'entries'],
+        additionalProperties: false,
+      },
+    ],
+  },
+  TrailEntryRow: {
+    type: 'object',
+    properties: {
+      globalPosition: {
+        type: 'string',
+      },
+      eventId: {
+        type: 'string',
+      },
+      taskId: {
+        type: 'string',
+      },
+      planId: {
+        type: 'string',
+      },
+      streamVersion: {
+        type: 'number',
+      },
+      type: {
+        type: 'string',
+      },
+      actorPersonId: {
+        type: 'string',
+      },
+      actorAgencyCode: {
+        type: 'string',
+      },
+      agencyCode: {
+        type: ['string', 'null'],
+      },
+      toAgencyCode: {
+        type: ['string', 'null'],
+      },
+      concernedAgencies: {
+        type: 'array',
+        items: {
+          type: 'string',
+        },
+      },
+      occurredAt: {
+        type: 'string',
+      },
+      recordedAt: {
+        type: 'string',
+      },
+      reason: {
+        type: ['string', 'null'],
+      },
+      summary: {
+        type: 'string',
+      },
+      responsibleAgency: {
+        type: ['string', 'null'],
+      },
+      data: {
+        type: 'object',
+        properties: {},
+        additionalProperties: {},
+      },
+    },
+    required: [
+      'globalPosition',
+      'eventId',
+      'taskId',
+      'planId',
+      'streamVersion',
+      'type',
+      'actorPersonId',
+      'actorAgencyCode',
+      'agencyCode',
+      'toAgencyCode',
+      'concernedAgencies',
+      'occurredAt',
+      'recordedAt',
+      'reason',
+      'summary',
+      'responsibleAgency',
+      'data',
+    ],
+    additionalProperties: false,
+  },
+} satisfies JsonSchemas;
