@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { CONTRACT_SCHEMAS } from './contract.schemas.js';
 import type { JsonSchema } from './json-schema.js';
-import { PROBLEM_CODES, PROBLEMS_EXTENSION, type ProblemCode } from './problems.js';
+import { AUDITED_READ_EXTENSION, PROBLEM_CODES, PROBLEMS_EXTENSION, type ProblemCode } from './problems.js';
 
 const PROBLEM_TYPE = 'application/problem+json';
 
@@ -63,8 +63,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 function describeOperation(path: string, method: string, operation: Operation): void {
   const extensions = operation as unknown as Record<string, unknown>;
-  const listed = (extensions[PROBLEMS_EXTENSION] as ProblemCode[] | undefined) ?? [];
+  const listed = [...((extensions[PROBLEMS_EXTENSION] as ProblemCode[] | undefined) ?? [])];
   delete extensions[PROBLEMS_EXTENSION];
+  if (extensions[AUDITED_READ_EXTENSION] !== undefined) listed.push('read-audit-unavailable');
+  delete extensions[AUDITED_READ_EXTENSION];
   // The three public controllers (health, metrics, the dashboard's config) carry no @ApiBearerAuth.
   const secured = operation.security !== undefined && operation.security.length > 0;
   if (!secured) operation.security = [];

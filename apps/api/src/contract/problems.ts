@@ -71,6 +71,9 @@ export type ProblemCode = keyof typeof PROBLEM_CODES;
 /** The extension the document builder reads (and removes) to write an operation's problems. */
 export const PROBLEMS_EXTENSION = 'x-problem-codes';
 
+/** Set by @AuditedRead: the read is recorded before it is answered, or refused with 503. */
+export const AUDITED_READ_EXTENSION = 'x-audited-read';
+
 /**
  * The problem codes an operation can answer besides those all operations share (see
  * sharedProblems in openapi-document.ts), in one line: @ApiProblems('task.not-found', 'task.closed').

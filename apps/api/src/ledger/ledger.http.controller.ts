@@ -236,7 +236,7 @@ export class LedgerHttpController {
     'The ledger from a leaf on, as NDJSON',
     { contentTypes: ['application/x-ndjson'] },
   )
-  @ApiProblems('ledger.forbidden')
+  @ApiProblems('ledger.forbidden', 'read-audit-unavailable')
   async export(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ExportQuery,
@@ -268,7 +268,7 @@ export class LedgerHttpController {
     'The newest checkpoint as a signed note',
     { contentTypes: ['text/plain'] },
   )
-  @ApiProblems('ledger.forbidden', 'ledger.no-checkpoint')
+  @ApiProblems('ledger.forbidden', 'ledger.no-checkpoint', 'read-audit-unavailable')
   async tlogCheckpoint(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -296,7 +296,7 @@ export class LedgerHttpController {
     'The tile (C2SP tlog-tiles)',
     { contentTypes: ['application/octet-stream'] },
   )
-  @ApiProblems('ledger.forbidden', 'ledger.no-tile')
+  @ApiProblems('ledger.forbidden', 'ledger.no-tile', 'read-audit-unavailable')
   async tile(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -356,11 +356,11 @@ export class LedgerHttpController {
   })
   @ApiAnswer(
     200,
-    { type: 'string', description: 'One JSON object per line: each recorded event' },
-    'The events that match, as NDJSON (cursor paging)',
-    { contentTypes: ['application/x-ndjson'] },
+    'EventPage',
+    'A page of the events that match (cursor paging: pass next as cursor); with Accept: application/x-ndjson, every one of them, one per line',
+    { contentTypes: ['application/json', 'application/x-ndjson'] },
   )
-  @ApiProblems('ledger.forbidden')
+  @ApiProblems('ledger.forbidden', 'read-audit-unavailable')
   async events(
     @CurrentPrincipal() principal: Principal,
     @Query() query: EventsQuery,

@@ -2,6 +2,26 @@ import type { JsonSchemas } from '../contract/json-schema.js';
 
 /** What the ledger operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0033). */
 export const LEDGER_SCHEMAS = {
+  EventPage: {
+    type: 'object',
+    description: 'A page of the log; next is the cursor of the following page, null at the end',
+    properties: {
+      events: { type: 'array', items: { $ref: '#/components/schemas/BrowsedEvent' } },
+      next: { type: ['string', 'null'] },
+    },
+    required: ['events', 'next'],
+    additionalProperties: false,
+  },
+  BrowsedEvent: {
+    type: 'object',
+    properties: {
+      position: { type: 'string' },
+      leafIndex: { type: ['string', 'null'] },
+      event: { $ref: '#/components/schemas/LedgerEntry' },
+    },
+    required: ['position', 'leafIndex', 'event'],
+    additionalProperties: false,
+  },
   LedgerCheckpointAnswer: {
     type: 'object',
     properties: {
