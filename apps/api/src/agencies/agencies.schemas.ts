@@ -106,7 +106,7 @@ export const AGENCIES_SCHEMAS = {
         },
       },
       total: {
-        type: 'number',
+        type: 'integer',
       },
     },
     required: ['items', 'total'],
@@ -216,7 +216,7 @@ export const AGENCIES_SCHEMAS = {
             },
           },
           total: {
-            type: 'number',
+            type: 'integer',
           },
           successors: {
             type: 'array',
@@ -241,7 +241,7 @@ export const AGENCIES_SCHEMAS = {
             },
           },
           total: {
-            type: 'number',
+            type: 'integer',
           },
           asOf: {
             type: 'string',
@@ -260,7 +260,7 @@ export const AGENCIES_SCHEMAS = {
             },
           },
           total: {
-            type: 'number',
+            type: 'integer',
           },
           pastState: {
             $ref: '#/components/schemas/AnsweredInstant',
@@ -288,7 +288,7 @@ export const AGENCIES_SCHEMAS = {
             },
           },
           total: {
-            type: 'number',
+            type: 'integer',
           },
           pastState: {
             $ref: '#/components/schemas/AnsweredInstant',
@@ -314,7 +314,7 @@ export const AGENCIES_SCHEMAS = {
             },
           },
           total: {
-            type: 'number',
+            type: 'integer',
           },
         },
         required: ['items', 'total'],
@@ -330,7 +330,7 @@ export const AGENCIES_SCHEMAS = {
             },
           },
           total: {
-            type: 'number',
+            type: 'integer',
           },
           pastState: {
             $ref: '#/components/schemas/AnsweredInstant',

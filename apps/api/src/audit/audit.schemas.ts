@@ -17,7 +17,7 @@ export const AUDIT_SCHEMAS = {
             },
           },
           total: {
-            type: 'number',
+            type: 'integer',
           },
         },
         required: ['items', 'total'],

@@ -6,7 +6,7 @@ export const CALENDAR_SCHEMAS = {
     type: 'object',
     properties: {
       year: {
-        type: 'number',
+        type: 'integer',
       },
       holidays: {
         type: 'array',
@@ -34,7 +34,7 @@ export const CALENDAR_SCHEMAS = {
         type: 'string',
       },
       workingDays: {
-        type: 'number',
+        type: 'integer',
       },
     },
     required: ['from', 'to', 'workingDays'],

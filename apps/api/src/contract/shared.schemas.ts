@@ -51,7 +51,7 @@ export const SHARED_SCHEMAS = {
         type: 'string',
       },
       streamVersion: {
-        type: 'number',
+        type: 'integer',
       },
       position: {
         type: ['string', 'null'],
@@ -214,7 +214,7 @@ export const SHARED_SCHEMAS = {
         type: 'string',
       },
       streamVersion: {
-        type: 'number',
+        type: 'integer',
       },
     },
     required: [

@@ -107,7 +107,7 @@ export const LEDGER_SCHEMAS = {
         type: 'string',
       },
       streamVersion: {
-        type: 'number',
+        type: 'integer',
       },
       type: {
         type: 'string',

@@ -9,19 +9,19 @@ export const PLANS_SCHEMAS = {
         type: 'string',
       },
       total: {
-        type: 'number',
+        type: 'integer',
       },
       byState: {
         type: 'object',
         properties: {
           completed: {
-            type: 'number',
+            type: 'integer',
           },
           cancelled: {
-            type: 'number',
+            type: 'integer',
           },
           acknowledged: {
-            type: 'number',
+            type: 'integer',
           },
           'in-progress': {
             type: 'number',
@@ -48,7 +48,7 @@ export const PLANS_SCHEMAS = {
         additionalProperties: false,
       },
       overdue: {
-        type: 'number',
+        type: 'integer',
       },
       dueWithin7Days: {
         type: 'number',
@@ -114,16 +114,16 @@ export const PLANS_SCHEMAS = {
         type: 'boolean',
       },
       tasksAssigned: {
-        type: 'number',
+        type: 'integer',
       },
       tasksAlreadyPresent: {
-        type: 'number',
+        type: 'integer',
       },
       tasksExcluded: {
-        type: 'number',
+        type: 'integer',
       },
       tasksScheduled: {
-        type: 'number',
+        type: 'integer',
       },
     },
     required: [
@@ -375,10 +375,10 @@ export const PLANS_SCHEMAS = {
         type: 'object',
         properties: {
           day: {
-            type: 'number',
+            type: 'integer',
           },
           month: {
-            type: 'number',
+            type: 'integer',
           },
         },
         required: ['day', 'month'],
@@ -397,7 +397,7 @@ export const PLANS_SCHEMAS = {
         type: ['string', 'null'],
       },
       consolidationLeadDays: {
-        type: 'number',
+        type: 'integer',
       },
       text: {
         type: 'string',
@@ -452,16 +452,16 @@ export const PLANS_SCHEMAS = {
     type: 'object',
     properties: {
       dutyTasks: {
-        type: 'number',
+        type: 'integer',
       },
       reportTasks: {
-        type: 'number',
+        type: 'integer',
       },
       agencies: {
-        type: 'number',
+        type: 'integer',
       },
       tasksNeedingReview: {
-        type: 'number',
+        type: 'integer',
       },
     },
     required: ['dutyTasks', 'reportTasks', 'agencies', 'tasksNeedingReview'],
@@ -630,7 +630,7 @@ export const PLANS_SCHEMAS = {
     type: 'object',
     properties: {
       daysOverdue: {
-        type: 'number',
+        type: 'integer',
       },
       to: {
         type: 'string',
@@ -709,7 +709,7 @@ export const PLANS_SCHEMAS = {
         type: ['string', 'null'],
       },
       sourceTextLength: {
-        type: 'number',
+        type: 'integer',
       },
     },
     required: [
@@ -763,7 +763,7 @@ export const PLANS_SCHEMAS = {
     type: 'object',
     properties: {
       year: {
-        type: 'number',
+        type: 'integer',
       },
       value: {
         type: 'number',
@@ -793,7 +793,7 @@ export const PLANS_SCHEMAS = {
     type: 'object',
     properties: {
       year: {
-        type: 'number',
+        type: 'integer',
       },
       target: {
         type: ['number', 'null'],
@@ -826,7 +826,7 @@ export const PLANS_SCHEMAS = {
     type: 'object',
     properties: {
       year: {
-        type: 'number',
+        type: 'integer',
       },
       value: {
         type: 'number',
@@ -864,10 +864,10 @@ export const PLANS_SCHEMAS = {
         type: ['string', 'null'],
       },
       periodFromYear: {
-        type: 'number',
+        type: 'integer',
       },
       periodToYear: {
-        type: 'number',
+        type: 'integer',
       },
       contentHash: {
         type: 'string',
@@ -1164,19 +1164,19 @@ export const PLANS_SCHEMAS = {
         type: 'object',
         properties: {
           total: {
-            type: 'number',
+            type: 'integer',
           },
           open: {
-            type: 'number',
+            type: 'integer',
           },
           completed: {
-            type: 'number',
+            type: 'integer',
           },
           cancelled: {
-            type: 'number',
+            type: 'integer',
           },
           overdue: {
-            type: 'number',
+            type: 'integer',
           },
           dueWithin7Days: {
             type: 'number',
@@ -1229,19 +1229,19 @@ export const PLANS_SCHEMAS = {
             type: 'object',
             properties: {
               total: {
-                type: 'number',
+                type: 'integer',
               },
               open: {
-                type: 'number',
+                type: 'integer',
               },
               completed: {
-                type: 'number',
+                type: 'integer',
               },
               cancelled: {
-                type: 'number',
+                type: 'integer',
               },
               overdue: {
-                type: 'number',
+                type: 'integer',
               },
               dueWithin7Days: {
                 type: 'number',
@@ -1279,7 +1279,7 @@ export const PLANS_SCHEMAS = {
         type: ['string', 'null'],
       },
       consolidationLeadDays: {
-        type: 'number',
+        type: 'integer',
       },
       cycles: {
         type: 'array',
@@ -1287,7 +1287,7 @@ export const PLANS_SCHEMAS = {
           type: 'object',
           properties: {
             year: {
-              type: 'number',
+              type: 'integer',
             },
             opensAt: {
               type: 'string',
@@ -1296,7 +1296,7 @@ export const PLANS_SCHEMAS = {
               type: 'boolean',
             },
             reportTasks: {
-              type: 'number',
+              type: 'integer',
             },
             reportsDueOn: {
               type: ['string', 'null'],
@@ -1346,7 +1346,7 @@ export const PLANS_SCHEMAS = {
         type: 'string',
       },
       year: {
-        type: 'number',
+        type: 'integer',
       },
       asOf: {
         type: 'string',

@@ -73,7 +73,7 @@ export const TASKS_SCHEMAS = {
             type: 'string',
           },
           streamVersion: {
-            type: 'number',
+            type: 'integer',
           },
         },
         required: [
@@ -155,7 +155,7 @@ export const TASKS_SCHEMAS = {
         type: 'string',
       },
       streamVersion: {
-        type: 'number',
+        type: 'integer',
       },
       type: {
         type: 'string',

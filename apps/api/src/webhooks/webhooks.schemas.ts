@@ -28,7 +28,7 @@ export const WEBHOOKS_SCHEMAS = {
         type: 'boolean',
       },
       attempts: {
-        type: 'number',
+        type: 'integer',
       },
       queuedAt: {
         type: 'string',
