@@ -74,15 +74,17 @@ export class ContractValidator {
 
   /** Throws when the answer to `method path` is not one the document describes. */
   check(method: string, path: string, answer: ContractAnswer): void {
-    const pathOnly = path.split('?')[0] ?? path;
+    // As fetch sends it (GET /plans/.. is GET /) and the router takes it (/tasks/ is /tasks).
+    const pathOnly = new URL(path, 'http://contract.invalid').pathname.replace(/(.)\/$/, '$1');
     const lower = method.toLowerCase();
     const route = this.routes.find(
       (candidate) => candidate.pattern.test(pathOnly) && candidate.methods[lower],
     );
     const mediaType = (answer.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!route) {
-      // What the router itself refuses (no such route or method) is a problem, not an operation.
-      if ([404, 405].includes(answer.status) && mediaType === 'application/problem+json') {
+      // A request no operation takes is refused before any handler (no such route or method, or
+      // headers, URL or body refused by the server first): a problem, checked as such.
+      if (answer.status >= 400 && answer.status < 500 && mediaType === 'application/problem+json') {
         this.validate(
           `${BASE}#/$defs/Problem`,
           { $ref: `${BASE}#/$defs/Problem` },

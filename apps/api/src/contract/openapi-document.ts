@@ -13,9 +13,11 @@ const TITLES: Readonly<Record<number, string>> = {
   404: 'Not found',
   409: 'Conflict with the current state',
   413: 'Request body too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'The request is not valid',
   429: 'Too many requests',
+  431: 'Request header fields too large',
   500: 'Internal error',
   503: 'Temporarily unavailable',
 };
@@ -91,12 +93,31 @@ function describeOperation(path: string, method: string, operation: Operation): 
 
 /** Problems every operation of a kind can answer, whatever its handler does. */
 function sharedProblems(path: string, method: string, operation: Operation, secured: boolean): ProblemCode[] {
-  const codes: ProblemCode[] = ['rate-limited', 'internal', 'database-unavailable'];
+  // What the HTTP server refuses before routing (framework-errors.ts) can meet any operation.
+  const codes: ProblemCode[] = [
+    'bad-url',
+    'uri-too-long',
+    'headers-too-large',
+    'rate-limited',
+    'internal',
+    'database-unavailable',
+  ];
   const parameters = (operation.parameters ?? []) as { in?: string; name?: string }[];
   if (secured) codes.push('unauthenticated');
   if (secured && method !== 'get') codes.push('forbidden', 'agency.dissolved');
-  if (operation.requestBody) {
-    codes.push('bad-request', 'payload-too-large', 'unsupported-media-type', 'validation');
+  // Any request but a GET may carry a body, which the body parsers read (and refuse) first.
+  if (operation.requestBody || method !== 'get') {
+    codes.push(
+      'bad-request',
+      'payload-too-large',
+      'unsupported-media-type',
+      'validation',
+      'invalid-utf8',
+      'json-too-deep',
+      'json-array-too-long',
+      'json-object-too-large',
+      'json-too-many-values',
+    );
   }
   if (parameters.some((parameter) => parameter.in === 'query' || parameter.in === 'path')) {
     codes.push('validation');

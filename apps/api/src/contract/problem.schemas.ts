@@ -6,7 +6,8 @@ export const PROBLEM_SCHEMAS = {
     type: 'object',
     description:
       'RFC 9457 problem details. `code` is stable and names the refusal; `errors` points at each field at fault.',
-    required: ['type', 'title', 'status', 'code', 'instance'],
+    // instance is absent only when the HTTP server refuses a request before routing it.
+    required: ['type', 'title', 'status', 'code'],
     properties: {
       type: {
         type: 'string',

@@ -117,7 +117,7 @@ export class PlansHttpController {
   @Get('drafts/:draftId')
   @ApiOperation({ summary: 'A stored draft (issuer)' })
   @ApiAnswer(200, 'PlanDraftView', 'The draft and what needs review')
-  @ApiProblems('draft.not-found')
+  @ApiProblems('draft.not-found', 'forbidden')
   getDraft(
     @Param('draftId') draftId: string,
     @CurrentPrincipal() principal: Principal,

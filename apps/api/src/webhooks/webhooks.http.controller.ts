@@ -130,7 +130,7 @@ export class WebhooksHttpController {
   @AuditedRead('agency.webhook')
   @ApiOperation({ summary: 'One endpoint (without secrets)' })
   @ApiAnswer(200, 'WebhookEndpoint', 'The endpoint')
-  @ApiProblems('webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async get(
     @Param('code') code: string,
     @Param('id') id: string,
@@ -145,7 +145,7 @@ export class WebhooksHttpController {
     summary: 'Disable an endpoint: nothing more is queued or sent to it; its deliveries stay listed',
   })
   @ApiAnswer(200, 'WebhookEndpoint', 'The endpoint, disabled')
-  @ApiProblems('webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async disable(
     @Param('code') code: string,
     @Param('id') id: string,
@@ -167,7 +167,7 @@ export class WebhooksHttpController {
     'The endpoint with its new secret (the previous one stays valid for a while)',
     { headers: { Location: LOCATION_HEADER } },
   )
-  @ApiProblems('webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async rotate(
     @Param('code') code: string,
     @Param('id') id: string,
@@ -205,7 +205,7 @@ export class WebhooksHttpController {
     'WebhooksDeliveriesAnswer',
     'A page of deliveries, newest first (cursor paging: pass next as before)',
   )
-  @ApiProblems('webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async deliveries(
     @Param('code') code: string,
     @Param('id') id: string,
@@ -234,7 +234,7 @@ export class WebhooksHttpController {
       'Send dead deliveries again (all of them, or deliveryIds), each with a fresh schedule, in the order of their tasks',
   })
   @ApiAnswer(200, 'WebhooksReplayAnswer', 'The deliveries queued again')
-  @ApiProblems('webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async replay(
     @Param('code') code: string,
     @Param('id') id: string,
