@@ -99,7 +99,20 @@ export class PlansHttpController {
   @ApiConsumes('text/plain', DOCX_MEDIA_TYPE, 'application/json')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiAnswer(201, 'ImportedDraft', 'The draft read from the document (or, with dryRun, what it would be)')
-  @ApiProblems('intake-busy')
+  @ApiProblems(
+    'intake-busy',
+    'forbidden',
+    'docx-too-large',
+    'document-too-long',
+    'empty-document',
+    'not-text',
+    'unsupported-format',
+    'unreadable-docx',
+    'docx-too-many-entries',
+    'docx-compression-ratio',
+    'document-too-complex',
+    'not-a-plan',
+  )
   async importPlan(
     @PlanUploadRequest() upload: RawPlanUpload,
     @Query() query: ImportPlanQueryDto,
