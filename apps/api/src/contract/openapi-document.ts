@@ -140,6 +140,7 @@ function retryable(codes: readonly ProblemCode[]): boolean {
       'database-unavailable',
       'intake-busy',
       'projection-behind',
+      'read-audit-unavailable',
     ].includes(code),
   );
 }
