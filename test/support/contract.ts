@@ -16,7 +16,10 @@ export interface ContractAnswer {
 
 interface Operation {
   readonly operationId?: string;
-  readonly responses: Record<string, { content?: Record<string, { schema?: object }> }>;
+  readonly responses: Record<
+    string,
+    { content?: Record<string, { schema?: object }>; headers?: Record<string, { required?: boolean }> }
+  >;
 }
 
 interface Route {
@@ -110,6 +113,12 @@ export class ContractValidator {
       throw new Error(
         `${name} answered ${answer.status}, which the contract does not list (it lists ${Object.keys(operation.responses).join(', ')}); body: ${excerpt(answer.body)}`,
       );
+    }
+    for (const [header, about] of Object.entries(response.headers ?? {})) {
+      if (about.required && !answer.headers.has(header))
+        throw new Error(
+          `${name} answered ${answer.status} without its ${header} header, which the contract requires`,
+        );
     }
     const content = response.content ?? {};
     if (Object.keys(content).length === 0) {

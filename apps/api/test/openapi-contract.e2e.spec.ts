@@ -179,6 +179,16 @@ describe('the OpenAPI contract (docs/adr/0033)', () => {
       ).not.toThrow();
     });
 
+    it('fails an answer without a header the contract requires (Location of a created resource)', () => {
+      const endpoint = document.paths['/agencies/{code}/webhooks']!['post']!;
+      expect(endpoint.responses['201']!.headers).toEqual({
+        Location: expect.objectContaining({ required: true }),
+      });
+      expect(() =>
+        oracle.check('POST', '/agencies/lc-so-y-te/webhooks', { status: 201, headers: json, body: {} }),
+      ).toThrow(/answered 201 without its Location header/);
+    });
+
     it('fails a path the contract does not have, unless the router refused it as a problem', () => {
       expect(() => oracle.check('GET', '/nowhere', { status: 200, headers: json, body: {} })).toThrow(
         /no operation GET \/nowhere/,

@@ -6,11 +6,14 @@ export interface AnswerOptions {
   /** The media type of the body (default application/json); several for a negotiated answer. */
   readonly contentTypes?: readonly string[];
   /** Response headers, e.g. { Location: LOCATION_HEADER }. */
-  readonly headers?: Readonly<Record<string, { description: string; schema: JsonSchema }>>;
+  readonly headers?: Readonly<
+    Record<string, { description: string; required?: boolean; schema: JsonSchema }>
+  >;
 }
 
 export const LOCATION_HEADER = {
   description: 'The path of the resource the request created',
+  required: true,
   schema: { type: 'string' },
 } as const;
 

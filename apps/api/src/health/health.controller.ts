@@ -19,8 +19,14 @@ const REPORT_SCHEMA: NonNullable<
       additionalProperties: {
         type: 'object',
         required: ['status'],
-        properties: { status: { type: 'string', enum: ['up', 'down'] }, error: { type: 'string' } },
-        additionalProperties: false,
+        properties: {
+          status: { type: 'string', enum: ['up', 'down'] },
+          error: { type: 'string' },
+          kind: { type: 'string', description: 'database: which store (pglite, postgres)' },
+          server: { type: 'string', description: 'nats: the server connected to' },
+        },
+        // A check may add details of its own (DependencyCheck in libs/platform).
+        additionalProperties: true,
       },
     },
   },
