@@ -20,6 +20,7 @@ import {
 } from './task-commands.dto.js';
 import { DecideTask, type TaskCommandRequest } from './decide-task.command.js';
 import { ApiAnswer, ApiIdempotencyKey } from '../contract/answers.js';
+import { schemaRef, type JsonSchema } from '../contract/json-schema.js';
 import { ApiProblems } from '../contract/problems.js';
 
 /** The task's commands. Each answers the position of the events it wrote. */
@@ -117,7 +118,7 @@ export class TasksHttpController {
   @ApiOperation({ summary: 'Ask another agency to take over an assignment' })
   @ApiAnswer(
     201,
-    'CommandResult',
+    commandAnswerNaming('handoffId'),
     'Where the events went, and the handoff to accept, decline or withdraw (handoffId)',
   )
   @ApiProblems(
@@ -228,7 +229,7 @@ export class TasksHttpController {
   @ApiOperation({ summary: 'Request a later due date' })
   @ApiAnswer(
     201,
-    'CommandResult',
+    commandAnswerNaming('extensionId'),
     'Where the events went, and the extension request to grant or deny (extensionId)',
   )
   @ApiProblems(
@@ -384,4 +385,9 @@ export class TasksHttpController {
   private run(request: CommandContext, command: TaskCommandRequest): Promise<CommandResult> {
     return this.commandBus.execute(new DecideTask(command, request));
   }
+}
+
+/** A command's answer that names what it opened: the id is always there (a new uuid if none was sent). */
+function commandAnswerNaming(idName: 'handoffId' | 'extensionId'): JsonSchema {
+  return { allOf: [schemaRef('CommandResult')], required: [idName] };
 }
