@@ -73,7 +73,7 @@ function describeOperation(path: string, method: string, operation: Operation): 
   const secured = operation.security !== undefined && operation.security.length > 0;
   if (!secured) operation.security = [];
   operation.operationId = operation.operationId?.replace(/HttpController_|Controller_/, '.');
-  const codes = new Set<ProblemCode>([...listed, ...sharedProblems(path, method, operation, secured)]);
+  const codes = new Set<ProblemCode>([...listed, ...sharedProblems(method, operation, secured)]);
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) {
     const status = PROBLEM_CODES[code][0];
@@ -92,7 +92,7 @@ function describeOperation(path: string, method: string, operation: Operation): 
 }
 
 /** Problems every operation of a kind can answer, whatever its handler does. */
-function sharedProblems(path: string, method: string, operation: Operation, secured: boolean): ProblemCode[] {
+function sharedProblems(method: string, operation: Operation, secured: boolean): ProblemCode[] {
   // What the HTTP server refuses before routing (framework-errors.ts) can meet any operation.
   const codes: ProblemCode[] = [
     'bad-url',
@@ -128,7 +128,6 @@ function sharedProblems(path: string, method: string, operation: Operation, secu
   if (parameters.some((parameter) => parameter.in === 'query' && parameter.name === 'minPosition')) {
     codes.push('projection-behind');
   }
-  void path;
   return codes;
 }
 
