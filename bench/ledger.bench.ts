@@ -10,7 +10,8 @@
  * 4. batched appends (16 writers, 100 events per append, as bench:store's phase 2) with the
  *    ledger following the log vs without it.
  *
- * The schema is dropped at the end. BENCH_DATABASE_URL, LEDGER_EVENTS, BENCH_SECONDS.
+ * The schema is dropped at the end. BENCH_DATABASE_URL, LEDGER_EVENTS, BENCH_SECONDS,
+ * LEDGER_READ_AHEAD (false: extend without reading the next batch ahead, for comparison).
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -19,14 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import {
-  DurableSubscription,
-  ExpectedVersion,
-  PostgresEventStore,
-  START_OF_LOG,
-  type LogPosition,
-  type NewEvent,
-} from '#libs/event-store';
+import { DurableSubscription, ExpectedVersion, PostgresEventStore, type NewEvent } from '#libs/event-store';
 import {
   exportLedger,
   generateSigningKey,
@@ -34,13 +28,14 @@ import {
   LedgerConsumer,
   LEDGER_SUBSCRIPTION_PACE,
   LedgerStore,
-  type LedgerRecordedEvent,
 } from '#libs/ledger';
 import { exportRecords, parseVerifierKey, verifyExport } from '#libs/ledger-verifier';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const EVENTS = Number(process.env.LEDGER_EVENTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+/** LEDGER_READ_AHEAD=false measures the extension without reading ahead, for comparison. */
+const READ_AHEAD = process.env.LEDGER_READ_AHEAD !== 'false';
 const WRITERS = 16;
 const BATCH_SIZE = 100;
 
@@ -67,22 +62,21 @@ async function generateLog(pool: pg.Pool, schema: string, count: number): Promis
   }
 }
 
-async function extendAll(store: PostgresEventStore, ledger: LedgerStore): Promise<number> {
-  let position: LogPosition = START_OF_LOG;
-  let total = 0;
-  for (;;) {
-    // As the worker does it: the ledger reads the log itself, each event once (LedgerStore.readAll).
-    const batch = await ledger.readAll(position, LEDGER_SUBSCRIPTION_PACE.batchSize);
-    if (batch.events.length === 0) return total;
-    await ledger.extend(
-      batch.events.map((e) => ({
-        position: { transactionId: e.transactionId, globalPosition: e.globalPosition },
-        entry: (e as LedgerRecordedEvent).ledgerEntry,
-      })),
-    );
-    total += batch.events.length;
-    position = batch.next;
-  }
+/**
+ * Extends the ledger over the whole log as the worker does (libs/platform ledgerHostedConsumer): a
+ * durable subscription reading the log itself (LedgerStore.readAll, each event once), paced by
+ * LEDGER_SUBSCRIPTION_PACE, reading the next batch while it extends with the last one.
+ */
+async function extendAll(ledger: LedgerStore, checkpoints: LedgerCheckpoints): Promise<number> {
+  const consumer = new LedgerConsumer(ledger, checkpoints, { key: undefined, checkpointIntervalMs: 10_000 });
+  const subscription = new DurableSubscription(ledger, consumer, {
+    name: 'ledger',
+    ...LEDGER_SUBSCRIPTION_PACE,
+    readAhead: READ_AHEAD,
+  });
+  await subscription.catchUp();
+  await consumer.stop();
+  return Number((await ledger.state()).treeSize);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -146,10 +140,10 @@ async function main(): Promise<void> {
     log(`  ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     log(
-      `1/4 ledger extension (readAll ${fmt(LEDGER_SUBSCRIPTION_PACE.batchSize)} + one transaction per batch) ...`,
+      `1/4 ledger extension (readAll ${fmt(LEDGER_SUBSCRIPTION_PACE.batchSize)} + one transaction per batch, read-ahead ${READ_AHEAD ? 'on' : 'off'}) ...`,
     );
     t = performance.now();
-    const extended = await extendAll(store, ledger);
+    const extended = await extendAll(ledger, checkpoints);
     const extensionRate = extended / ((performance.now() - t) / 1000);
     log(`  ${fmt(extended)} events in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     await checkpoints.signIfGrown(key);

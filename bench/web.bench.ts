@@ -137,12 +137,16 @@ async function main(): Promise<void> {
     await waitReady(url);
     // The seed plans are imported on the first start, just after the API listens.
     for (let i = 0; i < 300; i++) {
-      if ((await call(url, 'GET', `/agencies/${OFFICER}/outstanding`, `demo.officer.${OFFICER}`)).total > 0)
+      if (
+        (await call(url, 'GET', `/agencies/${OFFICER}/outstanding?count=true`, `demo.officer.${OFFICER}`))
+          .total > 0
+      )
         break;
       await delay(100);
     }
-    const expected = (await call(url, 'GET', `/agencies/${OFFICER}/outstanding`, `demo.officer.${OFFICER}`))
-      .total;
+    const expected = (
+      await call(url, 'GET', `/agencies/${OFFICER}/outstanding?count=true`, `demo.officer.${OFFICER}`)
+    ).total;
     browser = (await launchChromium()).browser;
 
     // 1. First load of the officer inbox, each in a new context (cold cache).
@@ -155,8 +159,9 @@ async function main(): Promise<void> {
 
     // 2. An inbox of 1,000 tasks: assigned through the API, eight at a time.
     const plan = (await call(url, 'GET', '/plans', ISSUER)).items[0].planId as string;
-    const before = (await call(url, 'GET', `/agencies/${BIG_INBOX}/outstanding`, `demo.officer.${BIG_INBOX}`))
-      .total;
+    const before = (
+      await call(url, 'GET', `/agencies/${BIG_INBOX}/outstanding?count=true`, `demo.officer.${BIG_INBOX}`)
+    ).total;
     let next = 0;
     let position = '0';
     const assign = async () => {
@@ -180,7 +185,7 @@ async function main(): Promise<void> {
       await call(
         url,
         'GET',
-        `/agencies/${BIG_INBOX}/outstanding?minPosition=${position}`,
+        `/agencies/${BIG_INBOX}/outstanding?count=true&minPosition=${position}`,
         `demo.officer.${BIG_INBOX}`,
       )
     ).total as number;

@@ -171,7 +171,7 @@ describe('hostile input on every route', () => {
             await send(api.url, prepared).catch(() => undefined);
             stallMs = Math.min(stallMs, loop.max / 1e6);
           }
-          // Every answer, however odd the request, is one the OpenAPI document describes (ADR 0033).
+          // Every answer, however odd the request, is one the OpenAPI document describes (ADR 0035).
           try {
             contract.check(prepared.method, prepared.url, {
               status: answer.status,

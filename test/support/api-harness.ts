@@ -132,6 +132,8 @@ export async function requestApi(
     method,
     headers: {
       authorization: `Bearer ${token}`,
+      // The suites read English details; the API answers in Vietnamese unless asked (README).
+      'accept-language': 'en',
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...headers,
     },

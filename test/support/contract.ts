@@ -2,7 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 
 /**
- * The API's own OpenAPI document as a test oracle (docs/adr/0033-openapi-contract.md): every answer
+ * The API's own OpenAPI document as a test oracle (docs/adr/0035-openapi-contract.md): every answer
  * a suite receives through the harness must be documented for its operation (status and media
  * type) and its JSON body must match the schema there, or the request fails with the operation,
  * the status and the JSON pointer of each mismatch. The document is the one the booted app serves

@@ -4,7 +4,8 @@
  * the pages only use the functions and types below (docs/adr/0026-dashboard-stack.md).
  */
 import { createParser } from 'eventsource-parser';
-import { readAllPages, type Page } from './paging';
+import { readAllPages, withCursor, type Page } from './paging';
+import { language } from './i18n';
 
 export type Role = 'officer' | 'issuer' | 'auditor' | 'inspector';
 
@@ -66,7 +67,10 @@ export interface Extension {
 export interface Task {
   readonly taskId: string;
   readonly planId: string;
+  /** A duty read from a plan: its own first words; its clause and party heading beside it. */
   readonly title: string;
+  readonly clause: string;
+  readonly partyHeading: string | null;
   readonly duty: string;
   readonly sourceClause: { readonly section: string; readonly start: number; readonly end: number };
   readonly kind: 'duty' | 'report';
@@ -355,7 +359,11 @@ export class Api {
   }
 
   private async call<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    // The page's language: trails and refusals come back in it (the API's default is Vietnamese).
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      'accept-language': language(),
+    };
     let payload: BodyInit | undefined;
     if (body instanceof Blob || typeof body === 'string') {
       headers['content-type'] = contentType ?? 'application/octet-stream';
@@ -381,21 +389,14 @@ export class Api {
   /** Every outstanding task of an agency (all pages), read after `minPosition` if given. */
   outstanding(agencyCode: string, minPosition?: string | null): Promise<OutstandingTask[]> {
     const after = minPosition ? `&minPosition=${minPosition}` : '';
-    return readAllPages(
-      (offset) =>
-        this.call<Page<OutstandingTask>>(
-          'GET',
-          `/agencies/${encodeURIComponent(agencyCode)}/outstanding?limit=${MAX_PAGE}&offset=${offset}${after}`,
-        ),
-      MAX_PAGE,
-    );
+    const path = `/agencies/${encodeURIComponent(agencyCode)}/outstanding?limit=${MAX_PAGE}${after}`;
+    return readAllPages((cursor) => this.call<Page<OutstandingTask>>('GET', withCursor(path, cursor)));
   }
 
-  responsibilities(agencyCode: string): Promise<Page<Responsibility>> {
-    return this.call(
-      'GET',
-      `/agencies/${encodeURIComponent(agencyCode)}/responsibilities?status=all&limit=500`,
-    );
+  /** Every responsibility of an agency, open or closed (all pages). */
+  responsibilities(agencyCode: string): Promise<Responsibility[]> {
+    const path = `/agencies/${encodeURIComponent(agencyCode)}/responsibilities?status=all&limit=${MAX_PAGE}`;
+    return readAllPages((cursor) => this.call<Page<Responsibility>>('GET', withCursor(path, cursor)));
   }
 
   task(taskId: string, minPosition?: string | null): Promise<Task> {
@@ -417,7 +418,9 @@ export class Api {
   }
 
   async agencies(): Promise<Agency[]> {
-    return (await this.call<Page<Agency>>('GET', '/agencies?limit=500')).items as Agency[];
+    return readAllPages((cursor) =>
+      this.call<Page<Agency>>('GET', withCursor(`/agencies?limit=${MAX_PAGE}`, cursor)),
+    );
   }
 
   async plans(): Promise<Plan[]> {
@@ -426,7 +429,8 @@ export class Api {
 
   /** The plan's tasks the caller may read (all of them for its issuer, an auditor, an inspector). */
   async planTasks(planId: string): Promise<Task[]> {
-    return (await this.call<{ items: Task[] }>('GET', `/plans/${planId}/tasks`)).items;
+    const path = `/plans/${planId}/tasks?limit=${MAX_PAGE}`;
+    return readAllPages((cursor) => this.call<Page<Task>>('GET', withCursor(path, cursor)));
   }
 
   decideExtension(taskId: string, extensionId: string, decision: 'grant' | 'deny', reason: string) {
@@ -481,7 +485,9 @@ export class Api {
    * plain link cannot carry the bearer token.
    */
   async download(path: string, fileName: string): Promise<void> {
-    const response = await fetch(path, { headers: { authorization: `Bearer ${this.token}` } });
+    const response = await fetch(path, {
+      headers: { authorization: `Bearer ${this.token}`, 'accept-language': language() },
+    });
     if (!response.ok) throw new ApiError(response.status, 'download', response.statusText);
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement('a');

@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import {
   createValidationPipe,
   HttpMetrics,
+  installAnswerLanguage,
   installRequestLogging,
   NfcNormalisationPipe,
   PinoLoggerService,
@@ -49,6 +50,8 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
   // From here on, log straight to pino rather than buffer until init ends (see apps/worker).
   app.flushLogs();
   installRequestLogging(app.getHttpAdapter().getInstance());
+  // Content-Language and Vary: Accept-Language on every JSON answer (Vietnamese by default).
+  installAnswerLanguage(app.getHttpAdapter().getInstance());
   // Headers first, so that a refusal by the rate limit carries them too (edges/, ADR 0016).
   await installSecurityHeaders(app.getHttpAdapter().getInstance(), config);
   await installRateLimits(app.getHttpAdapter().getInstance(), config, app.get<TokenVerifier>(TOKEN_VERIFIER));

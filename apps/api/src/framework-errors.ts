@@ -1,7 +1,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails } from '#libs/platform';
+import {
+  answerLanguage,
+  localiseProblem,
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  type ProblemDetails,
+} from '#libs/platform';
 
 /**
  * Requests Fastify refuses before any route (and so before Nest's exception filter) sees them: a
@@ -21,10 +27,10 @@ export function frameworkErrorProblem(error: { code?: string }): ProblemDetails 
 /** Fastify's `frameworkErrors` option. */
 export function answerFrameworkError(
   error: { code?: string },
-  _request: FastifyRequest,
+  request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  const details = frameworkErrorProblem(error);
+  const details = localiseProblem(frameworkErrorProblem(error), answerLanguage(request));
   void reply.code(details.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(details));
 }
 

@@ -32,7 +32,7 @@ describe('the agency directory over HTTP', () => {
   }
 
   it('lists the agencies of both seed plans', async () => {
-    const { status, body } = await get('/agencies?limit=500');
+    const { status, body } = await get('/agencies?limit=500&count=true');
     expect(status).toBe(200);
     const codes = (body.items as { code: string }[]).map((a) => a.code);
     expect(codes).toEqual(
@@ -54,7 +54,7 @@ describe('the agency directory over HTTP', () => {
   });
 
   it('filters by level', async () => {
-    const { body } = await get('/agencies?jurisdiction=lang-son-city&level=commune');
+    const { body } = await get('/agencies?jurisdiction=lang-son-city&level=commune&count=true');
     const levels = new Set((body.items as { level: string }[]).map((a) => a.level));
     expect([...levels]).toEqual(['commune']);
     expect(body.total).toBe(8);

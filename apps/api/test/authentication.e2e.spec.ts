@@ -16,7 +16,12 @@ async function boot(env: Record<string, string>): Promise<{ app: INestApplicatio
 function acknowledge(url: string, token?: string): Promise<Response> {
   return fetch(`${url}/tasks/00000000-0000-4000-8000-000000000000/acknowledge`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    // English details (the API answers in Vietnamese unless asked).
+    headers: {
+      'content-type': 'application/json',
+      'accept-language': 'en',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: '{}',
   });
 }

@@ -28,7 +28,8 @@ async function send(
 ): Promise<Answer> {
   const response = await fetch(`${api.url}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': type },
+    // English details (the API answers in Vietnamese unless asked).
+    headers: { authorization: `Bearer ${token}`, 'content-type': type, 'accept-language': 'en' },
     body,
   });
   const text = await response.text();

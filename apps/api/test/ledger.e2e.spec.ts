@@ -147,6 +147,31 @@ describe.each<Backend>(['pglite', 'postgres'])('the ledger over HTTP (%s)', (bac
     expect(bad.status).toBe(422);
   });
 
+  it('pages the signed checkpoints by cursor, in order of tree size, to a null next', async () => {
+    const whole = await api.request('GET', '/ledger/checkpoints?limit=500', AUDITOR);
+    expect(whole.body.next).toBeNull();
+    const sizes = (whole.body.checkpoints as { treeSize: string }[]).map((c) => c.treeSize);
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    const paged: string[] = [];
+    for (let next: string | null = null, pages = 0; pages === 0 || next !== null; pages++) {
+      expect(pages).toBeLessThan(1_000);
+      const page = await api.request(
+        'GET',
+        `/ledger/checkpoints?limit=1${next === null ? '' : `&cursor=${next}`}`,
+        AUDITOR,
+      );
+      expect(page.status).toBe(200);
+      paged.push(...(page.body.checkpoints as { treeSize: string }[]).map((c) => c.treeSize));
+      next = page.body.next as string | null;
+    }
+    // A checkpoint signed meanwhile comes last; those listed before come once, in order.
+    expect(paged.slice(0, sizes.length)).toEqual(sizes);
+    expect(new Set(paged).size).toBe(paged.length);
+    const both = await api.request('GET', '/ledger/checkpoints?cursor=1&after=1', AUDITOR);
+    expect(both.status).toBe(422);
+    expect(both.body.errors).toEqual([expect.objectContaining({ pointer: '/cursor', parameter: 'cursor' })]);
+  });
+
   it('browses the log with filters, cursor pages and NDJSON', async () => {
     const all: string[] = [];
     let cursor: string | null = null;

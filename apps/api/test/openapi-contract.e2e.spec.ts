@@ -17,7 +17,7 @@ interface Document {
 }
 
 /** The document the booted app serves, and the oracle the e2e harness builds from it. */
-describe('the OpenAPI contract (docs/adr/0033)', () => {
+describe('the OpenAPI contract (docs/adr/0035)', () => {
   let api: ApiHarness;
   let document: Document;
   let operations: [string, Operation][];

@@ -81,7 +81,12 @@ async function call(
 ): Promise<Answer> {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': body.type } : {}) },
+    // English details (the API answers in Vietnamese unless asked).
+    headers: {
+      authorization: `Bearer ${token}`,
+      'accept-language': 'en',
+      ...(body ? { 'content-type': body.type } : {}),
+    },
     ...(body ? { body: body.data } : {}),
   });
   const text = await response.text();

@@ -35,7 +35,8 @@ async function post(
 ): Promise<Answer> {
   const response = await fetch(`${api.url}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type },
+    // English details (the API answers in Vietnamese unless asked).
+    headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type, 'accept-language': 'en' },
     body,
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
   });
@@ -72,7 +73,12 @@ function announce(api: ApiHarness, path: string, type: string, length: number): 
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type, 'content-length': length },
+      headers: {
+        authorization: `Bearer ${ISSUER}`,
+        'content-type': type,
+        'content-length': length,
+        'accept-language': 'en',
+      },
     });
     req.on('response', (response) => {
       const chunks: Buffer[] = [];

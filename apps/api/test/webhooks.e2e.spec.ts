@@ -217,6 +217,34 @@ describe('webhooks to an agency system', () => {
       (await deliveries('&status=delivered')).length === 15 ? true : undefined,
     );
 
+    // Page by page, newest first: following next (as cursor, or as before like older clients)
+    // gives each delivery once, and the last page's next is null, even when it is full.
+    const whole = (await api.request('GET', deliveriesPath, ADMIN)).body as { items: { id: string }[] };
+    for (const [limit, parameter] of [
+      [4, 'cursor'],
+      [5, 'before'],
+    ] as const) {
+      const paged: string[] = [];
+      for (let next: string | null = null, pages = 0; pages === 0 || next !== null; pages++) {
+        expect(pages).toBeLessThan(10);
+        const page = await api.request(
+          'GET',
+          `${deliveriesPath}?limit=${limit}${next === null ? '' : `&${parameter}=${next}`}`,
+          ADMIN,
+        );
+        expect(page.status).toBe(200);
+        paged.push(...(page.body.items as { id: string }[]).map((item) => item.id));
+        next = page.body.next as string | null;
+      }
+      expect(paged).toEqual(whole.items.map((item) => item.id));
+    }
+    expect(whole.items).toHaveLength(15);
+    const bothCursors = await api.request('GET', `${deliveriesPath}?cursor=9&before=9`, ADMIN);
+    expect(bothCursors.status).toBe(422);
+    expect(bothCursors.body.errors).toEqual([
+      expect.objectContaining({ pointer: '/cursor', parameter: 'cursor' }),
+    ]);
+
     // Once each: no webhook-id twice.
     const ids = receiver.receipts.map((receipt) => receipt.id);
     expect(new Set(ids).size).toBe(15);

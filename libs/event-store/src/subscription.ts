@@ -3,6 +3,7 @@ import {
   START_OF_LOG,
   type EventStore,
   type LogPosition,
+  type ReadAllBatch,
   type RecordedEvent,
 } from './event-store.port.js';
 
@@ -29,6 +30,11 @@ export interface DurableSubscriptionOptions {
    */
   readonly busyPollIntervalMs?: number;
   readonly maxRetryDelayMs?: number;
+  /**
+   * After a full batch, read the next one while the consumer handles this one (default true): the
+   * read's round trip and decoding overlap the consumer's work when it is behind.
+   */
+  readonly readAhead?: boolean;
   readonly logger?: SubscriptionLogger;
 }
 
@@ -47,6 +53,8 @@ export class DurableSubscription {
   private readonly busyPollIntervalMs: number;
   private readonly maxRetryDelayMs: number;
   private consecutiveFailures = 0;
+  /** The next batch, read ahead from `from` while the previous one was handled. */
+  private readAhead: { readonly from: LogPosition; readonly batch: Promise<ReadAllBatch> } | undefined;
 
   constructor(
     /** Where batches are read from: the store, or a reader of the same log order. */
@@ -75,6 +83,7 @@ export class DurableSubscription {
   async start(): Promise<void> {
     if (this.running) return;
     this.stopped = false;
+    this.readAhead = undefined;
     this.position = await this.consumer.loadCheckpoint();
     this.running = this.loop();
   }
@@ -140,8 +149,14 @@ export class DurableSubscription {
   }
 
   private async processNextBatch(): Promise<number> {
-    const batch = await this.store.readAll(this.position, this.batchSize);
+    const batch = await this.nextBatch();
     if (batch.events.length === 0) return 0;
+    // A full batch says more is waiting: read it now, while the consumer works on this one.
+    if (batch.events.length === this.batchSize && this.options.readAhead !== false) {
+      const read = this.store.readAll(batch.next, this.batchSize);
+      read.catch(() => undefined); // Its failure surfaces when the batch is taken.
+      this.readAhead = { from: batch.next, batch: read };
+    }
     await this.consumer.handle(batch.events, batch.next);
     this.position = batch.next;
     for (const waiter of [...this.waiters]) {
@@ -150,7 +165,20 @@ export class DurableSubscription {
     return batch.events.length;
   }
 
+  /**
+   * The batch after the checkpoint: the one read ahead if it starts there (it does unless the
+   * consumer failed, which leaves the checkpoint behind), otherwise read now.
+   */
+  private nextBatch(): Promise<ReadAllBatch> {
+    const ahead = this.readAhead;
+    this.readAhead = undefined;
+    if (ahead && compareLogPositions(ahead.from, this.position) === 0) return ahead.batch;
+    return this.store.readAll(this.position, this.batchSize);
+  }
+
   private sleep(ms: number): Promise<void> {
+    // stop() during a batch woke no sleep: do not begin one after it.
+    if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {

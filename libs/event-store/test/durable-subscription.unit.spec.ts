@@ -80,4 +80,96 @@ describe('DurableSubscription', () => {
       await subscription.stop();
     });
   });
+
+  describe('reading ahead', () => {
+    /** The log of `logOf`, recording where each read starts, in the order they were asked. */
+    function recordedLogOf(events: RecordedEvent[]): Pick<EventStore, 'readAll'> & { reads: bigint[] } {
+      const log = logOf(events);
+      const reads: bigint[] = [];
+      return {
+        reads,
+        readAll(after, limit) {
+          reads.push(after.globalPosition);
+          return log.readAll(after, limit);
+        },
+      };
+    }
+    const checkpointAt = (position: number): LogPosition => ({
+      transactionId: BigInt(position),
+      globalPosition: BigInt(position),
+    });
+
+    it('reads the batch after a full one while the consumer handles it, and hands every event once in order', async () => {
+      const log = recordedLogOf([1, 2, 3, 4, 5].map(event));
+      const seen: bigint[] = [];
+      const readsWhenHandled: number[] = [];
+      const subscription = new DurableSubscription(
+        log,
+        {
+          loadCheckpoint: () => Promise.resolve(START_OF_LOG),
+          handle: (events) => {
+            readsWhenHandled.push(log.reads.length);
+            seen.push(...events.map((e) => e.globalPosition));
+            return Promise.resolve();
+          },
+        },
+        { name: 'test', batchSize: 2, pollIntervalMs: 60_000 },
+      );
+      await subscription.start();
+      expect(await subscription.waitFor(checkpointAt(5), 2_000)).toBe(true);
+      expect(seen).toEqual([1n, 2n, 3n, 4n, 5n]);
+      // The first full batch is handled after the second was asked for; the last one, not full,
+      // asks for nothing more.
+      expect(readsWhenHandled).toEqual([2, 3, 3]);
+      expect(log.reads).toEqual([0n, 2n, 4n]);
+      await subscription.stop();
+    });
+
+    it('reads again from its checkpoint when the consumer failed on a batch', async () => {
+      const log = recordedLogOf([1, 2, 3, 4].map(event));
+      const seen: bigint[] = [];
+      let failures = 1;
+      const subscription = new DurableSubscription(
+        log,
+        {
+          loadCheckpoint: () => Promise.resolve(START_OF_LOG),
+          handle: (events) => {
+            if (failures > 0) {
+              failures -= 1;
+              return Promise.reject(new Error('the database is away'));
+            }
+            seen.push(...events.map((e) => e.globalPosition));
+            return Promise.resolve();
+          },
+        },
+        { name: 'test', batchSize: 2, maxRetryDelayMs: 1, pollIntervalMs: 60_000 },
+      );
+      await subscription.start();
+      expect(await subscription.waitFor(checkpointAt(4), 2_000)).toBe(true);
+      expect(seen).toEqual([1n, 2n, 3n, 4n]);
+      // The batch read ahead (from 2) was dropped: the failed batch was read again from 0.
+      expect(log.reads.slice(0, 3)).toEqual([0n, 2n, 0n]);
+      await subscription.stop();
+    });
+
+    it('reads nothing ahead when told not to', async () => {
+      const log = recordedLogOf([1, 2, 3].map(event));
+      const readsWhenHandled: number[] = [];
+      const subscription = new DurableSubscription(
+        log,
+        {
+          loadCheckpoint: () => Promise.resolve(START_OF_LOG),
+          handle: () => {
+            readsWhenHandled.push(log.reads.length);
+            return Promise.resolve();
+          },
+        },
+        { name: 'test', batchSize: 2, readAhead: false, pollIntervalMs: 60_000 },
+      );
+      await subscription.start();
+      expect(await subscription.waitFor(checkpointAt(3), 2_000)).toBe(true);
+      expect(readsWhenHandled).toEqual([1, 2]);
+      await subscription.stop();
+    });
+  });
 });

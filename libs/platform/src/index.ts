@@ -16,3 +16,4 @@ export * from './ledger.module.js';
 export * from './deadlines/index.js';
 export * from './directory/directory-wiring.js';
 export * from './webhooks/index.js';
+export * from './i18n/index.js';

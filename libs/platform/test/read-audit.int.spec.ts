@@ -68,7 +68,7 @@ describe.each(['pglite', 'postgres'] as const)('the audit of reads in the databa
     expect(new Set(recorded.map((r) => r.seq)).size).toBe(200);
     expect(transactions).toBeLessThan(100);
 
-    const listed = await first.list({ limit: 500, offset: 0 });
+    const listed = await first.list({ limit: 500, offset: 0, count: true });
     expect(listed.total).toBe(200);
     expect(listed.items.map((r) => Number(r.seq))).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     expect(verifyReadChain(listed.items)).toBeNull();

@@ -9,6 +9,7 @@ export * from './task.state.js';
 export { decide } from './task.decide.js';
 export { concernedAgencies } from './concerned-agencies.js';
 export { isCalendarDate } from './task.validation.js';
+export * from './task-title.js';
 
 /** The task decider as one value, Emmett style. */
 export const taskDecider = { decide, evolve, initialState } as const;

@@ -53,7 +53,7 @@ export function AccountabilityPage({ api }: { api: Api }) {
     () => setFailed(true),
   );
   const tasks: readonly Responsibility[] =
-    useAnswer(agency ? () => api.responsibilities(agency) : null, [api, agency])?.items ?? [];
+    useAnswer(agency ? () => api.responsibilities(agency) : null, [api, agency]) ?? [];
 
   const lang = language();
   const scorecard = [...(answer?.scorecard ?? [])].sort((a, b) => a.year - b.year);

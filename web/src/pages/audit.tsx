@@ -41,7 +41,7 @@ export function AuditPage({
     if (!known && agencies[0]) setAgency(agencies[0].code);
   }, [known, agencies]);
   const tasks: readonly Responsibility[] | null =
-    useAnswer(known ? () => api.responsibilities(agency) : null, [api, agency, known])?.items ?? null;
+    useAnswer(known ? () => api.responsibilities(agency) : null, [api, agency, known]) ?? null;
 
   const nameOf = (code: string) => agencies.find((a) => a.code === code)?.name ?? code;
   return (

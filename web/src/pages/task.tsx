@@ -73,7 +73,12 @@ export function TaskPage({ api, session, taskId }: { api: Api; session: Session;
         </dd>
       </dl>
       <section class="clause" aria-labelledby="clause-title">
-        <h2 id="clause-title">{t('task.clause', { section: task.sourceClause.section })}</h2>
+        <h2 id="clause-title">{t('task.clause', { section: task.clause })}</h2>
+        {task.partyHeading && (
+          <p class="muted">
+            {t('task.partyHeading')} <span translate={false}>{task.partyHeading}</span>
+          </p>
+        )}
         <blockquote lang="vi" translate={false}>
           {task.duty}
         </blockquote>

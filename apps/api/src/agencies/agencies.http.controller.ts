@@ -6,6 +6,10 @@ import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
 import { ListAgenciesQuery } from './agency-queries.dto.js';
 import { ApiAnswer } from '../contract/answers.js';
 import { ApiProblems } from '../contract/problems.js';
+import { encodeCursor } from '#libs/projections';
+import { cursorKey, cursorOrOffset } from '../queries/paging.query.js';
+
+const AGENCY_CURSOR = 'agencies';
 
 @ApiTags('agencies')
 @ApiBearerAuth()
@@ -14,12 +18,20 @@ export class AgenciesHttpController {
   constructor(@Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory) {}
 
   @Get()
-  @ApiOperation({ summary: 'List or search agencies (diacritic- and case-insensitive)' })
-  @ApiAnswer(200, 'AgenciesListAnswer', 'A page of the directory (limit/offset; total counts all matches)')
-  list(@Query() query: ListAgenciesQuery): { items: AgencyView[]; total: number } {
+  @ApiOperation({
+    summary:
+      'List or search agencies (diacritic- and case-insensitive), in the directory order or best match first. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
+  })
+  @ApiAnswer(
+    200,
+    'AgenciesListAnswer',
+    'A page of the directory (next: the cursor of the following page; total with count=true)',
+  )
+  list(@Query() query: ListAgenciesQuery): { items: AgencyView[]; next: string | null; total?: number } {
     if (query.jurisdiction && !this.directory.getJurisdiction(query.jurisdiction)) {
       throw unknownJurisdiction();
     }
+    cursorOrOffset(query);
     const filter = {
       ...(query.jurisdiction ? { jurisdiction: query.jurisdiction } : {}),
       ...(query.level ? { level: query.level } : {}),
@@ -30,9 +42,27 @@ export class AgenciesHttpController {
           .map((hit) => hit.agency)
           .filter((agency) => !query.level || agency.level === query.level)
       : this.directory.list(filter);
-    const offset = query.offset ?? 0;
-    const items = matches.slice(offset, offset + (query.limit ?? 100)).map(view);
-    return { items, total: matches.length };
+    // The directory is in memory: the cursor names the last agency given, the page starts after it
+    // in the same list (a code, unlike a position, does not shift when the list around it changes).
+    let start = query.offset ?? 0;
+    if (query.cursor !== undefined) {
+      const [code] = cursorKey(query.cursor, AGENCY_CURSOR, ['text']);
+      start = matches.findIndex((agency) => agency.code === code) + 1;
+      if (start === 0) {
+        throw queryParameterProblem(
+          'cursor',
+          'cursor: names no agency of this list (were the filters changed?)',
+        );
+      }
+    }
+    const limit = query.limit ?? 100;
+    const page = matches.slice(start, start + limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(view),
+      next: last && start + limit < matches.length ? encodeCursor(AGENCY_CURSOR, [last.code]) : null,
+      ...(query.count === true ? { total: matches.length } : {}),
+    };
   }
 
   @Get(':code')

@@ -1,6 +1,6 @@
 import type { JsonSchemas } from '../contract/json-schema.js';
 
-/** What the agencies operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0033). */
+/** What the agencies operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const AGENCIES_SCHEMAS = {
   AgenciesGetAnswer: {
     type: 'object',
@@ -108,8 +108,11 @@ export const AGENCIES_SCHEMAS = {
       total: {
         type: 'integer',
       },
+      next: {
+        type: ['string', 'null'],
+      },
     },
-    required: ['items', 'total'],
+    required: ['items', 'next'],
     additionalProperties: false,
   },
   AgencyHeadsListAnswer: {
@@ -218,6 +221,9 @@ export const AGENCIES_SCHEMAS = {
           total: {
             type: 'integer',
           },
+          next: {
+            type: ['string', 'null'],
+          },
           successors: {
             type: 'array',
             items: {
@@ -228,7 +234,7 @@ export const AGENCIES_SCHEMAS = {
             type: 'string',
           },
         },
-        required: ['items', 'total', 'successors', 'asOf'],
+        required: ['items', 'next', 'successors', 'asOf'],
         additionalProperties: false,
       },
       {
@@ -242,12 +248,15 @@ export const AGENCIES_SCHEMAS = {
           },
           total: {
             type: 'integer',
+          },
+          next: {
+            type: ['string', 'null'],
           },
           asOf: {
             type: 'string',
           },
         },
-        required: ['items', 'total', 'asOf'],
+        required: ['items', 'next', 'asOf'],
         additionalProperties: false,
       },
       {
@@ -261,6 +270,9 @@ export const AGENCIES_SCHEMAS = {
           },
           total: {
             type: 'integer',
+          },
+          next: {
+            type: ['string', 'null'],
           },
           pastState: {
             $ref: '#/components/schemas/AnsweredInstant',
@@ -275,7 +287,7 @@ export const AGENCIES_SCHEMAS = {
             type: 'string',
           },
         },
-        required: ['items', 'total', 'pastState', 'successors', 'asOf'],
+        required: ['items', 'next', 'pastState', 'successors', 'asOf'],
         additionalProperties: false,
       },
       {
@@ -290,6 +302,9 @@ export const AGENCIES_SCHEMAS = {
           total: {
             type: 'integer',
           },
+          next: {
+            type: ['string', 'null'],
+          },
           pastState: {
             $ref: '#/components/schemas/AnsweredInstant',
           },
@@ -297,7 +312,7 @@ export const AGENCIES_SCHEMAS = {
             type: 'string',
           },
         },
-        required: ['items', 'total', 'pastState', 'asOf'],
+        required: ['items', 'next', 'pastState', 'asOf'],
         additionalProperties: false,
       },
     ],
@@ -316,8 +331,11 @@ export const AGENCIES_SCHEMAS = {
           total: {
             type: 'integer',
           },
+          next: {
+            type: ['string', 'null'],
+          },
         },
-        required: ['items', 'total'],
+        required: ['items', 'next'],
         additionalProperties: false,
       },
       {
@@ -332,11 +350,14 @@ export const AGENCIES_SCHEMAS = {
           total: {
             type: 'integer',
           },
+          next: {
+            type: ['string', 'null'],
+          },
           pastState: {
             $ref: '#/components/schemas/AnsweredInstant',
           },
         },
-        required: ['items', 'total', 'pastState'],
+        required: ['items', 'next', 'pastState'],
         additionalProperties: false,
       },
     ],

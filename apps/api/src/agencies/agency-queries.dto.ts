@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { AGENCY_LEVELS, type AgencyLevel } from '#libs/agencies';
 import { IsIntegerParameter, MAX_OFFSET } from '#libs/platform';
+import { CountParameter, CursorParameter, LimitParameter } from '../queries/paging.query.js';
 
 export class ListAgenciesQuery {
   @ApiPropertyOptional({ description: 'Search text; ignores diacritics and case ("so lao dong")' })
@@ -21,12 +22,21 @@ export class ListAgenciesQuery {
   @IsIn(AGENCY_LEVELS)
   level?: AgencyLevel;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @IsIntegerParameter(1, 500)
+  @LimitParameter(100, 500)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_OFFSET })
+  @CursorParameter()
+  cursor?: string;
+
+  @CountParameter()
+  count?: boolean;
+
+  @ApiPropertyOptional({
+    default: 0,
+    minimum: 0,
+    maximum: MAX_OFFSET,
+    description: 'Agencies to skip, as before cursors; prefer `cursor` (not with it)',
+  })
   @IsOptional()
   @IsIntegerParameter(0, MAX_OFFSET)
   offset?: number;

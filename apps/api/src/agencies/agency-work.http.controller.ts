@@ -29,6 +29,7 @@ import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { PastStateQuery } from '../queries/past-state.query.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { ReadYourWrites } from '../queries/read-your-writes.js';
+import { CountParameter, CursorParameter, LimitParameter } from '../queries/paging.query.js';
 import { runQuery } from '../queries/query-errors.js';
 import { unknownAgency } from './agencies.http.controller.js';
 import { AGENCY_DIRECTORY, READ_POLICY } from './agency-directory.provider.js';
@@ -36,15 +37,34 @@ import { ApiAnswer } from '../contract/answers.js';
 import { ApiProblems } from '../contract/problems.js';
 
 class PageQuery extends PastStateQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @IsIntegerParameter(1, 500)
+  @LimitParameter(50, 500)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_OFFSET })
+  @CursorParameter()
+  cursor?: string;
+
+  @CountParameter()
+  count?: boolean;
+
+  @ApiPropertyOptional({
+    default: 0,
+    minimum: 0,
+    maximum: MAX_OFFSET,
+    description: 'Rows to skip, as before cursors; prefer `cursor` (not with it)',
+  })
   @IsOptional()
   @IsIntegerParameter(0, MAX_OFFSET)
   offset?: number;
+}
+
+/** The paging of a list query, as the query layer takes it. */
+function pageRequest(query: PageQuery) {
+  return {
+    limit: query.limit ?? 50,
+    ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+    ...(query.offset === undefined ? {} : { offset: query.offset }),
+    ...(query.count === true ? { count: true } : {}),
+  };
 }
 
 export class ResponsibilitiesQuery extends PageQuery {
@@ -101,12 +121,12 @@ export class AgencyWorkHttpController {
   @AuditedRead('agency.responsibilities')
   @ApiOperation({
     summary:
-      'Tasks the agency leads, supports or is asked to help with; at a past instant with knownAt= or validAt=',
+      'Tasks the agency leads, supports or is asked to help with, by due date; at a past instant with knownAt= or validAt=. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
   @ApiAnswer(
     200,
     'AgencyWorkResponsibilitiesAnswer',
-    'A page of the tasks the agency is or was a party to (limit/offset; total)',
+    'A page of the tasks the agency is or was a party to (next: the cursor of the following page; total with count=true)',
   )
   @ApiProblems('agency.not-found', 'agency.forbidden')
   async responsibilities(
@@ -119,8 +139,7 @@ export class AgencyWorkHttpController {
     const options = {
       status: query.status ?? 'open',
       ...(query.role ? { role: query.role } : {}),
-      limit: query.limit ?? 50,
-      offset: query.offset ?? 0,
+      ...pageRequest(query),
     } as const;
     return runQuery(async () => {
       const instant = pastInstantOf(query);
@@ -142,12 +161,12 @@ export class AgencyWorkHttpController {
   @AuditedRead('agency.outstanding')
   @ApiOperation({
     summary:
-      'Open tasks of the agency with due dates, state, due-soon and overdue flags; at a past instant with knownAt= or validAt=',
+      'Open tasks of the agency with due dates, state, due-soon and overdue flags; at a past instant with knownAt= or validAt=. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
   @ApiAnswer(
     200,
     'AgencyWorkOutstandingAnswer',
-    'A page of what the agency still has to do (limit/offset; total)',
+    'A page of what the agency still has to do (next: the cursor of the following page; total with count=true)',
   )
   @ApiProblems('agency.not-found', 'agency.forbidden')
   async outstanding(
@@ -163,8 +182,7 @@ export class AgencyWorkHttpController {
       const options = {
         asOf,
         sort: query.sort ?? 'dueDate',
-        limit: query.limit ?? 50,
-        offset: query.offset ?? 0,
+        ...pageRequest(query),
         ...(query.state ? { state: query.state } : {}),
         ...(query.overdue === undefined ? {} : { overdue: query.overdue }),
       };

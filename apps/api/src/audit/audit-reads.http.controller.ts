@@ -20,6 +20,17 @@ import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { AuditedRead } from './audited-read.decorator.js';
 import { ApiAnswer } from '../contract/answers.js';
 import { ApiProblems } from '../contract/problems.js';
+import { encodeCursor } from '#libs/projections';
+import {
+  CountParameter,
+  CursorParameter,
+  cursorKey,
+  cursorOrOffset,
+  LimitParameter,
+} from '../queries/paging.query.js';
+
+/** The audit's cursor: the seq of the page's last read (a whole number far below 2^53). */
+const READS_CURSOR = 'audit-reads';
 
 export class ReadAuditQuery {
   @ApiPropertyOptional({ description: 'The person who read (their id, the token subject)' })
@@ -51,12 +62,21 @@ export class ReadAuditQuery {
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @IsIntegerParameter(1, 500)
+  @LimitParameter(100, 500)
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_OFFSET })
+  @CursorParameter()
+  cursor?: string;
+
+  @CountParameter()
+  count?: boolean;
+
+  @ApiPropertyOptional({
+    default: 0,
+    minimum: 0,
+    maximum: MAX_OFFSET,
+    description: 'Reads to skip, as before cursors; prefer `cursor` (not with it)',
+  })
   @IsOptional()
   @IsIntegerParameter(0, MAX_OFFSET)
   offset?: number;
@@ -96,12 +116,12 @@ export class AuditReadsHttpController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary:
-      'The audit of reads: who read what, when, with which query and how many items (auditors, inspectors); format=csv for a CSV file',
+      'The audit of reads, oldest first: who read what, when, with which query and how many items (auditors, inspectors); format=csv for a CSV file. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
   @ApiAnswer(
     200,
     'AuditReadsListAnswer',
-    'A page of recorded reads (limit/offset; total); with format=csv, the same rows as text/csv',
+    'A page of recorded reads (next: the cursor of the following page; total with count=true); with format=csv, the same rows as text/csv',
     { contentTypes: ['application/json', 'text/csv'] },
   )
   @ApiProblems('forbidden')
@@ -109,7 +129,7 @@ export class AuditReadsHttpController {
     @Query() query: ReadAuditQuery,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ items: RecordedRead[]; total: number } | string> {
+  ): Promise<{ items: RecordedRead[]; next: string | null; total?: number } | string> {
     if (!this.policy.mayReadReadAudit(principal)) {
       throw new ProblemError({
         type: problemType('forbidden'),
@@ -119,15 +139,27 @@ export class AuditReadsHttpController {
         detail: 'The audit of reads is for auditors and inspectors.',
       });
     }
-    const page = await this.audit.list({
+    cursorOrOffset(query);
+    const afterSeq =
+      query.cursor === undefined ? undefined : String(cursorKey(query.cursor, READS_CURSOR, ['int'])[0]);
+    const limit = query.limit ?? 100;
+    const listed = await this.audit.list({
       actor: query.actor,
       resource: query.resource,
       from: query.from,
       to: query.to,
       actorAgencies: principal.national === true ? undefined : this.agenciesOverseenBy(principal),
-      limit: query.limit ?? 100,
+      limit,
       offset: query.offset ?? 0,
+      afterSeq,
+      count: query.count === true,
     });
+    const last = listed.items[listed.items.length - 1];
+    const page = {
+      items: listed.items,
+      next: listed.more && last ? encodeCursor(READS_CURSOR, [Number(last.seq)]) : null,
+      ...(listed.total === undefined ? {} : { total: listed.total }),
+    };
     if (query.format !== 'csv') return page;
     void reply.header('content-type', 'text/csv; charset=utf-8');
     void reply.header('content-disposition', 'attachment; filename="reads.csv"');

@@ -1,6 +1,6 @@
 import type { JsonSchemas } from '../contract/json-schema.js';
 
-/** What the audit operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0033). */
+/** What the audit operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const AUDIT_SCHEMAS = {
   AuditReadsListAnswer: {
     anyOf: [
@@ -19,8 +19,11 @@ export const AUDIT_SCHEMAS = {
           total: {
             type: 'integer',
           },
+          next: {
+            type: ['string', 'null'],
+          },
         },
-        required: ['items', 'total'],
+        required: ['items', 'next'],
         additionalProperties: false,
       },
     ],

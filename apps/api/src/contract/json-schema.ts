@@ -1,7 +1,7 @@
 /**
  * A JSON Schema (2020-12, the dialect of OpenAPI 3.1) written as a plain object. The answers'
  * shapes are TypeScript interfaces, which the document generator cannot see: each feature writes
- * them once as schemas next to its controller (<feature>.schemas.ts, docs/adr/0033).
+ * them once as schemas next to its controller (<feature>.schemas.ts, docs/adr/0035).
  */
 export type JsonSchema = { readonly [keyword: string]: unknown };
 

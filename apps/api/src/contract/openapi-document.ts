@@ -33,7 +33,7 @@ type Operation = OpenAPIObject['paths'][string]['get'] & object;
  * The OpenAPI 3.1 document of the API, generated from the code: routes, parameters and bodies from
  * Nest's decorators and DTOs; answers from each feature's schemas (<feature>.schemas.ts, via
  * @ApiAnswer); problems from @ApiProblems plus those every operation shares. The e2e harness
- * validates every answer it sees against this document (docs/adr/0033-openapi-contract.md).
+ * validates every answer it sees against this document (docs/adr/0035-openapi-contract.md).
  */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()

@@ -213,6 +213,15 @@ export const SHARED_SCHEMAS = {
       updatedAt: {
         type: 'string',
       },
+      clause: {
+        type: 'string',
+        description: "The plan's clause the task comes from (V.1; a section for reports)",
+      },
+      partyHeading: {
+        type: ['string', 'null'],
+        description:
+          'The party heading a duty was recorded under (the source of its old title); null otherwise',
+      },
       streamVersion: {
         type: 'integer',
       },
@@ -235,6 +244,8 @@ export const SHARED_SCHEMAS = {
       'assignedAt',
       'updatedAt',
       'streamVersion',
+      'clause',
+      'partyHeading',
     ],
     additionalProperties: false,
   },

@@ -1,6 +1,13 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, problemType, type AppConfig, type TokenVerifier } from '#libs/platform';
+import {
+  answerLanguage,
+  localiseProblem,
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  type AppConfig,
+  type TokenVerifier,
+} from '#libs/platform';
 import { authenticate } from '../auth/request-authentication.js';
 
 /** Probes and scrapes: Kubernetes and Prometheus call them often, from few addresses, and must never be refused. */
@@ -44,15 +51,20 @@ export async function installRateLimits(
       .header('retry-after', outcome.ttlInSeconds)
       .type(PROBLEM_CONTENT_TYPE)
       .send(
-        JSON.stringify({
-          type: problemType('rate-limited'),
-          title: 'Too many requests',
-          status: 429,
-          code: 'rate-limited',
-          detail: anonymous
-            ? `More than ${outcome.max} requests without a valid token from this address in ${config.rateLimitWindowSeconds} s. Try again in ${outcome.ttlInSeconds} s.`
-            : `More than ${outcome.max} requests in ${config.rateLimitWindowSeconds} s. Try again in ${outcome.ttlInSeconds} s.`,
-        }),
+        JSON.stringify(
+          localiseProblem(
+            {
+              type: problemType('rate-limited'),
+              title: 'Too many requests',
+              status: 429,
+              code: 'rate-limited',
+              detail: anonymous
+                ? `More than ${outcome.max} requests without a valid token from this address in ${config.rateLimitWindowSeconds} s. Try again in ${outcome.ttlInSeconds} s.`
+                : `More than ${outcome.max} requests in ${config.rateLimitWindowSeconds} s. Try again in ${outcome.ttlInSeconds} s.`,
+            },
+            answerLanguage(request),
+          ),
+        ),
       );
   });
 }

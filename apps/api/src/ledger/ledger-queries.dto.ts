@@ -26,7 +26,14 @@ export class ConsistencyProofQuery {
 }
 
 export class CheckpointsQuery {
-  @ApiPropertyOptional({ description: 'Only checkpoints of a larger tree size (paging)' })
+  @ApiPropertyOptional({ description: "The previous page's `next`: checkpoints of a larger tree size" })
+  @IsOptional()
+  @IsPosition({ message: 'cursor must be the `next` of a page of this list' })
+  cursor?: string;
+
+  @ApiPropertyOptional({
+    description: 'Only checkpoints of a larger tree size: the same as `cursor`, its name before; not with it',
+  })
   @IsOptional()
   @IsPosition({ message: 'after must be a whole number' })
   after?: string;

@@ -38,6 +38,7 @@ import {
   problemType,
   ProblemError,
   READ_AUDIT,
+  queryParameterProblem,
   validationProblem,
   type AppConfig,
   type Principal,
@@ -153,11 +154,16 @@ export class LedgerHttpController {
   @ApiProblems('ledger.forbidden')
   async list(@CurrentPrincipal() principal: Principal, @Query() query: CheckpointsQuery) {
     assertMayReadLedger(principal);
+    if (query.cursor !== undefined && query.after !== undefined) {
+      throw queryParameterProblem('cursor', 'cursor: give either cursor or after, not both');
+    }
     const limit = query.limit ?? 100;
-    const items = await this.checkpoints.list(BigInt(query.after ?? '0'), limit);
+    // One more than the page: there is a next page only if it is there (next is null at the end).
+    const read = await this.checkpoints.list(BigInt(query.cursor ?? query.after ?? '0'), limit + 1);
+    const items = read.slice(0, limit);
     return {
       checkpoints: items.map(checkpointView),
-      next: items.length === limit ? items[items.length - 1]!.treeSize.toString() : null,
+      next: read.length > limit ? items[items.length - 1]!.treeSize.toString() : null,
     };
   }
 

@@ -34,6 +34,11 @@ import {
   isPartyToPlan,
   listPlansPage,
   listPlanTasks,
+  countPlanTasks,
+  filteredKeysetPage,
+  planTasksAfter,
+  PLAN_TASK_KEY,
+  type TaskView,
   PLAN_STATUSES,
   planStatusIn,
   type PlanStatus,
@@ -44,6 +49,7 @@ import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { runQuery } from '../queries/query-errors.js';
 import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 import { PastStateQuery } from '../queries/past-state.query.js';
+import { CountParameter, CursorParameter, LimitParameter } from '../queries/paging.query.js';
 import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { ApiAnswer } from '../contract/answers.js';
@@ -90,6 +96,17 @@ class ListPlansQuery extends ConsistencyQuery {
   @IsOptional()
   @IsIntegerParameter(1, 200)
   limit?: number;
+}
+
+class PlanTasksQuery extends ConsistencyQuery {
+  @LimitParameter(100, 500)
+  limit?: number;
+
+  @CursorParameter()
+  cursor?: string;
+
+  @CountParameter()
+  count?: boolean;
 }
 
 /** Plans are read from the database in batches this large while the read policy and `q` filter them. */
@@ -205,28 +222,47 @@ export class PlanQueriesHttpController {
 
   @Get(':planId/tasks')
   @AuditedRead('plan.tasks')
-  @ApiOperation({ summary: 'The tasks of a plan (those the caller may read)' })
+  @ApiOperation({
+    summary:
+      'The tasks of a plan (those the caller may read), by due date then id. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
+  })
   @ApiAnswer(200, 'PlanQueriesTasksAnswer', "The plan's tasks the caller may read")
   @ApiProblems('plan.not-found')
   async tasks(
     @Param('planId') planId: string,
-    @Query() query: ConsistencyQuery,
+    @Query() query: PlanTasksQuery,
     @CurrentPrincipal() principal: Principal,
   ) {
     await this.readYourWrites.ensure(query.minPosition);
     const { audience } = await this.readable(principal, planId);
-    const tasks = await listPlanTasks(this.dataSource.manager, planId);
-    if (this.policy.seesWholePlan(principal, audience)) return { items: tasks };
-    const states = await getTaskStates(
-      this.dataSource.manager,
-      tasks.map((task) => task.taskId),
-    );
-    return {
-      items: tasks.filter((task) => {
-        const state = states.get(task.taskId);
-        return state !== undefined && this.policy.mayReadTask(principal, state);
-      }),
-    };
+    const manager = this.dataSource.manager;
+    // A reader who does not see the plan whole gets the tasks the policy lets it read.
+    const keep = this.policy.seesWholePlan(principal, audience)
+      ? (tasks: TaskView[]) => Promise.resolve(tasks)
+      : async (tasks: TaskView[]) => {
+          const states = await getTaskStates(
+            manager,
+            tasks.map((task) => task.taskId),
+          );
+          return tasks.filter((task) => {
+            const state = states.get(task.taskId);
+            return state !== undefined && this.policy.mayReadTask(principal, state);
+          });
+        };
+    return runQuery(async () => {
+      const page = await filteredKeysetPage(
+        (after, take) => planTasksAfter(manager, planId, after, take),
+        keep,
+        { limit: query.limit ?? 100, ...(query.cursor === undefined ? {} : { cursor: query.cursor }) },
+        PLAN_TASK_KEY,
+        (task) => task,
+      );
+      if (query.count !== true) return page;
+      const total = this.policy.seesWholePlan(principal, audience)
+        ? await countPlanTasks(manager, planId)
+        : (await keep(await listPlanTasks(manager, planId))).length;
+      return { ...page, total };
+    });
   }
 
   @Get(':planId/progress')

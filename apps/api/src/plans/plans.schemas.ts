@@ -1,6 +1,6 @@
 import type { JsonSchemas } from '../contract/json-schema.js';
 
-/** What the plans operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0033). */
+/** What the plans operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const PLANS_SCHEMAS = {
   AgencyProgress: {
     type: 'object',
@@ -1268,8 +1268,14 @@ export const PLANS_SCHEMAS = {
           $ref: '#/components/schemas/TaskRow',
         },
       },
+      next: {
+        type: ['string', 'null'],
+      },
+      total: {
+        type: 'integer',
+      },
     },
-    required: ['items'],
+    required: ['items', 'next'],
     additionalProperties: false,
   },
   PlanReportingSummary: {

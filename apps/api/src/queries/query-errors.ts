@@ -7,7 +7,11 @@ export async function runQuery<T>(query: () => Promise<T>): Promise<T> {
     return await query();
   } catch (error) {
     if (error instanceof InvalidProjectionQueryError) {
-      throw validationProblem([{ pointer: `/${error.field}`, detail: error.message }], error.message);
+      // The parameter is named too, as for the query's other problems (queryParameterProblem).
+      throw validationProblem(
+        [{ pointer: `/${error.field}`, parameter: error.field, detail: error.message }],
+        error.message,
+      );
     }
     throw error;
   }

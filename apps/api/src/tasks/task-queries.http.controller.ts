@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
+import type { AgencyDirectory } from '#libs/agencies';
 import { taskNotFound, type ReadPolicy } from '#libs/application';
-import { EVENT_STORE, PROJECTION_DATA_SOURCE, type Principal } from '#libs/platform';
+import { EVENT_STORE, PROJECTION_DATA_SOURCE, type Language, type Principal } from '#libs/platform';
 import {
   describeInstant,
   getTask,
@@ -13,13 +14,15 @@ import {
   trailAt,
   type StreamsReader,
 } from '#libs/projections';
-import { READ_POLICY } from '../agencies/agency-directory.provider.js';
+import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
+import { AnswerLanguage } from '../queries/answer-language.js';
 import { PastStateQuery, requestedInstant } from '../queries/past-state.query.js';
 import { ReadYourWrites } from '../queries/read-your-writes.js';
 import { ApiAnswer } from '../contract/answers.js';
 import { ApiProblems } from '../contract/problems.js';
+import { taskAnswer, trailAnswer } from './task-answers.js';
 
 @ApiTags('tasks')
 @ApiBearerAuth()
@@ -29,6 +32,7 @@ export class TaskQueriesHttpController {
     @Inject(PROJECTION_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: StreamsReader,
     @Inject(READ_POLICY) private readonly policy: ReadPolicy,
+    @Inject(AGENCY_DIRECTORY) private readonly directory: AgencyDirectory,
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
@@ -52,11 +56,11 @@ export class TaskQueriesHttpController {
       const task = taskRowAt(await taskAt(this.store, taskId, instant));
       // A task the caller may read now, that did not exist yet at the instant: as for no task.
       if (!task) throw taskNotFound();
-      return { ...task, pastState: describeInstant(instant) };
+      return { ...taskAnswer(task, this.directory), pastState: describeInstant(instant) };
     }
     const task = await getTask(this.dataSource.manager, taskId);
     if (!task) throw taskNotFound();
-    return task;
+    return taskAnswer(task, this.directory);
   }
 
   @Get('trail')
@@ -71,6 +75,7 @@ export class TaskQueriesHttpController {
     @Param('taskId') taskId: string,
     @Query() query: PastStateQuery,
     @CurrentPrincipal() principal: Principal,
+    @AnswerLanguage() language: Language,
   ) {
     await this.readYourWrites.ensure(query.minPosition);
     await this.requireReadable(principal, taskId);
@@ -78,11 +83,15 @@ export class TaskQueriesHttpController {
     if (instant) {
       const entries = trailAt(await taskAt(this.store, taskId, instant));
       if (entries.length === 0) throw taskNotFound();
-      return { taskId, pastState: describeInstant(instant), entries };
+      return {
+        taskId,
+        pastState: describeInstant(instant),
+        ...trailAnswer(entries, language, this.directory),
+      };
     }
     const entries = await getTrail(this.dataSource.manager, taskId);
     if (entries.length === 0) throw taskNotFound();
-    return { taskId, entries };
+    return { taskId, ...trailAnswer(entries, language, this.directory) };
   }
 
   /**

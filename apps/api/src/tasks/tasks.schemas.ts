@@ -1,17 +1,42 @@
 import type { JsonSchemas } from '../contract/json-schema.js';
+import { SHARED_SCHEMAS } from '../contract/shared.schemas.js';
 
-/** What the tasks operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0033). */
+/** What the tasks operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const TASKS_SCHEMAS = {
+  /** A task as GET /tasks/{id} answers it: its row and the names of the agencies it names. */
+  TaskAnswer: {
+    ...SHARED_SCHEMAS.TaskRow,
+    properties: {
+      ...SHARED_SCHEMAS.TaskRow.properties,
+      agencyNames: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: 'The full name of every agency the answer names, by code',
+      },
+    },
+    required: [...SHARED_SCHEMAS.TaskRow.required, 'agencyNames'],
+  },
   TaskQueriesGetAnswer: {
     anyOf: [
       {
-        $ref: '#/components/schemas/TaskRow',
+        $ref: '#/components/schemas/TaskAnswer',
       },
       {
         type: 'object',
         properties: {
           pastState: {
             $ref: '#/components/schemas/AnsweredInstant',
+          },
+          clause: {
+            type: 'string',
+          },
+          partyHeading: {
+            type: ['string', 'null'],
+          },
+          agencyNames: {
+            type: 'object',
+            additionalProperties: { type: 'string' },
+            description: 'The full name of every agency the answer names, by code',
           },
           taskId: {
             type: 'string',
@@ -78,6 +103,9 @@ export const TASKS_SCHEMAS = {
         },
         required: [
           'pastState',
+          'clause',
+          'partyHeading',
+          'agencyNames',
           'taskId',
           'planId',
           'title',
@@ -117,8 +145,13 @@ export const TASKS_SCHEMAS = {
               $ref: '#/components/schemas/TrailEntryRow',
             },
           },
+          agencyNames: {
+            type: 'object',
+            additionalProperties: { type: 'string' },
+            description: 'The full name of every agency the answer names, by code',
+          },
         },
-        required: ['taskId', 'pastState', 'entries'],
+        required: ['taskId', 'pastState', 'entries', 'agencyNames'],
         additionalProperties: false,
       },
       {
@@ -133,8 +166,13 @@ export const TASKS_SCHEMAS = {
               $ref: '#/components/schemas/TrailEntryRow',
             },
           },
+          agencyNames: {
+            type: 'object',
+            additionalProperties: { type: 'string' },
+            description: 'The full name of every agency the answer names, by code',
+          },
         },
-        required: ['taskId', 'entries'],
+        required: ['taskId', 'entries', 'agencyNames'],
         additionalProperties: false,
       },
     ],

@@ -1,6 +1,6 @@
 import type { JsonSchemas } from '../contract/json-schema.js';
 
-/** What the web operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0033). */
+/** What the web operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const WEB_SCHEMAS = {
   DemoUserView: {
     type: 'object',

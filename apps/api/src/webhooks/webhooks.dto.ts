@@ -95,7 +95,14 @@ export class DeliveriesQuery {
   status?: (typeof DELIVERY_STATUSES)[number];
 
   @ApiPropertyOptional({
-    description: "Cursor: deliveries older than this delivery id (the previous page's `next`)",
+    description: "The previous page's `next`: deliveries older than it; without it, the newest",
+  })
+  @IsOptional()
+  @Matches(/^[1-9][0-9]{0,17}$/, { message: 'cursor must be the `next` of a page of this list' })
+  cursor?: string;
+
+  @ApiPropertyOptional({
+    description: 'The same as `cursor` (its name before every list had a `cursor`); not with it',
   })
   @IsOptional()
   @Matches(/^[1-9][0-9]{0,17}$/, { message: 'before must be a delivery id (digits)' })

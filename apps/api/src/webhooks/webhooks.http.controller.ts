@@ -29,6 +29,7 @@ import type { EventStore } from '#libs/event-store';
 import {
   APP_CONFIG,
   EVENT_STORE,
+  queryParameterProblem,
   validationProblem,
   WebhookDeliveryHost,
   WebhookStore,
@@ -214,16 +215,22 @@ export class WebhooksHttpController {
   ): Promise<{ endpointId: string; items: WebhookDelivery[]; next: string | null }> {
     this.requireReader(principal, code);
     await this.endpoint(code, id);
+    if (query.cursor !== undefined && query.before !== undefined) {
+      throw queryParameterProblem('cursor', 'cursor: give either cursor or before, not both');
+    }
+    const before = query.cursor ?? query.before;
     const limit = query.limit ?? 100;
-    const items = await this.webhooks.deliveries(id, {
+    // One more than the page: there is a next page only if it is there (next is null at the end).
+    const read = await this.webhooks.deliveries(id, {
       ...(query.status ? { status: query.status } : {}),
-      ...(query.before ? { before: query.before } : {}),
-      limit,
+      ...(before ? { before } : {}),
+      limit: limit + 1,
     });
+    const items = read.slice(0, limit);
     return {
       endpointId: id,
       items,
-      next: items.length === limit ? (items[items.length - 1]?.id ?? null) : null,
+      next: read.length > limit ? (items[items.length - 1]?.id ?? null) : null,
     };
   }
 

@@ -132,7 +132,7 @@ describe.each(backends)('the dashboard on %s', (backend) => {
   it('an officer acknowledges a task and hands one off; the receiver sees the offer live and accepts it', async () => {
     const outstanding = await api.request(
       'GET',
-      `/agencies/${OFFICER}/outstanding?limit=500`,
+      `/agencies/${OFFICER}/outstanding?limit=500&count=true`,
       `demo.officer.${OFFICER}`,
     );
     const open = (outstanding.body.items as { taskId: string; state: string }[]).filter(
@@ -379,7 +379,7 @@ describe.each(backends)('the dashboard on %s', (backend) => {
       await inspector.page.getByRole('link', { name: 'Trách nhiệm giải trình' }).click();
       await inspector.page.locator('#accountability-agency').selectOption(OFFICER);
       await until(
-        async () => answers.length,
+        () => Promise.resolve(answers.length),
         (v) => v > 0,
         60_000,
       );

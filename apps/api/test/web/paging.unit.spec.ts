@@ -1,51 +1,42 @@
 import { describe, expect, it } from '@jest/globals';
-import { readAllPages, type Page } from '../../../../web/src/paging.js';
+import { readAllPages, withCursor, type Page } from '../../../../web/src/paging.js';
 
 /**
- * The dashboard reads an agency's whole inbox page by page (web/src/paging.ts, used by
- * Api.outstanding): the first page gives the total, the others are asked for at once; the items
- * come back whole and in the API's order.
+ * The dashboard reads a whole list page by page (web/src/paging.ts, used by Api.outstanding and
+ * the others): it follows each page's `next` cursor until it is null; the items come back whole and
+ * in the API's order.
  */
 describe('a paged list read by the dashboard', () => {
-  /** A fake API of `total` items; each answer waits until `release` is called. */
+  /** A fake API of `total` items whose cursor is the index of the next item, as text. */
   function fakeApi(total: number, pageSize: number) {
     const items = Array.from({ length: total }, (_, i) => `task-${i}`);
-    const asked: number[] = [];
-    const waiting: (() => void)[] = [];
-    const page = async (offset: number): Promise<Page<string>> => {
-      asked.push(offset);
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      return { items: items.slice(offset, offset + pageSize), total };
+    const asked: (string | null)[] = [];
+    const page = (cursor: string | null): Promise<Page<string>> => {
+      asked.push(cursor);
+      const from = cursor === null ? 0 : Number(cursor);
+      const to = from + pageSize;
+      return Promise.resolve({ items: items.slice(from, to), next: to < total ? String(to) : null });
     };
-    const release = () => waiting.splice(0).forEach((resolve) => resolve());
-    return { items, asked, page, release };
+    return { items, asked, page };
   }
 
-  async function until(condition: () => boolean): Promise<void> {
-    for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-    expect(condition()).toBe(true);
-  }
-
-  it('asks for the pages after the first at once and returns every item in order', async () => {
+  it('follows next from page to page and returns every item once, in order', async () => {
     const api = fakeApi(1009, 500);
-    const read = readAllPages(api.page, 500);
-    await until(() => api.asked.length === 1);
-    api.release();
-    // Both remaining pages are asked for before either is answered.
-    await until(() => api.asked.length === 3);
-    api.release();
-    expect(await read).toEqual(api.items);
-    expect(api.asked).toEqual([0, 500, 1000]);
+    expect(await readAllPages(api.page)).toEqual(api.items);
+    expect(api.asked).toEqual([null, '500', '1000']);
   });
 
   it('reads one page when the list fits in it, empty or full', async () => {
     for (const total of [0, 500]) {
       const api = fakeApi(total, 500);
-      const read = readAllPages(api.page, 500);
-      await until(() => api.asked.length === 1);
-      api.release();
-      expect(await read).toEqual(api.items);
-      expect(api.asked).toEqual([0]);
+      expect(await readAllPages(api.page)).toEqual(api.items);
+      expect(api.asked).toEqual([null]);
     }
+  });
+
+  it('adds the cursor to a path with or without a query', () => {
+    expect(withCursor('/agencies', null)).toBe('/agencies');
+    expect(withCursor('/agencies', 'a-b_c')).toBe('/agencies?cursor=a-b_c');
+    expect(withCursor('/plans/p/tasks?limit=500', 'xyz')).toBe('/plans/p/tasks?limit=500&cursor=xyz');
   });
 });

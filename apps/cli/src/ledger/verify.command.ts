@@ -99,7 +99,8 @@ export function registerVerifyCommand(program: Command): void {
 async function get(api: string, path: string, token: string | undefined): Promise<Response> {
   const base = api.endsWith('/') ? api : `${api}/`;
   const response = await fetch(new URL(path.slice(1), base), {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    // The CLI speaks English: so do the problems it prints.
+    headers: { 'accept-language': 'en', ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
   if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
   return response;

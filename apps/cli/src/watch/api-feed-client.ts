@@ -43,6 +43,8 @@ export async function followApiFeed(options: ApiFeedOptions): Promise<void> {
       response = await fetch(url, {
         headers: {
           accept: 'text/event-stream',
+          // The CLI speaks English: so do the problems it prints.
+          'accept-language': 'en',
           authorization: `Bearer ${options.token}`,
           ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
         },

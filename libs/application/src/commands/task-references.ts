@@ -1,21 +1,18 @@
 import type { AgencyDirectory } from '#libs/agencies';
-import { planIndicatorsOf, planStreamId } from '#libs/plans';
+import { planIndicatorsOf, planStreamId, type PlanState } from '#libs/plans';
 import type { PlanIndicator } from '#libs/shared-kernel';
 import { taskStreamId } from '#libs/tasks';
 import { ApplicationError, type FieldError } from '../errors.js';
 import type { CommandEventStore } from '../ports/event-store.port.js';
 import { readStreamState } from './command-processor.js';
-import { planModel, taskModel } from './stream-models.js';
-
-/** Plans issued so far, by id: a plan is issued once and never changes, so a lookup can be kept. */
-const KNOWN_PLANS = 10_000;
+import { foldStream, planModel, taskModel } from './stream-models.js';
 
 /**
- * What a task command names outside its own stream: the plan it belongs to and the agencies it
- * hands work to. They are checked before deciding, so a task never points at a plan nobody issued
- * or at an agency the directory does not know. Both are stable facts (plans are immutable once
- * issued, the directory is fixed at start-up), so no race with the append that follows.
+ * Plan streams folded so far, by id. A plan stream is read once, then only for what was appended
+ * since (its registration, a successor committee): its first event, the issue, is the large one.
  */
+const KNOWN_PLANS = 10_000;
+
 /** What an assignment needs to know of its plan. */
 export interface IssuedPlanFacts {
   readonly issuerAgencyCode: string;
@@ -24,8 +21,14 @@ export interface IssuedPlanFacts {
   readonly indicators: readonly PlanIndicator[];
 }
 
+/**
+ * What a task command names outside its own stream: the plan it belongs to and the agencies it
+ * hands work to. They are checked before deciding, so a task never points at a plan nobody issued
+ * or at an agency the directory does not know. The plan is read as it stands at the command (a
+ * reorganisation can pass it to a successor committee; the committee can record its number later).
+ */
 export class TaskReferences {
-  private readonly issuedPlans = new Map<string, IssuedPlanFacts>();
+  private readonly plans = new Map<string, { readonly version: number; readonly state: PlanState }>();
 
   constructor(
     private readonly store: Pick<CommandEventStore, 'readStream'>,
@@ -68,18 +71,19 @@ export class TaskReferences {
   }
 
   private async issuedPlan(planId: string): Promise<IssuedPlanFacts | null> {
-    const known = this.issuedPlans.get(planId);
-    if (known !== undefined) return known;
-    const state = await readStreamState(this.store, planStreamId(planId), planModel);
+    const known = this.plans.get(planId);
+    const newer = await this.store.readStream(planStreamId(planId), (known?.version ?? 0) + 1);
+    const state = foldStream(planModel, newer, known?.state ?? planModel.initialState());
+    if (newer.length > 0) {
+      if (this.plans.size >= KNOWN_PLANS) this.plans.clear();
+      this.plans.set(planId, { version: newer.at(-1)!.streamVersion, state });
+    }
     if (state.status !== 'issued') return null;
-    if (this.issuedPlans.size >= KNOWN_PLANS) this.issuedPlans.clear();
-    const plan = {
+    return {
       issuerAgencyCode: state.issuerAgencyCode,
       issuedOn: state.issuedOn,
       indicators: planIndicatorsOf(state),
     };
-    this.issuedPlans.set(planId, plan);
-    return plan;
   }
 }
 

@@ -43,11 +43,23 @@ export interface ReadAuditFilter {
   /** Only reads by people of these agencies (an auditor of one province); undefined: all. */
   readonly actorAgencies?: readonly string[] | undefined;
   readonly limit: number;
+  /** Reads to skip (as before cursors); 0 with `afterSeq`. */
   readonly offset: number;
+  /** Only reads after this one (its seq): the keyset cursor. */
+  readonly afterSeq?: string | undefined;
+  /** Also count the matching reads (`total`): a second query, so only on request. */
+  readonly count?: boolean | undefined;
+}
+
+/** A page of the audit, by seq: `more` when reads follow the page's last. */
+export interface ReadAuditPage {
+  readonly items: RecordedRead[];
+  readonly more: boolean;
+  readonly total?: number;
 }
 
 export interface ReadAuditLog {
   /** Resolves once the record is committed; rejects if it could not be written. */
   record(read: ReadRecord): Promise<RecordedRead>;
-  list(filter: ReadAuditFilter): Promise<{ items: RecordedRead[]; total: number }>;
+  list(filter: ReadAuditFilter): Promise<ReadAuditPage>;
 }

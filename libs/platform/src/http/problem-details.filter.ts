@@ -15,6 +15,8 @@ import {
   type ProblemDetails,
 } from './problem-details.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable.js';
+import { answerLanguage } from '../i18n/answer-language.js';
+import { localiseProblem } from '../i18n/problems.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -46,11 +48,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = context.getRequest<FastifyRequest>();
     const reply = context.getResponse<FastifyReply>();
     const exception = this.refine ? this.refine(caught, request) : caught;
-    // The challenge travels as a header, not in the body.
+    // The challenge travels as a header, not in the body. Logs keep the English; the answer is
+    // in the caller's language (Accept-Language), its code unchanged.
     const { wwwAuthenticate: _challenge, ...problem }: ProblemDetails = {
       ...boundedErrors(this.toProblem(exception)),
       instance: request.url,
     };
+    const answer = localiseProblem(problem, answerLanguage(request));
     if (problem.code === 'database-unavailable')
       this.logger.warn({ err: exception, reqId: request.id, instance: problem.instance }, problem.title);
     else if (problem.status >= 500)
@@ -59,7 +63,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .headers(problemHeaders(exception))
       .status(problem.status)
       .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify(problem));
+      .send(JSON.stringify(answer));
   }
 
   private toProblem(exception: unknown): ProblemDetails {

@@ -6,12 +6,16 @@ import {
 } from '@nestjs/common';
 import { toNfc } from '#libs/shared-kernel';
 import { escapePointerToken, ProblemError, validationProblem, type FieldProblem } from './problem-details.js';
+import { fieldCheckOf, withFieldCheck } from '../i18n/problems.js';
 
 /** Flattens class-validator's error tree into one entry per field, addressed by JSON pointer. */
 export function fieldProblems(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const pointer = `${parent}/${escapePointerToken(String(error.property))}`;
-    const own = Object.values(error.constraints ?? {}).map((detail) => ({ pointer, detail }));
+    // The check's name goes along, for the answer in Vietnamese (i18n/problems.ts).
+    const own = Object.entries(error.constraints ?? {}).map(([check, detail]) =>
+      withFieldCheck({ pointer, detail }, check),
+    );
     return [...own, ...fieldProblems(error.children ?? [], pointer)];
   });
 }
@@ -54,10 +58,11 @@ class ProblemValidationPipe extends ValidationPipe {
       throw new ProblemError({
         ...error.problem,
         detail: QUERY_DETAIL,
-        errors: error.problem.errors.map((problem) => ({
-          ...problem,
-          parameter: problem.pointer.split('/')[1] ?? '',
-        })),
+        errors: error.problem.errors.map((problem) => {
+          const withParameter = { ...problem, parameter: problem.pointer.split('/')[1] ?? '' };
+          const check = fieldCheckOf(problem);
+          return check === undefined ? withParameter : withFieldCheck(withParameter, check);
+        }),
       });
     }
   }
@@ -92,10 +97,10 @@ export function normaliseStrings<T>(value: T, pointer = ''): T {
 
 function unstorableText(pointer: string): ProblemError {
   return validationProblem([
-    {
-      pointer: pointer || '/',
-      detail: 'Text must not contain the NUL character or an unpaired surrogate',
-    },
+    withFieldCheck(
+      { pointer: pointer || '/', detail: 'Text must not contain the NUL character or an unpaired surrogate' },
+      'unstorable',
+    ),
   ]);
 }
 

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { ReadAuditFilter, ReadAuditLog, ReadRecord, RecordedRead } from '#libs/application';
+import type {
+  ReadAuditFilter,
+  ReadAuditLog,
+  ReadAuditPage,
+  ReadRecord,
+  RecordedRead,
+} from '#libs/application';
 
 /** The hash before the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -255,7 +261,7 @@ export class PostgresReadAudit implements ReadAuditLog {
        ${condition}`;
   }
 
-  async list(filter: ReadAuditFilter): Promise<{ items: RecordedRead[]; total: number }> {
+  async list(filter: ReadAuditFilter): Promise<ReadAuditPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -274,19 +280,28 @@ export class PostgresReadAudit implements ReadAuditLog {
     if (filter.actorAgencies !== undefined) {
       where.push(`actor_agency_code = any(${param([...filter.actorAgencies])}::text[])`);
     }
-    const clause = where.length === 0 ? '' : `where ${where.join(' and ')}`;
-    const total = await this.pool.query<{ total: number }>(
-      `select count(*)::int as total from ${this.schema}.read_audit ${clause}`,
-      params,
-    );
+    const clause = (extra: string[]) => (extra.length === 0 ? '' : `where ${extra.join(' and ')}`);
+    const total = filter.count
+      ? await this.pool.query<{ total: number }>(
+          `select count(*)::int as total from ${this.schema}.read_audit ${clause(where)}`,
+          params,
+        )
+      : undefined;
+    // Keyset: the page starts after the cursor's seq, along the primary key (or an index ending in seq).
+    const after = filter.afterSeq === undefined ? [] : [`a.seq > ${param(filter.afterSeq)}::bigint`];
     const rows = await this.pool.query<ReadAuditRow>(
       `select a.seq::text as seq, recorded_at, actor_person_id, actor_agency_code, actor_roles, kind, method, path,
               resource_ids, query, items, prev_hash, hash
-       from ${this.schema}.read_audit a ${clause}
-       order by a.seq limit ${param(filter.limit)} offset ${param(filter.offset)}`,
+       from ${this.schema}.read_audit a ${clause([...where, ...after])}
+       order by a.seq limit ${param(filter.limit + 1)} offset ${param(filter.offset)}`,
       params,
     );
-    return { items: rows.rows.map(fromRow), total: total.rows[0]?.total ?? 0 };
+    const items = rows.rows.slice(0, filter.limit).map(fromRow);
+    return {
+      items,
+      more: rows.rows.length > filter.limit,
+      ...(total ? { total: total.rows[0]?.total ?? 0 } : {}),
+    };
   }
 }
 

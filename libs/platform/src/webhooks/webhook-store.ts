@@ -167,6 +167,9 @@ export class WebhookStore {
           (next_attempt_at, delivery_id) where status = 'pending';
         create index if not exists webhook_deliveries_open on ${s}.webhook_deliveries
           (endpoint_id, ordering_key, position) where status <> 'delivered';
+        -- An endpoint's deliveries newest first, a keyset page at a time (GET .../deliveries).
+        create index if not exists webhook_deliveries_endpoint on ${s}.webhook_deliveries
+          (endpoint_id, delivery_id);
       `);
       await client.query('commit');
     } catch (error) {

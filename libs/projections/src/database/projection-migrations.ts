@@ -251,6 +251,20 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
       alter table ${s}.plans add column deadline_policy jsonb, add column reporting jsonb;
     `,
   },
+  {
+    version: 7,
+    name: 'keyset pages: indexes that hold each list filter and its whole sort key, task id last',
+    // A page after a cursor reads from the cursor's key on, in order, and stops after the page:
+    // each list's index starts with what it is filtered by and ends with its sort key.
+    sql: (s) => `
+      drop index ${s}.outstanding_tasks_due;
+      create index outstanding_tasks_due on ${s}.outstanding_tasks (agency_code, due_date, task_id);
+      create index outstanding_tasks_state on ${s}.outstanding_tasks (agency_code, state_rank, due_date, task_id);
+      create index responsibilities_due on ${s}.responsibilities (agency_code, due_date, task_id);
+      drop index ${s}.tasks_plan;
+      create index tasks_plan on ${s}.tasks (plan_id, due_date, task_id);
+    `,
+  },
 ];
 
 /**

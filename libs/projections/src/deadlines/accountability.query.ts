@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { daysLate, deadlineInstant, type DeadlineEvent } from '#libs/tasks';
+import { daysLate, deadlineInstant, taskTitle, type DeadlineEvent, type TaskKind } from '#libs/tasks';
 import { vietnamDateAt } from '#libs/shared-kernel';
 import { projectionSchema } from '../database/schema.js';
 
@@ -54,6 +54,9 @@ interface LapseSqlRow {
   data: DeadlineEvent['data'];
   status: 'open' | 'completed' | 'cancelled' | null;
   closed_at: Date | null;
+  /** The task's kind and duty, for its title (null if the task row is not there). */
+  kind: TaskKind | null;
+  duty: string | null;
   notices: { type: DeadlineEvent['type']; at: string; data: Record<string, unknown> }[];
 }
 
@@ -65,13 +68,14 @@ export async function listLapses(
   const s = projectionSchema(manager);
   const rows = await manager.query<LapseSqlRow[]>(
     `select n.task_id, n.plan_id, n.due_date::text as due_date, n.occurred_at, n.responsible_agency, n.data,
-            o.status, o.closed_at,
+            o.status, o.closed_at, t.kind, t.duty,
             (select coalesce(json_agg(json_build_object('type', r.type, 'at', r.occurred_at, 'data', r.data)
                                       order by r.occurred_at, r.type), '[]'::json)
                from ${s}.deadline_notices r
               where r.task_id = n.task_id and r.due_date = n.due_date and r.type <> 'DeadlineLapsed') as notices
        from ${s}.deadline_notices n
        left join ${s}.task_outcomes o on o.task_id = n.task_id
+       left join ${s}.tasks t on t.task_id = n.task_id
       where n.type = 'DeadlineLapsed'
         and ($1::text is null or n.responsible_agency = $1)
         and ($2::text is null or n.task_id = $2)
@@ -86,7 +90,13 @@ export async function listLapses(
     return {
       taskId: row.task_id,
       planId: row.plan_id,
-      title: row.data.title,
+      // The lapse recorded the title of its day; people read the duty's own words (taskTitle).
+      title: taskTitle({
+        kind: row.kind ?? 'report',
+        title: row.data.title,
+        duty: row.duty ?? '',
+        sourceClause: row.data.sourceClause,
+      }).title,
       clause: row.data.sourceClause.section,
       dueDate: row.due_date,
       lapsedAt,

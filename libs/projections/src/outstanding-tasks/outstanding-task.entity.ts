@@ -5,7 +5,8 @@ import type { OutstandingState } from './outstanding-states.js';
 /** What an agency still owes: one row per open task it holds and has not completed. */
 @Entity({ name: 'outstanding_tasks' })
 @Index('outstanding_tasks_task', ['taskId'])
-@Index('outstanding_tasks_due', ['agencyCode', 'dueDate'])
+@Index('outstanding_tasks_due', ['agencyCode', 'dueDate', 'taskId'])
+@Index('outstanding_tasks_state', ['agencyCode', 'stateRank', 'dueDate', 'taskId'])
 export class OutstandingTaskRow {
   @PrimaryColumn({ name: 'agency_code', type: 'text' })
   agencyCode!: string;

@@ -1,4 +1,4 @@
-import type { AssignmentState, Task } from '#libs/tasks';
+import { taskTitle, type AssignmentState, type Task } from '#libs/tasks';
 import type { TaskChange } from '../framework/projection.js';
 import type { OutstandingTaskRow } from './outstanding-task.entity.js';
 import { OUTSTANDING_STATES, type OutstandingState } from './outstanding-states.js';
@@ -51,7 +51,8 @@ export function evolveOutstandingTasks(
     agencyCode,
     taskId: task.taskId,
     planId: task.planId,
-    title: task.title,
+    // The title people read (a duty's own words, not its party's name: libs/tasks taskTitle).
+    title: taskTitle(task).title,
     role,
     dueDate: task.dueDate,
     state,

@@ -14,7 +14,8 @@ const rows: TaskRowSet<OutstandingTaskRow> = {
 export const outstandingTasksProjection: Projection = {
   name: 'outstanding-tasks',
   // 2: agencies offered a pending handoff see it ('handoff-offered').
-  version: 2,
+  // 3: a duty read from a plan is titled by its own words (libs/tasks taskTitle), not its party.
+  version: 3,
   entities: [OutstandingTaskRow],
   needsTaskState: true,
 

@@ -3,21 +3,28 @@ import { decodeTaskEvent, evolve, initialState, type TaskState } from '#libs/tas
 import { deadlineFlags, deadlineWindow, InvalidProjectionQueryError } from '../framework/deadlines.js';
 import type { TaskChange } from '../framework/projection.js';
 import { evolveOutstandingTasks } from '../outstanding-tasks/outstanding-tasks.evolve.js';
-import type {
-  OutstandingItem,
-  ListOutstandingOptions,
+import {
+  outstandingItem,
+  outstandingKey,
+  outstandingStates,
+  type OutstandingItem,
+  type ListOutstandingOptions,
 } from '../outstanding-tasks/outstanding-tasks.query.js';
 import type { OutstandingTaskRow } from '../outstanding-tasks/outstanding-task.entity.js';
 import { evolvePlanProgress } from '../plan-progress/plan-progress.evolve.js';
 import type { PlanProgressRow } from '../plan-progress/plan-progress.entity.js';
 import { evolveResponsibilities } from '../responsibilities/responsibilities.evolve.js';
 import type { ResponsibilityRow } from '../responsibilities/responsibility.entity.js';
-import type { ListResponsibilitiesOptions } from '../responsibilities/responsibilities.query.js';
+import {
+  RESPONSIBILITY_KEY,
+  responsibilityStatus,
+  type ListResponsibilitiesOptions,
+} from '../responsibilities/responsibilities.query.js';
 import { trailEntry } from '../task-trail/task-trail.evolve.js';
 import type { TrailEntryRow } from '../task-trail/trail-entry.entity.js';
 import { evolveTaskRows } from '../tasks/tasks.evolve.js';
-import type { TaskRow } from '../tasks/task.entity.js';
-import { pageOf, type Page } from '../framework/paging.js';
+import { taskView, type TaskView } from '../tasks/tasks.query.js';
+import { pageInMemory, type Page } from '../framework/paging.js';
 import type { AgencyProgress, PlanProgress } from '../plan-progress/plan-progress.query.js';
 import {
   OPEN_PROGRESS_STATES,
@@ -107,7 +114,10 @@ const rowsOf = <Row>(task: TaskAt, step: (rows: readonly Row[], change: TaskChan
   task.changes.reduce<Row[]>((rows, change) => step(rows, change), []);
 
 /** The task's row (GET /tasks/{id}) at the instant; null when it did not exist then. */
-export const taskRowAt = (task: TaskAt): TaskRow | null => rowsOf(task, evolveTaskRows)[0] ?? null;
+export const taskRowAt = (task: TaskAt): TaskView | null => {
+  const row = rowsOf(task, evolveTaskRows)[0];
+  return row ? taskView(row) : null;
+};
 export const trailAt = (task: TaskAt): TrailEntryRow[] => task.changes.map(trailEntry);
 export const responsibilityRowsAt = (task: TaskAt): ResponsibilityRow[] =>
   rowsOf(task, evolveResponsibilities);
@@ -119,17 +129,6 @@ const lastRowsOf = <Row>(task: TaskAt, step: (rows: readonly Row[], change: Task
 export const outstandingRowsAt = (task: TaskAt): OutstandingTaskRow[] =>
   lastRowsOf(task, evolveOutstandingTasks);
 export const progressRowsAt = (task: TaskAt): PlanProgressRow[] => lastRowsOf(task, evolvePlanProgress);
-
-const byDueDateThenId = (a: { dueDate: string; taskId: string }, b: { dueDate: string; taskId: string }) =>
-  a.dueDate < b.dueDate
-    ? -1
-    : a.dueDate > b.dueDate
-      ? 1
-      : a.taskId < b.taskId
-        ? -1
-        : a.taskId > b.taskId
-          ? 1
-          : 0;
 
 /** An agency's responsibilities among folded tasks, filtered, ordered and paged as the live query. */
 export function responsibilitiesAt(
@@ -149,16 +148,15 @@ export function pageResponsibilities(
   agencyCode: string,
   options: ListResponsibilitiesOptions = {},
 ): Page<ResponsibilityRow> {
-  const { limit, offset } = pageOf(options);
-  const status = options.status ?? 'open';
+  const status = responsibilityStatus(options);
   const rows = all
     .filter((row) => row.agencyCode === agencyCode)
     .filter((row) =>
       status === 'open' ? row.taskStatus === 'open' : status === 'closed' ? row.taskStatus !== 'open' : true,
     )
-    .filter((row) => options.role === undefined || row.role === options.role)
-    .sort(byDueDateThenId);
-  return { items: rows.slice(offset, offset + limit), total: rows.length };
+    .filter((row) => options.role === undefined || row.role === options.role);
+  const { kind, types, keyOf } = RESPONSIBILITY_KEY;
+  return pageInMemory(rows, options, kind, types, keyOf, (row) => row);
 }
 
 /** An agency's outstanding tasks among folded tasks, flags as of `options.asOf`, as the live query. */
@@ -177,35 +175,21 @@ export function pageOutstanding(
   options: ListOutstandingOptions,
 ): Page<OutstandingItem> {
   const window = deadlineWindow(options.asOf);
-  const { limit, offset } = pageOf(options);
-  const states =
-    options.state === undefined
-      ? undefined
-      : typeof options.state === 'string'
-        ? [options.state]
-        : options.state;
-  const sort = options.sort ?? 'dueDate';
+  const states = outstandingStates(options);
+  const key = outstandingKey(options.sort ?? 'dueDate');
   const rows = all
     .filter((row) => row.agencyCode === agencyCode)
     .filter((row) => states === undefined || states.includes(row.state))
-    .filter((row) => options.overdue === undefined || row.dueDate < window.today === options.overdue)
-    .sort((a, b) => {
-      if (sort === 'state' && a.stateRank !== b.stateRank) return a.stateRank - b.stateRank;
-      if (sort === '-dueDate' && a.dueDate !== b.dueDate) return a.dueDate < b.dueDate ? 1 : -1;
-      return byDueDateThenId(a, b);
-    });
-  return {
-    items: rows.slice(offset, offset + limit).map((row) => ({
-      taskId: row.taskId,
-      planId: row.planId,
-      title: row.title,
-      role: row.role,
-      dueDate: row.dueDate,
-      state: row.state,
-      ...deadlineFlags(row.dueDate, window),
-    })),
-    total: rows.length,
-  };
+    .filter((row) => options.overdue === undefined || row.dueDate < window.today === options.overdue);
+  return pageInMemory(
+    rows,
+    options,
+    key.kind,
+    key.types,
+    key.keyOf,
+    (row) => outstandingItem(row, window),
+    key.descending,
+  );
 }
 
 /** Plan progress among folded tasks of the plan, counted as the live query counts its rows. */

@@ -1,3 +1,4 @@
+import { taskTitle } from '#libs/tasks';
 import { toIsoInstant } from '../database/columns.js';
 import type { TaskChange } from '../framework/projection.js';
 import type { ResponsibilityRow } from './responsibility.entity.js';
@@ -18,7 +19,7 @@ export function evolveResponsibilities(
     taskId: task.taskId,
     planId: task.planId,
     role: assignee.role,
-    title: task.title,
+    title: taskTitle(task).title,
     dueDate: task.dueDate,
     taskStatus: task.status,
     assignmentStatus: assignee.status,

@@ -13,7 +13,8 @@ const rows: TaskRowSet<ResponsibilityRow> = {
 /** For each agency, the tasks it leads, supports or is asked to help with. */
 export const responsibilitiesProjection: Projection = {
   name: 'responsibilities',
-  version: 1,
+  // 2: a duty read from a plan is titled by its own words (libs/tasks taskTitle), not its party.
+  version: 2,
   entities: [ResponsibilityRow],
   needsTaskState: true,
 

@@ -9,6 +9,7 @@ import { isoTimestamp } from '../database/columns.js';
  */
 @Entity({ name: 'responsibilities' })
 @Index('responsibilities_task', ['taskId'])
+@Index('responsibilities_due', ['agencyCode', 'dueDate', 'taskId'])
 export class ResponsibilityRow {
   @PrimaryColumn({ name: 'agency_code', type: 'text' })
   agencyCode!: string;

@@ -54,7 +54,10 @@ export class TrailEntryRow {
   @Column({ type: 'text', nullable: true })
   reason!: string | null;
 
-  /** One line in English, e.g. 'SGDDT-LC handed its support role to SYT-LC'. */
+  /**
+   * One line in English with codes, as written when projected; the API answers a summary in the
+   * caller's language from `type` and `data` instead (libs/platform i18n trailSummary).
+   */
   @Column({ type: 'text' })
   summary!: string;
 

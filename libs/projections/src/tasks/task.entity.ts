@@ -11,7 +11,7 @@ import { isoTimestamp } from '../database/columns.js';
 
 /** One row per task: what the API shows for /tasks/{id} and a plan's task list. */
 @Entity({ name: 'tasks' })
-@Index('tasks_plan', ['planId', 'taskId'])
+@Index('tasks_plan', ['planId', 'dueDate', 'taskId'])
 export class TaskRow {
   @PrimaryColumn({ name: 'task_id', type: 'text' })
   taskId!: string;

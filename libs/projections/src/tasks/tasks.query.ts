@@ -1,19 +1,61 @@
 import { In, type EntityManager } from 'typeorm';
-import type { TaskState } from '#libs/tasks';
+import { taskTitle, type TaskState, type TaskTitle } from '#libs/tasks';
 import { ProjectionTaskStateRow } from '../framework/task-state.entity.js';
+import type { KeyValues } from '../framework/paging.js';
 import { TaskRow } from './task.entity.js';
 
-export type TaskView = TaskRow;
+/**
+ * A task as answered: its row, titled for people (libs/tasks taskTitle) with the plan's clause and
+ * the party heading it was recorded under. The row keeps the title as recorded, so no rebuild.
+ */
+export type TaskView = Omit<TaskRow, 'title'> & TaskTitle;
+
+export function taskView(row: TaskRow): TaskView {
+  return { ...row, ...taskTitle(row) };
+}
 
 export async function getTask(manager: EntityManager, taskId: string): Promise<TaskView | null> {
   const row = await manager.findOne(TaskRow, { where: { taskId } });
-  return row ? { ...row } : null;
+  return row ? taskView(row) : null;
 }
 
 /** The tasks of a plan, by due date then id. */
 export async function listPlanTasks(manager: EntityManager, planId: string): Promise<TaskView[]> {
   const rows = await manager.find(TaskRow, { where: { planId }, order: { dueDate: 'ASC', taskId: 'ASC' } });
-  return rows.map((row) => ({ ...row }));
+  return rows.map(taskView);
+}
+
+/** A plan task's place in the plan's list: due date, then task id; the cursor's name and types. */
+export const PLAN_TASK_KEY = {
+  kind: 'plan-tasks',
+  types: ['date', 'text'],
+  keyOf: (row: Pick<TaskRow, 'dueDate' | 'taskId'>): KeyValues => [row.dueDate, row.taskId],
+} as const;
+
+/**
+ * Up to `limit` tasks of a plan after a key, by due date then id, along the index
+ * (plan_id, due_date, task_id): one batch of a keyset page.
+ */
+export async function planTasksAfter(
+  manager: EntityManager,
+  planId: string,
+  after: KeyValues | undefined,
+  limit: number,
+): Promise<TaskView[]> {
+  const query = manager.createQueryBuilder(TaskRow, 't').where('t.planId = :planId', { planId });
+  if (after) {
+    query.andWhere('(t.dueDate, t.taskId) > (CAST(:due AS date), :taskId)', {
+      due: after[0],
+      taskId: after[1],
+    });
+  }
+  const rows = await query.orderBy('t.dueDate', 'ASC').addOrderBy('t.taskId', 'ASC').limit(limit).getMany();
+  return rows.map(taskView);
+}
+
+/** How many tasks a plan has. */
+export function countPlanTasks(manager: EntityManager, planId: string): Promise<number> {
+  return manager.count(TaskRow, { where: { planId } });
 }
 
 /**
