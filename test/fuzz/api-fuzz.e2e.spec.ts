@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { Database } from '#libs/event-store';
 import { DATABASE, DEADLINE_ACTOR } from '#libs/platform';
 import { startApi, type ApiHarness, type Backend } from '../support/api-harness.js';
+import { ContractValidator } from '../support/contract.js';
 import { assignmentBody } from '../support/task-bodies.js';
 import { FIXTURES, requestFor, unknownRoutes, type Fixture, type FuzzCase } from './hostile-requests.js';
 import { operationsOf, type OpenApiDocument, type Operation } from './openapi-operations.js';
@@ -53,6 +54,7 @@ describe('hostile input on every route', () => {
   let api: ApiHarness;
   let fixtures: Record<Fixture, string>;
   let operations: Operation[];
+  let contract: ContractValidator;
 
   beforeAll(async () => {
     api = await startApi(BACKEND);
@@ -91,6 +93,7 @@ describe('hostile input on every route', () => {
     };
     const document = (await (await fetch(`${api.url}/docs-json`)).json()) as OpenApiDocument;
     operations = operationsOf(document);
+    contract = new ContractValidator(document);
   });
 
   afterAll(async () => {
@@ -167,6 +170,23 @@ describe('hostile input on every route', () => {
             loop.reset();
             await send(api.url, prepared).catch(() => undefined);
             stallMs = Math.min(stallMs, loop.max / 1e6);
+          }
+          // Every answer, however odd the request, is one the OpenAPI document describes (ADR 0035).
+          try {
+            contract.check(prepared.method, prepared.url, {
+              status: answer.status,
+              headers: new Headers(answer.contentType ? { 'content-type': answer.contentType } : {}),
+              body: answer.body,
+            });
+          } catch (error) {
+            violations.push({
+              path,
+              route: request.route,
+              rule: 'off the contract',
+              request: summarise(request),
+              status: answer.status,
+              answer: (error as Error).message,
+            });
           }
           tried += 1;
           routes.add(request.route);

@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '#libs/platform';
 import { createApiApplication } from '../../apps/api/src/bootstrap.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+import { expectContract } from './contract.js';
 import { issueTestPlan } from './plans.js';
 import { TEST_DATABASE_URL, connectTestPostgres, dropSchema, uniqueSchema } from './postgres.js';
 
@@ -115,7 +116,10 @@ export async function startApi(
   return harness;
 }
 
-/** One request to the API at `url` as the bearer of `token`, with a JSON body if given. */
+/**
+ * One request to the API at `url` as the bearer of `token`, with a JSON body if given. The answer
+ * must be one the API's OpenAPI document describes (test/support/contract.ts), or this throws.
+ */
 export async function requestApi(
   url: string,
   method: string,
@@ -136,5 +140,7 @@ export async function requestApi(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  const answer = { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  await expectContract(url, method, path, answer);
+  return answer;
 }

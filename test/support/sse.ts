@@ -1,3 +1,4 @@
+import { expectContract } from './contract.js';
 /** One Server-Sent Events message as a client sees it. */
 export interface SseMessage {
   readonly id: string | undefined;
@@ -38,10 +39,23 @@ export class SseConnection {
       signal: abort.signal,
     });
     const contentType = response.headers.get('content-type');
+    // As every answer a suite sees: one the API's OpenAPI document describes (contract.ts).
+    const { origin, pathname, search } = new URL(url);
     if (!response.ok || !response.body) {
       const text = await response.text();
-      return { status: response.status, contentType, problem: text ? JSON.parse(text) : null };
+      const problem = text ? JSON.parse(text) : null;
+      await expectContract(origin, 'GET', pathname + search, {
+        status: response.status,
+        headers: response.headers,
+        body: problem,
+      });
+      return { status: response.status, contentType, problem };
     }
+    await expectContract(origin, 'GET', pathname + search, {
+      status: response.status,
+      headers: response.headers,
+      body: null,
+    });
     const connection = new SseConnection(response.status, response.headers, abort);
     void connection.read(response.body);
     return { connection, status: response.status, contentType };

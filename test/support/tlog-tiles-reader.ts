@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import { expectContract } from './contract.js';
 
 /**
  * A second, independent tlog-tiles client, written for the tests only from the C2SP texts
@@ -19,11 +20,19 @@ export class TlogTilesReader {
   private async get(path: string): Promise<{ status: number; body: Buffer; headers: Headers }> {
     this.fetches++;
     const response = await fetch(`${this.prefix}/${path}`, { headers: this.headers });
-    return {
+    const answer = {
       status: response.status,
       body: Buffer.from(await response.arrayBuffer()),
       headers: response.headers,
     };
+    // As every answer a suite sees: one the API's OpenAPI document describes (contract.ts).
+    const url = new URL(`${this.prefix}/${path}`);
+    const problem = answer.headers.get('content-type')?.includes('json');
+    await expectContract(url.origin, 'GET', url.pathname, {
+      ...answer,
+      body: problem ? JSON.parse(answer.body.toString('utf8')) : answer.body,
+    });
+    return answer;
   }
 
   /** `<prefix>/checkpoint`, its Ed25519 signature checked against the log's verifier key. */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createValidationPipe,
@@ -16,6 +16,7 @@ import {
   type TokenVerifier,
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
+import { createOpenApiDocument } from './contract/openapi-document.js';
 import { TOKEN_VERIFIER } from './auth/authentication.guard.js';
 import { installRateLimits } from './edges/rate-limits.js';
 import { installSecurityHeaders } from './edges/security-headers.js';
@@ -67,19 +68,11 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
     ),
   );
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Child-protection coordination service')
-    .setDescription(
-      "Plans of People's Committees, the duties they assign to agencies, and every step taken on them, recorded as events.",
-    )
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
   // The dashboard at / (the built files of web/, when built: dist/web).
   if (!(await installDashboard(app.getHttpAdapter().getInstance()))) {
     app.get(PinoLoggerService).warn('The dashboard is not built (npm run build:web): / is not served', 'Api');
   }
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
   });
   return app;

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
@@ -40,6 +40,8 @@ import {
   type ExportLanguage,
   type ExportTable,
 } from './accountability-export.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 import type { LapseAnswer } from './accountability.types.js';
 
 export class AccountabilityQuery extends ConsistencyQuery {
@@ -107,7 +109,13 @@ export class AccountabilityHttpController {
   @ApiOperation({
     summary: "An agency's lapsed deadlines in a period, with its head then, and its scorecard",
   })
-  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiAnswer(
+    200,
+    'AgencyAccountability',
+    'The lapses and the scorecard (format=csv: one table; xlsx: both sheets)',
+    { contentTypes: ['application/json', 'text/csv', XLSX_TYPE] },
+  )
+  @ApiProblems('agency.not-found', 'agency.forbidden')
   async agency(
     @Param('code') code: string,
     @Query() query: AccountabilityQuery,
@@ -137,7 +145,10 @@ export class AccountabilityHttpController {
   @Get('tasks/:taskId/accountability')
   @AuditedRead('task.accountability')
   @ApiOperation({ summary: "One task's lapsed deadlines, with the responsible agency's head then" })
-  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiAnswer(200, 'TaskAccountability', "The task's lapses (format=csv or xlsx: the same rows)", {
+    contentTypes: ['application/json', 'text/csv', XLSX_TYPE],
+  })
+  @ApiProblems('task.not-found')
   async task(
     @Param('taskId') taskId: string,
     @Query() query: AccountabilityQuery,

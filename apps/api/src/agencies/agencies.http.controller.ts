@@ -4,6 +4,8 @@ import type { Agency, AgencyDirectory } from '#libs/agencies';
 import { problemType, ProblemError, queryParameterProblem } from '#libs/platform';
 import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
 import { ListAgenciesQuery } from './agency-queries.dto.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 import { encodeCursor } from '#libs/projections';
 import { cursorKey, cursorOrOffset } from '../queries/paging.query.js';
 
@@ -20,6 +22,11 @@ export class AgenciesHttpController {
     summary:
       'List or search agencies (diacritic- and case-insensitive), in the directory order or best match first. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
+  @ApiAnswer(
+    200,
+    'AgenciesListAnswer',
+    'A page of the directory (next: the cursor of the following page; total with count=true)',
+  )
   list(@Query() query: ListAgenciesQuery): { items: AgencyView[]; next: string | null; total?: number } {
     if (query.jurisdiction && !this.directory.getJurisdiction(query.jurisdiction)) {
       throw unknownJurisdiction();
@@ -60,6 +67,8 @@ export class AgenciesHttpController {
 
   @Get(':code')
   @ApiOperation({ summary: 'One agency, with the agencies under it and the groups it belongs to' })
+  @ApiAnswer(200, 'AgenciesGetAnswer', 'The agency, with its successors if it was reorganised')
+  @ApiProblems('agency.not-found')
   get(@Param('code') code: string) {
     const agency = this.directory.get(code);
     if (!agency) throw unknownAgency(code);

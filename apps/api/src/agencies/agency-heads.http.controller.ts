@@ -20,6 +20,8 @@ import type { CommandResult } from '../commands/command-result.js';
 import { unknownAgency } from './agencies.http.controller.js';
 import { DecideAgency } from './decide-agency.command.js';
 import { AGENCY_DIRECTORY } from './agency-directory.provider.js';
+import { ApiAnswer, ApiIdempotencyKey } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 export class RecordHeadDto {
   @ApiProperty({ example: 'Nguyễn Văn An' }) @IsString() @MinLength(1) @MaxLength(200) personName!: string;
@@ -62,6 +64,9 @@ export class AgencyHeadsHttpController {
 
   @Post()
   @ApiOperation({ summary: "Record the agency's head from a date (an issuer of its jurisdiction)" })
+  @ApiAnswer(201, 'CommandResult', 'Where the events went')
+  @ApiIdempotencyKey()
+  @ApiProblems('agency.not-found', 'agency.forbidden', 'agency.head-conflict')
   record(
     @Param('code') code: string,
     @Body() body: RecordHeadDto,
@@ -81,6 +86,8 @@ export class AgencyHeadsHttpController {
     summary:
       "The agency's heads, oldest first, and who was head on a date (?on=); as recorded by (knownAt=) or as true at (validAt=) an instant",
   })
+  @ApiAnswer(200, 'AgencyHeadsListAnswer', 'The heads register of the agency')
+  @ApiProblems('agency.not-found', 'agency.forbidden')
   async list(
     @Param('code') code: string,
     @Query() query: HeadsQuery,

@@ -33,6 +33,8 @@ import { CountParameter, CursorParameter, LimitParameter } from '../queries/pagi
 import { runQuery } from '../queries/query-errors.js';
 import { unknownAgency } from './agencies.http.controller.js';
 import { AGENCY_DIRECTORY, READ_POLICY } from './agency-directory.provider.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 class PageQuery extends PastStateQuery {
   @LimitParameter(50, 500)
@@ -121,6 +123,12 @@ export class AgencyWorkHttpController {
     summary:
       'Tasks the agency leads, supports or is asked to help with, by due date; at a past instant with knownAt= or validAt=. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
+  @ApiAnswer(
+    200,
+    'AgencyWorkResponsibilitiesAnswer',
+    'A page of the tasks the agency is or was a party to (next: the cursor of the following page; total with count=true)',
+  )
+  @ApiProblems('agency.not-found', 'agency.forbidden')
   async responsibilities(
     @Param('code') code: string,
     @Query() query: ResponsibilitiesQuery,
@@ -155,6 +163,12 @@ export class AgencyWorkHttpController {
     summary:
       'Open tasks of the agency with due dates, state, due-soon and overdue flags; at a past instant with knownAt= or validAt=. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
+  @ApiAnswer(
+    200,
+    'AgencyWorkOutstandingAnswer',
+    'A page of what the agency still has to do (next: the cursor of the following page; total with count=true)',
+  )
+  @ApiProblems('agency.not-found', 'agency.forbidden')
   async outstanding(
     @Param('code') code: string,
     @Query() query: OutstandingQuery,

@@ -18,6 +18,8 @@ import {
 import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { AuditedRead } from './audited-read.decorator.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 import { encodeCursor } from '#libs/projections';
 import {
   CountParameter,
@@ -116,6 +118,13 @@ export class AuditReadsHttpController {
     summary:
       'The audit of reads, oldest first: who read what, when, with which query and how many items (auditors, inspectors); format=csv for a CSV file. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
+  @ApiAnswer(
+    200,
+    'AuditReadsListAnswer',
+    'A page of recorded reads (next: the cursor of the following page; total with count=true); with format=csv, the same rows as text/csv',
+    { contentTypes: ['application/json', 'text/csv'] },
+  )
+  @ApiProblems('forbidden')
   async list(
     @Query() query: ReadAuditQuery,
     @CurrentPrincipal() principal: Principal,

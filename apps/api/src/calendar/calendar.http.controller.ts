@@ -22,6 +22,8 @@ import { IsCalendarDate, type CommandLayer } from '#libs/platform';
 import { actorOf } from '../commands/actor.js';
 import { applicationContext, CommandRequest, type CommandContext } from '../commands/command-context.js';
 import { COMMAND_LAYER } from '../commands/commands.module.js';
+import { ApiAnswer, ApiIdempotencyKey } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 export class AmendHolidayDto {
   @ApiProperty({ enum: ['add', 'remove'] }) @IsIn(['add', 'remove']) action!: 'add' | 'remove';
@@ -99,12 +101,16 @@ export class CalendarHttpController {
 
   @Post('holidays')
   @ApiOperation({ summary: 'Add or remove a day off for a year (an issuer), e.g. a swapped Tết day' })
+  @ApiAnswer(201, 'CommandResult', 'Where the events went')
+  @ApiIdempotencyKey()
+  @ApiProblems('calendar.forbidden')
   amend(@Body() body: AmendHolidayDto, @CommandRequest() request: CommandContext): Promise<CommandResult> {
     return this.commandBus.execute(new DecideCalendar({ type: 'AmendHolidays', data: body }, request));
   }
 
   @Get('holidays')
   @ApiOperation({ summary: "A year's days off: holidays, days in lieu, with the recorded amendments" })
+  @ApiAnswer(200, 'CalendarHolidaysAnswer', "The year's public holidays, with the amendments recorded")
   async holidays(@Query() query: HolidaysQuery) {
     const year = query.year ?? new Date(Date.now() + 7 * 3_600_000).getUTCFullYear();
     const { amendments } = await this.amendments();
@@ -117,6 +123,7 @@ export class CalendarHttpController {
 
   @Get('working-days')
   @ApiOperation({ summary: 'Working days after `from` up to and including `to`' })
+  @ApiAnswer(200, 'CalendarWorkingDaysAnswer', 'Working days between two dates, inclusive')
   async workingDays(@Query() query: WorkingDaysQuery) {
     if (Date.parse(query.to) - Date.parse(query.from) > 3_660 * 86_400_000) {
       throw new ApplicationError('validation', 'Count over ten years at most.', {

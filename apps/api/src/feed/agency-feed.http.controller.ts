@@ -22,6 +22,7 @@ import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.prov
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { assertMayReadAgencyFeed } from './feed-access.js';
 import { AgencyFeedService, type FeedStart } from './agency-feed.service.js';
+import { ApiProblems } from '../contract/problems.js';
 
 export class AgencyFeedQuery {
   @ApiPropertyOptional({
@@ -81,6 +82,7 @@ export class AgencyFeedHttpController {
   @ApiBadRequestResponse({ description: 'Last-Event-ID or from names no event of the log' })
   @ApiForbiddenResponse({ description: "The caller may not follow this agency's feed" })
   @ApiNotFoundResponse({ description: 'No agency has this code' })
+  @ApiProblems('agency.not-found', 'feed.forbidden', 'feed.invalid-last-event-id', 'feed.unknown-position')
   async feed(
     @Param('code') code: string,
     @Query() query: AgencyFeedQuery,

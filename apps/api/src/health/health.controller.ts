@@ -18,10 +18,19 @@ const REPORT_SCHEMA: NonNullable<
       description: 'Each dependency, up or down, with why: only for a token with the operator role',
       additionalProperties: {
         type: 'object',
-        properties: { status: { type: 'string', enum: ['up', 'down'] }, error: { type: 'string' } },
+        required: ['status'],
+        properties: {
+          status: { type: 'string', enum: ['up', 'down'] },
+          error: { type: 'string' },
+          kind: { type: 'string', description: 'database: which store (pglite, postgres)' },
+          server: { type: 'string', description: 'nats: the server connected to' },
+        },
+        // A check may add details of its own (DependencyCheck in libs/platform).
+        additionalProperties: true,
       },
     },
   },
+  additionalProperties: false,
 };
 
 /**

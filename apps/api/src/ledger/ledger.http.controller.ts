@@ -12,7 +12,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags, ApiParam } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CosignatureError,
@@ -55,6 +55,8 @@ import {
   ExportQuery,
   InclusionQuery,
 } from './ledger-queries.dto.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 const b64 = (bytes: Buffer): string => bytes.toString('base64');
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -113,6 +115,8 @@ export class LedgerHttpController {
   @ApiOperation({
     summary: "The log's origin, its verifier keys (current first, then earlier ones) and witness keys",
   })
+  @ApiAnswer(200, 'LedgerKeyAnswer', 'The verifier keys of the log and its witnesses')
+  @ApiProblems('ledger.forbidden')
   key(@CurrentPrincipal() principal: Principal) {
     assertMayReadLedger(principal);
     return {
@@ -134,6 +138,8 @@ export class LedgerHttpController {
   @ApiOperation({
     summary: 'The newest signed checkpoint (C2SP tlog-checkpoint as a signed note, with cosignatures)',
   })
+  @ApiAnswer(200, 'LedgerCheckpointAnswer', 'The newest signed checkpoint')
+  @ApiProblems('ledger.forbidden', 'ledger.no-checkpoint')
   async checkpoint(@CurrentPrincipal() principal: Principal) {
     assertMayReadLedger(principal);
     const latest = await this.checkpoints.latest();
@@ -144,6 +150,8 @@ export class LedgerHttpController {
   @Get('ledger/checkpoints')
   @AuditedRead('ledger.checkpoints')
   @ApiOperation({ summary: 'Signed checkpoints in order of tree size' })
+  @ApiAnswer(200, 'LedgerListAnswer', 'A page of checkpoints (cursor paging: pass next as after)')
+  @ApiProblems('ledger.forbidden')
   async list(@CurrentPrincipal() principal: Principal, @Query() query: CheckpointsQuery) {
     assertMayReadLedger(principal);
     if (query.cursor !== undefined && query.after !== undefined) {
@@ -164,6 +172,8 @@ export class LedgerHttpController {
   @ApiOperation({
     summary: "Adds a witness's cosignature (C2SP tlog-cosignature) to the checkpoint of a size",
   })
+  @ApiAnswer(200, 'LedgerCosignAnswer', 'The checkpoint with the cosignature added')
+  @ApiProblems('ledger.forbidden', 'ledger.no-checkpoint')
   async cosign(
     @CurrentPrincipal() principal: Principal,
     @Param('size') size: string,
@@ -186,6 +196,8 @@ export class LedgerHttpController {
   @Get('ledger/proof/inclusion')
   @AuditedRead('ledger.proof.inclusion')
   @ApiOperation({ summary: 'Inclusion proof (RFC 9162) of an event in the tree of a size' })
+  @ApiAnswer(200, 'LedgerInclusionAnswer', 'The inclusion proof of the event')
+  @ApiProblems('ledger.forbidden', 'ledger.event-not-in-ledger', 'ledger.no-checkpoint')
   async inclusion(@CurrentPrincipal() principal: Principal, @Query() query: InclusionQuery) {
     assertMayReadLedger(principal);
     const leaf = await this.ledger.leafOf(query.eventId);
@@ -197,6 +209,8 @@ export class LedgerHttpController {
   @Get('ledger/proof/consistency')
   @AuditedRead('ledger.proof.consistency')
   @ApiOperation({ summary: 'Consistency proof (RFC 9162) between two tree sizes' })
+  @ApiAnswer(200, 'LedgerConsistencyAnswer', 'The consistency proof between two tree sizes')
+  @ApiProblems('ledger.forbidden', 'ledger.no-checkpoint')
   async consistency(@CurrentPrincipal() principal: Principal, @Query() query: ConsistencyProofQuery) {
     assertMayReadLedger(principal);
     const [from, to] = [BigInt(query.from), BigInt(query.to)];
@@ -222,6 +236,13 @@ export class LedgerHttpController {
   @ApiOperation({
     summary: 'The log and its checkpoints as NDJSON, what `coord export` writes and `coord verify` reads',
   })
+  @ApiAnswer(
+    200,
+    { type: 'string', description: 'One JSON object per line: each leaf with its event' },
+    'The ledger from a leaf on, as NDJSON',
+    { contentTypes: ['application/x-ndjson'] },
+  )
+  @ApiProblems('ledger.forbidden', 'read-audit-unavailable')
   async export(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ExportQuery,
@@ -247,6 +268,13 @@ export class LedgerHttpController {
 
   @Get('ledger/tlog/checkpoint')
   @ApiOperation({ summary: 'C2SP tlog-tiles: the newest checkpoint as a signed note (text/plain)' })
+  @ApiAnswer(
+    200,
+    { type: 'string', description: 'A signed note (C2SP tlog-checkpoint)' },
+    'The newest checkpoint as a signed note',
+    { contentTypes: ['text/plain'] },
+  )
+  @ApiProblems('ledger.forbidden', 'ledger.no-checkpoint', 'read-audit-unavailable')
   async tlogCheckpoint(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -267,6 +295,14 @@ export class LedgerHttpController {
     summary:
       'C2SP tlog-tiles: hash tiles `tile/<L>/<N>[.p/<W>]` and entry bundles `tile/entries/<N>[.p/<W>]`',
   })
+  @ApiParam({ name: 'path', description: 'A C2SP tlog-tiles path, e.g. 0/000 or entries/000.p/5' })
+  @ApiAnswer(
+    200,
+    { type: 'string', contentMediaType: 'application/octet-stream' },
+    'The tile (C2SP tlog-tiles)',
+    { contentTypes: ['application/octet-stream'] },
+  )
+  @ApiProblems('ledger.forbidden', 'ledger.no-tile', 'read-audit-unavailable')
   async tile(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -324,6 +360,13 @@ export class LedgerHttpController {
       '`limit` (even an empty one) with a non-null `next` means "keep going", not "the end". NDJSON follows `next` ' +
       'by itself to the end.',
   })
+  @ApiAnswer(
+    200,
+    'EventPage',
+    'A page of the events that match (cursor paging: pass next as cursor); with Accept: application/x-ndjson, every one of them, one per line',
+    { contentTypes: ['application/json', 'application/x-ndjson'] },
+  )
+  @ApiProblems('ledger.forbidden', 'read-audit-unavailable')
   async events(
     @CurrentPrincipal() principal: Principal,
     @Query() query: EventsQuery,
@@ -368,6 +411,8 @@ export class LedgerHttpController {
   @Get('events/:id')
   @AuditedRead('event')
   @ApiOperation({ summary: 'One event, its leaf index and its inclusion proof in the newest checkpoint' })
+  @ApiAnswer(200, 'LedgerEventAnswer', 'The event, with its inclusion proof once a checkpoint covers it')
+  @ApiProblems('ledger.forbidden', 'event.not-found')
   async event(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     assertMayReadLedger(principal);
     const found = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)

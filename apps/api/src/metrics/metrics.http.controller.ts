@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { MetricsRegistry } from '#libs/platform';
 import { Public } from '../auth/auth.decorators.js';
+import { ApiAnswer } from '../contract/answers.js';
 
 /**
  * GET /metrics for Prometheus. No token, as scrapers expect: the series carry command types,
@@ -19,7 +20,9 @@ export class MetricsHttpController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Metrics in the Prometheus text format (version 0.0.4)' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'The series listed in the README under "Metrics and health"' })
+  @ApiAnswer(200, { type: 'string' }, 'The series listed in the README under "Metrics and health"', {
+    contentTypes: ['text/plain'],
+  })
   scrape(): Promise<string> {
     return this.metrics.scrape();
   }

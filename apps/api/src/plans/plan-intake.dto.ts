@@ -112,7 +112,12 @@ export class EscalationStepDto {
 
 /** The plan's own reminders and escalation steps (default: 7 and 1 days; 7 days to the lead, 14 to the committee). */
 export class DeadlinePolicyDto {
-  @ApiPropertyOptional({ example: [7, 1], description: 'Days before the deadline a reminder goes out' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    isArray: true,
+    example: [7, 1],
+    description: 'Days before the deadline a reminder goes out',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)

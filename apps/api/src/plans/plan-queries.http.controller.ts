@@ -52,6 +52,8 @@ import { PastStateQuery } from '../queries/past-state.query.js';
 import { CountParameter, CursorParameter, LimitParameter } from '../queries/paging.query.js';
 import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { AuditedRead } from '../audit/audited-read.decorator.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 class ListPlansQuery extends ConsistencyQuery {
   @ApiPropertyOptional({
@@ -171,6 +173,7 @@ export class PlanQueriesHttpController {
     summary:
       'Issued plans the caller may read, the newest recorded first; the filters narrow them. A page holds up to `limit`; `next` is the cursor of the next page, null at the end',
   })
+  @ApiAnswer(200, 'PlanQueriesListAnswer', 'A page of plans (cursor paging: pass next as cursor)')
   async list(@Query() query: ListPlansQuery, @CurrentPrincipal() principal: Principal) {
     if (query.issuer !== undefined && !this.directory.get(query.issuer)) throw unknownIssuer();
     await this.readYourWrites.ensure(query.minPosition);
@@ -206,6 +209,8 @@ export class PlanQueriesHttpController {
   @Get(':planId')
   @AuditedRead('plan')
   @ApiOperation({ summary: 'One issued plan' })
+  @ApiAnswer(200, 'LabelledPlan', 'The plan')
+  @ApiProblems('plan.not-found')
   async get(
     @Param('planId') planId: string,
     @Query() query: ConsistencyQuery,
@@ -221,6 +226,8 @@ export class PlanQueriesHttpController {
     summary:
       'The tasks of a plan (those the caller may read), by due date then id. A page holds up to `limit`; `next` is the cursor of the next page, null at the end; `total` with count=true',
   })
+  @ApiAnswer(200, 'PlanQueriesTasksAnswer', "The plan's tasks the caller may read")
+  @ApiProblems('plan.not-found')
   async tasks(
     @Param('planId') planId: string,
     @Query() query: PlanTasksQuery,
@@ -264,6 +271,8 @@ export class PlanQueriesHttpController {
     summary:
       'Tasks by state per agency: open, completed, cancelled, overdue, due within 7 days (an agency with a part in the plan: its own)',
   })
+  @ApiAnswer(200, 'PlanQueriesProgressAnswer', 'Progress of the plan by agency')
+  @ApiProblems('plan.not-found')
   async progress(
     @Param('planId') planId: string,
     @Query() query: ProgressQuery,
@@ -287,6 +296,8 @@ export class PlanQueriesHttpController {
     summary:
       'Per indicator and year: the target, and the latest value reported by validAt, per agency (an agency with a part in the plan: its own)',
   })
+  @ApiAnswer(200, 'PlanIndicatorsView', "The plan's indicators, targets and reported values")
+  @ApiProblems('plan.not-found')
   async indicators(
     @Param('planId') planId: string,
     @Query() query: IndicatorsQuery,
@@ -305,6 +316,8 @@ export class PlanQueriesHttpController {
     summary:
       "A year's reporting cycle: each party's report to the focal agency (reported or not, late or not) and the focal agency's consolidated report to the committee. The focal agency and those who read the plan whole see every party; another party its own report.",
   })
+  @ApiAnswer(200, 'ReportingCycleStatus', "The plan's reporting cycle: who reported, who is late")
+  @ApiProblems('plan.not-found')
   async reporting(
     @Param('planId') planId: string,
     @Query() query: ReportingQuery,

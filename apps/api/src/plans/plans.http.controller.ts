@@ -1,14 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiHeader,
-  ApiOperation,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
@@ -29,6 +21,8 @@ import {
   type PlanDraftView,
 } from './plan-intake.service.js';
 import { DOCX_MEDIA_TYPE, planUploadOf, PlanUploadRequest, type RawPlanUpload } from './plan-upload.js';
+import { ApiAnswer, ApiIdempotencyKey } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 export class RegisterPlanDto {
   @ApiProperty({ example: '1601/KH-UBND', description: 'The number on the signed copy, as written' })
@@ -56,11 +50,7 @@ export class PlansHttpController {
 
   @Post(':planId/registration')
   @HttpCode(200)
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Retries with the same key and body get the first answer',
-  })
+  @ApiIdempotencyKey()
   @ApiOperation({
     summary: "Record a plan's number and signing date from its signed copy (the committee carrying it)",
     description:
@@ -68,6 +58,8 @@ export class PlansHttpController {
       '409 plan.already-registered (the number of a signed document is not corrected here). ' +
       'Another reader of the plan: 403 plan.forbidden; anyone who may not read it: 404 plan.not-found.',
   })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went')
+  @ApiProblems('plan.not-found', 'plan.forbidden', 'plan.already-registered')
   async register(
     @Param('planId') planId: string,
     @Body() body: RegisterPlanDto,
@@ -106,6 +98,21 @@ export class PlansHttpController {
   })
   @ApiConsumes('text/plain', DOCX_MEDIA_TYPE, 'application/json')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiAnswer(201, 'ImportedDraft', 'The draft read from the document (or, with dryRun, what it would be)')
+  @ApiProblems(
+    'intake-busy',
+    'forbidden',
+    'docx-too-large',
+    'document-too-long',
+    'empty-document',
+    'not-text',
+    'unsupported-format',
+    'unreadable-docx',
+    'docx-too-many-entries',
+    'docx-compression-ratio',
+    'document-too-complex',
+    'not-a-plan',
+  )
   async importPlan(
     @PlanUploadRequest() upload: RawPlanUpload,
     @Query() query: ImportPlanQueryDto,
@@ -123,6 +130,8 @@ export class PlansHttpController {
 
   @Get('drafts/:draftId')
   @ApiOperation({ summary: 'A stored draft (issuer)' })
+  @ApiAnswer(200, 'PlanDraftView', 'The draft and what needs review')
+  @ApiProblems('draft.not-found', 'forbidden')
   getDraft(
     @Param('draftId') draftId: string,
     @CurrentPrincipal() principal: Principal,
@@ -137,6 +146,14 @@ export class PlansHttpController {
       'Optional corrections of the plan and of tasks (assignees, dueDate, title, duty, exclude). Safe to retry. ' +
       '201 when events were recorded, 200 when everything was already recorded (same document issued before).',
   })
+  @ApiAnswer(201, 'ConfirmResult', 'The plan issued and its tasks assigned')
+  @ApiProblems(
+    'draft.not-found',
+    'draft.needs-review',
+    'draft.confirmed-differently',
+    'plan.already-issued',
+    'plan.forbidden',
+  )
   async confirm(
     @Param('draftId') draftId: string,
     @Body() body: ConfirmDraftDto,

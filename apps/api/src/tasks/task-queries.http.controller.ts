@@ -20,6 +20,8 @@ import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { AnswerLanguage } from '../queries/answer-language.js';
 import { PastStateQuery, requestedInstant } from '../queries/past-state.query.js';
 import { ReadYourWrites } from '../queries/read-your-writes.js';
+import { ApiAnswer } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 import { taskAnswer, trailAnswer } from './task-answers.js';
 
 @ApiTags('tasks')
@@ -40,6 +42,8 @@ export class TaskQueriesHttpController {
     summary:
       'A task: its duty, due date, assignees and state (to those who may read it); at a past instant with knownAt= or validAt=',
   })
+  @ApiAnswer(200, 'TaskQueriesGetAnswer', 'The task (with pastState at a past instant)')
+  @ApiProblems('task.not-found')
   async get(
     @Param('taskId') taskId: string,
     @Query() query: PastStateQuery,
@@ -65,6 +69,8 @@ export class TaskQueriesHttpController {
     summary:
       'Every step of the task in order: who, for which agency, when, why, and who was responsible; up to a past instant with knownAt= or validAt=',
   })
+  @ApiAnswer(200, 'TaskQueriesTrailAnswer', "The task's trail (with pastState at a past instant)")
+  @ApiProblems('task.not-found')
   async trail(
     @Param('taskId') taskId: string,
     @Query() query: PastStateQuery,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import { TaskReferences } from '#libs/application';
 import { issuingAgencyOf } from '#libs/tasks';
@@ -19,15 +19,14 @@ import {
   SubmitCompletionDto,
 } from './task-commands.dto.js';
 import { DecideTask, type TaskCommandRequest } from './decide-task.command.js';
+import { ApiAnswer, ApiIdempotencyKey } from '../contract/answers.js';
+import { schemaRef, type JsonSchema } from '../contract/json-schema.js';
+import { ApiProblems } from '../contract/problems.js';
 
 /** The task's commands. Each answers the position of the events it wrote. */
 @ApiTags('tasks')
 @ApiBearerAuth()
-@ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Retries with the same key and body get the first answer',
-})
+@ApiIdempotencyKey()
 @Controller('tasks')
 export class TasksHttpController {
   constructor(
@@ -39,6 +38,14 @@ export class TasksHttpController {
   @ApiOperation({
     summary: 'Assign a task of an issued plan to agencies of the directory (issuer of the plan)',
   })
+  @ApiAnswer(201, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems(
+    'task.forbidden',
+    'plan.not-found',
+    'task.already-exists',
+    'task.invalid-target',
+    'agency.not-found',
+  )
   async assign(
     @Body() body: AssignTaskDto,
     @CommandRequest() request: CommandContext,
@@ -73,6 +80,8 @@ export class TasksHttpController {
   @Post(':taskId/acknowledge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge an assignment' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'task.not-assignee')
   acknowledge(
     @Param('taskId') taskId: string,
     @Body() body: AcknowledgeDto,
@@ -87,6 +96,8 @@ export class TasksHttpController {
   @Post(':taskId/progress')
   @HttpCode(200)
   @ApiOperation({ summary: 'Report progress, optionally with indicator values' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'task.not-assignee')
   progress(
     @Param('taskId') taskId: string,
     @Body() body: ReportProgressDto,
@@ -105,10 +116,21 @@ export class TasksHttpController {
 
   @Post(':taskId/handoffs')
   @ApiOperation({ summary: 'Ask another agency to take over an assignment' })
-  @ApiCreatedResponse({
-    description: 'Where the events went, and the handoff to accept, decline or withdraw',
-    schema: commandAnswerSchema('handoffId', 'The handoff requested (the one sent, or a new uuid)'),
-  })
+  @ApiAnswer(
+    201,
+    commandAnswerNaming('handoffId'),
+    'Where the events went, and the handoff to accept, decline or withdraw (handoffId)',
+  )
+  @ApiProblems(
+    'task.not-found',
+    'task.forbidden',
+    'task.closed',
+    'task.not-assignee',
+    'handoff.already-exists',
+    'handoff.pending',
+    'handoff.invalid-target',
+    'agency.not-found',
+  )
   requestHandoff(
     @Param('taskId') taskId: string,
     @Body() body: RequestHandoffDto,
@@ -131,6 +153,8 @@ export class TasksHttpController {
   @Post(':taskId/handoffs/:handoffId/accept')
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept a handoff (receiving agency): responsibility moves' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'handoff.not-found', 'handoff.stale')
   acceptHandoff(
     @Param('taskId') taskId: string,
     @Param('handoffId') handoffId: string,
@@ -146,6 +170,8 @@ export class TasksHttpController {
   @Post(':taskId/handoffs/:handoffId/decline')
   @HttpCode(200)
   @ApiOperation({ summary: 'Decline a handoff (receiving agency)' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'handoff.not-found', 'handoff.stale')
   declineHandoff(
     @Param('taskId') taskId: string,
     @Param('handoffId') handoffId: string,
@@ -161,6 +187,8 @@ export class TasksHttpController {
   @Post(':taskId/handoffs/:handoffId/withdraw')
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw a pending handoff (sending agency)' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'handoff.not-found', 'handoff.stale')
   withdrawHandoff(
     @Param('taskId') taskId: string,
     @Param('handoffId') handoffId: string,
@@ -176,6 +204,15 @@ export class TasksHttpController {
   @Post(':taskId/reassign')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reassign an assignment directly (issuer)' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems(
+    'task.not-found',
+    'task.forbidden',
+    'task.closed',
+    'task.not-assignee',
+    'task.invalid-target',
+    'agency.not-found',
+  )
   reassign(
     @Param('taskId') taskId: string,
     @Body() body: ReassignDto,
@@ -190,10 +227,20 @@ export class TasksHttpController {
 
   @Post(':taskId/extensions')
   @ApiOperation({ summary: 'Request a later due date' })
-  @ApiCreatedResponse({
-    description: 'Where the events went, and the extension request to grant or deny',
-    schema: commandAnswerSchema('extensionId', 'The extension requested (the one sent, or a new uuid)'),
-  })
+  @ApiAnswer(
+    201,
+    commandAnswerNaming('extensionId'),
+    'Where the events went, and the extension request to grant or deny (extensionId)',
+  )
+  @ApiProblems(
+    'task.not-found',
+    'task.forbidden',
+    'task.closed',
+    'task.not-assignee',
+    'extension.already-exists',
+    'extension.pending',
+    'extension.not-later',
+  )
   requestExtension(
     @Param('taskId') taskId: string,
     @Body() body: RequestExtensionDto,
@@ -215,6 +262,14 @@ export class TasksHttpController {
   @Post(':taskId/extensions/:extensionId/grant')
   @HttpCode(200)
   @ApiOperation({ summary: 'Grant a requested extension (issuer)' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems(
+    'task.not-found',
+    'task.forbidden',
+    'task.closed',
+    'extension.not-found',
+    'extension.none-pending',
+  )
   grantExtension(
     @Param('taskId') taskId: string,
     @Param('extensionId') extensionId: string,
@@ -230,6 +285,14 @@ export class TasksHttpController {
   @Post(':taskId/extensions/:extensionId/deny')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deny a requested extension (issuer)' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems(
+    'task.not-found',
+    'task.forbidden',
+    'task.closed',
+    'extension.not-found',
+    'extension.none-pending',
+  )
   denyExtension(
     @Param('taskId') taskId: string,
     @Param('extensionId') extensionId: string,
@@ -245,6 +308,8 @@ export class TasksHttpController {
   @Post(':taskId/completion')
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit completion with a report' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'task.not-assignee', 'completion.pending')
   submitCompletion(
     @Param('taskId') taskId: string,
     @Body() body: SubmitCompletionDto,
@@ -259,6 +324,14 @@ export class TasksHttpController {
   @Post(':taskId/completion/accept')
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept a completion (issuer, or the lead for support duties)' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems(
+    'task.not-found',
+    'task.forbidden',
+    'task.closed',
+    'task.not-assignee',
+    'completion.none-submitted',
+  )
   acceptCompletion(
     @Param('taskId') taskId: string,
     @Body() body: CompletionDecisionDto,
@@ -273,6 +346,14 @@ export class TasksHttpController {
   @Post(':taskId/completion/return')
   @HttpCode(200)
   @ApiOperation({ summary: 'Return a completion for more work (issuer, or the lead for support duties)' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems(
+    'task.not-found',
+    'task.forbidden',
+    'task.closed',
+    'task.not-assignee',
+    'completion.none-submitted',
+  )
   returnCompletion(
     @Param('taskId') taskId: string,
     @Body() body: CompletionDecisionDto,
@@ -287,6 +368,8 @@ export class TasksHttpController {
   @Post(':taskId/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a task (issuer)' })
+  @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'task.invalid-state')
   cancel(
     @Param('taskId') taskId: string,
     @Body() body: DecisionReasonDto,
@@ -304,23 +387,7 @@ export class TasksHttpController {
   }
 }
 
-/** A command's answer in OpenAPI: where its events went, plus the id of what it opened. */
-function commandAnswerSchema(idName: 'handoffId' | 'extensionId', idDescription: string) {
-  return {
-    type: 'object',
-    required: ['streamId', 'streamVersion', 'position', 'events', idName],
-    properties: {
-      streamId: { type: 'string' },
-      streamVersion: { type: 'integer' },
-      position: { type: 'string', nullable: true, description: 'Pass as ?minPosition= to read your write' },
-      events: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: { id: { type: 'string' }, type: { type: 'string' }, position: { type: 'string' } },
-        },
-      },
-      [idName]: { type: 'string', format: 'uuid', description: idDescription },
-    },
-  };
+/** A command's answer that names what it opened: the id is always there (a new uuid if none was sent). */
+function commandAnswerNaming(idName: 'handoffId' | 'extensionId'): JsonSchema {
+  return { allOf: [schemaRef('CommandResult')], required: [idName] };
 }

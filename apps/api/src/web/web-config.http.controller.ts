@@ -1,7 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { authenticationMode, demoTokens, type AppConfig } from '#libs/platform';
 import { Public } from '../auth/auth.decorators.js';
+import { ApiAnswer } from '../contract/answers.js';
 
 export const WEB_APP_CONFIG = Symbol('WEB_APP_CONFIG');
 
@@ -36,7 +37,7 @@ export class WebConfigHttpController {
 
   @Get('config')
   @ApiOperation({ summary: "The dashboard's sign-in settings: demo users, or the OIDC issuer and client" })
-  @ApiOkResponse({ description: 'auth mode, demo users (demo mode), OIDC issuer and client id (OIDC mode)' })
+  @ApiAnswer(200, 'WebConfigView', 'auth mode, demo users (demo mode), OIDC issuer and client id (OIDC mode)')
   webConfig(): WebConfigView {
     const mode = authenticationMode(this.config);
     if (mode === 'oidc') {

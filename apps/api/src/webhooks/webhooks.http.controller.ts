@@ -49,6 +49,8 @@ import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.prov
 import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { DeliveriesQuery, RegisterWebhookDto, ReplayDto, RotateSecretDto } from './webhooks.dto.js';
+import { ApiAnswer, LOCATION_HEADER } from '../contract/answers.js';
+import { ApiProblems } from '../contract/problems.js';
 
 /** An endpoint as registered or rotated: the new secret is shown this once, never again. */
 type WithSecret = WebhookEndpoint & { readonly secret: string };
@@ -82,6 +84,10 @@ export class WebhooksHttpController {
     summary:
       'Register an endpoint of the agency (its administrator, or an issuer of a committee it answers to); answers its signing secret, once',
   })
+  @ApiAnswer(201, 'WithSecret', 'The endpoint, with its signing secret (shown once)', {
+    headers: { Location: LOCATION_HEADER },
+  })
+  @ApiProblems('agency.not-found', 'webhook.forbidden', 'agency.forbidden')
   async register(
     @Param('code') code: string,
     @Body() body: RegisterWebhookDto,
@@ -111,6 +117,8 @@ export class WebhooksHttpController {
   @Get()
   @AuditedRead('agency.webhooks')
   @ApiOperation({ summary: "The agency's endpoints (without secrets)" })
+  @ApiAnswer(200, 'WebhooksListAnswer', "The agency's endpoints")
+  @ApiProblems('agency.not-found', 'webhook.forbidden', 'agency.forbidden')
   async list(
     @Param('code') code: string,
     @CurrentPrincipal() principal: Principal,
@@ -122,6 +130,8 @@ export class WebhooksHttpController {
   @Get(':id')
   @AuditedRead('agency.webhook')
   @ApiOperation({ summary: 'One endpoint (without secrets)' })
+  @ApiAnswer(200, 'WebhookEndpoint', 'The endpoint')
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async get(
     @Param('code') code: string,
     @Param('id') id: string,
@@ -135,6 +145,8 @@ export class WebhooksHttpController {
   @ApiOperation({
     summary: 'Disable an endpoint: nothing more is queued or sent to it; its deliveries stay listed',
   })
+  @ApiAnswer(200, 'WebhookEndpoint', 'The endpoint, disabled')
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async disable(
     @Param('code') code: string,
     @Param('id') id: string,
@@ -150,6 +162,13 @@ export class WebhooksHttpController {
     summary:
       'Rotate the signing secret: a new one signs from now on, the current one beside it for overlapSeconds (two signatures meanwhile); answers the new secret, once',
   })
+  @ApiAnswer(
+    201,
+    'WithSecret',
+    'The endpoint with its new secret (the previous one stays valid for a while)',
+    { headers: { Location: LOCATION_HEADER } },
+  )
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async rotate(
     @Param('code') code: string,
     @Param('id') id: string,
@@ -182,6 +201,12 @@ export class WebhooksHttpController {
     summary:
       "The endpoint's deliveries, newest first: pending (with attempts, last answer, next attempt), delivered, dead (the dead-letter list, ?status=dead)",
   })
+  @ApiAnswer(
+    200,
+    'WebhooksDeliveriesAnswer',
+    'A page of deliveries, newest first (cursor paging: pass next as before)',
+  )
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async deliveries(
     @Param('code') code: string,
     @Param('id') id: string,
@@ -215,6 +240,8 @@ export class WebhooksHttpController {
     summary:
       'Send dead deliveries again (all of them, or deliveryIds), each with a fresh schedule, in the order of their tasks',
   })
+  @ApiAnswer(200, 'WebhooksReplayAnswer', 'The deliveries queued again')
+  @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async replay(
     @Param('code') code: string,
     @Param('id') id: string,
