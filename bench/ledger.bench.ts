@@ -11,7 +11,7 @@
  *    ledger following the log vs without it.
  *
  * The schema is dropped at the end. BENCH_DATABASE_URL, LEDGER_EVENTS, BENCH_SECONDS,
- * LEDGER_READ_AHEAD (false: extend without reading the next batch ahead, for comparison).
+ * LEDGER_READ_AHEAD (true: extend reading the next batch ahead, for comparison).
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -34,8 +34,8 @@ import { exportRecords, parseVerifierKey, verifyExport } from '#libs/ledger-veri
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const EVENTS = Number(process.env.LEDGER_EVENTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-/** LEDGER_READ_AHEAD=false measures the extension without reading ahead, for comparison. */
-const READ_AHEAD = process.env.LEDGER_READ_AHEAD !== 'false';
+/** LEDGER_READ_AHEAD=true measures the extension reading the next batch ahead, for comparison. */
+const READ_AHEAD = process.env.LEDGER_READ_AHEAD === 'true';
 const WRITERS = 16;
 const BATCH_SIZE = 100;
 
@@ -65,7 +65,7 @@ async function generateLog(pool: pg.Pool, schema: string, count: number): Promis
 /**
  * Extends the ledger over the whole log as the worker does (libs/platform ledgerHostedConsumer): a
  * durable subscription reading the log itself (LedgerStore.readAll, each event once), paced by
- * LEDGER_SUBSCRIPTION_PACE, reading the next batch while it extends with the last one.
+ * LEDGER_SUBSCRIPTION_PACE.
  */
 async function extendAll(ledger: LedgerStore, checkpoints: LedgerCheckpoints): Promise<number> {
   const consumer = new LedgerConsumer(ledger, checkpoints, { key: undefined, checkpointIntervalMs: 10_000 });

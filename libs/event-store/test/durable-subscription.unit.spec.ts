@@ -113,7 +113,7 @@ describe('DurableSubscription', () => {
             return Promise.resolve();
           },
         },
-        { name: 'test', batchSize: 2, pollIntervalMs: 60_000 },
+        { name: 'test', batchSize: 2, readAhead: true, pollIntervalMs: 60_000 },
       );
       await subscription.start();
       expect(await subscription.waitFor(checkpointAt(5), 2_000)).toBe(true);
@@ -142,7 +142,7 @@ describe('DurableSubscription', () => {
             return Promise.resolve();
           },
         },
-        { name: 'test', batchSize: 2, maxRetryDelayMs: 1, pollIntervalMs: 60_000 },
+        { name: 'test', batchSize: 2, readAhead: true, maxRetryDelayMs: 1, pollIntervalMs: 60_000 },
       );
       await subscription.start();
       expect(await subscription.waitFor(checkpointAt(4), 2_000)).toBe(true);
@@ -152,7 +152,7 @@ describe('DurableSubscription', () => {
       await subscription.stop();
     });
 
-    it('reads nothing ahead when told not to', async () => {
+    it('reads nothing ahead unless asked to', async () => {
       const log = recordedLogOf([1, 2, 3].map(event));
       const readsWhenHandled: number[] = [];
       const subscription = new DurableSubscription(
@@ -164,7 +164,7 @@ describe('DurableSubscription', () => {
             return Promise.resolve();
           },
         },
-        { name: 'test', batchSize: 2, readAhead: false, pollIntervalMs: 60_000 },
+        { name: 'test', batchSize: 2, pollIntervalMs: 60_000 },
       );
       await subscription.start();
       expect(await subscription.waitFor(checkpointAt(3), 2_000)).toBe(true);
