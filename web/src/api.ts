@@ -297,7 +297,9 @@ export interface PlanDraft {
 }
 
 export interface CommandResult {
+  /** Null only when a command recorded nothing on a stream never written. */
   readonly position: string | null;
+  readonly taskId?: string;
   readonly handoffId?: string;
   readonly extensionId?: string;
 }

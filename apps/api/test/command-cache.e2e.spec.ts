@@ -49,7 +49,7 @@ describe('commands decided on a cached stream state, with another API process wr
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, headers: response.headers, body: (await response.json()) as any };
   }
 
   const assignment = (taskId: string) =>
@@ -89,10 +89,16 @@ describe('commands decided on a cached stream state, with another API process wr
   it('answers a repeated assignment from another process as a no-op, and a different one as a conflict', async () => {
     const taskId = randomUUID();
     const body = assignment(taskId);
-    expect((await first.request('POST', '/tasks', ISSUER, body)).status).toBe(201);
+    const assigned = await first.request('POST', '/tasks', ISSUER, body);
+    expect(assigned.status).toBe(201);
 
+    // Nothing created this time: 200, at the position of the assignment (usable as minPosition).
     const again = await viaSecond('/tasks', ISSUER, body);
-    expect(again).toMatchObject({ status: 201, body: { streamVersion: 1, position: null, events: [] } });
+    expect(again).toMatchObject({
+      status: 200,
+      body: { streamVersion: 1, position: assigned.body.position, events: [], taskId },
+    });
+    expect(again.headers.get('location')).toBeNull();
 
     const different = await viaSecond('/tasks', ISSUER, { ...body, dueDate: '2026-12-31' });
     expect(different.status).toBe(409);

@@ -109,6 +109,32 @@ describe('the OpenAPI contract (docs/adr/0035)', () => {
     );
   });
 
+  it('answers 201 with a required Location only where a command creates something; 200 for every other', () => {
+    const created = operations.filter(([, operation]) => operation.responses['201'] !== undefined);
+    for (const [name, operation] of created) {
+      const headers = operation.responses['201']!.headers as Record<string, unknown> | undefined;
+      expect([name, headers?.['Location']]).toEqual([name, expect.objectContaining({ required: true })]);
+    }
+    // Recording a head or amending the calendar creates nothing of its own: 200 like other commands.
+    expect(operations.filter(([name]) => name.startsWith('POST /agencies/{code}/heads'))).toEqual([
+      [
+        expect.any(String),
+        expect.objectContaining({ responses: expect.objectContaining({ '200': expect.anything() }) }),
+      ],
+    ]);
+    expect(created.map(([name]) => name).sort()).toEqual(
+      [
+        'POST /agencies/{code}/webhooks',
+        'POST /agencies/{code}/webhooks/{id}/secrets',
+        'POST /plans/drafts/{draftId}/confirm',
+        'POST /plans/import',
+        'POST /tasks',
+        'POST /tasks/{taskId}/extensions',
+        'POST /tasks/{taskId}/handoffs',
+      ].sort(),
+    );
+  });
+
   describe('the oracle the harness checks every answer with', () => {
     const json = new Headers({ 'content-type': 'application/json; charset=utf-8' });
     const problem = new Headers({ 'content-type': 'application/problem+json' });

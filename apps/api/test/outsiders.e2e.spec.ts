@@ -247,7 +247,7 @@ describe.each<Backend>(['pglite', 'postgres'])('outsiders learn nothing (issue #
       }
     });
 
-    it('learn why a command is refused: 409 task.closed, 409 task.not-assignee', async () => {
+    it('learn why a command is refused: 409 task.closed, 403 task.not-assignee', async () => {
       const closedTask = await api.request('POST', `/tasks/${closed.taskId}/progress`, officer(LEAD), {
         text: 'Đang thực hiện',
       });
@@ -255,7 +255,7 @@ describe.each<Backend>(['pglite', 'postgres'])('outsiders learn nothing (issue #
       const formerParty = await api.request('POST', `/tasks/${open.taskId}/progress`, officer(RECEIVER), {
         text: 'Đang thực hiện',
       });
-      expect(formerParty.body).toMatchObject({ status: 409, code: 'task.not-assignee' });
+      expect(formerParty.body).toMatchObject({ status: 403, code: 'task.not-assignee' });
     });
 
     it('get 403s that name no committee and no other party', async () => {

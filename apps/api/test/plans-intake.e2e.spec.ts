@@ -69,6 +69,7 @@ type Body = PlanDraftView & ConfirmResult & ProblemDetails;
 interface Answer {
   status: number;
   contentType: string | null;
+  location: string | null;
   body: Body;
 }
 
@@ -93,6 +94,7 @@ async function call(
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
+    location: response.headers.get('location'),
     body: (text ? JSON.parse(text) : null) as Body,
   };
 }
@@ -140,11 +142,13 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       const before = await api.store.headPosition();
       const answer = await post('/plans/import?fileName=laichau-2024-ct28-kh.txt', ISSUER_LC, text(LAI_CHAU));
       expect(answer.status).toBe(201);
+      expect(answer.location).toBe(`/plans/drafts/${answer.body.draftId}`);
       draft = answer.body;
-      // The answer does not repeat the document; the stored draft has it.
+      // The answer does not repeat the document; the stored draft has it, at the Location.
       expect(answer.body.sourceText).toBeUndefined();
       expect(answer.body.sourceTextLength).toBe(laiChauDraft.sourceText.length);
-      const stored = await call(api.url, 'GET', `/plans/drafts/${answer.body.draftId}`, ISSUER_LC);
+      const stored = await call(api.url, 'GET', answer.location!, ISSUER_LC);
+      expect(stored.status).toBe(200);
       expect(stored.body.sourceText).toBe(laiChauDraft.sourceText);
       expect(draft).toMatchObject({
         draftId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -182,6 +186,7 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       const before = await api.store.headPosition();
       const answer = await post(`/plans/drafts/${draft.draftId}/confirm`, ISSUER_LC, json({}));
       expect(answer.status).toBe(201);
+      expect(answer.location).toBe(`/plans/${laiChauDraft.planId}`);
       // 14 duties and the 25 reports of 2024; 2025 to 2030 open at their start.
       expect(begun(draft)).toHaveLength(39);
       expect(answer.body).toEqual({
@@ -197,6 +202,14 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       const head = await api.store.headPosition();
       expect(head - before).toBe(40n);
       expect(answer.body.position).toBe(head.toString());
+      // The plan the Location names, read at the answered position.
+      const issued = await call(
+        api.url,
+        'GET',
+        `${answer.location}?minPosition=${answer.body.position}`,
+        ISSUER_LC,
+      );
+      expect(issued).toMatchObject({ status: 200, body: { planId: laiChauDraft.planId } });
 
       const plan = await api.store.readStream(planStreamId(laiChauDraft.planId));
       expect(plan.map((e) => e.type)).toEqual(['PlanIssued']);
@@ -327,7 +340,8 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
       expect(answer.body).toEqual({
         draftId: again.body.draftId,
         planId: laiChauDraft.planId,
-        position: null,
+        // Nothing new: the position of what it found recorded, for minPosition.
+        position: expect.stringMatching(/^\d+$/),
         planIssued: false,
         tasksAssigned: 0,
         tasksAlreadyPresent: 39,
@@ -335,6 +349,14 @@ describe('plan intake over HTTP (SEED_PLANS=false)', () => {
         tasksScheduled: 150,
       });
       expect(await api.store.headPosition()).toBe(before);
+      expect(BigInt(answer.body.position as string)).toBeLessThanOrEqual(before);
+      const plan = await call(
+        api.url,
+        'GET',
+        `/plans/${laiChauDraft.planId}?minPosition=${answer.body.position}`,
+        ISSUER_LC,
+      );
+      expect(plan.status).toBe(200);
     });
 
     it('refuses another committee confirming the same document as its own, recording nothing', async () => {

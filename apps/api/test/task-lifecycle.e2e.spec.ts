@@ -341,6 +341,128 @@ describe.each<Backend>(['pglite', 'postgres'])(
       }
     });
 
+    describe('status codes, Location and the ids an answer names', () => {
+      /** GETs a path the API answered (a Location), reading the write that answered it. */
+      async function follow(location: string, token: string, at: string) {
+        const response = await api.request('GET', `${location}?minPosition=${at}`, token);
+        expect({ location, status: response.status }).toEqual({ location, status: 200 });
+        return response.body;
+      }
+
+      it('answers 201 with a Location to GET and the id of what a command created; 200 for the rest', async () => {
+        const id = randomUUID();
+        const assigned = await api.request(
+          'POST',
+          '/tasks',
+          ISSUER,
+          assignmentBody(await api.plan(), id, [{ agencyCode: LEAD, role: 'lead' }]),
+        );
+        expect(assigned.status).toBe(201);
+        expect(assigned.body.taskId).toBe(id);
+        expect(assigned.headers.get('location')).toBe(`/tasks/${id}`);
+        expect(await follow(`/tasks/${id}`, ISSUER, assigned.body.position)).toMatchObject({ taskId: id });
+
+        // No taskId sent: the answer names the one the API chose, and the Location leads to it.
+        const chosen = await api.request('POST', '/tasks', ISSUER, {
+          ...assignmentBody(await api.plan(), randomUUID(), [{ agencyCode: LEAD, role: 'lead' }]),
+          taskId: undefined,
+        });
+        expect(chosen.status).toBe(201);
+        expect(chosen.body.taskId).toMatch(/^[0-9a-f-]{36}$/);
+        expect(chosen.headers.get('location')).toBe(`/tasks/${chosen.body.taskId}`);
+        await follow(chosen.headers.get('location')!, ISSUER, chosen.body.position);
+
+        const acknowledged = await api.request('POST', `/tasks/${id}/acknowledge`, officer(LEAD), {});
+        expect(acknowledged.status).toBe(200);
+        expect(acknowledged.headers.get('location')).toBeNull();
+
+        const handoff = await api.request('POST', `/tasks/${id}/handoffs`, officer(LEAD), {
+          toAgency: DECLINER,
+          reason: 'Thuộc lĩnh vực y tế',
+        });
+        expect(handoff.status).toBe(201);
+        expect(handoff.headers.get('location')).toBe(`/tasks/${id}`);
+        const withHandoff = await follow(
+          handoff.headers.get('location')!,
+          officer(LEAD),
+          handoff.body.position,
+        );
+        expect(withHandoff.handoffs).toEqual([
+          expect.objectContaining({ handoffId: handoff.body.handoffId, toAgency: DECLINER }),
+        ]);
+        const declined = await api.request(
+          'POST',
+          `/tasks/${id}/handoffs/${handoff.body.handoffId}/decline`,
+          officer(DECLINER),
+          { reason: 'Không thuộc chức năng của Sở Y tế' },
+        );
+        expect(declined.status).toBe(200);
+
+        const extension = await api.request('POST', `/tasks/${id}/extensions`, officer(LEAD), {
+          dueDate: '2026-12-31',
+          reason: 'Chờ số liệu cấp huyện',
+        });
+        expect(extension.status).toBe(201);
+        expect(extension.headers.get('location')).toBe(`/tasks/${id}`);
+        const withExtension = await follow(`/tasks/${id}`, ISSUER, extension.body.position);
+        expect(withExtension.extensions).toEqual([
+          expect.objectContaining({ extensionId: extension.body.extensionId }),
+        ]);
+      });
+
+      it("answers a repeated acknowledgement 200 with the task stream's position, usable as minPosition", async () => {
+        const id = randomUUID();
+        await command(
+          ISSUER,
+          '/tasks',
+          assignmentBody(await api.plan(), id, [{ agencyCode: LEAD, role: 'lead' }]),
+          201,
+        );
+        await command(officer(LEAD), `/tasks/${id}/acknowledge`, {});
+        const progressed = await command(officer(LEAD), `/tasks/${id}/progress`, { text: 'Đã rà soát 3 xã' });
+        // Another stream moves the log on: the no-op's position is its own stream's, not the head.
+        await command(
+          ISSUER,
+          '/tasks',
+          assignmentBody(await api.plan(), randomUUID(), [{ agencyCode: LEAD, role: 'lead' }]),
+          201,
+        );
+
+        const again = await api.request('POST', `/tasks/${id}/acknowledge`, officer(LEAD), {});
+        expect(again.status).toBe(200);
+        expect(again.body).toMatchObject({ events: [], streamVersion: 3, position: progressed.position });
+        const task = await follow(`/tasks/${id}`, officer(LEAD), again.body.position);
+        expect(task.assignees).toEqual([
+          expect.objectContaining({ agencyCode: LEAD, status: 'in-progress' }),
+        ]);
+      });
+
+      it('refuses an agency that no longer holds the task 403 task.not-assignee, recording nothing', async () => {
+        const id = randomUUID();
+        await command(
+          ISSUER,
+          '/tasks',
+          assignmentBody(await api.plan(), id, [{ agencyCode: LEAD, role: 'lead' }]),
+          201,
+        );
+        const handoffId = randomUUID();
+        await command(
+          officer(LEAD),
+          `/tasks/${id}/handoffs`,
+          { handoffId, toAgency: RECEIVER, reason: 'Thuộc lĩnh vực giáo dục' },
+          201,
+        );
+        await command(officer(RECEIVER), `/tasks/${id}/handoffs/${handoffId}/accept`, { reason: 'Nhận' });
+
+        const before = await api.app.get<EventStore>(EVENT_STORE).headPosition();
+        // The former lead still reads the task (it was a party), but it is not its to acknowledge.
+        const refused = await api.request('POST', `/tasks/${id}/acknowledge`, officer(LEAD), {});
+        expect(refused.status).toBe(403);
+        expect(refused.body).toMatchObject({ status: 403, code: 'task.not-assignee' });
+        expect(await api.app.get<EventStore>(EVENT_STORE).headPosition()).toBe(before);
+      });
+    });
+
     describe('refusals record nothing', () => {
       async function head(): Promise<bigint> {
         return api.app.get<EventStore>(EVENT_STORE).headPosition();

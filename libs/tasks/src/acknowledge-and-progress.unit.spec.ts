@@ -89,7 +89,7 @@ describe('AcknowledgeTask', () => {
 
   describe('when the agency is not an assignee', () => {
     it('refuses it', () => {
-      spec.given([taskAssigned()]).when(acknowledge(HEALTH)).thenThrows('task.not-assignee', 'conflict');
+      spec.given([taskAssigned()]).when(acknowledge(HEALTH)).thenThrows('task.not-assignee', 'forbidden');
     });
 
     it('refuses the agency that handed the assignment off', () => {

@@ -13,8 +13,12 @@ export const taskErrorKinds = {
   'task.already-exists': 'conflict',
   /** The actor lacks the role, or acts for another agency than its own. */
   'task.forbidden': 'forbidden',
-  /** The named agency holds no assignment on this task (any more). */
-  'task.not-assignee': 'conflict',
+  /**
+   * The named agency holds no assignment on this task (any more): the command is not its to send
+   * (or, from an issuer, not to be decided for it). "You may not", so forbidden (403), like
+   * task.forbidden; conflict (409) is kept for what the task's state does not allow.
+   */
+  'task.not-assignee': 'forbidden',
   /** The task is completed or cancelled. */
   'task.closed': 'conflict',
   /** The assignment's status does not allow the command (e.g. its completion was already accepted). */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
@@ -63,8 +63,10 @@ export class AgencyHeadsHttpController {
   ) {}
 
   @Post()
+  // A fact on the agency's register (GET .../heads), not a resource of its own: 200, like other commands.
+  @HttpCode(200)
   @ApiOperation({ summary: "Record the agency's head from a date (an issuer of its jurisdiction)" })
-  @ApiAnswer(201, 'CommandResult', 'Where the events went')
+  @ApiAnswer(200, 'CommandResult', 'Where the events went')
   @ApiIdempotencyKey()
   @ApiProblems('agency.not-found', 'agency.forbidden', 'agency.head-conflict')
   record(

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -100,8 +100,10 @@ export class CalendarHttpController {
   ) {}
 
   @Post('holidays')
+  // An amendment of the year's calendar (GET holidays), not a resource of its own: 200, like other commands.
+  @HttpCode(200)
   @ApiOperation({ summary: 'Add or remove a day off for a year (an issuer), e.g. a swapped Tết day' })
-  @ApiAnswer(201, 'CommandResult', 'Where the events went')
+  @ApiAnswer(200, 'CommandResult', 'Where the events went')
   @ApiIdempotencyKey()
   @ApiProblems('calendar.forbidden')
   amend(@Body() body: AmendHolidayDto, @CommandRequest() request: CommandContext): Promise<CommandResult> {

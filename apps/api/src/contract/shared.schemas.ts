@@ -75,6 +75,9 @@ export const SHARED_SCHEMAS = {
           additionalProperties: false,
         },
       },
+      taskId: {
+        type: 'string',
+      },
       handoffId: {
         type: 'string',
       },

@@ -21,7 +21,7 @@ import {
   type PlanDraftView,
 } from './plan-intake.service.js';
 import { DOCX_MEDIA_TYPE, planUploadOf, PlanUploadRequest, type RawPlanUpload } from './plan-upload.js';
-import { ApiAnswer, ApiIdempotencyKey } from '../contract/answers.js';
+import { ApiAnswer, ApiIdempotencyKey, LOCATION_HEADER } from '../contract/answers.js';
 import { ApiProblems } from '../contract/problems.js';
 
 export class RegisterPlanDto {
@@ -98,7 +98,10 @@ export class PlansHttpController {
   })
   @ApiConsumes('text/plain', DOCX_MEDIA_TYPE, 'application/json')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiAnswer(201, 'ImportedDraft', 'The draft read from the document (or, with dryRun, what it would be)')
+  @ApiAnswer(201, 'ImportedDraft', 'The draft read from the document (Location: the draft)', {
+    headers: { Location: LOCATION_HEADER },
+  })
+  @ApiAnswer(200, 'ImportedDraft', 'With dryRun: what the draft would be (draftId null, nothing stored)')
   @ApiProblems(
     'intake-busy',
     'forbidden',
@@ -124,7 +127,8 @@ export class PlansHttpController {
     const { bytes, fileName } = planUploadOf(upload, query.fileName);
     // The body is not read again: the intake thread takes its memory over instead of a copy.
     const draft = await this.intake.importDocument(bytes, fileName, principal, { dryRun, handOver: true });
-    response.status(dryRun ? 200 : 201);
+    if (dryRun || draft.draftId === null) response.status(200);
+    else response.status(201).header('location', `/plans/drafts/${encodeURIComponent(draft.draftId)}`);
     return draft;
   }
 
@@ -146,7 +150,10 @@ export class PlansHttpController {
       'Optional corrections of the plan and of tasks (assignees, dueDate, title, duty, exclude). Safe to retry. ' +
       '201 when events were recorded, 200 when everything was already recorded (same document issued before).',
   })
-  @ApiAnswer(201, 'ConfirmResult', 'The plan issued and its tasks assigned')
+  @ApiAnswer(201, 'ConfirmResult', 'The plan issued and its tasks assigned (Location: the plan)', {
+    headers: { Location: LOCATION_HEADER },
+  })
+  @ApiAnswer(200, 'ConfirmResult', 'Everything was already recorded: nothing new')
   @ApiProblems(
     'draft.not-found',
     'draft.needs-review',
@@ -161,7 +168,9 @@ export class PlansHttpController {
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<ConfirmResult> {
     const result = await this.intake.confirmDraft(draftId, body ?? {}, principal);
-    response.status(result.planIssued || result.tasksAssigned > 0 ? 201 : 200);
+    if (result.planIssued || result.tasksAssigned > 0) {
+      response.status(201).header('location', `/plans/${encodeURIComponent(result.planId)}`);
+    } else response.status(200);
     return result;
   }
 }

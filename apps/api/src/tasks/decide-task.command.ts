@@ -87,8 +87,9 @@ export class DecideTaskHandler implements ICommandHandler<DecideTask> {
   }
 }
 
-/** A new handoff or extension request is named in the answer: the caller decides on it by that id. */
+/** What a command creates is named in the answer: the caller reads or decides on it by that id. */
 function answerIdsOf(command: TaskCommandRequest): CommandAnswerIds | undefined {
+  if (command.type === 'AssignTask') return { taskId: command.data.taskId };
   if (command.type === 'RequestHandoff') return { handoffId: command.data.handoffId };
   if (command.type === 'RequestExtension') return { extensionId: command.data.extensionId };
   return undefined;

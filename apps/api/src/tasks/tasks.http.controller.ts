@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import { TaskReferences } from '#libs/application';
@@ -19,11 +20,20 @@ import {
   SubmitCompletionDto,
 } from './task-commands.dto.js';
 import { DecideTask, type TaskCommandRequest } from './decide-task.command.js';
-import { ApiAnswer, ApiIdempotencyKey } from '../contract/answers.js';
+import { ApiAnswer, ApiIdempotencyKey, LOCATION_HEADER } from '../contract/answers.js';
 import { schemaRef, type JsonSchema } from '../contract/json-schema.js';
 import { ApiProblems } from '../contract/problems.js';
 
-/** The task's commands. Each answers the position of the events it wrote. */
+/** The answer of a creating command that found it done already (decorators read it: defined first). */
+const NO_OP_ANSWER =
+  "Already recorded (the same request again): nothing written; position is that of the stream's last event";
+
+/**
+ * The task's commands. Each answers the position of the events it wrote. A command that creates
+ * something answers 201 with a Location the API can GET: the task for an assignment, and the task
+ * too for a handoff or an extension request, which have no address of their own (they are listed
+ * in `GET /tasks/{taskId}`, by the id the answer names). Every other command answers 200.
+ */
 @ApiTags('tasks')
 @ApiBearerAuth()
 @ApiIdempotencyKey()
@@ -38,7 +48,13 @@ export class TasksHttpController {
   @ApiOperation({
     summary: 'Assign a task of an issued plan to agencies of the directory (issuer of the plan)',
   })
-  @ApiAnswer(201, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
+  @ApiAnswer(
+    201,
+    commandAnswerNaming('taskId'),
+    'Where the events went, and the task created (taskId; Location: the task)',
+    { headers: { Location: LOCATION_HEADER } },
+  )
+  @ApiAnswer(200, commandAnswerNaming('taskId'), NO_OP_ANSWER)
   @ApiProblems(
     'task.forbidden',
     'plan.not-found',
@@ -49,6 +65,7 @@ export class TasksHttpController {
   async assign(
     @Body() body: AssignTaskDto,
     @CommandRequest() request: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandResult> {
     // The plan is checked by the handler (DecideTask), on every path that assigns.
     if (request.principal.roles.includes('issuer')) {
@@ -60,7 +77,7 @@ export class TasksHttpController {
       );
     }
     const taskId = body.taskId ?? randomUUID();
-    return this.run(request, {
+    return this.created(reply, taskId, request, {
       type: 'AssignTask',
       data: {
         taskId,
@@ -119,8 +136,10 @@ export class TasksHttpController {
   @ApiAnswer(
     201,
     commandAnswerNaming('handoffId'),
-    'Where the events went, and the handoff to accept, decline or withdraw (handoffId)',
+    'Where the events went, and the handoff to accept, decline or withdraw (handoffId; Location: the task, which lists it)',
+    { headers: { Location: LOCATION_HEADER } },
   )
+  @ApiAnswer(200, commandAnswerNaming('handoffId'), NO_OP_ANSWER)
   @ApiProblems(
     'task.not-found',
     'task.forbidden',
@@ -135,10 +154,11 @@ export class TasksHttpController {
     @Param('taskId') taskId: string,
     @Body() body: RequestHandoffDto,
     @CommandRequest() request: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     this.references.requireKnownAgencies([{ pointer: '/toAgency', agencyCode: body.toAgency }]);
     const handoffId = body.handoffId ?? randomUUID();
-    return this.run(request, {
+    return this.created(reply, taskId, request, {
       type: 'RequestHandoff',
       data: {
         taskId,
@@ -230,8 +250,10 @@ export class TasksHttpController {
   @ApiAnswer(
     201,
     commandAnswerNaming('extensionId'),
-    'Where the events went, and the extension request to grant or deny (extensionId)',
+    'Where the events went, and the extension request to grant or deny (extensionId; Location: the task, which lists it)',
+    { headers: { Location: LOCATION_HEADER } },
   )
+  @ApiAnswer(200, commandAnswerNaming('extensionId'), NO_OP_ANSWER)
   @ApiProblems(
     'task.not-found',
     'task.forbidden',
@@ -245,9 +267,10 @@ export class TasksHttpController {
     @Param('taskId') taskId: string,
     @Body() body: RequestExtensionDto,
     @CommandRequest() request: CommandContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const extensionId = body.extensionId ?? randomUUID();
-    return this.run(request, {
+    return this.created(reply, taskId, request, {
       type: 'RequestExtension',
       data: {
         taskId,
@@ -381,6 +404,22 @@ export class TasksHttpController {
     });
   }
 
+  /**
+   * A command that creates something: 201 and the task's address once it recorded it; 200 when
+   * it recorded nothing (the same assignment or request again: nothing was created this time).
+   */
+  private async created(
+    reply: FastifyReply,
+    taskId: string,
+    request: CommandContext,
+    command: TaskCommandRequest,
+  ): Promise<CommandResult> {
+    const result = await this.run(request, command);
+    if (result.events.length === 0) reply.status(200);
+    else reply.status(201).header('location', `/tasks/${encodeURIComponent(taskId)}`);
+    return result;
+  }
+
   /** Load the task, let the pure decider decide, append. */
   private run(request: CommandContext, command: TaskCommandRequest): Promise<CommandResult> {
     return this.commandBus.execute(new DecideTask(command, request));
@@ -388,6 +427,6 @@ export class TasksHttpController {
 }
 
 /** A command's answer that names what it opened: the id is always there (a new uuid if none was sent). */
-function commandAnswerNaming(idName: 'handoffId' | 'extensionId'): JsonSchema {
+function commandAnswerNaming(idName: 'taskId' | 'handoffId' | 'extensionId'): JsonSchema {
   return { allOf: [schemaRef('CommandResult')], required: [idName] };
 }

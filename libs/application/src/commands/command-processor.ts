@@ -58,6 +58,13 @@ export interface CommandProcessorOptions {
 /** Another request stored the same Idempotency-Key first. */
 const KEY_TAKEN = new Error('Idempotency-Key taken concurrently');
 
+/** A stream's fold: its version, and the global position of its last event (null: never written). */
+interface Folded<State> {
+  readonly version: number;
+  readonly state: State;
+  readonly position: bigint | null;
+}
+
 /** A decider's refusal, carried out of the retry loop to be kept under the key. */
 class Refusal extends Error {
   constructor(readonly refusal: DecisionError) {
@@ -86,7 +93,8 @@ class Refusal extends Error {
  * answer, the same key with another request is refused (`idempotency-key-reused`).
  */
 export class CommandProcessor {
-  private readonly cache = new Map<string, { version: number; state: unknown }>();
+  /** Per stream: the folded state, its version and the global position of its last event. */
+  private readonly cache = new Map<string, Folded<unknown>>();
   /** Per stream, the settling of the last command queued on it in this process. */
   private readonly running = new Map<string, Promise<void>>();
   private readonly retry: RetryPolicy;
@@ -204,7 +212,9 @@ export class CommandProcessor {
       // A try on the cached state that has to be redone is not an attempt: it met no writer.
       if (!fromCache) attempts++;
       tries.count = Math.max(attempts, 1);
-      const { version, state } = fromCache ? this.cached(streamId, model) : await this.load(streamId, model);
+      const { version, state, position } = fromCache
+        ? this.cached(streamId, model)
+        : await this.load(streamId, model);
       const now = this.options.system.clock.now();
       let decided: readonly DomainEvent[];
       try {
@@ -217,7 +227,7 @@ export class CommandProcessor {
       if (fromCache && decided.length === 0) continue;
       let result: CommandResult;
       try {
-        result = await this.append(command, version, decided, now, record);
+        result = await this.append(command, { version, position }, decided, now, record);
       } catch (error) {
         if (!isAppendConflict(error)) throw error;
         if (fromCache) continue;
@@ -232,7 +242,11 @@ export class CommandProcessor {
           (folded, event) => model.evolve(folded, { ...event, occurredAt }),
           state,
         );
-        this.remember(model, streamId, result.streamVersion, after);
+        this.remember(model, streamId, {
+          version: result.streamVersion,
+          state: after,
+          position: result.position === null ? null : BigInt(result.position),
+        });
         this.options.onAppended?.();
       }
       return result;
@@ -241,11 +255,12 @@ export class CommandProcessor {
 
   private async append<State>(
     command: StreamCommand<State>,
-    version: number,
+    read: { readonly version: number; readonly position: bigint | null },
     decided: readonly DomainEvent[],
     now: string,
     record: IdempotencyRecord | null,
   ): Promise<CommandResult> {
+    const { version } = read;
     const { streamId, context } = command;
     const { actor, idempotencyKey, correlationId } = context;
     const events: EventToAppend[] = decided.map((event) => ({
@@ -262,7 +277,15 @@ export class CommandProcessor {
     const ids = command.answerIds ?? {};
     const resultOf = (appended: Appended | null): CommandResult =>
       appended === null
-        ? { streamId, streamVersion: version, position: null, events: [], ...ids }
+        ? // Nothing written: the answer is the state it was decided on, which a reader reaches at
+          // the position of the stream's last event (usable as `minPosition`, like any answer's).
+          {
+            streamId,
+            streamVersion: version,
+            position: read.position?.toString() ?? null,
+            events: [],
+            ...ids,
+          }
         : {
             streamId,
             streamVersion: appended.nextVersion,
@@ -288,30 +311,31 @@ export class CommandProcessor {
   }
 
   /** The cached fold, maybe behind the store; a stream not cached is taken as not yet written. */
-  private cached<State>(streamId: string, model: StreamModel<State>): { version: number; state: State } {
-    const cached = this.cache.get(`${model.name}:${streamId}`) as
-      { version: number; state: State } | undefined;
-    return cached ?? { version: 0, state: model.initialState() };
+  private cached<State>(streamId: string, model: StreamModel<State>): Folded<State> {
+    const cached = this.cache.get(`${model.name}:${streamId}`) as Folded<State> | undefined;
+    return cached ?? { version: 0, state: model.initialState(), position: null };
   }
 
   /** The stream's state: the cached fold plus whatever was appended since (by any process). */
-  private async load<State>(
-    streamId: string,
-    model: StreamModel<State>,
-  ): Promise<{ version: number; state: State }> {
-    const cached = this.cache.get(`${model.name}:${streamId}`) as
-      { version: number; state: State } | undefined;
+  private async load<State>(streamId: string, model: StreamModel<State>): Promise<Folded<State>> {
+    const cached = this.cache.get(`${model.name}:${streamId}`) as Folded<State> | undefined;
     const newer = await this.options.store.readStream(streamId, (cached?.version ?? 0) + 1);
     const state = foldStream(model, newer, cached?.state ?? model.initialState());
-    const version = newer.at(-1)?.streamVersion ?? cached?.version ?? 0;
-    if (newer.length > 0) this.remember(model, streamId, version, state);
-    return { version, state };
+    const last = newer.at(-1);
+    // The same read gives the last event's position: a no-op's answer needs no second round trip.
+    const folded: Folded<State> = {
+      version: last?.streamVersion ?? cached?.version ?? 0,
+      state,
+      position: last?.globalPosition ?? cached?.position ?? null,
+    };
+    if (newer.length > 0) this.remember(model, streamId, folded);
+    return folded;
   }
 
-  private remember<State>(model: StreamModel<State>, streamId: string, version: number, state: State): void {
+  private remember<State>(model: StreamModel<State>, streamId: string, folded: Folded<State>): void {
     const key = `${model.name}:${streamId}`;
     this.cache.delete(key);
-    this.cache.set(key, { version, state });
+    this.cache.set(key, folded);
     if (this.cache.size > this.cachedStreams) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);

@@ -184,10 +184,37 @@ describe('CommandProcessor.handleCommand', () => {
     expect(waits).toEqual([]);
   });
 
-  it('answers a no-op with no position and tells the observer so', async () => {
+  it('answers a no-op on a stream never written with no position and tells the observer so', async () => {
     const { processor, handled } = setUp();
     const result = await processor.handleCommand({ ...count(), decide: () => [] });
     expect(result).toEqual({ streamId: 'counter-1', streamVersion: 0, position: null, events: [] });
     expect(handled).toEqual([expect.objectContaining({ outcome: 'no-op' })]);
+  });
+
+  it("answers a no-op with the position of the stream's last event, read with the stream", async () => {
+    const { store, processor } = setUp();
+    store.write('counter-0', [{ id: 'elsewhere', type: 'Counted', data: {} }]); // positions differ from versions
+    const written = await processor.handleCommand(count());
+    const reads = store.reads;
+    const noOp = await processor.handleCommand({ ...count(), decide: () => [] });
+    expect(noOp).toEqual({ streamId: 'counter-1', streamVersion: 1, position: written.position, events: [] });
+    expect(written.position).toBe('2');
+    expect(store.reads).toBe(reads + 1);
+
+    // Another process wrote meanwhile: the same one read finds its event and its position.
+    store.write('counter-1', [{ id: 'other-process', type: 'Counted', data: {} }]);
+    const after = await processor.handleCommand({ ...count(), decide: () => [] });
+    expect(after).toEqual({ streamId: 'counter-1', streamVersion: 2, position: '3', events: [] });
+    expect(store.reads).toBe(reads + 2);
+  });
+
+  it("answers a no-op decided in a fresh process (nothing cached) with the stream's last position", async () => {
+    const { store, processor } = setUp();
+    store.write('counter-1', [
+      { id: 'e1', type: 'Counted', data: {} },
+      { id: 'e2', type: 'Counted', data: {} },
+    ]);
+    const noOp = await processor.handleCommand({ ...count(), decide: () => [] });
+    expect(noOp).toMatchObject({ streamVersion: 2, position: '2', events: [] });
   });
 });

@@ -18,6 +18,8 @@ export interface CommandEventStore {
 
 export interface StoredStreamEvent {
   readonly streamVersion: number;
+  /** Its place in the whole log (what a reader's `minPosition` waits for). */
+  readonly globalPosition: bigint;
   readonly type: string;
   readonly data: unknown;
   /** When it happened (business time; the append's metadata.occurredAt). */

@@ -67,6 +67,7 @@ export class InMemoryEventStore implements CommandEventStore {
         data: event.data,
         metadata: { occurredAt: event.metadata?.occurredAt ?? '2025-01-01T00:00:00.000Z' },
         streamVersion: stream.length + 1,
+        globalPosition: this.position,
       });
     }
     this.streams.set(streamId, stream);

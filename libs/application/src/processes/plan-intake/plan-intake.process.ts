@@ -35,7 +35,10 @@ export interface PlanDraftView extends Omit<PlanDraft, 'planId' | 'contentHash'>
 export interface ConfirmResult {
   readonly draftId: string;
   readonly planId: string;
-  /** Global position of the last event written (or of a retried confirmation's first answer); null when nothing was. */
+  /**
+   * Global position of the last event written (or of a retried confirmation's first answer); when
+   * nothing was written, the last position of the streams it found recorded (usable as minPosition).
+   */
   readonly position: string | null;
   /** PlanIssued was recorded by this confirmation. */
   readonly planIssued: boolean;
