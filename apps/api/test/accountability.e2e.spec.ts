@@ -87,7 +87,7 @@ describe.each<Backend>(['pglite', 'postgres'])('accountability on %s', (backend)
         since,
         reason: 'Quyết định bổ nhiệm của Chủ tịch UBND tỉnh',
       });
-      expect([head.status, head.body]).toEqual([201, expect.anything()]);
+      expect([head.status, head.body]).toEqual([200, expect.anything()]);
     };
     await recordHead('Nguyễn Văn An', '2024-01-15');
     const planId = await api.plan();
