@@ -308,7 +308,7 @@ describe('the life of a task', () => {
     it('is refused as not an assignee when acting for its own agency', () => {
       expect(refusal(() => stream.handle(acknowledge(POLICE, outsider)))).toEqual({
         code: 'task.not-assignee',
-        kind: 'conflict',
+        kind: 'forbidden',
       });
     });
 

@@ -135,7 +135,7 @@ describe('TaskDecisionError', () => {
       'task.not-found': 'not-found',
       'task.already-exists': 'conflict',
       'task.forbidden': 'forbidden',
-      'task.not-assignee': 'conflict',
+      'task.not-assignee': 'forbidden',
       'task.closed': 'conflict',
       'task.invalid-state': 'conflict',
       'task.invalid-target': 'conflict',
