@@ -310,6 +310,15 @@ export class CommandProcessor {
     return answer;
   }
 
+  /**
+   * A stream's current state for checks made before deciding (the plan a task command names, the
+   * task's plan): the same versioned cache the commands use, so only what was appended since this
+   * process last looked is read.
+   */
+  async currentState<State>(streamId: string, model: StreamModel<State>): Promise<State> {
+    return (await this.load(streamId, model)).state;
+  }
+
   /** The cached fold, maybe behind the store; a stream not cached is taken as not yet written. */
   private cached<State>(streamId: string, model: StreamModel<State>): Folded<State> {
     const cached = this.cache.get(`${model.name}:${streamId}`) as Folded<State> | undefined;

@@ -1,17 +1,17 @@
 import type { AgencyDirectory } from '#libs/agencies';
-import { planIndicatorsOf, planStreamId, type PlanState } from '#libs/plans';
+import { planIndicatorsOf, planStreamId } from '#libs/plans';
 import type { PlanIndicator } from '#libs/shared-kernel';
 import { taskStreamId } from '#libs/tasks';
 import { ApplicationError, type FieldError } from '../errors.js';
-import type { CommandEventStore } from '../ports/event-store.port.js';
-import { readStreamState } from './command-processor.js';
-import { foldStream, planModel, taskModel } from './stream-models.js';
+import type { CommandProcessor } from './command-processor.js';
+import { planModel, taskModel } from './stream-models.js';
 
 /**
- * Plan streams folded so far, by id. A plan stream is read once, then only for what was appended
- * since (its registration, a successor committee): its first event, the issue, is the large one.
+ * Where the current state of a plan or task stream comes from: the command processor's versioned
+ * cache, so a plan stream (whose first event, the issue, is the large one) is read once and then
+ * only for what was appended since (its registration, a successor committee).
  */
-const KNOWN_PLANS = 10_000;
+export type StreamStates = Pick<CommandProcessor, 'currentState'>;
 
 /** What an assignment needs to know of its plan. */
 export interface IssuedPlanFacts {
@@ -28,10 +28,8 @@ export interface IssuedPlanFacts {
  * reorganisation can pass it to a successor committee; the committee can record its number later).
  */
 export class TaskReferences {
-  private readonly plans = new Map<string, { readonly version: number; readonly state: PlanState }>();
-
   constructor(
-    private readonly store: Pick<CommandEventStore, 'readStream'>,
+    private readonly streams: StreamStates,
     private readonly directory: Pick<AgencyDirectory, 'get'>,
   ) {}
 
@@ -65,19 +63,13 @@ export class TaskReferences {
    * against; undefined when there is no such task (the decider answers that, after the access check).
    */
   async indicatorsOfTaskPlan(taskId: string): Promise<readonly PlanIndicator[] | undefined> {
-    const task = await readStreamState(this.store, taskStreamId(taskId), taskModel);
+    const task = await this.streams.currentState(taskStreamId(taskId), taskModel);
     if (task.status === 'none') return undefined;
     return (await this.issuedPlan(task.planId))?.indicators ?? [];
   }
 
   private async issuedPlan(planId: string): Promise<IssuedPlanFacts | null> {
-    const known = this.plans.get(planId);
-    const newer = await this.store.readStream(planStreamId(planId), (known?.version ?? 0) + 1);
-    const state = foldStream(planModel, newer, known?.state ?? planModel.initialState());
-    if (newer.length > 0) {
-      if (this.plans.size >= KNOWN_PLANS) this.plans.clear();
-      this.plans.set(planId, { version: newer.at(-1)!.streamVersion, state });
-    }
+    const state = await this.streams.currentState(planStreamId(planId), planModel);
     if (state.status !== 'issued') return null;
     return {
       issuerAgencyCode: state.issuerAgencyCode,

@@ -1,7 +1,12 @@
 import { jest } from '@jest/globals';
 import { planStreamId } from '#libs/plans';
-import { InMemoryEventStore } from '../../test/support/in-memory-ports.js';
+import {
+  fixedSystem,
+  InMemoryEventStore,
+  InMemoryIdempotencyStore,
+} from '../../test/support/in-memory-ports.js';
 import { ApplicationError } from '../errors.js';
+import { CommandProcessor } from './command-processor.js';
 import { TaskReferences } from './task-references.js';
 
 const PLAN = 'plan-laichau-ct28';
@@ -30,7 +35,12 @@ function issuedPlan(store: InMemoryEventStore, issuedOn: string | null): void {
 }
 
 function references(store: InMemoryEventStore): TaskReferences {
-  return new TaskReferences(store, { get: () => undefined });
+  const commands = new CommandProcessor({
+    store,
+    idempotency: new InMemoryIdempotencyStore(store),
+    system: fixedSystem(),
+  });
+  return new TaskReferences(commands, { get: () => undefined });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ApplicationError> {

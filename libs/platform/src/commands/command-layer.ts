@@ -67,6 +67,6 @@ export async function openCommandLayer(options: CommandLayerOptions): Promise<Co
     commands,
     planIntake,
     eventStore,
-    taskReferences: new TaskReferences(eventStore, options.directory),
+    taskReferences: new TaskReferences(commands, options.directory),
   };
 }

@@ -98,22 +98,22 @@ describe('trailSummary', () => {
 });
 
 describe('localiseProblem', () => {
-  const conflict: ProblemDetails = {
+  const refusal: ProblemDetails = {
     type: problemType('task.not-assignee'),
-    title: 'Conflict with the current state',
-    status: 409,
+    title: 'Not allowed',
+    status: 403,
     code: 'task.not-assignee',
     detail: 'lc-so-yte holds no assignment on this task',
   };
 
   it('keeps the English title and detail written where the refusal was decided', () => {
-    expect(localiseProblem(conflict, 'en')).toEqual(conflict);
+    expect(localiseProblem(refusal, 'en')).toEqual(refusal);
   });
 
   it('answers in Vietnamese by code, the code and type unchanged', () => {
-    expect(localiseProblem(conflict, 'vi')).toEqual({
-      ...conflict,
-      title: 'Xung đột với trạng thái hiện tại',
+    expect(localiseProblem(refusal, 'vi')).toEqual({
+      ...refusal,
+      title: 'Không được phép',
       detail: 'Cơ quan này không được giao nhiệm vụ này.',
     });
   });
