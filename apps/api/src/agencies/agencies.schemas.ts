@@ -1,4 +1,19 @@
-import type { JsonSchemas } from '../contract/json-schema.js';
+import { pageOf, schemaRef, withPastState, type JsonSchemas } from '../contract/json-schema.js';
+
+/** A page of an agency's open tasks, judged at `asOf` (default now). */
+const OUTSTANDING = pageOf('OutstandingItem', {
+  properties: { asOf: { type: 'string' } },
+  required: ['asOf'],
+});
+
+/** The same for a body that has ceased to exist, with who carries each of its functions now. */
+const OUTSTANDING_OF_DISSOLVED = pageOf('OutstandingItem', {
+  properties: {
+    successors: { type: 'array', items: schemaRef('SuccessorForFunction') },
+    asOf: { type: 'string' },
+  },
+  required: ['successors', 'asOf'],
+});
 
 /** What the agencies operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const AGENCIES_SCHEMAS = {
@@ -96,25 +111,7 @@ export const AGENCIES_SCHEMAS = {
     ],
     additionalProperties: false,
   },
-  AgenciesListAnswer: {
-    type: 'object',
-    properties: {
-      items: {
-        type: 'array',
-        items: {
-          $ref: '#/components/schemas/AgencyView',
-        },
-      },
-      total: {
-        type: 'integer',
-      },
-      next: {
-        type: ['string', 'null'],
-      },
-    },
-    required: ['items', 'next'],
-    additionalProperties: false,
-  },
+  AgenciesListAnswer: pageOf('AgencyView'),
   AgencyHeadsListAnswer: {
     type: 'object',
     properties: {
@@ -209,158 +206,14 @@ export const AGENCIES_SCHEMAS = {
   },
   AgencyWorkOutstandingAnswer: {
     anyOf: [
-      {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/OutstandingItem',
-            },
-          },
-          total: {
-            type: 'integer',
-          },
-          next: {
-            type: ['string', 'null'],
-          },
-          successors: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/SuccessorForFunction',
-            },
-          },
-          asOf: {
-            type: 'string',
-          },
-        },
-        required: ['items', 'next', 'successors', 'asOf'],
-        additionalProperties: false,
-      },
-      {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/OutstandingItem',
-            },
-          },
-          total: {
-            type: 'integer',
-          },
-          next: {
-            type: ['string', 'null'],
-          },
-          asOf: {
-            type: 'string',
-          },
-        },
-        required: ['items', 'next', 'asOf'],
-        additionalProperties: false,
-      },
-      {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/OutstandingItem',
-            },
-          },
-          total: {
-            type: 'integer',
-          },
-          next: {
-            type: ['string', 'null'],
-          },
-          pastState: {
-            $ref: '#/components/schemas/AnsweredInstant',
-          },
-          successors: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/SuccessorForFunction',
-            },
-          },
-          asOf: {
-            type: 'string',
-          },
-        },
-        required: ['items', 'next', 'pastState', 'successors', 'asOf'],
-        additionalProperties: false,
-      },
-      {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/OutstandingItem',
-            },
-          },
-          total: {
-            type: 'integer',
-          },
-          next: {
-            type: ['string', 'null'],
-          },
-          pastState: {
-            $ref: '#/components/schemas/AnsweredInstant',
-          },
-          asOf: {
-            type: 'string',
-          },
-        },
-        required: ['items', 'next', 'pastState', 'asOf'],
-        additionalProperties: false,
-      },
+      OUTSTANDING_OF_DISSOLVED,
+      OUTSTANDING,
+      withPastState(OUTSTANDING_OF_DISSOLVED),
+      withPastState(OUTSTANDING),
     ],
   },
   AgencyWorkResponsibilitiesAnswer: {
-    anyOf: [
-      {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ResponsibilityRow',
-            },
-          },
-          total: {
-            type: 'integer',
-          },
-          next: {
-            type: ['string', 'null'],
-          },
-        },
-        required: ['items', 'next'],
-        additionalProperties: false,
-      },
-      {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ResponsibilityRow',
-            },
-          },
-          total: {
-            type: 'integer',
-          },
-          next: {
-            type: ['string', 'null'],
-          },
-          pastState: {
-            $ref: '#/components/schemas/AnsweredInstant',
-          },
-        },
-        required: ['items', 'next', 'pastState'],
-        additionalProperties: false,
-      },
-    ],
+    anyOf: [pageOf('ResponsibilityRow'), withPastState(pageOf('ResponsibilityRow'))],
   },
   LegalBasis: {
     type: 'object',

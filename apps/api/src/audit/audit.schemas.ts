@@ -1,33 +1,9 @@
-import type { JsonSchemas } from '../contract/json-schema.js';
+import { pageOf, type JsonSchemas } from '../contract/json-schema.js';
 
 /** What the audit operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const AUDIT_SCHEMAS = {
-  AuditReadsListAnswer: {
-    anyOf: [
-      {
-        type: 'string',
-      },
-      {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/RecordedRead',
-            },
-          },
-          total: {
-            type: 'integer',
-          },
-          next: {
-            type: ['string', 'null'],
-          },
-        },
-        required: ['items', 'next'],
-        additionalProperties: false,
-      },
-    ],
-  },
+  // A CSV file with `format=csv`, else a page of records.
+  AuditReadsListAnswer: { anyOf: [{ type: 'string' }, pageOf('RecordedRead')] },
   RecordedRead: {
     type: 'object',
     properties: {

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { SchemaName } from './contract.schemas.js';
 import { schemaRef, type JsonSchema } from './json-schema.js';
@@ -11,7 +12,7 @@ export interface AnswerOptions {
   >;
 }
 
-export const LOCATION_HEADER = {
+const LOCATION_HEADER = {
   description: 'The path of the resource the request created',
   required: true,
   schema: { type: 'string' },
@@ -39,6 +40,23 @@ export function ApiAnswer(
     ...(options.headers ? { headers: options.headers } : {}),
   });
 }
+
+/**
+ * The answers of a command that creates something (docs/adr/0036): 201 with a Location the API can
+ * GET, and, when the same request can find it done already, the 200 it answers then.
+ */
+export function ApiCreates(
+  answer: SchemaName | JsonSchema,
+  description: string,
+  alreadyDone?: string,
+): MethodDecorator {
+  const created = ApiAnswer(201, answer, description, { headers: { Location: LOCATION_HEADER } });
+  return alreadyDone === undefined ? created : applyDecorators(created, ApiAnswer(200, answer, alreadyDone));
+}
+
+/** The 200 of a creating command sent again: what it answers instead of creating twice. */
+export const ALREADY_RECORDED =
+  "Already recorded (the same request again): nothing written; position is that of the stream's last event";
 
 /** The header a command honours for safe retries (apps/api/src/commands/command-context.ts). */
 export function ApiIdempotencyKey(): MethodDecorator & ClassDecorator {

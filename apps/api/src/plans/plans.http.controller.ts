@@ -21,7 +21,7 @@ import {
   type PlanDraftView,
 } from './plan-intake.service.js';
 import { DOCX_MEDIA_TYPE, planUploadOf, PlanUploadRequest, type RawPlanUpload } from './plan-upload.js';
-import { ApiAnswer, ApiIdempotencyKey, LOCATION_HEADER } from '../contract/answers.js';
+import { ApiAnswer, ApiCreates, ApiIdempotencyKey } from '../contract/answers.js';
 import { ApiProblems } from '../contract/problems.js';
 
 export class RegisterPlanDto {
@@ -98,10 +98,11 @@ export class PlansHttpController {
   })
   @ApiConsumes('text/plain', DOCX_MEDIA_TYPE, 'application/json')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiAnswer(201, 'ImportedDraft', 'The draft read from the document (Location: the draft)', {
-    headers: { Location: LOCATION_HEADER },
-  })
-  @ApiAnswer(200, 'ImportedDraft', 'With dryRun: what the draft would be (draftId null, nothing stored)')
+  @ApiCreates(
+    'ImportedDraft',
+    'The draft read from the document (Location: the draft)',
+    'With dryRun: what the draft would be (draftId null, nothing stored)',
+  )
   @ApiProblems(
     'intake-busy',
     'forbidden',
@@ -150,10 +151,11 @@ export class PlansHttpController {
       'Optional corrections of the plan and of tasks (assignees, dueDate, title, duty, exclude). Safe to retry. ' +
       '201 when events were recorded, 200 when everything was already recorded (same document issued before).',
   })
-  @ApiAnswer(201, 'ConfirmResult', 'The plan issued and its tasks assigned (Location: the plan)', {
-    headers: { Location: LOCATION_HEADER },
-  })
-  @ApiAnswer(200, 'ConfirmResult', 'Everything was already recorded: nothing new')
+  @ApiCreates(
+    'ConfirmResult',
+    'The plan issued and its tasks assigned (Location: the plan)',
+    'Everything was already recorded: nothing new',
+  )
   @ApiProblems(
     'draft.not-found',
     'draft.needs-review',

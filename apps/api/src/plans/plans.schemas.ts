@@ -1,4 +1,50 @@
-import type { JsonSchemas } from '../contract/json-schema.js';
+import { pageOf, schemaRef, withPastState, type JsonSchemas } from '../contract/json-schema.js';
+
+/** Tasks by state per agency of a plan (GET /plans/{id}/progress). */
+const PLAN_PROGRESS = {
+  type: 'object',
+  properties: {
+    planId: {
+      type: 'string',
+    },
+    asOf: {
+      type: 'string',
+    },
+    agencies: {
+      type: 'array',
+      items: {
+        $ref: '#/components/schemas/AgencyProgress',
+      },
+    },
+    tasks: {
+      type: 'object',
+      properties: {
+        total: {
+          type: 'integer',
+        },
+        open: {
+          type: 'integer',
+        },
+        completed: {
+          type: 'integer',
+        },
+        cancelled: {
+          type: 'integer',
+        },
+        overdue: {
+          type: 'integer',
+        },
+        dueWithin7Days: {
+          type: 'number',
+        },
+      },
+      required: ['total', 'open', 'completed', 'cancelled', 'overdue', 'dueWithin7Days'],
+      additionalProperties: false,
+    },
+  },
+  required: ['planId', 'asOf', 'agencies', 'tasks'],
+  additionalProperties: false,
+};
 
 /** What the plans operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const PLANS_SCHEMAS = {
@@ -1145,139 +1191,12 @@ export const PLANS_SCHEMAS = {
     required: ['fromYear', 'toYear', 'derivedFrom', 'explanation'],
     additionalProperties: false,
   },
-  PlanProgress: {
-    type: 'object',
-    properties: {
-      planId: {
-        type: 'string',
-      },
-      asOf: {
-        type: 'string',
-      },
-      agencies: {
-        type: 'array',
-        items: {
-          $ref: '#/components/schemas/AgencyProgress',
-        },
-      },
-      tasks: {
-        type: 'object',
-        properties: {
-          total: {
-            type: 'integer',
-          },
-          open: {
-            type: 'integer',
-          },
-          completed: {
-            type: 'integer',
-          },
-          cancelled: {
-            type: 'integer',
-          },
-          overdue: {
-            type: 'integer',
-          },
-          dueWithin7Days: {
-            type: 'number',
-          },
-        },
-        required: ['total', 'open', 'completed', 'cancelled', 'overdue', 'dueWithin7Days'],
-        additionalProperties: false,
-      },
-    },
-    required: ['planId', 'asOf', 'agencies', 'tasks'],
-    additionalProperties: false,
-  },
-  PlanQueriesListAnswer: {
-    type: 'object',
-    properties: {
-      items: {
-        type: 'array',
-        items: {
-          $ref: '#/components/schemas/LabelledPlan',
-        },
-      },
-      next: {
-        type: ['string', 'null'],
-      },
-    },
-    required: ['items', 'next'],
-    additionalProperties: false,
-  },
+  PlanProgress: PLAN_PROGRESS,
+  PlanQueriesListAnswer: pageOf('LabelledPlan', { countable: false }),
   PlanQueriesProgressAnswer: {
-    anyOf: [
-      {
-        $ref: '#/components/schemas/PlanProgress',
-      },
-      {
-        type: 'object',
-        properties: {
-          planId: {
-            type: 'string',
-          },
-          asOf: {
-            type: 'string',
-          },
-          agencies: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/AgencyProgress',
-            },
-          },
-          tasks: {
-            type: 'object',
-            properties: {
-              total: {
-                type: 'integer',
-              },
-              open: {
-                type: 'integer',
-              },
-              completed: {
-                type: 'integer',
-              },
-              cancelled: {
-                type: 'integer',
-              },
-              overdue: {
-                type: 'integer',
-              },
-              dueWithin7Days: {
-                type: 'number',
-              },
-            },
-            required: ['total', 'open', 'completed', 'cancelled', 'overdue', 'dueWithin7Days'],
-            additionalProperties: false,
-          },
-          pastState: {
-            $ref: '#/components/schemas/AnsweredInstant',
-          },
-        },
-        required: ['planId', 'asOf', 'agencies', 'tasks', 'pastState'],
-        additionalProperties: false,
-      },
-    ],
+    anyOf: [schemaRef('PlanProgress'), withPastState(PLAN_PROGRESS)],
   },
-  PlanQueriesTasksAnswer: {
-    type: 'object',
-    properties: {
-      items: {
-        type: 'array',
-        items: {
-          $ref: '#/components/schemas/TaskRow',
-        },
-      },
-      next: {
-        type: ['string', 'null'],
-      },
-      total: {
-        type: 'integer',
-      },
-    },
-    required: ['items', 'next'],
-    additionalProperties: false,
-  },
+  PlanQueriesTasksAnswer: pageOf('TaskRow'),
   PlanReportingSummary: {
     type: 'object',
     properties: {

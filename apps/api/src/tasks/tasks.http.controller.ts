@@ -20,13 +20,9 @@ import {
   SubmitCompletionDto,
 } from './task-commands.dto.js';
 import { DecideTask, type TaskCommandRequest } from './decide-task.command.js';
-import { ApiAnswer, ApiIdempotencyKey, LOCATION_HEADER } from '../contract/answers.js';
+import { ALREADY_RECORDED, ApiAnswer, ApiCreates, ApiIdempotencyKey } from '../contract/answers.js';
 import { schemaRef, type JsonSchema } from '../contract/json-schema.js';
 import { ApiProblems } from '../contract/problems.js';
-
-/** The answer of a creating command that found it done already (decorators read it: defined first). */
-const NO_OP_ANSWER =
-  "Already recorded (the same request again): nothing written; position is that of the stream's last event";
 
 /**
  * The task's commands. Each answers the position of the events it wrote. A command that creates
@@ -48,13 +44,11 @@ export class TasksHttpController {
   @ApiOperation({
     summary: 'Assign a task of an issued plan to agencies of the directory (issuer of the plan)',
   })
-  @ApiAnswer(
-    201,
+  @ApiCreates(
     commandAnswerNaming('taskId'),
     'Where the events went, and the task created (taskId; Location: the task)',
-    { headers: { Location: LOCATION_HEADER } },
+    ALREADY_RECORDED,
   )
-  @ApiAnswer(200, commandAnswerNaming('taskId'), NO_OP_ANSWER)
   @ApiProblems(
     'task.forbidden',
     'plan.not-found',
@@ -133,13 +127,11 @@ export class TasksHttpController {
 
   @Post(':taskId/handoffs')
   @ApiOperation({ summary: 'Ask another agency to take over an assignment' })
-  @ApiAnswer(
-    201,
+  @ApiCreates(
     commandAnswerNaming('handoffId'),
     'Where the events went, and the handoff to accept, decline or withdraw (handoffId; Location: the task, which lists it)',
-    { headers: { Location: LOCATION_HEADER } },
+    ALREADY_RECORDED,
   )
-  @ApiAnswer(200, commandAnswerNaming('handoffId'), NO_OP_ANSWER)
   @ApiProblems(
     'task.not-found',
     'task.forbidden',
@@ -247,13 +239,11 @@ export class TasksHttpController {
 
   @Post(':taskId/extensions')
   @ApiOperation({ summary: 'Request a later due date' })
-  @ApiAnswer(
-    201,
+  @ApiCreates(
     commandAnswerNaming('extensionId'),
     'Where the events went, and the extension request to grant or deny (extensionId; Location: the task, which lists it)',
-    { headers: { Location: LOCATION_HEADER } },
+    ALREADY_RECORDED,
   )
-  @ApiAnswer(200, commandAnswerNaming('extensionId'), NO_OP_ANSWER)
   @ApiProblems(
     'task.not-found',
     'task.forbidden',

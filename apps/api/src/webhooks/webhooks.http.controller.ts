@@ -49,7 +49,7 @@ import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.prov
 import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { DeliveriesQuery, RegisterWebhookDto, ReplayDto, RotateSecretDto } from './webhooks.dto.js';
-import { ApiAnswer, LOCATION_HEADER } from '../contract/answers.js';
+import { ApiAnswer, ApiCreates } from '../contract/answers.js';
 import { ApiProblems } from '../contract/problems.js';
 
 /** An endpoint as registered or rotated: the new secret is shown this once, never again. */
@@ -84,9 +84,7 @@ export class WebhooksHttpController {
     summary:
       'Register an endpoint of the agency (its administrator, or an issuer of a committee it answers to); answers its signing secret, once',
   })
-  @ApiAnswer(201, 'WithSecret', 'The endpoint, with its signing secret (shown once)', {
-    headers: { Location: LOCATION_HEADER },
-  })
+  @ApiCreates('WithSecret', 'The endpoint, with its signing secret (shown once)')
   @ApiProblems('agency.not-found', 'webhook.forbidden', 'agency.forbidden')
   async register(
     @Param('code') code: string,
@@ -162,12 +160,7 @@ export class WebhooksHttpController {
     summary:
       'Rotate the signing secret: a new one signs from now on, the current one beside it for overlapSeconds (two signatures meanwhile); answers the new secret, once',
   })
-  @ApiAnswer(
-    201,
-    'WithSecret',
-    'The endpoint with its new secret (the previous one stays valid for a while)',
-    { headers: { Location: LOCATION_HEADER } },
-  )
+  @ApiCreates('WithSecret', 'The endpoint with its new secret (the previous one stays valid for a while)')
   @ApiProblems('agency.not-found', 'webhook.not-found', 'webhook.forbidden', 'agency.forbidden')
   async rotate(
     @Param('code') code: string,

@@ -1,4 +1,4 @@
-import type { JsonSchemas } from '../contract/json-schema.js';
+import { pageOf, type JsonSchemas } from '../contract/json-schema.js';
 
 /** What the webhooks operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const WEBHOOKS_SCHEMAS = {
@@ -135,25 +135,11 @@ export const WEBHOOKS_SCHEMAS = {
     ],
     additionalProperties: false,
   },
-  WebhooksDeliveriesAnswer: {
-    type: 'object',
-    properties: {
-      endpointId: {
-        type: 'string',
-      },
-      items: {
-        type: 'array',
-        items: {
-          $ref: '#/components/schemas/WebhookDelivery',
-        },
-      },
-      next: {
-        type: ['string', 'null'],
-      },
-    },
-    required: ['endpointId', 'items', 'next'],
-    additionalProperties: false,
-  },
+  WebhooksDeliveriesAnswer: pageOf('WebhookDelivery', {
+    countable: false,
+    properties: { endpointId: { type: 'string' } },
+    required: ['endpointId'],
+  }),
   WebhooksListAnswer: {
     type: 'object',
     properties: {
