@@ -31,7 +31,6 @@ import {
   planTasksAt,
   type StreamsReader,
   getTaskStates,
-  isPartyToPlan,
   listPlansPage,
   listPlanTasks,
   countPlanTasks,
@@ -52,6 +51,7 @@ import { PastStateQuery } from '../queries/past-state.query.js';
 import { CountParameter, CursorParameter, LimitParameter } from '../queries/paging.query.js';
 import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { AuditedRead } from '../audit/audited-read.decorator.js';
+import { planAudienceFor } from './plan-audience.js';
 import { ApiAnswer } from '../contract/answers.js';
 import { ApiProblems } from '../contract/problems.js';
 
@@ -367,16 +367,8 @@ export class PlanQueriesHttpController {
     return { ...plan, label, status: planStatusIn(plan, currentYear) };
   }
 
-  private async audience(principal: Principal, plan: PlanView): Promise<PlanAudience> {
-    const byCommittee = { issuerAgencyCode: plan.issuerAgencyCode, readerAgencyIsParty: false };
-    // The tasks are looked at only when the plan's committee alone does not let the caller read it.
-    if (this.policy.mayReadPlan(principal, byCommittee)) return byCommittee;
-    const readerAgencyIsParty = await isPartyToPlan(
-      this.dataSource.manager,
-      plan.planId,
-      principal.agencyCode,
-    );
-    return { ...byCommittee, readerAgencyIsParty };
+  private audience(principal: Principal, plan: PlanView): Promise<PlanAudience> {
+    return planAudienceFor(this.dataSource.manager, this.policy, principal, plan);
   }
 }
 

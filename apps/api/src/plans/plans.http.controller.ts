@@ -6,12 +6,13 @@ import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { planNotFound, type ReadPolicy } from '#libs/application';
 import { IsCalendarDate, PROJECTION_DATA_SOURCE, type Principal } from '#libs/platform';
-import { getPlan, isPartyToPlan } from '#libs/projections';
+import { getPlan } from '#libs/projections';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { CommandRequest, type CommandContext } from '../commands/command-context.js';
 import type { CommandResult } from '../commands/command-result.js';
 import { DecidePlan } from './decide-plan.command.js';
+import { planAudienceFor } from './plan-audience.js';
 import { ConfirmDraftDto, ImportPlanQueryDto } from './plan-intake.dto.js';
 import {
   PlanIntakeService,
@@ -67,22 +68,15 @@ export class PlansHttpController {
   ): Promise<CommandResult> {
     // Outsiders learn nothing (ADR 0013): a plan they may not read is answered as no plan.
     const plan = await getPlan(this.dataSource.manager, planId);
-    if (plan && !(await this.mayRead(request.principal, plan.planId, plan.issuerAgencyCode))) {
-      throw planNotFound();
-    }
+    const audience =
+      plan && (await planAudienceFor(this.dataSource.manager, this.policy, request.principal, plan));
+    if (audience && !this.policy.mayReadPlan(request.principal, audience)) throw planNotFound();
     return this.commandBus.execute(
       new DecidePlan(
         { type: 'RegisterPlan', data: { planId, number: body.number, issuedOn: body.issuedOn } },
         request,
       ),
     );
-  }
-
-  private async mayRead(principal: Principal, planId: string, issuerAgencyCode: string): Promise<boolean> {
-    const byCommittee = { issuerAgencyCode, readerAgencyIsParty: false };
-    if (this.policy.mayReadPlan(principal, byCommittee)) return true;
-    const readerAgencyIsParty = await isPartyToPlan(this.dataSource.manager, planId, principal.agencyCode);
-    return this.policy.mayReadPlan(principal, { issuerAgencyCode, readerAgencyIsParty });
   }
 
   @Post('import')
