@@ -25,11 +25,22 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
+import {
+  assignBody,
+  hostTicks,
+  httpLoad,
+  ISSUER,
+  issueSeedPlan,
+  loadAverage,
+  percentile,
+  processTicks,
+  TICK_MS,
+  verdict,
+  waitForHealth,
+} from './support/http-load.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -46,7 +57,6 @@ const FLEETS = (process.env.BENCH_FLEETS ?? '1+1,2+2').split(',').map((fleet) =>
   }
   return { apis: Number(match[1]), workers: Number(match[2]) };
 });
-const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 const AGENCIES = [
   'lc-so-ldtbxh',
   'lc-so-y-te',
@@ -57,11 +67,6 @@ const AGENCIES = [
 ];
 
 const newSchema = () => `bench_api_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 function start(script: string, name: string, schema: string, port: number): ChildProcess {
   const child = spawn(
@@ -91,81 +96,10 @@ function start(script: string, name: string, schema: string, port: number): Chil
 }
 
 /** One keep-alive connection per client (and a few for the probe), reused for every request. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS + 4 });
-
-function request(
-  port: number,
-  method: 'GET' | 'POST',
-  path: string,
-  token: string | undefined,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: http.OutgoingHttpHeaders = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (payload !== undefined) {
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = Buffer.byteLength(payload);
-  }
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) });
-        } catch (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-function post(
-  port: number,
-  path: string,
-  token: string,
-  body: unknown,
-): Promise<{ status: number; body: any }> {
-  return request(port, 'POST', path, token, body);
-}
-
-// --- CPU accounting, from /proc (Linux) ----------------------------------------------------------
+const load = httpLoad(CLIENTS + 4);
+const { request, post } = load;
 
 const CORES = availableParallelism();
-/** Linux reports process CPU times in USER_HZ ticks, 100 per second on every common platform. */
-const TICK_MS = 10;
-
-function hostTicks(): { busy: number; total: number } | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]!
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    const total = fields.reduce((sum, value) => sum + value, 0);
-    return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
-  } catch {
-    return undefined;
-  }
-}
-
-function processTicks(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return Number.NaN;
-  }
-}
 
 interface CpuSample {
   readonly at: number;
@@ -222,54 +156,6 @@ function cpuBetween(before: CpuSample, after: CpuSample): Record<string, number>
   };
 }
 
-function loadAverage(): string {
-  try {
-    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  } catch {
-    return 'n/a';
-  }
-}
-
-/**
- * Issues the Lai Châu seed plan through the intake (import, then confirm every drafted task), as
- * an issuer would; the benchmark's tasks are added to it. Returns the plan id.
- */
-async function issueSeedPlan(port: number): Promise<string> {
-  const document = readFileSync('libs/plan-intake/seed-plans/laichau-2024-ct28-kh.txt');
-  const imported = await post(port, '/plans/import', ISSUER, {
-    fileName: 'laichau-2024-ct28-kh.txt',
-    contentBase64: document.toString('base64'),
-  });
-  if (imported.status !== 201) throw new Error(`importing the plan failed: ${JSON.stringify(imported.body)}`);
-  const confirmed = await post(port, `/plans/drafts/${imported.body.draftId as string}/confirm`, ISSUER, {});
-  if (confirmed.status >= 300) throw new Error(`issuing the plan failed: ${JSON.stringify(confirmed.body)}`);
-  return imported.body.planId as string;
-}
-
-function assignBody(planId: string, taskId: string, agency: string) {
-  return {
-    taskId,
-    planId,
-    title: 'Báo cáo kết quả thực hiện Kế hoạch năm 2025',
-    duty: 'Định kỳ hằng năm tổng hợp kết quả thực hiện Kế hoạch, báo cáo Ủy ban nhân dân tỉnh trước ngày 01/12.',
-    sourceClause: { section: 'VI', start: 14210, end: 14420 },
-    dueDate: '2026-11-30',
-    assignees: [{ agencyCode: agency, role: 'lead' }],
-  };
-}
-
-async function waitForHealth(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await request(port, 'GET', '/health', undefined)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await delay(100);
-  }
-  throw new Error('the API did not become healthy');
-}
-
 interface Fleet {
   readonly apis: number;
   readonly workers: number;
@@ -306,11 +192,11 @@ async function measure(fleet: Fleet, pool: pg.Pool): Promise<FleetFigures> {
   try {
     // The first API migrates the schema; the others start on it.
     apis.push(start('dist/apps/api/src/main.js', 'api 1', schema, ports[0]!));
-    await waitForHealth(ports[0]!);
+    await waitForHealth(load, ports[0]!);
     for (const [i, port] of ports.slice(1).entries()) {
       apis.push(start('dist/apps/api/src/main.js', `api ${i + 2}`, schema, port));
     }
-    for (const port of ports.slice(1)) await waitForHealth(port);
+    for (const port of ports.slice(1)) await waitForHealth(load, port);
     // One worker takes the leases; the others stand by.
     for (let i = 0; i < fleet.workers; i++) {
       workers.push(start('dist/apps/worker/src/main.js', `worker ${i + 1}`, schema, PORT));
@@ -318,7 +204,7 @@ async function measure(fleet: Fleet, pool: pg.Pool): Promise<FleetFigures> {
     const portOf = (i: number) => ports[i % ports.length]!;
 
     process.stdout.write('issuing the Lai Châu seed plan, then setting up one task per client...\n');
-    const planId = await issueSeedPlan(portOf(0));
+    const planId = await issueSeedPlan(load, portOf(0));
     const tasks = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
         const taskId = randomUUID();
@@ -483,9 +369,6 @@ async function measure(fleet: Fleet, pool: pg.Pool): Promise<FleetFigures> {
   }
 }
 
-/** `met` / `MISSED` beside a figure with a target. */
-const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
-
 async function main(): Promise<void> {
   process.stdout.write(
     `bench:api on ${DATABASE_URL}: fleets ${FLEETS.map(label).join(', ')} (APIs+workers), ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up then ${DURATION_MS / 1000} s measured each; load average ${loadAverage()}\n`,
@@ -496,7 +379,7 @@ async function main(): Promise<void> {
   try {
     for (const fleet of FLEETS) results.push({ fleet, figures: await measure(fleet, pool) });
   } finally {
-    agent.destroy();
+    load.close();
     await pool.end();
   }
 

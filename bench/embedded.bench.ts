@@ -1,0 +1,196 @@
+/**
+ * npm run bench:embedded — what `npm start` serves: the API with its embedded database (PGlite,
+ * one connection, in the same process) and the seed plans, driven over HTTP by 16 clients, each
+ * reporting progress on its own task: commands/s, latency p50/p99 and the API's CPU per command.
+ *
+ * Each round starts a fresh API on a fresh data directory, issues the Lai Châu plan and assigns one
+ * task per client, warms up (not measured: the process is still compiling its code), then measures
+ * for a fixed time. Rounds (BENCH_ROUNDS, default 3) are printed one by one and as medians.
+ * Target (issue #21): >= 2,000 commands/s at 16 clients with p99 <= 25 ms.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  assignBody,
+  hostTicks,
+  httpLoad,
+  ISSUER,
+  issueSeedPlan,
+  loadAverage,
+  percentile,
+  processTicks,
+  TICK_MS,
+  verdict,
+  waitForHealth,
+} from './support/http-load.js';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10) * 1000;
+const PORT = Number(process.env.BENCH_PORT ?? 3937);
+const AGENCIES = [
+  'lc-so-ldtbxh',
+  'lc-so-y-te',
+  'lc-so-gddt',
+  'lc-so-tu-phap',
+  'lc-so-vhttdl',
+  'lc-so-tai-chinh',
+];
+
+interface RoundFigures {
+  readonly commands: number;
+  readonly commandsPerSecond: number;
+  readonly failures: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Cores the API process kept busy, and its CPU time per command. */
+  readonly apiCores: number;
+  readonly apiCpuMsPerCommand: number;
+  readonly hostCores: number;
+  readonly load: string;
+}
+
+/** The API as `npm start` runs it: no DATABASE_URL, so the embedded database in DATA_DIR. */
+function startEmbeddedApi(dataDir: string): ChildProcess {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(PORT),
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+    // The benchmark measures throughput: a few people at full speed from one address.
+    RATE_LIMIT_PER_PRINCIPAL: '1000000',
+    RATE_LIMIT_PER_IP: '1000000',
+  };
+  for (const name of ['DATABASE_URL', 'EVENT_STORE', 'KURRENTDB_URL', 'NATS_URL']) delete env[name];
+  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.on('exit', (code) => {
+    if (code !== null && code !== 0) process.stderr.write(`the API exited with ${code}\n`);
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await Promise.race([exited, delay(15_000)]);
+}
+
+async function round(): Promise<RoundFigures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'coord-bench-embedded-'));
+  const api = startEmbeddedApi(dataDir);
+  const load = httpLoad(CLIENTS + 2);
+  try {
+    await waitForHealth(load, PORT, 120_000);
+    const planId = await issueSeedPlan(load, PORT);
+    const tasks = Array.from({ length: CLIENTS }, (_, i) => ({
+      taskId: randomUUID(),
+      agency: AGENCIES[i % AGENCIES.length]!,
+    }));
+    for (const { taskId, agency } of tasks) {
+      const assigned = await load.post(PORT, '/tasks', ISSUER, assignBody(planId, taskId, agency));
+      if (assigned.status !== 201)
+        throw new Error(`assigning a task failed: ${JSON.stringify(assigned.body)}`);
+    }
+
+    const latencies: number[] = [];
+    let failures = 0;
+    const measureFrom = Date.now() + WARMUP_MS;
+    const deadline = measureFrom + DURATION_MS;
+    const clients = tasks.map(async ({ taskId, agency }) => {
+      let n = 0;
+      while (Date.now() < deadline) {
+        const measured = Date.now() >= measureFrom;
+        const t0 = performance.now();
+        const result = await load.post(PORT, `/tasks/${taskId}/progress`, `demo.officer.${agency}`, {
+          text: `Tiến độ lần ${++n}: đã tổ chức tuyên truyền tại các trường học`,
+        });
+        if (!measured) continue;
+        latencies.push(performance.now() - t0);
+        if (result.status !== 200) failures++;
+      }
+    });
+    await delay(Math.max(0, measureFrom - Date.now()));
+    const before = { at: performance.now(), api: processTicks(api.pid), host: hostTicks() };
+    await Promise.all(clients);
+    const after = { at: performance.now(), api: processTicks(api.pid), host: hostTicks() };
+    const ms = after.at - before.at;
+    latencies.sort((a, b) => a - b);
+    const apiCpuMs = (after.api - before.api) * TICK_MS;
+    return {
+      commands: latencies.length,
+      commandsPerSecond: latencies.length / (ms / 1000),
+      failures,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      apiCores: apiCpuMs / ms,
+      apiCpuMsPerCommand: apiCpuMs / latencies.length,
+      hostCores:
+        before.host && after.host && after.host.total > before.host.total
+          ? ((after.host.busy - before.host.busy) / (after.host.total - before.host.total)) *
+            availableParallelism()
+          : Number.NaN,
+      load: loadAverage().split(' ')[0]!,
+    };
+  } finally {
+    load.close();
+    await stop(api);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const median = (values: readonly number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `bench:embedded: the API as npm start runs it (embedded database), ${CLIENTS} clients, ${ROUNDS} rounds of ${WARMUP_MS / 1000} s warm-up then ${DURATION_MS / 1000} s measured; load average ${loadAverage()}\n`,
+  );
+  const rounds: RoundFigures[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const figures = await round();
+    rounds.push(figures);
+    process.stdout.write(
+      `round ${i + 1}: ${figures.commandsPerSecond.toFixed(0)} commands/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
+        `API ${figures.apiCores.toFixed(2)} cores (${figures.apiCpuMsPerCommand.toFixed(2)} ms CPU per command), ${figures.failures} failed, load ${figures.load}\n`,
+    );
+  }
+  const rate = median(rounds.map((r) => r.commandsPerSecond));
+  const p99 = median(rounds.map((r) => r.p99));
+  process.stdout.write(`\nmedians of ${ROUNDS} rounds\n`);
+  const lines: [string, string, boolean | undefined][] = [
+    ['commands/s   [target >= 2,000]', rate.toFixed(0), rate >= 2000],
+    ['command latency p50 (ms)', median(rounds.map((r) => r.p50)).toFixed(1), undefined],
+    ['command latency p99 (ms)   [target <= 25]', p99.toFixed(1), p99 <= 25],
+    ['API CPU per command (ms)', median(rounds.map((r) => r.apiCpuMsPerCommand)).toFixed(2), undefined],
+    ['API cores busy', median(rounds.map((r) => r.apiCores)).toFixed(2), undefined],
+    [
+      `host cores busy (of ${availableParallelism()})`,
+      median(rounds.map((r) => r.hostCores)).toFixed(2),
+      undefined,
+    ],
+    ['failed commands', String(rounds.reduce((sum, r) => sum + r.failures, 0)), undefined],
+  ];
+  for (const [name, value, met] of lines) {
+    process.stdout.write(
+      `  ${name.padEnd(44)}${value.padStart(10)}${met === undefined ? '' : `  ${verdict(met)}`}\n`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:embedded failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
