@@ -68,7 +68,8 @@ function startEmbeddedApi(dataDir: string): ChildProcess {
     RATE_LIMIT_PER_IP: '1000000',
   };
   for (const name of ['DATABASE_URL', 'EVENT_STORE', 'KURRENTDB_URL', 'NATS_URL']) delete env[name];
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/src/main.js'], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -33,10 +33,26 @@ export function taskTitle(task: {
   readonly sourceClause: SourceClause;
 }): TaskTitle {
   const party = PARTY_TITLE.exec(task.title)?.groups;
-  const short = shortDutyTitle(task.duty);
-  if (task.kind !== 'duty' || !party?.clause || !party.heading || short === '')
+  // Projections name a task on every event of it: the duty's text is read only when it gives the
+  // title, and each duty's short title is kept once made.
+  const short = task.kind === 'duty' && party?.clause && party.heading ? cachedShortTitle(task.duty) : '';
+  if (!party?.clause || !party.heading || short === '')
     return { title: task.title, clause: party?.clause ?? task.sourceClause.section, partyHeading: null };
   return { title: short, clause: party.clause, partyHeading: party.heading };
+}
+
+/** Short titles made lately, by duty text (a plan has a few hundred duties). */
+const SHORT_TITLES = new Map<string, string>();
+const SHORT_TITLES_KEPT = 2_000;
+
+function cachedShortTitle(duty: string): string {
+  let short = SHORT_TITLES.get(duty);
+  if (short === undefined) {
+    short = shortDutyTitle(duty);
+    if (SHORT_TITLES.size >= SHORT_TITLES_KEPT) SHORT_TITLES.clear();
+    SHORT_TITLES.set(duty, short);
+  }
+  return short;
 }
 
 /** Words a cut title must not end on: it would read as unfinished ("... bảo vệ trẻ em và"). */
