@@ -16,6 +16,7 @@ export interface ContractAnswer {
 
 export interface Operation {
   readonly operationId?: string;
+  readonly security?: readonly object[];
   readonly requestBody?: {
     content?: Record<string, { examples?: Record<string, { value?: unknown }> }>;
   };

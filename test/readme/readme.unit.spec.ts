@@ -3,9 +3,10 @@ import {
   asWritten,
   expand,
   matchesExample,
+  parseRoleTable,
   parseWalkthrough,
   valueAt,
-} from '../support/readme-walkthrough.js';
+} from '../support/readme.js';
 
 const section = (block: string) =>
   `# Title\n\n### Walkthrough: test\n\n\`\`\`sh\n${block}\n\`\`\`\n\n### Next\n`;
@@ -98,5 +99,49 @@ describe('reading the README walkthrough', () => {
       '/tasks/$TASK_ID/completion',
       '/tasks/$TASK_ID/completion/accept',
     ]);
+  });
+});
+
+describe('reading the README table of who may call what', () => {
+  const table = [
+    '### Who may call what',
+    '',
+    'text',
+    '',
+    '| what | operations | issuer | officer |',
+    '| ---- | ---------- | ------ | ------- |',
+    "| decide | `POST /tasks`, `POST /tasks/{taskId}/extensions/{extensionId}/grant\\|deny` | its committee's | — |",
+    '',
+  ].join('\n');
+
+  it('reads each row: its operations (alternatives spelled out) and the cell of each role', () => {
+    const { roles, rows } = parseRoleTable(table);
+    expect(roles).toEqual(['issuer', 'officer']);
+    expect(rows).toEqual([
+      {
+        line: 7,
+        what: 'decide',
+        operations: [
+          'POST /tasks',
+          'POST /tasks/{taskId}/extensions/{extensionId}/grant',
+          'POST /tasks/{taskId}/extensions/{extensionId}/deny',
+        ],
+        cells: { issuer: "its committee's", officer: '—' },
+      },
+    ]);
+  });
+
+  it("reads the README's own table: every role, every row with operations", () => {
+    const { roles, rows } = parseRoleTable(readFileSync('README.md', 'utf8'));
+    expect(roles).toEqual([
+      'issuer',
+      'officer',
+      'administrator',
+      'auditor',
+      'inspector',
+      'national auditor',
+      'operator',
+    ]);
+    expect(rows.every((row) => row.operations.length > 0)).toBe(true);
   });
 });

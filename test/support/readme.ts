@@ -264,3 +264,47 @@ export function valueAt(answer: unknown, path: string): unknown {
   }
   return value;
 }
+
+/** A row of the README's "Who may call what": its operations, and each role's cell. */
+export interface RoleRow {
+  readonly line: number;
+  readonly what: string;
+  /** `METHOD /template`, alternatives of the last segment spelled out (grant\|deny: two). */
+  readonly operations: readonly string[];
+  /** The cell of each role column: "—" refused, anything else allowed (within its scope). */
+  readonly cells: Readonly<Record<string, string>>;
+}
+
+/** The table of the README's "### Who may call what" section. */
+export function parseRoleTable(readme: string): { roles: string[]; rows: RoleRow[] } {
+  const lines = readme.split('\n');
+  const start = lines.findIndex((line) => line === '### Who may call what');
+  if (start < 0) throw new Error('The README has no "### Who may call what" section');
+  const first = lines.findIndex((line, index) => index > start && line.startsWith('|'));
+  const cellsOf = (line: string) =>
+    line
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((cell) => cell.trim());
+  const header = cellsOf(lines[first]!);
+  if (header[0] !== 'what' || header[1] !== 'operations') {
+    throw new Error(`README line ${first + 1}: the table's columns are "what", "operations", then roles`);
+  }
+  const roles = header.slice(2);
+  const rows: RoleRow[] = [];
+  for (let index = first + 2; index < lines.length && lines[index]!.startsWith('|'); index++) {
+    const cells = cellsOf(lines[index]!);
+    if (cells.length !== header.length) throw new Error(`README line ${index + 1}: ${cells.length} cells`);
+    rows.push({
+      line: index + 1,
+      what: cells[0]!,
+      operations: [...cells[1]!.matchAll(/`([A-Z]+) ([^`]+)`/g)].flatMap(([, method, path]) => {
+        const segments = path!.replaceAll('\\|', '|').split('/');
+        const last = segments.pop()!;
+        return last.split('|').map((alternative) => `${method} ${[...segments, alternative].join('/')}`);
+      }),
+      cells: Object.fromEntries(roles.map((role, column) => [role, cells[column + 2]!])),
+    });
+  }
+  return { roles, rows };
+}
