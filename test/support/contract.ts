@@ -14,8 +14,12 @@ export interface ContractAnswer {
   readonly body: unknown;
 }
 
-interface Operation {
+export interface Operation {
   readonly operationId?: string;
+  readonly security?: readonly object[];
+  readonly requestBody?: {
+    content?: Record<string, { examples?: Record<string, { value?: unknown }> }>;
+  };
   readonly responses: Record<
     string,
     { content?: Record<string, { schema?: object }>; headers?: Record<string, { required?: boolean }> }
@@ -75,16 +79,34 @@ export class ContractValidator {
       .sort((a, b) => a.parameters - b.parameters);
   }
 
-  /** Throws when the answer to `method path` is not one the document describes. */
-  check(method: string, path: string, answer: ContractAnswer): void {
+  /** The operation that takes `method path` (a path with its query, as sent), if any. */
+  operation(method: string, path: string): { template: string; operation: Operation } | undefined {
     // As fetch sends it (GET /plans/.. is GET /) and the router takes it (/tasks/ is /tasks).
     const pathOnly = new URL(path, 'http://contract.invalid').pathname.replace(/(.)\/$/, '$1');
     const lower = method.toLowerCase();
     const route = this.routes.find(
       (candidate) => candidate.pattern.test(pathOnly) && candidate.methods[lower],
     );
+    return route && { template: route.template, operation: route.methods[lower]! };
+  }
+
+  /** Every operation of the document, by method and path template. */
+  operations(): { method: string; template: string; operation: Operation }[] {
+    return this.routes.flatMap((route) =>
+      Object.entries(route.methods).map(([method, operation]) => ({
+        method,
+        template: route.template,
+        operation,
+      })),
+    );
+  }
+
+  /** Throws when the answer to `method path` is not one the document describes. */
+  check(method: string, path: string, answer: ContractAnswer): void {
+    const pathOnly = new URL(path, 'http://contract.invalid').pathname.replace(/(.)\/$/, '$1');
+    const found = this.operation(method, path);
     const mediaType = (answer.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!route) {
+    if (!found) {
       // A request no operation takes is refused before any handler (no such route or method, or
       // headers, URL or body refused by the server first): a problem, checked as such.
       if (answer.status >= 400 && answer.status < 500 && mediaType === 'application/problem+json') {
@@ -103,8 +125,8 @@ export class ContractValidator {
         `The contract has no operation ${method.toUpperCase()} ${pathOnly} (answered ${answer.status})`,
       );
     }
-    const operation = route.methods[lower]!;
-    const name = `${method.toUpperCase()} ${route.template} (${operation.operationId ?? 'no operationId'})`;
+    const { template, operation } = found;
+    const name = `${method.toUpperCase()} ${template} (${operation.operationId ?? 'no operationId'})`;
     const response =
       operation.responses[String(answer.status)] ??
       operation.responses[`${String(answer.status)[0]}XX`] ??
@@ -135,7 +157,7 @@ export class ContractValidator {
     }
     if (!/^application\/(.+\+)?json$/.test(mediaType) || !media.schema) return;
     this.validate(
-      `${route.template} ${lower} ${answer.status} ${mediaType}`,
+      `${template} ${method.toLowerCase()} ${answer.status} ${mediaType}`,
       rewriteRefs(media.schema),
       answer.body,
       name,

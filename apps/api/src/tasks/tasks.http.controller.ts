@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import { TaskReferences } from '#libs/application';
 import { issuingAgencyOf } from '#libs/tasks';
@@ -20,6 +20,7 @@ import {
   SubmitCompletionDto,
 } from './task-commands.dto.js';
 import { DecideTask, type TaskCommandRequest } from './decide-task.command.js';
+import { TASK_COMMAND_EXAMPLES } from './task-command-examples.js';
 import { ALREADY_RECORDED, ApiAnswer, ApiCreates, ApiIdempotencyKey } from '../contract/answers.js';
 import { schemaRef, type JsonSchema } from '../contract/json-schema.js';
 import { ApiProblems } from '../contract/problems.js';
@@ -56,6 +57,7 @@ export class TasksHttpController {
     'task.invalid-target',
     'agency.not-found',
   )
+  @ApiBody({ type: AssignTaskDto, examples: TASK_COMMAND_EXAMPLES.assign })
   async assign(
     @Body() body: AssignTaskDto,
     @CommandRequest() request: CommandContext,
@@ -109,6 +111,7 @@ export class TasksHttpController {
   @ApiOperation({ summary: 'Report progress, optionally with indicator values' })
   @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
   @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'task.not-assignee')
+  @ApiBody({ type: ReportProgressDto, examples: TASK_COMMAND_EXAMPLES.progress })
   progress(
     @Param('taskId') taskId: string,
     @Body() body: ReportProgressDto,
@@ -142,6 +145,7 @@ export class TasksHttpController {
     'handoff.invalid-target',
     'agency.not-found',
   )
+  @ApiBody({ type: RequestHandoffDto, examples: TASK_COMMAND_EXAMPLES.requestHandoff })
   requestHandoff(
     @Param('taskId') taskId: string,
     @Body() body: RequestHandoffDto,
@@ -167,6 +171,7 @@ export class TasksHttpController {
   @ApiOperation({ summary: 'Accept a handoff (receiving agency): responsibility moves' })
   @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
   @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'handoff.not-found', 'handoff.stale')
+  @ApiBody({ type: DecisionReasonDto, examples: TASK_COMMAND_EXAMPLES.acceptHandoff })
   acceptHandoff(
     @Param('taskId') taskId: string,
     @Param('handoffId') handoffId: string,
@@ -253,6 +258,7 @@ export class TasksHttpController {
     'extension.pending',
     'extension.not-later',
   )
+  @ApiBody({ type: RequestExtensionDto, examples: TASK_COMMAND_EXAMPLES.requestExtension })
   requestExtension(
     @Param('taskId') taskId: string,
     @Body() body: RequestExtensionDto,
@@ -283,6 +289,7 @@ export class TasksHttpController {
     'extension.not-found',
     'extension.none-pending',
   )
+  @ApiBody({ type: DecisionReasonDto, examples: TASK_COMMAND_EXAMPLES.grantExtension })
   grantExtension(
     @Param('taskId') taskId: string,
     @Param('extensionId') extensionId: string,
@@ -323,6 +330,7 @@ export class TasksHttpController {
   @ApiOperation({ summary: 'Submit completion with a report' })
   @ApiAnswer(200, 'CommandResult', 'Where the events went (position: pass as minPosition to read your write)')
   @ApiProblems('task.not-found', 'task.forbidden', 'task.closed', 'task.not-assignee', 'completion.pending')
+  @ApiBody({ type: SubmitCompletionDto, examples: TASK_COMMAND_EXAMPLES.submitCompletion })
   submitCompletion(
     @Param('taskId') taskId: string,
     @Body() body: SubmitCompletionDto,
@@ -345,6 +353,7 @@ export class TasksHttpController {
     'task.not-assignee',
     'completion.none-submitted',
   )
+  @ApiBody({ type: CompletionDecisionDto, examples: TASK_COMMAND_EXAMPLES.acceptCompletion })
   acceptCompletion(
     @Param('taskId') taskId: string,
     @Body() body: CompletionDecisionDto,
