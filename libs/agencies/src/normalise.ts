@@ -103,28 +103,36 @@ export function stripPlaceQualifiers(key: string, qualifiers: PlaceQualifiers): 
   return variants;
 }
 
-function trigrams(text: string): Map<string, number> {
+/** A key's character trigrams with their counts, and how many there are in all. */
+export interface KeyTrigrams {
+  readonly grams: ReadonlyMap<string, number>;
+  readonly total: number;
+}
+
+/** The trigrams `keySimilarity` compares; computed once, they can be compared with many others. */
+export function keyTrigrams(text: string): KeyTrigrams {
   const padded = `  ${text} `;
   const grams = new Map<string, number>();
+  let total = 0;
   for (let i = 0; i + 3 <= padded.length; i++) {
     const gram = padded.slice(i, i + 3);
     grams.set(gram, (grams.get(gram) ?? 0) + 1);
+    total += 1;
   }
-  return grams;
+  return { grams, total };
 }
 
 /** Dice coefficient over character trigrams of two keys: 1 for equal keys, 0 for nothing in common. */
 export function keySimilarity(a: string, b: string): number {
   if (a === b) return 1;
   if (a === '' || b === '') return 0;
-  const ta = trigrams(a);
-  const tb = trigrams(b);
+  return trigramSimilarity(keyTrigrams(a), keyTrigrams(b));
+}
+
+/** `keySimilarity` of two non-empty keys from their trigrams. */
+export function trigramSimilarity(a: KeyTrigrams, b: KeyTrigrams): number {
+  const [small, large] = a.grams.size <= b.grams.size ? [a, b] : [b, a];
   let shared = 0;
-  let total = 0;
-  for (const [gram, count] of ta) {
-    shared += Math.min(count, tb.get(gram) ?? 0);
-    total += count;
-  }
-  for (const count of tb.values()) total += count;
-  return (2 * shared) / total;
+  for (const [gram, count] of small.grams) shared += Math.min(count, large.grams.get(gram) ?? 0);
+  return (2 * shared) / (a.total + b.total);
 }

@@ -4,6 +4,7 @@ import {
   requireIssuer as requireIssuerRole,
   type ConfirmResult,
   type DraftCorrections,
+  type ImportedDraftView,
   type PlanDraftView,
 } from '#libs/application';
 import {
@@ -22,7 +23,7 @@ export type { ConfirmResult, DraftCorrections, PlanDraftView } from '#libs/appli
  * The answer to an import: the draft without the document's text (a 9 MB plan would come back
  * whole), with its length; GET /plans/drafts/{id} has the text the spans point into.
  */
-export type ImportedDraft = Omit<PlanDraftView, 'sourceText'> & { readonly sourceTextLength: number };
+export type ImportedDraft = ImportedDraftView;
 
 /**
  * The HTTP side of plan intake: the process itself (drafting, the confirmation planner and the
@@ -44,15 +45,10 @@ export class PlanIntakeService {
     principal: Principal,
     options: { readonly dryRun?: boolean | undefined; readonly handOver?: boolean | undefined } = {},
   ): Promise<ImportedDraft> {
-    return readable(bytes, async () => {
-      const { sourceText, ...draft } = await this.intake.importDocument(
-        bytes,
-        fileName,
-        actorOf(principal),
-        options,
-      );
-      return { ...draft, sourceTextLength: sourceText.length };
-    });
+    // The text is stored and counted, never decoded in this thread.
+    return readable(bytes, () =>
+      this.intake.importDocumentWithoutText(bytes, fileName, actorOf(principal), options),
+    );
   }
 
   getDraft(draftId: string, principal: Principal): Promise<PlanDraftView> {

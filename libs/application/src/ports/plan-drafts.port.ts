@@ -1,4 +1,4 @@
-import type { PlanDraft } from '#libs/plan-intake';
+import type { EncodedPlanDraft, PlanDraft } from '#libs/plan-intake';
 
 export interface StoredDraft {
   readonly id: string;
@@ -16,7 +16,16 @@ export interface StoredDraft {
  * events through the command path. Adapter: PostgreSQL (libs/platform/src/commands/).
  */
 export interface PlanDraftStore {
-  insert(id: string, draft: PlanDraft, createdBy: string, committee: string): Promise<StoredDraft>;
+  /**
+   * Stores a draft with its source text (as a string, or as the UTF-8 the intake thread sent); the
+   * answer is the stored record without the draft, which the caller already holds.
+   */
+  insert(
+    id: string,
+    draft: PlanDraft | EncodedPlanDraft,
+    createdBy: string,
+    committee: string,
+  ): Promise<Omit<StoredDraft, 'draft'>>;
   find(id: string): Promise<StoredDraft | null>;
   /** The first confirmation's time stays; a retried confirmation does not move it. */
   markConfirmed(id: string): Promise<void>;
@@ -25,6 +34,8 @@ export interface PlanDraftStore {
 /** Reads a document (text or .docx) into a draft; throws the reader's own errors for unreadable input. */
 export interface PlanDocumentReader {
   draft(bytes: Uint8Array, fileName: string | null, options?: ReadOptions): Promise<PlanDraft>;
+  /** As draft(), the source text left as UTF-8 bytes (never decoded by the caller). */
+  draftEncoded(bytes: Uint8Array, fileName: string | null, options?: ReadOptions): Promise<EncodedPlanDraft>;
 }
 
 export interface ReadOptions {

@@ -23,7 +23,12 @@ async function run(): Promise<DraftOutcome> {
       mediaType: job.mediaType,
     });
     const { sourceText, ...withoutText } = draft;
-    return { ok: true, draft: withoutText, sourceText: new TextEncoder().encode(sourceText) };
+    return {
+      ok: true,
+      draft: withoutText,
+      sourceText: new TextEncoder().encode(sourceText),
+      sourceTextLength: sourceText.length,
+    };
   } catch (error) {
     if (error instanceof PlanDocumentError) {
       return { ok: false, code: error.code, message: error.message, reasons: error.reasons };

@@ -1,6 +1,6 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import type { PlanDocumentReader } from '#libs/application';
-import { draftPlanDocumentInWorker } from '#libs/plan-intake';
+import { draftEncodedPlanDocumentInWorker, draftPlanDocumentInWorker } from '#libs/plan-intake';
 
 export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -14,6 +14,12 @@ export function planDocumentReader(directory: AgencyDirectory): PlanDocumentRead
   return {
     draft(bytes, fileName, options = {}) {
       return draftPlanDocumentInWorker(
+        { bytes, fileName, mediaType: mediaTypeOf(bytes), handOver: options.handOver ?? false },
+        directory,
+      );
+    },
+    draftEncoded(bytes, fileName, options = {}) {
+      return draftEncodedPlanDocumentInWorker(
         { bytes, fileName, mediaType: mediaTypeOf(bytes), handOver: options.handOver ?? false },
         directory,
       );

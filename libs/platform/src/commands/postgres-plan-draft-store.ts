@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGzip, gunzip } from 'node:zlib';
 import { migrate, type Database, type Migration } from '#libs/event-store';
-import type { PlanDraft } from '#libs/plan-intake';
+import type { EncodedPlanDraft, PlanDraft } from '#libs/plan-intake';
 import type { PlanDraftStore, StoredDraft } from '#libs/application';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -54,12 +54,23 @@ export const SOURCE_CHUNK_BYTES = 128 * 1024;
 /** Characters encoded to UTF-8 at a time: encoding 9 MB of Vietnamese at once holds the thread ~100 ms. */
 const ENCODE_SLICE_CHARACTERS = 256 * 1024;
 
-/** gzip of the text's UTF-8, encoded slice by slice with the event loop free in between. */
-async function gzipText(text: string): Promise<Buffer> {
+/** Bytes of UTF-8 handed to zlib at a time. */
+const WRITE_SLICE_BYTES = 512 * 1024;
+
+/**
+ * gzip of the text's UTF-8: a string is encoded slice by slice with the event loop free in
+ * between; UTF-8 from the intake thread is compressed as it is (the same bytes).
+ */
+async function gzipText(text: string | Uint8Array): Promise<Buffer> {
   const gz = createGzip();
   const out: Buffer[] = [];
   gz.on('data', (chunk: Buffer) => out.push(chunk));
-  for (let start = 0; start < text.length;) {
+  if (typeof text !== 'string') {
+    for (let start = 0; start < text.length; start += WRITE_SLICE_BYTES) {
+      if (!gz.write(text.subarray(start, start + WRITE_SLICE_BYTES))) await once(gz, 'drain');
+    }
+  }
+  for (let start = 0; typeof text === 'string' && start < text.length;) {
     let end = Math.min(text.length, start + ENCODE_SLICE_CHARACTERS);
     // Never split a surrogate pair: half of one would be encoded as U+FFFD.
     const last = text.charCodeAt(end - 1);
@@ -98,8 +109,14 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
    * The draft's JSON without its source text (a few hundred KB even for a 9 MB plan), then the text
    * once, gzip-compressed off the event loop (zlib's thread pool), in chunks: one transaction.
    */
-  async insert(id: string, draft: PlanDraft, createdBy: string, committee: string): Promise<StoredDraft> {
-    const { sourceText, ...withoutText } = draft;
+  async insert(
+    id: string,
+    draft: PlanDraft | EncodedPlanDraft,
+    createdBy: string,
+    committee: string,
+  ): Promise<Omit<StoredDraft, 'draft'>> {
+    const { sourceText } = draft;
+    const withoutText = draftFieldsOf(draft);
     const compressed = await gzipText(sourceText);
     const client = await this.database.pool.connect();
     try {
@@ -117,7 +134,8 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
         );
       }
       await client.query('commit');
-      return toStored(result.rows[0] as DraftRow, sourceText);
+      const { draft: _json, ...stored } = toStored(result.rows[0] as DraftRow, '');
+      return stored;
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw error;
@@ -149,6 +167,16 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
       [id],
     );
   }
+}
+
+/** The draft's JSON as stored: its fields without the text (nor an encoded text's length). */
+function draftFieldsOf(draft: PlanDraft | EncodedPlanDraft): Omit<PlanDraft, 'sourceText'> {
+  if ('sourceTextLength' in draft) {
+    const { sourceText: _text, sourceTextLength: _length, ...fields } = draft;
+    return fields;
+  }
+  const { sourceText: _text, ...fields } = draft;
+  return fields;
 }
 
 function toStored(row: DraftRow, sourceText: string): StoredDraft {

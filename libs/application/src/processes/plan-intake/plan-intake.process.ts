@@ -1,5 +1,5 @@
 import type { AgencyDirectory } from '#libs/agencies';
-import type { PlanDraft } from '#libs/plan-intake';
+import type { EncodedPlanDraft, PlanDraft } from '#libs/plan-intake';
 import { planDecider, planStreamId, type PlanIssuedData } from '#libs/plans';
 import { issuingAgencyOf, type Actor } from '#libs/shared-kernel';
 import { decide, taskStreamId } from '#libs/tasks';
@@ -31,6 +31,12 @@ export interface PlanDraftView extends Omit<PlanDraft, 'planId' | 'contentHash'>
   readonly createdAt: string | null;
   readonly confirmedAt: string | null;
 }
+
+/**
+ * An import's answer: the draft without the document's text (a 9 MB plan would come back whole),
+ * with its length; getDraft() has the text the spans point into.
+ */
+export type ImportedDraftView = Omit<PlanDraftView, 'sourceText'> & { readonly sourceTextLength: number };
 
 export interface ConfirmResult {
   readonly draftId: string;
@@ -82,8 +88,36 @@ export class PlanIntake {
     actor: Actor,
     options: { readonly dryRun?: boolean | undefined } & ReadOptions = {},
   ): Promise<PlanDraftView> {
+    const {
+      sourceText,
+      sourceTextLength: _length,
+      ...imported
+    } = await this.importEncoded(bytes, fileName, actor, options);
+    return { ...imported, sourceText: new TextDecoder().decode(sourceText) };
+  }
+
+  /**
+   * As importDocument(), answered without the text: it stays the UTF-8 bytes the reader sent, which
+   * the store compresses, and is never decoded here.
+   */
+  async importDocumentWithoutText(
+    bytes: Uint8Array,
+    fileName: string | null,
+    actor: Actor,
+    options: { readonly dryRun?: boolean | undefined } & ReadOptions = {},
+  ): Promise<ImportedDraftView> {
+    const { sourceText: _text, ...imported } = await this.importEncoded(bytes, fileName, actor, options);
+    return imported;
+  }
+
+  private async importEncoded(
+    bytes: Uint8Array,
+    fileName: string | null,
+    actor: Actor,
+    options: { readonly dryRun?: boolean | undefined } & ReadOptions,
+  ): Promise<EncodedView> {
     requireIssuer(actor, 'import a plan');
-    const draft = await this.draftDocument(bytes, fileName, { handOver: options.handOver });
+    const draft = await this.options.documents.draftEncoded(bytes, fileName, { handOver: options.handOver });
     const alreadyIssued = await this.isIssued(draft, actor);
     if (options.dryRun) return view(draft, null, alreadyIssued);
     const stored = await this.options.drafts.insert(
@@ -92,7 +126,7 @@ export class PlanIntake {
       actor.personId,
       issuingAgencyOf(actor),
     );
-    return view(stored.draft, stored, alreadyIssued);
+    return view(draft, stored, alreadyIssued);
   }
 
   async getDraft(draftId: string, actor: Actor): Promise<PlanDraftView> {
@@ -175,7 +209,7 @@ export class PlanIntake {
   }
 
   /** The document is already a plan the caller may read (of their committee): not who else issued it. */
-  private async isIssued(draft: PlanDraft, actor: Actor): Promise<boolean> {
+  private async isIssued(draft: Pick<PlanDraft, 'planId' | 'contentHash'>, actor: Actor): Promise<boolean> {
     const events = await this.options.store.readStream(planStreamId(draft.planId), 1);
     return events.some((event) => {
       if (event.type !== 'PlanIssued') return false;
@@ -196,7 +230,24 @@ export function requireIssuer(actor: Pick<Actor, 'roles'>, what: string): void {
   if (!actor.roles.includes('issuer')) throw new ApplicationError('forbidden', `Only an issuer may ${what}.`);
 }
 
-function view(draft: PlanDraft, stored: StoredDraft | null, alreadyIssued: boolean): PlanDraftView {
+type EncodedView = Omit<PlanDraftView, 'sourceText'> &
+  Pick<EncodedPlanDraft, 'sourceText' | 'sourceTextLength'>;
+
+function view(
+  draft: PlanDraft,
+  stored: Omit<StoredDraft, 'draft'> | null,
+  alreadyIssued: boolean,
+): PlanDraftView;
+function view(
+  draft: EncodedPlanDraft,
+  stored: Omit<StoredDraft, 'draft'> | null,
+  alreadyIssued: boolean,
+): EncodedView;
+function view(
+  draft: PlanDraft | EncodedPlanDraft,
+  stored: Omit<StoredDraft, 'draft'> | null,
+  alreadyIssued: boolean,
+): PlanDraftView | EncodedView {
   return {
     draftId: stored?.id ?? null,
     alreadyIssued,
