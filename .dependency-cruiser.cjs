@@ -149,6 +149,15 @@ module.exports = {
       },
     },
     {
+      name: 'api-client-stands-alone',
+      severity: 'error',
+      comment:
+        'The typed client runs in the dashboard (a browser) and in the CLI: its generated types and ' +
+        'openapi-fetch, nothing of the service and no node:* (libs/api-client).',
+      from: { path: '^libs/api-client/src/', pathNot: testCode },
+      to: { pathNot: ['^libs/api-client/src/', '^node_modules/openapi-fetch/'] },
+    },
+    {
       name: 'libs-not-to-apps',
       severity: 'error',
       comment: 'Libraries serve the apps; an app is never a library of anything.',

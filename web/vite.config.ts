@@ -4,6 +4,12 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: new URL('.', import.meta.url).pathname,
   base: '/',
+  // The typed API client (libs/api-client) is bundled from its sources, as tsconfig's paths say.
+  resolve: {
+    alias: {
+      '#libs/api-client': new URL('../libs/api-client/src/index.ts', import.meta.url).pathname,
+    },
+  },
   logLevel: 'warn',
   build: {
     outDir: new URL('../dist/web', import.meta.url).pathname,

@@ -129,6 +129,13 @@ const probes: { what: string; files: Record<string, string>; rule: string }[] = 
     },
     rule: 'ledger-verifier-stands-alone',
   },
+  {
+    what: 'the API client importing node:fs',
+    files: {
+      [`libs/api-client/src/${probeName}.ts`]: `import { readFileSync } from 'node:fs';\nexport const probe = readFileSync;\n`,
+    },
+    rule: 'api-client-stands-alone',
+  },
 ];
 
 describe('architecture rules in npm run lint', () => {

@@ -1,11 +1,22 @@
 /**
- * Every call the dashboard makes to the API, in one module, typed against the API's answers
- * (apps/api). When the generated client of the API contract exists, it replaces this module:
- * the pages only use the functions and types below (docs/adr/0026-dashboard-stack.md).
+ * Every call the dashboard makes to the API, in one module. The JSON calls go through the typed
+ * client generated from the API contract (libs/api-client): paths, parameters and bodies are
+ * checked against it, and each answer's type is checked against the type the pages use below
+ * (docs/adr/0026-dashboard-stack.md). File downloads, the plan upload and the SSE feed use fetch.
  */
 import { createParser } from 'eventsource-parser';
-import { readAllPages, withCursor, type Page } from './paging';
+import {
+  createCoordClient,
+  ok,
+  ProblemError,
+  type components,
+  type CoordClient,
+  type Problem,
+} from '#libs/api-client';
+import { readAllPages } from './paging';
 import { language } from './i18n';
+
+type Schemas = components['schemas'];
 
 export type Role = 'officer' | 'issuer' | 'auditor' | 'inspector';
 
@@ -47,22 +58,11 @@ export interface OutstandingTask {
 
 export type { Page } from './paging';
 
-export interface Handoff {
-  readonly handoffId: string;
-  readonly fromAgency: string;
-  readonly toAgency: string;
-  readonly role: string;
-  readonly reason: string;
-  readonly status: 'pending' | 'accepted' | 'declined' | 'withdrawn';
-}
+/** A handoff of a task, as the contract describes it (HandoffState). */
+export type Handoff = Schemas['HandoffState'];
 
-export interface Extension {
-  readonly extensionId: string;
-  readonly agencyCode: string;
-  readonly requestedDueDate: string;
-  readonly reason: string;
-  readonly status: 'pending' | 'granted' | 'denied' | 'lapsed';
-}
+/** A request for more time, as the contract describes it (ExtensionState). */
+export type Extension = Schemas['ExtensionState'];
 
 export interface Task {
   readonly taskId: string;
@@ -341,145 +341,167 @@ export function accountabilityPath(
 }
 
 /** A refused request: its status and the problem+json `code` (RFC 9457). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    detail: string,
-  ) {
-    super(detail);
-  }
+export { ProblemError as ApiError };
+
+function refusal(status: number, code: string, detail: string): ProblemError {
+  const problem: Problem = { type: `/problems/${code}`, title: detail, status, code, detail };
+  return new ProblemError(status, problem);
 }
 
 const MAX_PAGE = 500;
 
 export class Api {
-  constructor(private readonly token: string) {}
+  private readonly client: CoordClient;
 
-  static async config(): Promise<WebConfig> {
-    return (await fetch('/web/config')).json() as Promise<WebConfig>;
+  constructor(private readonly token: string) {
+    // The page's language, read at each call: trails and refusals come back in it.
+    this.client = createCoordClient({ baseUrl: '', token, language });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
-    // The page's language: trails and refusals come back in it (the API's default is Vietnamese).
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.token}`,
-      'accept-language': language(),
-    };
-    let payload: BodyInit | undefined;
-    if (body instanceof Blob || typeof body === 'string') {
-      headers['content-type'] = contentType ?? 'application/octet-stream';
-      payload = body;
-    } else if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    const response = await fetch(path, {
-      method,
-      headers,
-      ...(payload === undefined ? {} : { body: payload }),
-    });
-    const text = await response.text();
-    const json: unknown = text ? JSON.parse(text) : null;
-    if (!response.ok) {
-      const problem = (json ?? {}) as { code?: string; detail?: string; title?: string };
-      throw new ApiError(response.status, problem.code ?? 'error', problem.detail ?? problem.title ?? '');
-    }
-    return json as T;
+  static async config(): Promise<WebConfig> {
+    return ok(await createCoordClient({ baseUrl: '' }).GET('/web/config'));
   }
 
   /** Every outstanding task of an agency (all pages), read after `minPosition` if given. */
   outstanding(agencyCode: string, minPosition?: string | null): Promise<OutstandingTask[]> {
-    const after = minPosition ? `&minPosition=${minPosition}` : '';
-    const path = `/agencies/${encodeURIComponent(agencyCode)}/outstanding?limit=${MAX_PAGE}${after}`;
-    return readAllPages((cursor) => this.call<Page<OutstandingTask>>('GET', withCursor(path, cursor)));
+    return readAllPages(async (cursor) =>
+      ok(
+        await this.client.GET('/agencies/{code}/outstanding', {
+          params: {
+            path: { code: agencyCode },
+            query: { limit: MAX_PAGE, ...(minPosition ? { minPosition } : {}), ...page(cursor) },
+          },
+        }),
+      ),
+    );
   }
 
   /** Every responsibility of an agency, open or closed (all pages). */
   responsibilities(agencyCode: string): Promise<Responsibility[]> {
-    const path = `/agencies/${encodeURIComponent(agencyCode)}/responsibilities?status=all&limit=${MAX_PAGE}`;
-    return readAllPages((cursor) => this.call<Page<Responsibility>>('GET', withCursor(path, cursor)));
+    return readAllPages(async (cursor) =>
+      ok(
+        await this.client.GET('/agencies/{code}/responsibilities', {
+          params: { path: { code: agencyCode }, query: { status: 'all', limit: MAX_PAGE, ...page(cursor) } },
+        }),
+      ),
+    );
   }
 
-  task(taskId: string, minPosition?: string | null): Promise<Task> {
-    return this.call('GET', `/tasks/${taskId}${minPosition ? `?minPosition=${minPosition}` : ''}`);
+  async task(taskId: string, minPosition?: string | null): Promise<Task> {
+    return ok(
+      await this.client.GET('/tasks/{taskId}', {
+        params: { path: { taskId }, query: minPosition ? { minPosition } : {} },
+      }),
+    );
   }
 
   async trail(taskId: string): Promise<TrailEntry[]> {
-    return (await this.call<{ entries: TrailEntry[] }>('GET', `/tasks/${taskId}/trail`)).entries;
+    return ok(await this.client.GET('/tasks/{taskId}/trail', { params: { path: { taskId } } })).entries;
   }
 
   /** The task and its trail as they stood at a past instant, on one time axis. */
   async taskAt(taskId: string, instant: PastInstant): Promise<{ task: Task; trail: TrailEntry[] }> {
-    const query = `?${instant.axis}=${encodeURIComponent(instant.at)}`;
+    const params = { path: { taskId }, query: { [instant.axis]: instant.at } };
     const [task, trail] = await Promise.all([
-      this.call<Task>('GET', `/tasks/${taskId}${query}`),
-      this.call<{ entries: TrailEntry[] }>('GET', `/tasks/${taskId}/trail${query}`),
+      this.client.GET('/tasks/{taskId}', { params }),
+      this.client.GET('/tasks/{taskId}/trail', { params }),
     ]);
-    return { task, trail: trail.entries };
+    return { task: ok(task), trail: ok(trail).entries };
   }
 
   async agencies(): Promise<Agency[]> {
-    return readAllPages((cursor) =>
-      this.call<Page<Agency>>('GET', withCursor(`/agencies?limit=${MAX_PAGE}`, cursor)),
+    return readAllPages(async (cursor) =>
+      ok(await this.client.GET('/agencies', { params: { query: { limit: MAX_PAGE, ...page(cursor) } } })),
     );
   }
 
   async plans(): Promise<Plan[]> {
-    return (await this.call<{ items: Plan[] }>('GET', '/plans')).items;
+    return ok(await this.client.GET('/plans')).items;
   }
 
   /** The plan's tasks the caller may read (all of them for its issuer, an auditor, an inspector). */
   async planTasks(planId: string): Promise<Task[]> {
-    const path = `/plans/${planId}/tasks?limit=${MAX_PAGE}`;
-    return readAllPages((cursor) => this.call<Page<Task>>('GET', withCursor(path, cursor)));
+    return readAllPages(async (cursor) =>
+      ok(
+        await this.client.GET('/plans/{planId}/tasks', {
+          params: { path: { planId }, query: { limit: MAX_PAGE, ...page(cursor) } },
+        }),
+      ),
+    );
   }
 
-  decideExtension(taskId: string, extensionId: string, decision: 'grant' | 'deny', reason: string) {
-    return this.call<CommandResult>('POST', `/tasks/${taskId}/extensions/${extensionId}/${decision}`, {
-      reason,
-    });
+  async decideExtension(
+    taskId: string,
+    extensionId: string,
+    decision: 'grant' | 'deny',
+    reason: string,
+  ): Promise<CommandResult> {
+    const params = { path: { taskId, extensionId } };
+    return ok(
+      decision === 'grant'
+        ? await this.client.POST('/tasks/{taskId}/extensions/{extensionId}/grant', {
+            params,
+            body: { reason },
+          })
+        : await this.client.POST('/tasks/{taskId}/extensions/{extensionId}/deny', {
+            params,
+            body: { reason },
+          }),
+    );
   }
 
-  decideCompletion(taskId: string, agencyCode: string, decision: 'accept' | 'return', reason: string) {
-    return this.call<CommandResult>('POST', `/tasks/${taskId}/completion/${decision}`, {
-      agencyCode,
-      reason,
-    });
+  async decideCompletion(
+    taskId: string,
+    agencyCode: string,
+    decision: 'accept' | 'return',
+    reason: string,
+  ): Promise<CommandResult> {
+    const options = { params: { path: { taskId } }, body: { agencyCode, reason } };
+    return ok(
+      decision === 'accept'
+        ? await this.client.POST('/tasks/{taskId}/completion/accept', options)
+        : await this.client.POST('/tasks/{taskId}/completion/return', options),
+    );
   }
 
-  progress(planId: string): Promise<PlanProgress> {
-    return this.call('GET', `/plans/${planId}/progress`);
+  async progress(planId: string): Promise<PlanProgress> {
+    return ok(await this.client.GET('/plans/{planId}/progress', { params: { path: { planId } } }));
   }
 
   /** Per indicator and year: the target and the latest value reported by `validAt` (default now). */
-  indicators(planId: string, validAt?: string): Promise<PlanIndicators> {
-    const query = validAt ? `?validAt=${encodeURIComponent(validAt)}` : '';
-    return this.call('GET', `/plans/${planId}/indicators${query}`);
+  async indicators(planId: string, validAt?: string): Promise<PlanIndicators> {
+    return ok(
+      await this.client.GET('/plans/{planId}/indicators', {
+        params: { path: { planId }, query: validAt ? { validAt } : {} },
+      }),
+    );
   }
 
   /** The newest signed checkpoint (national auditors only: 403 for anyone else). */
-  ledgerCheckpoint(): Promise<LedgerCheckpoint> {
-    return this.call('GET', '/ledger/checkpoint');
+  async ledgerCheckpoint(): Promise<LedgerCheckpoint> {
+    return ok(await this.client.GET('/ledger/checkpoint'));
   }
 
   /** The log's verifier keys (current first), to check a checkpoint's signature. */
   async ledgerKeys(): Promise<string[]> {
-    const answer = await this.call<{ keys: { verifierKey: string }[] }>('GET', '/ledger/key');
-    return answer.keys.map((key) => key.verifierKey);
+    return ok(await this.client.GET('/ledger/key')).keys.map((key) => key.verifierKey);
   }
 
   /** One event as the ledger covers it, with its inclusion proof in the newest checkpoint. */
-  ledgerEvent(eventId: string): Promise<LedgerEvent> {
-    return this.call('GET', `/events/${encodeURIComponent(eventId)}`);
+  async ledgerEvent(eventId: string): Promise<LedgerEvent> {
+    return ok(await this.client.GET('/events/{id}', { params: { path: { id: eventId } } }));
   }
 
-  agencyAccountability(agencyCode: string, period: Period): Promise<AgencyAccountability> {
-    return this.call('GET', accountabilityPath({ agencyCode }, period));
+  async agencyAccountability(agencyCode: string, period: Period): Promise<AgencyAccountability> {
+    return ok(
+      await this.client.GET('/agencies/{code}/accountability', {
+        params: { path: { code: agencyCode }, query: { ...period } },
+      }),
+    );
   }
 
-  taskAccountability(taskId: string): Promise<TaskAccountability> {
-    return this.call('GET', accountabilityPath({ taskId }, {}));
+  async taskAccountability(taskId: string): Promise<TaskAccountability> {
+    return ok(await this.client.GET('/tasks/{taskId}/accountability', { params: { path: { taskId } } }));
   }
 
   /**
@@ -490,7 +512,7 @@ export class Api {
     const response = await fetch(path, {
       headers: { authorization: `Bearer ${this.token}`, 'accept-language': language() },
     });
-    if (!response.ok) throw new ApiError(response.status, 'download', response.statusText);
+    if (!response.ok) throw refusal(response.status, 'download', response.statusText);
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement('a');
     link.href = url;
@@ -502,57 +524,98 @@ export class Api {
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
-  acknowledge(taskId: string): Promise<CommandResult> {
-    return this.call('POST', `/tasks/${taskId}/acknowledge`, {});
+  async acknowledge(taskId: string): Promise<CommandResult> {
+    return ok(
+      await this.client.POST('/tasks/{taskId}/acknowledge', { params: { path: { taskId } }, body: {} }),
+    );
   }
 
-  reportProgress(
+  async reportProgress(
     taskId: string,
     text: string,
     indicatorValues: { indicator: string; value: number }[],
   ): Promise<CommandResult> {
-    return this.call('POST', `/tasks/${taskId}/progress`, {
-      text,
-      ...(indicatorValues.length ? { indicatorValues } : {}),
-    });
+    return ok(
+      await this.client.POST('/tasks/{taskId}/progress', {
+        params: { path: { taskId } },
+        body: { text, ...(indicatorValues.length ? { indicatorValues } : {}) },
+      }),
+    );
   }
 
-  handOff(taskId: string, toAgency: string, reason: string): Promise<CommandResult> {
-    return this.call('POST', `/tasks/${taskId}/handoffs`, { toAgency, reason });
+  async handOff(taskId: string, toAgency: string, reason: string): Promise<CommandResult> {
+    return ok(
+      await this.client.POST('/tasks/{taskId}/handoffs', {
+        params: { path: { taskId } },
+        body: { toAgency, reason },
+      }),
+    );
   }
 
-  answerHandoff(taskId: string, handoffId: string, answer: 'accept' | 'decline', reason: string) {
-    return this.call<CommandResult>('POST', `/tasks/${taskId}/handoffs/${handoffId}/${answer}`, { reason });
+  async answerHandoff(
+    taskId: string,
+    handoffId: string,
+    answer: 'accept' | 'decline',
+    reason: string,
+  ): Promise<CommandResult> {
+    const options = { params: { path: { taskId, handoffId } }, body: { reason } };
+    return ok(
+      answer === 'accept'
+        ? await this.client.POST('/tasks/{taskId}/handoffs/{handoffId}/accept', options)
+        : await this.client.POST('/tasks/{taskId}/handoffs/{handoffId}/decline', options),
+    );
   }
 
-  requestExtension(taskId: string, dueDate: string, reason: string): Promise<CommandResult> {
-    return this.call('POST', `/tasks/${taskId}/extensions`, { dueDate, reason });
+  async requestExtension(taskId: string, dueDate: string, reason: string): Promise<CommandResult> {
+    return ok(
+      await this.client.POST('/tasks/{taskId}/extensions', {
+        params: { path: { taskId } },
+        body: { dueDate, reason },
+      }),
+    );
   }
 
-  submitCompletion(taskId: string, report: string): Promise<CommandResult> {
-    return this.call('POST', `/tasks/${taskId}/completion`, { report });
+  async submitCompletion(taskId: string, report: string): Promise<CommandResult> {
+    return ok(
+      await this.client.POST('/tasks/{taskId}/completion', {
+        params: { path: { taskId } },
+        body: { report },
+      }),
+    );
   }
 
   /**
-   * Imports a plan document. The import's answer does not repeat the document, so the stored
-   * draft (GET /plans/drafts/{id}, with its text) is read back for the side-by-side review.
+   * Imports a plan document. The document is sent as it is (the contract types a raw body as a
+   * string, which a File is not: fetch sends it). The import's answer does not repeat the
+   * document, so the stored draft (GET /plans/drafts/{id}, with its text) is read back for the
+   * side-by-side review.
    */
   async importPlan(file: File): Promise<PlanDraft> {
     const type = file.name.toLowerCase().endsWith('.docx')
       ? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
       : 'text/plain; charset=utf-8';
-    const imported = await this.call<{ readonly draftId: string | null }>(
-      'POST',
-      `/plans/import?fileName=${encodeURIComponent(file.name)}`,
-      file,
-      type,
+    const response = await fetch(`/plans/import?fileName=${encodeURIComponent(file.name)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'accept-language': language(), 'content-type': type },
+      body: file,
+    });
+    const answer: unknown = await response.json().catch(() => null);
+    const imported = ok(
+      response.ok ? { response, data: answer as Schemas['ImportedDraft'] } : { response, error: answer },
     );
-    if (!imported.draftId) throw new ApiError(500, 'draft.not-stored', 'The draft was not stored.');
-    return this.call('GET', `/plans/drafts/${imported.draftId}`);
+    if (!imported.draftId) throw refusal(500, 'draft.not-stored', 'The draft was not stored.');
+    return ok(
+      await this.client.GET('/plans/drafts/{draftId}', { params: { path: { draftId: imported.draftId } } }),
+    );
   }
 
-  confirmDraft(draftId: string, tasks: TaskCorrection[]): Promise<{ planId: string }> {
-    return this.call('POST', `/plans/drafts/${draftId}/confirm`, tasks.length ? { tasks } : {});
+  async confirmDraft(draftId: string, tasks: TaskCorrection[]): Promise<{ planId: string }> {
+    return ok(
+      await this.client.POST('/plans/drafts/{draftId}/confirm', {
+        params: { path: { draftId } },
+        body: tasks.length ? { tasks } : {},
+      }),
+    );
   }
 
   /**
@@ -578,7 +641,7 @@ export class Api {
             },
             signal: controller.signal,
           });
-          if (!response.ok || !response.body) throw new ApiError(response.status, 'feed', '');
+          if (!response.ok || !response.body) throw refusal(response.status, 'feed', '');
           onState?.(true);
           const parser = createParser({
             onEvent(message) {
@@ -604,4 +667,9 @@ export class Api {
     void run();
     return () => controller.abort();
   }
+}
+
+/** The query of a page after the first: its cursor. */
+function page(cursor: string | null): { cursor?: string } {
+  return cursor === null ? {} : { cursor };
 }

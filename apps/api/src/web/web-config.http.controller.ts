@@ -1,15 +1,22 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { authenticationMode, demoTokens, type AppConfig } from '#libs/platform';
+import { authenticationMode, demoTokens, type AppConfig, type PrincipalRole } from '#libs/platform';
 import { Public } from '../auth/auth.decorators.js';
 import { ApiAnswer } from '../contract/answers.js';
 
 export const WEB_APP_CONFIG = Symbol('WEB_APP_CONFIG');
 
+/** The roles the dashboard has pages for: operators and administrators use the CLI and the API. */
+type DashboardRole = Exclude<PrincipalRole, 'operator' | 'administrator'>;
+
+function isDashboardRole(role: PrincipalRole): role is DashboardRole {
+  return role !== 'operator' && role !== 'administrator';
+}
+
 /** One demo user the sign-in page offers (embedded default only). */
 export interface DemoUserView {
   readonly token: string;
-  readonly role: string;
+  readonly role: DashboardRole;
   readonly agencyCode: string;
   readonly agencyName: string;
   /** A national auditor or inspector (reads the ledger). */
@@ -53,17 +60,19 @@ export class WebConfigHttpController {
     }
     return {
       auth: 'demo',
-      demoUsers: demoTokens()
-        .filter(
-          (demo) => !demo.principal.roles.some((role) => role === 'operator' || role === 'administrator'),
-        )
-        .map((demo) => ({
-          token: demo.token,
-          role: demo.principal.roles[0] ?? 'officer',
-          agencyCode: demo.principal.agencyCode,
-          agencyName: demo.agencyName,
-          ...(demo.principal.national ? { national: true } : {}),
-        })),
+      demoUsers: demoTokens().flatMap((demo) => {
+        const roles = demo.principal.roles;
+        if (!roles.every(isDashboardRole)) return [];
+        return [
+          {
+            token: demo.token,
+            role: roles[0] ?? 'officer',
+            agencyCode: demo.principal.agencyCode,
+            agencyName: demo.agencyName,
+            ...(demo.principal.national ? { national: true } : {}),
+          },
+        ];
+      }),
     };
   }
 }

@@ -10,6 +10,8 @@ export const WEB_SCHEMAS = {
       },
       role: {
         type: 'string',
+        // Operators and administrators have no pages: no demo user is offered for them.
+        enum: ['officer', 'issuer', 'auditor', 'inspector'],
       },
       agencyCode: {
         type: 'string',

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { createCoordClient, ok } from '#libs/api-client';
 import {
   exportRecords,
   parseVerifierKey,
@@ -21,7 +22,8 @@ interface VerifyOptions {
 
 /**
  * `coord verify`: checks an export (a file, or the live API's /ledger/export) with nothing but
- * libs/ledger-verifier, which imports nothing of the service.
+ * libs/ledger-verifier, which imports nothing of the service. Only this command speaks to the
+ * API (through the typed client, libs/api-client); the verifier is handed bytes and keys.
  */
 export function registerVerifyCommand(program: Command): void {
   program
@@ -46,10 +48,13 @@ export function registerVerifyCommand(program: Command): void {
     .action(async (file: string | undefined, options: VerifyOptions) => {
       if (!file === !options.api) throw new Error('Give an export file or --api <url>, one of them');
       const token = options.token ?? process.env.COORD_TOKEN;
+      // The CLI speaks English: so do the problems it prints.
+      const client = options.api
+        ? createCoordClient({ baseUrl: options.api, language: 'en', ...(token ? { token } : {}) })
+        : undefined;
       let keys: VerifierKey[] = (options.key ?? []).map(parseVerifierKey);
-      if (options.api && keys.length === 0) {
-        const answer = await get(options.api, '/ledger/key', token);
-        const published = (await answer.json()) as { keys: Array<{ verifierKey: string }> };
+      if (client && keys.length === 0) {
+        const published = ok(await client.GET('/ledger/key'));
         keys = published.keys.map((k) => parseVerifierKey(k.verifierKey));
         process.stdout.write(
           `No --key given: using the key(s) the service publishes at /ledger/key (${published.keys
@@ -73,8 +78,9 @@ export function registerVerifyCommand(program: Command): void {
         throw new Error('--threads must be a whole number');
       // From which line the threads take over; tests set 0 to use them on a small export.
       const threadsFrom = process.env.COORD_VERIFY_THREADS_FROM;
-      const source = options.api
-        ? ((await get(options.api, '/ledger/export', token)).body as unknown as AsyncIterable<Uint8Array>)
+      // The export is NDJSON read as it streams, never parsed whole by the client.
+      const source = client
+        ? (ok(await client.GET('/ledger/export', { parseAs: 'stream' })) as AsyncIterable<Uint8Array>)
         : createReadStream(file!);
       const started = Date.now();
       const report = await verifyExport(
@@ -94,16 +100,6 @@ export function registerVerifyCommand(program: Command): void {
         await writeFile(options.checkpoint, report.latest);
       if (!report.ok) process.exitCode = 1;
     });
-}
-
-async function get(api: string, path: string, token: string | undefined): Promise<Response> {
-  const base = api.endsWith('/') ? api : `${api}/`;
-  const response = await fetch(new URL(path.slice(1), base), {
-    // The CLI speaks English: so do the problems it prints.
-    headers: { 'accept-language': 'en', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  });
-  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
-  return response;
 }
 
 function print(report: VerifyReport, seconds: number, hadTrusted: boolean): void {

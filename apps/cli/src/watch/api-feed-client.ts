@@ -26,6 +26,8 @@ export interface ApiFeedOptions {
  * Refusals (401, 403, 404, 400) end the watch with the API's own explanation; a first
  * connection that cannot reach the API at all ends it too. A message that is not a CloudEvent
  * is reported and skipped (reconnecting would only receive it again).
+ * The feed is a text/event-stream read as it comes, so it is fetched directly rather than through
+ * the typed client (libs/api-client), which answers whole JSON bodies; the watch makes no other call.
  */
 export async function followApiFeed(options: ApiFeedOptions): Promise<void> {
   let lastEventId: string | undefined;
