@@ -1521,16 +1521,16 @@ export interface components {
           items: components['schemas']['OutstandingItem'][];
           total?: number;
           next: string | null;
-          pastState: components['schemas']['AnsweredInstant'];
           successors: components['schemas']['SuccessorForFunction'][];
           asOf: string;
+          pastState: components['schemas']['AnsweredInstant'];
         }
       | {
           items: components['schemas']['OutstandingItem'][];
           total?: number;
           next: string | null;
-          pastState: components['schemas']['AnsweredInstant'];
           asOf: string;
+          pastState: components['schemas']['AnsweredInstant'];
         };
     AgencyWorkResponsibilitiesAnswer:
       | {
@@ -2093,8 +2093,8 @@ export interface components {
         };
     PlanQueriesTasksAnswer: {
       items: components['schemas']['TaskRow'][];
-      next: string | null;
       total?: number;
+      next: string | null;
     };
     PlanReportingSummary: {
       focalAgencyCode: string | null;
@@ -2182,13 +2182,6 @@ export interface components {
     TaskQueriesGetAnswer:
       | components['schemas']['TaskAnswer']
       | {
-          pastState: components['schemas']['AnsweredInstant'];
-          clause: string;
-          partyHeading: string | null;
-          /** @description The full name of every agency the answer names, by code */
-          agencyNames: {
-            [key: string]: string;
-          };
           taskId: string;
           planId: string;
           title: string;
@@ -2207,17 +2200,26 @@ export interface components {
           extensions: components['schemas']['ExtensionState'][];
           assignedAt: string;
           updatedAt: string;
+          /** @description The plan's clause the task comes from (V.1; a section for reports) */
+          clause: string;
+          /** @description The party heading a duty was recorded under (the source of its old title); null otherwise */
+          partyHeading: string | null;
           streamVersion: number;
+          /** @description The full name of every agency the answer names, by code */
+          agencyNames: {
+            [key: string]: string;
+          };
+          pastState: components['schemas']['AnsweredInstant'];
         };
     TaskQueriesTrailAnswer:
       | {
           taskId: string;
-          pastState: components['schemas']['AnsweredInstant'];
           entries: components['schemas']['TrailEntryRow'][];
           /** @description The full name of every agency the answer names, by code */
           agencyNames: {
             [key: string]: string;
           };
+          pastState: components['schemas']['AnsweredInstant'];
         }
       | {
           taskId: string;
@@ -2301,9 +2303,9 @@ export interface components {
       }[];
     };
     WebhooksDeliveriesAnswer: {
-      endpointId: string;
       items: components['schemas']['WebhookDelivery'][];
       next: string | null;
+      endpointId: string;
     };
     WebhooksListAnswer: {
       agencyCode: string;
