@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   compareLogPositions,
   START_OF_LOG,
@@ -37,6 +38,15 @@ export interface DurableSubscriptionOptions {
    * same cores) and it holds two batches in memory; worth trying where cores are spare.
    */
   readonly readAhead?: boolean;
+  /**
+   * Asked after each batch with events (and the time reading and handling it took) how long to
+   * wait before the next read, even when the batch was full: for a consumer that leaves the CPU to
+   * the writers while they are busy and catches up after. Without it, or for 0, the usual polling.
+   */
+  readonly pauseAfterBatch?: (batch: {
+    readonly events: number;
+    readonly elapsedMs: number;
+  }) => Promise<number>;
   readonly logger?: SubscriptionLogger;
 }
 
@@ -134,10 +144,21 @@ export class DurableSubscription {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       try {
+        const started = performance.now();
         const processed = await this.processNextBatch();
         this.consecutiveFailures = 0;
-        if (processed === this.batchSize) continue;
-        await this.sleep(processed > 0 ? this.busyPollIntervalMs : this.pollIntervalMs);
+        const pause =
+          processed > 0 && this.options.pauseAfterBatch
+            ? await this.options.pauseAfterBatch({
+                events: processed,
+                elapsedMs: performance.now() - started,
+              })
+            : 0;
+        if (processed === this.batchSize) {
+          if (pause > 0) await this.sleep(pause);
+          continue;
+        }
+        await this.sleep(Math.max(pause, processed > 0 ? this.busyPollIntervalMs : this.pollIntervalMs));
       } catch (error) {
         this.consecutiveFailures += 1;
         const delay = Math.min(this.maxRetryDelayMs, 100 * 2 ** Math.min(this.consecutiveFailures, 10));

@@ -99,6 +99,15 @@ export class LedgerStore {
     };
   }
 
+  /** The log's last position (how far writers have got, whether or not the ledger has it). */
+  async logHead(): Promise<bigint> {
+    if (this.log) return this.log.headPosition();
+    const result = await this.pool.query<{ head: string | null }>(
+      `select max(global_position)::text as head from ${this.schema}.events`,
+    );
+    return BigInt(result.rows[0]?.head ?? 0);
+  }
+
   /**
    * Reads the log after a position in its order (ADR 0002), as the durable subscription of the
    * ledger does: each event once, carrying its ledger entry, so extend() need not read it again.
@@ -148,16 +157,18 @@ export class LedgerStore {
    * entry is read from the events table. Returns the new state.
    */
   async extend(items: readonly LedgerItem[]): Promise<LedgerState> {
+    // The CPU-bound part first, holding no connection (the appends may need it).
+    const given = await leafHashesOf(items);
     const client = await this.pool.connect();
     try {
       await client.query('begin');
       const state = await this.lockState(client);
-      const fresh = items.filter(
-        ({ position: p }) =>
-          p.transactionId > state.position.transactionId ||
-          (p.transactionId === state.position.transactionId &&
-            p.globalPosition > state.position.globalPosition),
-      );
+      const isFresh = ({ position: p }: LedgerItem): boolean =>
+        p.transactionId > state.position.transactionId ||
+        (p.transactionId === state.position.transactionId &&
+          p.globalPosition > state.position.globalPosition);
+      const freshHashes = given.filter((_, i) => isFresh(items[i]!));
+      const fresh = items.filter(isFresh);
       if (fresh.length === 0) {
         await client.query('commit');
         return state;
@@ -177,13 +188,13 @@ export class LedgerStore {
       const byPosition = new Map(rows.map((row) => [row.position_text, entryOf(row)]));
       const leafHashes: Buffer[] = [];
       const eventIds: string[] = [];
-      for (const item of fresh) {
+      for (const [i, item] of fresh.entries()) {
         const entry = item.entry ?? byPosition.get(item.position.globalPosition.toString());
         if (!entry)
           throw new Error(
             `event at position ${item.position.globalPosition} vanished while the ledger read it`,
           );
-        leafHashes.push(entryLeafHash(entry));
+        leafHashes.push(freshHashes[i] ?? entryLeafHash(entry));
         eventIds.push(entry.eventId);
       }
       const first = state.treeSize;
@@ -502,6 +513,19 @@ export class LedgerStore {
     const row = result.rows[0];
     return row ? { transactionId: BigInt(row.tx), globalPosition: BigInt(row.global_position) } : null;
   }
+}
+
+/** Leaf hashes hashed between turns of the event loop, so that a large batch does not hold it. */
+const HASHES_PER_TURN = 1_000;
+
+/** The leaf hash of each item given with its entry (undefined for the others), in order. */
+async function leafHashesOf(items: readonly LedgerItem[]): Promise<Array<Buffer | undefined>> {
+  const hashes: Array<Buffer | undefined> = [];
+  for (const [i, item] of items.entries()) {
+    if (i > 0 && i % HASHES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    hashes.push(item.entry ? entryLeafHash(item.entry) : undefined);
+  }
+  return hashes;
 }
 
 /** The rightmost tile of each level of a tree of `size` leaves, when it is partial. */
