@@ -14,13 +14,16 @@ export const LEDGER_SUBSCRIPTION_PACE = {
   batchSize: 10_000,
   pollIntervalMs: 250,
   busyPollIntervalMs: 250,
+  // While it yields to busy writers (LEDGER_YIELD): short stretches of work, so short pauses.
+  pausedBatchSize: 1_000,
 } as const;
 
 /**
  * How the ledger leaves the CPU to busy writers (docs/adr/0018-tamper-evident-ledger.md, "Pace"):
  * while the log grows faster than `busyLogRate` positions a second, the ledger works at most
- * `share` of the time (after a batch that took t, it waits t × (1 - share) / share), and at least
- * one batch every `maxPauseMs`, so the tree still grows and checkpoints still come every 10 s.
+ * `share` of the time (after a batch that took t, it waits t × (1 - share) / share), in batches
+ * of LEDGER_SUBSCRIPTION_PACE.pausedBatchSize, and reads one at least every `maxPauseMs`, so the
+ * tree still grows and checkpoints still come every 10 s.
  * It falls behind during a burst and catches up at full speed once the log is quieter.
  */
 export const LEDGER_YIELD = {
@@ -72,10 +75,11 @@ export class LedgerConsumer implements SubscriptionConsumer {
     await this.store.extend(
       events.map((e) => {
         // Read by LedgerStore.readAll, an event carries its entry; from another reader it is read again.
-        const entry = (e as Partial<LedgerRecordedEvent>).ledgerEntry;
+        const { ledgerEntry: entry, ledgerLeafHash: leafHash } = e as Partial<LedgerRecordedEvent>;
         return {
           position: { transactionId: e.transactionId, globalPosition: e.globalPosition },
           ...(entry ? { entry } : {}),
+          ...(entry && leafHash ? { leafHash } : {}),
         };
       }),
     );

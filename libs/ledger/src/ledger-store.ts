@@ -36,14 +36,23 @@ export interface LedgerState {
   readonly position: LogPosition;
 }
 
-/** An event of the log for the ledger: its position, and its entry when already read. */
+/** An event of the log for the ledger: its position, and its entry (and leaf hash) when already read. */
 export interface LedgerItem {
   readonly position: LogPosition;
   readonly entry?: LedgerEntry;
+  /** entryLeafHash(entry), when computed already. */
+  readonly leafHash?: Buffer;
 }
 
-/** An event as LedgerStore.readAll reads it: with its ledger entry (recordedAt to the microsecond). */
-export type LedgerRecordedEvent = RecordedEvent & { readonly ledgerEntry: LedgerEntry };
+/**
+ * An event as LedgerStore.readAll reads it: with its ledger entry (recordedAt to the microsecond)
+ * and that entry's leaf hash, computed as it is read (with a batch read ahead, while the ledger
+ * writes the previous one).
+ */
+export type LedgerRecordedEvent = RecordedEvent & {
+  readonly ledgerEntry: LedgerEntry;
+  readonly ledgerLeafHash: Buffer;
+};
 
 export class LedgerRangeError extends Error {
   override readonly name = 'LedgerRangeError';
@@ -115,9 +124,12 @@ export class LedgerStore {
   async readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
     if (this.log) {
       const batch = await this.log.readAll(after, limit);
-      const events = batch.events.map((event): LedgerRecordedEvent => ({
+      const entries = batch.events.map(entryOfRecorded);
+      const hashes = await leafHashesOf(entries);
+      const events = batch.events.map((event, i): LedgerRecordedEvent => ({
         ...event,
-        ledgerEntry: entryOfRecorded(event),
+        ledgerEntry: entries[i]!,
+        ledgerLeafHash: hashes[i]!,
       }));
       return { events, next: batch.next };
     }
@@ -128,8 +140,10 @@ export class LedgerStore {
        order by e.transaction_id, e.global_position limit $3`,
       [after.transactionId.toString(), after.globalPosition.toString(), limit],
     );
-    const events = result.rows.map((row): LedgerRecordedEvent => {
-      const entry = entryOf(row);
+    const entries = result.rows.map(entryOf);
+    const hashes = await leafHashesOf(entries);
+    const events = result.rows.map((row, i): LedgerRecordedEvent => {
+      const entry = entries[i]!;
       return {
         id: row.event_id,
         streamId: row.stream_id,
@@ -141,6 +155,7 @@ export class LedgerStore {
         data: entry.data,
         metadata: { ...(entry.metadata as EventMetadata), recordedAt: entry.recordedAt },
         ledgerEntry: entry,
+        ledgerLeafHash: hashes[i]!,
       };
     });
     const last = events[events.length - 1];
@@ -158,7 +173,10 @@ export class LedgerStore {
    */
   async extend(items: readonly LedgerItem[]): Promise<LedgerState> {
     // The CPU-bound part first, holding no connection (the appends may need it).
-    const given = await leafHashesOf(items);
+    const given = await leafHashesOf(
+      items.map((item) => item.entry),
+      items,
+    );
     const client = await this.pool.connect();
     try {
       await client.query('begin');
@@ -518,14 +536,23 @@ export class LedgerStore {
 /** Leaf hashes hashed between turns of the event loop, so that a large batch does not hold it. */
 const HASHES_PER_TURN = 1_000;
 
-/** The leaf hash of each item given with its entry (undefined for the others), in order. */
-async function leafHashesOf(items: readonly LedgerItem[]): Promise<Array<Buffer | undefined>> {
+/** The leaf hash of each entry (undefined for none), in order, unless `known` has it already. */
+async function leafHashesOf<E extends LedgerEntry | undefined>(
+  entries: readonly E[],
+  known?: readonly LedgerItem[],
+): Promise<Array<E extends LedgerEntry ? Buffer : Buffer | undefined>> {
   const hashes: Array<Buffer | undefined> = [];
-  for (const [i, item] of items.entries()) {
-    if (i > 0 && i % HASHES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    hashes.push(item.entry ? entryLeafHash(item.entry) : undefined);
+  let hashed = 0;
+  for (const [i, entry] of entries.entries()) {
+    const leafHash = known?.[i]?.leafHash;
+    if (leafHash || !entry) {
+      hashes.push(leafHash);
+      continue;
+    }
+    if (++hashed % HASHES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    hashes.push(entryLeafHash(entry));
   }
-  return hashes;
+  return hashes as Array<E extends LedgerEntry ? Buffer : Buffer | undefined>;
 }
 
 /** The rightmost tile of each level of a tree of `size` leaves, when it is partial. */

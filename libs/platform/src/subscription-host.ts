@@ -28,8 +28,11 @@ export interface HostedConsumer {
   /** Waits between polls, for a consumer that prefers fewer, larger batches to a short lag. */
   readonly pollIntervalMs?: number;
   readonly busyPollIntervalMs?: number;
+  /** See DurableSubscriptionOptions.readAhead. */
+  readonly readAhead?: boolean;
   /** See DurableSubscriptionOptions.pauseAfterBatch (the ledger yields to busy writers). */
   readonly pauseAfterBatch?: DurableSubscriptionOptions['pauseAfterBatch'];
+  readonly pausedBatchSize?: number;
 }
 
 /** Consumers a process runs: projections, the NATS publisher. Provided under this token. */
@@ -77,7 +80,9 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
       reader,
       pollIntervalMs,
       busyPollIntervalMs,
+      readAhead,
       pauseAfterBatch,
+      pausedBatchSize,
     } of consumers) {
       const log = reader ?? store;
       const subscription = new DurableSubscription(log, new LeasedConsumer(name, consumer, leases), {
@@ -85,7 +90,9 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
         batchSize: batchSize ?? 500,
         pollIntervalMs: pollIntervalMs ?? idlePollMs,
         busyPollIntervalMs: busyPollIntervalMs ?? BUSY_POLL_MS,
+        ...(readAhead !== undefined ? { readAhead } : {}),
         ...(pauseAfterBatch ? { pauseAfterBatch } : {}),
+        ...(pausedBatchSize !== undefined ? { pausedBatchSize } : {}),
         logger: {
           error: (details, message) => {
             // A batch refused because the lease just went: the subscription is being stopped.
