@@ -92,7 +92,10 @@ export class LedgerConsumer implements SubscriptionConsumer {
    */
   async pauseAfterBatch({ elapsedMs }: { readonly elapsedMs: number }): Promise<number> {
     const yielding = this.options.yieldTo ?? LEDGER_YIELD;
-    const head = { position: await this.store.logHead(), at: performance.now() };
+    const position = await this.store.logHead();
+    // Without a count of events (KurrentDB) there is no rate to judge: the ledger does not yield.
+    if (position === null) return 0;
+    const head = { position, at: performance.now() };
     const last = this.lastHead;
     this.lastHead = head;
     if (!last || head.at <= last.at) return 0;

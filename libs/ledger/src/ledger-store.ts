@@ -108,9 +108,13 @@ export class LedgerStore {
     };
   }
 
-  /** The log's last position (how far writers have got, whether or not the ledger has it). */
-  async logHead(): Promise<bigint> {
-    if (this.log) return this.log.headPosition();
+  /**
+   * How many events the log holds (how far writers have got, whether or not the ledger has
+   * them): on PostgreSQL its last position, one per event. Null on KurrentDB, whose positions are
+   * bytes and say nothing of a count of events.
+   */
+  async logHead(): Promise<bigint | null> {
+    if (this.log) return null;
     const result = await this.pool.query<{ head: string | null }>(
       `select max(global_position)::text as head from ${this.schema}.events`,
     );

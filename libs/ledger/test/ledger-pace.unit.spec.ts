@@ -3,8 +3,10 @@ import type { LedgerCheckpoints, LedgerStore } from '../src/index.js';
 import { LedgerConsumer, LEDGER_YIELD } from '../src/index.js';
 
 /** A consumer over a log whose head is what `heads` gives, one value per look. */
-function consumerOver(heads: bigint[]): LedgerConsumer {
-  const store = { logHead: () => Promise.resolve(heads.shift() ?? 0n) } as unknown as LedgerStore;
+function consumerOver(heads: (bigint | null)[]): LedgerConsumer {
+  const store = {
+    logHead: () => Promise.resolve(heads.length > 0 ? heads.shift()! : 0n),
+  } as unknown as LedgerStore;
   return new LedgerConsumer(store, {} as LedgerCheckpoints, { key: undefined, checkpointIntervalMs: 10_000 });
 }
 
@@ -27,6 +29,11 @@ describe('the ledger yields to busy writers (LEDGER_YIELD)', () => {
     const share = LEDGER_YIELD.share;
     expect(await consumer.pauseAfterBatch({ elapsedMs: 10 })).toBeCloseTo((10 * (1 - share)) / share);
     expect(await consumer.pauseAfterBatch({ elapsedMs: 60_000 })).toBe(LEDGER_YIELD.maxPauseMs);
+  });
+
+  it('never pauses over a log whose positions count no events (KurrentDB)', async () => {
+    const consumer = consumerOver([null, null, null]);
+    for (const elapsedMs of [10, 10, 60_000]) expect(await consumer.pauseAfterBatch({ elapsedMs })).toBe(0);
   });
 
   it('takes the yield it is given', async () => {
