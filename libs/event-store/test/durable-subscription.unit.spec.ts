@@ -81,6 +81,70 @@ describe('DurableSubscription', () => {
     });
   });
 
+  describe('pausing after a batch', () => {
+    it('asks how long to pause after each batch with events, and pauses even after a full one', async () => {
+      const log = logOf([1, 2, 3].map(event));
+      const asked: number[] = [];
+      const seen: bigint[] = [];
+      let resume: () => void = () => undefined;
+      const resumed = new Promise<void>((resolve) => (resume = resolve));
+      const subscription = new DurableSubscription(
+        log,
+        {
+          loadCheckpoint: () => Promise.resolve(START_OF_LOG),
+          handle: (events) => {
+            seen.push(...events.map((e) => e.globalPosition));
+            return Promise.resolve();
+          },
+        },
+        {
+          name: 'test',
+          batchSize: 2,
+          pollIntervalMs: 60_000,
+          // A long pause after the first (full) batch: the rest comes only once stop() wakes it.
+          pauseAfterBatch: ({ events }) => {
+            asked.push(events);
+            if (asked.length === 1) resume();
+            return Promise.resolve(asked.length === 1 ? 60_000 : 0);
+          },
+        },
+      );
+      await subscription.start();
+      await resumed;
+      expect(seen).toEqual([1n, 2n]);
+      expect(asked).toEqual([2]);
+      await subscription.stop();
+      expect(seen).toEqual([1n, 2n]);
+    });
+  });
+
+  it('reads smaller batches after a batch it paused after, and full ones again after one it did not', async () => {
+    const log = logOf([1, 2, 3, 4, 5, 6].map(event));
+    const limits: number[] = [];
+    const pauses = [1, 0, 0];
+    const subscription = new DurableSubscription(
+      {
+        readAll: (after, limit) => {
+          limits.push(limit);
+          return log.readAll(after, limit);
+        },
+      },
+      { loadCheckpoint: () => Promise.resolve(START_OF_LOG), handle: () => Promise.resolve() },
+      {
+        name: 'test',
+        batchSize: 2,
+        pausedBatchSize: 1,
+        pollIntervalMs: 60_000,
+        pauseAfterBatch: () => Promise.resolve(pauses.shift() ?? 0),
+      },
+    );
+    await subscription.start();
+    expect(await subscription.waitFor({ transactionId: 6n, globalPosition: 6n }, 2_000)).toBe(true);
+    await subscription.stop();
+    // 1-2 (paused after), 3 alone, then 4-5 and 6 at the full size.
+    expect(limits.slice(0, 4)).toEqual([2, 1, 2, 2]);
+  });
+
   describe('reading ahead', () => {
     /** The log of `logOf`, recording where each read starts, in the order they were asked. */
     function recordedLogOf(events: RecordedEvent[]): Pick<EventStore, 'readAll'> & { reads: bigint[] } {

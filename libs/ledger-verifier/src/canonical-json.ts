@@ -12,14 +12,81 @@
  * - object members (3.2.3) sorted by their names as arrays of UTF-16 code units, which is what
  *   Array.prototype.sort does with no comparator.
  *
- * It writes the same text as the `canonicalize` package (checked by property tests), in one pass
- * that builds a single string, several times faster (the leaf hash is the ledger's hot loop).
+ * It writes the same text as the `canonicalize` package (checked by property tests), several times
+ * faster (the leaf hash is the ledger's hot loop): usually as a sorted copy written by
+ * JSON.stringify, otherwise in one pass that builds a single string.
  * Members whose value is undefined are left out and undefined array items written null, as
  * JSON.stringify and `canonicalize` do; anything else that is not JSON (a function, a bigint, a
  * Date or other object with toJSON) is refused.
  */
 export function canonicalJson(value: unknown): string {
+  // Most values take the short way: a copy with every object's members inserted in canonical order,
+  // written by JSON.stringify in one native call (its strings and numbers are RFC 8785's, see above).
+  const ordered = orderedCopy(value, 0);
+  if (ordered !== UNORDERED) {
+    const text = JSON.stringify(ordered);
+    // JSON.stringify writes a lone surrogate as a \udXXX escape, which has no canonical form.
+    if (!text.includes('\\u') || !LONE_SURROGATE_ESCAPE.test(text)) return text;
+  }
+  // The rest (and anything to refuse, with its reason) goes member by member.
   return write(value, 0);
+}
+
+/** An escape \uD800-\uDFFF, not preceded by an escaped backslash (an odd run of them). */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f]/i;
+
+/** What orderedCopy gives for a value JSON.stringify cannot be trusted to write canonically. */
+const UNORDERED = Symbol('unordered');
+
+/**
+ * The value with each object's members inserted in sorted order, so that JSON.stringify writes
+ * them so; UNORDERED where that would not be RFC 8785: a name that could be an array index (an
+ * object lists those first, in numeric order), `__proto__`, a number without a canonical form, a
+ * toJSON method, a value that is not JSON, or nesting too deep.
+ */
+function orderedCopy(value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : UNORDERED;
+    case 'object': {
+      if (value === null) return null;
+      if (depth > MAX_DEPTH) return UNORDERED;
+      if (Array.isArray(value)) {
+        const items: unknown[] = new Array<unknown>(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          // JSON.stringify writes an undefined item as null, as canonical JSON does here.
+          if (item === undefined) continue;
+          const copy = orderedCopy(item, depth + 1);
+          if (copy === UNORDERED) return UNORDERED;
+          items[i] = copy;
+        }
+        return items;
+      }
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNORDERED;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      const copy: Record<string, unknown> = {};
+      for (const key of keys) {
+        const first = key.charCodeAt(0);
+        if ((first >= 0x30 && first <= 0x39) || key === '__proto__') return UNORDERED;
+        const member = record[key];
+        if (member === undefined) continue;
+        const item = orderedCopy(member, depth + 1);
+        if (item === UNORDERED) return UNORDERED;
+        copy[key] = item;
+      }
+      return copy;
+    }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      return UNORDERED;
+  }
 }
 
 /** Deeper than any entry: a cycle, not data. */

@@ -63,6 +63,23 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(() => canonicalJson(cycle)).toThrow();
   });
 
+  it('sorts names that look like array indexes as text too (an object would list them first)', () => {
+    const value = JSON.parse('{"b":1,"10":2,"9":3,"1a":4,"":5}') as unknown;
+    expect(canonicalJson(value)).toBe('{"":5,"10":2,"1a":4,"9":3,"b":1}');
+    expect(canonicalJson({ nested: [value] })).toBe(canonicalize({ nested: [value] }));
+  });
+
+  it('keeps a member named __proto__ as a member', () => {
+    const value = JSON.parse('{"z":1,"__proto__":{"b":2,"a":1}}') as unknown;
+    expect(canonicalJson(value)).toBe('{"__proto__":{"a":1,"b":2},"z":1}');
+  });
+
+  it('tells a lone surrogate from an escaped backslash before "ud800" and from control characters', () => {
+    expect(canonicalJson({ a: '\\ud800', b: '\u0001\n' })).toBe('{"a":"\\\\ud800","b":"\\u0001\\n"}');
+    expect(() => canonicalJson({ a: '\\\uD800' })).toThrow(/lone surrogate/);
+    expect(() => canonicalJson({ a: ['ok', { b: 'x\uDBFF' }] })).toThrow(/lone surrogate/);
+  });
+
   it('leaves out undefined members and writes undefined items as null, as JSON.stringify does', () => {
     expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
   });

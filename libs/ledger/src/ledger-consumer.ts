@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { LogPosition, RecordedEvent, SubscriptionConsumer } from '#libs/event-store';
 import type { LedgerCheckpoints, StoredCheckpoint } from './checkpoints.js';
 import type { LedgerRecordedEvent, LedgerStore } from './ledger-store.js';
@@ -13,6 +14,22 @@ export const LEDGER_SUBSCRIPTION_PACE = {
   batchSize: 10_000,
   pollIntervalMs: 250,
   busyPollIntervalMs: 250,
+  // While it yields to busy writers (LEDGER_YIELD): short stretches of work, so short pauses.
+  pausedBatchSize: 1_000,
+} as const;
+
+/**
+ * How the ledger leaves the CPU to busy writers (docs/adr/0018-tamper-evident-ledger.md, "Pace"):
+ * while the log grows faster than `busyLogRate` positions a second, the ledger works at most
+ * `share` of the time (after a batch that took t, it waits t × (1 - share) / share), in batches
+ * of LEDGER_SUBSCRIPTION_PACE.pausedBatchSize, and reads one at least every `maxPauseMs`, so the
+ * tree still grows and checkpoints still come every 10 s.
+ * It falls behind during a burst and catches up at full speed once the log is quieter.
+ */
+export const LEDGER_YIELD = {
+  busyLogRate: 1_000,
+  share: 0.1,
+  maxPauseMs: 2_000,
 } as const;
 
 export interface LedgerConsumerOptions {
@@ -25,6 +42,8 @@ export interface LedgerConsumerOptions {
   readonly onError?: (error: unknown) => void;
   /** Whether this process may still write (holds the lease). */
   readonly active?: () => boolean;
+  /** How it yields to busy writers; LEDGER_YIELD unless given. */
+  readonly yieldTo?: { readonly busyLogRate: number; readonly share: number; readonly maxPauseMs: number };
 }
 
 /**
@@ -38,6 +57,8 @@ export class LedgerConsumer implements SubscriptionConsumer {
   /** The first checkpoint comes an interval after start, or at once from checkpointNow(). */
   private lastCheckpointAt = Date.now();
   private signing: Promise<void> | undefined;
+  /** The log's head at the last batch, and when it was read. */
+  private lastHead: { position: bigint; at: number } | undefined;
 
   constructor(
     private readonly store: LedgerStore,
@@ -54,14 +75,33 @@ export class LedgerConsumer implements SubscriptionConsumer {
     await this.store.extend(
       events.map((e) => {
         // Read by LedgerStore.readAll, an event carries its entry; from another reader it is read again.
-        const entry = (e as Partial<LedgerRecordedEvent>).ledgerEntry;
+        const { ledgerEntry: entry, ledgerLeafHash: leafHash } = e as Partial<LedgerRecordedEvent>;
         return {
           position: { transactionId: e.transactionId, globalPosition: e.globalPosition },
           ...(entry ? { entry } : {}),
+          ...(entry && leafHash ? { leafHash } : {}),
         };
       }),
     );
     if (Date.now() - this.lastCheckpointAt >= this.options.checkpointIntervalMs) await this.checkpointNow();
+  }
+
+  /**
+   * How long to wait after a batch that took `elapsedMs` (DurableSubscription's pauseAfterBatch):
+   * a pause while writers are busy (LEDGER_YIELD), none while the log is quiet.
+   */
+  async pauseAfterBatch({ elapsedMs }: { readonly elapsedMs: number }): Promise<number> {
+    const yielding = this.options.yieldTo ?? LEDGER_YIELD;
+    const position = await this.store.logHead();
+    // Without a count of events (KurrentDB) there is no rate to judge: the ledger does not yield.
+    if (position === null) return 0;
+    const head = { position, at: performance.now() };
+    const last = this.lastHead;
+    this.lastHead = head;
+    if (!last || head.at <= last.at) return 0;
+    const rate = (Number(head.position - last.position) * 1000) / (head.at - last.at);
+    if (rate <= yielding.busyLogRate) return 0;
+    return Math.min(yielding.maxPauseMs, (elapsedMs * (1 - yielding.share)) / yielding.share);
   }
 
   /** Signs a checkpoint now if the tree grew since the last one (one signing at a time). */

@@ -36,14 +36,23 @@ export interface LedgerState {
   readonly position: LogPosition;
 }
 
-/** An event of the log for the ledger: its position, and its entry when already read. */
+/** An event of the log for the ledger: its position, and its entry (and leaf hash) when already read. */
 export interface LedgerItem {
   readonly position: LogPosition;
   readonly entry?: LedgerEntry;
+  /** entryLeafHash(entry), when computed already. */
+  readonly leafHash?: Buffer;
 }
 
-/** An event as LedgerStore.readAll reads it: with its ledger entry (recordedAt to the microsecond). */
-export type LedgerRecordedEvent = RecordedEvent & { readonly ledgerEntry: LedgerEntry };
+/**
+ * An event as LedgerStore.readAll reads it: with its ledger entry (recordedAt to the microsecond)
+ * and that entry's leaf hash, computed as it is read (with a batch read ahead, while the ledger
+ * writes the previous one).
+ */
+export type LedgerRecordedEvent = RecordedEvent & {
+  readonly ledgerEntry: LedgerEntry;
+  readonly ledgerLeafHash: Buffer;
+};
 
 export class LedgerRangeError extends Error {
   override readonly name = 'LedgerRangeError';
@@ -100,15 +109,31 @@ export class LedgerStore {
   }
 
   /**
+   * How many events the log holds (how far writers have got, whether or not the ledger has
+   * them): on PostgreSQL its last position, one per event. Null on KurrentDB, whose positions are
+   * bytes and say nothing of a count of events.
+   */
+  async logHead(): Promise<bigint | null> {
+    if (this.log) return null;
+    const result = await this.pool.query<{ head: string | null }>(
+      `select max(global_position)::text as head from ${this.schema}.events`,
+    );
+    return BigInt(result.rows[0]?.head ?? 0);
+  }
+
+  /**
    * Reads the log after a position in its order (ADR 0002), as the durable subscription of the
    * ledger does: each event once, carrying its ledger entry, so extend() need not read it again.
    */
   async readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
     if (this.log) {
       const batch = await this.log.readAll(after, limit);
-      const events = batch.events.map((event): LedgerRecordedEvent => ({
+      const entries = batch.events.map(entryOfRecorded);
+      const hashes = await leafHashesOf(entries);
+      const events = batch.events.map((event, i): LedgerRecordedEvent => ({
         ...event,
-        ledgerEntry: entryOfRecorded(event),
+        ledgerEntry: entries[i]!,
+        ledgerLeafHash: hashes[i]!,
       }));
       return { events, next: batch.next };
     }
@@ -119,8 +144,10 @@ export class LedgerStore {
        order by e.transaction_id, e.global_position limit $3`,
       [after.transactionId.toString(), after.globalPosition.toString(), limit],
     );
-    const events = result.rows.map((row): LedgerRecordedEvent => {
-      const entry = entryOf(row);
+    const entries = result.rows.map(entryOf);
+    const hashes = await leafHashesOf(entries);
+    const events = result.rows.map((row, i): LedgerRecordedEvent => {
+      const entry = entries[i]!;
       return {
         id: row.event_id,
         streamId: row.stream_id,
@@ -132,6 +159,7 @@ export class LedgerStore {
         data: entry.data,
         metadata: { ...(entry.metadata as EventMetadata), recordedAt: entry.recordedAt },
         ledgerEntry: entry,
+        ledgerLeafHash: hashes[i]!,
       };
     });
     const last = events[events.length - 1];
@@ -148,16 +176,21 @@ export class LedgerStore {
    * entry is read from the events table. Returns the new state.
    */
   async extend(items: readonly LedgerItem[]): Promise<LedgerState> {
+    // The CPU-bound part first, holding no connection (the appends may need it).
+    const given = await leafHashesOf(
+      items.map((item) => item.entry),
+      items,
+    );
     const client = await this.pool.connect();
     try {
       await client.query('begin');
       const state = await this.lockState(client);
-      const fresh = items.filter(
-        ({ position: p }) =>
-          p.transactionId > state.position.transactionId ||
-          (p.transactionId === state.position.transactionId &&
-            p.globalPosition > state.position.globalPosition),
-      );
+      const isFresh = ({ position: p }: LedgerItem): boolean =>
+        p.transactionId > state.position.transactionId ||
+        (p.transactionId === state.position.transactionId &&
+          p.globalPosition > state.position.globalPosition);
+      const freshHashes = given.filter((_, i) => isFresh(items[i]!));
+      const fresh = items.filter(isFresh);
       if (fresh.length === 0) {
         await client.query('commit');
         return state;
@@ -177,13 +210,13 @@ export class LedgerStore {
       const byPosition = new Map(rows.map((row) => [row.position_text, entryOf(row)]));
       const leafHashes: Buffer[] = [];
       const eventIds: string[] = [];
-      for (const item of fresh) {
+      for (const [i, item] of fresh.entries()) {
         const entry = item.entry ?? byPosition.get(item.position.globalPosition.toString());
         if (!entry)
           throw new Error(
             `event at position ${item.position.globalPosition} vanished while the ledger read it`,
           );
-        leafHashes.push(entryLeafHash(entry));
+        leafHashes.push(freshHashes[i] ?? entryLeafHash(entry));
         eventIds.push(entry.eventId);
       }
       const first = state.treeSize;
@@ -502,6 +535,28 @@ export class LedgerStore {
     const row = result.rows[0];
     return row ? { transactionId: BigInt(row.tx), globalPosition: BigInt(row.global_position) } : null;
   }
+}
+
+/** Leaf hashes hashed between turns of the event loop, so that a large batch does not hold it. */
+const HASHES_PER_TURN = 1_000;
+
+/** The leaf hash of each entry (undefined for none), in order, unless `known` has it already. */
+async function leafHashesOf<E extends LedgerEntry | undefined>(
+  entries: readonly E[],
+  known?: readonly LedgerItem[],
+): Promise<Array<E extends LedgerEntry ? Buffer : Buffer | undefined>> {
+  const hashes: Array<Buffer | undefined> = [];
+  let hashed = 0;
+  for (const [i, entry] of entries.entries()) {
+    const leafHash = known?.[i]?.leafHash;
+    if (leafHash || !entry) {
+      hashes.push(leafHash);
+      continue;
+    }
+    if (++hashed % HASHES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    hashes.push(entryLeafHash(entry));
+  }
+  return hashes as Array<E extends LedgerEntry ? Buffer : Buffer | undefined>;
 }
 
 /** The rightmost tile of each level of a tree of `size` leaves, when it is partial. */

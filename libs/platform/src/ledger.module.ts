@@ -186,6 +186,15 @@ export class LedgerModule {
 export function ledgerHostedConsumer(consumer: LedgerConsumer | undefined, ledger: LedgerStore | undefined) {
   // The ledger reads the log itself: each event once, as its entry (see LedgerStore.readAll).
   return consumer && ledger
-    ? [{ name: LEDGER_SUBSCRIPTION, consumer, reader: ledger, ...LEDGER_SUBSCRIPTION_PACE }]
+    ? [
+        {
+          name: LEDGER_SUBSCRIPTION,
+          consumer,
+          reader: ledger,
+          ...LEDGER_SUBSCRIPTION_PACE,
+          // It leaves the CPU to busy writers and catches up after (LEDGER_YIELD).
+          pauseAfterBatch: (batch: { readonly elapsedMs: number }) => consumer.pauseAfterBatch(batch),
+        },
+      ]
     : [];
 }

@@ -9,6 +9,7 @@ import {
 import {
   DurableSubscription,
   type AppendWatch,
+  type DurableSubscriptionOptions,
   type EventStore,
   type LogPosition,
   type RecordedEvent,
@@ -27,6 +28,11 @@ export interface HostedConsumer {
   /** Waits between polls, for a consumer that prefers fewer, larger batches to a short lag. */
   readonly pollIntervalMs?: number;
   readonly busyPollIntervalMs?: number;
+  /** See DurableSubscriptionOptions.readAhead. */
+  readonly readAhead?: boolean;
+  /** See DurableSubscriptionOptions.pauseAfterBatch (the ledger yields to busy writers). */
+  readonly pauseAfterBatch?: DurableSubscriptionOptions['pauseAfterBatch'];
+  readonly pausedBatchSize?: number;
 }
 
 /** Consumers a process runs: projections, the NATS publisher. Provided under this token. */
@@ -67,13 +73,26 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
   ) {
     metrics?.follow(() => consumers.map(({ name }) => ({ name, running: leases.isHeld(name) })));
     const idlePollMs = store.watchAppends ? WATCHED_IDLE_POLL_MS : IDLE_POLL_MS;
-    for (const { name, consumer, batchSize, reader, pollIntervalMs, busyPollIntervalMs } of consumers) {
+    for (const {
+      name,
+      consumer,
+      batchSize,
+      reader,
+      pollIntervalMs,
+      busyPollIntervalMs,
+      readAhead,
+      pauseAfterBatch,
+      pausedBatchSize,
+    } of consumers) {
       const log = reader ?? store;
       const subscription = new DurableSubscription(log, new LeasedConsumer(name, consumer, leases), {
         name,
         batchSize: batchSize ?? 500,
         pollIntervalMs: pollIntervalMs ?? idlePollMs,
         busyPollIntervalMs: busyPollIntervalMs ?? BUSY_POLL_MS,
+        ...(readAhead !== undefined ? { readAhead } : {}),
+        ...(pauseAfterBatch ? { pauseAfterBatch } : {}),
+        ...(pausedBatchSize !== undefined ? { pausedBatchSize } : {}),
         logger: {
           error: (details, message) => {
             // A batch refused because the lease just went: the subscription is being stopped.
