@@ -1,4 +1,18 @@
-import { pageOf, schemaRef, withPastState, type JsonSchemas } from '../contract/json-schema.js';
+import { objectSchema, pageOf, schemaRef, withPastState, type JsonSchemas } from '../contract/json-schema.js';
+
+/** An agency of the directory as lists show it. */
+const AGENCY_VIEW = objectSchema(
+  {
+    code: { type: 'string' },
+    name: { type: 'string' },
+    shortName: { type: ['string', 'null'] },
+    level: { type: 'string' },
+    parentCode: { type: ['string', 'null'] },
+    jurisdiction: { type: 'string' },
+    aliases: { type: 'array', items: { type: 'string' } },
+  },
+  ['code', 'name', 'shortName', 'level', 'parentCode', 'jurisdiction', 'aliases'],
+);
 
 /** A page of an agency's open tasks, judged at `asOf` (default now). */
 const OUTSTANDING = pageOf('OutstandingItem', {
@@ -71,44 +85,9 @@ export const AGENCIES_SCHEMAS = {
           additionalProperties: false,
         },
       },
-      code: {
-        type: 'string',
-      },
-      name: {
-        type: 'string',
-      },
-      shortName: {
-        type: ['string', 'null'],
-      },
-      level: {
-        type: 'string',
-      },
-      parentCode: {
-        type: ['string', 'null'],
-      },
-      jurisdiction: {
-        type: 'string',
-      },
-      aliases: {
-        type: 'array',
-        items: {
-          type: 'string',
-        },
-      },
+      ...AGENCY_VIEW.properties,
     },
-    required: [
-      'successors',
-      'succession',
-      'children',
-      'groups',
-      'code',
-      'name',
-      'shortName',
-      'level',
-      'parentCode',
-      'jurisdiction',
-      'aliases',
-    ],
+    required: ['successors', 'succession', 'children', 'groups', ...AGENCY_VIEW.required],
     additionalProperties: false,
   },
   AgenciesListAnswer: pageOf('AgencyView'),
@@ -173,37 +152,7 @@ export const AGENCIES_SCHEMAS = {
     required: ['personName', 'title', 'since', 'reason', 'byAgency'],
     additionalProperties: false,
   },
-  AgencyView: {
-    type: 'object',
-    properties: {
-      code: {
-        type: 'string',
-      },
-      name: {
-        type: 'string',
-      },
-      shortName: {
-        type: ['string', 'null'],
-      },
-      level: {
-        type: 'string',
-      },
-      parentCode: {
-        type: ['string', 'null'],
-      },
-      jurisdiction: {
-        type: 'string',
-      },
-      aliases: {
-        type: 'array',
-        items: {
-          type: 'string',
-        },
-      },
-    },
-    required: ['code', 'name', 'shortName', 'level', 'parentCode', 'jurisdiction', 'aliases'],
-    additionalProperties: false,
-  },
+  AgencyView: AGENCY_VIEW,
   AgencyWorkOutstandingAnswer: {
     anyOf: [
       OUTSTANDING_OF_DISSOLVED,

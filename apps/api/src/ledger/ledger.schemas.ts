@@ -1,4 +1,16 @@
-import type { JsonSchemas } from '../contract/json-schema.js';
+import { objectSchema, type JsonSchemas } from '../contract/json-schema.js';
+
+/** A signed checkpoint as the ledger answers it: its size, root, signed note and witnesses. */
+const SIGNED_CHECKPOINT = objectSchema(
+  {
+    treeSize: { type: 'string' },
+    root: { type: 'string' },
+    note: { type: 'string' },
+    witnesses: { type: 'array', items: { type: 'string' } },
+    createdAt: { type: 'string' },
+  },
+  ['treeSize', 'root', 'note', 'witnesses', 'createdAt'],
+);
 
 /** What the ledger operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const LEDGER_SCHEMAS = {
@@ -22,31 +34,7 @@ export const LEDGER_SCHEMAS = {
     required: ['position', 'leafIndex', 'event'],
     additionalProperties: false,
   },
-  LedgerCheckpointAnswer: {
-    type: 'object',
-    properties: {
-      treeSize: {
-        type: 'string',
-      },
-      root: {
-        type: 'string',
-      },
-      note: {
-        type: 'string',
-      },
-      witnesses: {
-        type: 'array',
-        items: {
-          type: 'string',
-        },
-      },
-      createdAt: {
-        type: 'string',
-      },
-    },
-    required: ['treeSize', 'root', 'note', 'witnesses', 'createdAt'],
-    additionalProperties: false,
-  },
+  LedgerCheckpointAnswer: SIGNED_CHECKPOINT,
   LedgerConsistencyAnswer: {
     type: 'object',
     properties: {
@@ -72,31 +60,8 @@ export const LEDGER_SCHEMAS = {
     required: ['from', 'to', 'fromRoot', 'toRoot', 'proof'],
     additionalProperties: false,
   },
-  LedgerCosignAnswer: {
-    type: 'object',
-    properties: {
-      treeSize: {
-        type: 'string',
-      },
-      root: {
-        type: 'string',
-      },
-      note: {
-        type: 'string',
-      },
-      witnesses: {
-        type: 'array',
-        items: {
-          type: 'string',
-        },
-      },
-      createdAt: {
-        type: 'string',
-      },
-    },
-    required: ['treeSize', 'root', 'note', 'witnesses', 'createdAt'],
-    additionalProperties: false,
-  },
+  // The checkpoint with the witness's cosignature added.
+  LedgerCosignAnswer: SIGNED_CHECKPOINT,
   LedgerEntry: {
     type: 'object',
     properties: {
@@ -254,42 +219,8 @@ export const LEDGER_SCHEMAS = {
     required: ['origin', 'keys', 'witnesses'],
     additionalProperties: false,
   },
-  LedgerListAnswer: {
-    type: 'object',
-    properties: {
-      checkpoints: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            treeSize: {
-              type: 'string',
-            },
-            root: {
-              type: 'string',
-            },
-            note: {
-              type: 'string',
-            },
-            witnesses: {
-              type: 'array',
-              items: {
-                type: 'string',
-              },
-            },
-            createdAt: {
-              type: 'string',
-            },
-          },
-          required: ['treeSize', 'root', 'note', 'witnesses', 'createdAt'],
-          additionalProperties: false,
-        },
-      },
-      next: {
-        type: ['string', 'null'],
-      },
-    },
-    required: ['checkpoints', 'next'],
-    additionalProperties: false,
-  },
+  LedgerListAnswer: objectSchema(
+    { checkpoints: { type: 'array', items: SIGNED_CHECKPOINT }, next: { type: ['string', 'null'] } },
+    ['checkpoints', 'next'],
+  ),
 } satisfies JsonSchemas;

@@ -1,5 +1,75 @@
 import { pageOf, type JsonSchemas } from '../contract/json-schema.js';
 
+/** An agency's webhook endpoint, without its secrets' values. */
+const WEBHOOK_ENDPOINT = {
+  type: 'object',
+  properties: {
+    id: {
+      type: 'string',
+    },
+    agencyCode: {
+      type: 'string',
+    },
+    url: {
+      type: 'string',
+    },
+    eventTypes: {
+      type: 'array',
+      items: {
+        type: 'string',
+      },
+    },
+    description: {
+      type: ['string', 'null'],
+    },
+    status: {
+      type: 'string',
+      enum: ['active', 'disabled'],
+    },
+    createdBy: {
+      type: 'string',
+    },
+    createdAt: {
+      type: 'string',
+    },
+    disabledAt: {
+      type: ['string', 'null'],
+    },
+    secrets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+          },
+          expiresAt: {
+            type: ['string', 'null'],
+          },
+        },
+        required: ['id', 'createdAt', 'expiresAt'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: [
+    'id',
+    'agencyCode',
+    'url',
+    'eventTypes',
+    'description',
+    'status',
+    'createdBy',
+    'createdAt',
+    'disabledAt',
+    'secrets',
+  ],
+  additionalProperties: false,
+};
+
 /** What the webhooks operations answer (JSON Schema 2020-12, as OpenAPI 3.1 components; see docs/adr/0035). */
 export const WEBHOOKS_SCHEMAS = {
   WebhookDelivery: {
@@ -67,74 +137,7 @@ export const WEBHOOKS_SCHEMAS = {
     ],
     additionalProperties: false,
   },
-  WebhookEndpoint: {
-    type: 'object',
-    properties: {
-      id: {
-        type: 'string',
-      },
-      agencyCode: {
-        type: 'string',
-      },
-      url: {
-        type: 'string',
-      },
-      eventTypes: {
-        type: 'array',
-        items: {
-          type: 'string',
-        },
-      },
-      description: {
-        type: ['string', 'null'],
-      },
-      status: {
-        type: 'string',
-        enum: ['active', 'disabled'],
-      },
-      createdBy: {
-        type: 'string',
-      },
-      createdAt: {
-        type: 'string',
-      },
-      disabledAt: {
-        type: ['string', 'null'],
-      },
-      secrets: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            id: {
-              type: 'string',
-            },
-            createdAt: {
-              type: 'string',
-            },
-            expiresAt: {
-              type: ['string', 'null'],
-            },
-          },
-          required: ['id', 'createdAt', 'expiresAt'],
-          additionalProperties: false,
-        },
-      },
-    },
-    required: [
-      'id',
-      'agencyCode',
-      'url',
-      'eventTypes',
-      'description',
-      'status',
-      'createdBy',
-      'createdAt',
-      'disabledAt',
-      'secrets',
-    ],
-    additionalProperties: false,
-  },
+  WebhookEndpoint: WEBHOOK_ENDPOINT,
   WebhooksDeliveriesAnswer: pageOf('WebhookDelivery', {
     countable: false,
     properties: { endpointId: { type: 'string' } },
@@ -172,76 +175,10 @@ export const WEBHOOKS_SCHEMAS = {
     required: ['endpointId', 'replayed'],
     additionalProperties: false,
   },
+  /** The endpoint and its signing secret, shown once: when registered and when rotated. */
   WithSecret: {
-    type: 'object',
-    properties: {
-      id: {
-        type: 'string',
-      },
-      agencyCode: {
-        type: 'string',
-      },
-      url: {
-        type: 'string',
-      },
-      eventTypes: {
-        type: 'array',
-        items: {
-          type: 'string',
-        },
-      },
-      description: {
-        type: ['string', 'null'],
-      },
-      status: {
-        type: 'string',
-        enum: ['active', 'disabled'],
-      },
-      createdBy: {
-        type: 'string',
-      },
-      createdAt: {
-        type: 'string',
-      },
-      disabledAt: {
-        type: ['string', 'null'],
-      },
-      secrets: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            id: {
-              type: 'string',
-            },
-            createdAt: {
-              type: 'string',
-            },
-            expiresAt: {
-              type: ['string', 'null'],
-            },
-          },
-          required: ['id', 'createdAt', 'expiresAt'],
-          additionalProperties: false,
-        },
-      },
-      secret: {
-        type: 'string',
-      },
-    },
-    required: [
-      'id',
-      'agencyCode',
-      'url',
-      'eventTypes',
-      'description',
-      'status',
-      'createdBy',
-      'createdAt',
-      'disabledAt',
-      'secrets',
-      'secret',
-    ],
-    additionalProperties: false,
+    ...WEBHOOK_ENDPOINT,
+    properties: { ...WEBHOOK_ENDPOINT.properties, secret: { type: 'string' } },
+    required: [...WEBHOOK_ENDPOINT.required, 'secret'],
   },
 } satisfies JsonSchemas;
