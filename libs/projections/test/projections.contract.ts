@@ -53,9 +53,23 @@ import {
   refusedDecisions,
   runScenario,
 } from './support/scenario.js';
-import { histories } from './support/task-histories.js';
+import { histories, iso } from './support/task-histories.js';
+import { recorded as recordedOf } from './support/task-changes.js';
+import {
+  handoffDeclined,
+  handoffRequested,
+  LEAD as LEAD_AGENCY,
+  taskAssigned,
+} from '../../tasks/src/testing/task.fixtures.js';
 import { World } from './support/world.js';
-import { decodeTaskEvent, evolve, initialState, taskEventTypes, type TaskState } from '#libs/tasks';
+import {
+  decodeTaskEvent,
+  evolve,
+  initialState,
+  taskEventTypes,
+  type TaskEvent,
+  type TaskState,
+} from '#libs/tasks';
 import type { TaskChange } from '../src/framework/projection.js';
 
 /** What each database's spec provides: a pool where schemas may be created. */
@@ -629,6 +643,12 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
 
   describe('agency intervals continued batch by batch', () => {
     const TASKS = ['t-a', 't-b', 't-c'];
+    const recordedEvent = (event: TaskEvent, taskId: string, position: number, hour: number) =>
+      recordedOf({ ...event, data: { ...event.data, taskId } } as TaskEvent, {
+        position,
+        occurredAt: iso(hour),
+        recordedAt: iso(hour),
+      });
     const intervalKey = (i: AgencyInterval) => `${i.taskId} ${i.axis} ${i.agencyCode} ${i.fromAt}`;
     const byKey = (intervals: readonly AgencyInterval[]) =>
       [...intervals]
@@ -697,7 +717,26 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
             }
           },
         ),
-        { numRuns: 25 },
+        {
+          numRuns: 25,
+          // A request and its decline at the same hour, in two batches: the lead's interval
+          // closed at the tail's time is read again and goes on.
+          examples: [
+            [
+              [
+                [
+                  recordedEvent(taskAssigned(), 't-a', 1, 0),
+                  recordedEvent(handoffRequested('h-1', LEAD_AGENCY, HEALTH), 't-a', 2, 5),
+                  recordedEvent(handoffDeclined('h-1', LEAD_AGENCY, HEALTH), 't-a', 3, 5),
+                ],
+                [],
+                [],
+              ],
+              [0, 0, 0],
+              [2],
+            ],
+          ],
+        },
       );
     });
   });

@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import {
   acknowledged,
   completionSubmitted,
+  handoffDeclined,
+  handoffRequested,
+  HEALTH,
   LEAD,
   SUPPORT,
   TASK_ID,
@@ -174,6 +177,25 @@ describe('intervals continued batch by batch from where the fold stands', () => 
     // Both paths ran, often.
     expect(continued).toBeGreaterThan(400);
     expect(refolded).toBeGreaterThan(400);
+  });
+
+  it("merges back what held before the tail's time when an event at that time undoes its change", () => {
+    // Asked at hour 5 and declined at hour 5, in the next batch: the lead's rows are again those
+    // of hours 0 to 5, so its interval from 0 goes on; the one the request opened at 5 is gone.
+    const stream = [
+      recorded(taskAssigned(), { position: 1, occurredAt: iso(0), recordedAt: iso(0) }),
+      recorded(handoffRequested('h-1', LEAD, HEALTH), {
+        position: 2,
+        occurredAt: iso(5),
+        recordedAt: iso(5),
+      }),
+      recorded(handoffDeclined('h-1', LEAD, HEALTH), { position: 3, occurredAt: iso(5), recordedAt: iso(5) }),
+    ];
+    const { intervals, continued } = batchByBatch(stream, [2]);
+    expect(continued).toBe(1);
+    expect(sorted(intervals)).toEqual(sorted(agencyIntervalsOf(TASK_ID, stream)));
+    const lead = intervals.filter((i) => i.agencyCode === LEAD && i.axis === 'validAt');
+    expect(lead.map((i) => [i.fromAt, i.untilAt])).toEqual([[iso(0), null]]);
   });
 
   it('refuses a late entry on either axis, and an event already folded', () => {
