@@ -1,7 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import fc from 'fast-check';
+import { In } from 'typeorm';
 import type { Pool } from 'pg';
 import { DurableSubscription, START_OF_LOG, type RecordedEvent } from '#libs/event-store';
 import {
+  AgencyIntervalRow,
+  agencyIntervalsOf,
+  agencyIntervalsProjection,
+  AgencyIntervalTaskRow,
+  foldTailOf,
+  type AgencyInterval,
   agencyRowsAt,
   agencyTasksAt,
   allProjections,
@@ -45,8 +53,24 @@ import {
   refusedDecisions,
   runScenario,
 } from './support/scenario.js';
+import { histories, iso } from './support/task-histories.js';
+import { recorded as recordedOf } from './support/task-changes.js';
+import {
+  handoffDeclined,
+  handoffRequested,
+  LEAD as LEAD_AGENCY,
+  taskAssigned,
+} from '../../tasks/src/testing/task.fixtures.js';
 import { World } from './support/world.js';
-import { taskEventTypes } from '#libs/tasks';
+import {
+  decodeTaskEvent,
+  evolve,
+  initialState,
+  taskEventTypes,
+  type TaskEvent,
+  type TaskState,
+} from '#libs/tasks';
+import type { TaskChange } from '../src/framework/projection.js';
 
 /** What each database's spec provides: a pool where schemas may be created. */
 export interface ContractDatabase {
@@ -614,6 +638,106 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         'outstanding',
       );
       expect(front.outstanding.map((row) => [row.taskId, row.state])).toEqual([['t1', 'in-progress']]);
+    });
+  });
+
+  describe('agency intervals continued batch by batch', () => {
+    const TASKS = ['t-a', 't-b', 't-c'];
+    const recordedEvent = (event: TaskEvent, taskId: string, position: number, hour: number) =>
+      recordedOf({ ...event, data: { ...event.data, taskId } } as TaskEvent, {
+        position,
+        occurredAt: iso(hour),
+        recordedAt: iso(hour),
+      });
+    const intervalKey = (i: AgencyInterval) => `${i.taskId} ${i.axis} ${i.agencyCode} ${i.fromAt}`;
+    const byKey = (intervals: readonly AgencyInterval[]) =>
+      [...intervals]
+        .map(({ taskId, axis, agencyCode, fromAt, untilAt, responsibilities, outstanding }) => ({
+          taskId,
+          axis,
+          agencyCode,
+          fromAt,
+          untilAt,
+          responsibilities,
+          outstanding,
+        }))
+        .sort((a, b) => (intervalKey(a) < intervalKey(b) ? -1 : 1));
+
+    it("equal after every batch a refold of each task's whole stream, late entries included", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.tuple(...TASKS.map((taskId) => histories(taskId))),
+          // Which task's next event comes next in the log, and the sizes of the batches.
+          fc.array(fc.integer({ min: 0, max: TASKS.length - 1 }), { minLength: 45, maxLength: 45 }),
+          fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 12 }),
+          async (streams, picks, sizes) => {
+            await world.dataSource.transaction((manager) => agencyIntervalsProjection.reset(manager));
+            const next = streams.map(() => 0);
+            const log: { taskIndex: number; recorded: RecordedEvent }[] = [];
+            for (const pick of [...picks, ...streams.flatMap((stream, i) => stream.map(() => i))]) {
+              const recorded = streams[pick]![next[pick]!];
+              if (!recorded) continue;
+              next[pick]! += 1;
+              log.push({
+                taskIndex: pick,
+                recorded: { ...recorded, globalPosition: BigInt(log.length + 1) },
+              });
+            }
+            const states: TaskState[] = streams.map(() => initialState());
+            const seen = streams.map(() => 0);
+            let done = 0;
+            for (const size of [...sizes, log.length]) {
+              const batch = log.slice(done, done + size);
+              if (batch.length === 0) break;
+              done += batch.length;
+              const changes: TaskChange[] = batch.map(({ taskIndex, recorded }) => {
+                const event = decodeTaskEvent(recorded)!;
+                const before = states[taskIndex]!;
+                states[taskIndex] = evolve(before, event);
+                seen[taskIndex]! += 1;
+                return { kind: 'task', recorded, event, before, after: states[taskIndex] };
+              });
+              await world.dataSource.transaction((manager) =>
+                agencyIntervalsProjection.apply(changes, manager),
+              );
+              const stored = await world.manager.find(AgencyIntervalRow, { where: { taskId: In(TASKS) } });
+              const refolded = TASKS.flatMap((taskId, i) =>
+                agencyIntervalsOf(taskId, streams[i]!.slice(0, seen[i])),
+              );
+              expect(byKey(stored)).toEqual(byKey(refolded));
+              const tails = await world.manager.find(AgencyIntervalTaskRow, { where: { taskId: In(TASKS) } });
+              expect(Object.fromEntries(tails.map(({ taskId, ...tail }) => [taskId, tail]))).toEqual(
+                Object.fromEntries(
+                  TASKS.flatMap((taskId, i) => {
+                    const tail = foldTailOf(streams[i]!.slice(0, seen[i]));
+                    return tail ? [[taskId, tail]] : [];
+                  }),
+                ),
+              );
+            }
+          },
+        ),
+        {
+          numRuns: 25,
+          // A request and its decline at the same hour, in two batches: the lead's interval
+          // closed at the tail's time is read again and goes on.
+          examples: [
+            [
+              [
+                [
+                  recordedEvent(taskAssigned(), 't-a', 1, 0),
+                  recordedEvent(handoffRequested('h-1', LEAD_AGENCY, HEALTH), 't-a', 2, 5),
+                  recordedEvent(handoffDeclined('h-1', LEAD_AGENCY, HEALTH), 't-a', 3, 5),
+                ],
+                [],
+                [],
+              ],
+              [0, 0, 0],
+              [2],
+            ],
+          ],
+        },
+      );
     });
   });
 

@@ -265,6 +265,22 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
       create index tasks_plan on ${s}.tasks (plan_id, due_date, task_id);
     `,
   },
+  {
+    version: 8,
+    name: 'agency intervals folded on from where each task stands, not refolded from its whole stream',
+    // No rebuild: a task without a row here is refolded from its stored events once, which writes it.
+    sql: (s) => `
+      create table ${s}.agency_interval_tasks (
+        task_id text primary key,
+        stream_version integer not null,
+        known_until timestamptz not null,
+        valid_until timestamptz not null,
+        state jsonb not null,
+        responsibilities jsonb not null
+      );
+      create index agency_intervals_open on ${s}.agency_intervals (task_id, axis) where until_at is null;
+    `,
+  },
 ];
 
 /**

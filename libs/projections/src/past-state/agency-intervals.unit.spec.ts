@@ -1,75 +1,28 @@
 import fc from 'fast-check';
-import type { TaskEvent } from '#libs/tasks';
 import {
   acknowledged,
-  completionAccepted,
-  completionReturned,
   completionSubmitted,
-  extensionRequested,
-  handoffAccepted,
   handoffDeclined,
   handoffRequested,
   HEALTH,
   LEAD,
-  POLICE,
-  progressReported,
-  REQUESTED,
   SUPPORT,
   TASK_ID,
   taskAssigned,
-  taskCancelled,
-  taskCompleted,
-  taskReassigned,
 } from '../../../tasks/src/testing/task.fixtures.js';
 import { recorded } from '../../test/support/task-changes.js';
-import { agencyIntervalsOf, rowsAt } from './agency-intervals.js';
+import { histories, iso, shuffledHistories } from '../../test/support/task-histories.js';
+import {
+  agencyIntervalsOf,
+  continueIntervals,
+  foldTailOf,
+  rowsAt,
+  type AgencyInterval,
+  type FoldTail,
+} from './agency-intervals.js';
 import { foldTaskAt, outstandingRowsAt, responsibilityRowsAt, type PastInstant } from './past-state.js';
 
-/** Events a task's stream may hold after its assignment, in any order a history may give them. */
-const LATER: readonly TaskEvent[] = [
-  acknowledged(LEAD),
-  acknowledged(SUPPORT),
-  progressReported(SUPPORT),
-  handoffRequested('h-1', LEAD, HEALTH),
-  handoffAccepted('h-1', LEAD, HEALTH),
-  handoffDeclined('h-1', LEAD, HEALTH),
-  taskReassigned(SUPPORT, POLICE),
-  extensionRequested('e-1', REQUESTED, '2025-01-31'),
-  completionSubmitted(SUPPORT),
-  completionReturned(SUPPORT),
-  completionSubmitted(LEAD),
-  completionAccepted(LEAD),
-  taskCompleted(),
-  taskCancelled(),
-];
-
-const BASE = Date.parse('2025-03-01T00:00:00.000Z');
-const HOUR = 3_600_000;
-const iso = (hours: number) => new Date(BASE + hours * HOUR).toISOString();
-
-/** A stream: assigned first, then events; each with its own occurred and recorded hour (ties too). */
-const streams = fc
-  .array(
-    fc.record({
-      event: fc.constantFrom(...LATER),
-      occurred: fc.integer({ min: 0, max: 12 }),
-      recorded: fc.integer({ min: 0, max: 12 }),
-    }),
-    { maxLength: 10 },
-  )
-  .chain((later) =>
-    fc
-      .record({ occurred: fc.integer({ min: 0, max: 12 }), recorded: fc.integer({ min: 0, max: 12 }) })
-      .map((first) =>
-        [{ event: taskAssigned(), ...first }, ...later].map((entry, index) =>
-          recorded(entry.event, {
-            position: index + 1,
-            occurredAt: iso(entry.occurred),
-            recordedAt: iso(entry.recorded),
-          }),
-        ),
-      ),
-  );
+const streams = shuffledHistories();
 
 const instants = fc.record({
   axis: fc.constantFrom('knownAt' as const, 'validAt' as const),
@@ -147,5 +100,123 @@ describe("an agency's rows of a task over intervals of both axes", () => {
       [iso(0), iso(5)],
       [iso(5), null],
     ]);
+  });
+});
+
+const keyOf = (interval: AgencyInterval) => `${interval.axis} ${interval.agencyCode} ${interval.fromAt}`;
+const sorted = (intervals: readonly AgencyInterval[]) =>
+  [...intervals].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+
+/**
+ * What the projection does batch by batch: continue from the tail where it can, given only the
+ * intervals it reads then (the open ones, and those closed at the tail's time on an axis where an
+ * added event comes at that time), else refold every event so far.
+ */
+function batchByBatch(stream: readonly RecordedEventOf[], cuts: readonly number[]) {
+  let intervals: AgencyInterval[] = [];
+  let tail: FoldTail | null = null;
+  let continued = 0;
+  let refolded = 0;
+  let done = 0;
+  for (const cut of [...cuts, stream.length]) {
+    const added = stream.slice(done, Math.max(done, cut));
+    if (added.length === 0) continue;
+    done += added.length;
+    const read = (interval: AgencyInterval, t: FoldTail) => {
+      const until = interval.axis === 'knownAt' ? t.knownUntil : t.validUntil;
+      const tie = added.some(
+        (event) =>
+          Date.parse(interval.axis === 'knownAt' ? event.metadata.recordedAt : event.metadata.occurredAt) ===
+          Date.parse(until),
+      );
+      return interval.untilAt === null || (tie && interval.untilAt === until);
+    };
+    const next: ReturnType<typeof continueIntervals> = tail
+      ? continueIntervals(
+          TASK_ID,
+          tail,
+          intervals.filter((i) => read(i, tail!)),
+          added,
+        )
+      : null;
+    if (next) {
+      intervals = [...intervals.filter((i) => !read(i, tail!)), ...next.intervals];
+      tail = next.tail;
+      continued += 1;
+    } else {
+      intervals = agencyIntervalsOf(TASK_ID, stream.slice(0, done));
+      tail = foldTailOf(stream.slice(0, done));
+      refolded += 1;
+    }
+  }
+  return { intervals, tail, continued, refolded };
+}
+
+type RecordedEventOf = Parameters<typeof agencyIntervalsOf>[1][number];
+
+describe('intervals continued batch by batch from where the fold stands', () => {
+  it('equal those of a refold of the whole stream, late entries, handoffs and reassignments included', () => {
+    let continued = 0;
+    let refolded = 0;
+    fc.assert(
+      fc.property(
+        histories(),
+        // The sizes of the batches (what is left after them comes in one more).
+        fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 8 }),
+        (stream, sizes) => {
+          const cuts = sizes.map((_, i) => sizes.slice(0, i + 1).reduce((a, b) => a + b, 0));
+          const incremental = batchByBatch(stream, cuts);
+          continued += incremental.continued;
+          refolded += incremental.refolded;
+          expect(sorted(incremental.intervals)).toEqual(sorted(agencyIntervalsOf(TASK_ID, stream)));
+          expect(incremental.tail).toEqual(foldTailOf(stream));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    // Both paths ran, often.
+    expect(continued).toBeGreaterThan(400);
+    expect(refolded).toBeGreaterThan(400);
+  });
+
+  it("merges back what held before the tail's time when an event at that time undoes its change", () => {
+    // Asked at hour 5 and declined at hour 5, in the next batch: the lead's rows are again those
+    // of hours 0 to 5, so its interval from 0 goes on; the one the request opened at 5 is gone.
+    const stream = [
+      recorded(taskAssigned(), { position: 1, occurredAt: iso(0), recordedAt: iso(0) }),
+      recorded(handoffRequested('h-1', LEAD, HEALTH), {
+        position: 2,
+        occurredAt: iso(5),
+        recordedAt: iso(5),
+      }),
+      recorded(handoffDeclined('h-1', LEAD, HEALTH), { position: 3, occurredAt: iso(5), recordedAt: iso(5) }),
+    ];
+    const { intervals, continued } = batchByBatch(stream, [2]);
+    expect(continued).toBe(1);
+    expect(sorted(intervals)).toEqual(sorted(agencyIntervalsOf(TASK_ID, stream)));
+    const lead = intervals.filter((i) => i.agencyCode === LEAD && i.axis === 'validAt');
+    expect(lead.map((i) => [i.fromAt, i.untilAt])).toEqual([[iso(0), null]]);
+  });
+
+  it('refuses a late entry on either axis, and an event already folded', () => {
+    const stream = [
+      recorded(taskAssigned(), { position: 1, occurredAt: iso(0), recordedAt: iso(0) }),
+      recorded(acknowledged(LEAD), { position: 2, occurredAt: iso(5), recordedAt: iso(5) }),
+    ];
+    const tail = foldTailOf(stream)!;
+    const intervals = agencyIntervalsOf(TASK_ID, stream).filter((i) => i.untilAt === null);
+    const next = (occurred: number, recordedAt: number, position = 3) =>
+      continueIntervals(TASK_ID, tail, intervals, [
+        recorded(completionSubmitted(SUPPORT), {
+          position,
+          occurredAt: iso(occurred),
+          recordedAt: iso(recordedAt),
+        }),
+      ]);
+    expect(next(2, 9)).toBeNull();
+    expect(next(9, 4)).toBeNull();
+    expect(next(9, 9, 2)).toBeNull();
+    expect(next(5, 5)).not.toBeNull();
+    expect(next(6, 9)?.tail).toMatchObject({ streamVersion: 3, validUntil: iso(6), knownUntil: iso(9) });
   });
 });
