@@ -18,14 +18,15 @@ export interface LedgerEntry {
 
 /** The entry's text: RFC 8785 canonical JSON (JCS) of exactly the fields above. */
 export function entryText(entry: LedgerEntry): string {
+  // Members in canonical order already: when data and metadata are too, nothing is copied.
   return canonicalJson({
+    data: entry.data,
     eventId: entry.eventId,
+    metadata: entry.metadata,
+    recordedAt: entry.recordedAt,
     streamId: entry.streamId,
     streamVersion: entry.streamVersion,
     type: entry.type,
-    data: entry.data,
-    metadata: entry.metadata,
-    recordedAt: entry.recordedAt,
   });
 }
 
