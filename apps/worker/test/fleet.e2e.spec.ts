@@ -284,7 +284,8 @@ describe('two APIs and two workers on one database', () => {
     const inLeafOrder = async () =>
       (
         await pool.query<{ event_id: string }>(
-          `select event_id from ${schema}.ledger_leaves order by leaf_index`,
+          `select e.event_id from ${schema}.ledger_leaves l
+           join ${schema}.events e on e.global_position = l.global_position order by l.leaf_index`,
         )
       ).rows.map((row) => row.event_id);
     const log = await inLogOrder();

@@ -20,9 +20,11 @@
  * Date or other object with toJSON) is refused.
  */
 export function canonicalJson(value: unknown): string {
-  // Most values take the short way: a copy with every object's members inserted in canonical order,
-  // written by JSON.stringify in one native call (its strings and numbers are RFC 8785's, see above).
-  const ordered = orderedCopy(value, 0);
+  // A value already in canonical order (as an export writes entries, see canonicalOrder) is
+  // written by JSON.stringify as it is; most others take a copy with every object's members
+  // inserted in canonical order, written by JSON.stringify in one native call (its strings and
+  // numbers are RFC 8785's, see above).
+  const ordered = inCanonicalOrder(value, 0) ? value : orderedCopy(value, 0);
   if (ordered !== UNORDERED) {
     const text = JSON.stringify(ordered);
     // JSON.stringify writes a lone surrogate as a \udXXX escape, which has no canonical form.
@@ -30,6 +32,60 @@ export function canonicalJson(value: unknown): string {
   }
   // The rest (and anything to refuse, with its reason) goes member by member.
   return write(value, 0);
+}
+
+/**
+ * The value with each object's members in canonical order (a copy), for writers of JSON whose
+ * readers will canonicalise it again: canonicalJson then needs no copy. A value that cannot be
+ * so ordered is given back as it is.
+ */
+export function canonicalOrder<T>(value: T): T {
+  const ordered = orderedCopy(value, 0);
+  return ordered === UNORDERED ? value : (ordered as T);
+}
+
+/**
+ * Whether JSON.stringify would write the value with every object's members in canonical order
+ * already: each object's names strictly increasing, and nothing orderedCopy would refuse. Only
+ * looks; most objects not in order are seen at their first two names.
+ */
+function inCanonicalOrder(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > MAX_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (item !== undefined && !inCanonicalOrder(item, depth + 1)) return false;
+        }
+        return true;
+      }
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+      const record = value as Record<string, unknown>;
+      let previous: string | undefined;
+      for (const key in record) {
+        if (!Object.hasOwn(record, key)) return false;
+        if (previous !== undefined && !(previous < key)) return false;
+        const first = key.charCodeAt(0);
+        if ((first >= 0x30 && first <= 0x39) || key === '__proto__') return false;
+        const member = record[key];
+        if (member !== undefined && !inCanonicalOrder(member, depth + 1)) return false;
+        previous = key;
+      }
+      return true;
+    }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      return false;
+  }
 }
 
 /** An escape \uD800-\uDFFF, not preceded by an escaped backslash (an odd run of them). */

@@ -18,14 +18,15 @@ export interface LedgerEntry {
 
 /** The entry's text: RFC 8785 canonical JSON (JCS) of exactly the fields above. */
 export function entryText(entry: LedgerEntry): string {
+  // Members in canonical order already: when data and metadata are too, nothing is copied.
   return canonicalJson({
+    data: entry.data,
     eventId: entry.eventId,
+    metadata: entry.metadata,
+    recordedAt: entry.recordedAt,
     streamId: entry.streamId,
     streamVersion: entry.streamVersion,
     type: entry.type,
-    data: entry.data,
-    metadata: entry.metadata,
-    recordedAt: entry.recordedAt,
   });
 }
 
@@ -35,13 +36,10 @@ export function entryBytes(entry: LedgerEntry): Buffer {
 }
 
 /**
- * SHA-256(0x00 || canonical bytes): the entry's leaf hash (merkle.ts leafHash), written straight
- * into one buffer with its prefix, as this runs once per event of the log.
+ * SHA-256(0x00 || canonical bytes): the entry's leaf hash (merkle.ts leafHash). The hash encodes
+ * the text (U+0000 and then the canonical JSON) to UTF-8 itself, in one pass, as this runs once
+ * per event of the log.
  */
 export function entryLeafHash(entry: LedgerEntry): Buffer {
-  const text = entryText(entry);
-  const bytes = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'utf8'));
-  bytes[0] = 0x00;
-  bytes.write(text, 1, 'utf8');
-  return hash('sha256', bytes, 'buffer');
+  return hash('sha256', `\u0000${entryText(entry)}`, 'buffer');
 }

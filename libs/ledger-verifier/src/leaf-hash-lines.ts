@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { entryLeafHash, type LedgerEntry } from './entry.js';
 import { HASH_SIZE } from './merkle.js';
 
@@ -9,9 +10,11 @@ export interface LeafHashJob {
 
 /**
  * What a thread gives back for a piece of an export. A line is "hashed" when it is an event
- * record of the expected shape whose entry could be hashed: then its hash and the four fields the
- * checks read are here. Any other line (the header, a checkpoint, anything malformed) the reading
- * thread parses itself, so it fails there exactly as it would without threads.
+ * record of the expected shape whose entry could be hashed, whose leaf index is a plain decimal
+ * number and whose recorded leaf hash, if any, is the one computed: then its leaf index and hash
+ * are here, and the reading thread only checks the index against its count. Any other line (the
+ * header, a checkpoint, anything malformed or not as recorded) the reading thread parses and
+ * hashes itself, so it fails there exactly as it would without threads.
  */
 export interface LeafHashAnswer {
   readonly id: number;
@@ -19,8 +22,8 @@ export interface LeafHashAnswer {
   readonly bounds: Uint32Array<ArrayBuffer>;
   /** Per line: 1 when hashed, 0 when the reading thread parses it. */
   readonly hashed: Uint8Array<ArrayBuffer>;
-  /** Per hashed line, in order: position, leafIndex, leafHash, entry.eventId. */
-  readonly fields: (string | undefined)[];
+  /** Per hashed line, in order: the leaf index the ledger recorded. */
+  readonly leafIndexes: Float64Array<ArrayBuffer>;
   /** Per hashed line, in order: its leaf hash (HASH_SIZE bytes). */
   readonly hashes: Uint8Array<ArrayBuffer>;
 }
@@ -87,12 +90,15 @@ function hashable(record: unknown): record is HashableEvent {
   );
 }
 
+/** A leaf index the reading thread would read as the same number (BigInt takes more forms). */
+const PLAIN_INDEX = /^(?:0|[1-9][0-9]{0,14})$/;
+
 export function hashLines(job: LeafHashJob): LeafHashAnswer {
   const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
   const lines = pieceLines(bytes);
   const count = lines.bounds.length / 2;
   const hashed = new Uint8Array(count);
-  const fields: (string | undefined)[] = [];
+  const leafIndexes = new Float64Array(count);
   const hashes = new Uint8Array(count * HASH_SIZE);
   let done = 0;
   for (let i = 0; i < count; i++) {
@@ -100,17 +106,25 @@ export function hashLines(job: LeafHashJob): LeafHashAnswer {
     let hash: Buffer;
     try {
       record = JSON.parse(lines.text(i));
-      if (!hashable(record)) continue;
+      if (!hashable(record) || record.leafIndex === undefined || !PLAIN_INDEX.test(record.leafIndex))
+        continue;
       hash = entryLeafHash(record.entry);
     } catch {
       continue;
     }
+    if (record.leafHash !== undefined && record.leafHash !== hash.toString('base64')) continue;
     hashed[i] = 1;
-    fields.push(record.position, record.leafIndex, record.leafHash, record.entry.eventId);
+    leafIndexes[done] = Number(record.leafIndex);
     hashes.set(hash, done * HASH_SIZE);
     done++;
   }
-  return { id: job.id, bounds: lines.bounds, hashed, fields, hashes: hashes.subarray(0, done * HASH_SIZE) };
+  return {
+    id: job.id,
+    bounds: lines.bounds,
+    hashed,
+    leafIndexes: leafIndexes.slice(0, done),
+    hashes: hashes.slice(0, done * HASH_SIZE),
+  };
 }
 
 /**
@@ -118,13 +132,12 @@ export function hashLines(job: LeafHashJob): LeafHashAnswer {
  * and cut at its newlines (which match its newline bytes one for one); otherwise line by line.
  */
 function pieceLines(bytes: Buffer): { bounds: Uint32Array<ArrayBuffer>; text: (line: number) => string } {
-  let whole: string;
-  try {
-    whole = utf8.decode(bytes);
-  } catch {
+  if (!isUtf8(bytes)) {
     const bounds = lineBounds(bytes);
     return { bounds, text: (i) => lineText(bytes, bounds[2 * i]!, bounds[2 * i + 1]!) };
   }
+  // Checked first: the decoding without checks is the faster one.
+  const whole = bytes.toString('utf8');
   const bounds: number[] = [];
   const texts: string[] = [];
   let [byteStart, charStart] = [0, 0];

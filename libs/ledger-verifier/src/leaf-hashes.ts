@@ -29,12 +29,14 @@ export const COMPUTED_LEAF = Symbol('leaf hash computed by a thread of the pool'
 
 export interface ComputedLeaf {
   readonly hash: Buffer;
-  readonly eventId: string;
+  /** The leaf index the ledger recorded for the line's event. */
+  readonly leafIndex: bigint;
 }
 
 /**
- * An event record whose line a thread parsed and hashed: the checks read its fields and
- * `[COMPUTED_LEAF]`; its entry is parsed again from the line only if something asks for it.
+ * An event record whose line a thread parsed and hashed, and found as recorded (its leaf hash, if
+ * any, is the computed one): the checks read `[COMPUTED_LEAF]`; its fields are parsed again from
+ * the line only if something asks for them (a failure's message).
  */
 export class HashedEventRecord {
   readonly kind = 'event' as const;
@@ -42,25 +44,41 @@ export class HashedEventRecord {
   readonly #bytes: Uint8Array;
   readonly #start: number;
   readonly #end: number;
+  #parsed: HashedLine | undefined;
 
-  constructor(
-    readonly position: string,
-    readonly leafIndex: string | undefined,
-    readonly leafHash: string | undefined,
-    computed: ComputedLeaf,
-    bytes: Uint8Array,
-    start: number,
-    end: number,
-  ) {
+  constructor(computed: ComputedLeaf, bytes: Uint8Array, start: number, end: number) {
     this[COMPUTED_LEAF] = computed;
     this.#bytes = bytes;
     this.#start = start;
     this.#end = end;
   }
 
-  get entry(): LedgerEntry {
-    return (JSON.parse(lineText(this.#bytes, this.#start, this.#end)) as { entry: LedgerEntry }).entry;
+  private get line(): HashedLine {
+    return (this.#parsed ??= JSON.parse(lineText(this.#bytes, this.#start, this.#end)) as HashedLine);
   }
+
+  get position(): string {
+    return this.line.position;
+  }
+
+  get leafIndex(): string | undefined {
+    return this.line.leafIndex;
+  }
+
+  get leafHash(): string | undefined {
+    return this.line.leafHash;
+  }
+
+  get entry(): LedgerEntry {
+    return this.line.entry;
+  }
+}
+
+interface HashedLine {
+  readonly position: string;
+  readonly leafIndex?: string;
+  readonly leafHash?: string;
+  readonly entry: LedgerEntry;
 }
 
 /** The leaf hash of a record, if a thread of the pool computed it. */
@@ -95,19 +113,11 @@ export function* batchRecords<R>(
       yield parse(lineText(bytes, start, end), firstLine + i);
       continue;
     }
-    const at = done * 4;
-    const { fields, hashes } = answer;
+    const { leafIndexes, hashes } = answer;
     const hash = Buffer.from(hashes.buffer, hashes.byteOffset + done * HASH_SIZE, HASH_SIZE);
+    const leafIndex = BigInt(leafIndexes[done]!);
     done++;
-    yield new HashedEventRecord(
-      fields[at]!,
-      fields[at + 1],
-      fields[at + 2],
-      { hash, eventId: fields[at + 3]! },
-      bytes,
-      start,
-      end,
-    );
+    yield new HashedEventRecord({ hash, leafIndex }, bytes, start, end);
   }
 }
 

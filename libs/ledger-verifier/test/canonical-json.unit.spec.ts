@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { canonicalJson, entryBytes, entryLeafHash, leafHash, type LedgerEntry } from '#libs/ledger-verifier';
+import {
+  canonicalJson,
+  canonicalOrder,
+  entryBytes,
+  entryLeafHash,
+  leafHash,
+  type LedgerEntry,
+} from '#libs/ledger-verifier';
 
 /** The RFC 8785 authors' test vectors (source and commit in the folder's README). */
 const VECTORS = join(import.meta.dirname, 'fixtures', 'rfc8785');
@@ -113,6 +120,34 @@ describe('canonicalJson (RFC 8785)', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+
+  it('writes a value already in canonical order (as an export writes entries) the same way', () => {
+    const text = fc.string({ unit: 'grapheme-composite' });
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('node')),
+        fc.dictionary(text, tie('node')),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        const ordered = canonicalOrder(v);
+        expect(canonicalJson(ordered)).toBe(canonicalize(v));
+        // Read back from JSON, as the verifier reads an export line.
+        expect(canonicalJson(JSON.parse(JSON.stringify(ordered)))).toBe(canonicalize(v));
+      }),
+      { numRuns: 2_000 },
+    );
+    // In order, but not to be written as it is: refused or written member by member as before.
+    expect(() => canonicalJson({ a: 1, b: Number.NaN })).toThrow(/no canonical JSON/);
+    expect(canonicalJson({ a: 1, '1': 2 })).toBe('{"1":2,"a":1}');
+    expect(() => canonicalJson({ a: '\ud800' })).toThrow(/lone surrogate/);
   });
 
   it('gives an entry the leaf hash of its canonical bytes', () => {

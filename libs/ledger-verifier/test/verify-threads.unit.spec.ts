@@ -60,7 +60,7 @@ describe('coord verify with worker threads', () => {
       const computed = computedLeaf(record);
       expect(computed).toBeDefined();
       expect(computed!.hash.equals(entryLeafHash(record.entry))).toBe(true);
-      expect(computed!.eventId).toBe(record.entry.eventId);
+      expect(computed!.leafIndex).toBe(BigInt(record.leafIndex!));
       hashed++;
     }
     expect(hashed).toBe(EVENTS);

@@ -2,7 +2,7 @@ import { RootBuilder, entryLeafHash, type LedgerEntry } from '#libs/ledger-verif
 import { START_OF_LOG, type EventStore, type LogPosition } from '#libs/event-store';
 import type { StoredCheckpoint } from './checkpoints.js';
 import { entryOfRecorded } from './ledger-entries.js';
-import type { LedgerRecordedEvent, LedgerStore } from './ledger-store.js';
+import type { LedgerStore } from './ledger-store.js';
 
 /**
  * `coord migrate-store`'s ledger check: the RFC 9162 root over a log's leaves, for the source and
@@ -25,10 +25,7 @@ export function portEntryReader(store: EventStore): EntryReader {
 
 /** The PostgreSQL log as its ledger reads it: the stored JSON, recordedAt to the microsecond. */
 export function ledgerEntryReader(ledger: LedgerStore): EntryReader {
-  return async (after, limit) => {
-    const batch = await ledger.readAll(after, limit);
-    return { entries: batch.events.map((e) => (e as LedgerRecordedEvent).ledgerEntry), next: batch.next };
-  };
+  return (after, limit) => ledger.readEntries(after, limit);
 }
 
 export interface LogRoot {

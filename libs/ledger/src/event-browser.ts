@@ -84,7 +84,7 @@ export class EventBrowser implements EventBrowsing {
     values.push(limit + 1);
     const result = await this.pool.query<EntryRow & { leaf_index: string | null }>(
       `select l.leaf_index::text, ${ENTRY_COLUMNS}
-       from ${this.schema}.events e left join ${this.schema}.ledger_leaves l on l.event_id = e.event_id
+       from ${this.schema}.events e left join ${this.schema}.ledger_leaves l on l.global_position = e.global_position
        where ${where.join(' and ')}
        order by e.transaction_id, e.global_position limit $${values.length}`,
       values,
@@ -104,7 +104,7 @@ export class EventBrowser implements EventBrowsing {
   async byId(eventId: string): Promise<BrowsedEvent | null> {
     const result = await this.pool.query<EntryRow & { leaf_index: string | null }>(
       `select l.leaf_index::text, ${ENTRY_COLUMNS}
-       from ${this.schema}.events e left join ${this.schema}.ledger_leaves l on l.event_id = e.event_id
+       from ${this.schema}.events e left join ${this.schema}.ledger_leaves l on l.global_position = e.global_position
        where e.event_id = $1`,
       [eventId],
     );

@@ -1,5 +1,5 @@
 import { START_OF_LOG, type LogPosition } from '#libs/event-store';
-import { EXPORT_FORMAT, type ExportRecord } from '#libs/ledger-verifier';
+import { canonicalOrder, EXPORT_FORMAT, type ExportRecord } from '#libs/ledger-verifier';
 import type { LedgerCheckpoints } from './checkpoints.js';
 import { entryOf } from './ledger-entries.js';
 import type { LedgerStore } from './ledger-store.js';
@@ -57,7 +57,8 @@ export async function* exportLedger(
         position: row.position_text,
         ...(leafIndex !== undefined ? { leafIndex: leafIndex.toString() } : {}),
         ...(leafHash ? { leafHash: leafHash.toString('base64') } : {}),
-        entry: entryOf(row),
+        // In canonical member order: the verifier then canonicalises it without a copy.
+        entry: canonicalOrder(entryOf(row)),
       };
       index++;
       while (next < pending.length && pending[next]!.treeSize <= index)

@@ -42,17 +42,55 @@ export interface LedgerItem {
   readonly entry?: LedgerEntry;
   /** entryLeafHash(entry), when computed already. */
   readonly leafHash?: Buffer;
+  /** The event's id, when the entry is not given (it comes with the leaf hash). */
+  readonly eventId?: string;
 }
 
 /**
- * An event as LedgerStore.readAll reads it: with its ledger entry (recordedAt to the microsecond)
- * and that entry's leaf hash, computed as it is read (with a batch read ahead, while the ledger
- * writes the previous one).
+ * An event as LedgerStore.readAll reads it: with the leaf hash of its ledger entry (recordedAt to
+ * the microsecond), computed as it is read (with a batch read ahead, while the ledger writes the
+ * previous one).
  */
 export type LedgerRecordedEvent = RecordedEvent & {
-  readonly ledgerEntry: LedgerEntry;
+  /** Read through the port (KurrentDB) only; on PostgreSQL readEntries gives entries. */
+  readonly ledgerEntry?: LedgerEntry;
   readonly ledgerLeafHash: Buffer;
 };
+
+/**
+ * An event read from the events table by LedgerStore.readAll: its place in the log, its id and
+ * its leaf hash, computed as it was read. Its content is not kept (a batch holds 10,000 events
+ * for as long as the ledger writes them): readEntries reads entries.
+ */
+class LedgerLogEvent implements LedgerRecordedEvent {
+  readonly id: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly globalPosition: bigint;
+  readonly transactionId: bigint;
+  readonly type: string;
+  readonly schemaVersion = 1;
+
+  constructor(
+    row: EntryRow,
+    readonly ledgerLeafHash: Buffer,
+  ) {
+    this.id = row.event_id;
+    this.streamId = row.stream_id;
+    this.streamVersion = row.stream_version;
+    this.globalPosition = BigInt(row.position_text);
+    this.transactionId = BigInt(row.tx_text);
+    this.type = row.type;
+  }
+
+  get data(): unknown {
+    throw new Error('the ledger keeps only the leaf hash of an event it reads: use readEntries');
+  }
+
+  get metadata(): EventMetadata {
+    throw new Error('the ledger keeps only the leaf hash of an event it reads: use readEntries');
+  }
+}
 
 export class LedgerRangeError extends Error {
   override readonly name = 'LedgerRangeError';
@@ -137,31 +175,12 @@ export class LedgerStore {
       }));
       return { events, next: batch.next };
     }
-    const result = await this.pool.query<EntryRow>(
-      `select ${ENTRY_COLUMNS} from ${this.schema}.events e
-       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-       order by e.transaction_id, e.global_position limit $3`,
-      [after.transactionId.toString(), after.globalPosition.toString(), limit],
-    );
-    const entries = result.rows.map(entryOf);
-    const hashes = await leafHashesOf(entries);
-    const events = result.rows.map((row, i): LedgerRecordedEvent => {
-      const entry = entries[i]!;
-      return {
-        id: row.event_id,
-        streamId: row.stream_id,
-        streamVersion: row.stream_version,
-        globalPosition: BigInt(row.position_text),
-        transactionId: BigInt(row.tx_text),
-        type: row.type,
-        schemaVersion: 1,
-        data: entry.data,
-        metadata: { ...(entry.metadata as EventMetadata), recordedAt: entry.recordedAt },
-        ledgerEntry: entry,
-        ledgerLeafHash: hashes[i]!,
-      };
-    });
+    const rows = await this.entryRows(after, limit);
+    const events: LedgerLogEvent[] = [];
+    for (const [i, row] of rows.entries()) {
+      if (i > 0 && i % HASHES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      events.push(new LedgerLogEvent(row, entryLeafHash(entryOf(row))));
+    }
     const last = events[events.length - 1];
     return {
       events,
@@ -169,11 +188,42 @@ export class LedgerStore {
     };
   }
 
+  /** The log after a position in its order, as ledger entries (PostgreSQL: as stored). */
+  async readEntries(
+    after: LogPosition,
+    limit: number,
+  ): Promise<{ entries: readonly LedgerEntry[]; next: LogPosition }> {
+    if (this.log) {
+      const batch = await this.log.readAll(after, limit);
+      return { entries: batch.events.map(entryOfRecorded), next: batch.next };
+    }
+    const rows = await this.entryRows(after, limit);
+    const last = rows[rows.length - 1];
+    return {
+      entries: rows.map(entryOf),
+      next: last
+        ? { transactionId: BigInt(last.tx_text), globalPosition: BigInt(last.position_text) }
+        : after,
+    };
+  }
+
+  /** Rows of the events table after a position, in the log's order (ADR 0002). */
+  private async entryRows(after: LogPosition, limit: number): Promise<EntryRow[]> {
+    const result = await this.pool.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from ${this.schema}.events e
+       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+       order by e.transaction_id, e.global_position limit $3`,
+      [after.transactionId.toString(), after.globalPosition.toString(), limit],
+    );
+    return result.rows;
+  }
+
   /**
    * Appends the events at these log positions (a batch of the global log, in its order) as
    * leaves, in one transaction. Positions at or before the ledger's own are skipped, so a batch
-   * handled twice (a lease handed over mid-batch) adds nothing twice. An event given without its
-   * entry is read from the events table. Returns the new state.
+   * handled twice (a lease handed over mid-batch) adds nothing twice. An event given with neither
+   * its leaf hash nor its entry is read from the events table (on PostgreSQL). Returns the new state.
    */
   async extend(items: readonly LedgerItem[]): Promise<LedgerState> {
     // The CPU-bound part first, holding no connection (the appends may need it).
@@ -195,8 +245,8 @@ export class LedgerStore {
         await client.query('commit');
         return state;
       }
-      const unread = fresh.filter((item) => !item.entry);
-      if (unread.length > 0 && this.log)
+      const unread = fresh.filter((_, i) => freshHashes[i] === undefined);
+      if (this.log && (unread.length > 0 || fresh.some((item) => eventIdOf(item) === undefined)))
         throw new Error('the ledger reads the log through the port: give each event its entry (readAll)');
       const rows =
         unread.length === 0
@@ -208,28 +258,43 @@ export class LedgerStore {
               )
             ).rows;
       const byPosition = new Map(rows.map((row) => [row.position_text, entryOf(row)]));
-      const leafHashes: Buffer[] = [];
-      const eventIds: string[] = [];
-      for (const [i, item] of fresh.entries()) {
-        const entry = item.entry ?? byPosition.get(item.position.globalPosition.toString());
+      const leafHashes = fresh.map((item, i) => {
+        const known = freshHashes[i];
+        if (known !== undefined) return known;
+        const entry = byPosition.get(item.position.globalPosition.toString());
         if (!entry)
           throw new Error(
             `event at position ${item.position.globalPosition} vanished while the ledger read it`,
           );
-        leafHashes.push(freshHashes[i] ?? entryLeafHash(entry));
-        eventIds.push(entry.eventId);
-      }
+        return entryLeafHash(entry);
+      });
       const first = state.treeSize;
-      await client.query(
-        `insert into ${this.schema}.ledger_leaves (leaf_index, event_id, global_position, transaction_id)
-         select * from unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::numeric[])`,
-        [
-          fresh.map((_, i) => (first + BigInt(i)).toString()),
-          eventIds,
-          fresh.map((item) => item.position.globalPosition.toString()),
-          fresh.map((item) => item.position.transactionId.toString()),
-        ],
-      );
+      // Leaf indexes are consecutive from `first`; positions go as one array literal (no
+      // per-element escaping by the driver).
+      const positions = `{${fresh.map((item) => item.position.globalPosition).join(',')}}`;
+      if (this.log) {
+        // The log is elsewhere (KurrentDB): the leaf keeps the event's id and whole position.
+        await client.query(
+          `insert into ${this.schema}.ledger_leaves (leaf_index, event_id, global_position, transaction_id)
+           select $1::bigint + u.n - 1, u.id, u.p, u.tx
+           from unnest($2::uuid[], $3::bigint[], $4::numeric[]) with ordinality as u(id, p, tx, n)`,
+          [
+            first.toString(),
+            fresh.map(eventIdOf),
+            positions,
+            `{${fresh.map((item) => item.position.transactionId).join(',')}}`,
+          ],
+        );
+      } else {
+        // The events are in this database: a leaf is its index and the event's position, both
+        // increasing (no index on a random event id to insert into; the event's id, transaction
+        // and content are one join on the events table's primary key away).
+        await client.query(
+          `insert into ${this.schema}.ledger_leaves (leaf_index, global_position)
+           select $1::bigint + u.n - 1, u.p from unnest($2::bigint[]) with ordinality as u(p, n)`,
+          [first.toString(), positions],
+        );
+      }
       await this.appendToTiles(client, first, leafHashes);
       const last = fresh[fresh.length - 1]!.position;
       const treeSize = first + BigInt(fresh.length);
@@ -422,8 +487,12 @@ export class LedgerStore {
 
   /** The leaf of an event, or null if the ledger does not have it (yet). */
   async leafOf(eventId: string): Promise<{ leafIndex: bigint; position: bigint } | null> {
+    // On PostgreSQL a leaf is found by its event's position (the events table's index on ids).
     const result = await this.pool.query<{ leaf_index: string; global_position: string }>(
-      `select leaf_index::text, global_position::text from ${this.schema}.ledger_leaves where event_id = $1`,
+      this.log
+        ? `select leaf_index::text, global_position::text from ${this.schema}.ledger_leaves where event_id = $1`
+        : `select l.leaf_index::text, l.global_position::text from ${this.schema}.events e
+           join ${this.schema}.ledger_leaves l on l.global_position = e.global_position where e.event_id = $1`,
       [eventId],
     );
     const row = result.rows[0];
@@ -443,7 +512,7 @@ export class LedgerStore {
       ? await this.portEntries(after, limit, db)
       : await db.query<EntryRow & { leaf_index: string | null }>(
           `select l.leaf_index::text, ${ENTRY_COLUMNS}
-       from ${this.schema}.events e left join ${this.schema}.ledger_leaves l on l.event_id = e.event_id
+       from ${this.schema}.events e left join ${this.schema}.ledger_leaves l on l.global_position = e.global_position
        where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
          and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
        order by e.transaction_id, e.global_position limit $3`,
@@ -504,7 +573,7 @@ export class LedgerStore {
     }
     const result = await this.pool.query<EntryRow>(
       `select ${ENTRY_COLUMNS} from ${this.schema}.ledger_leaves l
-       join ${this.schema}.events e on e.event_id = l.event_id
+       join ${this.schema}.events e on e.global_position = l.global_position
        where l.leaf_index >= $1 and l.leaf_index < $2 order by l.leaf_index`,
       [from.toString(), to.toString()],
     );
@@ -539,6 +608,11 @@ export class LedgerStore {
 
 /** Leaf hashes hashed between turns of the event loop, so that a large batch does not hold it. */
 const HASHES_PER_TURN = 1_000;
+
+/** The event id of an item, from its entry or as given. */
+function eventIdOf(item: LedgerItem): string | undefined {
+  return item.entry?.eventId ?? item.eventId;
+}
 
 /** The leaf hash of each entry (undefined for none), in order, unless `known` has it already. */
 async function leafHashesOf<E extends LedgerEntry | undefined>(

@@ -61,4 +61,16 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
     // is needed to read the log again after it; on PostgreSQL it is the event's xid8.
     sql: (s) => `alter table ${s}.ledger_leaves add column transaction_id numeric(20);`,
   },
+  {
+    version: 3,
+    name: 'leaves found by position, the event id only for a log kept elsewhere',
+    // On PostgreSQL a leaf is the event at its global position (event id -> events' own index ->
+    // position -> leaf): a unique index on random uuids cost a scattered btree insert per leaf.
+    // With the log outside PostgreSQL (KurrentDB) the leaf keeps the event's id, indexed as before.
+    sql: (s) => `
+      alter table ${s}.ledger_leaves drop constraint ledger_leaves_event_id_key;
+      alter table ${s}.ledger_leaves alter column event_id drop not null;
+      create unique index ledger_leaves_event_id on ${s}.ledger_leaves (event_id) where event_id is not null;
+    `,
+  },
 ];
