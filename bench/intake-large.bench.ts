@@ -7,8 +7,10 @@
  * duties each) and imports it as the issuer (`POST /plans/import`, stored draft; DRY_RUN=1: dry run),
  * while a probe asks `GET /health` every 10 ms. Prints the
  * import's duration, the `/health` answer times during it (p50, p99, max), the API's own longest
- * event-loop delay, how much the API process grew (peak RSS sampled every 20 ms, less the RSS
- * before) against the document's size, and the answer's size.
+ * event-loop delay, how much the API process grew (its peak RSS, VmHWM reset just before the
+ * import, less the RSS before; the intake thread and the upload are part of the process) against the
+ * document's size, what a 64 KB import costs (the intake thread's own base), and the answer's size
+ * and hash.
  * Targets (issue #20): /health <= 50 ms during the import, the import <= 5 s, growth < 4x the document.
  */
 import { spawn } from 'node:child_process';
