@@ -1,5 +1,5 @@
 export { parsePlanDocument } from './parse-plan-document.js';
-export { readPlanDocument, PLAN_TEXT_LIMIT_CHARACTERS } from './read-plan-document.js';
+export { readCanonicalPlanText, readPlanDocument, PLAN_TEXT_LIMIT_CHARACTERS } from './read-plan-document.js';
 export { DOCX_LIMITS, inspectDocxArchive } from './docx-archive.js';
 export {
   draftPlanDocumentInWorker,

@@ -2,10 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AgencyDirectory, type AgencyDirectoryInput } from '#libs/agencies';
 import { draftPlanText } from '../draft/draft-plan-text.js';
 import type { PlanDraft } from '../draft/draft.types.js';
-import { canonicalPlanText } from '../draft/plan-identity.js';
 import { draftJsonPieces, gzipPlanText } from '../draft/serialised-draft.js';
 import { PlanDocumentError } from '../errors.js';
-import { readPlanDocument } from '../read-plan-document.js';
+import { readCanonicalPlanText } from '../read-plan-document.js';
 import type { DraftJob, DraftOutcome, DraftOutput } from './draft-in-worker.js';
 
 /*
@@ -73,11 +72,11 @@ function movedBuffers(outcome: DraftOutcome): ArrayBuffer[] {
 }
 
 /**
- * The document's canonical text (canonicalPlanText, which draftPlanText then finds done). Neither
- * the bytes nor the text as received outlive this function: the parse has their memory.
+ * The document's canonical text (canonicalPlanText, which draftPlanText then finds done), made in
+ * the upload's own bytes (readCanonicalPlanText). The bytes do not outlive this function.
  */
 async function readCanonicalText(): Promise<string> {
-  return canonicalPlanText(await readPlanDocument(takeBytes(), job.fileName ?? undefined));
+  return readCanonicalPlanText(takeBytes(), job.fileName ?? undefined);
 }
 
 /** The document's bytes, given up by the job: they can be collected as soon as they are read. */
