@@ -1,16 +1,20 @@
 export { parsePlanDocument } from './parse-plan-document.js';
-export { readPlanDocument, PLAN_TEXT_LIMIT_CHARACTERS } from './read-plan-document.js';
+export { readCanonicalPlanText, readPlanDocument, PLAN_TEXT_LIMIT_CHARACTERS } from './read-plan-document.js';
 export { DOCX_LIMITS, inspectDocxArchive } from './docx-archive.js';
 export {
-  decodedDraft,
-  draftEncodedPlanDocumentInWorker,
   draftPlanDocumentInWorker,
+  draftSerialisedPlanDocumentInWorker,
   INTAKE_WORKER_LIMITS,
   PlanIntakeBusyError,
   type DraftJob,
-  type EncodedPlanDraft,
   type WorkerLimits,
 } from './isolation/draft-in-worker.js';
+export {
+  draftJsonPieces,
+  gzipPlanText,
+  jsonPieces,
+  type SerialisedPlanDraft,
+} from './draft/serialised-draft.js';
 export { PlanDocumentError, type PlanDocumentErrorCode } from './errors.js';
 export type * from './types.js';
 export {

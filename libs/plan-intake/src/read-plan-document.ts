@@ -1,7 +1,8 @@
 import { inspectDocxArchive } from './docx-archive.js';
 import { extractDocxText } from './docx-text.js';
 import { PlanDocumentError } from './errors.js';
-import { assertLooksLikeText } from './input-guard.js';
+import { canonicalLayout, canonicalPlanText } from './draft/plan-identity.js';
+import { addTextCounts, assertLooksLikeText, assertTextCounts, textCounts } from './input-guard.js';
 
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04]; // "PK\x03\x04": .docx is a ZIP archive
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0]; // legacy Word .doc
@@ -26,14 +27,73 @@ export async function readPlanDocument(bytes: Uint8Array, fileName?: string): Pr
     throw new PlanDocumentError('empty-document', `${source} is empty: there is no text to read.`);
   }
   const text = startsWith(bytes, ZIP_SIGNATURE) ? await readDocx(bytes, source) : decodeUtf8(bytes, source);
-  if (text.length > PLAN_TEXT_LIMIT_CHARACTERS) {
-    throw new PlanDocumentError(
-      'document-too-long',
-      `${source} has ${text.length} characters of text; a plan may have at most ${PLAN_TEXT_LIMIT_CHARACTERS}.`,
-    );
-  }
+  assertLength(text.length, source);
   assertLooksLikeText(text, fileName);
   return text;
+}
+
+function assertLength(length: number, source: string): void {
+  if (length > PLAN_TEXT_LIMIT_CHARACTERS) {
+    throw new PlanDocumentError(
+      'document-too-long',
+      `${source} has ${length} characters of text; a plan may have at most ${PLAN_TEXT_LIMIT_CHARACTERS}.`,
+    );
+  }
+}
+
+/** Bytes of a text upload made canonical at a time (cut after a line break). */
+const CANONICAL_PIECE_BYTES = 256 * 1024;
+
+/**
+ * `canonicalPlanText(await readPlanDocument(bytes, fileName))`: the same text and the same refusals,
+ * holding less. A text upload is made canonical in its own bytes, a piece of lines at a time
+ * (canonicalLayout), then decoded once: the text as received (14 MB for a 9 MB plan in Vietnamese,
+ * which mammoth's and most copies' blank lines make different from the canonical one) and its
+ * canonical copy are never held together. The bytes are overwritten: give bytes no one else reads.
+ */
+export async function readCanonicalPlanText(bytes: Uint8Array, fileName?: string): Promise<string> {
+  if (bytes.length === 0 || startsWith(bytes, ZIP_SIGNATURE)) {
+    return canonicalPlanText(await readPlanDocument(bytes, fileName));
+  }
+  const source = fileName ? `"${fileName}"` : 'The document';
+  assertNotOtherFormat(bytes, source);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decode = (piece?: Uint8Array) => {
+    try {
+      return piece ? decoder.decode(piece, { stream: true }) : decoder.decode();
+    } catch (cause) {
+      throw new PlanDocumentError('not-text', `${source} is neither a .docx nor valid UTF-8 text.`, {
+        cause,
+      });
+    }
+  };
+  const encoder = new TextEncoder();
+  // What readPlanDocument checks is counted on the text as received.
+  const counts = textCounts('');
+  let written = 0;
+  for (let start = 0; start < bytes.length;) {
+    const newline = bytes.indexOf(0x0a, Math.min(bytes.length, start + CANONICAL_PIECE_BYTES));
+    const end = newline === -1 ? bytes.length : newline + 1;
+    // A cut after a line break never splits a character; `stream` drops a BOM only at the start.
+    const piece = decode(bytes.subarray(start, end));
+    addTextCounts(counts, piece);
+    const layout = canonicalLayout(piece);
+    if (layout !== '') {
+      if (written > 0) bytes[written++] = 0x0a;
+      // Never past what was read: the layout only drops or shortens white space and line breaks.
+      const encoded = encoder.encodeInto(layout, bytes.subarray(written, end));
+      if (encoded.read !== layout.length) {
+        throw new Error('The canonical text outgrew the bytes it was read from.');
+      }
+      written += encoded.written;
+    }
+    start = end;
+  }
+  // The end of the bytes must not cut a character.
+  decode();
+  assertLength(counts.length, source);
+  assertTextCounts(counts, fileName);
+  return canonicalPlanText(new TextDecoder().decode(bytes.subarray(0, written)));
 }
 
 async function readDocx(bytes: Uint8Array, source: string): Promise<string> {
@@ -51,6 +111,16 @@ async function readDocx(bytes: Uint8Array, source: string): Promise<string> {
 }
 
 function decodeUtf8(bytes: Uint8Array, source: string): string {
+  assertNotOtherFormat(bytes, source);
+  try {
+    // fatal: invalid UTF-8 is an error rather than silently replaced; the BOM is stripped by default.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new PlanDocumentError('not-text', `${source} is neither a .docx nor valid UTF-8 text.`, { cause });
+  }
+}
+
+function assertNotOtherFormat(bytes: Uint8Array, source: string): void {
   if (startsWith(bytes, OLE_SIGNATURE)) {
     throw new PlanDocumentError(
       'unsupported-format',
@@ -59,12 +129,6 @@ function decodeUtf8(bytes: Uint8Array, source: string): string {
   }
   if (startsWith(bytes, PDF_SIGNATURE)) {
     throw new PlanDocumentError('unsupported-format', `${source} is a PDF: upload the .docx or the text.`);
-  }
-  try {
-    // fatal: invalid UTF-8 is an error rather than silently replaced; the BOM is stripped by default.
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new PlanDocumentError('not-text', `${source} is neither a .docx nor valid UTF-8 text.`, { cause });
   }
 }
 

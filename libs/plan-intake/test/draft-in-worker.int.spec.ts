@@ -1,6 +1,14 @@
 import { createSeedDirectory } from '#libs/agencies';
 import { docxWithBody, heavyDocx, wordParagraph } from '../../../test/support/zip-bombs.js';
-import { draftPlanDocumentInWorker, draftPlanText, PlanDocumentError } from '../src/index.js';
+import { gunzipSync } from 'node:zlib';
+import {
+  draftPlanDocumentInWorker,
+  draftPlanText,
+  draftSerialisedPlanDocumentInWorker,
+  jsonPieces,
+  PlanDocumentError,
+} from '../src/index.js';
+import { largePlan } from './support/variants.js';
 import { LAI_CHAU, readSeedPlan } from './seed-plans.js';
 
 const directory = createSeedDirectory();
@@ -53,6 +61,49 @@ describe('drafting a plan document in a worker thread', () => {
     const kept = utf8(text);
     await draftPlanDocumentInWorker({ bytes: kept, fileName: null, mediaType: 'text/plain' }, directory);
     expect(new TextDecoder().decode(kept)).toBe(text);
+  });
+
+  it('serialises the draft in the thread: the JSON.stringify of the draft without its text, the text gzipped', async () => {
+    // Large enough for the JSON to come in several pieces.
+    const text = largePlan(1024 * 1024);
+    const { sourceText, ...fields } = draftPlanText(text, directory, {
+      fileName: null,
+      mediaType: 'text/plain',
+    });
+    const serialised = await draftSerialisedPlanDocumentInWorker(
+      { bytes: utf8(text), fileName: null, mediaType: 'text/plain', withText: true },
+      directory,
+    );
+    expect(serialised.json.length).toBeGreaterThan(1);
+    expect(Buffer.concat(serialised.json).toString('utf8')).toBe(JSON.stringify(fields));
+    expect(serialised).toMatchObject({
+      planId: fields.planId,
+      contentHash: fields.contentHash,
+      sourceTextLength: sourceText.length,
+    });
+    expect(gunzipSync(serialised.sourceTextGzip ?? new Uint8Array(0)).toString('utf8')).toBe(sourceText);
+
+    const withoutText = await draftSerialisedPlanDocumentInWorker(
+      { bytes: utf8(text), fileName: null, mediaType: 'text/plain', withText: false },
+      directory,
+    );
+    expect(withoutText.sourceTextGzip).toBeNull();
+    expect(Buffer.concat(withoutText.json).toString('utf8')).toBe(JSON.stringify(fields));
+  });
+
+  it('makes the JSON of an object as JSON.stringify does, a field and an element at a time', () => {
+    const object = {
+      a: 'Sở Y tế "x"\n𝕏',
+      skipped: 'text',
+      gone: undefined,
+      list: [1, undefined, { b: null, c: [] }, 'ĐỒNG'],
+      empty: [],
+      nested: { d: undefined, e: 2 },
+      f: () => 0,
+    };
+    const { skipped: _skipped, ...rest } = object;
+    expect(Buffer.concat(jsonPieces(object, 'skipped')).toString('utf8')).toBe(JSON.stringify(rest));
+    expect(Buffer.concat(jsonPieces({})).toString('utf8')).toBe('{}');
   });
 
   it("passes the reader's refusals on with their codes", async () => {

@@ -1,6 +1,14 @@
 import { Document, Packer, Paragraph, TextRun } from 'docx';
-import { PlanDocumentError, parsePlanDocument, readPlanDocument, type PlanExtract } from '../src/index.js';
-import { LAI_CHAU, readSeedPlan } from './seed-plans.js';
+import {
+  canonicalPlanText,
+  PlanDocumentError,
+  parsePlanDocument,
+  readCanonicalPlanText,
+  readPlanDocument,
+  type PlanExtract,
+} from '../src/index.js';
+import { LAI_CHAU, LANG_SON_CITY, readSeedPlan } from './seed-plans.js';
+import { annexedPlan } from './support/variants.js';
 
 /** A .docx with one Word paragraph per line of the text, as an office would save the plan. */
 async function docxOf(text: string): Promise<Uint8Array> {
@@ -103,5 +111,65 @@ describe('reading an uploaded plan file', () => {
     const notDocx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]);
     const error = await errorOf(readPlanDocument(notDocx, 'plan.docx'));
     expect(error.code).toBe('unreadable-docx');
+  });
+});
+
+describe('reading an uploaded text as its canonical text, in its own bytes', () => {
+  /** readCanonicalPlanText's answer or refusal, and what readPlanDocument then canonicalPlanText give. */
+  async function both(bytes: Uint8Array): Promise<[unknown, unknown]> {
+    const outcome = (promise: Promise<string>) =>
+      promise.then(
+        (text) => ({ text }),
+        (error: PlanDocumentError) => ({ code: error.code, message: error.message, reasons: error.reasons }),
+      );
+    const expected = await outcome(readPlanDocument(bytes.slice(), 'plan.txt').then(canonicalPlanText));
+    return [await outcome(readCanonicalPlanText(bytes.slice(), 'plan.txt')), expected];
+  }
+
+  const laiChau = readSeedPlan(LAI_CHAU);
+  const texts: Record<string, string> = {
+    'the Lai Châu plan': laiChau,
+    'the Lạng Sơn city plan': readSeedPlan(LANG_SON_CITY),
+    'blank lines, CRLF, CR, tabs, no-break and double spaces, a BOM': `\uFEFF  ${laiChau
+      .split('\n')
+      .map((line, i) => (i % 3 === 0 ? `\t${line}  \u00a0 ` : line.replace(/ /g, i % 2 ? '  ' : ' \t')))
+      .join('\n\n')}`,
+    'line and paragraph separators, ideographic spaces, blank lines of spaces': laiChau
+      .split('\n')
+      .map((line, i) => (i % 4 === 0 ? `\u3000${line}\u2028 \u3000 \u2029` : line))
+      .join('\r\n \r\n'),
+    NFD: laiChau.normalize('NFD').replace(/\n/g, '\n\n'),
+    'a 2 MB plan of many pieces, with blank lines': annexedPlan(laiChau, 2 * 1024 * 1024).replace(
+      /\n/g,
+      '\n\n',
+    ),
+    'astral characters at the ends of lines': `${laiChau}\n𝕏 \n 𝕏\n\n`,
+  };
+
+  it.each(Object.keys(texts))('gives the same canonical text: %s', async (name) => {
+    const [got, expected] = await both(utf8(texts[name] as string));
+    expect(got).toEqual(expected);
+    expect(got).toHaveProperty('text');
+  });
+
+  it('refuses what readPlanDocument refuses, with the same code and message', async () => {
+    const late = utf8(annexedPlan(laiChau, 1024 * 1024));
+    const invalidLate = new Uint8Array([...late.subarray(0, 700_000), 0xff, ...late.subarray(700_000)]);
+    const truncated = utf8(`${laiChau}Đ`).slice(0, -1);
+    const refused = [
+      utf8('  \n\u3000\r\n '),
+      invalidLate,
+      truncated,
+      utf8(`${laiChau}\u0000`),
+      utf8(`${laiChau}${'\u0001'.repeat(laiChau.length / 10)}`),
+      new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31]),
+      new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]),
+      new Uint8Array(0),
+    ];
+    for (const bytes of refused) {
+      const [got, expected] = await both(bytes);
+      expect(got).toEqual(expected);
+      expect(got).toHaveProperty('code');
+    }
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSeedDirectory } from '#libs/agencies';
 import { openDatabase, type Database } from '#libs/event-store';
-import { draftPlanText } from '#libs/plan-intake';
+import { draftJsonPieces, draftPlanText, gzipPlanText } from '#libs/plan-intake';
 import { PostgresPlanDraftStore, SOURCE_CHUNK_BYTES } from '../src/commands/postgres-plan-draft-store.js';
 import {
   connectTestPostgres,
@@ -74,20 +74,27 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
     expect(found?.committee).toBe('lc-ubnd-tinh');
   });
 
-  it('stores a text given as the UTF-8 the intake thread sent, and reads it back as the same draft', async () => {
-    const { sourceText: text, ...fields } = draftPlanText(LAI_CHAU, createSeedDirectory());
-    const sourceText = text + incompressible(3 * SOURCE_CHUNK_BYTES);
-    const encoded = new TextEncoder().encode(sourceText);
+  it('stores a draft as the intake thread serialised it, and reads it back as the same draft', async () => {
+    const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
+    const sourceText = draft.sourceText + incompressible(3 * SOURCE_CHUNK_BYTES);
+    const gzip = await gzipPlanText(sourceText);
     const id = randomUUID();
     await store.insert(
       id,
-      { ...fields, sourceText: encoded, sourceTextLength: sourceText.length },
+      {
+        planId: draft.planId,
+        contentHash: draft.contentHash,
+        json: draftJsonPieces(draft),
+        sourceTextLength: sourceText.length,
+        // As it arrives from the thread: a Uint8Array, not a Buffer.
+        sourceTextGzip: new Uint8Array(gzip),
+      },
       'person-1',
       'lc-ubnd-tinh',
     );
 
     const found = await store.find(id);
-    expect(found?.draft).toEqual({ ...fields, sourceText });
+    expect(found?.draft).toEqual({ ...draft, sourceText });
   });
 
   it('reads a draft stored with its text inside the JSON, as before', async () => {

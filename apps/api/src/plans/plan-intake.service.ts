@@ -4,6 +4,7 @@ import {
   requireIssuer as requireIssuerRole,
   type ConfirmResult,
   type DraftCorrections,
+  type ImportedDraftJson,
   type ImportedDraftView,
   type PlanDraftView,
 } from '#libs/application';
@@ -39,15 +40,30 @@ export class PlanIntakeService {
     return readable(bytes, () => this.intake.draftDocument(bytes, fileName));
   }
 
-  importDocument(
+  /** Imports a document and answers as the import answers (the seeder); throws 413/422 problems. */
+  importDocument(bytes: Uint8Array, fileName: string | null, principal: Principal): Promise<ImportedDraft> {
+    return readable(bytes, async () => {
+      const { sourceText, ...imported } = await this.intake.importDocument(
+        bytes,
+        fileName,
+        actorOf(principal),
+      );
+      return { ...imported, sourceTextLength: sourceText.length };
+    });
+  }
+
+  /**
+   * The import's answer already serialised (ImportedDraftJson): the draft's JSON and its text stay
+   * the bytes the intake thread made, which this thread stores and writes out as they are.
+   */
+  importDocumentAsJson(
     bytes: Uint8Array,
     fileName: string | null,
     principal: Principal,
     options: { readonly dryRun?: boolean | undefined; readonly handOver?: boolean | undefined } = {},
-  ): Promise<ImportedDraft> {
-    // The text is stored and counted, never decoded in this thread.
+  ): Promise<ImportedDraftJson> {
     return readable(bytes, () =>
-      this.intake.importDocumentWithoutText(bytes, fileName, actorOf(principal), options),
+      this.intake.importDocumentAsJson(bytes, fileName, actorOf(principal), options),
     );
   }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { planNotFound, type ReadPolicy } from '#libs/application';
@@ -18,7 +19,6 @@ import {
   PlanIntakeService,
   requireIssuer,
   type ConfirmResult,
-  type ImportedDraft,
   type PlanDraftView,
 } from './plan-intake.service.js';
 import { DOCX_MEDIA_TYPE, planUploadOf, PlanUploadRequest, type RawPlanUpload } from './plan-upload.js';
@@ -116,15 +116,23 @@ export class PlansHttpController {
     @Query() query: ImportPlanQueryDto,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: FastifyReply,
-  ): Promise<ImportedDraft> {
+  ): Promise<Readable> {
     const dryRun = query.dryRun === 'true' || query.dryRun === '1';
     requireIssuer(principal, 'import a plan'); // before the document is looked at
     const { bytes, fileName } = planUploadOf(upload, query.fileName);
     // The body is not read again: the intake thread takes its memory over instead of a copy.
-    const draft = await this.intake.importDocument(bytes, fileName, principal, { dryRun, handOver: true });
+    const draft = await this.intake.importDocumentAsJson(bytes, fileName, principal, {
+      dryRun,
+      handOver: true,
+    });
     if (dryRun || draft.draftId === null) response.status(200);
     else response.status(201).header('location', `/plans/drafts/${encodeURIComponent(draft.draftId)}`);
-    return draft;
+    // The ImportedDraft's JSON as the intake thread made it: written out, not parsed and written again
+    // (for 2,300 parties, 14 MB that held this thread ~450 ms).
+    response.header('content-type', 'application/json; charset=utf-8');
+    return Readable.from(
+      draft.json.map((piece) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)),
+    );
   }
 
   @Get('drafts/:draftId')

@@ -1,4 +1,4 @@
-import type { EncodedPlanDraft, PlanDraft } from '#libs/plan-intake';
+import type { PlanDraft, SerialisedPlanDraft } from '#libs/plan-intake';
 
 export interface StoredDraft {
   readonly id: string;
@@ -17,12 +17,12 @@ export interface StoredDraft {
  */
 export interface PlanDraftStore {
   /**
-   * Stores a draft with its source text (as a string, or as the UTF-8 the intake thread sent); the
-   * answer is the stored record without the draft, which the caller already holds.
+   * Stores a draft with its source text (a draft, or as the intake thread serialised it, with its
+   * text); the answer is the stored record without the draft, which the caller already holds.
    */
   insert(
     id: string,
-    draft: PlanDraft | EncodedPlanDraft,
+    draft: PlanDraft | SerialisedPlanDraft,
     createdBy: string,
     committee: string,
   ): Promise<Omit<StoredDraft, 'draft'>>;
@@ -34,8 +34,15 @@ export interface PlanDraftStore {
 /** Reads a document (text or .docx) into a draft; throws the reader's own errors for unreadable input. */
 export interface PlanDocumentReader {
   draft(bytes: Uint8Array, fileName: string | null, options?: ReadOptions): Promise<PlanDraft>;
-  /** As draft(), the source text left as UTF-8 bytes (never decoded by the caller). */
-  draftEncoded(bytes: Uint8Array, fileName: string | null, options?: ReadOptions): Promise<EncodedPlanDraft>;
+  /**
+   * As draft(), serialised where it was made (its JSON as UTF-8, its text compressed when
+   * `withText`): for a caller that stores it and answers with it without holding its objects.
+   */
+  draftSerialised(
+    bytes: Uint8Array,
+    fileName: string | null,
+    options: ReadOptions & { readonly withText: boolean },
+  ): Promise<SerialisedPlanDraft>;
 }
 
 export interface ReadOptions {

@@ -17,7 +17,16 @@ export function canonicalPlanText(text: string): string {
   const nfc = toNfc(text);
   // Most texts are canonical already: the same string back, rather than a copy of a 9 MB plan.
   if (!NOT_CANONICAL.test(nfc)) return nfc;
-  return nfc
+  return canonicalLayout(nfc);
+}
+
+/**
+ * canonicalPlanText without NFC: lines trimmed, spaces collapsed, blank lines dropped. Lines are
+ * independent, so a text cut after a line break gives, piece by piece, what it gives whole; and it
+ * touches only white space, which NFC never composes with, so it may come before NFC as after.
+ */
+export function canonicalLayout(text: string): string {
+  return text
     .replace(/^\uFEFF/u, '')
     .split(/\r\n|\r|\n|\u2028|\u2029/u)
     .map((line) => line.replace(/[ \t\u00a0]+/gu, ' ').trim())

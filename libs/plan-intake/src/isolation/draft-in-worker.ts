@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AgencyDirectory, AgencyDirectoryInput } from '#libs/agencies';
 import type { PlanDraft } from '../draft/draft.types.js';
+import type { SerialisedPlanDraft } from '../draft/serialised-draft.js';
 import { PlanDocumentError, type PlanDocumentErrorCode } from '../errors.js';
 
 /**
@@ -44,29 +45,23 @@ export interface DraftJob {
   readonly handOver?: boolean;
 }
 
-/**
- * A draft whose source text is still the UTF-8 bytes the intake thread sent: a caller that only
- * stores the text (compressed) and counts it never holds it as a string, which for a 9 MB plan in
- * Vietnamese is 14 MB of two-byte characters and ~20-50 ms of decoding on its event loop.
- */
-export type EncodedPlanDraft = Omit<PlanDraft, 'sourceText'> & {
-  /** The canonical text as UTF-8. */
-  readonly sourceText: Uint8Array;
-  /** Its length as a string (UTF-16 code units), which spans count in. */
-  readonly sourceTextLength: number;
-};
+/** What the thread is asked for: the draft itself, or the draft serialised (SerialisedPlanDraft). */
+export type DraftOutput = 'draft' | 'serialised' | 'serialised-with-text';
 
 /**
- * The thread's answer. The draft comes without its source text, which follows as UTF-8 bytes moved
- * (not copied) to the caller: a copy of a 9 MB plan's text as two-byte characters was ~20 MB more.
+ * The thread's answer. A draft comes without its source text, which follows as UTF-8 bytes moved
+ * (not copied) to the caller: a copy of a 9 MB plan's text as two-byte characters was ~20 MB more. A
+ * serialised draft's JSON and compressed text are moved too.
  */
 export type DraftOutcome =
   | {
       readonly ok: true;
+      readonly output: 'draft';
       readonly draft: Omit<PlanDraft, 'sourceText'>;
       readonly sourceText: Uint8Array;
       readonly sourceTextLength: number;
     }
+  | ({ readonly ok: true; readonly output: 'serialised' } & SerialisedPlanDraft)
   | {
       readonly ok: false;
       readonly code: PlanDocumentErrorCode | null;
@@ -96,24 +91,37 @@ export async function draftPlanDocumentInWorker(
   directory: AgencyDirectory,
   limits: Partial<WorkerLimits> = {},
 ): Promise<PlanDraft> {
-  return decodedDraft(await draftEncodedPlanDocumentInWorker(job, directory, limits));
+  const outcome = await inWorker(job, 'draft', directory, limits);
+  if (outcome.output !== 'draft') throw new Error('The plan reader answered a draft serialised.');
+  return { ...outcome.draft, sourceText: new TextDecoder().decode(outcome.sourceText) };
 }
 
-/** The draft with its source text decoded. */
-export function decodedDraft(encoded: EncodedPlanDraft): PlanDraft {
-  const { sourceText, sourceTextLength: _length, ...draft } = encoded;
-  return { ...draft, sourceText: new TextDecoder().decode(sourceText) };
-}
-
-/** As draftPlanDocumentInWorker, the source text left as UTF-8 (EncodedPlanDraft). */
-export async function draftEncodedPlanDocumentInWorker(
-  job: DraftJob,
+/**
+ * As draftPlanDocumentInWorker, the draft serialised in the thread (SerialisedPlanDraft): for a
+ * caller that answers with it and stores it, never with its objects. `withText`: the source text
+ * compressed too (to be stored); otherwise only its length.
+ */
+export async function draftSerialisedPlanDocumentInWorker(
+  job: DraftJob & { readonly withText: boolean },
   directory: AgencyDirectory,
   limits: Partial<WorkerLimits> = {},
-): Promise<EncodedPlanDraft> {
+): Promise<SerialisedPlanDraft> {
+  const { withText, ...rest } = job;
+  const outcome = await inWorker(rest, withText ? 'serialised-with-text' : 'serialised', directory, limits);
+  if (outcome.output !== 'serialised') throw new Error('The plan reader answered a draft not serialised.');
+  const { ok: _ok, output: _output, ...serialised } = outcome;
+  return serialised;
+}
+
+async function inWorker(
+  job: DraftJob,
+  output: DraftOutput,
+  directory: AgencyDirectory,
+  limits: Partial<WorkerLimits>,
+): Promise<Extract<DraftOutcome, { ok: true }>> {
   await slot();
   try {
-    return await runWorker(job, directoryInput(directory), { ...INTAKE_WORKER_LIMITS, ...limits });
+    return await runWorker(job, output, directoryInput(directory), { ...INTAKE_WORKER_LIMITS, ...limits });
   } finally {
     running -= 1;
     waiting.shift()?.();
@@ -140,16 +148,17 @@ function directoryInput(directory: AgencyDirectory): AgencyDirectoryInput {
 
 function runWorker(
   job: DraftJob,
+  output: DraftOutput,
   directory: AgencyDirectoryInput,
   limits: WorkerLimits,
-): Promise<EncodedPlanDraft> {
+): Promise<Extract<DraftOutcome, { ok: true }>> {
   const source = job.fileName ? `"${job.fileName}"` : 'The document';
   return new Promise((resolve, reject) => {
     const { handOver = false, ...rest } = job;
     const { bytes } = job;
     const ownsItsMemory = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const worker = new Worker(WORKER_FILE, {
-      workerData: { ...rest, directory },
+      workerData: { ...rest, output, directory },
       transferList: handOver && ownsItsMemory && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [],
       resourceLimits: {
         maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb,
@@ -173,13 +182,8 @@ function runWorker(
     );
     worker.once('message', (outcome: DraftOutcome) =>
       settle(() => {
-        if (outcome.ok) {
-          resolve({
-            ...outcome.draft,
-            sourceText: outcome.sourceText,
-            sourceTextLength: outcome.sourceTextLength,
-          });
-        } else if (outcome.code !== null) {
+        if (outcome.ok) resolve(outcome);
+        else if (outcome.code !== null) {
           reject(new PlanDocumentError(outcome.code, outcome.message, { reasons: outcome.reasons }));
         } else reject(new Error(`Reading the plan document failed: ${outcome.message}`));
       }),

@@ -1,10 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AgencyDirectory, type AgencyDirectoryInput } from '#libs/agencies';
 import { draftPlanText } from '../draft/draft-plan-text.js';
-import { canonicalPlanText } from '../draft/plan-identity.js';
+import type { PlanDraft } from '../draft/draft.types.js';
+import { draftJsonPieces, gzipPlanText } from '../draft/serialised-draft.js';
 import { PlanDocumentError } from '../errors.js';
-import { readPlanDocument } from '../read-plan-document.js';
-import type { DraftJob, DraftOutcome } from './draft-in-worker.js';
+import { readCanonicalPlanText } from '../read-plan-document.js';
+import type { DraftJob, DraftOutcome, DraftOutput } from './draft-in-worker.js';
 
 /*
  * Runs one plan intake in a thread of its own (see draft-in-worker.ts): the archive checks, the
@@ -12,19 +13,25 @@ import type { DraftJob, DraftOutcome } from './draft-in-worker.js';
  * hostile document. The thread ends after one job, giving all its memory back.
  */
 const job = workerData as { bytes: Uint8Array | null } & Omit<DraftJob, 'bytes'> & {
+    readonly output: DraftOutput;
     readonly directory: AgencyDirectoryInput;
   };
 
 async function run(): Promise<DraftOutcome> {
   try {
     const directory = new AgencyDirectory(job.directory);
-    const draft = draftPlanText(await readCanonicalText(), directory, {
-      fileName: job.fileName,
-      mediaType: job.mediaType,
-    });
+    const options = { fileName: job.fileName, mediaType: job.mediaType };
+    if (job.output !== 'draft') {
+      // The draft's objects live only while its JSON is made: the text is compressed without them.
+      const { sourceText, ...made } = serialise(draftPlanText(await readCanonicalText(), directory, options));
+      const withText = job.output === 'serialised-with-text';
+      return { ...made, sourceTextGzip: withText ? await gzipPlanText(sourceText) : null };
+    }
+    const draft = draftPlanText(await readCanonicalText(), directory, options);
     const { sourceText, ...withoutText } = draft;
     return {
       ok: true,
+      output: 'draft',
       draft: withoutText,
       sourceText: new TextEncoder().encode(sourceText),
       sourceTextLength: sourceText.length,
@@ -42,12 +49,34 @@ async function run(): Promise<DraftOutcome> {
   }
 }
 
+/** The draft's JSON, made a task at a time (never one string), and the text it was read from. */
+function serialise(draft: PlanDraft) {
+  const { planId, contentHash, sourceText } = draft;
+  return {
+    ok: true,
+    output: 'serialised',
+    planId,
+    contentHash,
+    json: draftJsonPieces(draft),
+    sourceTextLength: sourceText.length,
+    sourceText,
+  } as const;
+}
+
+/** The buffers of an outcome, moved to the caller rather than copied. */
+function movedBuffers(outcome: DraftOutcome): ArrayBuffer[] {
+  if (!outcome.ok) return [];
+  if (outcome.output === 'draft') return [outcome.sourceText.buffer as ArrayBuffer];
+  const pieces = outcome.json.map((piece) => piece.buffer as ArrayBuffer);
+  return outcome.sourceTextGzip ? [...pieces, outcome.sourceTextGzip.buffer as ArrayBuffer] : pieces;
+}
+
 /**
- * The document's canonical text (canonicalPlanText, which draftPlanText then finds done). Neither
- * the bytes nor the text as received outlive this function: the parse has their memory.
+ * The document's canonical text (canonicalPlanText, which draftPlanText then finds done), made in
+ * the upload's own bytes (readCanonicalPlanText). The bytes do not outlive this function.
  */
 async function readCanonicalText(): Promise<string> {
-  return canonicalPlanText(await readPlanDocument(takeBytes(), job.fileName ?? undefined));
+  return readCanonicalPlanText(takeBytes(), job.fileName ?? undefined);
 }
 
 /** The document's bytes, given up by the job: they can be collected as soon as they are read. */
@@ -57,6 +86,4 @@ function takeBytes(): Uint8Array {
   return bytes;
 }
 
-void run().then((outcome) =>
-  parentPort?.postMessage(outcome, outcome.ok ? [outcome.sourceText.buffer as ArrayBuffer] : []),
-);
+void run().then((outcome) => parentPort?.postMessage(outcome, movedBuffers(outcome)));

@@ -1,6 +1,6 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import type { PlanDocumentReader } from '#libs/application';
-import { draftEncodedPlanDocumentInWorker, draftPlanDocumentInWorker } from '#libs/plan-intake';
+import { draftPlanDocumentInWorker, draftSerialisedPlanDocumentInWorker } from '#libs/plan-intake';
 
 export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -18,9 +18,15 @@ export function planDocumentReader(directory: AgencyDirectory): PlanDocumentRead
         directory,
       );
     },
-    draftEncoded(bytes, fileName, options = {}) {
-      return draftEncodedPlanDocumentInWorker(
-        { bytes, fileName, mediaType: mediaTypeOf(bytes), handOver: options.handOver ?? false },
+    draftSerialised(bytes, fileName, options) {
+      return draftSerialisedPlanDocumentInWorker(
+        {
+          bytes,
+          fileName,
+          mediaType: mediaTypeOf(bytes),
+          handOver: options.handOver ?? false,
+          withText: options.withText,
+        },
         directory,
       );
     },

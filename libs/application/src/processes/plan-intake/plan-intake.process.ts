@@ -1,5 +1,5 @@
 import type { AgencyDirectory } from '#libs/agencies';
-import type { EncodedPlanDraft, PlanDraft } from '#libs/plan-intake';
+import type { PlanDraft, SerialisedPlanDraft } from '#libs/plan-intake';
 import { planDecider, planStreamId, type PlanIssuedData } from '#libs/plans';
 import { issuingAgencyOf, type Actor } from '#libs/shared-kernel';
 import { decide, taskStreamId } from '#libs/tasks';
@@ -37,6 +37,16 @@ export interface PlanDraftView extends Omit<PlanDraft, 'planId' | 'contentHash'>
  * with its length; getDraft() has the text the spans point into.
  */
 export type ImportedDraftView = Omit<PlanDraftView, 'sourceText'> & { readonly sourceTextLength: number };
+
+/**
+ * An import's answer as it is sent: the JSON of its ImportedDraftView, as UTF-8 in pieces to be
+ * written in order (the draft's JSON as the intake thread made it, between the view's own fields).
+ */
+export interface ImportedDraftJson {
+  /** Null for a dry run: nothing was stored. */
+  readonly draftId: string | null;
+  readonly json: readonly Uint8Array[];
+}
 
 export interface ConfirmResult {
   readonly draftId: string;
@@ -88,45 +98,41 @@ export class PlanIntake {
     actor: Actor,
     options: { readonly dryRun?: boolean | undefined } & ReadOptions = {},
   ): Promise<PlanDraftView> {
-    const {
-      sourceText,
-      sourceTextLength: _length,
-      ...imported
-    } = await this.importEncoded(bytes, fileName, actor, options);
-    return { ...imported, sourceText: new TextDecoder().decode(sourceText) };
+    requireIssuer(actor, 'import a plan');
+    const draft = await this.options.documents.draft(bytes, fileName, { handOver: options.handOver });
+    const alreadyIssued = await this.isIssued(draft, actor);
+    const stored = options.dryRun ? null : await this.store(draft, actor);
+    return view(draft, stored, alreadyIssued);
   }
 
   /**
-   * As importDocument(), answered without the text: it stays the UTF-8 bytes the reader sent, which
-   * the store compresses, and is never decoded here.
+   * As importDocument(), answered as JSON without the text (ImportedDraftView): the draft stays as
+   * the intake thread serialised it, its JSON and its compressed text, which this thread only stores
+   * and writes out. Neither a structured copy of its objects nor its text is ever held here.
    */
-  async importDocumentWithoutText(
+  async importDocumentAsJson(
     bytes: Uint8Array,
     fileName: string | null,
     actor: Actor,
     options: { readonly dryRun?: boolean | undefined } & ReadOptions = {},
-  ): Promise<ImportedDraftView> {
-    const { sourceText: _text, ...imported } = await this.importEncoded(bytes, fileName, actor, options);
-    return imported;
+  ): Promise<ImportedDraftJson> {
+    requireIssuer(actor, 'import a plan');
+    const draft = await this.options.documents.draftSerialised(bytes, fileName, {
+      handOver: options.handOver,
+      withText: !options.dryRun,
+    });
+    const alreadyIssued = await this.isIssued(draft, actor);
+    const stored = options.dryRun ? null : await this.store(draft, actor);
+    return { draftId: stored?.id ?? null, json: importedDraftJson(draft, stored, alreadyIssued) };
   }
 
-  private async importEncoded(
-    bytes: Uint8Array,
-    fileName: string | null,
-    actor: Actor,
-    options: { readonly dryRun?: boolean | undefined } & ReadOptions,
-  ): Promise<EncodedView> {
-    requireIssuer(actor, 'import a plan');
-    const draft = await this.options.documents.draftEncoded(bytes, fileName, { handOver: options.handOver });
-    const alreadyIssued = await this.isIssued(draft, actor);
-    if (options.dryRun) return view(draft, null, alreadyIssued);
-    const stored = await this.options.drafts.insert(
+  private store(draft: PlanDraft | SerialisedPlanDraft, actor: Actor): Promise<Omit<StoredDraft, 'draft'>> {
+    return this.options.drafts.insert(
       this.options.ids.newId(),
       draft,
       actor.personId,
       issuingAgencyOf(actor),
     );
-    return view(draft, stored, alreadyIssued);
   }
 
   async getDraft(draftId: string, actor: Actor): Promise<PlanDraftView> {
@@ -230,32 +236,50 @@ export function requireIssuer(actor: Pick<Actor, 'roles'>, what: string): void {
   if (!actor.roles.includes('issuer')) throw new ApplicationError('forbidden', `Only an issuer may ${what}.`);
 }
 
-type EncodedView = Omit<PlanDraftView, 'sourceText'> &
-  Pick<EncodedPlanDraft, 'sourceText' | 'sourceTextLength'>;
-
 function view(
   draft: PlanDraft,
   stored: Omit<StoredDraft, 'draft'> | null,
   alreadyIssued: boolean,
-): PlanDraftView;
-function view(
-  draft: EncodedPlanDraft,
-  stored: Omit<StoredDraft, 'draft'> | null,
-  alreadyIssued: boolean,
-): EncodedView;
-function view(
-  draft: PlanDraft | EncodedPlanDraft,
-  stored: Omit<StoredDraft, 'draft'> | null,
-  alreadyIssued: boolean,
-): PlanDraftView | EncodedView {
+): PlanDraftView {
+  return { ...viewFields(stored, alreadyIssued), ...draft };
+}
+
+function viewFields(stored: Omit<StoredDraft, 'draft'> | null, alreadyIssued: boolean) {
   return {
     draftId: stored?.id ?? null,
     alreadyIssued,
     createdBy: stored?.createdBy ?? null,
     createdAt: stored?.createdAt ?? null,
     confirmedAt: stored?.confirmedAt ?? null,
-    ...draft,
   };
+}
+
+/**
+ * The UTF-8 of `JSON.stringify` of the ImportedDraftView: the view's fields, the draft's (its JSON
+ * without the braces), then `sourceTextLength`, in the order the object would list them.
+ */
+function importedDraftJson(
+  draft: SerialisedPlanDraft,
+  stored: Omit<StoredDraft, 'draft'> | null,
+  alreadyIssued: boolean,
+): Uint8Array[] {
+  const encoder = new TextEncoder();
+  const fields = JSON.stringify(viewFields(stored, alreadyIssued));
+  const pieces = draft.json.filter((piece) => piece.length > 0);
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (!first || !last || first[0] !== 0x7b || last[last.length - 1] !== 0x7d) {
+    throw new Error("The draft's JSON is not an object.");
+  }
+  const inner = pieces.map((piece, i) =>
+    piece.subarray(i === 0 ? 1 : 0, i === pieces.length - 1 ? piece.length - 1 : piece.length),
+  );
+  const separator = inner.some((piece) => piece.length > 0) ? ',' : '';
+  return [
+    encoder.encode(`${fields.slice(0, -1)}${separator}`),
+    ...inner,
+    encoder.encode(`,"sourceTextLength":${draft.sourceTextLength}}`),
+  ];
 }
 
 function lastPosition(results: readonly CommandResult[]): string | null {
