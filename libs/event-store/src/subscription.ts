@@ -33,21 +33,20 @@ export interface DurableSubscriptionOptions {
   readonly maxRetryDelayMs?: number;
   /**
    * After a full batch, read the next one while the consumer handles this one (default false):
-   * the read's round trip overlaps the consumer's work when it is behind. Off by default: on the
-   * 2-core hosts measured, the ledger extended no faster with it (both sides are CPU-bound on the
-   * same cores) and it holds two batches in memory; worth trying where cores are spare.
+   * the read's round trip overlaps the consumer's work when it is behind. It holds two batches in
+   * memory, so it is for consumers that measured a gain (the ledger: ADR 0018).
    */
   readonly readAhead?: boolean;
-  /**
-   * Asked after each batch with events (and the time reading and handling it took) how long to
-   * wait before the next read, even when the batch was full: for a consumer that leaves the CPU to
-   * the writers while they are busy and catches up after. Without it, or for 0, the usual polling.
-   */
   /**
    * The batch size after a batch that pauseAfterBatch asked to pause after: small batches keep
    * each stretch of work, and so the pause that follows it, short. Default: batchSize.
    */
   readonly pausedBatchSize?: number;
+  /**
+   * Asked after each batch with events (and the time reading and handling it took) how long to
+   * wait before the next read, even when the batch was full: for a consumer that leaves the CPU to
+   * the writers while they are busy and catches up after. Without it, or for 0, the usual polling.
+   */
   readonly pauseAfterBatch?: (batch: {
     readonly events: number;
     readonly elapsedMs: number;
