@@ -1,5 +1,6 @@
 import { foldForSearch, toNfc } from '#libs/shared-kernel';
 import {
+  diceCoefficient,
   keySimilarity,
   keyTrigrams,
   normaliseAgencyName,
@@ -369,7 +370,7 @@ export class AgencyDirectory {
       }
       shared.forEach((n, k) => {
         if (n === 0) return;
-        const score = (2 * n) / (grams.total + (index.totals[k] ?? 0));
+        const score = diceCoefficient(n, grams.total, index.totals[k] ?? 0);
         similarity[k] = Math.max(similarity[k] ?? 0, score);
       });
     }

@@ -134,5 +134,10 @@ export function trigramSimilarity(a: KeyTrigrams, b: KeyTrigrams): number {
   const [small, large] = a.grams.size <= b.grams.size ? [a, b] : [b, a];
   let shared = 0;
   for (const [gram, count] of small.grams) shared += Math.min(count, large.grams.get(gram) ?? 0);
-  return (2 * shared) / (a.total + b.total);
+  return diceCoefficient(shared, a.total, b.total);
+}
+
+/** Dice's coefficient from the trigrams two keys share and each one's count of trigrams. */
+export function diceCoefficient(shared: number, totalA: number, totalB: number): number {
+  return (2 * shared) / (totalA + totalB);
 }
