@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSeedDirectory } from '#libs/agencies';
-import { openDatabase, type Database } from '#libs/event-store';
+import { migrate, openDatabase, type Database } from '#libs/event-store';
 import { draftJsonPieces, draftPlanText, gzipPlanText } from '#libs/plan-intake';
-import { PostgresPlanDraftStore, SOURCE_CHUNK_BYTES } from '../src/commands/postgres-plan-draft-store.js';
+import {
+  PLAN_DRAFT_MIGRATIONS,
+  PostgresPlanDraftStore,
+  SOURCE_CHUNK_BYTES,
+} from '../src/commands/postgres-plan-draft-store.js';
 import {
   connectTestPostgres,
   dropSchema,
@@ -31,6 +35,7 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
   let database: Database;
   let store: PostgresPlanDraftStore;
   const schema = backend === 'postgres' ? uniqueSchema('drafts') : 'coord';
+  const oldSchema = backend === 'postgres' ? uniqueSchema('drafts_v3') : 'coord_v3';
 
   beforeAll(async () => {
     database = await openDatabase(
@@ -45,6 +50,7 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
     if (backend === 'postgres') {
       const pool = await connectTestPostgres(1);
       await dropSchema(pool, schema);
+      await dropSchema(pool, oldSchema);
       await pool.end();
     }
     await database.close();
@@ -59,9 +65,10 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
     expect(stored.id).toBe(id);
 
     const json = await database.pool.query<{ length: string }>(
-      `select length(draft::text)::text as length from ${schema}.plan_drafts where id = $1`,
+      `select sum(octet_length(chunk))::text as length from ${schema}.plan_draft_json where draft_id = $1`,
       [id],
     );
+    expect(Number(json.rows[0]?.length)).toBeGreaterThan(0);
     expect(Number(json.rows[0]?.length)).toBeLessThan(sourceText.length / 2);
     const chunks = await database.pool.query<{ rows: string }>(
       `select count(*)::text as rows from ${schema}.plan_draft_sources where draft_id = $1`,
@@ -97,14 +104,72 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
     expect(found?.draft).toEqual({ ...draft, sourceText });
   });
 
-  it('reads a draft stored with its text inside the JSON, as before', async () => {
+  it('writes a large draft JSON in rows of at most a chunk, split inside characters, and reads it back', async () => {
     const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
+    // A title of 3 chunks' worth of multi-byte characters: some row boundaries fall inside one.
+    const large = { ...draft, plan: { ...draft.plan, title: 'Ủy ban 𝕏 '.repeat(SOURCE_CHUNK_BYTES / 4) } };
     const id = randomUUID();
-    await database.pool.query(
-      `insert into ${schema}.plan_drafts (id, content_hash, draft, created_by, committee)
-       values ($1, $2, $3, $4, $5)`,
-      [id, draft.contentHash, JSON.stringify(draft), 'person-1', 'lc-ubnd-tinh'],
+    await store.insert(id, large, 'person-1', 'lc-ubnd-tinh');
+    const rows = await database.pool.query<{ rows: string; largest: string }>(
+      `select count(*)::text as rows, max(octet_length(chunk))::text as largest
+       from ${schema}.plan_draft_json where draft_id = $1`,
+      [id],
     );
-    expect((await store.find(id))?.draft).toEqual(draft);
+    expect(Number(rows.rows[0]?.rows)).toBeGreaterThan(2);
+    expect(Number(rows.rows[0]?.largest)).toBe(SOURCE_CHUNK_BYTES);
+    expect((await store.find(id))?.draft).toEqual(large);
+  });
+
+  it('leaves no chunks of a draft whose row was not written, and never removes a stored draft', async () => {
+    const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
+    const count = async (id: string): Promise<number> => {
+      const rows = await database.pool.query<{ rows: string }>(
+        `select ((select count(*) from ${schema}.plan_draft_json where draft_id = $1)
+               + (select count(*) from ${schema}.plan_draft_sources where draft_id = $1))::text as rows`,
+        [id],
+      );
+      return Number(rows.rows[0]?.rows);
+    };
+    const failed = randomUUID();
+    // created_by is required: the row's insert fails after the chunks were written.
+    await expect(store.insert(failed, draft, null as unknown as string, 'lc-ubnd-tinh')).rejects.toThrow();
+    expect(await count(failed)).toBe(0);
+    expect(await store.find(failed)).toBeNull();
+
+    const stored = randomUUID();
+    await store.insert(stored, draft, 'person-1', 'lc-ubnd-tinh');
+    const before = await count(stored);
+    await expect(store.insert(stored, draft, 'person-2', 'lc-ubnd-tinh')).rejects.toThrow();
+    expect(await count(stored)).toBe(before);
+    expect((await store.find(stored))?.draft).toEqual(draft);
+  });
+
+  it('moves drafts stored as jsonb (text inside or apart) into rows of bytes, and reads them back', async () => {
+    await database.pool.query(`create schema if not exists ${oldSchema}`);
+    await migrate(database.pool, oldSchema, PLAN_DRAFT_MIGRATIONS.slice(0, 3), 'intake_schema_migrations');
+    const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
+    const inside = randomUUID();
+    await database.pool.query(
+      `insert into ${oldSchema}.plan_drafts (id, content_hash, draft, created_by, committee)
+       values ($1, $2, $3, $4, $5)`,
+      [inside, draft.contentHash, JSON.stringify(draft), 'person-1', 'lc-ubnd-tinh'],
+    );
+    const apart = randomUUID();
+    const { sourceText, ...fields } = draft;
+    await database.pool.query(
+      `insert into ${oldSchema}.plan_drafts (id, content_hash, draft, created_by, committee)
+       values ($1, $2, $3, $4, $5)`,
+      [apart, draft.contentHash, JSON.stringify(fields), 'person-2', 'lc-ubnd-tinh'],
+    );
+    await database.pool.query(
+      `insert into ${oldSchema}.plan_draft_sources (draft_id, seq, chunk) values ($1, 0, $2)`,
+      [apart, await gzipPlanText(sourceText)],
+    );
+
+    const migrated = new PostgresPlanDraftStore(database, oldSchema);
+    await migrated.migrate();
+    expect((await migrated.find(inside))?.draft).toEqual(draft);
+    expect((await migrated.find(apart))?.draft).toEqual(draft);
+    expect((await migrated.find(apart))?.createdBy).toBe('person-2');
   });
 });

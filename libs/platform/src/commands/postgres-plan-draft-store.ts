@@ -1,11 +1,12 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import type { Pool } from 'pg';
 import { migrate, type Database, type Migration } from '#libs/event-store';
 import { gzipPlanText, type PlanDraft, type SerialisedPlanDraft } from '#libs/plan-intake';
 import type { PlanDraftStore, StoredDraft } from '#libs/application';
 
-const MIGRATIONS: readonly Migration[] = [
+/** Exported for the test that migrates drafts stored before version 4. */
+export const PLAN_DRAFT_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'plan drafts awaiting review',
@@ -38,21 +39,41 @@ const MIGRATIONS: readonly Migration[] = [
       );
       alter table ${s}.plan_draft_sources alter column chunk set storage external;`,
   },
+  {
+    version: 4,
+    name: 'the draft JSON kept as its UTF-8 bytes, in chunks written before the draft row',
+    // Not jsonb: PostgreSQL parsed 12 MB of JSON on insert, which on the embedded database held the
+    // API's thread for over a second (docs/adr/0025). Only `find` reads it, and parses it itself.
+    // The chunks of both tables are written before their draft's row, each statement on its own
+    // (the embedded database runs one transaction at a time: a long one held every other request,
+    // /health included), so they reference no row; a draft is there once its row is.
+    // Existing rows move as one chunk each; storage stays compressible (JSON compresses well).
+    sql: (s) => `
+      create table ${s}.plan_draft_json (
+        draft_id uuid not null,
+        seq integer not null,
+        chunk bytea not null,
+        primary key (draft_id, seq)
+      );
+      insert into ${s}.plan_draft_json (draft_id, seq, chunk)
+        select id, 0, convert_to(draft::text, 'UTF8') from ${s}.plan_drafts;
+      alter table ${s}.plan_drafts drop column draft;
+      alter table ${s}.plan_draft_sources drop constraint plan_draft_sources_draft_id_fkey;`,
+  },
 ];
 
 const gunzipAsync = promisify(gunzip);
 
 /**
- * Bytes of compressed source text per row. The embedded database runs in the API's own thread and
- * blocks it while it writes a statement, so a large text is written in short statements with the
- * event loop free between them (docs/adr/0025).
+ * Bytes of compressed source text, or of draft JSON, per row. The embedded database runs in the
+ * API's own thread and blocks it while it writes a statement, so a large text is written in short
+ * statements with the event loop free between them (docs/adr/0025).
  */
 export const SOURCE_CHUNK_BYTES = 128 * 1024;
 
 interface DraftRow {
   id: string;
   content_hash: string;
-  draft: PlanDraft;
   created_by: string;
   committee: string | null;
   created_at: Date;
@@ -67,13 +88,14 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
   ) {}
 
   async migrate(): Promise<void> {
-    await migrate(this.database.pool, this.schema, MIGRATIONS, 'intake_schema_migrations');
+    await migrate(this.database.pool, this.schema, PLAN_DRAFT_MIGRATIONS, 'intake_schema_migrations');
   }
 
   /**
-   * The draft's JSON without its source text (a few hundred KB even for a 9 MB plan), then the text
-   * once, gzip-compressed off the event loop (zlib's thread pool, or the intake thread for a
-   * serialised draft), in chunks: one transaction.
+   * The draft's JSON without its source text, as UTF-8 bytes, then the text once, gzip-compressed
+   * off the event loop (zlib's thread pool, or the intake thread for a serialised draft), both in
+   * chunks each committed alone, then the draft's row, which makes the draft visible (no
+   * transaction: on the embedded database it would hold every other statement until it ends).
    */
   async insert(
     id: string,
@@ -81,53 +103,55 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
     createdBy: string,
     committee: string,
   ): Promise<Omit<StoredDraft, 'draft'>> {
-    const json = await draftJsonOf(draft);
+    const json = draftJsonOf(draft);
     const gzip = 'json' in draft ? draft.sourceTextGzip : await gzipPlanText(draft.sourceText);
     if (gzip === null) throw new Error('A draft is stored with its source text.');
-    // Bytes from the intake thread arrive as a Uint8Array; pg sends a Buffer as bytea.
-    const compressed = Buffer.from(gzip.buffer, gzip.byteOffset, gzip.byteLength);
-    const client = await this.database.pool.connect();
+    const jsonTable = `${this.schema}.plan_draft_json`;
+    const sources = `${this.schema}.plan_draft_sources`;
     try {
-      await client.query('begin');
-      // Not `returning *`: the draft would come back, to be parsed here (~300 ms for 2,300 parties).
-      const result = await client.query<Omit<DraftRow, 'draft'>>(
-        `insert into ${this.schema}.plan_drafts (id, content_hash, draft, created_by, committee)
-         values ($1, $2, $3, $4, $5)
+      await insertChunks(this.database.pool, jsonTable, id, json);
+      await insertChunks(this.database.pool, sources, id, [gzip]);
+      const result = await this.database.pool.query<DraftRow>(
+        `insert into ${this.schema}.plan_drafts (id, content_hash, created_by, committee)
+         values ($1, $2, $3, $4)
          returning id, content_hash, created_by, committee, created_at, confirmed_at`,
-        [id, draft.contentHash, json, createdBy, committee],
+        [id, draft.contentHash, createdBy, committee],
       );
-      for (let seq = 0; seq * SOURCE_CHUNK_BYTES < compressed.length; seq++) {
-        const chunk = compressed.subarray(seq * SOURCE_CHUNK_BYTES, (seq + 1) * SOURCE_CHUNK_BYTES);
-        await client.query(
-          `insert into ${this.schema}.plan_draft_sources (draft_id, seq, chunk) values ($1, $2, $3)`,
-          [id, seq, chunk],
-        );
-      }
-      await client.query('commit');
-      return storedFields(result.rows[0] as Omit<DraftRow, 'draft'>);
+      return storedFields(result.rows[0] as DraftRow);
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
+      // Chunks without their row are never read; those of a failed insert are removed.
+      // Never those of a draft already stored under this id.
+      const orphan = `draft_id = $1 and not exists (select from ${this.schema}.plan_drafts where id = $1)`;
+      await this.database.pool
+        .query(`delete from ${jsonTable} where ${orphan}`, [id])
+        .then(() => this.database.pool.query(`delete from ${sources} where ${orphan}`, [id]))
+        .catch(() => undefined);
       throw error;
-    } finally {
-      client.release();
     }
   }
 
   async find(id: string): Promise<StoredDraft | null> {
     const result = await this.database.pool.query<DraftRow>(
-      `select * from ${this.schema}.plan_drafts where id = $1`,
+      `select id, content_hash, created_by, committee, created_at, confirmed_at
+       from ${this.schema}.plan_drafts where id = $1`,
       [id],
     );
     const row = result.rows[0];
     if (!row) return null;
+    const json = await this.chunksOf(`${this.schema}.plan_draft_json`, id);
+    const draft = JSON.parse(json.toString('utf8')) as PlanDraft;
+    const source = await this.chunksOf(`${this.schema}.plan_draft_sources`, id);
+    // Drafts stored before the text was kept apart still hold it in their JSON.
+    const sourceText = source.length === 0 ? draft.sourceText : (await gunzipAsync(source)).toString('utf8');
+    return { ...storedFields(row), draft: { ...draft, sourceText } };
+  }
+
+  private async chunksOf(table: string, id: string): Promise<Buffer> {
     const chunks = await this.database.pool.query<{ chunk: Buffer }>(
-      `select chunk from ${this.schema}.plan_draft_sources where draft_id = $1 order by seq`,
+      `select chunk from ${table} where draft_id = $1 order by seq`,
       [id],
     );
-    // Drafts stored before the text was kept apart still hold it in their JSON.
-    if (chunks.rows.length === 0) return toStored(row, row.draft.sourceText);
-    const text = (await gunzipAsync(Buffer.concat(chunks.rows.map((r) => r.chunk)))).toString('utf8');
-    return toStored(row, text);
+    return Buffer.concat(chunks.rows.map((r) => r.chunk));
   }
 
   async markConfirmed(id: string): Promise<void> {
@@ -138,35 +162,39 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
   }
 }
 
-/** The jsonb binary format: a version byte, then the JSON's UTF-8 (PostgreSQL's jsonb_recv). */
-const JSONB_VERSION = 1;
+/**
+ * The draft's JSON as stored, without its text, as UTF-8. A serialised draft's pieces are sent as
+ * they are, never decoded to a string nor joined here.
+ */
+function draftJsonOf(draft: PlanDraft | SerialisedPlanDraft): readonly Uint8Array[] {
+  if ('json' in draft) return draft.json;
+  const { sourceText: _text, ...fields } = draft;
+  return [Buffer.from(JSON.stringify(fields), 'utf8')];
+}
 
 /**
- * The draft's JSON as stored, without its text. A serialised draft's UTF-8 is sent as it is, in the
- * jsonb binary format (pg sends a Buffer parameter as binary), never decoded to a string here; its
- * pieces are copied one at a time with the event loop free in between (12 MB at once held it ~50 ms).
+ * Bytes written as rows of at most SOURCE_CHUNK_BYTES, numbered in order, one statement each and
+ * each committed alone (a piece's rows are views of it, not copies). A chunk may end inside a character: the reader joins
+ * the rows before decoding.
  */
-async function draftJsonOf(draft: PlanDraft | SerialisedPlanDraft): Promise<string | Buffer> {
-  if (!('json' in draft)) {
-    const { sourceText: _text, ...fields } = draft;
-    return JSON.stringify(fields);
+async function insertChunks(
+  pool: Pool,
+  table: string,
+  id: string,
+  pieces: readonly Uint8Array[],
+): Promise<void> {
+  let seq = 0;
+  for (const piece of pieces) {
+    // Bytes from the intake thread arrive as a Uint8Array; pg sends a Buffer as bytea.
+    const bytes = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    for (let at = 0; at < bytes.length; at += SOURCE_CHUNK_BYTES) {
+      const chunk = bytes.subarray(at, at + SOURCE_CHUNK_BYTES);
+      await pool.query(`insert into ${table} (draft_id, seq, chunk) values ($1, $2, $3)`, [id, seq++, chunk]);
+    }
   }
-  const binary = Buffer.allocUnsafeSlow(1 + draft.json.reduce((size, piece) => size + piece.length, 0));
-  binary[0] = JSONB_VERSION;
-  let at = 1;
-  for (const piece of draft.json) {
-    binary.set(piece, at);
-    at += piece.length;
-    await nextTurn();
-  }
-  return binary;
 }
 
-function toStored(row: DraftRow, sourceText: string): StoredDraft {
-  return { ...storedFields(row), draft: { ...row.draft, sourceText } };
-}
-
-function storedFields(row: Omit<DraftRow, 'draft'>): Omit<StoredDraft, 'draft'> {
+function storedFields(row: DraftRow): Omit<StoredDraft, 'draft'> {
   return {
     id: row.id,
     contentHash: row.content_hash,
