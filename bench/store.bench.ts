@@ -11,11 +11,16 @@
  * Environment (all optional): BENCH_DATABASE_URL, BENCH_ADAPTERS (postgres,pglite), BENCH_WRITERS (16),
  * BENCH_POOL_SIZE (8; PostgreSQL only, PGlite always uses its one connection), BENCH_READ_BATCH (1000),
  * BENCH_APPEND_CONCURRENCY (batches of concurrent appends written at once; default: the store's),
- * BENCH_SCALE (multiplies every count and time limit, e.g. 0.1 for a smoke run).
+ * BENCH_SCALE (multiplies every count and time limit, e.g. 0.1 for a smoke run),
+ * BENCH_PGBENCH (seconds; when set, PostgreSQL's own pgbench also runs single-row INSERT
+ * transactions from WRITERS clients into a scratch table right after the single-append phase, and
+ * the ratio of the two is printed; fails when pgbench is not installed).
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import {
@@ -49,6 +54,8 @@ const APPEND_CONCURRENCY = process.env.BENCH_APPEND_CONCURRENCY
   ? Math.max(1, Math.round(numberFromEnv('BENCH_APPEND_CONCURRENCY', 1)))
   : undefined;
 const READ_BATCH = Math.max(1, Math.round(numberFromEnv('BENCH_READ_BATCH', 1000)));
+/** Seconds of pgbench single-row INSERTs to compare single appends with; 0: not run. */
+const PGBENCH_SECONDS = Math.max(0, Math.round(numberFromEnv('BENCH_PGBENCH', 0)));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'postgres,pglite')
   .split(',')
@@ -98,6 +105,8 @@ interface AdapterResult {
   readonly batched: PhaseResult;
   readonly read: PhaseResult;
   readonly logEvents: number;
+  /** pgbench single-row INSERT transactions/s, when BENCH_PGBENCH asked for them. */
+  readonly pgbenchTps?: number;
 }
 
 let aborted = false;
@@ -403,6 +412,58 @@ async function catchUpRead(store: PostgresEventStore, expected: number) {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The server's own ceiling for small writes: pgbench runs one-row INSERT transactions (one commit
+ * each) from WRITERS clients into a scratch table of the bench schema, for `seconds`.
+ */
+async function pgbenchInserts(pool: pg.Pool, schema: string, seconds: number): Promise<number> {
+  await pool.query(
+    `create table ${schema}.pgbench_rows (id bigint generated always as identity primary key, v text)`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'store-bench-'));
+  const script = join(dir, 'insert.sql');
+  writeFileSync(script, `insert into ${schema}.pgbench_rows (v) values ('x');\n`);
+  try {
+    const args = [
+      '-n',
+      '-c',
+      String(WRITERS),
+      '-j',
+      String(Math.min(WRITERS, 2)),
+      '-T',
+      String(seconds),
+      '-f',
+      script,
+    ];
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(
+        'pgbench',
+        [...args, DATABASE_URL],
+        { timeout: (seconds + 60) * 1000 },
+        (error, stdout, stderr) => {
+          if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+            reject(
+              new Error(
+                'BENCH_PGBENCH is set but pgbench is not installed (it comes with postgresql-client)',
+              ),
+            );
+          } else if (error) {
+            reject(new Error(`pgbench failed: ${stderr || error.message}`));
+          } else {
+            resolve(stdout);
+          }
+        },
+      );
+    });
+    const tps = /tps = ([0-9.]+) \(without initial connection time\)/.exec(output)?.[1];
+    if (!tps) throw new Error(`pgbench printed no tps:\n${output}`);
+    return Number(tps);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await pool.query(`drop table if exists ${schema}.pgbench_rows`);
+  }
+}
+
 async function benchAdapter(adapter: AdapterName): Promise<AdapterResult> {
   const limits = LIMITS[adapter];
   const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -450,6 +511,17 @@ async function benchAdapter(adapter: AdapterName): Promise<AdapterResult> {
         ` (p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms)`,
     );
 
+    let pgbenchTps: number | undefined;
+    if (adapter === 'postgres' && PGBENCH_SECONDS > 0) {
+      log(
+        `[${adapter}]     pgbench: ${WRITERS} clients, one-row INSERT transactions for ${PGBENCH_SECONDS} s ...`,
+      );
+      pgbenchTps = await pgbenchInserts(pool, schema, PGBENCH_SECONDS);
+      log(
+        `[${adapter}]     pgbench ${fmt(pgbenchTps)} tx/s; single appends ${(single.eventsPerSecond / pgbenchTps).toFixed(2)}x of it`,
+      );
+    }
+
     log(
       `[${adapter}] 2/3 batched appends: ${WRITERS} writers, ${BATCH_SIZE} events per append, up to ${limits.batchCount} batches or ${limits.batchSeconds} s ...`,
     );
@@ -474,7 +546,7 @@ async function benchAdapter(adapter: AdapterName): Promise<AdapterResult> {
     log(
       `[${adapter}]     ${read.events} events in ${read.seconds.toFixed(1)} s = ${fmt(read.eventsPerSecond)} events/s`,
     );
-    return { adapter, single, batched, read, logEvents };
+    return { adapter, single, batched, read, logEvents, ...(pgbenchTps === undefined ? {} : { pgbenchTps }) };
   } finally {
     log(`[${adapter}] dropping schema ${schema} and closing`);
     await pool.query(`drop schema if exists ${schema} cascade`).catch((error: unknown) => {
@@ -578,6 +650,11 @@ function printSummary(results: readonly AdapterResult[]): void {
     console.log(
       `  catch-up read events/s  ${verdict(pgResult.read.eventsPerSecond, TARGETS.readEventsPerSecond)}`,
     );
+    if (pgResult.pgbenchTps !== undefined) {
+      console.log(
+        `  single appends / pgbench single-row INSERTs (${WRITERS} clients): ${fmt(pgResult.single.eventsPerSecond)} / ${fmt(pgResult.pgbenchTps)} = ${(pgResult.single.eventsPerSecond / pgResult.pgbenchTps).toFixed(2)}x`,
+      );
+    }
   }
 }
 

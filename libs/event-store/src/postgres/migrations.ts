@@ -408,6 +408,114 @@ end
 $fn$;
     `,
   },
+  {
+    version: 6,
+    name: 'append_events looks ids up before a plain insert instead of ON CONFLICT',
+    sql: (s) => `
+-- As version 5, but an append's ids are looked up before its events are inserted, and the insert
+-- has no ON CONFLICT clause (measured in ADR 0004).
+create or replace function ${s}.append_events(
+  p_stream_ids text[], p_expected_kinds text[], p_expected_versions integer[], p_event_counts integer[],
+  p_event_ids uuid[], p_types text[], p_schema_versions integer[], p_data json[], p_metadata json[],
+  p_occurred_at timestamptz[])
+returns table (ord integer, status text, stream_version integer, positions bigint[])
+language plpgsql
+-- Plans are cached per connection; made while the tables are still small, they must not scan them.
+set enable_seqscan = off
+as $fn$
+declare
+  v_first integer := 1;
+  v_last integer;
+  v_count integer;
+  v_stream text;
+  v_current integer;
+  v_last_writer xid8;
+  v_ids uuid[];
+  v_found integer;
+  v_found_in_stream integer;
+begin
+  for i in 1 .. coalesce(array_length(p_stream_ids, 1), 0) loop
+    ord := i;
+    v_stream := p_stream_ids[i];
+    v_count := p_event_counts[i];
+    v_last := v_first + v_count - 1;
+    status := null;
+    positions := null;
+    stream_version := null;
+
+    -- Lock the stream row, creating it at version 0 when new.
+    select st.version, st.last_transaction_id into v_current, v_last_writer
+      from ${s}.streams st where st.stream_id = v_stream for update;
+    if not found then
+      insert into ${s}.streams (stream_id, version) values (v_stream, 0) on conflict do nothing;
+      if found then
+        v_current := 0;
+        v_last_writer := null;
+      else -- created by a concurrent append, which has committed meanwhile
+        select st.version, st.last_transaction_id into v_current, v_last_writer
+          from ${s}.streams st where st.stream_id = v_stream for update;
+      end if;
+    end if;
+
+    -- The log is read in transaction order: a transaction older than the stream's last writer
+    -- would be read before it, so it is refused and the writer retries.
+    if v_last_writer > pg_current_xact_id() then
+      status := 'out-of-order';
+    elsif (p_expected_kinds[i] = 'no-stream' and v_current <> 0)
+       or (p_expected_kinds[i] = 'exact' and v_current <> p_expected_versions[i]) then
+      status := 'conflict';
+    else
+      -- Ids already stored (a retry, or an id reused) are looked up before inserting, so the insert
+      -- is a plain one: no speculative insertion and confirmation per row as ON CONFLICT makes. An
+      -- id inserted meanwhile by a transaction still running trips the unique index instead, and
+      -- the caller writes the append again alone (ADR 0004).
+      if exists (select 1 from ${s}.events ev where ev.event_id = any(p_event_ids[v_first:v_last])) then
+        status := 'ids';
+      else
+        with inserted as (
+          insert into ${s}.events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
+          select e.id, v_stream, v_current + e.n::integer, e.type, e.schema_version, e.data, e.metadata, e.occurred_at
+          from unnest(p_event_ids[v_first:v_last], p_types[v_first:v_last], p_schema_versions[v_first:v_last],
+                      p_data[v_first:v_last], p_metadata[v_first:v_last], p_occurred_at[v_first:v_last])
+               with ordinality as e(id, type, schema_version, data, metadata, occurred_at, n)
+          order by e.n
+          returning ${s}.events.global_position, ${s}.events.stream_version
+        )
+        select array_agg(x.global_position order by x.stream_version) into positions from inserted x;
+        update ${s}.streams st set version = v_current + v_count, last_transaction_id = pg_current_xact_id()
+          where st.stream_id = v_stream;
+        status := 'ok';
+        stream_version := v_current + v_count;
+      end if;
+    end if;
+
+    if status <> 'ok' then
+      -- Refused (rare). A retry of an append already stored wins over any refusal.
+      v_ids := p_event_ids[v_first:v_last];
+      select count(*), count(*) filter (where ev.stream_id = v_stream),
+             array(select x.global_position from ${s}.events x where x.event_id = any(v_ids) order by x.stream_version)
+        into v_found, v_found_in_stream, positions
+        from ${s}.events ev where ev.event_id = any(v_ids);
+      stream_version := v_current;
+      if v_found = v_count and v_found_in_stream = v_count then
+        status := 'duplicate';
+      else
+        positions := array[]::bigint[];
+        if v_found > 0 then
+          status := 'duplicate-conflict';
+        elsif status = 'ids' then
+          raise exception 'append_events: ids of % were stored and then gone', v_stream;
+        end if;
+      end if;
+    end if;
+
+    return next;
+    v_first := v_last + 1;
+  end loop;
+end
+$fn$;
+    `,
+  },
 ];
 
 /** Applies pending migrations under an advisory lock, so an API and a worker starting together agree. */

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { connectTestPostgres, dropSchema, uniqueSchema } from '../../../test/support/postgres.js';
+import {
+  DuplicateEventError,
+  EVENT_STORE_MIGRATIONS,
+  ExpectedVersion,
+  PostgresEventStore,
+  migrate,
+  type NewEvent,
+} from '../src/index.js';
+
+function newEvent(): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'Noted',
+    data: { at: 1 },
+    metadata: {
+      actor: { personId: 'officer-1', agencyCode: 'lc-so-ldtbxh' },
+      occurredAt: new Date().toISOString(),
+    },
+  };
+}
+
+describe('a PostgreSQL event store written before append_events looked ids up first (migration 6)', () => {
+  it('upgrades, answers retries of events stored before with their first positions and refuses reused ids', async () => {
+    const pool = await connectTestPostgres(4);
+    const schema = uniqueSchema('esup');
+    try {
+      await migrate(
+        pool,
+        schema,
+        EVENT_STORE_MIGRATIONS.filter((migration) => migration.version <= 5),
+      );
+      const store = new PostgresEventStore(pool, { schema });
+      const stream = `task-${randomUUID()}`;
+      const events = [newEvent(), newEvent()];
+      const first = await store.append(stream, events, ExpectedVersion.noStream);
+
+      await store.migrate();
+      const applied = await pool.query<{ version: number }>(
+        `select version from ${schema}.schema_migrations order by version`,
+      );
+      expect(applied.rows.map((row) => row.version)).toEqual(EVENT_STORE_MIGRATIONS.map((m) => m.version));
+
+      const retry = await store.append(stream, events, ExpectedVersion.noStream);
+      expect(retry).toEqual({ ...first, duplicate: true });
+      await expect(store.append(`task-${randomUUID()}`, [events[0]!])).rejects.toBeInstanceOf(
+        DuplicateEventError,
+      );
+      const next = await store.append(stream, [newEvent()], ExpectedVersion.exact(2));
+      expect(next.nextVersion).toBe(3);
+      expect((await store.readStream(stream)).map((event) => event.streamVersion)).toEqual([1, 2, 3]);
+    } finally {
+      await dropSchema(pool, schema);
+      await pool.end();
+    }
+  });
+});
