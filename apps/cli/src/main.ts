@@ -20,6 +20,7 @@ import { describeFailure } from './failure.js';
 import { registerMigrateStoreCommand } from './migrate-store.command.js';
 import { registerNatsUsersCommand } from './nats-users.command.js';
 import { registerWatchCommand } from './watch/watch.command.js';
+import { rebuildProgress } from './rebuild-progress.js';
 import { registerDirectoryCommands } from './reorganisation.command.js';
 import { registerExportCommand } from './ledger/export.command.js';
 import { registerLedgerCommands } from './ledger/keygen.command.js';
@@ -151,9 +152,15 @@ program
   .addOption(new Option('--quiet', 'print nothing but errors'))
   .action(async (name: string | undefined, options: { quiet?: boolean }) => {
     const started = Date.now();
-    await withRunner(async (runner) => {
-      if (name) await runner.rebuild(name);
-      else await runner.rebuildAll();
+    await withProjections(async ({ runner, store }) => {
+      const progress = options.quiet ? undefined : rebuildProgress(await store.headPosition());
+      const onProgress = progress ? progress.report.bind(progress) : undefined;
+      try {
+        if (name) await runner.rebuild(name, { onProgress });
+        else await runner.rebuildAll({ onProgress });
+      } finally {
+        progress?.done();
+      }
       if (!options.quiet) {
         for (const status of await runner.status()) {
           if (!name || status.name === name) {

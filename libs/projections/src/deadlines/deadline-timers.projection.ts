@@ -43,11 +43,9 @@ export const deadlineTimersProjection: Projection = {
 
   async apply(events: readonly ProjectionEvent[], manager: EntityManager): Promise<void> {
     const s = projectionSchema(manager);
-    const inserts: DeadlineTimerRow[] = [];
     const outcomes = new Map<string, TaskOutcomeRow>();
-    const flush = async (): Promise<void> => {
-      await insertTimers(manager, s, inserts.splice(0));
-    };
+    const pending = new PendingTimerWrites();
+    const flush = (): Promise<void> => pending.flush(manager, s);
     const policies = new Map<string, DeadlinePolicy>();
     const policyOf = async (planId: string): Promise<DeadlinePolicy> => {
       let policy = policies.get(planId);
@@ -115,7 +113,7 @@ export const deadlineTimersProjection: Projection = {
             [plan.planId, JSON.stringify(plan.deadlinePolicy)],
           );
         }
-        inserts.push(...cycleTimers(plan));
+        await pending.insert(cycleTimers(plan), manager, s);
         continue;
       }
       if (change.kind === 'calendar') {
@@ -180,28 +178,26 @@ export const deadlineTimersProjection: Projection = {
           event.type === 'TaskCompleted' || event.type === 'TaskCancelled' ? occurredAt : outcome.closed_at,
       });
       switch (event.type) {
-        case 'TaskAssigned':
-          inserts.push(...(await timersOf(after, occurredAt, version)));
+        case 'TaskAssigned': {
+          const rows = await timersOf(after, occurredAt, version);
+          await pending.insert(rows, manager, s);
           break;
-        case 'ExtensionGranted':
-          await flush();
-          await dropWaiting(manager, s, after.taskId, occurredAt);
-          inserts.push(...(await timersOf(after, occurredAt, version)));
+        }
+        case 'ExtensionGranted': {
+          await pending.drop(after.taskId, occurredAt, manager, s);
+          const rows = await timersOf(after, occurredAt, version);
+          await pending.insert(rows, manager, s);
           break;
+        }
         case 'TaskCompleted':
         case 'TaskCancelled':
-          await flush();
-          await dropWaiting(manager, s, after.taskId, occurredAt);
+          await pending.drop(after.taskId, occurredAt, manager, s);
           break;
         case 'HandoffAccepted':
         case 'TaskReassigned':
         case 'CompletionAccepted':
           // Who answers, and who still owes its part, when the timer fires.
-          await flush();
-          await manager.query(
-            `update ${s}.deadline_timers set task = $2 where task_id = $1 and fired_at is null`,
-            [after.taskId, JSON.stringify(deadlineTaskSnapshot(after))],
-          );
+          await pending.snapshot(after.taskId, deadlineTaskSnapshot(after), manager, s);
           break;
         case 'TaskAcknowledged':
         case 'ProgressReported':
@@ -387,10 +383,65 @@ async function insertTimers(
   }
 }
 
-/** Timers still waiting that were due after `since`: the event at `since` made them moot. */
-async function dropWaiting(manager: EntityManager, s: string, taskId: string, since: string): Promise<void> {
-  await manager.query(
-    `delete from ${s}.deadline_timers where task_id = $1 and fired_at is null and fire_at > $2`,
-    [taskId, since],
-  );
+/**
+ * The timer writes of task events, held back and written in three statements (inserts, then
+ * snapshot updates, then drops of waiting timers) instead of one or two round trips per event:
+ * a rebuild spent most of its time in those. The statements run in that order, so a write for a
+ * task that must follow a held-back write of a later kind (an insert after a drop: an extension)
+ * first writes out what is held. Within one kind the writes of a task combine: the last snapshot
+ * wins (each replaced the same waiting timers), drops keep the earliest instant (each deleted the
+ * waiting timers due after its own). Tasks are independent of each other.
+ */
+class PendingTimerWrites {
+  private inserts: DeadlineTimerRow[] = [];
+  private readonly snapshots = new Map<string, unknown>();
+  private readonly drops = new Map<string, string>();
+  /** Per task, the latest kind held: 0 insert, 1 snapshot, 2 drop. */
+  private readonly stage = new Map<string, number>();
+
+  async insert(rows: readonly DeadlineTimerRow[], manager: EntityManager, s: string): Promise<void> {
+    for (const taskId of new Set(rows.map((row) => row.task_id))) await this.enter(taskId, 0, manager, s);
+    this.inserts.push(...rows);
+  }
+
+  async snapshot(taskId: string, task: unknown, manager: EntityManager, s: string): Promise<void> {
+    await this.enter(taskId, 1, manager, s);
+    this.snapshots.set(taskId, task);
+  }
+
+  async drop(taskId: string, since: string, manager: EntityManager, s: string): Promise<void> {
+    await this.enter(taskId, 2, manager, s);
+    const held = this.drops.get(taskId);
+    if (held === undefined || Date.parse(since) < Date.parse(held)) this.drops.set(taskId, since);
+  }
+
+  async flush(manager: EntityManager, s: string): Promise<void> {
+    await insertTimers(manager, s, this.inserts);
+    this.inserts = [];
+    if (this.snapshots.size > 0) {
+      await manager.query(
+        `update ${s}.deadline_timers t set task = u.task
+           from unnest($1::text[], $2::jsonb[]) as u(task_id, task)
+          where t.task_id = u.task_id and t.fired_at is null`,
+        [[...this.snapshots.keys()], [...this.snapshots.values()].map((task) => JSON.stringify(task))],
+      );
+      this.snapshots.clear();
+    }
+    if (this.drops.size > 0) {
+      // Timers still waiting that were due after the event: the event made them moot.
+      await manager.query(
+        `delete from ${s}.deadline_timers t
+           using unnest($1::text[], $2::timestamptz[]) as d(task_id, since)
+          where t.task_id = d.task_id and t.fired_at is null and t.fire_at > d.since`,
+        [[...this.drops.keys()], [...this.drops.values()]],
+      );
+      this.drops.clear();
+    }
+    this.stage.clear();
+  }
+
+  private async enter(taskId: string, stage: number, manager: EntityManager, s: string): Promise<void> {
+    if ((this.stage.get(taskId) ?? -1) > stage) await this.flush(manager, s);
+    this.stage.set(taskId, Math.max(stage, this.stage.get(taskId) ?? -1));
+  }
 }
