@@ -63,12 +63,21 @@ function serialise(draft: PlanDraft) {
   } as const;
 }
 
-/** The buffers of an outcome, moved to the caller rather than copied. */
+/**
+ * The buffers of an outcome, moved to the caller rather than copied. Only a view that is its whole
+ * buffer is moved: a small Buffer is a slice of Node's shared pool, which cannot be moved (newer
+ * Node refuses the message) and is copied with the message instead; each buffer is listed once.
+ */
 function movedBuffers(outcome: DraftOutcome): ArrayBuffer[] {
   if (!outcome.ok) return [];
-  if (outcome.output === 'draft') return [outcome.sourceText.buffer as ArrayBuffer];
-  const pieces = outcome.json.map((piece) => piece.buffer as ArrayBuffer);
-  return outcome.sourceTextGzip ? [...pieces, outcome.sourceTextGzip.buffer as ArrayBuffer] : pieces;
+  const views: Uint8Array[] =
+    outcome.output === 'draft'
+      ? [outcome.sourceText]
+      : [...outcome.json, ...(outcome.sourceTextGzip ? [outcome.sourceTextGzip] : [])];
+  const whole = views
+    .filter((view) => view.byteOffset === 0 && view.byteLength === view.buffer.byteLength)
+    .map((view) => view.buffer as ArrayBuffer);
+  return [...new Set(whole)];
 }
 
 /**
