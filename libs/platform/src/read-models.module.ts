@@ -153,7 +153,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
               projections: allProjections,
               // The embedded database's one connection is held for a whole replay transaction:
               // the API's reads wait behind it, ~0.5 s for 500 events, seconds for 5,000.
-              ...(database.kind === 'embedded' ? { replayBatchSize: 500 } : {}),
+              ...(database.kind === 'embedded' ? { batchSize: 500 } : {}),
               logger: { warn: (details, message) => logger.warn({ ...details, msg: message }) },
             });
           },

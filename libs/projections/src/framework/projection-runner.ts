@@ -4,6 +4,7 @@ import {
   START_OF_LOG,
   type EventStore,
   type LogPosition,
+  type ReadAllBatch,
   type RecordedEvent,
   type SubscriptionConsumer,
 } from '#libs/event-store';
@@ -33,15 +34,14 @@ export interface ProjectionRunnerOptions {
   /** Read for catch-up and rebuilds. */
   readonly store: EventStore;
   readonly projections: readonly Projection[];
-  /** Events per transaction when the subscription hands over a batch it read (default 500). */
-  readonly batchSize?: number;
   /**
-   * Events per transaction when replaying the log (rebuilds, catch-up; default 5,000). Every
+   * Events per transaction when the runner reads the log itself (rebuilds, catch-up; default
+   * 5,000); a batch the subscription hands over is applied as it came. Every
    * transaction pays the same fixed costs (locking and storing checkpoints, each projection's
    * queries for the rows a batch touches): ten times fewer of them made a rebuild of realistic
    * task lifecycles about twice as fast (bench/rebuild.bench.ts).
    */
-  readonly replayBatchSize?: number;
+  readonly batchSize?: number;
   readonly logger?: ProjectionRunnerLogger;
 }
 
@@ -100,7 +100,6 @@ export class ProjectionRunner implements SubscriptionConsumer {
   private readonly store: EventStore;
   private readonly projections: readonly Projection[];
   private readonly batchSize: number;
-  private readonly replayBatchSize: number;
   private readonly logger: ProjectionRunnerLogger | undefined;
   private readonly schema: string;
   private readonly usesTaskState: boolean;
@@ -113,8 +112,7 @@ export class ProjectionRunner implements SubscriptionConsumer {
     this.dataSource = options.dataSource;
     this.store = options.store;
     this.projections = options.projections;
-    this.batchSize = options.batchSize ?? 500;
-    this.replayBatchSize = options.replayBatchSize ?? 5_000;
+    this.batchSize = options.batchSize ?? 5_000;
     this.logger = options.logger;
     this.schema = projectionSchema(options.dataSource);
     this.usesTaskState = options.projections.some((p) => p.needsTaskState);
@@ -287,24 +285,25 @@ export class ProjectionRunner implements SubscriptionConsumer {
     onProgress?: (progress: ReplayProgress) => void,
   ): Promise<LogPosition> {
     const read = (after: LogPosition) => {
-      const batch = this.store.readAll(after, this.replayBatchSize);
+      const batch = this.store.readAll(after, this.batchSize);
       // Awaited below unless the replay stops first; a failure then is of no interest.
       batch.catch(() => undefined);
       return batch;
     };
     let position = from;
     let applied = 0;
-    let next = read(position);
+    let next: Promise<ReadAllBatch> | undefined = read(position);
     for (;;) {
       if (limit && compareLogPositions(position, limit) >= 0) return position;
-      const batch = await next;
+      const batch = await (next ?? read(position));
       const events = limit
         ? batch.events.filter((event) => compareLogPositions(positionOf(event), limit) <= 0)
         : batch.events;
       const last = events[events.length - 1];
       if (!last) return position;
       const end = positionOf(last);
-      next = read(end);
+      // No read ahead past the limit (a catch-up inside `handle` stops at the subscription's batch).
+      next = limit && compareLogPositions(end, limit) >= 0 ? undefined : read(end);
       position = await this.applyBatch(events, position, end);
       // A projection left behind (rows built by a newer version came back into reach, say):
       // the batch read ahead does not follow on from where the replay now stands.

@@ -148,5 +148,6 @@ export const PROJECTION_TABLES = [
   'agency_tasks',
   'agency_intervals',
   'agency_interval_events',
+  'agency_interval_tasks',
   'projection_task_states',
 ] as const;
