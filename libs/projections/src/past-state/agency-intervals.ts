@@ -314,9 +314,18 @@ const fromStored = (event: StoredRecordedEvent): RecordedEvent => ({
   metadata: event.metadata as unknown as EventMetadata,
 });
 
-/** Whether a task's added events continue its fold (see `continueIntervals`) rather than refold it. */
-function continues(tail: FoldTail | undefined, added: readonly RecordedEvent[]): tail is FoldTail {
-  if (!tail) return false;
+/**
+ * Whether a task's added events continue its fold (see `continueIntervals`) rather than refold it.
+ * `storedUpTo` is the last version of the task's stored events before this batch: a tail behind it
+ * was left by code that kept the events and intervals but not the tail (an older worker of a fleet
+ * being upgraded), so the fold refolds rather than trust it.
+ */
+function continues(
+  tail: FoldTail | undefined,
+  storedUpTo: number | undefined,
+  added: readonly RecordedEvent[],
+): tail is FoldTail {
+  if (!tail || tail.streamVersion !== storedUpTo) return false;
   let version = tail.streamVersion;
   for (const recorded of added) {
     if (recorded.streamVersion <= version) return false;
@@ -326,6 +335,24 @@ function continues(tail: FoldTail | undefined, added: readonly RecordedEvent[]):
     const until = Date.parse(untilOn(axis, tail));
     return added.every((recorded) => timeOn(axis, recorded) >= until);
   });
+}
+
+/** The last version of the task events stored for each of these tasks (one index probe each). */
+async function storedVersions(
+  manager: EntityManager,
+  taskIds: readonly string[],
+): Promise<Map<string, number>> {
+  const eventsTable = manager.connection.getMetadata(AgencyIntervalEventRow).tablePath;
+  const rows = await manager.query<{ task_id: string; version: number | string | null }[]>(
+    `select t.task_id,
+            (select e.stream_version from ${eventsTable} e
+              where e.task_id = t.task_id order by e.stream_version desc limit 1) as version
+       from unnest($1::text[]) as t(task_id)`,
+    [taskIds],
+  );
+  return new Map(
+    rows.flatMap((row) => (row.version === null ? [] : [[row.task_id, Number(row.version)] as const])),
+  );
 }
 
 /** The task events the projection stored for these tasks, each task's in stream order. */
@@ -365,6 +392,13 @@ export const agencyIntervalsProjection: Projection = {
   async apply(events: readonly ProjectionEvent[], manager: EntityManager): Promise<void> {
     const changes = taskChanges(events);
     if (changes.length === 0) return;
+    const added = new Map<string, RecordedEvent[]>();
+    for (const change of changes) {
+      const taskId = change.event.data.taskId;
+      added.set(taskId, [...(added.get(taskId) ?? []), change.recorded]);
+    }
+    const taskIds = [...added.keys()];
+    const storedUpTo = await storedVersions(manager, taskIds);
     await writeRows(
       manager,
       AgencyIntervalEventRow,
@@ -375,12 +409,6 @@ export const agencyIntervalsProjection: Projection = {
       })),
       { conflict: ['taskId', 'streamVersion'], onConflict: 'ignore' },
     );
-    const added = new Map<string, RecordedEvent[]>();
-    for (const change of changes) {
-      const taskId = change.event.data.taskId;
-      added.set(taskId, [...(added.get(taskId) ?? []), change.recorded]);
-    }
-    const taskIds = [...added.keys()];
     const tails = new Map(
       (await manager.find(AgencyIntervalTaskRow, { where: { taskId: In(taskIds) } })).map((row) => [
         row.taskId,
@@ -391,7 +419,9 @@ export const agencyIntervalsProjection: Projection = {
     // The intervals that may change: for a task that continues, its open ones and, on an axis
     // where an added event comes at the tail's time, those closed at that time; all of a task
     // that refolds.
-    const refolds = taskIds.filter((taskId) => !continues(tails.get(taskId), added.get(taskId)!));
+    const refolds = taskIds.filter(
+      (taskId) => !continues(tails.get(taskId), storedUpTo.get(taskId), added.get(taskId)!),
+    );
     const refolding = new Set(refolds);
     const continuing = taskIds.filter((taskId) => !refolding.has(taskId));
     const closedAtTail = continuing.flatMap((taskId) => {
