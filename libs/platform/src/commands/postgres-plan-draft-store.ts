@@ -47,7 +47,10 @@ export const PLAN_DRAFT_MIGRATIONS: readonly Migration[] = [
     // The chunks of both tables are written before their draft's row, each statement on its own
     // (the embedded database runs one transaction at a time: a long one held every other request,
     // /health included), so they reference no row; a draft is there once its row is.
-    // Existing rows move as one chunk each; storage stays compressible (JSON compresses well).
+    // Existing rows are copied as one chunk each; storage stays compressible (JSON compresses well).
+    // The old column stays, nullable and no longer written, so API processes of the previous
+    // version still read the drafts they made while a fleet is upgraded one process at a time;
+    // a later migration drops it.
     sql: (s) => `
       create table ${s}.plan_draft_json (
         draft_id uuid not null,
@@ -57,7 +60,7 @@ export const PLAN_DRAFT_MIGRATIONS: readonly Migration[] = [
       );
       insert into ${s}.plan_draft_json (draft_id, seq, chunk)
         select id, 0, convert_to(draft::text, 'UTF8') from ${s}.plan_drafts;
-      alter table ${s}.plan_drafts drop column draft;
+      alter table ${s}.plan_drafts alter column draft drop not null;
       alter table ${s}.plan_draft_sources drop constraint plan_draft_sources_draft_id_fkey;`,
   },
 ];
