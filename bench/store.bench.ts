@@ -412,6 +412,18 @@ async function catchUpRead(store: PostgresEventStore, expected: number) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The connection as libpq's PG* variables, so no password shows in the process list. */
+function libpqEnvironment(url: string): Record<string, string> {
+  const parsed = new URL(url);
+  return {
+    PGHOST: parsed.hostname,
+    PGPORT: parsed.port || '5432',
+    PGUSER: decodeURIComponent(parsed.username),
+    PGDATABASE: decodeURIComponent(parsed.pathname.slice(1)),
+    ...(parsed.password ? { PGPASSWORD: decodeURIComponent(parsed.password) } : {}),
+  };
+}
+
 /**
  * The server's own ceiling for small writes: pgbench runs one-row INSERT transactions (one commit
  * each) from WRITERS clients into a scratch table of the bench schema, for `seconds`.
@@ -438,8 +450,8 @@ async function pgbenchInserts(pool: pg.Pool, schema: string, seconds: number): P
     const output = await new Promise<string>((resolve, reject) => {
       execFile(
         'pgbench',
-        [...args, DATABASE_URL],
-        { timeout: (seconds + 60) * 1000 },
+        args,
+        { timeout: (seconds + 60) * 1000, env: { ...process.env, ...libpqEnvironment(DATABASE_URL) } },
         (error, stdout, stderr) => {
           if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
             reject(

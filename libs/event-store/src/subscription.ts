@@ -182,8 +182,9 @@ export class DurableSubscription {
   private async processNextBatch(limit = this.batchSize): Promise<number> {
     const batch = await this.nextBatch(limit);
     if (batch.events.length === 0) return 0;
-    // A full batch says more is waiting: read it now, while the consumer works on this one.
-    if (batch.events.length === limit && this.options.readAhead === true) {
+    // A full batch says more is waiting: read it now, while the consumer works on this one; not
+    // while pausing after batches (the read would fall in the pause left to the writers).
+    if (batch.events.length === limit && this.options.readAhead === true && !this.paced) {
       const read = this.store.readAll(batch.next, limit);
       read.catch(() => undefined); // Its failure surfaces when the batch is taken.
       this.readAhead = { from: batch.next, batch: read };

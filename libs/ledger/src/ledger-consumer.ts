@@ -77,8 +77,8 @@ export class LedgerConsumer implements SubscriptionConsumer {
   async handle(events: readonly RecordedEvent[], _checkpoint: LogPosition): Promise<void> {
     await this.store.extend(
       events.map((e) => {
-        // Read by LedgerStore.readAll, an event carries its leaf hash (and entry, parsed only if
-        // asked for); from another reader it is read again.
+        // Read by LedgerStore.readAll, an event carries its leaf hash (its entry is not passed
+        // on); from another reader it is read again.
         const { ledgerLeafHash: leafHash } = e as Partial<LedgerRecordedEvent>;
         return {
           position: { transactionId: e.transactionId, globalPosition: e.globalPosition },

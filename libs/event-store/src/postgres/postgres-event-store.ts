@@ -341,16 +341,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: { fromVersion?: number } = {}): Promise<RecordedEvent[]> {
-    const result = await this.pool.query<EventRow>({
-      text: `select ${EVENT_COLUMNS} from ${this.schema}.events e
-             where e.stream_id = $1 and e.stream_version >= $2
-             order by e.stream_version`,
-      values: [streamId, options.fromVersion ?? 1],
-      rowMode: 'array',
-      types: EVENT_ROW_TYPES,
-    });
-    const decoder = this.decoder();
-    return result.rows.map((row) => decoder.decode(row));
+    return this.queryEvents(
+      `select ${EVENT_COLUMNS} from ${this.schema}.events e
+        where e.stream_id = $1 and e.stream_version >= $2
+        order by e.stream_version`,
+      [streamId, options.fromVersion ?? 1],
+    );
   }
 
   /**
@@ -360,17 +356,13 @@ export class PostgresEventStore implements EventStore {
   async readStreams(streamIds: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
     const streams = new Map<string, RecordedEvent[]>();
     if (streamIds.length === 0) return streams;
-    const result = await this.pool.query<EventRow>({
-      text: `select ${EVENT_COLUMNS} from ${this.schema}.events e
-             where e.stream_id = any($1::text[])
-             order by e.stream_id, e.stream_version`,
-      values: [[...streamIds]],
-      rowMode: 'array',
-      types: EVENT_ROW_TYPES,
-    });
-    const decoder = this.decoder();
-    for (const row of result.rows) {
-      const event = decoder.decode(row);
+    const events = await this.queryEvents(
+      `select ${EVENT_COLUMNS} from ${this.schema}.events e
+        where e.stream_id = any($1::text[])
+        order by e.stream_id, e.stream_version`,
+      [[...streamIds]],
+    );
+    for (const event of events) {
       const stream = streams.get(event.streamId);
       if (stream) stream.push(event);
       else streams.set(event.streamId, [event]);
@@ -381,20 +373,16 @@ export class PostgresEventStore implements EventStore {
   async readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
     // Only transactions older than every running one are read: a transaction that took its
     // positions earlier but has not committed yet would otherwise be skipped for ever.
-    const result = await this.pool.query<EventRow>({
+    const events = await this.queryEvents(
+      `select ${EVENT_COLUMNS} from ${this.schema}.events e
+        where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+        order by e.transaction_id, e.global_position
+        limit $3`,
+      [after.transactionId.toString(), after.globalPosition.toString(), limit],
       // Named: each connection parses and plans the catch-up query once.
-      name: `${this.schema}.read_all`,
-      text: `select ${EVENT_COLUMNS} from ${this.schema}.events e
-             where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-               and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-             order by e.transaction_id, e.global_position
-             limit $3`,
-      values: [after.transactionId.toString(), after.globalPosition.toString(), limit],
-      rowMode: 'array',
-      types: EVENT_ROW_TYPES,
-    });
-    const decoder = this.decoder();
-    const events = result.rows.map((row) => decoder.decode(row));
+      `${this.schema}.read_all`,
+    );
     const last = events[events.length - 1];
     return {
       events,
@@ -437,6 +425,19 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** Decodes the rows of one query (see EventDecoder). */
+  /** Events selected with EVENT_COLUMNS, as rows of arrays decoded in order. */
+  private async queryEvents(text: string, values: unknown[], name?: string): Promise<RecordedEvent[]> {
+    const result = await this.pool.query<EventRow>({
+      ...(name ? { name } : {}),
+      text,
+      values,
+      rowMode: 'array',
+      types: EVENT_ROW_TYPES,
+    });
+    const decoder = this.decoder();
+    return result.rows.map((row) => decoder.decode(row));
+  }
+
   private decoder(): EventDecoder {
     return new EventDecoder(this.upcaster);
   }
