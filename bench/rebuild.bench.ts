@@ -23,7 +23,6 @@
  * figures of one run, or interleaved runs, not across days.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +38,7 @@ import {
   type Projection,
 } from '#libs/projections';
 import type { TaskEvent } from '#libs/tasks';
+import { percentile, processTicks, TICK_MS } from './support/http-load.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'postgres,pglite').split(',').map((a) => a.trim());
@@ -55,13 +55,10 @@ const APPLICATION_NAME = 'coord-bench-rebuild';
 const TARGETS: Record<string, number> = { postgres: 40_000, pglite: 15_000 };
 const DAY = 86_400_000;
 const START = Date.parse('2025-01-01T00:00:00Z');
-const TICK_MS = 10;
 
 const AGENCIES = SEED_AGENCIES.map((agency) => agency.code);
 const ISSUER = AGENCIES[0]!;
 const agency = (n: number) => AGENCIES[n % AGENCIES.length]!;
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const format = (n: number) => Math.round(n).toLocaleString('en');
 
 interface Row {
@@ -188,28 +185,16 @@ async function writeLog(pool: pg.Pool, schema: string): Promise<number> {
   return written;
 }
 
-/** CPU ticks of each process, read from /proc; processes that are gone are left out. */
-function processTicks(pids: Iterable<number>): Map<number, number> {
-  const ticks = new Map<number, number>();
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // exited meanwhile, or not on this host
-    }
-  }
-  return ticks;
-}
-
 /** The local server's processes working for this run (its backends and background workers). */
 async function serverTicks(pool: pg.Pool): Promise<Map<number, number>> {
   const { rows } = await pool.query<{ pid: number }>(
     `select pid from pg_stat_activity where application_name = $1 or backend_type <> 'client backend'`,
     [APPLICATION_NAME],
   );
-  return processTicks(rows.map((row) => row.pid));
+  // Processes that are gone (or not on this host) are left out.
+  return new Map(
+    rows.map((row) => [row.pid, processTicks(row.pid)] as const).filter(([, ticks]) => !Number.isNaN(ticks)),
+  );
 }
 
 function serverCpuMs(before: Map<number, number>, after: Map<number, number>): number {
