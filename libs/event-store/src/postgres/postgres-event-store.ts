@@ -234,8 +234,29 @@ export class PostgresEventStore implements EventStore {
       if (appends.length === 1 && isUniqueViolation(error, 'events_event_id_unique')) {
         throw new DuplicateEventError(appends[0]!.streamId, appends[0]!.events[0]?.id ?? '');
       }
+      // Another transaction wrote the stream's next version first, and has committed.
+      if (appends.length === 1 && isUniqueViolation(error, 'events_stream_version_unique')) {
+        throw await this.raceLost(appends[0]!);
+      }
       throw error;
     }
+  }
+
+  /**
+   * The error for an append that lost the race for its stream's next version: a concurrency error
+   * when it expected a version the stream has now left (the winner has committed, so a new
+   * connection sees it), otherwise an order error: written again, it goes after the winner's events.
+   */
+  private async raceLost(append: EncodedAppend): Promise<Error> {
+    if (append.expected.kind === 'any') return new AppendOrderError(append.streamId);
+    const result = await this.pool.query<{ version: number | null }>(
+      `select max(stream_version) as version from ${this.schema}.events where stream_id = $1`,
+      [append.streamId],
+    );
+    const actual = result.rows[0]?.version ?? 0;
+    return actual === expectedVersionNumber(append.expected)
+      ? new AppendOrderError(append.streamId)
+      : new ConcurrencyError(append.streamId, append.expected, actual);
   }
 
   /** Writes a batch the coalescer took: one append alone, several in one statement. */
@@ -245,7 +266,8 @@ export class PostgresEventStore implements EventStore {
       if ((await this.writeAlone(append)) === 'again') this.coalescer.retry([append]);
       return;
     }
-    // Stream rows are locked in stream-id order, so two batches never wait on each other in a cycle.
+    // Streams are written in stream-id order, so two batches racing for the same streams' next
+    // versions never wait on each other's index entries in a cycle.
     // (Array sort is stable: appends to one stream keep their arrival order.)
     const ordered = [...batch].sort((a, b) =>
       a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
