@@ -236,27 +236,10 @@ export class PostgresEventStore implements EventStore {
       }
       // Another transaction wrote the stream's next version first, and has committed.
       if (appends.length === 1 && isUniqueViolation(error, 'events_stream_version_unique')) {
-        throw await this.raceLost(appends[0]!);
+        throw raceLost(appends[0]!, error, db === this.pool);
       }
       throw error;
     }
-  }
-
-  /**
-   * The error for an append that lost the race for its stream's next version: a concurrency error
-   * when it expected a version the stream has now left (the winner has committed, so a new
-   * connection sees it), otherwise an order error: written again, it goes after the winner's events.
-   */
-  private async raceLost(append: EncodedAppend): Promise<Error> {
-    if (append.expected.kind === 'any') return new AppendOrderError(append.streamId);
-    const result = await this.pool.query<{ version: number | null }>(
-      `select max(stream_version) as version from ${this.schema}.events where stream_id = $1`,
-      [append.streamId],
-    );
-    const actual = result.rows[0]?.version ?? 0;
-    return actual === expectedVersionNumber(append.expected)
-      ? new AppendOrderError(append.streamId)
-      : new ConcurrencyError(append.streamId, append.expected, actual);
   }
 
   /** Writes a batch the coalescer took: one append alone, several in one statement. */
@@ -488,6 +471,24 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
     (error as { code?: unknown }).code === '23505' &&
     (error as { constraint?: unknown }).constraint === constraint
   );
+}
+
+/**
+ * The error for an append that lost the race for its stream's next version to a transaction that
+ * has committed. Written in a transaction of its own, the append can simply be written again (an
+ * order error): it then sees the winner's events and is answered as any other append, with the
+ * stream's actual version. In the caller's transaction, which the failure has ended, an append that
+ * expected a version gets a concurrency error at the version the database names as taken (the
+ * stream has at least reached it: no query can be made on that connection, and a second connection
+ * from the pool could wait for ever on a pool held by such callers).
+ */
+function raceLost(append: EncodedAppend, error: unknown, ownTransaction: boolean): Error {
+  const detail = (error as { detail?: unknown }).detail;
+  const taken = typeof detail === 'string' ? /,\s*(\d+)\)\s+already exists/.exec(detail)?.[1] : undefined;
+  if (ownTransaction || append.expected.kind === 'any' || taken === undefined) {
+    return new AppendOrderError(append.streamId);
+  }
+  return new ConcurrencyError(append.streamId, append.expected, Number(taken));
 }
 
 /** Turns append_events' answer into the append's result, or the typed error it stands for. */
