@@ -42,7 +42,8 @@ function describeExpected(expected: ExpectedVersion): string {
 
 /**
  * The appending transaction began before the one that wrote the stream's last event, so its
- * events would be read before that one. Nothing was written; retry in a new transaction.
+ * events would be read before that one; or a concurrent transaction wrote the stream's next
+ * version first. Nothing was written; retry in a new transaction.
  */
 export class AppendOrderError extends Error {
   override readonly name = 'AppendOrderError';

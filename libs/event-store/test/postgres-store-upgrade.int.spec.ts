@@ -56,3 +56,60 @@ describe('a PostgreSQL event store written before append_events looked ids up fi
     }
   });
 });
+
+describe('a PostgreSQL event store written while appends locked a stream row (migration 7)', () => {
+  it('upgrades, answers retries and refuses reused ids, and numbers new appends after the stored events', async () => {
+    const pool = await connectTestPostgres(4);
+    const schema = uniqueSchema('esup');
+    try {
+      await migrate(
+        pool,
+        schema,
+        EVENT_STORE_MIGRATIONS.filter((migration) => migration.version <= 6),
+      );
+      const store = new PostgresEventStore(pool, { schema });
+      const stream = `task-${randomUUID()}`;
+      const other = `task-${randomUUID()}`;
+      const events = [newEvent(), newEvent()];
+      const first = await store.append(stream, events, ExpectedVersion.noStream);
+      await store.append(other, [newEvent()], ExpectedVersion.noStream);
+
+      await store.migrate();
+
+      const retry = await store.append(stream, events, ExpectedVersion.noStream);
+      expect(retry).toEqual({ ...first, duplicate: true });
+      await expect(store.append(`task-${randomUUID()}`, [events[1]!])).rejects.toBeInstanceOf(
+        DuplicateEventError,
+      );
+      await expect(store.append(stream, [newEvent()], ExpectedVersion.exact(1))).rejects.toMatchObject({
+        name: 'ConcurrencyError',
+        actualVersion: 2,
+      });
+      // Appends written in one statement, to streams stored before and a new one, each after its
+      // stream's last event.
+      const fresh = `task-${randomUUID()}`;
+      const together = await store.appendAllWith(pool, [
+        { streamId: stream, events: [newEvent()], expected: ExpectedVersion.exact(2) },
+        { streamId: other, events: [newEvent(), newEvent()], expected: ExpectedVersion.exact(1) },
+        { streamId: fresh, events: [newEvent()], expected: ExpectedVersion.noStream },
+      ]);
+      expect(together.map((result) => result.nextVersion)).toEqual([3, 3, 1]);
+      expect((await store.readStream(stream)).map((event) => event.streamVersion)).toEqual([1, 2, 3]);
+      // Readers of the stream table (a previous version's processes) see each stream's version.
+      const streams = await pool.query<{ stream_id: string; version: number }>(
+        `select stream_id, version from ${schema}.streams where stream_id = any($1::text[])`,
+        [[stream, other, fresh]],
+      );
+      expect(new Map(streams.rows.map((row) => [row.stream_id, row.version]))).toEqual(
+        new Map([
+          [stream, 3],
+          [other, 3],
+          [fresh, 1],
+        ]),
+      );
+    } finally {
+      await dropSchema(pool, schema);
+      await pool.end();
+    }
+  });
+});

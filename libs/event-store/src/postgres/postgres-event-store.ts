@@ -234,6 +234,10 @@ export class PostgresEventStore implements EventStore {
       if (appends.length === 1 && isUniqueViolation(error, 'events_event_id_unique')) {
         throw new DuplicateEventError(appends[0]!.streamId, appends[0]!.events[0]?.id ?? '');
       }
+      // Another transaction wrote the stream's next version first, and has committed.
+      if (appends.length === 1 && isUniqueViolation(error, 'events_stream_version_unique')) {
+        throw raceLost(appends[0]!, error, db === this.pool);
+      }
       throw error;
     }
   }
@@ -245,7 +249,8 @@ export class PostgresEventStore implements EventStore {
       if ((await this.writeAlone(append)) === 'again') this.coalescer.retry([append]);
       return;
     }
-    // Stream rows are locked in stream-id order, so two batches never wait on each other in a cycle.
+    // Streams are written in stream-id order, so two batches racing for the same streams' next
+    // versions never wait on each other's index entries in a cycle.
     // (Array sort is stable: appends to one stream keep their arrival order.)
     const ordered = [...batch].sort((a, b) =>
       a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
@@ -466,6 +471,24 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
     (error as { code?: unknown }).code === '23505' &&
     (error as { constraint?: unknown }).constraint === constraint
   );
+}
+
+/**
+ * The error for an append that lost the race for its stream's next version to a transaction that
+ * has committed. Written in a transaction of its own, the append can simply be written again (an
+ * order error): it then sees the winner's events and is answered as any other append, with the
+ * stream's actual version. In the caller's transaction, which the failure has ended, an append that
+ * expected a version gets a concurrency error at the version the database names as taken (the
+ * stream has at least reached it: no query can be made on that connection, and a second connection
+ * from the pool could wait for ever on a pool held by such callers).
+ */
+function raceLost(append: EncodedAppend, error: unknown, ownTransaction: boolean): Error {
+  const detail = (error as { detail?: unknown }).detail;
+  const taken = typeof detail === 'string' ? /,\s*(\d+)\)\s+already exists/.exec(detail)?.[1] : undefined;
+  if (ownTransaction || append.expected.kind === 'any' || taken === undefined) {
+    return new AppendOrderError(append.streamId);
+  }
+  return new ConcurrencyError(append.streamId, append.expected, Number(taken));
 }
 
 /** Turns append_events' answer into the append's result, or the typed error it stands for. */

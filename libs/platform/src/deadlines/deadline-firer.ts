@@ -133,12 +133,11 @@ export class DeadlineFirer {
             for update skip locked
          ), checked as (
            select t.timer_id,
-                  coalesce(st.version > t.source_version and exists (
+                  exists (
                     select 1 from ${s}.events e
-                     where e.stream_id = st.stream_id and e.stream_version > t.source_version
-                       and e.type = any($3::text[]) and e.occurred_at < t.fire_at), false) as moot
+                     where e.stream_id = $4 || t.task_id and e.stream_version > t.source_version
+                       and e.type = any($3::text[]) and e.occurred_at < t.fire_at) as moot
              from due join ${s}.deadline_timers t using (timer_id)
-             left join ${s}.streams st on st.stream_id = $4 || t.task_id
          )
          update ${s}.deadline_timers t
             set fired_at = $1, outcome = case when c.moot then 'moot' else 'fired' end
@@ -190,7 +189,8 @@ export class DeadlineFirer {
     const cycle = row.task as unknown as CyclePayload;
     const streams = cycle.tasks.map((task) => taskStreamId(task.taskId));
     const { rows: existing } = await client.query<{ stream_id: string }>(
-      `select stream_id from ${this.schema}.streams where stream_id = any($1::text[])`,
+      `select s.stream_id from unnest($1::text[]) as s(stream_id)
+        where exists (select 1 from ${this.schema}.events e where e.stream_id = s.stream_id)`,
       [streams],
     );
     const present = new Set(existing.map((r) => r.stream_id));
