@@ -18,7 +18,7 @@
  * BENCH_ADAPTERS (default `postgres,pglite`), BENCH_EVENTS (e.g. 50000 for a smoke run),
  * BENCH_DATABASE_URL, BENCH_KEEP_LOG=true keeps the PostgreSQL schema and BENCH_LOG_SCHEMA=<schema>
  * rebuilds it again without writing a log (A/B runs on one log), BENCH_ROUNDS (default 1)
- * rebuilds that many times in a row, BENCH_BATCH sets the events per replay transaction (5,000).
+ * rebuilds that many times in a row, BENCH_BATCH sets the events per replay transaction (the runner's default, 20,000).
  * The host is shared: the load average is printed; compare
  * figures of one run, or interleaved runs, not across days.
  */

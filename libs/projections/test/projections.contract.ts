@@ -181,7 +181,7 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
 
         await world.task(progress('t1', HEALTH, 'Đã khám sàng lọc 120 trẻ', june(20)));
         await world.task(cancel('t4', june(21)));
-        // plan-progress is applied last: the projections before it have written in the transaction.
+        // plan-progress fails once it has written: the others have written in the transaction too.
         const failing = watched(planProgressProjection, {
           failOn: (types) => types.includes('TaskCancelled'),
         });
@@ -199,6 +199,46 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         expect(
           (await listOutstanding(world.manager, LEAD, { asOf: june(22) })).items.map((i) => i.taskId),
         ).toEqual(['t1']);
+      });
+    });
+
+    describe('when a projection fails while the others are still writing', () => {
+      it('rolls the batch back only once every write has stopped, and the next batch applies', async () => {
+        await runScenario(world);
+        await world.runner().catchUp();
+        const before = await world.snapshot();
+        const checkpointsBefore = await world.checkpoints();
+
+        await world.task(progress('t1', HEALTH, 'Đã khám sàng lọc 120 trẻ', june(20)));
+        // Fails before any statement of its own, while the projections applied with it in the
+        // same transaction are still loading and writing.
+        const failingAtOnce: Projection = {
+          ...tasksProjection,
+          apply: () => Promise.reject(new Error('tasks failed at once')),
+        };
+        let lateWrites = 0;
+        const slow: Projection = {
+          ...planProgressProjection,
+          async apply(events, manager) {
+            await delay(50);
+            lateWrites += 1;
+            await planProgressProjection.apply(events, manager);
+          },
+        };
+        const projections = allProjections.map((p) =>
+          p.name === tasksProjection.name ? failingAtOnce : p.name === slow.name ? slow : p,
+        );
+        await expect(world.runner(projections).catchUp()).rejects.toThrow('tasks failed at once');
+        // The slow projection ran to its end (its statements failed in the aborted transaction).
+        expect(lateWrites).toBe(1);
+
+        expect(await world.snapshot()).toEqual(before);
+        expect(await world.checkpoints()).toEqual(checkpointsBefore);
+        await world.runner().catchUp();
+        expect((await world.checkpoints())['tasks']?.position).toBe(
+          (await world.head()).globalPosition.toString(),
+        );
+        expect(await getTask(world.manager, 't1')).toMatchObject({ streamVersion: 9 });
       });
     });
 

@@ -12,10 +12,20 @@ export const isoTimestamp: ValueTransformer = {
 
 /** An ISO instant in its canonical UTC form, as timestamptz columns read back. */
 export function toIsoInstant(value: string): string {
+  // Each event's times are converted by several projections (and the past-state fold several
+  // times over): the last few thousand answers are kept rather than parsed and printed again.
+  const known = canonicalInstants.get(value);
+  if (known !== undefined) return known;
   const time = Date.parse(value);
   if (Number.isNaN(time)) throw new Error(`Not an ISO instant: ${value}`);
-  return new Date(time).toISOString();
+  const canonical = new Date(time).toISOString();
+  if (canonicalInstants.size >= CANONICAL_INSTANTS_KEPT) canonicalInstants.clear();
+  canonicalInstants.set(value, canonical);
+  return canonical;
 }
+
+const CANONICAL_INSTANTS_KEPT = 4_096;
+const canonicalInstants = new Map<string, string>();
 
 /** Splits rows so one statement never exceeds PostgreSQL's 65,535 bind parameters. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {

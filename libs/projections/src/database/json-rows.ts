@@ -10,8 +10,9 @@ export interface WriteRowsOptions<Row> {
 }
 
 /**
- * Inserts rows, or updates those already there, in one statement with ONE parameter: the rows as
- * a JSON array, spread into the table's columns by `jsonb_populate_recordset`. TypeORM's
+ * Inserts rows, or updates those already there, in statements with ONE parameter: the rows as a
+ * JSON array (of at most WRITE_TEXT_CHUNK characters, so a large write takes a few statements, in
+ * order), spread into the table's columns by `jsonb_populate_recordset`. TypeORM's
  * `upsert` binds every value as its own parameter and rewrites the SQL text once per parameter,
  * which made up most of the projection worker's CPU; this keeps TypeORM's entity metadata (table,
  * column names, value transformers, column defaults) and skips its query builder.
@@ -72,16 +73,57 @@ export async function writeRows<Row extends ObjectLiteral>(
       ? `do update set ${updated.map((c) => `${quote(c.databaseName)} = excluded.${quote(c.databaseName)}`).join(', ')}`
       : 'do nothing';
 
-  await manager.query(
-    `insert into ${table} (${names.join(', ')})
+  const sql = `insert into ${table} (${names.join(', ')})
      select ${values.join(', ')} from jsonb_populate_recordset(null::${table}, $1::jsonb) as r
-     on conflict (${keys.map(quote).join(', ')}) ${action}`,
-    [
-      JSON.stringify(payload, (_key, value: unknown) =>
-        typeof value === 'bigint' ? value.toString() : value,
-      ),
-    ],
-  );
+     on conflict (${keys.map(quote).join(', ')}) ${action}`;
+  for (const part of jsonArrays(payload, WRITE_TEXT_CHUNK)) await manager.query(sql, [part]);
+}
+
+/**
+ * Characters of JSON per statement. The embedded database's socket server gathers a message by
+ * concatenating each chunk it receives to what it holds, so its work grows with the square of a
+ * statement's size: a rebuild's batch of 20,000 events wrote statements of several megabytes and
+ * spent more time copying them than executing them. A few hundred kilobytes cost PostgreSQL no
+ * more than one statement would.
+ */
+export const WRITE_TEXT_CHUNK = 256 * 1024;
+
+/**
+ * The rows as JSON arrays of about `maxChars` characters each (a row longer than that alone), in
+ * order: their concatenation holds exactly the rows of `JSON.stringify(rows)`.
+ */
+export function jsonArrays(rows: readonly Record<string, unknown>[], maxChars: number): string[] {
+  const arrays: string[] = [];
+  let part: string[] = [];
+  let length = 0;
+  for (const row of rows) {
+    const text = jsonText(row);
+    if (part.length > 0 && length + text.length > maxChars) {
+      arrays.push(`[${part.join(',')}]`);
+      part = [];
+      length = 0;
+    }
+    part.push(text);
+    length += text.length + 1;
+  }
+  if (part.length > 0) arrays.push(`[${part.join(',')}]`);
+  return arrays;
+}
+
+/**
+ * JSON text of the rows, bigints as strings. A replacer function takes JSON.stringify off its
+ * fast path (it was the largest cost of writing rows), so it is used only for rows that do hold a
+ * bigint: without one, both give the same text.
+ */
+export function jsonText(payload: unknown): string {
+  try {
+    return JSON.stringify(payload);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(payload, (_key, value: unknown) =>
+      typeof value === 'bigint' ? value.toString() : value,
+    );
+  }
 }
 
 /** The SQL of a column's default, for rows that leave it undefined. */

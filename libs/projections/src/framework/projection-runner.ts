@@ -36,10 +36,12 @@ export interface ProjectionRunnerOptions {
   readonly projections: readonly Projection[];
   /**
    * Events per transaction when the runner reads the log itself (rebuilds, catch-up; default
-   * 5,000); a batch the subscription hands over is applied as it came. Every
+   * 20,000); a batch the subscription hands over is applied as it came. Every
    * transaction pays the same fixed costs (locking and storing checkpoints, each projection's
-   * queries for the rows a batch touches): ten times fewer of them made a rebuild of realistic
-   * task lifecycles about twice as fast (bench/rebuild.bench.ts).
+   * queries for the rows a batch touches), and a row is written once per batch that touches it:
+   * with a few thousand tasks under way at once, a task's events span tens of thousands of events
+   * of the log, so batches of 20,000 write most rows once or twice where 5,000 wrote them about
+   * four times (bench/rebuild.bench.ts, docs/adr/0040).
    */
   readonly batchSize?: number;
   readonly logger?: ProjectionRunnerLogger;
@@ -112,7 +114,7 @@ export class ProjectionRunner implements SubscriptionConsumer {
     this.dataSource = options.dataSource;
     this.store = options.store;
     this.projections = options.projections;
-    this.batchSize = options.batchSize ?? 5_000;
+    this.batchSize = options.batchSize ?? 20_000;
     this.logger = options.logger;
     this.schema = projectionSchema(options.dataSource);
     this.usesTaskState = options.projections.some((p) => p.needsTaskState);
@@ -224,6 +226,8 @@ export class ProjectionRunner implements SubscriptionConsumer {
     return this.dataSource.transaction(async (manager) => {
       const checkpoints = await this.lockAndReset(manager, new Set());
       const moved = new Set<string>();
+      // Each writes tables of its own: they run together (see allSettledInOrder).
+      const writes: (() => Promise<void>)[] = [];
 
       const state = checkpoints.get(TASK_STATE_CHECKPOINT);
       const stateTakesBatch = state !== undefined && state.active && adjoins(state.position);
@@ -235,7 +239,7 @@ export class ProjectionRunner implements SubscriptionConsumer {
           const change = fold.apply(event);
           if (change) changes.set(event, change);
         }
-        await fold.save();
+        writes.push(() => fold.save());
         moved.add(TASK_STATE_CHECKPOINT);
       }
       for (const event of events) {
@@ -264,9 +268,10 @@ export class ProjectionRunner implements SubscriptionConsumer {
           const change = changes.get(event);
           if (change && (change.kind !== 'task' || projection.needsTaskState)) input.push(change);
         }
-        if (input.length > 0) await projection.apply(input, manager);
+        if (input.length > 0) writes.push(() => projection.apply(input, manager));
         moved.add(projection.name);
       }
+      await allSettledInOrder(writes);
 
       for (const name of moved) checkpoints.get(name)!.position = end;
       await this.saveCheckpoints(manager, checkpoints, moved);
@@ -470,4 +475,16 @@ function oldestActive(checkpoints: Checkpoints): LogPosition | undefined {
     if (!oldest || compareLogPositions(checkpoint.position, oldest) < 0) oldest = checkpoint.position;
   }
   return oldest;
+}
+
+/**
+ * Starts every write at once and waits for all of them, then throws the first failure. They share
+ * the batch's connection, whose client queues their statements: while one projection waits for
+ * PostgreSQL, the next folds its events in node, so the two cores work together. Every one is
+ * awaited before the transaction ends, so none sends a statement after the rollback (or on the
+ * connection once it is back in the pool).
+ */
+async function allSettledInOrder(writes: readonly (() => Promise<void>)[]): Promise<void> {
+  const results = await Promise.allSettled(writes.map((write) => write()));
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }

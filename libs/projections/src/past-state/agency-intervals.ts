@@ -446,7 +446,13 @@ export const agencyIntervalsProjection: Projection = {
 
     const after: AgencyInterval[] = [];
     const newTails = new Map<string, FoldTail | null>();
-    const streams = await storedStreams(manager, refolds);
+    // A task with no events stored before this batch (new to the projection, as every task is in
+    // a rebuild) has exactly this batch's events: no need to read back what was just written.
+    const streams = await storedStreams(
+      manager,
+      refolds.filter((taskId) => storedUpTo.has(taskId)),
+    );
+    for (const taskId of refolds) if (!storedUpTo.has(taskId)) streams.set(taskId, added.get(taskId)!);
     for (const taskId of taskIds) {
       const tail = tails.get(taskId);
       const continued =
