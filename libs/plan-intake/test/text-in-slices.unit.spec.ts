@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
-import { gzipPlanText, planContentHash } from '../src/index.js';
+import { gzipPieces, gzipPlanText, planContentHash } from '../src/index.js';
 import { utf16Slices } from '../src/draft/plan-identity.js';
 
 /** 256 K characters: where the hash and the gzip cut a long text. */
@@ -44,5 +44,11 @@ describe('long texts encoded a slice at a time', () => {
     for (const text of texts) {
       expect((await gzipPlanText(text)).equals(gzipSync(Buffer.from(text, 'utf8')))).toBe(true);
     }
+  });
+
+  it('gzips pieces of bytes as their concatenation', async () => {
+    const pieces = texts.map((text) => new TextEncoder().encode(text));
+    expect((await gzipPieces(pieces)).equals(gzipSync(Buffer.concat(pieces)))).toBe(true);
+    expect((await gzipPieces([])).equals(gzipSync(Buffer.alloc(0)))).toBe(true);
   });
 });
