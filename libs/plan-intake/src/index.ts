@@ -11,6 +11,7 @@ export {
 } from './isolation/draft-in-worker.js';
 export {
   draftJsonPieces,
+  gzipPieces,
   gzipPlanText,
   jsonPieces,
   type SerialisedPlanDraft,

@@ -63,7 +63,7 @@ describe('drafting a plan document in a worker thread', () => {
     expect(new TextDecoder().decode(kept)).toBe(text);
   });
 
-  it('serialises the draft in the thread: the JSON.stringify of the draft without its text, the text gzipped', async () => {
+  it('serialises the draft in the thread: the JSON.stringify of the draft without its text, it and the text gzipped', async () => {
     // Large enough for the JSON to come in several pieces.
     const text = largePlan(1024 * 1024);
     const { sourceText, ...fields } = draftPlanText(text, directory, {
@@ -82,12 +82,16 @@ describe('drafting a plan document in a worker thread', () => {
       sourceTextLength: sourceText.length,
     });
     expect(gunzipSync(serialised.sourceTextGzip ?? new Uint8Array(0)).toString('utf8')).toBe(sourceText);
+    expect(gunzipSync(serialised.jsonGzip ?? new Uint8Array(0)).toString('utf8')).toBe(
+      JSON.stringify(fields),
+    );
 
     const withoutText = await draftSerialisedPlanDocumentInWorker(
       { bytes: utf8(text), fileName: null, mediaType: 'text/plain', withText: false },
       directory,
     );
     expect(withoutText.sourceTextGzip).toBeNull();
+    expect(withoutText.jsonGzip).toBeNull();
     expect(Buffer.concat(withoutText.json).toString('utf8')).toBe(JSON.stringify(fields));
   });
 

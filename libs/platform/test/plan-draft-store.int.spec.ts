@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSeedDirectory } from '#libs/agencies';
 import { migrate, openDatabase, type Database } from '#libs/event-store';
-import { draftJsonPieces, draftPlanText, gzipPlanText } from '#libs/plan-intake';
+import { draftJsonPieces, draftPlanText, gzipPieces, gzipPlanText } from '#libs/plan-intake';
 import {
   PLAN_DRAFT_MIGRATIONS,
   PostgresPlanDraftStore,
@@ -85,16 +85,18 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
     const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
     const sourceText = draft.sourceText + incompressible(3 * SOURCE_CHUNK_BYTES);
     const gzip = await gzipPlanText(sourceText);
+    const json = draftJsonPieces(draft);
     const id = randomUUID();
     await store.insert(
       id,
       {
         planId: draft.planId,
         contentHash: draft.contentHash,
-        json: draftJsonPieces(draft),
+        json,
         sourceTextLength: sourceText.length,
-        // As it arrives from the thread: a Uint8Array, not a Buffer.
+        // As they arrive from the thread: Uint8Arrays, not Buffers.
         sourceTextGzip: new Uint8Array(gzip),
+        jsonGzip: new Uint8Array(await gzipPieces(json)),
       },
       'person-1',
       'lc-ubnd-tinh',
@@ -104,20 +106,46 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
     expect(found?.draft).toEqual({ ...draft, sourceText });
   });
 
-  it('writes a large draft JSON in rows of at most a chunk, split inside characters, and reads it back', async () => {
+  it('writes a large draft JSON compressed, in rows of at most a chunk, and reads it back', async () => {
     const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
-    // A title of 3 chunks' worth of multi-byte characters: some row boundaries fall inside one.
-    const large = { ...draft, plan: { ...draft.plan, title: 'Ủy ban 𝕏 '.repeat(SOURCE_CHUNK_BYTES / 4) } };
+    // A title that does not compress, of several chunks' worth once compressed.
+    const large = { ...draft, plan: { ...draft.plan, title: incompressible(8 * SOURCE_CHUNK_BYTES) } };
     const id = randomUUID();
     await store.insert(id, large, 'person-1', 'lc-ubnd-tinh');
-    const rows = await database.pool.query<{ rows: string; largest: string }>(
-      `select count(*)::text as rows, max(octet_length(chunk))::text as largest
+    const rows = await database.pool.query<{ rows: string; largest: string; first: Buffer }>(
+      `select count(*)::text as rows, max(octet_length(chunk))::text as largest,
+              (array_agg(substring(chunk from 1 for 2) order by seq))[1] as first
        from ${schema}.plan_draft_json where draft_id = $1`,
       [id],
     );
     expect(Number(rows.rows[0]?.rows)).toBeGreaterThan(2);
     expect(Number(rows.rows[0]?.largest)).toBe(SOURCE_CHUNK_BYTES);
+    expect([...(rows.rows[0]?.first ?? [])]).toEqual([0x1f, 0x8b]);
     expect((await store.find(id))?.draft).toEqual(large);
+  });
+
+  it('reads a draft whose JSON was stored as UTF-8, in rows split inside characters', async () => {
+    const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
+    const { sourceText, ...fields } = draft;
+    const large = { ...fields, plan: { ...fields.plan, title: 'Ủy ban 𝕏 '.repeat(SOURCE_CHUNK_BYTES / 4) } };
+    const json = Buffer.from(JSON.stringify(large), 'utf8');
+    const id = randomUUID();
+    for (let seq = 0; seq * SOURCE_CHUNK_BYTES < json.length; seq++) {
+      const chunk = json.subarray(seq * SOURCE_CHUNK_BYTES, (seq + 1) * SOURCE_CHUNK_BYTES);
+      await database.pool.query(
+        `insert into ${schema}.plan_draft_json (draft_id, seq, chunk) values ($1, $2, $3)`,
+        [id, seq, chunk],
+      );
+    }
+    await database.pool.query(
+      `insert into ${schema}.plan_draft_sources (draft_id, seq, chunk) values ($1, 0, $2)`,
+      [id, await gzipPlanText(sourceText)],
+    );
+    await database.pool.query(
+      `insert into ${schema}.plan_drafts (id, content_hash, created_by, committee) values ($1, $2, $3, $4)`,
+      [id, draft.contentHash, 'person-1', 'lc-ubnd-tinh'],
+    );
+    expect((await store.find(id))?.draft).toEqual({ ...large, sourceText });
   });
 
   it('leaves no chunks of a draft whose row was not written, and never removes a stored draft', async () => {
