@@ -19,12 +19,13 @@ import {
   type ReadAllBatch,
   type RecordedEvent,
 } from '#libs/event-store';
-import type { Pool, PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient } from 'pg';
 import {
   ENTRY_COLUMNS,
   entryOf,
   entryOfRecorded,
   entryRowOf,
+  leafHashOfRow,
   type EntryRow,
   type Queryable,
 } from './ledger-entries.js';
@@ -184,12 +185,7 @@ export class LedgerStore {
       }));
       return { events, next: batch.next };
     }
-    const rows = await this.entryRows(after, limit);
-    const events: LedgerLogEvent[] = [];
-    for (const [i, row] of rows.entries()) {
-      if (i > 0 && i % HASHES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      events.push(new LedgerLogEvent(row, entryLeafHash(entryOf(row))));
-    }
+    const events = await this.hashedEntryRows(after, limit);
     const last = events[events.length - 1];
     return {
       events,
@@ -216,15 +212,46 @@ export class LedgerStore {
     };
   }
 
+  /**
+   * entryRows, each row hashed as it arrives and then dropped: a batch of 10,000 rows held until
+   * the last arrived would outlive young collections (copied, then promoted) only to be thrown
+   * away. The hashing runs between the socket's reads, a few milliseconds at a time.
+   */
+  private async hashedEntryRows(after: LogPosition, limit: number): Promise<LedgerLogEvent[]> {
+    const client = await this.pool.connect();
+    try {
+      return await new Promise<LedgerLogEvent[]>((resolve, reject) => {
+        const events: LedgerLogEvent[] = [];
+        let failure: unknown;
+        const query = new pg.Query(ENTRY_ROWS(this.schema), [
+          after.transactionId.toString(),
+          after.globalPosition.toString(),
+          limit,
+        ]);
+        query.on('row', (row: EntryRow) => {
+          if (failure !== undefined) return;
+          try {
+            events.push(new LedgerLogEvent(row, leafHashOfRow(row)));
+          } catch (error) {
+            failure = error;
+          }
+        });
+        query.on('error', reject);
+        query.on('end', () => (failure === undefined ? resolve(events) : reject(failure as Error)));
+        void client.query(query);
+      });
+    } finally {
+      client.release();
+    }
+  }
+
   /** Rows of the events table after a position, in the log's order (ADR 0002). */
   private async entryRows(after: LogPosition, limit: number): Promise<EntryRow[]> {
-    const result = await this.pool.query<EntryRow>(
-      `select ${ENTRY_COLUMNS} from ${this.schema}.events e
-       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-       order by e.transaction_id, e.global_position limit $3`,
-      [after.transactionId.toString(), after.globalPosition.toString(), limit],
-    );
+    const result = await this.pool.query<EntryRow>(ENTRY_ROWS(this.schema), [
+      after.transactionId.toString(),
+      after.globalPosition.toString(),
+      limit,
+    ]);
     return result.rows;
   }
 
@@ -266,16 +293,16 @@ export class LedgerStore {
                 [unread.map((item) => item.position.globalPosition.toString())],
               )
             ).rows;
-      const byPosition = new Map(rows.map((row) => [row.position_text, entryOf(row)]));
+      const byPosition = new Map(rows.map((row) => [row.position_text, row]));
       const leafHashes = fresh.map((item, i) => {
         const known = freshHashes[i];
         if (known !== undefined) return known;
-        const entry = byPosition.get(item.position.globalPosition.toString());
-        if (!entry)
+        const row = byPosition.get(item.position.globalPosition.toString());
+        if (!row)
           throw new Error(
             `event at position ${item.position.globalPosition} vanished while the ledger read it`,
           );
-        return entryLeafHash(entry);
+        return leafHashOfRow(row);
       });
       const first = state.treeSize;
       // Leaf indexes are consecutive from `first`; positions go as one array literal (no
@@ -636,6 +663,13 @@ export class LedgerStore {
     return row ? { transactionId: BigInt(row.tx), globalPosition: BigInt(row.global_position) } : null;
   }
 }
+
+/** The events after a log position ($1 transaction, $2 position), in the log's order, $3 of them. */
+const ENTRY_ROWS = (schema: string): string =>
+  `select ${ENTRY_COLUMNS} from ${schema}.events e
+   where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+   order by e.transaction_id, e.global_position limit $3`;
 
 /** Leaf hashes hashed between turns of the event loop, so that a large batch does not hold it. */
 const HASHES_PER_TURN = 1_000;
