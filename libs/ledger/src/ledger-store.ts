@@ -30,7 +30,15 @@ import {
   type Queryable,
 } from './ledger-entries.js';
 import { LEDGER_MIGRATIONS } from './migrations.js';
-import { nodeLocation, subtreeOfRow, TILE_HEIGHT, TILE_WIDTH, tileRoot } from './tiles.js';
+import {
+  nodeLocation,
+  STORED_FROM,
+  subtreeOfRow,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  tileSubtrees,
+  upperOffset,
+} from './tiles.js';
 
 export interface LedgerState {
   readonly treeSize: bigint;
@@ -119,6 +127,8 @@ export class LedgerStore {
   readonly schema: string;
   /** Insertion order is use order: a hit is moved to the end (a small LRU). */
   private readonly tiles = new Map<string, Buffer>();
+  /** Full tiles' upper subtree hashes (tileSubtrees) as stored, by tile (a small LRU as `tiles`). */
+  private readonly interiors = new Map<string, Buffer>();
   /** Folded node hashes by `level/index` of the node (a small LRU as `tiles`). */
   private readonly folded = new Map<string, Buffer>();
 
@@ -375,7 +385,7 @@ export class LedgerStore {
          on edge.level = t.level and edge.tile_index = t.tile_index`,
       edgeTiles(first),
     );
-    const tiles = new Map<string, { level: number; index: bigint; hashes: Buffer[] }>();
+    const tiles = new Map<string, { level: number; index: bigint; hashes: Buffer[]; interior?: Buffer }>();
     for (const row of edges.rows) {
       const hashes: Buffer[] = [];
       for (let i = 0; i < row.hashes.length; i += HASH_SIZE)
@@ -395,18 +405,24 @@ export class LedgerStore {
         tiles.set(key, tile);
       }
       tile.hashes.push(hash);
-      if (tile.hashes.length === TILE_WIDTH) push(level + 1, index, tileRoot(Buffer.concat(tile.hashes)));
+      if (tile.hashes.length === TILE_WIDTH) {
+        // The upper subtrees are kept with the tile (proofs read them); the root is the next level's.
+        const { root, upper } = tileSubtrees(Buffer.concat(tile.hashes));
+        tile.interior = upper;
+        push(level + 1, index, root);
+      }
     };
     leafHashes.forEach((hash, i) => push(0, first + BigInt(i), hash));
     const written = [...tiles.values()];
     await client.query(
-      `insert into ${this.schema}.ledger_tiles (level, tile_index, hashes)
-       select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])
-       on conflict (level, tile_index) do update set hashes = excluded.hashes`,
+      `insert into ${this.schema}.ledger_tiles (level, tile_index, hashes, interior)
+       select * from unnest($1::smallint[], $2::bigint[], $3::bytea[], $4::bytea[])
+       on conflict (level, tile_index) do update set hashes = excluded.hashes, interior = excluded.interior`,
       [
         written.map((t) => t.level),
         written.map((t) => t.index.toString()),
         written.map((t) => Buffer.concat(t.hashes)),
+        written.map((t) => t.interior ?? null),
       ],
     );
   }
@@ -474,9 +490,14 @@ export class LedgerStore {
     });
     if (missing.length > 0) {
       // A named statement: parsed and planned once per connection, as every proof runs it.
-      const rows = await db.query<{ level: number; tile_index: string; hashes: Buffer }>({
-        name: `ledger-tiles-${this.schema}`,
-        text: `select t.level, t.tile_index::text, t.hashes from ${this.schema}.ledger_tiles t
+      const rows = await db.query<{
+        level: number;
+        tile_index: string;
+        hashes: Buffer;
+        interior: Buffer | null;
+      }>({
+        name: `ledger-tiles-interior-${this.schema}`,
+        text: `select t.level, t.tile_index::text, t.hashes, t.interior from ${this.schema}.ledger_tiles t
          join unnest($1::smallint[], $2::bigint[]) as w(level, tile_index)
            on w.level = t.level and w.tile_index = t.tile_index`,
         values: [missing.map(([, t]) => t.level), missing.map(([, t]) => t.index.toString())],
@@ -485,14 +506,22 @@ export class LedgerStore {
         const key = `${row.level}/${row.tile_index}`;
         found.set(key, row.hashes);
         this.remember(key, row.hashes);
+        if (row.interior && row.hashes.length === TILE_WIDTH * HASH_SIZE)
+          remember(this.interiors, key, row.interior);
       }
     }
     return located.map((l, i) => {
       if (!l) return result[i]!;
-      const hashes = found.get(`${l.tileLevel}/${l.tileIndex}`);
+      const key = `${l.tileLevel}/${l.tileIndex}`;
+      const hashes = found.get(key);
       // A node the stored tree does not have yet: the size asked for is larger than the tree.
       if (!hashes || hashes.length < (l.first + l.count) * HASH_SIZE)
         throw new LedgerRangeError(`the tree is not that large yet (tile ${l.tileLevel}/${l.tileIndex})`);
+      const interior = l.count >= 1 << STORED_FROM ? this.interiors.get(key) : undefined;
+      if (interior) {
+        const at = upperOffset(Math.log2(l.count), l.first);
+        return Buffer.from(interior.subarray(at, at + HASH_SIZE));
+      }
       const hash = subtreeOfRow(hashes, l.first, l.count);
       if (l.count > 1) this.rememberFolded(`${nodes[i]!.level}/${nodes[i]!.index}`, hash);
       return hash;
@@ -670,6 +699,19 @@ const ENTRY_ROWS = (schema: string): string =>
    where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
      and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
    order by e.transaction_id, e.global_position limit $3`;
+
+/** Tiles' upper subtree hashes kept (960 bytes each: 4 MiB). */
+const INTERIOR_CACHE = 4096;
+
+/** Puts a tile's upper subtree hashes in their LRU, the oldest out when full. */
+function remember(cache: Map<string, Buffer>, key: string, interior: Buffer): void {
+  cache.delete(key);
+  if (cache.size >= INTERIOR_CACHE) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(key, interior);
+}
 
 /** Leaf hashes hashed between turns of the event loop, so that a large batch does not hold it. */
 const HASHES_PER_TURN = 1_000;

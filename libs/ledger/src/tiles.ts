@@ -10,6 +10,43 @@ export function tileRoot(hashes: Buffer): Buffer {
   return subtreeOfRow(hashes, 0, TILE_WIDTH);
 }
 
+/** The lowest level of a tile's subtrees whose hashes are stored with it (tileSubtrees). */
+export const STORED_FROM = 4;
+
+/**
+ * A full tile's root, and the hashes of its subtrees of 16 to 128 hashes of the row (levels 4 to
+ * 7 of the tile: 16 + 8 + 4 + 2 = 30 hashes, 960 bytes), stored with the tile: a proof reads the
+ * hash of each of those levels it needs instead of folding up to 127 pairs of the row, and folds
+ * at most 7 + 3 + 1 for the levels below. 960 bytes stay in the tile's row (no TOAST).
+ */
+export function tileSubtrees(hashes: Buffer): { root: Buffer; upper: Buffer } {
+  const interior = Buffer.allocUnsafe((TILE_WIDTH - 1) * HASH_SIZE);
+  const pair = Buffer.allocUnsafe(1 + 2 * HASH_SIZE);
+  pair[0] = NODE_PREFIX;
+  let below = hashes;
+  let at = 0;
+  for (let width = TILE_WIDTH; width > 1; width >>= 1) {
+    const start = at;
+    for (let i = 0; i < width; i += 2) {
+      below.copy(pair, 1, i * HASH_SIZE, (i + 2) * HASH_SIZE);
+      hash('sha256', pair, 'buffer').copy(interior, at);
+      at += HASH_SIZE;
+    }
+    below = interior.subarray(start, at);
+  }
+  const lower = TILE_WIDTH - (TILE_WIDTH >> (STORED_FROM - 1)); // hashes of levels 1 to 3
+  return {
+    root: Buffer.from(interior.subarray(-HASH_SIZE)),
+    upper: Buffer.from(interior.subarray(lower * HASH_SIZE, (TILE_WIDTH - 2) * HASH_SIZE)),
+  };
+}
+
+/** Where tileSubtrees' `upper` holds the hash of the 2^up hashes of the row from `first` (up 4 to 7). */
+export function upperOffset(up: number, first: number): number {
+  // Levels STORED_FROM .. up-1 come first: 16 + 8 + ... hashes.
+  return ((TILE_WIDTH >> (STORED_FROM - 1)) - (TILE_WIDTH >> (up - 1)) + (first >> up)) * HASH_SIZE;
+}
+
 /** The hash of `count` (a power of two) consecutive hashes of a row, from `first`. */
 export function subtreeOfRow(hashes: Buffer, first: number, count: number): Buffer {
   if (count === 1) return Buffer.from(hashes.subarray(first * HASH_SIZE, (first + 1) * HASH_SIZE));

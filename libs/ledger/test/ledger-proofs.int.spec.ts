@@ -1,24 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openDatabase, type Database } from '#libs/event-store';
-import { leafHash, nodeHash } from '#libs/ledger-verifier';
+import { leafHash } from '#libs/ledger-verifier';
 import { LedgerStore } from '../src/index.js';
-
-/** RFC 9162 section 2.1.1: MTH over the leaf hashes, written out as the RFC states it. */
-function mth(leaves: readonly Buffer[]): Buffer {
-  if (leaves.length === 1) return leaves[0]!;
-  const k = 2 ** Math.floor(Math.log2(leaves.length - 1));
-  return nodeHash(mth(leaves.slice(0, k)), mth(leaves.slice(k)));
-}
-
-/** RFC 9162 section 2.1.3.1: PATH(m, D[n]). */
-function path(m: number, leaves: readonly Buffer[]): Buffer[] {
-  if (leaves.length <= 1) return [];
-  const k = 2 ** Math.floor(Math.log2(leaves.length - 1));
-  return m < k
-    ? [...path(m, leaves.slice(0, k)), mth(leaves.slice(k))]
-    : [...path(m - k, leaves.slice(k)), mth(leaves.slice(0, k))];
-}
+import { mth, path } from './rfc9162.js';
 
 /**
  * Proofs from one LedgerStore while the tree grows under it: what it keeps between proofs (full
