@@ -178,7 +178,29 @@ function object(depth: number): string {
     if (c === 0x7d) break;
     if (c !== 0x2c) throw FALLBACK;
   }
-  if (ordered) return `{${members.join(',')}}`;
+  if (!ordered) {
+    if (names.length > 16) return sortedObject(names, members);
+    // Insertion sort of the two arrays together: objects of events have a handful of members.
+    for (let i = 1; i < names.length; i++) {
+      const name = names[i]!;
+      const member = members[i]!;
+      let j = i - 1;
+      while (j >= 0 && names[j]! > name) {
+        names[j + 1] = names[j]!;
+        members[j + 1] = members[j]!;
+        j--;
+      }
+      // A name given twice: JSON.parse keeps the last value, which canonicalJson then writes.
+      if (j >= 0 && names[j] === name) throw FALLBACK;
+      names[j + 1] = name;
+      members[j + 1] = member;
+    }
+  }
+  return `{${members.join(',')}}`;
+}
+
+/** A large object's members in canonical order (n log n). */
+function sortedObject(names: readonly string[], members: readonly string[]): string {
   const order = names
     .map((_, i) => i)
     .sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));

@@ -204,6 +204,24 @@ describe('canonicalJsonOfText', () => {
     );
   });
 
+  it('sorts objects of many members as canonicalJson does, a name given twice included', () => {
+    // A handful of members (sorted in place) and more than 16 (sorted by index) alike.
+    const member = fc.tuple(key, fc.oneof(number, vietnamese));
+    const members = fc.oneof(
+      fc.array(member, { minLength: 2, maxLength: 16 }),
+      fc.array(member, { minLength: 17, maxLength: 60 }),
+    );
+    fc.assert(
+      fc.property(members, style, fc.boolean(), (pairs, s, twice) => {
+        const written = pairs.map(([k, v]) => `${writeString(k, s)}${s.colon}${writeText(v, s)}`);
+        if (twice) written.push(written[0]!);
+        const text = `{${written.join(s.comma)}}`;
+        expect(outcome(() => canonicalJsonOfText(text))).toBe(outcome(() => reference(text)));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
   it('agrees on texts that are damaged, or not JSON at all', () => {
     const damaged = fc
       .tuple(
