@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '#libs/event-store';
-import type { LedgerEntry } from '#libs/ledger-verifier';
+import { storedEntryLeafHash, type LedgerEntry } from '#libs/ledger-verifier';
 import type { Pool, PoolClient } from 'pg';
 
 export type Queryable = Pick<Pool | PoolClient, 'query'>;
@@ -36,6 +36,22 @@ export function entryOf(row: EntryRow): LedgerEntry {
     metadata: JSON.parse(row.metadata_text) as unknown,
     recordedAt: row.recorded_text,
   };
+}
+
+/**
+ * entryLeafHash(entryOf(row)), from the row's JSON texts without parsing them into values (the
+ * ledger's hot loop: once per event of the log).
+ */
+export function leafHashOfRow(row: EntryRow): Buffer {
+  return storedEntryLeafHash({
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    type: row.type,
+    dataJson: row.data_text,
+    metadataJson: row.metadata_text,
+    recordedAt: row.recorded_text,
+  });
 }
 
 /**

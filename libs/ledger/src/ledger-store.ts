@@ -19,17 +19,26 @@ import {
   type ReadAllBatch,
   type RecordedEvent,
 } from '#libs/event-store';
-import type { Pool, PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient } from 'pg';
 import {
   ENTRY_COLUMNS,
   entryOf,
   entryOfRecorded,
   entryRowOf,
+  leafHashOfRow,
   type EntryRow,
   type Queryable,
 } from './ledger-entries.js';
 import { LEDGER_MIGRATIONS } from './migrations.js';
-import { nodeLocation, subtreeOfRow, TILE_HEIGHT, TILE_WIDTH, tileRoot } from './tiles.js';
+import {
+  nodeLocation,
+  STORED_FROM,
+  subtreeOfRow,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  tileSubtrees,
+  upperOffset,
+} from './tiles.js';
 
 export interface LedgerState {
   readonly treeSize: bigint;
@@ -103,6 +112,13 @@ export class LedgerRangeError extends Error {
 const TILE_CACHE = 8192;
 
 /**
+ * Hashes of complete subtrees folded from tiles (up to 127 node hashes each), kept so that the
+ * nodes every proof shares (the upper levels, the tree's right edge) are folded once: a complete
+ * subtree's hash never changes. About 100 bytes each: 6 MiB.
+ */
+const FOLDED_CACHE = 65_536;
+
+/**
  * The ledger in PostgreSQL: extends the Merkle tree with events in log order (one transaction per
  * batch, exactly once under the row lock of ledger_state), and answers roots and proofs from the
  * stored tiles, reading only the O(log n) tiles a proof needs.
@@ -111,6 +127,10 @@ export class LedgerStore {
   readonly schema: string;
   /** Insertion order is use order: a hit is moved to the end (a small LRU). */
   private readonly tiles = new Map<string, Buffer>();
+  /** Full tiles' upper subtree hashes (tileSubtrees) as stored, by tile (a small LRU as `tiles`). */
+  private readonly interiors = new Map<string, Buffer>();
+  /** Folded node hashes by `level/index` of the node (a small LRU as `tiles`). */
+  private readonly folded = new Map<string, Buffer>();
 
   /**
    * `log`: the event store, when the events are not in this PostgreSQL's event tables
@@ -175,12 +195,7 @@ export class LedgerStore {
       }));
       return { events, next: batch.next };
     }
-    const rows = await this.entryRows(after, limit);
-    const events: LedgerLogEvent[] = [];
-    for (const [i, row] of rows.entries()) {
-      if (i > 0 && i % HASHES_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      events.push(new LedgerLogEvent(row, entryLeafHash(entryOf(row))));
-    }
+    const events = await this.hashedEntryRows(after, limit);
     const last = events[events.length - 1];
     return {
       events,
@@ -207,15 +222,46 @@ export class LedgerStore {
     };
   }
 
+  /**
+   * entryRows, each row hashed as it arrives and then dropped: a batch of 10,000 rows held until
+   * the last arrived would outlive young collections (copied, then promoted) only to be thrown
+   * away. The hashing runs between the socket's reads, a few milliseconds at a time.
+   */
+  private async hashedEntryRows(after: LogPosition, limit: number): Promise<LedgerLogEvent[]> {
+    const client = await this.pool.connect();
+    try {
+      return await new Promise<LedgerLogEvent[]>((resolve, reject) => {
+        const events: LedgerLogEvent[] = [];
+        let failure: unknown;
+        const query = new pg.Query(ENTRY_ROWS(this.schema), [
+          after.transactionId.toString(),
+          after.globalPosition.toString(),
+          limit,
+        ]);
+        query.on('row', (row: EntryRow) => {
+          if (failure !== undefined) return;
+          try {
+            events.push(new LedgerLogEvent(row, leafHashOfRow(row)));
+          } catch (error) {
+            failure = error;
+          }
+        });
+        query.on('error', reject);
+        query.on('end', () => (failure === undefined ? resolve(events) : reject(failure as Error)));
+        void client.query(query);
+      });
+    } finally {
+      client.release();
+    }
+  }
+
   /** Rows of the events table after a position, in the log's order (ADR 0002). */
   private async entryRows(after: LogPosition, limit: number): Promise<EntryRow[]> {
-    const result = await this.pool.query<EntryRow>(
-      `select ${ENTRY_COLUMNS} from ${this.schema}.events e
-       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-       order by e.transaction_id, e.global_position limit $3`,
-      [after.transactionId.toString(), after.globalPosition.toString(), limit],
-    );
+    const result = await this.pool.query<EntryRow>(ENTRY_ROWS(this.schema), [
+      after.transactionId.toString(),
+      after.globalPosition.toString(),
+      limit,
+    ]);
     return result.rows;
   }
 
@@ -257,16 +303,16 @@ export class LedgerStore {
                 [unread.map((item) => item.position.globalPosition.toString())],
               )
             ).rows;
-      const byPosition = new Map(rows.map((row) => [row.position_text, entryOf(row)]));
+      const byPosition = new Map(rows.map((row) => [row.position_text, row]));
       const leafHashes = fresh.map((item, i) => {
         const known = freshHashes[i];
         if (known !== undefined) return known;
-        const entry = byPosition.get(item.position.globalPosition.toString());
-        if (!entry)
+        const row = byPosition.get(item.position.globalPosition.toString());
+        if (!row)
           throw new Error(
             `event at position ${item.position.globalPosition} vanished while the ledger read it`,
           );
-        return entryLeafHash(entry);
+        return leafHashOfRow(row);
       });
       const first = state.treeSize;
       // Leaf indexes are consecutive from `first`; positions go as one array literal (no
@@ -339,7 +385,7 @@ export class LedgerStore {
          on edge.level = t.level and edge.tile_index = t.tile_index`,
       edgeTiles(first),
     );
-    const tiles = new Map<string, { level: number; index: bigint; hashes: Buffer[] }>();
+    const tiles = new Map<string, { level: number; index: bigint; hashes: Buffer[]; interior?: Buffer }>();
     for (const row of edges.rows) {
       const hashes: Buffer[] = [];
       for (let i = 0; i < row.hashes.length; i += HASH_SIZE)
@@ -359,18 +405,24 @@ export class LedgerStore {
         tiles.set(key, tile);
       }
       tile.hashes.push(hash);
-      if (tile.hashes.length === TILE_WIDTH) push(level + 1, index, tileRoot(Buffer.concat(tile.hashes)));
+      if (tile.hashes.length === TILE_WIDTH) {
+        // The upper subtrees are kept with the tile (proofs read them); the root is the next level's.
+        const { root, upper } = tileSubtrees(Buffer.concat(tile.hashes));
+        tile.interior = upper;
+        push(level + 1, index, root);
+      }
     };
     leafHashes.forEach((hash, i) => push(0, first + BigInt(i), hash));
     const written = [...tiles.values()];
     await client.query(
-      `insert into ${this.schema}.ledger_tiles (level, tile_index, hashes)
-       select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])
-       on conflict (level, tile_index) do update set hashes = excluded.hashes`,
+      `insert into ${this.schema}.ledger_tiles (level, tile_index, hashes, interior)
+       select * from unnest($1::smallint[], $2::bigint[], $3::bytea[], $4::bytea[])
+       on conflict (level, tile_index) do update set hashes = excluded.hashes, interior = excluded.interior`,
       [
         written.map((t) => t.level),
         written.map((t) => t.index.toString()),
         written.map((t) => Buffer.concat(t.hashes)),
+        written.map((t) => t.interior ?? null),
       ],
     );
   }
@@ -407,9 +459,20 @@ export class LedgerStore {
    * tile's hashes never change, it only gets wider); a wider one is read when a node lies beyond.
    */
   private async nodes(nodes: readonly TreeNode[], db: Queryable): Promise<Buffer[]> {
-    const located = nodes.map((n) => nodeLocation(n.level, n.index));
+    const result: Array<Buffer | undefined> = nodes.map((n) => {
+      if (n.level % TILE_HEIGHT === 0) return undefined; // one stored hash: no folding
+      const key = `${n.level}/${n.index}`;
+      const hash = this.folded.get(key);
+      if (hash) {
+        this.folded.delete(key); // used: now the most recent
+        this.folded.set(key, hash);
+      }
+      return hash;
+    });
+    const located = nodes.map((n, i) => (result[i] ? undefined : nodeLocation(n.level, n.index)));
     const wanted = new Map<string, { level: number; index: bigint; width: number }>();
     for (const l of located) {
+      if (!l) continue;
       const key = `${l.tileLevel}/${l.tileIndex}`;
       const width = Math.max(wanted.get(key)?.width ?? 0, l.first + l.count);
       wanted.set(key, { level: l.tileLevel, index: l.tileIndex, width });
@@ -426,27 +489,51 @@ export class LedgerStore {
       return true;
     });
     if (missing.length > 0) {
-      const result = await db.query<{ level: number; tile_index: string; hashes: Buffer }>(
-        `select t.level, t.tile_index::text, t.hashes from ${this.schema}.ledger_tiles t
+      // A named statement: parsed and planned once per connection, as every proof runs it.
+      const rows = await db.query<{
+        level: number;
+        tile_index: string;
+        hashes: Buffer;
+        interior: Buffer | null;
+      }>({
+        name: `ledger-tiles-interior-${this.schema}`,
+        text: `select t.level, t.tile_index::text, t.hashes, t.interior from ${this.schema}.ledger_tiles t
          join unnest($1::smallint[], $2::bigint[]) as w(level, tile_index)
            on w.level = t.level and w.tile_index = t.tile_index`,
-        [missing.map(([, t]) => t.level), missing.map(([, t]) => t.index.toString())],
-      );
-      for (const row of result.rows) {
+        values: [missing.map(([, t]) => t.level), missing.map(([, t]) => t.index.toString())],
+      });
+      for (const row of rows.rows) {
         const key = `${row.level}/${row.tile_index}`;
         found.set(key, row.hashes);
         this.remember(key, row.hashes);
+        if (row.interior && row.hashes.length === TILE_WIDTH * HASH_SIZE)
+          remember(this.interiors, key, row.interior);
       }
     }
-    return located.map((l) => {
-      const hashes = found.get(`${l.tileLevel}/${l.tileIndex}`);
+    return located.map((l, i) => {
+      if (!l) return result[i]!;
+      const key = `${l.tileLevel}/${l.tileIndex}`;
+      const hashes = found.get(key);
       // A node the stored tree does not have yet: the size asked for is larger than the tree.
       if (!hashes || hashes.length < (l.first + l.count) * HASH_SIZE)
         throw new LedgerRangeError(`the tree is not that large yet (tile ${l.tileLevel}/${l.tileIndex})`);
-      return l.count === 1
-        ? Buffer.from(hashes.subarray(l.first * HASH_SIZE, (l.first + 1) * HASH_SIZE))
-        : subtreeOfRow(hashes, l.first, l.count);
+      const interior = l.count >= 1 << STORED_FROM ? this.interiors.get(key) : undefined;
+      if (interior) {
+        const at = upperOffset(Math.log2(l.count), l.first);
+        return Buffer.from(interior.subarray(at, at + HASH_SIZE));
+      }
+      const hash = subtreeOfRow(hashes, l.first, l.count);
+      if (l.count > 1) this.rememberFolded(`${nodes[i]!.level}/${nodes[i]!.index}`, hash);
+      return hash;
     });
+  }
+
+  private rememberFolded(key: string, hash: Buffer): void {
+    if (this.folded.size >= FOLDED_CACHE) {
+      const oldest = this.folded.keys().next().value;
+      if (oldest !== undefined) this.folded.delete(oldest);
+    }
+    this.folded.set(key, hash);
   }
 
   /** The hashes of several leaf ranges, reading their nodes in one go. */
@@ -604,6 +691,26 @@ export class LedgerStore {
     const row = result.rows[0];
     return row ? { transactionId: BigInt(row.tx), globalPosition: BigInt(row.global_position) } : null;
   }
+}
+
+/** The events after a log position ($1 transaction, $2 position), in the log's order, $3 of them. */
+const ENTRY_ROWS = (schema: string): string =>
+  `select ${ENTRY_COLUMNS} from ${schema}.events e
+   where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+   order by e.transaction_id, e.global_position limit $3`;
+
+/** Tiles' upper subtree hashes kept (960 bytes each: 4 MiB). */
+const INTERIOR_CACHE = 4096;
+
+/** Puts a tile's upper subtree hashes in their LRU, the oldest out when full. */
+function remember(cache: Map<string, Buffer>, key: string, interior: Buffer): void {
+  cache.delete(key);
+  if (cache.size >= INTERIOR_CACHE) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(key, interior);
 }
 
 /** Leaf hashes hashed between turns of the event loop, so that a large batch does not hold it. */

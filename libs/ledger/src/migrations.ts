@@ -73,4 +73,15 @@ export const LEDGER_MIGRATIONS: readonly Migration[] = [
       create unique index ledger_leaves_event_id on ${s}.ledger_leaves (event_id) where event_id is not null;
     `,
   },
+  {
+    version: 4,
+    name: 'the subtree hashes of each full tile, for proofs',
+    // tiles.ts tileSubtrees: the hashes of a full tile's subtrees of 16 to 128 hashes of its row
+    // (30 hashes), written with it when it fills (the ledger computes them for the tile's root
+    // anyway), so that a proof reads the hash of each of those levels instead of folding up to
+    // 127 pairs of the row. Null for a partial tile and for the tiles written before this (or by a
+    // process of the previous version during an upgrade): proofs fold those as before. The
+    // tlog-tiles resources are the row alone.
+    sql: (s) => `alter table ${s}.ledger_tiles add column interior bytea;`,
+  },
 ];
