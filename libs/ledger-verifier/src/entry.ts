@@ -1,6 +1,5 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import { canonicalJsonOfText } from './canonical-json-text.js';
 
 /**
  * What a leaf of the ledger covers: one event of the global log, every field an auditor relies
@@ -43,42 +42,4 @@ export function entryBytes(entry: LedgerEntry): Buffer {
  */
 export function entryLeafHash(entry: LedgerEntry): Buffer {
   return hash('sha256', `\u0000${entryText(entry)}`, 'buffer');
-}
-
-/** An entry as the events table stores it: data and metadata as JSON text. */
-export interface StoredEntry {
-  readonly eventId: string;
-  readonly streamId: string;
-  readonly streamVersion: number;
-  readonly type: string;
-  /** The stored JSON text of the data (any spacing and member order). */
-  readonly dataJson: string;
-  readonly metadataJson: string;
-  readonly recordedAt: string;
-}
-
-/**
- * entryText of the entry whose data and metadata are JSON.parse of the stored texts, written
- * from the texts (canonicalJsonOfText) and the other fields directly, in the canonical order of
- * the entry's members: the same text, without building the entry's values.
- */
-export function storedEntryText(entry: StoredEntry): string {
-  return (
-    `{"data":${canonicalJsonOfText(entry.dataJson)},"eventId":${jsonString(entry.eventId)}` +
-    `,"metadata":${canonicalJsonOfText(entry.metadataJson)},"recordedAt":${jsonString(entry.recordedAt)}` +
-    `,"streamId":${jsonString(entry.streamId)},"streamVersion":${canonicalJson(entry.streamVersion)}` +
-    `,"type":${jsonString(entry.type)}}`
-  );
-}
-
-/** entryLeafHash of the entry of storedEntryText. */
-export function storedEntryLeafHash(entry: StoredEntry): Buffer {
-  return hash('sha256', `\u0000${storedEntryText(entry)}`, 'buffer');
-}
-
-function jsonString(text: string): string {
-  // canonicalJson refuses what has no canonical form (a lone surrogate).
-  return (text as unknown as { isWellFormed(): boolean }).isWellFormed()
-    ? JSON.stringify(text)
-    : canonicalJson(text);
 }

@@ -5,7 +5,6 @@
  */
 export * from './merkle.js';
 export * from './canonical-json.js';
-export * from './canonical-json-text.js';
 export * from './entry.js';
 export * from './note.js';
 export * from './verify.js';

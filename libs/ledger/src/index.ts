@@ -1,5 +1,7 @@
 export * from './migrations.js';
 export * from './ledger-entries.js';
+export * from './canonical-json-text.js';
+export * from './stored-entry.js';
 export * from './tiles.js';
 export * from './ledger-store.js';
 export * from './signing-key.js';

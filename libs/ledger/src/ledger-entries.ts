@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '#libs/event-store';
-import { storedEntryLeafHash, type LedgerEntry } from '#libs/ledger-verifier';
+import type { LedgerEntry } from '#libs/ledger-verifier';
+import { storedEntryLeafHash } from './stored-entry.js';
 import type { Pool, PoolClient } from 'pg';
 
 export type Queryable = Pick<Pool | PoolClient, 'query'>;

@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '#libs/ledger-verifier';
 
 /**
  * canonicalJson(JSON.parse(text)), written from the text in one pass without building the value:
