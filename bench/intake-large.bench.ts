@@ -79,18 +79,6 @@ function resetPeakRss(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
-/** CPU ticks (1/100 s) of a process's main thread, the one whose event loop answers requests. */
-function mainThreadTicks(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return Number.NaN;
-  }
-}
-
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? 0;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -186,7 +174,7 @@ async function main(): Promise<void> {
     })();
     const ticksBefore = processTicks(api.pid);
     // The API's main thread is a task of its own whose id is the process's.
-    const mainTicksBefore = mainThreadTicks(api.pid);
+    const mainTicksBefore = processTicks(api.pid, api.pid);
     const started = performance.now();
     const upload = request(
       port,
@@ -205,7 +193,7 @@ async function main(): Promise<void> {
     const answer = await upload;
     const took = performance.now() - started;
     const cpu = (processTicks(api.pid) - ticksBefore) / 100;
-    const mainCpu = (mainThreadTicks(api.pid) - mainTicksBefore) / 100;
+    const mainCpu = (processTicks(api.pid, api.pid) - mainTicksBefore) / 100;
     await sampler;
     const peakHwm = rssOf(api.pid ?? 0, 'VmHWM');
     const { maxMs = Number.NaN } = await ask('report');

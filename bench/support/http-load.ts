@@ -88,10 +88,17 @@ export function hostTicks(): { busy: number; total: number } | undefined {
   }
 }
 
-export function processTicks(pid: number | undefined): number {
+/**
+ * CPU ticks (1/100 s) of a process, or of one of its threads (`thread`: the thread's id; the main
+ * thread's id is the process's).
+ */
+export function processTicks(pid: number | undefined, thread?: number): number {
   if (pid === undefined) return Number.NaN;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(
+      thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+      'utf8',
+    );
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]);
   } catch {

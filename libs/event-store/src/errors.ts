@@ -48,6 +48,8 @@ function describeExpected(expected: ExpectedVersion): string {
 export class AppendOrderError extends Error {
   override readonly name = 'AppendOrderError';
   constructor(readonly streamId: string) {
-    super(`Stream ${streamId} was appended to by a newer transaction; retry the append in a new transaction`);
+    super(
+      `Stream ${streamId} was appended to by a newer or concurrent transaction; retry the append in a new transaction`,
+    );
   }
 }

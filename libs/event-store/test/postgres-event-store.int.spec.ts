@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError, ExpectedVersion, PostgresEventStore, type NewEvent } from '../src/index.js';
+import {
+  AppendOrderError,
+  ConcurrencyError,
+  ExpectedVersion,
+  PostgresEventStore,
+  type NewEvent,
+} from '../src/index.js';
 import { connectTestPostgres, dropSchema, uniqueSchema } from '../../../test/support/postgres.js';
 import { eventStoreContract } from './event-store.contract.js';
 import { POSTGRES_CAPABILITIES, postgresContractSubject } from './postgres-contract-subject.js';
@@ -54,6 +60,100 @@ describe('two PostgreSQL event stores (two processes) appending to the same stre
       await dropSchema(pool, schema);
       await pool.end();
     }
+  });
+});
+
+describe('an append racing a transaction that is writing the same stream', () => {
+  let pool: Awaited<ReturnType<typeof connectTestPostgres>>;
+  let store: PostgresEventStore;
+  const schema = uniqueSchema('esrace');
+
+  beforeAll(async () => {
+    pool = await connectTestPostgres(8);
+    store = new PostgresEventStore(pool, { schema });
+    await store.migrate();
+  });
+  afterAll(async () => {
+    await dropSchema(pool, schema);
+    await pool.end();
+  });
+
+  /** Appends in a transaction left open until `finish` is called (commit or rollback). */
+  async function openAppend(stream: string, events: readonly NewEvent[], expected: ExpectedVersion) {
+    const client = await pool.connect();
+    await client.query('begin');
+    await store.appendWith(client, stream, events, expected);
+    return async (end: 'commit' | 'rollback') => {
+      try {
+        await client.query(end);
+      } finally {
+        client.release();
+      }
+    };
+  }
+
+  /** Resolves once an append to this schema waits on a lock: on the open transaction's entries. */
+  async function untilSomeoneWaits(): Promise<void> {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await pool.query<{ waiting: number }>(
+        `select count(*)::int as waiting from pg_stat_activity
+          where wait_event_type = 'Lock' and datname = current_database() and query like $1`,
+        [`%${schema}.append_events%`],
+      );
+      if ((rows[0]?.waiting ?? 0) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the racing append never waited on the open transaction');
+  }
+
+  it('answers a retry of an append still being committed as a duplicate once it commits', async () => {
+    const stream = `task-${randomUUID()}`;
+    await store.append(stream, [newEvent()], ExpectedVersion.noStream);
+    const events = [newEvent()];
+    const finish = await openAppend(stream, events, ExpectedVersion.exact(1));
+
+    const retry = store.append(stream, events, ExpectedVersion.exact(1));
+    await untilSomeoneWaits();
+    await finish('commit');
+
+    await expect(retry).resolves.toMatchObject({ nextVersion: 2, duplicate: true });
+    expect((await store.readStream(stream)).map((event) => event.id)).toHaveLength(2);
+  });
+
+  it('writes the retry itself when the transaction it waited for rolls back', async () => {
+    const stream = `task-${randomUUID()}`;
+    await store.append(stream, [newEvent()], ExpectedVersion.noStream);
+    const events = [newEvent()];
+    const finish = await openAppend(stream, events, ExpectedVersion.exact(1));
+
+    const retry = store.append(stream, events, ExpectedVersion.exact(1));
+    await untilSomeoneWaits();
+    await finish('rollback');
+
+    await expect(retry).resolves.toMatchObject({ nextVersion: 2, duplicate: false });
+  });
+
+  it("refuses, in its own caller's transaction, an append that lost the race to a several-event append", async () => {
+    const stream = `task-${randomUUID()}`;
+    await store.append(stream, [newEvent()], ExpectedVersion.noStream);
+    const finish = await openAppend(stream, [newEvent(), newEvent(), newEvent()], ExpectedVersion.exact(1));
+
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const loser = store.appendWith(client, stream, [newEvent()], ExpectedVersion.exact(1));
+      await untilSomeoneWaits();
+      await finish('commit');
+      // Not a concurrency error naming version 2: the stream is at 4, which only a new
+      // transaction can read.
+      await expect(loser).rejects.toBeInstanceOf(AppendOrderError);
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+    await expect(store.append(stream, [newEvent()], ExpectedVersion.exact(1))).rejects.toMatchObject({
+      actualVersion: 4,
+    });
   });
 });
 

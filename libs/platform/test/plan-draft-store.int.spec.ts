@@ -199,5 +199,12 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
     expect((await migrated.find(inside))?.draft).toEqual(draft);
     expect((await migrated.find(apart))?.draft).toEqual(draft);
     expect((await migrated.find(apart))?.createdBy).toBe('person-2');
+    // Compressed chunks are not compressed again (version 5).
+    const storage = await database.pool.query<{ attstorage: string }>(
+      `select a.attstorage from pg_attribute a
+        where a.attrelid = $1::regclass and a.attname = 'chunk'`,
+      [`${oldSchema}.plan_draft_json`],
+    );
+    expect(storage.rows[0]?.attstorage).toBe('e');
   });
 });

@@ -221,15 +221,15 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
           ...planProgressProjection,
           async apply(events, manager) {
             await delay(50);
-            lateWrites += 1;
             await planProgressProjection.apply(events, manager);
+            lateWrites += 1;
           },
         };
         const projections = allProjections.map((p) =>
           p.name === tasksProjection.name ? failingAtOnce : p.name === slow.name ? slow : p,
         );
         await expect(world.runner(projections).catchUp()).rejects.toThrow('tasks failed at once');
-        // The slow projection ran to its end (its statements failed in the aborted transaction).
+        // The slow projection ran to its end before the rollback undid its rows.
         expect(lateWrites).toBe(1);
 
         expect(await world.snapshot()).toEqual(before);
@@ -239,6 +239,37 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
           (await world.head()).globalPosition.toString(),
         );
         expect(await getTask(world.manager, 't1')).toMatchObject({ streamVersion: 9 });
+      });
+    });
+
+    describe('when a statement of a projection fails in the database', () => {
+      it('reports that failure, not the refusals of the statements queued behind it', async () => {
+        await runScenario(world);
+        await world.runner().catchUp();
+        const before = await world.snapshot();
+
+        await world.task(progress('t1', HEALTH, 'Đã khám sàng lọc 120 trẻ', june(20)));
+        // Applied first: its second statement is sent after the failing one, and is refused as
+        // "in failed transaction" (25P02).
+        const refusedLater: Projection = {
+          ...tasksProjection,
+          async apply(_events, manager) {
+            await manager.query('select 1');
+            await delay(50);
+            await manager.query('select 2');
+          },
+        };
+        const failing: Projection = {
+          ...planProgressProjection,
+          apply: async (_events, manager) => {
+            await manager.query('select 1 / 0');
+          },
+        };
+        const projections = allProjections.map((p) =>
+          p.name === refusedLater.name ? refusedLater : p.name === failing.name ? failing : p,
+        );
+        await expect(world.runner(projections).catchUp()).rejects.toThrow('division by zero');
+        expect(await world.snapshot()).toEqual(before);
       });
     });
 

@@ -196,7 +196,9 @@ export class PostgresEventStore implements EventStore {
   /**
    * Many appends through a given connection, in one statement: they commit or roll back with the
    * caller's other writes (the deadline timers marked fired with their events). Appends to one
-   * stream are written in the order given. Throws on the first append refused.
+   * stream are written in the order given. Throws on the first append refused; an append that
+   * loses a race with another transaction ends the caller's transaction (AppendOrderError when one
+   * append is given, the database's unique-violation error when several are).
    */
   async appendAllWith(
     db: Pick<Pool | PoolClient, 'query'>,
@@ -230,13 +232,24 @@ export class PostgresEventStore implements EventStore {
       });
       return new Map(result.rows.map((row) => [row.ord, row]));
     } catch (error) {
-      // The same id in another stream, appended concurrently, trips the unique index.
+      // An id being written by a transaction not yet committed when this one checked: the same
+      // append retried meanwhile, or the id reused in another stream. In a transaction of its own
+      // the append is written again, and then answered as a retry (duplicate) or refused for the
+      // reused id (DuplicateEventError), with the other transaction's events in sight; in the
+      // caller's transaction, which the failure has ended, it is refused as a reused id.
       if (appends.length === 1 && isUniqueViolation(error, 'events_event_id_unique')) {
+        if (db === this.pool) throw new AppendOrderError(appends[0]!.streamId);
         throw new DuplicateEventError(appends[0]!.streamId, appends[0]!.events[0]?.id ?? '');
       }
-      // Another transaction wrote the stream's next version first, and has committed.
+      // Another transaction wrote the stream's next version first, and has committed. In a
+      // transaction of its own the append is written again: it then sees the winner's events and
+      // is answered as any other append, with the stream's actual version. In the caller's
+      // transaction, which the failure has ended, it is refused the same way (retry in a new
+      // transaction): the actual version cannot be asked on that connection, and a second
+      // connection could wait for ever on a pool held by such callers. The application layer
+      // treats this refusal as it treats a concurrency error (decide again).
       if (appends.length === 1 && isUniqueViolation(error, 'events_stream_version_unique')) {
-        throw raceLost(appends[0]!, error, db === this.pool);
+        throw new AppendOrderError(appends[0]!.streamId);
       }
       throw error;
     }
@@ -471,24 +484,6 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
     (error as { code?: unknown }).code === '23505' &&
     (error as { constraint?: unknown }).constraint === constraint
   );
-}
-
-/**
- * The error for an append that lost the race for its stream's next version to a transaction that
- * has committed. Written in a transaction of its own, the append can simply be written again (an
- * order error): it then sees the winner's events and is answered as any other append, with the
- * stream's actual version. In the caller's transaction, which the failure has ended, an append that
- * expected a version gets a concurrency error at the version the database names as taken (the
- * stream has at least reached it: no query can be made on that connection, and a second connection
- * from the pool could wait for ever on a pool held by such callers).
- */
-function raceLost(append: EncodedAppend, error: unknown, ownTransaction: boolean): Error {
-  const detail = (error as { detail?: unknown }).detail;
-  const taken = typeof detail === 'string' ? /,\s*(\d+)\)\s+already exists/.exec(detail)?.[1] : undefined;
-  if (ownTransaction || append.expected.kind === 'any' || taken === undefined) {
-    return new AppendOrderError(append.streamId);
-  }
-  return new ConcurrencyError(append.streamId, append.expected, Number(taken));
 }
 
 /** Turns append_events' answer into the append's result, or the typed error it stands for. */

@@ -64,7 +64,8 @@ export function* utf16Slices(text: string, size: number): Generator<[number, num
   for (let start = 0; start < text.length;) {
     let end = Math.min(text.length, start + size);
     const last = text.charCodeAt(end - 1);
-    if (end < text.length && end - start > 1 && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    // A slice of one code unit takes the pair whole rather than split it.
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end += end - start > 1 ? -1 : 1;
     yield [start, end];
     start = end;
   }

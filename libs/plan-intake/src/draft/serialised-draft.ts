@@ -113,6 +113,9 @@ async function gzipInOrder(pieces: Iterator<Uint8Array>): Promise<Buffer> {
   const gz = createGzip();
   const out: Buffer[] = [];
   gz.on('data', (chunk: Buffer) => out.push(chunk));
+  // A zlib error reaches the write callbacks and finished() below; unlistened, the 'error' event
+  // would also be thrown as uncaught and end the thread.
+  gz.on('error', () => undefined);
   for (let piece = pieces.next(); piece.done !== true; piece = pieces.next()) {
     const bytes = piece.value;
     // The callback comes once zlib has consumed the bytes.

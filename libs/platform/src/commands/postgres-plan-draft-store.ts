@@ -63,6 +63,13 @@ export const PLAN_DRAFT_MIGRATIONS: readonly Migration[] = [
       alter table ${s}.plan_drafts alter column draft drop not null;
       alter table ${s}.plan_draft_sources drop constraint plan_draft_sources_draft_id_fkey;`,
   },
+  {
+    version: 5,
+    name: 'draft JSON chunks arrive gzip-compressed: not compressed again',
+    // As the source text's chunks (version 3): PostgreSQL would try pglz on every new chunk for
+    // nothing. Rows stored before stay as they are (UTF-8, read as such).
+    sql: (s) => `alter table ${s}.plan_draft_json alter column chunk set storage external;`,
+  },
 ];
 
 const gunzipAsync = promisify(gunzip);

@@ -155,8 +155,8 @@ export class DeadlineFirer {
       recorded = firing.map((row) =>
         deadlineEventFor(timerOf(row as TimerRow & { kind: DeadlineTimer['kind'] }), row.task),
       );
-      // The batch's events go to one new stream: one stream row, one insert, whatever the batch
-      // size (a stream per task cost a stream row each and halved the rate). An event id already
+      // The batch's events go to one new stream: one append, one insert, whatever the batch size
+      // (a stream per task cost an append each and halved the rate). An event id already
       // stored (a timer fired again while a rebuilt projection replays) fails the batch, which is
       // taken again once the projection has marked that timer fired.
       if (firing.length > 0) {

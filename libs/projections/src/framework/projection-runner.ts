@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import {
   compareLogPositions,
   START_OF_LOG,
@@ -226,7 +226,7 @@ export class ProjectionRunner implements SubscriptionConsumer {
     return this.dataSource.transaction(async (manager) => {
       const checkpoints = await this.lockAndReset(manager, new Set());
       const moved = new Set<string>();
-      // Each writes tables of its own: they run together (see allSettledInOrder).
+      // Each writes tables of its own: they run together (see allSettled).
       const writes: (() => Promise<void>)[] = [];
 
       const state = checkpoints.get(TASK_STATE_CHECKPOINT);
@@ -271,7 +271,7 @@ export class ProjectionRunner implements SubscriptionConsumer {
         if (input.length > 0) writes.push(() => projection.apply(input, manager));
         moved.add(projection.name);
       }
-      await allSettledInOrder(writes);
+      await allSettled(writes, manager.queryRunner);
 
       for (const name of moved) checkpoints.get(name)!.position = end;
       await this.saveCheckpoints(manager, checkpoints, moved);
@@ -478,13 +478,53 @@ function oldestActive(checkpoints: Checkpoints): LogPosition | undefined {
 }
 
 /**
- * Starts every write at once and waits for all of them, then throws the first failure. They share
- * the batch's connection, whose client queues their statements: while one projection waits for
- * PostgreSQL, the next folds its events in node, so the two cores work together. Every one is
- * awaited before the transaction ends, so none sends a statement after the rollback (or on the
- * connection once it is back in the pool).
+ * Starts every write at once and waits for all of them, then throws the failure that caused the
+ * others. They share the batch's connection, whose statements go one after another in the order
+ * they were sent: while one projection waits for PostgreSQL, the next folds its events in node, so
+ * the two cores work together. Every one is awaited before the transaction ends, so none sends a
+ * statement after the rollback (or on the connection once it is back in the pool).
  */
-async function allSettledInOrder(writes: readonly (() => Promise<void>)[]): Promise<void> {
-  const results = await Promise.allSettled(writes.map((write) => write()));
-  for (const result of results) if (result.status === 'rejected') throw result.reason;
+async function allSettled(
+  writes: readonly (() => Promise<void>)[],
+  runner: QueryRunner | undefined,
+): Promise<void> {
+  const restore = runner ? queryInTurn(runner) : () => undefined;
+  let results: PromiseSettledResult<void>[];
+  try {
+    // A write that throws before its first await is a failure like any other, not an escape.
+    results = await Promise.allSettled(writes.map((write) => Promise.resolve().then(write)));
+  } finally {
+    restore();
+  }
+  const failures = results.flatMap((result) =>
+    result.status === 'rejected' ? [result.reason as unknown] : [],
+  );
+  // Once a statement fails, PostgreSQL refuses those queued behind it as "in failed transaction"
+  // (25P02): the first failure that is not one of those is the cause.
+  const cause = failures.find((failure) => sqlState(failure) !== '25P02') ?? failures[0];
+  if (failures.length > 0) throw cause;
+}
+
+/**
+ * Makes the runner's statements wait for the one before instead of being queued by the pg client
+ * (queueing on a busy client is deprecated in pg 8 and removed in pg 9), in the order they are
+ * sent, which is the order the client would have run them. Returns what undoes it.
+ */
+function queryInTurn(runner: QueryRunner): () => void {
+  const query = runner.query;
+  let previous: Promise<unknown> = Promise.resolve();
+  runner.query = ((...args: Parameters<QueryRunner['query']>) => {
+    const result = previous.then(() => query.apply(runner, args));
+    previous = result.catch(() => undefined);
+    return result;
+  }) as QueryRunner['query'];
+  return () => {
+    runner.query = query;
+  };
+}
+
+function sqlState(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, driverError } = error as { code?: unknown; driverError?: { code?: unknown } };
+  return code ?? driverError?.code;
 }
