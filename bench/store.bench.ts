@@ -53,6 +53,9 @@ const POOL_SIZE = Math.max(1, Math.round(numberFromEnv('BENCH_POOL_SIZE', 8)));
 const APPEND_CONCURRENCY = process.env.BENCH_APPEND_CONCURRENCY
   ? Math.max(1, Math.round(numberFromEnv('BENCH_APPEND_CONCURRENCY', 1)))
   : undefined;
+const CONCURRENT_BATCH_EVENTS = process.env.BENCH_CONCURRENT_BATCH_EVENTS
+  ? Math.max(1, Math.round(numberFromEnv('BENCH_CONCURRENT_BATCH_EVENTS', 1)))
+  : undefined;
 const READ_BATCH = Math.max(1, Math.round(numberFromEnv('BENCH_READ_BATCH', 1000)));
 /** Seconds of pgbench single-row INSERTs to compare single appends with; 0: not run. */
 const PGBENCH_SECONDS = Math.max(0, Math.round(numberFromEnv('BENCH_PGBENCH', 0)));
@@ -502,6 +505,9 @@ async function benchAdapter(adapter: AdapterName): Promise<AdapterResult> {
   const store = new PostgresEventStore(pool, {
     schema,
     ...(APPEND_CONCURRENCY === undefined ? {} : { appendConcurrency: APPEND_CONCURRENCY }),
+    ...(CONCURRENT_BATCH_EVENTS === undefined
+      ? {}
+      : { minEventsForConcurrentBatch: CONCURRENT_BATCH_EVENTS }),
   });
   try {
     await store.migrate();

@@ -57,6 +57,36 @@ describe('AppendCoalescer', () => {
     });
   });
 
+  describe('while a batch is being written and few events are queued', () => {
+    it('starts another batch only once the queue holds minEventsForConcurrentBatch events', async () => {
+      const writer = controlledWriter();
+      const coalescer = new AppendCoalescer(
+        { maxConcurrentBatches: 2, maxBatchEvents: 100, minEventsForConcurrentBatch: 4 },
+        writer.write,
+      );
+
+      void submit(coalescer, 's1');
+      void submit(coalescer, 's2');
+      void submit(coalescer, 's3');
+      // One batch in flight, two events queued: they wait to share the next commit.
+      expect(writer.batches).toEqual([['s1']]);
+
+      void submit(coalescer, 's4', 2);
+      // Four events queued: a second batch overlaps the first.
+      expect(writer.batches).toEqual([['s1'], ['s2', 's3', 's4']]);
+
+      void submit(coalescer, 's5');
+      writer.finish[0]!();
+      await tick();
+      // The second batch is still in flight: one event queued waits for it.
+      expect(writer.batches).toEqual([['s1'], ['s2', 's3', 's4']]);
+      writer.finish[1]!();
+      await tick();
+      // With no batch in flight, what is queued goes at once, however little.
+      expect(writer.batches).toEqual([['s1'], ['s2', 's3', 's4'], ['s5']]);
+    });
+  });
+
   describe('when every slot is writing', () => {
     it('queues new appends and writes them together in the next free slot, in arrival order', async () => {
       const writer = controlledWriter();

@@ -16,6 +16,12 @@ export interface AppendCoalescerOptions {
   readonly maxConcurrentBatches: number;
   /** A batch closes at this many events; a larger append is written on its own. */
   readonly maxBatchEvents: number;
+  /**
+   * While a batch is being written, another starts only once this many events are queued (default
+   * 1: at once). Small appends then wait for the batch in flight and share the next commit, where a
+   * second batch of one or two of them would pay a commit of its own; large ones still overlap.
+   */
+  readonly minEventsForConcurrentBatch?: number;
   /** Told of every batch as it is handed to `write` (metrics); it must not throw. */
   readonly onBatch?: (batch: AppendBatchInfo) => void;
 }
@@ -93,6 +99,7 @@ export class AppendCoalescer {
 
   private pump(): void {
     while (this.writing < this.options.maxConcurrentBatches) {
+      if (this.writing > 0 && this.queuedEvents() < (this.options.minEventsForConcurrentBatch ?? 1)) return;
       const batch = this.takeBatch();
       if (batch.length === 0) return;
       this.writing++;
@@ -116,6 +123,12 @@ export class AppendCoalescer {
           this.pump();
         });
     }
+  }
+
+  private queuedEvents(): number {
+    let events = 0;
+    for (const entry of this.waiting) events += entry.events.length;
+    return events;
   }
 
   /** Takes queued appends in order, up to the event limit, passing over streams being written. */
