@@ -61,7 +61,12 @@ describe('AppendCoalescer', () => {
     it('starts another batch only once the queue holds minEventsForConcurrentBatch events', async () => {
       const writer = controlledWriter();
       const coalescer = new AppendCoalescer(
-        { maxConcurrentBatches: 2, maxBatchEvents: 100, minEventsForConcurrentBatch: 4 },
+        {
+          maxConcurrentBatches: 2,
+          maxBatchEvents: 100,
+          minEventsForConcurrentBatch: 4,
+          concurrentBatchAfterMs: 60_000,
+        },
         writer.write,
       );
 
@@ -84,6 +89,28 @@ describe('AppendCoalescer', () => {
       await tick();
       // With no batch in flight, what is queued goes at once, however little.
       expect(writer.batches).toEqual([['s1'], ['s2', 's3', 's4'], ['s5']]);
+    });
+  });
+
+  describe('while a batch in flight is held up', () => {
+    it('starts another batch for the few queued appends once the first has waited concurrentBatchAfterMs', async () => {
+      const writer = controlledWriter();
+      const coalescer = new AppendCoalescer(
+        {
+          maxConcurrentBatches: 2,
+          maxBatchEvents: 100,
+          minEventsForConcurrentBatch: 32,
+          concurrentBatchAfterMs: 10,
+        },
+        writer.write,
+      );
+
+      void submit(coalescer, 's1');
+      void submit(coalescer, 's2');
+      expect(writer.batches).toEqual([['s1']]);
+
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect(writer.batches).toEqual([['s1'], ['s2']]);
     });
   });
 

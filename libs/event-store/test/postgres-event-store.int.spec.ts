@@ -78,18 +78,31 @@ describe('an append racing a transaction that is writing the same stream', () =>
     await pool.end();
   });
 
+  /** Open transactions a test left behind (it failed before ending them): rolled back after it. */
+  const leftOpen = new Set<() => Promise<void>>();
+  afterEach(async () => {
+    for (const rollback of leftOpen) await rollback();
+  });
+
   /** Appends in a transaction left open until `finish` is called (commit or rollback). */
   async function openAppend(stream: string, events: readonly NewEvent[], expected: ExpectedVersion) {
     const client = await pool.connect();
-    await client.query('begin');
-    await store.appendWith(client, stream, events, expected);
-    return async (end: 'commit' | 'rollback') => {
+    let open = true;
+    const finish = async (end: 'commit' | 'rollback') => {
+      if (!open) return;
+      open = false;
+      leftOpen.delete(rollback);
       try {
         await client.query(end);
       } finally {
         client.release();
       }
     };
+    const rollback = () => finish('rollback');
+    leftOpen.add(rollback);
+    await client.query('begin');
+    await store.appendWith(client, stream, events, expected);
+    return finish;
   }
 
   /** Resolves once an append to this schema waits on a lock: on the open transaction's entries. */
@@ -148,6 +161,8 @@ describe('an append racing a transaction that is writing the same stream', () =>
       // transaction can read.
       await expect(loser).rejects.toBeInstanceOf(AppendOrderError);
     } finally {
+      // The open transaction first (a no-op once committed): the loser may still wait for it.
+      await finish('rollback');
       await client.query('rollback');
       client.release();
     }

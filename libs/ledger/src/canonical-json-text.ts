@@ -86,7 +86,13 @@ function string(): string {
   at = end + 1;
   const raw = src.slice(start, at);
   if (checkControls && CONTROL.test(raw)) throw FALLBACK;
-  const text = JSON.parse(raw) as string;
+  let text: string;
+  try {
+    text = JSON.parse(raw) as string;
+  } catch {
+    // A bad escape: the reference parses the whole text and throws its own error.
+    throw FALLBACK;
+  }
   if (!(text as unknown as WellFormed).isWellFormed()) throw FALLBACK;
   decoded = text;
   return JSON.stringify(text);

@@ -18,10 +18,14 @@ export interface AppendCoalescerOptions {
   readonly maxBatchEvents: number;
   /**
    * While a batch is being written, another starts only once this many events are queued (default
-   * 1: at once). Small appends then wait for the batch in flight and share the next commit, where a
-   * second batch of one or two of them would pay a commit of its own; large ones still overlap.
+   * 1: at once), or once the first of them has waited `concurrentBatchAfterMs`. Small appends then
+   * wait for the batch in flight and share the next commit, where a second batch of one or two of
+   * them would pay a commit of its own; large ones still overlap, and a batch held up (waiting on
+   * a lock) holds the others up for no longer than that.
    */
   readonly minEventsForConcurrentBatch?: number;
+  /** See minEventsForConcurrentBatch (default 5 ms). */
+  readonly concurrentBatchAfterMs?: number;
   /** Told of every batch as it is handed to `write` (metrics); it must not throw. */
   readonly onBatch?: (batch: AppendBatchInfo) => void;
 }
@@ -54,6 +58,8 @@ export class AppendCoalescer {
   /** Streams with an append in a batch being written, and how many. */
   private readonly writingStreams = new Map<string, number>();
   private writing = 0;
+  /** Set while queued appends wait for a batch in flight: lets a concurrent batch start anyway. */
+  private waitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: AppendCoalescerOptions,
@@ -97,11 +103,21 @@ export class AppendCoalescer {
     return this.waiting.length;
   }
 
-  private pump(): void {
+  private pump(force = false): void {
     while (this.writing < this.options.maxConcurrentBatches) {
-      if (this.writing > 0 && this.queuedEvents() < (this.options.minEventsForConcurrentBatch ?? 1)) return;
+      if (
+        !force &&
+        this.writing > 0 &&
+        this.queuedEvents() < (this.options.minEventsForConcurrentBatch ?? 1)
+      ) {
+        if (this.waiting.length > 0) this.waitTimer ??= this.armWaitTimer();
+        return;
+      }
+      force = false;
       const batch = this.takeBatch();
       if (batch.length === 0) return;
+      clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
       this.writing++;
       this.options.onBatch?.({
         appends: batch.length,
@@ -123,6 +139,16 @@ export class AppendCoalescer {
           this.pump();
         });
     }
+  }
+
+  private armWaitTimer(): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.waitTimer = undefined;
+      this.pump(true);
+    }, this.options.concurrentBatchAfterMs ?? 5);
+    // A store with appends waiting is kept alive by their callers, not by this timer.
+    timer.unref();
+    return timer;
   }
 
   private queuedEvents(): number {

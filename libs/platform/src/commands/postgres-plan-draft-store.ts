@@ -67,7 +67,8 @@ export const PLAN_DRAFT_MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'draft JSON chunks arrive gzip-compressed: not compressed again',
     // As the source text's chunks (version 3): PostgreSQL would try pglz on every new chunk for
-    // nothing. Rows stored before stay as they are (UTF-8, read as such).
+    // nothing. Rows stored before stay as they are (UTF-8, read as such); API processes of the
+    // previous version, while a fleet is upgraded, still write UTF-8 chunks, now kept uncompressed.
     sql: (s) => `alter table ${s}.plan_draft_json alter column chunk set storage external;`,
   },
 ];

@@ -509,6 +509,8 @@ async function allSettled(
  * Makes the runner's statements wait for the one before instead of being queued by the pg client
  * (queueing on a busy client is deprecated in pg 8 and removed in pg 9), in the order they are
  * sent, which is the order the client would have run them. Returns what undoes it.
+ * A statement sent from inside another's call (a TypeORM subscriber querying through the event's
+ * runner) would wait for the call that waits for it: keep subscribers off projection writes.
  */
 function queryInTurn(runner: QueryRunner): () => void {
   const query = runner.query;
