@@ -31,7 +31,7 @@ export const LEDGER_SUBSCRIPTION_PACE = {
  */
 export const LEDGER_YIELD = {
   busyLogRate: 1_000,
-  share: 0.1,
+  share: 0.05,
   maxPauseMs: 2_000,
 } as const;
 
