@@ -32,6 +32,8 @@ const LEAD = 'demo.officer.lc-so-ldtbxh';
 interface Answer {
   readonly status: number;
   readonly contentType: string;
+  /** Every header of the answer, for the contract's required ones (a 201's Location). */
+  readonly headers: Headers;
   readonly body: unknown;
 }
 
@@ -175,7 +177,7 @@ describe('hostile input on every route', () => {
           try {
             contract.check(prepared.method, prepared.url, {
               status: answer.status,
-              headers: new Headers(answer.contentType ? { 'content-type': answer.contentType } : {}),
+              headers: answer.headers,
               body: answer.body,
             });
           } catch (error) {
@@ -348,7 +350,7 @@ async function send(base: string, request: Prepared): Promise<Answer> {
   if (contentType.startsWith('text/event-stream')) {
     // A feed stays open: its headers are the answer.
     await response.body?.cancel();
-    return { status: response.status, contentType, body: null };
+    return { status: response.status, contentType, headers: response.headers, body: null };
   }
   const text = await response.text();
   let body: unknown = text;
@@ -357,7 +359,7 @@ async function send(base: string, request: Prepared): Promise<Answer> {
   } catch {
     // Not JSON: kept as text, which a 4xx must not be.
   }
-  return { status: response.status, contentType, body };
+  return { status: response.status, contentType, headers: response.headers, body };
 }
 
 /** A short, printable description of a case for the failure message. */
