@@ -43,8 +43,11 @@ export function AccountabilityPage({ api }: { api: Api }) {
     () => [...(parties ?? [])].sort((a, b) => nameOf(a).localeCompare(nameOf(b), 'vi')),
     [parties, agencies],
   );
+  // The first agency is the default until one is picked. Read from the state as it is when the
+  // effect runs, not from this render: a choice made before the effect ran must stand.
   useEffect(() => {
-    if (!agency && choices[0]) setAgency(choices[0]);
+    const first = choices[0];
+    if (first) setAgency((current) => current || first);
   }, [choices]);
   useEffect(() => setTaskId(''), [agency]);
   const answer = useAnswer<AgencyAccountability>(

@@ -37,8 +37,11 @@ export function AuditPage({
   useEffect(() => void api.agencies().then(setAgencies), [api]);
   const known = agencies.some((a) => a.code === agency);
   // A national auditor has no agency of its own: it picks one.
+  // Read from the state as it is when the effect runs: an agency picked before it ran must stand.
   useEffect(() => {
-    if (!known && agencies[0]) setAgency(agencies[0].code);
+    const first = agencies[0];
+    if (!known && first)
+      setAgency((current) => (agencies.some((a) => a.code === current) ? current : first.code));
   }, [known, agencies]);
   const tasks: readonly Responsibility[] | null =
     useAnswer(known ? () => api.responsibilities(agency) : null, [api, agency, known]) ?? null;
