@@ -56,4 +56,25 @@ describe('the embedded database', () => {
     });
     await expect(client.connect()).rejects.toThrow();
   });
+
+  it('executes statements on a thread of its own: the process goes on while one runs', async () => {
+    const database = await openDatabase({ dataDir: 'memory' });
+    try {
+      let ticks = 0;
+      const ticking = setInterval(() => ticks++, 1);
+      try {
+        // Seconds of WebAssembly in one statement: on the main thread no timer could fire meanwhile.
+        const { rows } = await database.pool.query<{ n: string }>(
+          'select count(*)::text as n from generate_series(1, 3000000) g where md5(g::text) like $1',
+          ['0%'],
+        );
+        expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+      } finally {
+        clearInterval(ticking);
+      }
+      expect(ticks).toBeGreaterThan(20);
+    } finally {
+      await database.close();
+    }
+  });
 });
