@@ -1,6 +1,7 @@
 import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import pg from 'pg';
 import { openDatabase } from '../src/database.js';
+import { startEmbeddedPostgres } from '../src/pglite/embedded-postgres.js';
 
 /** Inodes of the TCP sockets this process listens on (Linux: /proc/net/tcp{,6} and /proc/self/fd). */
 async function listeningTcpSockets(): Promise<Set<string>> {
@@ -76,5 +77,58 @@ describe('the embedded database', () => {
     } finally {
       await database.close();
     }
+  });
+
+  describe.each([
+    ['on its own thread', true],
+    ['on the main thread', false],
+  ])('served %s', (_, thread) => {
+    it('keeps an open transaction to its connection: another waits, then sees it committed', async () => {
+      const embedded = await startEmbeddedPostgres({ dataDir: 'memory', thread });
+      const first = new pg.Client(embedded.connectionString);
+      const second = new pg.Client(embedded.connectionString);
+      try {
+        await first.connect();
+        await second.connect();
+        await first.query('create table notes (id int primary key, text text)');
+        await first.query('begin');
+        await first.query('insert into notes values ($1, $2)', [1, 'mở']);
+        const seen = second.query<{ n: number }>('select count(*)::int as n from notes');
+        let answered = false;
+        void seen.then(() => (answered = true));
+        await first.query('insert into notes values ($1, $2)', [2, 'đóng']);
+        expect(answered).toBe(false);
+        await first.query('commit');
+        expect((await seen).rows).toEqual([{ n: 2 }]);
+      } finally {
+        await first.end();
+        await second.end();
+        await embedded.stop();
+      }
+    });
+
+    it('rolls back the transaction of a connection that goes away, and serves the others', async () => {
+      const embedded = await startEmbeddedPostgres({ dataDir: 'memory', thread });
+      const leaving = new pg.Client(embedded.connectionString);
+      const staying = new pg.Client(embedded.connectionString);
+      try {
+        await leaving.connect();
+        await staying.connect();
+        await staying.query('create table notes (id int primary key)');
+        await leaving.query('begin');
+        await leaving.query('insert into notes values (1)');
+        const seen = staying.query<{ n: number }>('select count(*)::int as n from notes');
+        await leaving.end();
+        expect((await seen).rows).toEqual([{ n: 0 }]);
+        // Named statements and errors keep the protocol in step.
+        await expect(staying.query('select * from missing')).rejects.toThrow(/missing/);
+        const named = { name: 'count-notes', text: 'select count(*)::int as n from notes where id > $1' };
+        expect((await staying.query({ ...named, values: [0] })).rows).toEqual([{ n: 0 }]);
+        expect((await staying.query({ ...named, values: [-1] })).rows).toEqual([{ n: 0 }]);
+      } finally {
+        await staying.end();
+        await embedded.stop();
+      }
+    });
   });
 });

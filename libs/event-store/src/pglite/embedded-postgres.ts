@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { servePGlite, type ServedPGlite } from './wire-server.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL the normal driver (pg, TypeORM) connects to. */
@@ -17,7 +18,12 @@ export interface EmbeddedPostgresOptions {
   /** A directory for the database files, or 'memory' for a throw-away database. */
   readonly dataDir: string;
   readonly maxConnections?: number;
+  /** Run the database on a thread of its own (default EMBEDDED_THREAD_DEFAULT, docs/adr/0043). */
+  readonly thread?: boolean;
 }
+
+/** Whether the embedded database runs on a thread of its own unless told (docs/adr/0043). */
+export const EMBEDDED_THREAD_DEFAULT = true;
 
 /** The file name libpq and pg give a server's socket in its directory (`host=/dir`, port 5432). */
 const SOCKET_FILE = '.s.PGSQL.5432';
@@ -27,12 +33,13 @@ type ThreadAnswer = { ready: true } | { stopped: true; error?: string } | { erro
 /**
  * Runs PostgreSQL in-process (PGlite, compiled to WebAssembly) behind a socket server, so the
  * embedded default uses the very same driver and SQL as a real server. PGlite is one backend:
- * the socket server queues statements and keeps a transaction on the connection that opened it,
- * so transactions run one at a time.
+ * the server queues statements and keeps a transaction on the connection that opened it, so
+ * transactions run one at a time.
  *
- * The database runs on a thread of its own (embedded-postgres-thread.ts): its WebAssembly took
- * close to half of the main thread's time, which now serves HTTP and runs the projections'
- * code while the database executes statements (docs/adr/0043).
+ * With `thread` the database runs on a thread of its own (embedded-postgres-thread.ts): its
+ * WebAssembly took close to half of the main thread's time, which then serves HTTP and runs the
+ * projections' code while the database executes statements, at the price of a hand-over between
+ * threads on every round trip (docs/adr/0043).
  *
  * PGlite accepts any user and password as superuser, so the socket is a Unix-domain socket in a
  * fresh directory only this process's user may enter (0700, the socket 0600), never a TCP port
@@ -42,9 +49,35 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const maxConnections = options.maxConnections ?? 4;
   // Short (a socket path has a limit of about 100 bytes) and private: mkdtemp makes it 0700.
   const socketDirectory = await mkdtemp(join(tmpdir(), 'coord-pglite-'));
-  const worker = new Worker(THREAD_FILE, {
-    workerData: { dataDir: options.dataDir, socketPath: join(socketDirectory, SOCKET_FILE), maxConnections },
-  });
+  const served = { dataDir: options.dataDir, socketPath: join(socketDirectory, SOCKET_FILE), maxConnections };
+  let server: ServedPGlite;
+  try {
+    server =
+      (options.thread ?? EMBEDDED_THREAD_DEFAULT) ? await serveOnThread(served) : await servePGlite(served);
+  } catch (error) {
+    await rm(socketDirectory, { recursive: true, force: true });
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    connectionString: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDirectory)}`,
+    maxConnections,
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await server.stop();
+        } finally {
+          await rm(socketDirectory, { recursive: true, force: true });
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** `servePGlite` on a worker thread of this process. */
+async function serveOnThread(served: Parameters<typeof servePGlite>[0]): Promise<ServedPGlite> {
+  const worker = new Worker(THREAD_FILE, { workerData: served });
   let exited = false;
   const exit = new Promise<number>((resolve) => {
     worker.once('exit', (code) => {
@@ -67,29 +100,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const started = await answer();
   if (!('ready' in started)) {
     if (!exited) await worker.terminate();
-    await rm(socketDirectory, { recursive: true, force: true });
     throw new Error(
       `the embedded database did not start: ${'error' in started ? started.error : 'no answer'}`,
     );
   }
-  let stopping: Promise<void> | undefined;
   return {
-    connectionString: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDirectory)}`,
-    maxConnections,
-    stop() {
-      stopping ??= (async () => {
-        let failure: string | undefined;
-        if (!exited) {
-          const stopped = answer();
-          worker.postMessage('stop');
-          const outcome = await stopped;
-          if ('error' in outcome) failure = outcome.error;
-          if (!exited) await worker.terminate();
-        }
-        await rm(socketDirectory, { recursive: true, force: true });
-        if (failure) throw new Error(`the embedded database did not stop cleanly: ${failure}`);
-      })();
-      return stopping;
+    async stop() {
+      if (exited) return;
+      const stopped = answer();
+      worker.postMessage('stop');
+      const outcome = await stopped;
+      if (!exited) await worker.terminate();
+      if ('error' in outcome && outcome.error) {
+        throw new Error(`the embedded database did not stop cleanly: ${outcome.error}`);
+      }
     },
   };
 }
