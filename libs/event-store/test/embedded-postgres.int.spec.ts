@@ -107,6 +107,20 @@ describe('the embedded database', () => {
       }
     });
 
+    it('stops while a client is still connected in a transaction, and the client is told', async () => {
+      const embedded = await startEmbeddedPostgres({ dataDir: 'memory', thread });
+      const client = new pg.Client(embedded.connectionString);
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      client.on('error', () => undefined);
+      await client.connect();
+      await client.query('begin');
+      await embedded.stop();
+      await ended;
+      // The connection's close, seen after the database closed, is not handed to it.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(client.query('select 1')).rejects.toThrow();
+    });
+
     it('rolls back the transaction of a connection that goes away, and serves the others', async () => {
       const embedded = await startEmbeddedPostgres({ dataDir: 'memory', thread });
       const leaving = new pg.Client(embedded.connectionString);

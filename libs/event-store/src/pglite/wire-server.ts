@@ -29,6 +29,8 @@ export class WireServer {
   private running = false;
   /** The connection whose messages ran last: while PGlite is in a transaction, only its go next. */
   private last: Connection | undefined;
+  /** Once closing, PGlite is about to close too: nothing more is handed to it. */
+  private closing = false;
 
   constructor(
     private readonly db: PGlite,
@@ -49,6 +51,8 @@ export class WireServer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    this.queue.length = 0;
     for (const connection of [...this.connections]) connection.socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -69,10 +73,10 @@ export class WireServer {
 
   /** Runs queued messages one batch at a time, keeping an open transaction to its connection. */
   private async drain(): Promise<void> {
-    if (this.running) return;
+    if (this.running || this.closing) return;
     this.running = true;
     try {
-      for (;;) {
+      while (!this.closing) {
         const at =
           this.db.isInTransaction() && this.last
             ? this.queue.findIndex((pending) => pending.connection === this.last)
@@ -104,6 +108,7 @@ export class WireServer {
 
   /** A connection went away: drop what it queued, and roll back the transaction it left open. */
   private async forget(connection: Connection): Promise<void> {
+    if (this.closing) return;
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (this.queue[i]!.connection === connection) this.queue.splice(i, 1);
     }
