@@ -17,11 +17,14 @@
  *     The load starts once the worker has projected the setup tasks, so its start-up is not
  *     counted either;
  *  3. where the CPU went: this load generator, the APIs, the workers, the PostgreSQL server, the host.
+ * Then (BENCH_PGBENCH seconds, default 5; 0: not run) pgbench runs single-row INSERT transactions
+ * from as many clients on the same server: the 1+1 commands/s are printed as a ratio of it.
  * Every response's status is checked. The clients use node:http with keep-alive connections (one
  * per client): fetch costs several times more CPU per request, and this process shares the cores.
  * Targets (issue): command p99 <= 50 ms at 32 clients, lag p99 <= 200 ms; with 2 APIs + 2 workers
  * (issue #13): 0 5xx, commands/s at least 0.9x the 1+1 figure of the same run, p99 <= 25 ms, lag
- * p99 <= 100 ms.
+ * p99 <= 100 ms. Issue #21, 1+1 on a quiet host: commands/s >= 0.35x pgbench's single-row INSERT
+ * transactions/s of the same run, p99 <= 10 ms, lag p99 <= 50 ms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -41,6 +44,7 @@ import {
   verdict,
   waitForHealth,
 } from './support/http-load.js';
+import { pgbenchInserts } from './support/pgbench.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -49,6 +53,8 @@ const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10) * 1000;
 /** The first API's port; the others take the next ones. */
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
+/** Seconds of pgbench single-row INSERTs after the fleets (the server's ceiling); 0: not run. */
+const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH ?? 5);
 /** Fleets measured one after the other: APIs+workers. */
 const FLEETS = (process.env.BENCH_FLEETS ?? '1+1,2+2').split(',').map((fleet) => {
   const match = /^(\d+)\+(\d+)$/.exec(fleet.trim());
@@ -175,6 +181,8 @@ interface FleetFigures {
   readonly directLagP99: number;
   readonly failedQueries: number;
   readonly cpu: Record<string, number>;
+  /** CPU time per command, ms, of each process group (the same names as cpu). */
+  readonly cpuMsPerCommand: Record<string, number>;
   readonly loadAfter: string;
 }
 
@@ -352,6 +360,9 @@ async function measure(fleet: Fleet, pool: pg.Pool): Promise<FleetFigures> {
       directLagP99: percentile(directLags, 99),
       failedQueries,
       cpu,
+      cpuMsPerCommand: Object.fromEntries(
+        Object.entries(cpu).map(([name, cores]) => [name, (cores * seconds * 1000) / latencies.length]),
+      ),
       loadAfter: loadAverage().split(' ')[0]!,
     };
   } finally {
@@ -376,8 +387,21 @@ async function main(): Promise<void> {
   // The lag probe's direct look at the projection table, and the CPU accounting.
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, application_name: 'bench-api' });
   const results: { fleet: Fleet; figures: FleetFigures }[] = [];
+  let pgbenchTps: number | undefined;
   try {
     for (const fleet of FLEETS) results.push({ fleet, figures: await measure(fleet, pool) });
+    if (PGBENCH_SECONDS > 0) {
+      const schema = newSchema();
+      process.stdout.write(
+        `\npgbench: ${CLIENTS} clients, single-row INSERT transactions for ${PGBENCH_SECONDS} s (schema ${schema}) ...\n`,
+      );
+      await pool.query(`create schema ${schema}`);
+      try {
+        pgbenchTps = await pgbenchInserts(pool, DATABASE_URL, schema, CLIENTS, PGBENCH_SECONDS);
+      } finally {
+        await pool.query(`drop schema if exists ${schema} cascade`);
+      }
+    }
   } finally {
     load.close();
     await pool.end();
@@ -411,12 +435,43 @@ async function main(): Promise<void> {
       `  ${name.padEnd(44)}${results.map((r) => column(format(r.figures.cpu[name] ?? Number.NaN, 2))).join('')}\n`,
     );
   }
+  process.stdout.write('\nCPU per command (ms)\n');
+  for (const name of cpuNames) {
+    process.stdout.write(
+      `  ${name.padEnd(44)}${results.map((r) => column(format(r.figures.cpuMsPerCommand[name] ?? Number.NaN, 3))).join('')}\n`,
+    );
+  }
   process.stdout.write(
     `  ${'load average (1 min) after'.padEnd(44)}${results.map((r) => column(r.figures.loadAfter)).join('')}\n`,
   );
 
-  // Issue #13: the fleet against the single pair measured in the same run.
   const single = results.find((r) => r.fleet.apis === 1 && r.fleet.workers === 1)?.figures;
+  // Issue #21: one API and one worker against the server's own ceiling for small writes.
+  if (single) {
+    process.stdout.write('\n1+1 targets (issue #21, on a quiet host)\n');
+    const lines: [string, string, boolean | undefined][] = [
+      [
+        'pgbench single-row INSERT tx/s (same run)',
+        pgbenchTps === undefined ? 'not run' : format(pgbenchTps, 0),
+        undefined,
+      ],
+    ];
+    if (pgbenchTps !== undefined) {
+      const ratio = single.commandsPerSecond / pgbenchTps;
+      lines.push(['commands/s >= 0.35 x pgbench', `${format(ratio, 2)} x`, ratio >= 0.35]);
+    }
+    lines.push(
+      ['command latency p99 <= 10 ms', format(single.p99), single.p99 <= 10],
+      ['projection lag p99 <= 50 ms', format(single.lagP99), single.lagP99 <= 50],
+    );
+    for (const [name, value, met] of lines) {
+      process.stdout.write(
+        `  ${name.padEnd(44)}${column(value)}${met === undefined ? '' : `  ${verdict(met)}`}\n`,
+      );
+    }
+  }
+
+  // Issue #13: the fleet against the single pair measured in the same run.
   const pair = results.find((r) => r.fleet.apis === 2 && r.fleet.workers === 2)?.figures;
   if (single && pair) {
     const ratio = pair.commandsPerSecond / single.commandsPerSecond;

@@ -1,6 +1,7 @@
 import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import pg from 'pg';
 import { openDatabase } from '../src/database.js';
+import { startEmbeddedPostgres } from '../src/pglite/embedded-postgres.js';
 
 /** Inodes of the TCP sockets this process listens on (Linux: /proc/net/tcp{,6} and /proc/self/fd). */
 async function listeningTcpSockets(): Promise<Set<string>> {
@@ -55,5 +56,93 @@ describe('the embedded database', () => {
       database: 'postgres',
     });
     await expect(client.connect()).rejects.toThrow();
+  });
+
+  it('executes statements on a thread of its own: the process goes on while one runs', async () => {
+    const database = await openDatabase({ dataDir: 'memory' });
+    try {
+      let ticks = 0;
+      const ticking = setInterval(() => ticks++, 1);
+      try {
+        // Seconds of WebAssembly in one statement: on the main thread no timer could fire meanwhile.
+        const { rows } = await database.pool.query<{ n: string }>(
+          'select count(*)::text as n from generate_series(1, 3000000) g where md5(g::text) like $1',
+          ['0%'],
+        );
+        expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+      } finally {
+        clearInterval(ticking);
+      }
+      expect(ticks).toBeGreaterThan(20);
+    } finally {
+      await database.close();
+    }
+  });
+
+  describe.each([
+    ['on its own thread', true],
+    ['on the main thread', false],
+  ])('served %s', (_, thread) => {
+    it('keeps an open transaction to its connection: another waits, then sees it committed', async () => {
+      const embedded = await startEmbeddedPostgres({ dataDir: 'memory', thread });
+      const first = new pg.Client(embedded.connectionString);
+      const second = new pg.Client(embedded.connectionString);
+      try {
+        await first.connect();
+        await second.connect();
+        await first.query('create table notes (id int primary key, text text)');
+        await first.query('begin');
+        await first.query('insert into notes values ($1, $2)', [1, 'mở']);
+        const seen = second.query<{ n: number }>('select count(*)::int as n from notes');
+        let answered = false;
+        void seen.then(() => (answered = true));
+        await first.query('insert into notes values ($1, $2)', [2, 'đóng']);
+        expect(answered).toBe(false);
+        await first.query('commit');
+        expect((await seen).rows).toEqual([{ n: 2 }]);
+      } finally {
+        await first.end();
+        await second.end();
+        await embedded.stop();
+      }
+    });
+
+    it('stops while a client is still connected in a transaction, and the client is told', async () => {
+      const embedded = await startEmbeddedPostgres({ dataDir: 'memory', thread });
+      const client = new pg.Client(embedded.connectionString);
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      client.on('error', () => undefined);
+      await client.connect();
+      await client.query('begin');
+      await embedded.stop();
+      await ended;
+      // The connection's close, seen after the database closed, is not handed to it.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(client.query('select 1')).rejects.toThrow();
+    });
+
+    it('rolls back the transaction of a connection that goes away, and serves the others', async () => {
+      const embedded = await startEmbeddedPostgres({ dataDir: 'memory', thread });
+      const leaving = new pg.Client(embedded.connectionString);
+      const staying = new pg.Client(embedded.connectionString);
+      try {
+        await leaving.connect();
+        await staying.connect();
+        await staying.query('create table notes (id int primary key)');
+        await leaving.query('begin');
+        await leaving.query('insert into notes values (1)');
+        const seen = staying.query<{ n: number }>('select count(*)::int as n from notes');
+        await leaving.end();
+        expect((await seen).rows).toEqual([{ n: 0 }]);
+        // Named statements and errors keep the protocol in step.
+        await expect(staying.query('select * from missing')).rejects.toThrow(/missing/);
+        const named = { name: 'count-notes', text: 'select count(*)::int as n from notes where id > $1' };
+        expect((await staying.query({ ...named, values: [0] })).rows).toEqual([{ n: 0 }]);
+        expect((await staying.query({ ...named, values: [-1] })).rows).toEqual([{ n: 0 }]);
+      } finally {
+        await staying.end();
+        await embedded.stop();
+      }
+    });
   });
 });

@@ -1,8 +1,10 @@
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { servePGlite, type ServedPGlite } from './wire-server.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL the normal driver (pg, TypeORM) connects to. */
@@ -13,20 +15,31 @@ export interface EmbeddedPostgres {
 }
 
 export interface EmbeddedPostgresOptions {
-  /** Directory for the database files, or 'memory' for a throw-away database. */
-  /** A directory, or 'memory' for a throw-away database. */
+  /** A directory for the database files, or 'memory' for a throw-away database. */
   readonly dataDir: string;
   readonly maxConnections?: number;
+  /** Run the database on a thread of its own (default EMBEDDED_THREAD_DEFAULT, docs/adr/0043). */
+  readonly thread?: boolean;
 }
+
+/** Whether the embedded database runs on a thread of its own unless told (docs/adr/0043). */
+export const EMBEDDED_THREAD_DEFAULT = true;
 
 /** The file name libpq and pg give a server's socket in its directory (`host=/dir`, port 5432). */
 const SOCKET_FILE = '.s.PGSQL.5432';
 
+type ThreadAnswer = { ready: true } | { stopped: true; error?: string } | { error: string };
+
 /**
  * Runs PostgreSQL in-process (PGlite, compiled to WebAssembly) behind a socket server, so the
  * embedded default uses the very same driver and SQL as a real server. PGlite is one backend:
- * the socket server queues statements and keeps a transaction on the connection that opened it,
- * so transactions run one at a time.
+ * the server queues statements and keeps a transaction on the connection that opened it, so
+ * transactions run one at a time.
+ *
+ * With `thread` the database runs on a thread of its own (embedded-postgres-thread.ts): its
+ * WebAssembly took close to half of the main thread's time, which then serves HTTP and runs the
+ * projections' code while the database executes statements, at the price of a hand-over between
+ * threads on every round trip (docs/adr/0043).
  *
  * PGlite accepts any user and password as superuser, so the socket is a Unix-domain socket in a
  * fresh directory only this process's user may enter (0700, the socket 0600), never a TCP port
@@ -34,32 +47,83 @@ const SOCKET_FILE = '.s.PGSQL.5432';
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const maxConnections = options.maxConnections ?? 4;
-  let db: PGlite;
-  if (options.dataDir === 'memory') {
-    db = await PGlite.create();
-  } else {
-    await mkdir(options.dataDir, { recursive: true });
-    db = await PGlite.create(options.dataDir);
-  }
   // Short (a socket path has a limit of about 100 bytes) and private: mkdtemp makes it 0700.
   const socketDirectory = await mkdtemp(join(tmpdir(), 'coord-pglite-'));
-  const server = new PGLiteSocketServer({ db, path: join(socketDirectory, SOCKET_FILE), maxConnections });
+  const served = { dataDir: options.dataDir, socketPath: join(socketDirectory, SOCKET_FILE), maxConnections };
+  let server: ServedPGlite;
   try {
-    await server.start();
-    await chmod(join(socketDirectory, SOCKET_FILE), 0o600);
+    server =
+      (options.thread ?? EMBEDDED_THREAD_DEFAULT) ? await serveOnThread(served) : await servePGlite(served);
   } catch (error) {
-    await server.stop().catch(() => undefined);
     await rm(socketDirectory, { recursive: true, force: true });
-    await db.close();
     throw error;
   }
+  let stopping: Promise<void> | undefined;
   return {
     connectionString: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDirectory)}`,
     maxConnections,
-    async stop() {
-      await server.stop();
-      await rm(socketDirectory, { recursive: true, force: true });
-      await db.close();
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await server.stop();
+        } finally {
+          await rm(socketDirectory, { recursive: true, force: true });
+        }
+      })();
+      return stopping;
     },
   };
 }
+
+/** `servePGlite` on a worker thread of this process. */
+async function serveOnThread(served: Parameters<typeof servePGlite>[0]): Promise<ServedPGlite> {
+  const worker = new Worker(THREAD_FILE, { workerData: served });
+  let exited = false;
+  const exit = new Promise<number>((resolve) => {
+    worker.once('exit', (code) => {
+      exited = true;
+      resolve(code);
+    });
+  });
+  // A crash of the database thread closes the socket: the pool's queries fail and readiness
+  // reports it; the process itself is not taken down by an unhandled 'error'.
+  worker.on('error', (error) => {
+    process.emitWarning(`the embedded database stopped: ${error.stack ?? error.message}`);
+  });
+  const answer = (): Promise<ThreadAnswer> =>
+    Promise.race([
+      new Promise<ThreadAnswer>((resolve) =>
+        worker.once('message', (message: ThreadAnswer) => resolve(message)),
+      ),
+      exit.then((code): ThreadAnswer => ({ error: `the embedded database thread exited (code ${code})` })),
+    ]);
+  const started = await answer();
+  if (!('ready' in started)) {
+    if (!exited) await worker.terminate();
+    throw new Error(
+      `the embedded database did not start: ${'error' in started ? started.error : 'no answer'}`,
+    );
+  }
+  return {
+    async stop() {
+      if (exited) return;
+      const stopped = answer();
+      worker.postMessage('stop');
+      const outcome = await stopped;
+      if (!exited) await worker.terminate();
+      if ('error' in outcome && outcome.error) {
+        throw new Error(`the embedded database did not stop cleanly: ${outcome.error}`);
+      }
+    },
+  };
+}
+
+/** The built thread file; under jest (TypeScript sources) the one of the last build. */
+const THREAD_FILE = (() => {
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith('.ts')) return fileURLToPath(new URL('./embedded-postgres-thread.js', import.meta.url));
+  const at = here.lastIndexOf('/libs/event-store/');
+  const built = `${here.slice(0, at)}/dist${here.slice(at).replace(/embedded-postgres\.ts$/, 'embedded-postgres-thread.js')}`;
+  if (!existsSync(built)) throw new Error(`Build first (npm run build): ${built} is missing.`);
+  return built;
+})();
