@@ -1,21 +1,20 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { AgencyDirectory, type AgencyDirectoryInput } from '#libs/agencies';
+import { parentPort } from 'node:worker_threads';
+import { AgencyDirectory } from '#libs/agencies';
 import { draftPlanText } from '../draft/draft-plan-text.js';
 import type { PlanDraft } from '../draft/draft.types.js';
 import { draftJsonPieces, gzipPieces, gzipPlanText } from '../draft/serialised-draft.js';
 import { PlanDocumentError } from '../errors.js';
 import { readCanonicalPlanText } from '../read-plan-document.js';
-import type { DraftJob, DraftOutcome, DraftOutput } from './draft-in-worker.js';
+import { collectGarbage } from './collect-garbage.js';
+import type { DraftOutcome, WorkerJob } from './draft-in-worker.js';
 
 /*
  * Runs one plan intake in a thread of its own (see draft-in-worker.ts): the archive checks, the
  * Word reader, the UTF-8 decoding and the parse, which can take seconds and hundreds of MB on a
- * hostile document. The thread ends after one job, giving all its memory back.
+ * hostile document. The thread waits for its one job (it may be started ahead of it), and ends
+ * after it, giving all its memory back.
  */
-const job = workerData as { bytes: Uint8Array | null } & Omit<DraftJob, 'bytes'> & {
-    readonly output: DraftOutput;
-    readonly directory: AgencyDirectoryInput;
-  };
+let job: { bytes: Uint8Array | null } & Omit<WorkerJob, 'bytes'>;
 
 async function run(): Promise<DraftOutcome> {
   try {
@@ -96,7 +95,14 @@ function movedBuffers(outcome: DraftOutcome): ArrayBuffer[] {
  * the upload's own bytes (readCanonicalPlanText). The bytes do not outlive this function.
  */
 async function readCanonicalText(): Promise<string> {
-  return readCanonicalPlanText(takeBytes(), job.fileName ?? undefined);
+  const text = await readCanonicalPlanText(takeBytes(), job.fileName ?? undefined, {
+    // The pieces of text made canonical are garbage by then: not held with the bytes and the text.
+    beforeDecoding: () => collectGarbage('major'),
+  });
+  // The upload's memory goes when its buffer is collected, which a buffer moved here from another
+  // thread may wait for until a full collection: 9 MB held through the whole parse.
+  collectGarbage('major');
+  return text;
 }
 
 /** The document's bytes, given up by the job: they can be collected as soon as they are read. */
@@ -106,4 +112,7 @@ function takeBytes(): Uint8Array {
   return bytes;
 }
 
-void run().then((outcome) => parentPort?.postMessage(outcome, movedBuffers(outcome)));
+parentPort?.once('message', (posted: WorkerJob) => {
+  job = posted;
+  void run().then((outcome) => parentPort?.postMessage(outcome, movedBuffers(outcome)));
+});
