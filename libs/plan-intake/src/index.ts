@@ -14,6 +14,8 @@ export {
 export { collectGarbage } from './isolation/collect-garbage.js';
 export {
   draftJsonPieces,
+  gunzipChunks,
+  gzipDraftJson,
   gzipPieces,
   gzipPlanText,
   jsonPieces,

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { AgencyDirectory } from '#libs/agencies';
 import { draftPlanText } from '../draft/draft-plan-text.js';
 import type { PlanDraft } from '../draft/draft.types.js';
-import { draftJsonPieces, gzipPieces, gzipPlanText } from '../draft/serialised-draft.js';
+import { gzipDraftJson, gzipPlanText } from '../draft/serialised-draft.js';
 import { PlanDocumentError } from '../errors.js';
 import { readCanonicalPlanText } from '../read-plan-document.js';
 import { collectGarbage } from './collect-garbage.js';
@@ -19,18 +19,19 @@ let job: { bytes: Uint8Array | null } & Omit<WorkerJob, 'bytes'>;
 async function run(): Promise<DraftOutcome> {
   try {
     const directory = new AgencyDirectory(job.directory);
-    const options = { fileName: job.fileName, mediaType: job.mediaType };
+    const options = {
+      fileName: job.fileName,
+      mediaType: job.mediaType,
+      afterParsing: () => collectGarbage('major'),
+    };
     if (job.output !== 'draft') {
-      // The draft's objects live only while its JSON is made: the text is compressed without them.
-      const { sourceText, ...made } = serialise(draftPlanText(await readCanonicalText(), directory, options));
-      if (job.output !== 'serialised-with-text') return { ...made, sourceTextGzip: null, jsonGzip: null };
+      const { sourceText, ...made } = await serialise(
+        draftPlanText(await readCanonicalText(), directory, options),
+      );
       // To be stored: compressed here, the caller's thread (where the embedded database runs) writes
       // and the database parses tens of times fewer bytes.
-      return {
-        ...made,
-        sourceTextGzip: await gzipPlanText(sourceText),
-        jsonGzip: await gzipPieces(made.json),
-      };
+      const sourceTextGzip = job.output === 'serialised-with-text' ? await gzipPlanText(sourceText) : null;
+      return { ...made, sourceTextGzip };
     }
     const draft = draftPlanText(await readCanonicalText(), directory, options);
     const { sourceText, ...withoutText } = draft;
@@ -54,15 +55,19 @@ async function run(): Promise<DraftOutcome> {
   }
 }
 
-/** The draft's JSON, made a task at a time (never one string), and the text it was read from. */
-function serialise(draft: PlanDraft) {
+/**
+ * The draft's JSON, made a task at a time and compressed as it is made (never held whole), and the
+ * text it was read from: the draft's objects are let go once its JSON is made, before the text is
+ * compressed.
+ */
+async function serialise(draft: PlanDraft) {
   const { planId, contentHash, sourceText } = draft;
   return {
     ok: true,
     output: 'serialised',
     planId,
     contentHash,
-    json: draftJsonPieces(draft),
+    jsonGzip: await gzipDraftJson(draft),
     sourceTextLength: sourceText.length,
     sourceText,
   } as const;
@@ -78,12 +83,7 @@ function movedBuffers(outcome: DraftOutcome): ArrayBuffer[] {
   const views: Uint8Array[] =
     outcome.output === 'draft'
       ? [outcome.sourceText]
-      : [
-          ...outcome.json,
-          ...[outcome.sourceTextGzip, outcome.jsonGzip].filter(
-            (bytes): bytes is Uint8Array => bytes !== null,
-          ),
-        ];
+      : [outcome.jsonGzip, ...(outcome.sourceTextGzip === null ? [] : [outcome.sourceTextGzip])];
   const whole = views
     .filter((view) => view.byteOffset === 0 && view.byteLength === view.buffer.byteLength)
     .map((view) => view.buffer as ArrayBuffer);
