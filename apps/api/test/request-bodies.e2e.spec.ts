@@ -98,6 +98,38 @@ function announce(api: ApiHarness, path: string, type: string, length: number): 
   });
 }
 
+/** Posts `pieces` one at a time after a Content-Length of their total. */
+function postInPieces(api: ApiHarness, path: string, type: string, pieces: Buffer[]): Promise<Answer> {
+  const url = new URL(path, api.url);
+  const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type, 'content-length': length },
+    });
+    req.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: response.headers['content-type'] ?? null,
+          body: text ? JSON.parse(text) : null,
+        });
+      });
+    });
+    req.on('error', reject);
+    const next = () => {
+      const piece = pieces.shift();
+      if (!piece) req.end();
+      else if (req.write(piece)) setImmediate(next);
+      else req.once('drain', next);
+    };
+    next();
+  });
+}
+
 describe('request bodies over HTTP', () => {
   let api: ApiHarness;
   let store: EventStore;
@@ -344,6 +376,37 @@ describe('request bodies over HTTP', () => {
       const answer = await post(api, '/plans/import?dryRun=true', 'application/json', body);
       expect(answer.status).toBe(200);
       expect(answer.body.summary.dutyTasks).toBe(14);
+    });
+
+    it('reads a large document sent in pieces that split its characters, with and without a Content-Length', async () => {
+      const bytes = Buffer.from(document);
+      const whole = await post(api, '/plans/import?dryRun=true', 'text/plain; charset=utf-8', document);
+      // 4,097-byte pieces: most boundaries fall inside a character of two or three bytes.
+      const pieces = (): Buffer[] => {
+        const list: Buffer[] = [];
+        for (let at = 0; at < bytes.length; at += 4097) list.push(bytes.subarray(at, at + 4097));
+        return list;
+      };
+      expect(pieces().some((piece) => (piece[0] ?? 0) >= 0x80 && (piece[0] ?? 0) < 0xc0)).toBe(true);
+      const list = pieces();
+      const streamed = await post(
+        api,
+        '/plans/import?dryRun=true',
+        'text/plain; charset=utf-8',
+        new ReadableStream({
+          pull(controller) {
+            const piece = list.shift();
+            if (piece) controller.enqueue(piece);
+            else controller.close();
+          },
+        }),
+      );
+      const declared = await postInPieces(api, '/plans/import?dryRun=true', 'text/plain', pieces());
+      for (const answer of [streamed, declared]) {
+        expect(answer.status).toBe(200);
+        expect(answer.body).toEqual(whole.body);
+      }
+      expect(whole.body.sourceTextLength).toBeGreaterThan(4 * MB);
     });
 
     it('refuses a document growing over 10 MB with the plan-specific 413', async () => {

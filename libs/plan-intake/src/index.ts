@@ -4,13 +4,18 @@ export { DOCX_LIMITS, inspectDocxArchive } from './docx-archive.js';
 export {
   draftPlanDocumentInWorker,
   draftSerialisedPlanDocumentInWorker,
+  keepIntakeThreadReady,
+  readyIntakeThreadId,
   INTAKE_WORKER_LIMITS,
   PlanIntakeBusyError,
   type DraftJob,
   type WorkerLimits,
 } from './isolation/draft-in-worker.js';
+export { collectGarbage } from './isolation/collect-garbage.js';
 export {
   draftJsonPieces,
+  gunzipChunks,
+  gzipDraftJson,
   gzipPieces,
   gzipPlanText,
   jsonPieces,

@@ -28,8 +28,10 @@ export class MappedText {
    */
   static fromSegments(source: string, segments: readonly { start: number; end: number }[]): MappedText {
     // The text is built from runs of the source (slices), not character by character: a 9 MB plan
-    // would otherwise leave millions of one-character strings to collect.
-    const parts: string[] = [];
+    // would otherwise leave millions of one-character strings to collect. The runs are kept as
+    // offsets ([from, to), or SPACE), made into strings only when they are joined: a slice a word
+    // was ~100 MB of short strings to collect for a 9 MB plan, most of them never joined.
+    const parts: number[] = [];
     const runs = new RunsBuilder();
     let length = 0;
     let pendingSpaceAt: number | null = null;
@@ -40,17 +42,19 @@ export class MappedText {
       if (start > first) pendingSpaceAt ??= start - 1;
       let runStart = -1;
       for (let i = start; i <= end; i++) {
-        const char = i < end ? (source[i] ?? '') : '';
-        const skipped = i === end || char === '*' || isWhitespace(char);
+        // Read as a code: a character as a string is a new string for each one outside Latin-1
+        // (~200 MB of them for a 9 MB plan in Vietnamese, that the parse then had to collect).
+        const code = i < end ? source.charCodeAt(i) : -1;
+        const skipped = i === end || code === STAR || isWhitespaceCode(code);
         if (skipped) {
-          if (runStart !== -1) parts.push(source.slice(runStart, i));
+          if (runStart !== -1) parts.push(runStart, i);
           runStart = -1;
-          if (i < end && char !== '*') pendingSpaceAt ??= i;
+          if (i < end && code !== STAR) pendingSpaceAt ??= i;
           continue;
         }
         if (pendingSpaceAt !== null && length > 0) {
           if (source.charCodeAt(pendingSpaceAt) !== 0x20) spacesAsWritten = false;
-          parts.push(' ');
+          parts.push(SPACE, SPACE);
           runs.add(length++, pendingSpaceAt);
         }
         pendingSpaceAt = null;
@@ -64,11 +68,11 @@ export class MappedText {
     // were a second copy of it (~14 MB).
     const start = built.sourceAt(0);
     const text =
-      parts.length === 1
-        ? (parts[0] as string)
+      parts.length === 2
+        ? source.slice(parts[0], parts[1])
         : spacesAsWritten && built.runCount === 1 && start !== undefined
           ? source.slice(start, start + length)
-          : parts.join('');
+          : joinParts(source, parts);
     return new MappedText(text, built, 0, built.sourceAt(0) ?? first);
   }
 
@@ -188,9 +192,22 @@ class RunsBuilder {
   }
 }
 
-/** `/\s/u.test(char)`, quick for the ASCII characters that make up most of a plan's layout. */
-function isWhitespace(char: string): boolean {
-  const code = char.charCodeAt(0);
+const STAR = 0x2a;
+/** A part of a cleaned text that is one space. */
+const SPACE = -1;
+
+/** The cleaned text of `parts`: pairs of source offsets [from, to), or SPACE twice. */
+function joinParts(source: string, parts: readonly number[]): string {
+  const strings: string[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const from = parts[i] as number;
+    strings.push(from === SPACE ? ' ' : source.slice(from, parts[i + 1]));
+  }
+  return strings.join('');
+}
+
+/** `/\s/u.test(char)` of a UTF-16 code unit, quick for the ASCII that makes up most of a plan's layout. */
+function isWhitespaceCode(code: number): boolean {
   if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) return true;
-  return code > 0x7f && /\s/u.test(char);
+  return code > 0x7f && /\s/u.test(String.fromCharCode(code));
 }

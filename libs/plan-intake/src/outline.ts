@@ -28,9 +28,7 @@ export interface Outline {
 }
 
 export function buildOutline(text: string): Outline {
-  const blocks = splitIntoBlocks(text);
-  const distributionStart = blocks.findIndex((block) => isDistributionList(block));
-  const content = distributionStart === -1 ? blocks : blocks.slice(0, distributionStart);
+  const content = blocksBeforeDistributionList(text);
 
   const closingStart = content.findIndex((block, i) => i > 0 && isClosing(block));
   const sectioned = closingStart === -1 ? content : content.slice(0, closingStart);
@@ -58,18 +56,24 @@ export function contentBlocks(outline: Outline): Block[] {
 }
 
 /**
- * Splits the text into paragraphs. Each paragraph keeps the source offsets of its characters, so
+ * Splits the text into paragraphs, up to the distribution list ("Nơi nhận:"). Each paragraph keeps the source offsets of its characters, so
  * repairing the layout never breaks a span. The repairs (see normalise-lines.ts): hard-wrapped lines
  * of extracted PDF text joined back into sentences, flattened table rows ("Số: 138/KH-UBND | Hà Nội,
  * ngày ...") split into cells, page numbers skipped, a title broken over capitalised lines joined.
  * A line starting with a lowercase letter always continues the previous one: in the source documents
  * that is a sentence broken mid-way ("bảo đảm môi" / "trường an toàn"), never a new paragraph.
  */
-function splitIntoBlocks(text: string): Block[] {
-  return joinBrokenLines(sourceLines(text)).map((range) => {
+function blocksBeforeDistributionList(text: string): Block[] {
+  const blocks: Block[] = [];
+  for (const range of joinBrokenLines(sourceLines(text))) {
     const mapped = MappedText.fromSegments(text, range.segments);
-    return { mapped, text: mapped.text, span: mapped.span };
-  });
+    const block = { mapped, text: mapped.text, span: mapped.span };
+    // Nothing after it is read: an annex of figures after it (30,000 lines of a 9 MB plan) is not
+    // made into blocks only to be dropped (~10 MB of them while they were made).
+    if (isDistributionList(block)) break;
+    blocks.push(block);
+  }
+  return blocks;
 }
 
 function isDistributionList(block: Block): boolean {

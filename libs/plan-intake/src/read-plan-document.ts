@@ -51,7 +51,18 @@ const CANONICAL_PIECE_BYTES = 256 * 1024;
  * which mammoth's and most copies' blank lines make different from the canonical one) and its
  * canonical copy are never held together. The bytes are overwritten: give bytes no one else reads.
  */
-export async function readCanonicalPlanText(bytes: Uint8Array, fileName?: string): Promise<string> {
+export async function readCanonicalPlanText(
+  bytes: Uint8Array,
+  fileName?: string,
+  options: {
+    /**
+     * Called once the canonical bytes are written and before they are decoded: the caller may
+     * collect the garbage of their making (the intake thread does), so that it is not held with
+     * the bytes and the whole text at the peak of a large import.
+     */
+    readonly beforeDecoding?: () => void;
+  } = {},
+): Promise<string> {
   if (bytes.length === 0 || startsWith(bytes, ZIP_SIGNATURE)) {
     return canonicalPlanText(await readPlanDocument(bytes, fileName));
   }
@@ -93,6 +104,7 @@ export async function readCanonicalPlanText(bytes: Uint8Array, fileName?: string
   decode();
   assertLength(counts.length, source);
   assertTextCounts(counts, fileName);
+  options.beforeDecoding?.();
   return canonicalPlanText(new TextDecoder().decode(bytes.subarray(0, written)));
 }
 

@@ -4,9 +4,14 @@ import { gunzipSync } from 'node:zlib';
 import {
   draftPlanDocumentInWorker,
   draftPlanText,
+  draftJsonPieces,
   draftSerialisedPlanDocumentInWorker,
+  gunzipChunks,
   jsonPieces,
+  keepIntakeThreadReady,
   PlanDocumentError,
+  readCanonicalPlanText,
+  readyIntakeThreadId,
 } from '../src/index.js';
 import { largePlan } from './support/variants.js';
 import { LAI_CHAU, readSeedPlan } from './seed-plans.js';
@@ -63,36 +68,37 @@ describe('drafting a plan document in a worker thread', () => {
     expect(new TextDecoder().decode(kept)).toBe(text);
   });
 
-  it('serialises the draft in the thread: the JSON.stringify of the draft without its text, it and the text gzipped', async () => {
-    // Large enough for the JSON to come in several pieces.
+  it('serialises the draft in the thread: the JSON.stringify of the draft without its text, and the text, gzipped', async () => {
+    // Large enough for the JSON to be made and compressed in several pieces.
     const text = largePlan(1024 * 1024);
     const { sourceText, ...fields } = draftPlanText(text, directory, {
       fileName: null,
       mediaType: 'text/plain',
     });
+    expect(draftJsonPieces({ ...fields, sourceText }).length).toBeGreaterThan(1);
     const serialised = await draftSerialisedPlanDocumentInWorker(
       { bytes: utf8(text), fileName: null, mediaType: 'text/plain', withText: true },
       directory,
     );
-    expect(serialised.json.length).toBeGreaterThan(1);
-    expect(Buffer.concat(serialised.json).toString('utf8')).toBe(JSON.stringify(fields));
     expect(serialised).toMatchObject({
       planId: fields.planId,
       contentHash: fields.contentHash,
       sourceTextLength: sourceText.length,
     });
     expect(gunzipSync(serialised.sourceTextGzip ?? new Uint8Array(0)).toString('utf8')).toBe(sourceText);
-    expect(gunzipSync(serialised.jsonGzip ?? new Uint8Array(0)).toString('utf8')).toBe(
-      JSON.stringify(fields),
-    );
+    expect(gunzipSync(serialised.jsonGzip).toString('utf8')).toBe(JSON.stringify(fields));
+    // Read back a chunk at a time, as an answer is written.
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of gunzipChunks(serialised.jsonGzip)) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(JSON.stringify(fields));
 
     const withoutText = await draftSerialisedPlanDocumentInWorker(
       { bytes: utf8(text), fileName: null, mediaType: 'text/plain', withText: false },
       directory,
     );
     expect(withoutText.sourceTextGzip).toBeNull();
-    expect(withoutText.jsonGzip).toBeNull();
-    expect(Buffer.concat(withoutText.json).toString('utf8')).toBe(JSON.stringify(fields));
+    expect(gunzipSync(withoutText.jsonGzip).toString('utf8')).toBe(JSON.stringify(fields));
   });
 
   it('makes the JSON of an object as JSON.stringify does, a field and an element at a time', () => {
@@ -138,5 +144,68 @@ describe('drafting a plan document in a worker thread', () => {
     );
     expect(error.code).toBe('document-too-complex');
     expect(error.message).toContain('took longer than');
+  });
+});
+
+describe('an intake thread kept ready', () => {
+  afterAll(() => keepIntakeThreadReady(false));
+
+  async function nextReadyThread(): Promise<number> {
+    for (let i = 0; i < 200; i++) {
+      const id = readyIntakeThreadId();
+      if (id !== null) return id;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('no thread was made ready');
+  }
+
+  it('reads each document in a fresh thread started before it, and starts the next once it has ended', async () => {
+    keepIntakeThreadReady(true);
+    const first = await nextReadyThread();
+    const text = readSeedPlan(LAI_CHAU);
+    const draft = await draftPlanDocumentInWorker(
+      { bytes: utf8(text), fileName: 'laichau.txt', mediaType: 'text/plain' },
+      directory,
+    );
+    expect(draft).toEqual(
+      draftPlanText(text, directory, { fileName: 'laichau.txt', mediaType: 'text/plain' }),
+    );
+    // The job took the ready thread (thread ids count up: none was started for the job), and the
+    // next thread is a new one.
+    const second = await nextReadyThread();
+    expect(second).toBe(first + 1);
+
+    // A job with limits of its own gets a thread started with them; the ready one waits.
+    const error = await errorOf(
+      draftPlanDocumentInWorker({ bytes: heavyDocx(4), fileName: 'heavy.docx', mediaType: 'x' }, directory, {
+        maxOldGenerationSizeMb: 16,
+        maxYoungGenerationSizeMb: 4,
+      }),
+    );
+    expect(error.code).toBe('document-too-complex');
+    expect(readyIntakeThreadId()).toBe(second);
+
+    // A refused document ends its thread as any other job does.
+    await errorOf(
+      draftPlanDocumentInWorker({ bytes: utf8('   \n'), fileName: null, mediaType: 'text/plain' }, directory),
+    );
+    expect(await nextReadyThread()).toBeGreaterThan(second);
+
+    keepIntakeThreadReady(false);
+    expect(readyIntakeThreadId()).toBeNull();
+  });
+});
+
+describe('reading a text upload made canonical in its own bytes', () => {
+  it('lets the caller act once the canonical bytes are written, before they are decoded', async () => {
+    const text = readSeedPlan(LAI_CHAU);
+    const bytes = utf8(text);
+    const seen: string[] = [];
+    const read = await readCanonicalPlanText(bytes, undefined, {
+      beforeDecoding: () => seen.push(new TextDecoder().decode(bytes.subarray(0, 40))),
+    });
+    expect(seen).toHaveLength(1);
+    expect(read.startsWith(seen[0]?.slice(0, 20) ?? '?')).toBe(true);
+    expect(read).toBe(await readCanonicalPlanText(utf8(text)));
   });
 });

@@ -92,7 +92,6 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
       {
         planId: draft.planId,
         contentHash: draft.contentHash,
-        json,
         sourceTextLength: sourceText.length,
         // As they arrive from the thread: Uint8Arrays, not Buffers.
         sourceTextGzip: new Uint8Array(gzip),

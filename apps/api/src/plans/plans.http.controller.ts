@@ -127,12 +127,11 @@ export class PlansHttpController {
     });
     if (dryRun || draft.draftId === null) response.status(200);
     else response.status(201).header('location', `/plans/drafts/${encodeURIComponent(draft.draftId)}`);
-    // The ImportedDraft's JSON as the intake thread made it: written out, not parsed and written again
-    // (for 2,300 parties, 14 MB that held this thread ~450 ms).
+    // The ImportedDraft's JSON as the intake thread made it: written out as it is decompressed, as
+    // fast as the client reads it, never parsed and written again (for 2,300 parties, 14 MB that
+    // held this thread ~450 ms) nor held whole.
     response.header('content-type', 'application/json; charset=utf-8');
-    return Readable.from(
-      draft.json.map((piece) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)),
-    );
+    return Readable.from(asBuffers(draft.json));
   }
 
   @Get('drafts/:draftId')
@@ -177,4 +176,8 @@ export class PlansHttpController {
     } else response.status(200);
     return result;
   }
+}
+
+async function* asBuffers(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  for await (const piece of pieces) yield Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
 }

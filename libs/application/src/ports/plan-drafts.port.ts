@@ -35,7 +35,7 @@ export interface PlanDraftStore {
 export interface PlanDocumentReader {
   draft(bytes: Uint8Array, fileName: string | null, options?: ReadOptions): Promise<PlanDraft>;
   /**
-   * As draft(), serialised where it was made (its JSON as UTF-8, its text compressed when
+   * As draft(), serialised where it was made (its JSON compressed, its text compressed when
    * `withText`): for a caller that stores it and answers with it without holding its objects.
    */
   draftSerialised(
@@ -43,6 +43,8 @@ export interface PlanDocumentReader {
     fileName: string | null,
     options: ReadOptions & { readonly withText: boolean },
   ): Promise<SerialisedPlanDraft>;
+  /** A serialised draft's JSON (kept compressed), as UTF-8 a chunk at a time as it is read. */
+  draftJson(draft: SerialisedPlanDraft): AsyncIterable<Uint8Array>;
 }
 
 export interface ReadOptions {

@@ -1,6 +1,7 @@
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { createGzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 import type { PlanDraft } from './draft.types.js';
 import { utf16Slices } from './plan-identity.js';
 
@@ -13,17 +14,16 @@ import { utf16Slices } from './plan-identity.js';
 export interface SerialisedPlanDraft {
   readonly planId: string;
   readonly contentHash: string;
-  /** `JSON.stringify` of the draft without `sourceText`, as UTF-8, in pieces to be read in order. */
-  readonly json: readonly Uint8Array[];
   /** Length of the source text as a string (UTF-16 code units), which spans count in. */
   readonly sourceTextLength: number;
   /** The source text's UTF-8, gzip-compressed as the draft store keeps it; null when not asked for. */
   readonly sourceTextGzip: Uint8Array | null;
   /**
-   * `json` gzip-compressed as the draft store keeps it (the 14 MB JSON of 2,300 parties is 0.4 MB);
-   * null when not asked for (with `sourceTextGzip`).
+   * `JSON.stringify` of the draft without `sourceText`, as UTF-8, gzip-compressed as the draft store
+   * keeps it, compressed a piece at a time as it is made: the 14 MB JSON of 2,300 parties is 0.4 MB,
+   * and is never held whole (gunzipDraftJson reads it back a chunk at a time).
    */
-  readonly jsonGzip: Uint8Array | null;
+  readonly jsonGzip: Uint8Array;
 }
 
 /** Characters of JSON encoded at a time: the whole JSON is never one string (~2 bytes a character). */
@@ -35,40 +35,46 @@ const JSON_PIECE_CHARACTERS = 256 * 1024;
  * string of the whole JSON.
  */
 export function jsonPieces(object: object, omit?: string): Uint8Array[] {
+  return [...eachJsonPiece(object, omit)];
+}
+
+/** jsonPieces one piece at a time: a piece is made when the one before has been taken. */
+function* eachJsonPiece(object: object, omit?: string): Generator<Uint8Array> {
   const encoder = new TextEncoder();
-  const pieces: Uint8Array[] = [];
   let pending: string[] = [];
   let pendingLength = 0;
-  const add = (json: string) => {
+  function* add(json: string): Generator<Uint8Array> {
     pending.push(json);
     pendingLength += json.length;
-    if (pendingLength >= JSON_PIECE_CHARACTERS) flush();
-  };
-  const flush = () => {
+    if (pendingLength >= JSON_PIECE_CHARACTERS) yield* flush();
+  }
+  function* flush(): Generator<Uint8Array> {
     if (pending.length === 0) return;
-    pieces.push(encoder.encode(pending.join('')));
+    const piece = encoder.encode(pending.join(''));
     pending = [];
     pendingLength = 0;
-  };
+    yield piece;
+  }
   let separator = '{';
   // Object.entries lists the own enumerable string keys in JSON.stringify's order.
   for (const [key, value] of Object.entries(object)) {
     if (key === omit) continue;
     if (Array.isArray(value)) {
-      add(`${separator}${JSON.stringify(key)}:[`);
-      value.forEach((item: unknown, i) => add(`${i === 0 ? '' : ','}${JSON.stringify(item) ?? 'null'}`));
-      add(']');
+      yield* add(`${separator}${JSON.stringify(key)}:[`);
+      for (let i = 0; i < value.length; i++) {
+        yield* add(`${i === 0 ? '' : ','}${JSON.stringify(value[i]) ?? 'null'}`);
+      }
+      yield* add(']');
     } else {
       // A field JSON.stringify leaves out (undefined, a function) is left out here too.
       const json = JSON.stringify(value) as string | undefined;
       if (json === undefined) continue;
-      add(`${separator}${JSON.stringify(key)}:${json}`);
+      yield* add(`${separator}${JSON.stringify(key)}:${json}`);
     }
     separator = ',';
   }
-  add(separator === '{' ? '{}' : '}');
-  flush();
-  return pieces;
+  yield* add(separator === '{' ? '{}' : '}');
+  yield* flush();
 }
 
 /** The draft's JSON without its source text (jsonPieces). */
@@ -103,6 +109,25 @@ export async function gzipPlanText(text: string): Promise<Buffer> {
 export function gzipPieces(pieces: readonly Uint8Array[]): Promise<Buffer> {
   return gzipInOrder(pieces.values());
 }
+
+/**
+ * gzip of the draft's JSON (draftJsonPieces), each piece compressed once made and then let go: the
+ * JSON is never held whole (14 MB for 2,300 parties, the intake thread's peak when it was).
+ */
+export function gzipDraftJson(draft: PlanDraft): Promise<Buffer> {
+  return gzipInOrder(eachJsonPiece(draft, 'sourceText'));
+}
+
+/**
+ * The bytes of a gzip, decompressed a chunk (up to 256 KB) at a time as they are read, in zlib's
+ * thread pool. Chunks of zlib's default 16 KB were ~900 turns of the reader's event loop for the
+ * 14 MB JSON of 2,300 parties.
+ */
+export function gunzipChunks(gzip: Uint8Array): AsyncIterable<Uint8Array> {
+  return Readable.from([gzip], { objectMode: false }).pipe(createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }));
+}
+
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
 
 /**
  * gzip of the bytes `pieces` gives, a piece at a time with the event loop free in between (zlib works

@@ -19,7 +19,7 @@ export const INTAKE_WORKER_LIMITS = {
    * 32 MB of it made the process grow by ~28 MB more on a 9 MB plan, for no measurable speed.
    */
   maxYoungGenerationSizeMb: 8,
-  /** From the start of the thread to the draft. */
+  /** From the job given to the thread to the draft. */
   timeoutMs: 20_000,
   /** Documents read at once; the others wait. */
   concurrency: 2,
@@ -146,6 +146,74 @@ function directoryInput(directory: AgencyDirectory): AgencyDirectoryInput {
   };
 }
 
+/**
+ * A fresh thread started ahead of its job (keepIntakeThreadReady): started, its modules loaded, idle
+ * until a job is posted to it; it still reads one document and ends. Only for the default limits.
+ */
+let ready: Worker | null = null;
+let keepReady = false;
+
+/**
+ * Keeps one fresh intake thread started and idle, so that an import does not start one: its isolate
+ * and modules (~10-17 MB, ADR 0039) are then part of the resting process rather than of each
+ * import, and the import skips their start (~100 ms). Each thread still reads a single document and
+ * ends (ADR 0015); the next one is started once it has ended. The API turns this on at its start
+ * and off at its end; the CLI, which reads one document, does not.
+ */
+export function keepIntakeThreadReady(keep: boolean): void {
+  keepReady = keep;
+  if (keep) startReadyThread();
+  else {
+    const idle = ready;
+    ready = null;
+    void idle?.terminate();
+  }
+}
+
+/** The id of the thread kept ready (`Worker.threadId`), or null when there is none. */
+export function readyIntakeThreadId(): number | null {
+  return ready?.threadId ?? null;
+}
+
+function startReadyThread(): void {
+  if (!keepReady || ready !== null) return;
+  const worker = startThread(INTAKE_WORKER_LIMITS);
+  // An idle thread does not keep the process alive, and one that ends while idle is forgotten.
+  worker.unref();
+  const forget = () => {
+    if (ready === worker) ready = null;
+  };
+  worker.once('exit', forget);
+  worker.once('error', forget);
+  ready = worker;
+}
+
+/** The ready thread when the job has the default limits, else a thread started for it. */
+function threadFor(limits: WorkerLimits): Worker {
+  const sameLimits = (Object.keys(limits) as (keyof WorkerLimits)[])
+    .filter((key) => key !== 'timeoutMs')
+    .every((key) => limits[key] === INTAKE_WORKER_LIMITS[key]);
+  const worker = sameLimits ? ready : null;
+  if (worker === null) return startThread(limits);
+  ready = null;
+  worker.removeAllListeners('exit');
+  worker.removeAllListeners('error');
+  worker.ref();
+  return worker;
+}
+
+function startThread(limits: WorkerLimits): Worker {
+  return new Worker(WORKER_FILE, {
+    resourceLimits: {
+      maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb,
+      maxYoungGenerationSizeMb: limits.maxYoungGenerationSizeMb,
+    },
+    // Its output is not ours to show; errors come back as messages.
+    stdout: true,
+    stderr: true,
+  });
+}
+
 function runWorker(
   job: DraftJob,
   output: DraftOutput,
@@ -157,24 +225,15 @@ function runWorker(
     const { handOver = false, ...rest } = job;
     const { bytes } = job;
     const ownsItsMemory = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const worker = new Worker(WORKER_FILE, {
-      workerData: { ...rest, output, directory },
-      transferList: handOver && ownsItsMemory && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [],
-      resourceLimits: {
-        maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb,
-        maxYoungGenerationSizeMb: limits.maxYoungGenerationSizeMb,
-      },
-      // Its output is not ours to show; errors come back as messages.
-      stdout: true,
-      stderr: true,
-    });
+    const worker = threadFor(limits);
     let settled = false;
     const settle = (finish: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       finish();
-      void worker.terminate();
+      // The next job's thread starts once this one has given its memory back.
+      void worker.terminate().finally(startReadyThread);
     };
     const timer = setTimeout(
       () => settle(() => reject(tooComplex(source, `took longer than ${limits.timeoutMs / 1000} s`))),
@@ -200,8 +259,19 @@ function runWorker(
     worker.once('exit', (exitCode) =>
       settle(() => reject(new Error(`The plan reader stopped (exit code ${exitCode}) without an answer.`))),
     );
+    const message: WorkerJob = { ...rest, output, directory };
+    worker.postMessage(
+      message,
+      handOver && ownsItsMemory && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [],
+    );
   });
 }
+
+/** What a thread is posted: the job, what to answer with, and the directory to draft against. */
+export type WorkerJob = Omit<DraftJob, 'handOver'> & {
+  readonly output: DraftOutput;
+  readonly directory: AgencyDirectoryInput;
+};
 
 function tooComplex(source: string, what: string): PlanDocumentError {
   return new PlanDocumentError('document-too-complex', `${source} could not be read: reading it ${what}.`);

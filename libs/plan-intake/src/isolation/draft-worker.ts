@@ -1,37 +1,37 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { AgencyDirectory, type AgencyDirectoryInput } from '#libs/agencies';
+import { parentPort } from 'node:worker_threads';
+import { AgencyDirectory } from '#libs/agencies';
 import { draftPlanText } from '../draft/draft-plan-text.js';
 import type { PlanDraft } from '../draft/draft.types.js';
-import { draftJsonPieces, gzipPieces, gzipPlanText } from '../draft/serialised-draft.js';
+import { gzipDraftJson, gzipPlanText } from '../draft/serialised-draft.js';
 import { PlanDocumentError } from '../errors.js';
 import { readCanonicalPlanText } from '../read-plan-document.js';
-import type { DraftJob, DraftOutcome, DraftOutput } from './draft-in-worker.js';
+import { collectGarbage } from './collect-garbage.js';
+import type { DraftOutcome, WorkerJob } from './draft-in-worker.js';
 
 /*
  * Runs one plan intake in a thread of its own (see draft-in-worker.ts): the archive checks, the
  * Word reader, the UTF-8 decoding and the parse, which can take seconds and hundreds of MB on a
- * hostile document. The thread ends after one job, giving all its memory back.
+ * hostile document. The thread waits for its one job (it may be started ahead of it), and ends
+ * after it, giving all its memory back.
  */
-const job = workerData as { bytes: Uint8Array | null } & Omit<DraftJob, 'bytes'> & {
-    readonly output: DraftOutput;
-    readonly directory: AgencyDirectoryInput;
-  };
+let job: { bytes: Uint8Array | null } & Omit<WorkerJob, 'bytes'>;
 
 async function run(): Promise<DraftOutcome> {
   try {
     const directory = new AgencyDirectory(job.directory);
-    const options = { fileName: job.fileName, mediaType: job.mediaType };
+    const options = {
+      fileName: job.fileName,
+      mediaType: job.mediaType,
+      afterParsing: () => collectGarbage('major'),
+    };
     if (job.output !== 'draft') {
-      // The draft's objects live only while its JSON is made: the text is compressed without them.
-      const { sourceText, ...made } = serialise(draftPlanText(await readCanonicalText(), directory, options));
-      if (job.output !== 'serialised-with-text') return { ...made, sourceTextGzip: null, jsonGzip: null };
+      const { sourceText, ...made } = await serialise(
+        draftPlanText(await readCanonicalText(), directory, options),
+      );
       // To be stored: compressed here, the caller's thread (where the embedded database runs) writes
       // and the database parses tens of times fewer bytes.
-      return {
-        ...made,
-        sourceTextGzip: await gzipPlanText(sourceText),
-        jsonGzip: await gzipPieces(made.json),
-      };
+      const sourceTextGzip = job.output === 'serialised-with-text' ? await gzipPlanText(sourceText) : null;
+      return { ...made, sourceTextGzip };
     }
     const draft = draftPlanText(await readCanonicalText(), directory, options);
     const { sourceText, ...withoutText } = draft;
@@ -55,15 +55,19 @@ async function run(): Promise<DraftOutcome> {
   }
 }
 
-/** The draft's JSON, made a task at a time (never one string), and the text it was read from. */
-function serialise(draft: PlanDraft) {
+/**
+ * The draft's JSON, made a task at a time and compressed as it is made (never held whole), and the
+ * text it was read from: the draft's objects are let go once its JSON is made, before the text is
+ * compressed.
+ */
+async function serialise(draft: PlanDraft) {
   const { planId, contentHash, sourceText } = draft;
   return {
     ok: true,
     output: 'serialised',
     planId,
     contentHash,
-    json: draftJsonPieces(draft),
+    jsonGzip: await gzipDraftJson(draft),
     sourceTextLength: sourceText.length,
     sourceText,
   } as const;
@@ -79,12 +83,7 @@ function movedBuffers(outcome: DraftOutcome): ArrayBuffer[] {
   const views: Uint8Array[] =
     outcome.output === 'draft'
       ? [outcome.sourceText]
-      : [
-          ...outcome.json,
-          ...[outcome.sourceTextGzip, outcome.jsonGzip].filter(
-            (bytes): bytes is Uint8Array => bytes !== null,
-          ),
-        ];
+      : [outcome.jsonGzip, ...(outcome.sourceTextGzip === null ? [] : [outcome.sourceTextGzip])];
   const whole = views
     .filter((view) => view.byteOffset === 0 && view.byteLength === view.buffer.byteLength)
     .map((view) => view.buffer as ArrayBuffer);
@@ -96,7 +95,14 @@ function movedBuffers(outcome: DraftOutcome): ArrayBuffer[] {
  * the upload's own bytes (readCanonicalPlanText). The bytes do not outlive this function.
  */
 async function readCanonicalText(): Promise<string> {
-  return readCanonicalPlanText(takeBytes(), job.fileName ?? undefined);
+  const text = await readCanonicalPlanText(takeBytes(), job.fileName ?? undefined, {
+    // The pieces of text made canonical are garbage by then: not held with the bytes and the text.
+    beforeDecoding: () => collectGarbage('major'),
+  });
+  // The upload's memory goes when its buffer is collected, which a buffer moved here from another
+  // thread may wait for until a full collection: 9 MB held through the whole parse.
+  collectGarbage('major');
+  return text;
 }
 
 /** The document's bytes, given up by the job: they can be collected as soon as they are read. */
@@ -106,4 +112,7 @@ function takeBytes(): Uint8Array {
   return bytes;
 }
 
-void run().then((outcome) => parentPort?.postMessage(outcome, movedBuffers(outcome)));
+parentPort?.once('message', (posted: WorkerJob) => {
+  job = posted;
+  void run().then((outcome) => parentPort?.postMessage(outcome, movedBuffers(outcome)));
+});

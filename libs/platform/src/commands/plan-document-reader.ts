@@ -1,6 +1,10 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import type { PlanDocumentReader } from '#libs/application';
-import { draftPlanDocumentInWorker, draftSerialisedPlanDocumentInWorker } from '#libs/plan-intake';
+import {
+  draftPlanDocumentInWorker,
+  draftSerialisedPlanDocumentInWorker,
+  gunzipChunks,
+} from '#libs/plan-intake';
 
 export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -29,6 +33,9 @@ export function planDocumentReader(directory: AgencyDirectory): PlanDocumentRead
         },
         directory,
       );
+    },
+    draftJson(draft) {
+      return gunzipChunks(draft.jsonGzip);
     },
   };
 }

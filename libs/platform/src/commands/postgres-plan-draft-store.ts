@@ -116,8 +116,8 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
     createdBy: string,
     committee: string,
   ): Promise<Omit<StoredDraft, 'draft'>> {
-    const json = 'json' in draft ? draft.jsonGzip : await gzipPieces(draftJsonOf(draft));
-    const gzip = 'json' in draft ? draft.sourceTextGzip : await gzipPlanText(draft.sourceText);
+    const json = 'jsonGzip' in draft ? draft.jsonGzip : await gzipPieces(draftJsonOf(draft));
+    const gzip = 'jsonGzip' in draft ? draft.sourceTextGzip : await gzipPlanText(draft.sourceText);
     if (gzip === null || json === null) throw new Error('A draft is stored with its source text.');
     const jsonTable = `${this.schema}.plan_draft_json`;
     const sources = `${this.schema}.plan_draft_sources`;

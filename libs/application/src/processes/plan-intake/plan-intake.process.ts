@@ -40,12 +40,13 @@ export type ImportedDraftView = Omit<PlanDraftView, 'sourceText'> & { readonly s
 
 /**
  * An import's answer as it is sent: the JSON of its ImportedDraftView, as UTF-8 in pieces to be
- * written in order (the draft's JSON as the intake thread made it, between the view's own fields).
+ * written in order (the draft's JSON as the intake thread made it, between the view's own fields),
+ * decompressed a chunk at a time as they are read: the JSON is never held whole.
  */
 export interface ImportedDraftJson {
   /** Null for a dry run: nothing was stored. */
   readonly draftId: string | null;
-  readonly json: readonly Uint8Array[];
+  readonly json: AsyncIterable<Uint8Array>;
 }
 
 export interface ConfirmResult {
@@ -123,7 +124,10 @@ export class PlanIntake {
     });
     const alreadyIssued = await this.isIssued(draft, actor);
     const stored = options.dryRun ? null : await this.store(draft, actor);
-    return { draftId: stored?.id ?? null, json: importedDraftJson(draft, stored, alreadyIssued) };
+    return {
+      draftId: stored?.id ?? null,
+      json: importedDraftJson(draft, this.options.documents.draftJson(draft), stored, alreadyIssued),
+    };
   }
 
   private store(draft: PlanDraft | SerialisedPlanDraft, actor: Actor): Promise<Omit<StoredDraft, 'draft'>> {
@@ -258,28 +262,43 @@ function viewFields(stored: Omit<StoredDraft, 'draft'> | null, alreadyIssued: bo
  * The UTF-8 of `JSON.stringify` of the ImportedDraftView: the view's fields, the draft's (its JSON
  * without the braces), then `sourceTextLength`, in the order the object would list them.
  */
-function importedDraftJson(
+async function* importedDraftJson(
   draft: SerialisedPlanDraft,
+  draftJson: AsyncIterable<Uint8Array>,
   stored: Omit<StoredDraft, 'draft'> | null,
   alreadyIssued: boolean,
-): Uint8Array[] {
+): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   const fields = JSON.stringify(viewFields(stored, alreadyIssued));
-  const pieces = draft.json.filter((piece) => piece.length > 0);
-  const first = pieces[0];
-  const last = pieces[pieces.length - 1];
-  if (!first || !last || first[0] !== 0x7b || last[last.length - 1] !== 0x7d) {
-    throw new Error("The draft's JSON is not an object.");
+  yield encoder.encode(fields.slice(0, -1));
+  // The draft's members go between the view's own and sourceTextLength: its JSON without its
+  // opening "{" and its closing "}" (the last byte, held back a chunk), after a "," if it has any.
+  let opened = false;
+  let separated = false;
+  let held: Uint8Array | null = null;
+  function* inner(piece: Uint8Array): Generator<Uint8Array> {
+    if (piece.length === 0) return;
+    if (!separated) {
+      separated = true;
+      yield encoder.encode(',');
+    }
+    yield piece;
   }
-  const inner = pieces.map((piece, i) =>
-    piece.subarray(i === 0 ? 1 : 0, i === pieces.length - 1 ? piece.length - 1 : piece.length),
-  );
-  const separator = inner.some((piece) => piece.length > 0) ? ',' : '';
-  return [
-    encoder.encode(`${fields.slice(0, -1)}${separator}`),
-    ...inner,
-    encoder.encode(`,"sourceTextLength":${draft.sourceTextLength}}`),
-  ];
+  for await (const chunk of draftJson) {
+    let bytes = chunk;
+    if (bytes.length === 0) continue;
+    if (!opened) {
+      if (bytes[0] !== 0x7b) throw new Error("The draft's JSON is not an object.");
+      opened = true;
+      bytes = bytes.subarray(1);
+    }
+    if (bytes.length === 0) continue;
+    if (held) yield* inner(held);
+    held = bytes;
+  }
+  if (!held || held[held.length - 1] !== 0x7d) throw new Error("The draft's JSON is not an object.");
+  yield* inner(held.subarray(0, held.length - 1));
+  yield encoder.encode(`,"sourceTextLength":${draft.sourceTextLength}}`);
 }
 
 function lastPosition(results: readonly CommandResult[]): string | null {
