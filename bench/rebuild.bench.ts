@@ -35,6 +35,7 @@ import {
   listOutstanding,
   openProjectionDataSource,
   ProjectionRunner,
+  rebuildAllInShadow,
   type Projection,
 } from '#libs/projections';
 import type { TaskEvent } from '#libs/tasks';
@@ -47,6 +48,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const BATCH = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
 const KEEP_LOG = process.env.BENCH_KEEP_LOG === 'true';
 const REUSED_SCHEMA = process.env.BENCH_LOG_SCHEMA;
+/** `shadow` (what `coord rebuild` does) or `in-place` (ProjectionRunner.rebuildAll: A/B runs). */
+const MODE = process.env.BENCH_MODE ?? 'shadow';
+const PRINT_MD5 = process.env.BENCH_MD5 === 'true';
 const EVENTS_PER_TASK = 10;
 const TASKS = Math.ceil(EVENTS / EVENTS_PER_TASK);
 /** Tasks recorded side by side: their events interleave in the log. */
@@ -250,6 +254,42 @@ function reader(readDatabase: Database, schema: string, agencyCode: string) {
   };
 }
 
+/** The projection tables (bench:rebuild prints their md5 with BENCH_MD5=true). */
+const PROJECTION_TABLES = [
+  'projection_checkpoints',
+  'projection_task_states',
+  'plans',
+  'tasks',
+  'responsibilities',
+  'outstanding_tasks',
+  'task_trail',
+  'plan_progress',
+  'agency_tasks',
+  'deadline_timers',
+  'deadline_notices',
+  'task_outcomes',
+  'agency_intervals',
+  'agency_interval_events',
+  'deadline_plans',
+  'deadline_holiday_amendments',
+  'agency_interval_tasks',
+];
+
+/** The md5 of each projection table's rows in a stable order: equal rows, equal sums (A/B checks). */
+async function printMd5(pool: pg.Pool, schema: string): Promise<void> {
+  for (const name of PROJECTION_TABLES) {
+    // A checkpoint's updated_at is the time it was written, not part of what was built.
+    const source =
+      name === 'projection_checkpoints'
+        ? `(select projection_name, version, transaction_id, global_position from ${schema}.${name}) t`
+        : `${schema}.${name} t`;
+    const { rows } = await pool.query<{ md5: string; n: string }>(
+      `select md5(string_agg(t::text, '|' order by t::text)) as md5, count(*)::text as n from ${source}`,
+    );
+    console.log(`    md5 ${name.padEnd(28)} ${rows[0]!.md5} (${format(Number(rows[0]!.n))} rows)`);
+  }
+}
+
 async function run(adapter: string): Promise<void> {
   const dataDir = adapter === 'pglite' ? await mkdtemp(join(tmpdir(), 'coord-bench-rebuild-')) : undefined;
   const database = await openDatabase({
@@ -296,7 +336,16 @@ async function run(adapter: string): Promise<void> {
         const serverBefore = adapter === 'postgres' ? await serverTicks(database.pool) : undefined;
         const cpuBefore = process.cpuUsage();
         const t0 = performance.now();
-        await runner.rebuildAll();
+        if (MODE === 'in-place') await runner.rebuildAll();
+        else {
+          await rebuildAllInShadow({
+            pool: database.pool,
+            schema,
+            store,
+            projections: timed(allProjections, spent),
+            ...(BATCH ? { batchSize: BATCH } : {}),
+          });
+        }
         const seconds = (performance.now() - t0) / 1000;
         const cpu = process.cpuUsage(cpuBefore);
         const serverMs = serverBefore ? serverCpuMs(serverBefore, await serverTicks(database.pool)) : NaN;
@@ -305,7 +354,7 @@ async function run(adapter: string): Promise<void> {
         const rate = logged / seconds;
         const target = TARGETS[adapter] ?? 0;
         console.log(
-          `  round ${round}: rebuildAll ${format(rate)} events/s in ${seconds.toFixed(1)} s (target >= ${format(target)}: ${rate >= target ? 'met' : 'MISSED'}); ` +
+          `  round ${round}: ${MODE === 'in-place' ? 'rebuildAll' : 'rebuildAllInShadow'} ${format(rate)} events/s in ${seconds.toFixed(1)} s (target >= ${format(target)}: ${rate >= target ? 'met' : 'MISSED'}); ` +
             `load average ${load.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
         );
         console.log(
@@ -327,6 +376,7 @@ async function run(adapter: string): Promise<void> {
             `      ${name.padEnd(20)} ${format(ms).padStart(8)} ms  ${((ms / (seconds * 1000)) * 100).toFixed(0).padStart(3)}%`,
           );
         }
+        if (PRINT_MD5) await printMd5(database.pool, schema);
       }
     } finally {
       await dataSource.destroy();
