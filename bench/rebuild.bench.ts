@@ -7,7 +7,9 @@
  * accepted or still open, or cancelled), tasks interleaved as a busy province would record them.
  * The events go straight into the store's table in large statements (through the store's API it
  * would take minutes); they are what the store holds, nothing else is written. Then
- * `ProjectionRunner.rebuildAll` replays the log into every projection, timed: events/s, CPU of
+ * `rebuildAllInShadow` (what `coord rebuild` runs: shadow tables swapped in at the end, ADR 0045;
+ * BENCH_MODE=in-place times `ProjectionRunner.rebuildAll` instead) replays the log into every
+ * projection, timed: events/s, the time of each stage, CPU of
  * this process (with PGlite, the database too) and, on a local PostgreSQL, of the server's
  * processes; the time each projection's `apply` took. Meanwhile a reader asks an agency's
  * outstanding list (first page of 50, the query GET /agencies/{code}/outstanding runs) every
@@ -18,7 +20,8 @@
  * BENCH_ADAPTERS (default `postgres,pglite`), BENCH_EVENTS (e.g. 50000 for a smoke run),
  * BENCH_DATABASE_URL, BENCH_KEEP_LOG=true keeps the PostgreSQL schema and BENCH_LOG_SCHEMA=<schema>
  * rebuilds it again without writing a log (A/B runs on one log), BENCH_ROUNDS (default 1)
- * rebuilds that many times in a row, BENCH_BATCH sets the events per replay transaction (the runner's default, 20,000).
+ * rebuilds that many times in a row, BENCH_MD5=true prints the md5 of each projection table's
+ * ordered rows afterwards (the same rows, the same sums: compare A/B runs), BENCH_BATCH sets the events per replay transaction (the runner's default, 20,000).
  * The host is shared: the load average is printed; compare
  * figures of one run, or interleaved runs, not across days.
  */
@@ -335,6 +338,7 @@ async function run(adapter: string): Promise<void> {
         const read = reader(database, schema, agency(0));
         const serverBefore = adapter === 'postgres' ? await serverTicks(database.pool) : undefined;
         const cpuBefore = process.cpuUsage();
+        const stages: { stage: string; at: number }[] = [];
         const t0 = performance.now();
         if (MODE === 'in-place') await runner.rebuildAll();
         else {
@@ -344,6 +348,9 @@ async function run(adapter: string): Promise<void> {
             store,
             projections: timed(allProjections, spent),
             ...(BATCH ? { batchSize: BATCH } : {}),
+            onProgress: ({ stage }) => {
+              if (stage !== stages.at(-1)?.stage) stages.push({ stage, at: performance.now() });
+            },
           });
         }
         const seconds = (performance.now() - t0) / 1000;
@@ -363,6 +370,13 @@ async function run(adapter: string): Promise<void> {
               ? ''
               : `, PostgreSQL ${(serverMs / 1000).toFixed(1)} s (${((serverMs * 1000) / logged).toFixed(1)} µs/event, ${(serverMs / 1000 / seconds).toFixed(2)} cores)`),
         );
+        if (stages.length > 0) {
+          const end = t0 + seconds * 1000;
+          const times = stages.map(
+            ({ stage, at }, i) => `${stage} ${(((stages[i + 1]?.at ?? end) - at) / 1000).toFixed(1)} s`,
+          );
+          console.log(`    stages: ${times.join(', ')}`);
+        }
         console.log(
           `    outstanding list during the rebuild: ${reads.latencies.length} answers, ${reads.errors} errors, p50 ${percentile(reads.latencies, 50).toFixed(1)} ms, p99 ${percentile(reads.latencies, 99).toFixed(1)} ms, max ${(reads.latencies.at(-1) ?? NaN).toFixed(1)} ms`,
         );
