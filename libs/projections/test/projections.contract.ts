@@ -409,7 +409,7 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         expect(await world.snapshot()).toEqual(live);
         expect(await world.checkpoints()).toEqual(liveCheckpoints);
         expect(await indexes()).toEqual(liveIndexes);
-        expect([...stages]).toEqual(['replaying', 'indexing', 'catching up', 'swapping']);
+        expect([...stages]).toEqual(['preparing', 'replaying', 'indexing', 'catching up', 'swapping']);
         const { rows } = await world.pool.query(`select 1 from pg_namespace where nspname like $1`, [
           `${world.schema}\\_%`,
         ]);

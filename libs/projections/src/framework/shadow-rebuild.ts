@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { assertSchemaName, compareLogPositions, type EventStore, type LogPosition } from '#libs/event-store';
+import {
+  assertSchemaName,
+  compareLogPositions,
+  START_OF_LOG,
+  type EventStore,
+  type LogPosition,
+} from '#libs/event-store';
 import { openProjectionDataSource } from '../database/projection-data-source.js';
 import type { Projection } from './projection.js';
 import {
@@ -23,7 +29,7 @@ export interface ShadowRebuildOptions {
   readonly onProgress?: (progress: ShadowRebuildProgress) => void;
 }
 
-export type ShadowRebuildStage = 'replaying' | 'indexing' | 'catching up' | 'swapping';
+export type ShadowRebuildStage = 'preparing' | 'replaying' | 'indexing' | 'catching up' | 'swapping';
 
 export interface ShadowRebuildProgress extends ReplayProgress {
   readonly stage: ShadowRebuildStage;
@@ -57,6 +63,7 @@ export async function rebuildAllInShadow(options: ShadowRebuildOptions): Promise
   const live = assertSchemaName(options.schema);
   const shadow = assertSchemaName(`${live}_rebuild`);
   const report = options.onProgress;
+  report?.({ stage: 'preparing', events: 0, position: START_OF_LOG });
   await options.pool.query(`drop schema if exists ${shadow} cascade`);
   let dataSource: DataSource | undefined;
   try {
@@ -89,15 +96,16 @@ export async function rebuildAllInShadow(options: ShadowRebuildOptions): Promise
       applied += events;
     };
 
+    report?.({ stage: 'replaying', events: 0, position: START_OF_LOG });
     await catchUp('replaying');
-    if (position) report?.({ stage: 'indexing', events: applied, position });
+    report?.({ stage: 'indexing', events: applied, position: position ?? START_OF_LOG });
     for (const table of tables) await options.pool.query(`alter table ${shadow}.${table} set logged`);
     for (const definition of deferred) await options.pool.query(definition);
 
     for (let attempt = 1; ; attempt++) {
-      if (position) report?.({ stage: 'catching up', events: applied, position });
+      report?.({ stage: 'catching up', events: applied, position: position ?? START_OF_LOG });
       await catchUp('catching up');
-      if (position) report?.({ stage: 'swapping', events: applied, position });
+      report?.({ stage: 'swapping', events: applied, position: position ?? START_OF_LOG });
       const swapped = await swap(options.pool, live, shadow, tables, attempt === SWAP_ATTEMPTS);
       if (swapped) return;
     }
