@@ -457,6 +457,27 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         expect(rows).toHaveLength(0);
       });
 
+      it('runs one at a time on a database with connections to spare', async () => {
+        if ((world.pool.options.max ?? 10) <= 1) return; // The embedded database: one owner, one connection.
+        await runScenario(world);
+        await world.runner().catchUp();
+        const before = await world.snapshot();
+        let second: Promise<void> | undefined;
+        const starting: Projection = {
+          ...tasksProjection,
+          async apply(events, manager) {
+            second ??= rebuild();
+            await second.catch(() => undefined);
+            await tasksProjection.apply(events, manager);
+          },
+        };
+
+        await rebuild(replaced(starting));
+
+        await expect(second).rejects.toThrow(`another rebuild of schema ${world.schema} is under way`);
+        expect(await world.snapshot()).toEqual(before);
+      });
+
       it('hands over to the live runner, which carries on from the rebuilt checkpoints', async () => {
         await runScenario(world);
         await runLive(world, world.runner(), async () => {

@@ -64,9 +64,10 @@ export async function rebuildAllInShadow(options: ShadowRebuildOptions): Promise
   const shadow = assertSchemaName(`${live}_rebuild`);
   const report = options.onProgress;
   report?.({ stage: 'preparing', events: 0, position: START_OF_LOG });
-  await options.pool.query(`drop schema if exists ${shadow} cascade`);
+  const guard = await holdRebuildLock(options.pool, live);
   let dataSource: DataSource | undefined;
   try {
+    await options.pool.query(`drop schema if exists ${shadow} cascade`);
     dataSource = await openProjectionDataSource({ pool: options.pool, schema: shadow });
     const tables = await shadowTables(options.pool, shadow);
     for (const table of tables) await options.pool.query(`alter table ${shadow}.${table} set unlogged`);
@@ -113,7 +114,45 @@ export async function rebuildAllInShadow(options: ShadowRebuildOptions): Promise
     await dataSource?.destroy();
     // After a swap the shadow schema is empty (dropped with it); after a failure it goes here.
     await options.pool.query(`drop schema if exists ${shadow} cascade`).catch(() => undefined);
+    await guard.release();
   }
+}
+
+/**
+ * One shadow rebuild per schema at a time: a second one would drop the first one's shadow tables.
+ * On PostgreSQL a connection holds a session advisory lock for the whole rebuild (released by the
+ * server if the process dies). A pool of one connection (the embedded database, whose data
+ * directory has one owner process) cannot spare one, and needs none.
+ */
+async function holdRebuildLock(pool: pg.Pool, live: string): Promise<{ release(): Promise<void> }> {
+  if ((pool.options.max ?? 10) <= 1) return { release: () => Promise.resolve() };
+  const key = `coord-shadow-rebuild:${live}`;
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>(
+      'select pg_try_advisory_lock(hashtext($1)) as locked',
+      [key],
+    );
+    if (!rows[0]!.locked) {
+      throw new Error(
+        `Rebuild: another rebuild of schema ${live} is under way; the live tables are unchanged`,
+      );
+    }
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+  return {
+    async release() {
+      try {
+        await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
+        client.release();
+      } catch (error) {
+        // A connection whose unlock failed is not handed out again with the lock held.
+        client.release(error instanceof Error ? error : true);
+      }
+    },
+  };
 }
 
 /** The shadow's projection tables: every table of its schema but the migrations' bookkeeping. */
