@@ -7,7 +7,9 @@
  * accepted or still open, or cancelled), tasks interleaved as a busy province would record them.
  * The events go straight into the store's table in large statements (through the store's API it
  * would take minutes); they are what the store holds, nothing else is written. Then
- * `ProjectionRunner.rebuildAll` replays the log into every projection, timed: events/s, CPU of
+ * `rebuildAllInShadow` (what `coord rebuild` runs: shadow tables swapped in at the end, ADR 0045;
+ * BENCH_MODE=in-place times `ProjectionRunner.rebuildAll` instead) replays the log into every
+ * projection, timed: events/s, the time of each stage, CPU of
  * this process (with PGlite, the database too) and, on a local PostgreSQL, of the server's
  * processes; the time each projection's `apply` took. Meanwhile a reader asks an agency's
  * outstanding list (first page of 50, the query GET /agencies/{code}/outstanding runs) every
@@ -18,7 +20,8 @@
  * BENCH_ADAPTERS (default `postgres,pglite`), BENCH_EVENTS (e.g. 50000 for a smoke run),
  * BENCH_DATABASE_URL, BENCH_KEEP_LOG=true keeps the PostgreSQL schema and BENCH_LOG_SCHEMA=<schema>
  * rebuilds it again without writing a log (A/B runs on one log), BENCH_ROUNDS (default 1)
- * rebuilds that many times in a row, BENCH_BATCH sets the events per replay transaction (the runner's default, 20,000).
+ * rebuilds that many times in a row, BENCH_MD5=true prints the md5 of each projection table's
+ * ordered rows afterwards (the same rows, the same sums: compare A/B runs), BENCH_BATCH sets the events per replay transaction (the runner's default, 20,000).
  * The host is shared: the load average is printed; compare
  * figures of one run, or interleaved runs, not across days.
  */
@@ -35,6 +38,7 @@ import {
   listOutstanding,
   openProjectionDataSource,
   ProjectionRunner,
+  rebuildAllInShadow,
   type Projection,
 } from '#libs/projections';
 import type { TaskEvent } from '#libs/tasks';
@@ -47,6 +51,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const BATCH = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
 const KEEP_LOG = process.env.BENCH_KEEP_LOG === 'true';
 const REUSED_SCHEMA = process.env.BENCH_LOG_SCHEMA;
+/** `shadow` (what `coord rebuild` does) or `in-place` (ProjectionRunner.rebuildAll: A/B runs). */
+const MODE = process.env.BENCH_MODE ?? 'shadow';
+const PRINT_MD5 = process.env.BENCH_MD5 === 'true';
 const EVENTS_PER_TASK = 10;
 const TASKS = Math.ceil(EVENTS / EVENTS_PER_TASK);
 /** Tasks recorded side by side: their events interleave in the log. */
@@ -250,6 +257,42 @@ function reader(readDatabase: Database, schema: string, agencyCode: string) {
   };
 }
 
+/** The projection tables (bench:rebuild prints their md5 with BENCH_MD5=true). */
+const PROJECTION_TABLES = [
+  'projection_checkpoints',
+  'projection_task_states',
+  'plans',
+  'tasks',
+  'responsibilities',
+  'outstanding_tasks',
+  'task_trail',
+  'plan_progress',
+  'agency_tasks',
+  'deadline_timers',
+  'deadline_notices',
+  'task_outcomes',
+  'agency_intervals',
+  'agency_interval_events',
+  'deadline_plans',
+  'deadline_holiday_amendments',
+  'agency_interval_tasks',
+];
+
+/** The md5 of each projection table's rows in a stable order: equal rows, equal sums (A/B checks). */
+async function printMd5(pool: pg.Pool, schema: string): Promise<void> {
+  for (const name of PROJECTION_TABLES) {
+    // A checkpoint's updated_at is the time it was written, not part of what was built.
+    const source =
+      name === 'projection_checkpoints'
+        ? `(select projection_name, version, transaction_id, global_position from ${schema}.${name}) t`
+        : `${schema}.${name} t`;
+    const { rows } = await pool.query<{ md5: string; n: string }>(
+      `select md5(string_agg(t::text, '|' order by t::text)) as md5, count(*)::text as n from ${source}`,
+    );
+    console.log(`    md5 ${name.padEnd(28)} ${rows[0]!.md5} (${format(Number(rows[0]!.n))} rows)`);
+  }
+}
+
 async function run(adapter: string): Promise<void> {
   const dataDir = adapter === 'pglite' ? await mkdtemp(join(tmpdir(), 'coord-bench-rebuild-')) : undefined;
   const database = await openDatabase({
@@ -295,8 +338,21 @@ async function run(adapter: string): Promise<void> {
         const read = reader(database, schema, agency(0));
         const serverBefore = adapter === 'postgres' ? await serverTicks(database.pool) : undefined;
         const cpuBefore = process.cpuUsage();
+        const stages: { stage: string; at: number }[] = [];
         const t0 = performance.now();
-        await runner.rebuildAll();
+        if (MODE === 'in-place') await runner.rebuildAll();
+        else {
+          await rebuildAllInShadow({
+            pool: database.pool,
+            schema,
+            store,
+            projections: timed(allProjections, spent),
+            ...(BATCH ? { batchSize: BATCH } : {}),
+            onProgress: ({ stage }) => {
+              if (stage !== stages.at(-1)?.stage) stages.push({ stage, at: performance.now() });
+            },
+          });
+        }
         const seconds = (performance.now() - t0) / 1000;
         const cpu = process.cpuUsage(cpuBefore);
         const serverMs = serverBefore ? serverCpuMs(serverBefore, await serverTicks(database.pool)) : NaN;
@@ -305,7 +361,7 @@ async function run(adapter: string): Promise<void> {
         const rate = logged / seconds;
         const target = TARGETS[adapter] ?? 0;
         console.log(
-          `  round ${round}: rebuildAll ${format(rate)} events/s in ${seconds.toFixed(1)} s (target >= ${format(target)}: ${rate >= target ? 'met' : 'MISSED'}); ` +
+          `  round ${round}: ${MODE === 'in-place' ? 'rebuildAll' : 'rebuildAllInShadow'} ${format(rate)} events/s in ${seconds.toFixed(1)} s (target >= ${format(target)}: ${rate >= target ? 'met' : 'MISSED'}); ` +
             `load average ${load.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
         );
         console.log(
@@ -314,6 +370,13 @@ async function run(adapter: string): Promise<void> {
               ? ''
               : `, PostgreSQL ${(serverMs / 1000).toFixed(1)} s (${((serverMs * 1000) / logged).toFixed(1)} µs/event, ${(serverMs / 1000 / seconds).toFixed(2)} cores)`),
         );
+        if (stages.length > 0) {
+          const end = t0 + seconds * 1000;
+          const times = stages.map(
+            ({ stage, at }, i) => `${stage} ${(((stages[i + 1]?.at ?? end) - at) / 1000).toFixed(1)} s`,
+          );
+          console.log(`    stages: ${times.join(', ')}`);
+        }
         console.log(
           `    outstanding list during the rebuild: ${reads.latencies.length} answers, ${reads.errors} errors, p50 ${percentile(reads.latencies, 50).toFixed(1)} ms, p99 ${percentile(reads.latencies, 99).toFixed(1)} ms, max ${(reads.latencies.at(-1) ?? NaN).toFixed(1)} ms`,
         );
@@ -327,6 +390,7 @@ async function run(adapter: string): Promise<void> {
             `      ${name.padEnd(20)} ${format(ms).padStart(8)} ms  ${((ms / (seconds * 1000)) * 100).toFixed(0).padStart(3)}%`,
           );
         }
+        if (PRINT_MD5) await printMd5(database.pool, schema);
       }
     } finally {
       await dataSource.destroy();

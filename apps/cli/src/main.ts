@@ -14,7 +14,12 @@ import {
   type AppConfig,
 } from '#libs/platform';
 import { KurrentDbEventStore, openDatabase, type Database, type EventStore } from '#libs/event-store';
-import { allProjections, openProjectionDataSource, ProjectionRunner } from '#libs/projections';
+import {
+  allProjections,
+  openProjectionDataSource,
+  ProjectionRunner,
+  rebuildAllInShadow,
+} from '#libs/projections';
 import type { DataSource } from 'typeorm';
 import { describeFailure } from './failure.js';
 import { registerMigrateStoreCommand } from './migrate-store.command.js';
@@ -64,7 +69,13 @@ async function withRunner<T>(action: (runner: ProjectionRunner) => Promise<T>): 
 
 /** The store, the projections and their runner, closed when the action ends. */
 async function withProjections<T>(
-  action: (context: { store: EventStore; dataSource: DataSource; runner: ProjectionRunner }) => Promise<T>,
+  action: (context: {
+    store: EventStore;
+    dataSource: DataSource;
+    runner: ProjectionRunner;
+    database: Database;
+    schema: string;
+  }) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
   const { database, store } = await openStore(config);
@@ -75,6 +86,8 @@ async function withProjections<T>(
         store,
         dataSource,
         runner: new ProjectionRunner({ dataSource, store, projections: allProjections }),
+        database,
+        schema: config.databaseSchema,
       });
     } finally {
       await dataSource.destroy();
@@ -152,12 +165,20 @@ program
   .addOption(new Option('--quiet', 'print nothing but errors'))
   .action(async (name: string | undefined, options: { quiet?: boolean }) => {
     const started = Date.now();
-    await withProjections(async ({ runner, store }) => {
+    await withProjections(async ({ runner, store, database, schema }) => {
       const progress = options.quiet ? undefined : rebuildProgress(await store.headPosition());
       const onProgress = progress ? progress.report.bind(progress) : undefined;
       try {
         if (name) await runner.rebuild(name, { onProgress });
-        else await runner.rebuildAll({ onProgress });
+        // Into shadow tables swapped in at the end: a running API keeps serving the old rows.
+        else
+          await rebuildAllInShadow({
+            pool: database.pool,
+            schema,
+            store,
+            projections: allProjections,
+            onProgress,
+          });
       } finally {
         progress?.done();
       }

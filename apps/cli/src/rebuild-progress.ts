@@ -1,5 +1,8 @@
 import type { ReplayProgress } from '#libs/projections';
 
+/** A replay's progress, with the stage of a shadow rebuild when it is one. */
+export type StagedProgress = ReplayProgress & { readonly stage?: string };
+
 /** Where the replay stands against the head of the log, at most once per `everyMs`. */
 export interface ProgressLine {
   readonly events: number;
@@ -7,6 +10,8 @@ export interface ProgressLine {
   readonly head: bigint;
   readonly position: bigint;
   readonly seconds: number;
+  /** What a shadow rebuild is doing (replaying, indexing, catching up, swapping), when told. */
+  readonly stage?: string;
 }
 
 /**
@@ -22,6 +27,7 @@ export function describeProgress(line: ProgressLine): string {
   const positionRate = line.seconds > 0 ? position / line.seconds : 0;
   const eta = positionRate > 0 ? formatDuration(Math.max(0, head - position) / positionRate) : '?';
   return (
+    (line.stage ? `${line.stage}: ` : '') +
     `${line.events.toLocaleString('en')} events (${share}% of the log), ` +
     `${Math.round(rate).toLocaleString('en')} events/s, ETA ${eta}`
   );
@@ -43,19 +49,22 @@ export function rebuildProgress(head: bigint, stream: NodeJS.WriteStream = proce
   const everyMs = tty ? 250 : 5_000;
   const started = Date.now();
   let shown = 0;
-  let last: ReplayProgress | undefined;
-  const line = (progress: ReplayProgress) =>
+  let last: StagedProgress | undefined;
+  const line = (progress: StagedProgress) =>
     describeProgress({
       events: progress.events,
       head,
       position: progress.position.globalPosition,
       seconds: (Date.now() - started) / 1000,
+      ...(progress.stage ? { stage: progress.stage } : {}),
     });
   return {
-    report(progress: ReplayProgress): void {
+    report(progress: StagedProgress): void {
+      // A new stage is shown at once: indexing and swapping send one report each.
+      const newStage = progress.stage !== last?.stage;
       last = progress;
       const now = Date.now();
-      if (now - shown < everyMs) return;
+      if (now - shown < everyMs && !newStage) return;
       shown = now;
       if (tty) stream.write(`\r\x1b[2K${line(progress)}`);
       else stream.write(`${line(progress)}\n`);

@@ -14,6 +14,12 @@ describe('rebuild progress', () => {
     );
   });
 
+  it("names the shadow rebuild's stage when told", () => {
+    expect(describeProgress({ events: 10, head: 100n, position: 100n, seconds: 1, stage: 'swapping' })).toBe(
+      'swapping: 10 events (100% of the log), 10 events/s, ETA 0 s',
+    );
+  });
+
   it('has no ETA before any time has passed', () => {
     expect(describeProgress({ events: 0, head: 10n, position: 0n, seconds: 0 })).toBe(
       '0 events (0% of the log), 0 events/s, ETA ?',

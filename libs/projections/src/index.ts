@@ -5,6 +5,7 @@ export { isoTimestamp } from './database/columns.js';
 
 export * from './framework/projection.js';
 export * from './framework/projection-runner.js';
+export * from './framework/shadow-rebuild.js';
 export * from './framework/projection-checkpoint.entity.js';
 export * from './framework/task-state.entity.js';
 export { TASK_STATE_VERSION } from './framework/task-state-store.js';

@@ -162,10 +162,10 @@ export class ProjectionRunner implements SubscriptionConsumer {
     });
   }
 
-  /** Applies everything committed so far, then returns (tests, CLI, start-up). */
-  catchUp(): Promise<void> {
+  /** Applies everything committed so far, then returns (tests, CLI, start-up, shadow rebuilds). */
+  catchUp(options: ReplayOptions = {}): Promise<void> {
     return this.exclusive(async () => {
-      await this.catchUpFrom(await this.reconcile(), undefined);
+      await this.catchUpFrom(await this.reconcile(), undefined, options.onProgress);
     });
   }
 
