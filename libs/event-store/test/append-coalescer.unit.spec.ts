@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
 import { ExpectedVersion, type AppendResult, type NewEvent } from '../src/index.js';
 import { AppendCoalescer, type PendingAppend } from '../src/postgres/append-coalescer.js';
 
@@ -92,8 +93,46 @@ describe('AppendCoalescer', () => {
     });
   });
 
+  describe('while a batch is being written and appends are handed back', () => {
+    it('counts them among the queued events that start another batch', async () => {
+      const batches: string[][] = [];
+      const ends: (() => void)[] = [];
+      let handedBack = false;
+      const coalescer: AppendCoalescer = new AppendCoalescer(
+        {
+          maxConcurrentBatches: 2,
+          maxBatchEvents: 100,
+          minEventsForConcurrentBatch: 3,
+          concurrentBatchAfterMs: 60_000,
+        },
+        (batch) => {
+          batches.push(batch.map((append) => append.streamId));
+          return new Promise<void>((resolve) =>
+            ends.push(() => {
+              // The first batch's appends are refused as out of order: written again.
+              if (!handedBack) {
+                handedBack = true;
+                coalescer.retry(batch);
+              } else for (const append of batch) append.resolve(ok);
+              resolve();
+            }),
+          );
+        },
+      );
+
+      void submit(coalescer, 'a', 3);
+      void submit(coalescer, 'b', 3);
+      expect(batches).toEqual([['a'], ['b']]);
+      ends[0]!();
+      await tick();
+
+      // The second batch is still in flight; the three events handed back start a batch at once.
+      expect(batches).toEqual([['a'], ['b'], ['a']]);
+    });
+  });
+
   describe('while a batch in flight is held up', () => {
-    it('starts another batch for the few queued appends once the first has waited concurrentBatchAfterMs', async () => {
+    it('starts another batch for the few queued appends once the first has waited concurrentBatchAfterMs', () => {
       const writer = controlledWriter();
       const coalescer = new AppendCoalescer(
         {
@@ -105,12 +144,18 @@ describe('AppendCoalescer', () => {
         writer.write,
       );
 
-      void submit(coalescer, 's1');
-      void submit(coalescer, 's2');
-      expect(writer.batches).toEqual([['s1']]);
+      jest.useFakeTimers();
+      try {
+        void submit(coalescer, 's1');
+        void submit(coalescer, 's2');
+        jest.advanceTimersByTime(9);
+        expect(writer.batches).toEqual([['s1']]);
 
-      await new Promise((resolve) => setTimeout(resolve, 40));
-      expect(writer.batches).toEqual([['s1'], ['s2']]);
+        jest.advanceTimersByTime(1);
+        expect(writer.batches).toEqual([['s1'], ['s2']]);
+      } finally {
+        jest.useRealTimers();
+      }
     });
   });
 

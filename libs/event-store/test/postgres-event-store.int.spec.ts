@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
 import {
   AppendOrderError,
   ConcurrencyError,
   ExpectedVersion,
   PostgresEventStore,
+  START_OF_LOG,
   type NewEvent,
 } from '../src/index.js';
 import { connectTestPostgres, dropSchema, uniqueSchema } from '../../../test/support/postgres.js';
@@ -119,7 +121,10 @@ describe('an append racing a transaction that is writing the same stream', () =>
     throw new Error('the racing append never waited on the open transaction');
   }
 
-  it('answers a retry of an append still being committed as a duplicate once it commits', async () => {
+  it.each([
+    ['commit', 'answered as a duplicate once it commits', true],
+    ['rollback', 'written itself when the transaction it waited for rolls back', false],
+  ] as const)('a retry of an append still being committed (%s) is %s', async (end, _, duplicate) => {
     const stream = `task-${randomUUID()}`;
     await store.append(stream, [newEvent()], ExpectedVersion.noStream);
     const events = [newEvent()];
@@ -127,23 +132,10 @@ describe('an append racing a transaction that is writing the same stream', () =>
 
     const retry = store.append(stream, events, ExpectedVersion.exact(1));
     await untilSomeoneWaits();
-    await finish('commit');
+    await finish(end);
 
-    await expect(retry).resolves.toMatchObject({ nextVersion: 2, duplicate: true });
-    expect((await store.readStream(stream)).map((event) => event.id)).toHaveLength(2);
-  });
-
-  it('writes the retry itself when the transaction it waited for rolls back', async () => {
-    const stream = `task-${randomUUID()}`;
-    await store.append(stream, [newEvent()], ExpectedVersion.noStream);
-    const events = [newEvent()];
-    const finish = await openAppend(stream, events, ExpectedVersion.exact(1));
-
-    const retry = store.append(stream, events, ExpectedVersion.exact(1));
-    await untilSomeoneWaits();
-    await finish('rollback');
-
-    await expect(retry).resolves.toMatchObject({ nextVersion: 2, duplicate: false });
+    await expect(retry).resolves.toMatchObject({ nextVersion: 2, duplicate });
+    expect(await store.readStream(stream)).toHaveLength(2);
   });
 
   it("refuses, in its own caller's transaction, an append that lost the race to a several-event append", async () => {
@@ -169,6 +161,62 @@ describe('an append racing a transaction that is writing the same stream', () =>
     await expect(store.append(stream, [newEvent()], ExpectedVersion.exact(1))).rejects.toMatchObject({
       actualVersion: 4,
     });
+  });
+});
+
+describe('a catch-up read on PostgreSQL', () => {
+  let pool: Awaited<ReturnType<typeof connectTestPostgres>>;
+  let store: PostgresEventStore;
+  let schema: string;
+  /** The catch-up queries sent, with what each answered. */
+  let catchUpQueries: Promise<unknown>[];
+
+  beforeEach(async () => {
+    pool = await connectTestPostgres(4);
+    schema = uniqueSchema('esread');
+    store = new PostgresEventStore(pool, { schema });
+    await store.migrate();
+    catchUpQueries = [];
+    const query = pool.query.bind(pool) as (config: { name?: string }) => Promise<unknown>;
+    jest.spyOn(pool, 'query').mockImplementation(((config: { name?: string }) => {
+      const answer = query(config);
+      if (config.name === `${schema}.read_all`) catchUpQueries.push(answer);
+      return answer;
+    }) as never);
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await dropSchema(pool, schema);
+    await pool.end();
+  });
+
+  it('reads the batch after a full one ahead, and answers the next read from it', async () => {
+    const stream = `task-${randomUUID()}`;
+    await store.append(stream, [newEvent(), newEvent(), newEvent(), newEvent(), newEvent()]);
+
+    const first = await store.readAll(START_OF_LOG, 2);
+    expect(catchUpQueries).toHaveLength(2);
+    const second = await store.readAll(first.next, 2);
+    expect(catchUpQueries).toHaveLength(3);
+    // The batch read ahead was short (one event): it may miss events written since, so it is read again.
+    const third = await store.readAll(second.next, 2);
+    expect(catchUpQueries).toHaveLength(4);
+
+    expect([...first.events, ...second.events, ...third.events].map((event) => event.streamVersion)).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+  });
+
+  it('does not answer from a short batch read ahead: events written since are read', async () => {
+    const stream = `task-${randomUUID()}`;
+    await store.append(stream, [newEvent(), newEvent(), newEvent()]);
+    const first = await store.readAll(START_OF_LOG, 2);
+    await catchUpQueries[1]; // the read ahead, which found one event
+    await store.append(stream, [newEvent(), newEvent()]);
+
+    const second = await store.readAll(first.next, 2);
+
+    expect(second.events.map((event) => event.streamVersion)).toEqual([3, 4]);
   });
 });
 

@@ -21,17 +21,26 @@ function newEvent(): NewEvent {
   };
 }
 
+/** A store in a schema of its own as a previous release left it: migrations up to `version` applied. */
+async function storeMigratedTo(version: number) {
+  const pool = await connectTestPostgres(4);
+  const schema = uniqueSchema('esup');
+  await migrate(
+    pool,
+    schema,
+    EVENT_STORE_MIGRATIONS.filter((migration) => migration.version <= version),
+  );
+  const close = async () => {
+    await dropSchema(pool, schema);
+    await pool.end();
+  };
+  return { pool, schema, store: new PostgresEventStore(pool, { schema }), close };
+}
+
 describe('a PostgreSQL event store written before append_events looked ids up first (migration 6)', () => {
   it('upgrades, answers retries of events stored before with their first positions and refuses reused ids', async () => {
-    const pool = await connectTestPostgres(4);
-    const schema = uniqueSchema('esup');
+    const { pool, schema, store, close } = await storeMigratedTo(5);
     try {
-      await migrate(
-        pool,
-        schema,
-        EVENT_STORE_MIGRATIONS.filter((migration) => migration.version <= 5),
-      );
-      const store = new PostgresEventStore(pool, { schema });
       const stream = `task-${randomUUID()}`;
       const events = [newEvent(), newEvent()];
       const first = await store.append(stream, events, ExpectedVersion.noStream);
@@ -51,23 +60,15 @@ describe('a PostgreSQL event store written before append_events looked ids up fi
       expect(next.nextVersion).toBe(3);
       expect((await store.readStream(stream)).map((event) => event.streamVersion)).toEqual([1, 2, 3]);
     } finally {
-      await dropSchema(pool, schema);
-      await pool.end();
+      await close();
     }
   });
 });
 
 describe('a PostgreSQL event store written while appends locked a stream row (migration 7)', () => {
   it('upgrades, answers retries and refuses reused ids, and numbers new appends after the stored events', async () => {
-    const pool = await connectTestPostgres(4);
-    const schema = uniqueSchema('esup');
+    const { pool, schema, store, close } = await storeMigratedTo(6);
     try {
-      await migrate(
-        pool,
-        schema,
-        EVENT_STORE_MIGRATIONS.filter((migration) => migration.version <= 6),
-      );
-      const store = new PostgresEventStore(pool, { schema });
       const stream = `task-${randomUUID()}`;
       const other = `task-${randomUUID()}`;
       const events = [newEvent(), newEvent()];
@@ -108,8 +109,7 @@ describe('a PostgreSQL event store written while appends locked a stream row (mi
         ]),
       );
     } finally {
-      await dropSchema(pool, schema);
-      await pool.end();
+      await close();
     }
   });
 });

@@ -55,6 +55,8 @@ interface Entry extends PendingAppend {
  */
 export class AppendCoalescer {
   private waiting: Entry[] = [];
+  /** Events of the appends in `waiting`, kept as they come and go (read on every pump). */
+  private waitingEvents = 0;
   /** Streams with an append in a batch being written, and how many. */
   private readonly writingStreams = new Map<string, number>();
   private writing = 0;
@@ -86,6 +88,7 @@ export class AppendCoalescer {
       },
     };
     this.waiting.push(entry);
+    this.waitingEvents += entry.events.length;
     this.pump();
   }
 
@@ -95,6 +98,7 @@ export class AppendCoalescer {
    */
   retry(appends: readonly PendingAppend[]): void {
     this.waiting.unshift(...(appends as Entry[]));
+    for (const append of appends) this.waitingEvents += append.events.length;
     // No pump: their streams are still being written; the batch's end pumps.
   }
 
@@ -108,7 +112,7 @@ export class AppendCoalescer {
       if (
         !force &&
         this.writing > 0 &&
-        this.queuedEvents() < (this.options.minEventsForConcurrentBatch ?? 1)
+        this.waitingEvents < (this.options.minEventsForConcurrentBatch ?? 1)
       ) {
         if (this.waiting.length > 0) this.waitTimer ??= this.armWaitTimer();
         return;
@@ -151,12 +155,6 @@ export class AppendCoalescer {
     return timer;
   }
 
-  private queuedEvents(): number {
-    let events = 0;
-    for (const entry of this.waiting) events += entry.events.length;
-    return events;
-  }
-
   /** Takes queued appends in order, up to the event limit, passing over streams being written. */
   private takeBatch(): Entry[] {
     const batch: Entry[] = [];
@@ -176,6 +174,7 @@ export class AppendCoalescer {
       }
     }
     this.waiting = left;
+    this.waitingEvents -= events;
     return batch;
   }
 }
