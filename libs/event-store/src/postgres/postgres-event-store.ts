@@ -135,19 +135,6 @@ const EVENT_COLUMNS = `e.event_id, e.stream_id, e.stream_version, e.global_posit
 /** An append refused as out of order is written again in a new transaction, this many times. */
 const MAX_APPEND_ATTEMPTS = 5;
 
-/** Catch-up readers whose next batch is read ahead at one time (see readAll). */
-const MAX_READS_AHEAD = 8;
-
-/** The log position of an event as its query returns it. */
-function positionOf(row: EventRow): LogPosition {
-  const [, , , globalPosition, transactionId] = row;
-  return { transactionId: BigInt(transactionId), globalPosition: BigInt(globalPosition) };
-}
-
-function readAheadKey(after: LogPosition, limit: number): string {
-  return `${after.transactionId}/${after.globalPosition}/${limit}`;
-}
-
 /** Streams written at once when the appends of a failed batch are written one by one. */
 const FALLBACK_CONCURRENCY = 4;
 
@@ -159,13 +146,6 @@ export class PostgresEventStore implements EventStore {
   readonly schema: string;
   private readonly upcaster: Upcaster | undefined;
   private readonly coalescer: AppendCoalescer;
-  /** Catch-up batches being read ahead, by where they start and their size (see readAll). */
-  private readonly readAhead = new Map<string, Promise<EventRow[] | undefined>>();
-  /**
-   * On a one-connection pool (embedded PGlite, which also runs in this process) a read ahead
-   * would only queue before the appends; it gains nothing.
-   */
-  private readonly readAheadEnabled: boolean;
 
   constructor(
     private readonly pool: Pool,
@@ -174,7 +154,6 @@ export class PostgresEventStore implements EventStore {
     this.schema = assertSchemaName(options.schema ?? 'coord');
     this.upcaster = options.upcaster;
     const connections = pool.options.max ?? 10;
-    this.readAheadEnabled = connections > 1;
     this.coalescer = new AppendCoalescer(
       {
         maxConcurrentBatches: options.appendConcurrency ?? Math.max(1, Math.min(2, connections)),
@@ -419,48 +398,16 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * A full batch is followed at once by a read of the next one (read-ahead), so the database
-   * finds and sends it while this process decodes and handles the current one; the next call
-   * from that position takes it. Only a full batch read ahead is taken: it is the answer a read
-   * now would give, since every event it holds was written by a transaction older than every one
-   * running when it was read, and whatever became readable since comes after it. A shorter one
-   * may miss events written meanwhile, so it is read again.
+   * Reads what it is asked for and no more: a consumer that wants the next page while it handles
+   * this one asks for it itself (DurableSubscription's opt-in read-ahead, off while it is paced;
+   * ADR 0044 on why the store does not).
    */
   async readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
-    const key = readAheadKey(after, limit);
-    const ahead = this.readAhead.get(key);
-    this.readAhead.delete(key);
-    let rows = ahead ? await ahead : undefined;
-    rows ??= await this.readAllRows(after, limit);
-    const decoder = this.decoder();
-    if (rows.length === limit && this.readAheadEnabled)
-      this.startReadAhead(positionOf(rows[limit - 1]!), limit);
-    const events = rows.map((row) => decoder.decode(row));
-    const last = events[events.length - 1];
-    return {
-      events,
-      next: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
-    };
-  }
-
-  private startReadAhead(from: LogPosition, limit: number): void {
-    // A reader that stopped leaves its batch behind: the oldest goes once there are too many.
-    if (this.readAhead.size >= MAX_READS_AHEAD) this.readAhead.delete(this.readAhead.keys().next().value!);
-    this.readAhead.set(
-      readAheadKey(from, limit),
-      this.readAllRows(from, limit).then(
-        (rows) => (rows.length === limit ? rows : undefined),
-        // Read again when asked for, and fail then if it fails again.
-        () => undefined,
-      ),
-    );
-  }
-
-  /** The catch-up query: events after a log position, as rows not yet decoded. */
-  private readAllRows(after: LogPosition, limit: number): Promise<EventRow[]> {
+    // PostgreSQL refuses a negative LIMIT; asking for nothing answers nothing.
+    if (limit <= 0) return { events: [], next: after };
     // Only transactions older than every running one are read: a transaction that took its
     // positions earlier but has not committed yet would otherwise be skipped for ever.
-    return this.queryRows(
+    const events = await this.queryEvents(
       `select ${EVENT_COLUMNS} from ${this.schema}.events e
         where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
@@ -470,6 +417,11 @@ export class PostgresEventStore implements EventStore {
       // Named: each connection parses and plans the catch-up query once.
       `${this.schema}.read_all`,
     );
+    const last = events[events.length - 1];
+    return {
+      events,
+      next: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
+    };
   }
 
   async logPositionOf(globalPosition: bigint): Promise<LogPosition | null> {
@@ -502,19 +454,12 @@ export class PostgresEventStore implements EventStore {
       : START_OF_LOG;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     // The pool belongs to whoever created it.
-    this.readAhead.clear();
-    return Promise.resolve();
   }
 
-  /** Events selected with EVENT_COLUMNS, decoded in order (see EventDecoder). */
-  private async queryEvents(text: string, values: unknown[]): Promise<RecordedEvent[]> {
-    const decoder = this.decoder();
-    return (await this.queryRows(text, values)).map((row) => decoder.decode(row));
-  }
-
-  private async queryRows(text: string, values: unknown[], name?: string): Promise<EventRow[]> {
+  /** Events selected with EVENT_COLUMNS, as rows of arrays decoded in order (see EventDecoder). */
+  private async queryEvents(text: string, values: unknown[], name?: string): Promise<RecordedEvent[]> {
     const result = await this.pool.query<EventRow>({
       types: EVENT_ROW_TYPES,
       ...(name ? { name } : {}),
@@ -522,7 +467,8 @@ export class PostgresEventStore implements EventStore {
       values,
       rowMode: 'array',
     });
-    return result.rows;
+    const decoder = this.decoder();
+    return result.rows.map((row) => decoder.decode(row));
   }
 
   private decoder(): EventDecoder {
