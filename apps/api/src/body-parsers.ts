@@ -122,7 +122,8 @@ const readOtherBody: FastifyContentTypeParser = (request, payload, done) => {
         : Buffer.concat(whole ? [whole.buffer.subarray(0, whole.filled)] : chunks, received);
     chunks.length = 0;
     // The socket's chunks of a large document (a buffer each, ~9 MB for a 9 MB plan) are garbage
-    // now; V8 would hold them until this thread's next scavenge, through the import's peak.
+    // now; V8 would hold them until this thread's next scavenge, through the import's peak. This
+    // runs before the issuer is checked, for whoever sends the document.
     if (received >= LARGE_DOCUMENT_BYTES) collectGarbage('minor');
     finish(null, body);
   };

@@ -1,5 +1,7 @@
 import { createSeedDirectory } from '#libs/agencies';
 import { docxWithBody, heavyDocx, wordParagraph } from '../../../test/support/zip-bombs.js';
+import { channel } from 'node:diagnostics_channel';
+import type { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import {
   draftPlanDocumentInWorker,
@@ -7,6 +9,7 @@ import {
   draftJsonPieces,
   draftSerialisedPlanDocumentInWorker,
   gunzipChunks,
+  INTAKE_WORKER_LIMITS,
   jsonPieces,
   keepIntakeThreadReady,
   PlanDocumentError,
@@ -150,50 +153,117 @@ describe('drafting a plan document in a worker thread', () => {
 describe('an intake thread kept ready', () => {
   afterAll(() => keepIntakeThreadReady(false));
 
-  async function nextReadyThread(): Promise<number> {
-    for (let i = 0; i < 200; i++) {
-      const id = readyIntakeThreadId();
-      if (id !== null) return id;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('no thread was made ready');
+  /** The threads started in this process while `during` runs (node:diagnostics_channel). */
+  interface Threads {
+    readonly started: Worker[];
+    readonly online: Map<Worker, Promise<void>>;
+    /** The most threads started here that were alive at once. */
+    most: number;
   }
 
-  it('reads each document in a fresh thread started before it, and starts the next once it has ended', async () => {
-    keepIntakeThreadReady(true);
-    const first = await nextReadyThread();
-    const text = readSeedPlan(LAI_CHAU);
-    const draft = await draftPlanDocumentInWorker(
-      { bytes: utf8(text), fileName: 'laichau.txt', mediaType: 'text/plain' },
-      directory,
-    );
-    expect(draft).toEqual(
-      draftPlanText(text, directory, { fileName: 'laichau.txt', mediaType: 'text/plain' }),
-    );
-    // The job took the ready thread (thread ids count up: none was started for the job), and the
-    // next thread is a new one.
-    const second = await nextReadyThread();
-    expect(second).toBe(first + 1);
+  async function threadsStartedDuring(during: (threads: Threads) => Promise<void>): Promise<void> {
+    const threads: Threads = { started: [], online: new Map(), most: 0 };
+    let alive = 0;
+    const onStart = (message: unknown) => {
+      const { worker } = message as { worker: Worker };
+      threads.started.push(worker);
+      threads.online.set(worker, new Promise((resolve) => worker.once('online', () => resolve())));
+      alive += 1;
+      threads.most = Math.max(threads.most, alive);
+      worker.once('exit', () => (alive -= 1));
+    };
+    // Held here: a channel nothing holds may be collected with its subscribers.
+    const starts = channel('worker_threads');
+    starts.subscribe(onStart);
+    try {
+      await during(threads);
+    } finally {
+      starts.unsubscribe(onStart);
+    }
+  }
 
-    // A job with limits of its own gets a thread started with them; the ready one waits.
-    const error = await errorOf(
-      draftPlanDocumentInWorker({ bytes: heavyDocx(4), fileName: 'heavy.docx', mediaType: 'x' }, directory, {
-        maxOldGenerationSizeMb: 16,
-        maxYoungGenerationSizeMb: 4,
-      }),
-    );
-    expect(error.code).toBe('document-too-complex');
-    expect(readyIntakeThreadId()).toBe(second);
+  /** The thread kept ready, once it is online (no deadline of its own: the test's is Jest's). */
+  async function nextReadyThread(threads: Threads): Promise<Worker> {
+    let id = readyIntakeThreadId();
+    while (id === null) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      id = readyIntakeThreadId();
+    }
+    const thread = threads.started.find((worker) => worker.threadId === id);
+    if (!thread) throw new Error(`thread ${id} was not started during the test`);
+    await threads.online.get(thread);
+    return thread;
+  }
 
-    // A refused document ends its thread as any other job does.
-    await errorOf(
-      draftPlanDocumentInWorker({ bytes: utf8('   \n'), fileName: null, mediaType: 'text/plain' }, directory),
-    );
-    expect(await nextReadyThread()).toBeGreaterThan(second);
+  it('reads each document in a fresh thread started before it, and starts the next once it has ended', () =>
+    threadsStartedDuring(async (threads) => {
+      keepIntakeThreadReady(true);
+      const first = await nextReadyThread(threads);
+      const firstEnded = new Promise((resolve) => first.once('exit', resolve));
+      const text = readSeedPlan(LAI_CHAU);
+      const reading = draftPlanDocumentInWorker(
+        { bytes: utf8(text), fileName: 'laichau.txt', mediaType: 'text/plain' },
+        directory,
+      );
+      const startedBefore = threads.started.length;
+      const draft = await reading;
+      expect(draft).toEqual(
+        draftPlanText(text, directory, { fileName: 'laichau.txt', mediaType: 'text/plain' }),
+      );
+      // The job took the ready thread, which has ended; none was started for the job: the only
+      // thread started since is the next ready one.
+      await firstEnded;
+      const second = await nextReadyThread(threads);
+      expect(threads.started.slice(startedBefore).map((thread) => thread.threadId)).toEqual([
+        second.threadId,
+      ]);
 
-    keepIntakeThreadReady(false);
-    expect(readyIntakeThreadId()).toBeNull();
-  });
+      // A job with limits of its own gets a thread started with them; the ready one waits.
+      const error = await errorOf(
+        draftPlanDocumentInWorker(
+          { bytes: heavyDocx(4), fileName: 'heavy.docx', mediaType: 'x' },
+          directory,
+          {
+            maxOldGenerationSizeMb: 16,
+            maxYoungGenerationSizeMb: 4,
+          },
+        ),
+      );
+      expect(error.code).toBe('document-too-complex');
+      expect(readyIntakeThreadId()).toBe(second.threadId);
+
+      // A refused document ends its thread as any other job does.
+      await errorOf(
+        draftPlanDocumentInWorker(
+          { bytes: utf8('   \n'), fileName: null, mediaType: 'text/plain' },
+          directory,
+        ),
+      );
+      expect((await nextReadyThread(threads)).threadId).toBeGreaterThan(second.threadId);
+
+      keepIntakeThreadReady(false);
+      expect(readyIntakeThreadId()).toBeNull();
+    }));
+
+  it('gives a queued job the thread made ready once one has ended: never more threads than jobs read at once', () =>
+    threadsStartedDuring(async (threads) => {
+      try {
+        keepIntakeThreadReady(true);
+        await nextReadyThread(threads);
+        const text = utf8(readSeedPlan(LAI_CHAU));
+        const jobs = Array.from({ length: 2 * INTAKE_WORKER_LIMITS.concurrency }, () =>
+          draftPlanDocumentInWorker(
+            { bytes: text, fileName: 'laichau.txt', mediaType: 'text/plain' },
+            directory,
+          ),
+        );
+        await Promise.all(jobs);
+        await nextReadyThread(threads);
+      } finally {
+        keepIntakeThreadReady(false);
+      }
+      expect(threads.most).toBe(INTAKE_WORKER_LIMITS.concurrency);
+    }));
 });
 
 describe('reading a text upload made canonical in its own bytes', () => {

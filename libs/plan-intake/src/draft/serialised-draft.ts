@@ -123,8 +123,10 @@ export function gzipDraftJson(draft: PlanDraft): Promise<Buffer> {
  * thread pool. Chunks of zlib's default 16 KB were ~900 turns of the reader's event loop for the
  * 14 MB JSON of 2,300 parties.
  */
-export function gunzipChunks(gzip: Uint8Array): AsyncIterable<Uint8Array> {
-  return Readable.from([gzip], { objectMode: false }).pipe(createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }));
+export async function* gunzipChunks(gzip: Uint8Array): AsyncGenerator<Uint8Array> {
+  // Made on the first read, not before: an answer never read (its reply torn down) leaves no zlib
+  // stream behind, nor an unlistened error of one.
+  yield* Readable.from([gzip], { objectMode: false }).pipe(createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }));
 }
 
 const GUNZIP_CHUNK_BYTES = 256 * 1024;

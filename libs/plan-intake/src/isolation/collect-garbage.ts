@@ -4,13 +4,19 @@ import { runInNewContext } from 'node:vm';
 type Gc = (options?: { readonly type?: 'major' | 'minor'; readonly execution?: 'sync' }) => void;
 
 /**
- * V8's `gc` function, from a context made after --expose-gc is set: the flag is set for the process
- * but read only by contexts made from then on, so no other context sees a `gc` it did not have.
+ * V8's `gc` function, made on the first collectGarbage call (not when this module is imported): it
+ * sets --expose-gc for the whole process, and every context and thread made from then on (vm
+ * contexts, other worker threads) has a global `gc` too. Contexts made before keep not having one.
  */
-const gc: Gc = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as Gc;
-})();
+let gc: Gc | null = null;
+
+function exposedGc(): Gc {
+  if (gc === null) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as Gc;
+  }
+  return gc;
+}
 
 /**
  * Collects this thread's garbage now, for where large buffers and strings have just died and
@@ -20,5 +26,5 @@ const gc: Gc = (() => {
  * thread).
  */
 export function collectGarbage(type: 'major' | 'minor'): void {
-  gc({ type, execution: 'sync' });
+  exposedGc()({ type, execution: 'sync' });
 }

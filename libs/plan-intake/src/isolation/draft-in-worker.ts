@@ -120,11 +120,18 @@ async function inWorker(
   limits: Partial<WorkerLimits>,
 ): Promise<Extract<DraftOutcome, { ok: true }>> {
   await slot();
+  let threadEnded = Promise.resolve();
   try {
-    return await runWorker(job, output, directoryInput(directory), { ...INTAKE_WORKER_LIMITS, ...limits });
+    const run = runWorker(job, output, directoryInput(directory), { ...INTAKE_WORKER_LIMITS, ...limits });
+    threadEnded = run.threadEnded;
+    return await run.outcome;
   } finally {
-    running -= 1;
-    waiting.shift()?.();
+    // The slot goes to the next job once this job's thread has ended (its memory given back) and
+    // the next ready thread is started, which that job then takes: never more threads than slots.
+    void threadEnded.finally(() => {
+      running -= 1;
+      waiting.shift()?.();
+    });
   }
 }
 
@@ -151,6 +158,8 @@ function directoryInput(directory: AgencyDirectory): AgencyDirectoryInput {
  * until a job is posted to it; it still reads one document and ends. Only for the default limits.
  */
 let ready: Worker | null = null;
+/** Forgets the ready thread if it ends while idle: its listener, removed once a job takes it. */
+let forgetReady: (() => void) | null = null;
 let keepReady = false;
 
 /**
@@ -186,6 +195,7 @@ function startReadyThread(): void {
   worker.once('exit', forget);
   worker.once('error', forget);
   ready = worker;
+  forgetReady = forget;
 }
 
 /** The ready thread when the job has the default limits, else a thread started for it. */
@@ -196,8 +206,11 @@ function threadFor(limits: WorkerLimits): Worker {
   const worker = sameLimits ? ready : null;
   if (worker === null) return startThread(limits);
   ready = null;
-  worker.removeAllListeners('exit');
-  worker.removeAllListeners('error');
+  if (forgetReady) {
+    worker.off('exit', forgetReady);
+    worker.off('error', forgetReady);
+    forgetReady = null;
+  }
   worker.ref();
   return worker;
 }
@@ -214,26 +227,29 @@ function startThread(limits: WorkerLimits): Worker {
   });
 }
 
+/** The job's outcome, and when its thread has ended (and the next ready thread is started). */
 function runWorker(
   job: DraftJob,
   output: DraftOutput,
   directory: AgencyDirectoryInput,
   limits: WorkerLimits,
-): Promise<Extract<DraftOutcome, { ok: true }>> {
+): { outcome: Promise<Extract<DraftOutcome, { ok: true }>>; threadEnded: Promise<void> } {
   const source = job.fileName ? `"${job.fileName}"` : 'The document';
-  return new Promise((resolve, reject) => {
+  const worker = threadFor(limits);
+  let ended = () => {};
+  const threadEnded = new Promise<void>((resolve) => (ended = resolve));
+  const outcome = new Promise<Extract<DraftOutcome, { ok: true }>>((resolve, reject) => {
     const { handOver = false, ...rest } = job;
     const { bytes } = job;
     const ownsItsMemory = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const worker = threadFor(limits);
     let settled = false;
     const settle = (finish: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       finish();
-      // The next job's thread starts once this one has given its memory back.
-      void worker.terminate().finally(startReadyThread);
+      // The next ready thread starts once this one has given its memory back.
+      void worker.terminate().finally(startReadyThread).finally(ended);
     };
     const timer = setTimeout(
       () => settle(() => reject(tooComplex(source, `took longer than ${limits.timeoutMs / 1000} s`))),
@@ -265,6 +281,7 @@ function runWorker(
       handOver && ownsItsMemory && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [],
     );
   });
+  return { outcome, threadEnded };
 }
 
 /** What a thread is posted: the job, what to answer with, and the directory to draft against. */

@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { Pool } from 'pg';
 import { migrate, type Database, type Migration } from '#libs/event-store';
-import { gzipPieces, gzipPlanText, type PlanDraft, type SerialisedPlanDraft } from '#libs/plan-intake';
+import { gzipDraftJson, gzipPlanText, type PlanDraft, type SerialisedPlanDraft } from '#libs/plan-intake';
 import type { PlanDraftStore, StoredDraft } from '#libs/application';
 
 /** Exported for the test that migrates drafts stored before version 4. */
@@ -116,9 +116,9 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
     createdBy: string,
     committee: string,
   ): Promise<Omit<StoredDraft, 'draft'>> {
-    const json = 'jsonGzip' in draft ? draft.jsonGzip : await gzipPieces(draftJsonOf(draft));
+    const json = 'jsonGzip' in draft ? draft.jsonGzip : await gzipDraftJson(draft);
     const gzip = 'jsonGzip' in draft ? draft.sourceTextGzip : await gzipPlanText(draft.sourceText);
-    if (gzip === null || json === null) throw new Error('A draft is stored with its source text.');
+    if (gzip === null) throw new Error('A draft is stored with its source text.');
     const jsonTable = `${this.schema}.plan_draft_json`;
     const sources = `${this.schema}.plan_draft_sources`;
     try {
@@ -175,12 +175,6 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
       [id],
     );
   }
-}
-
-/** The draft's JSON without its text, as UTF-8. */
-function draftJsonOf(draft: PlanDraft): readonly Uint8Array[] {
-  const { sourceText: _text, ...fields } = draft;
-  return [Buffer.from(JSON.stringify(fields), 'utf8')];
 }
 
 /** gzip's magic number (RFC 1952): a JSON text starts with white space, "{" or "[", never with 0x1f. */

@@ -122,12 +122,22 @@ export class PlanIntake {
       handOver: options.handOver,
       withText: !options.dryRun,
     });
-    const alreadyIssued = await this.isIssued(draft, actor);
-    const stored = options.dryRun ? null : await this.store(draft, actor);
-    return {
-      draftId: stored?.id ?? null,
-      json: importedDraftJson(draft, this.options.documents.draftJson(draft), stored, alreadyIssued),
-    };
+    // Its first bytes are read (and checked) before anything is stored or answered: a JSON that is
+    // not an object, or a gzip that does not decompress, is a problem answer, not a body cut off
+    // after its status.
+    const draftJson = this.options.documents.draftJson(draft)[Symbol.asyncIterator]();
+    try {
+      const opening = await openingOf(draftJson);
+      const alreadyIssued = await this.isIssued(draft, actor);
+      const stored = options.dryRun ? null : await this.store(draft, actor);
+      return {
+        draftId: stored?.id ?? null,
+        json: closingWith(importedDraftJson(draft, opening, draftJson, stored, alreadyIssued), draftJson),
+      };
+    } catch (error) {
+      await draftJson.return?.();
+      throw error;
+    }
   }
 
   private store(draft: PlanDraft | SerialisedPlanDraft, actor: Actor): Promise<Omit<StoredDraft, 'draft'>> {
@@ -259,23 +269,57 @@ function viewFields(stored: Omit<StoredDraft, 'draft'> | null, alreadyIssued: bo
 }
 
 /**
+ * The draft's JSON up to its first bytes after its opening "{": read before the answer is sent, so
+ * that a JSON that is not an object (or that cannot be read) fails the import rather than its body.
+ */
+async function openingOf(draftJson: AsyncIterator<Uint8Array>): Promise<Uint8Array> {
+  for (let next = await draftJson.next(); next.done !== true; next = await draftJson.next()) {
+    if (next.value.length === 0) continue;
+    if (next.value[0] !== 0x7b) break;
+    return next.value.subarray(1);
+  }
+  throw new Error("The draft's JSON is not an object.");
+}
+
+/**
+ * `answer`, whose return (a reply torn down) also ends `draftJson`, already read from: an answer's
+ * generator never started would not end it itself.
+ */
+function closingWith(
+  answer: AsyncGenerator<Uint8Array>,
+  draftJson: AsyncIterator<Uint8Array>,
+): AsyncIterableIterator<Uint8Array> {
+  return {
+    next: () => answer.next(),
+    async return() {
+      await draftJson.return?.();
+      return answer.return(undefined);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
  * The UTF-8 of `JSON.stringify` of the ImportedDraftView: the view's fields, the draft's (its JSON
- * without the braces), then `sourceTextLength`, in the order the object would list them.
+ * without the braces: `opening`, the bytes after its "{", then the rest of `draftJson`), then
+ * `sourceTextLength`, in the order the object would list them.
  */
 async function* importedDraftJson(
   draft: SerialisedPlanDraft,
-  draftJson: AsyncIterable<Uint8Array>,
+  opening: Uint8Array,
+  draftJson: AsyncIterator<Uint8Array>,
   stored: Omit<StoredDraft, 'draft'> | null,
   alreadyIssued: boolean,
 ): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   const fields = JSON.stringify(viewFields(stored, alreadyIssued));
   yield encoder.encode(fields.slice(0, -1));
-  // The draft's members go between the view's own and sourceTextLength: its JSON without its
-  // opening "{" and its closing "}" (the last byte, held back a chunk), after a "," if it has any.
-  let opened = false;
+  // The draft's members go between the view's own and sourceTextLength: its closing "}" (the last
+  // byte, held back a chunk) is left out, and a "," put before them if it has any.
   let separated = false;
-  let held: Uint8Array | null = null;
+  let held: Uint8Array | null = opening.length > 0 ? opening : null;
   function* inner(piece: Uint8Array): Generator<Uint8Array> {
     if (piece.length === 0) return;
     if (!separated) {
@@ -284,14 +328,8 @@ async function* importedDraftJson(
     }
     yield piece;
   }
-  for await (const chunk of draftJson) {
-    let bytes = chunk;
-    if (bytes.length === 0) continue;
-    if (!opened) {
-      if (bytes[0] !== 0x7b) throw new Error("The draft's JSON is not an object.");
-      opened = true;
-      bytes = bytes.subarray(1);
-    }
+  const rest = { [Symbol.asyncIterator]: () => draftJson };
+  for await (const bytes of rest) {
     if (bytes.length === 0) continue;
     if (held) yield* inner(held);
     held = bytes;
