@@ -344,6 +344,7 @@ async function run(adapter: string): Promise<void> {
         else {
           await rebuildAllInShadow({
             pool: database.pool,
+            databaseKind: database.kind,
             schema,
             store,
             projections: timed(allProjections, spent),

@@ -174,6 +174,7 @@ program
         else
           await rebuildAllInShadow({
             pool: database.pool,
+            databaseKind: database.kind,
             schema,
             store,
             projections: allProjections,

@@ -76,6 +76,7 @@ import type { TaskChange } from '../src/framework/projection.js';
 /** What each database's spec provides: a pool where schemas may be created. */
 export interface ContractDatabase {
   readonly pool: Pool;
+  readonly kind: 'postgres' | 'embedded';
   /** Drop each test's schema afterwards (a throw-away embedded database needs not). */
   readonly dropSchemas: boolean;
   dispose(): Promise<void>;
@@ -373,14 +374,33 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
             [world.schema],
           )
         ).rows.map((row) => row.definition);
-      const rebuild = (projections: readonly Projection[] = allProjections, batchSize = 3) =>
+      const rebuild = (
+        projections: readonly Projection[] = allProjections,
+        batchSize = 3,
+        options: Partial<Parameters<typeof rebuildAllInShadow>[0]> = {},
+      ) =>
         rebuildAllInShadow({
           pool: world.pool,
+          databaseKind: db.kind,
           schema: world.schema,
           store: world.store,
           projections,
           batchSize,
+          ...options,
         });
+      const namespaces = async (name: string) =>
+        (await world.pool.query(`select 1 from pg_namespace where nspname = $1`, [name])).rows.length;
+      const persistence = async () =>
+        Object.fromEntries(
+          (
+            await world.pool.query<{ name: string; persistence: string }>(
+              `select c.relname as name, c.relpersistence as persistence from pg_class c
+               join pg_namespace n on n.oid = c.relnamespace
+               where n.nspname = $1 and c.relkind = 'r' order by c.relname`,
+              [world.schema],
+            )
+          ).rows.map((row) => [row.name, row.persistence]),
+        );
 
       it('swaps in exactly the rows, checkpoints and indexes the live projections had', async () => {
         await runLive(
@@ -399,6 +419,7 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
 
         await rebuildAllInShadow({
           pool: world.pool,
+          databaseKind: db.kind,
           schema: world.schema,
           store: world.store,
           projections: allProjections,
@@ -409,6 +430,10 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         expect(await world.snapshot()).toEqual(live);
         expect(await world.checkpoints()).toEqual(liveCheckpoints);
         expect(await indexes()).toEqual(liveIndexes);
+        // Made LOGGED again before the swap: an UNLOGGED table would be emptied by a crash.
+        const swapped = await persistence();
+        expect(Object.keys(swapped).length).toBeGreaterThan(2);
+        expect(Object.values(swapped).every((p) => p === 'p')).toBe(true);
         expect([...stages]).toEqual(['preparing', 'replaying', 'indexing', 'catching up', 'swapping']);
         const { rows } = await world.pool.query(`select 1 from pg_namespace where nspname like $1`, [
           `${world.schema}\\_%`,
@@ -458,7 +483,7 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
       });
 
       it('runs one at a time on a database with connections to spare', async () => {
-        if ((world.pool.options.max ?? 10) <= 1) return; // The embedded database: one owner, one connection.
+        if (db.kind === 'embedded') return; // One owner, one connection.
         await runScenario(world);
         await world.runner().catchUp();
         const before = await world.snapshot();
@@ -475,6 +500,92 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         await rebuild(replaced(starting));
 
         await expect(second).rejects.toThrow(`another rebuild of schema ${world.schema} is under way`);
+        expect(await world.snapshot()).toEqual(before);
+      });
+
+      it('drops the shadow schema a crashed rebuild left, and refuses one it did not make', async () => {
+        await runScenario(world);
+        await world.runner().catchUp();
+        const before = await world.snapshot();
+        const shadow = `${world.schema}_rebuild`;
+        await world.pool.query(`create schema ${shadow}`);
+        await world.pool.query(`create table ${shadow}.tasks (task_id text primary key)`);
+
+        await expect(rebuild()).rejects.toThrow(`schema ${shadow} exists and is not a rebuild's shadow`);
+        expect(await namespaces(shadow)).toBe(1);
+        expect(await world.snapshot()).toEqual(before);
+
+        await world.pool.query(`comment on schema ${shadow} is 'coord shadow rebuild'`);
+        await rebuild();
+        expect(await namespaces(shadow)).toBe(0);
+        expect(await world.snapshot()).toEqual(before);
+      });
+
+      it('refuses tables built by another migration or projection version than the live ones', async () => {
+        await runScenario(world);
+        await world.runner().catchUp();
+        const before = await world.snapshot();
+        // The API runs newer code: one more migration applied to the live tables.
+        await world.pool.query(
+          `insert into ${world.schema}.projection_migrations (version, name)
+           select max(version) + 1, 'from a newer version' from ${world.schema}.projection_migrations`,
+        );
+        const { rows } = await world.pool.query<{ n: number }>(
+          `select max(version) as n from ${world.schema}.projection_migrations`,
+        );
+        await expect(rebuild()).rejects.toThrow(
+          `the live projection tables are at migration ${rows[0]!.n}, the rebuilt ones at ${rows[0]!.n - 1}`,
+        );
+        expect(await world.snapshot()).toEqual(before);
+        expect(await namespaces(`${world.schema}_rebuild`)).toBe(0);
+        await world.pool.query(`delete from ${world.schema}.projection_migrations where version = $1`, [
+          rows[0]!.n,
+        ]);
+
+        // The API runs older code: its tasks projection is a version behind.
+        await world.pool.query(
+          `update ${world.schema}.projection_checkpoints set version = version - 1 where projection_name = $1`,
+          [tasksProjection.name],
+        );
+        const checkpoints = await world.checkpoints();
+        await expect(rebuild()).rejects.toThrow(
+          `${tasksProjection.name} is at version ${tasksProjection.version - 1} live, ${tasksProjection.version} rebuilt`,
+        );
+        expect(await world.snapshot()).toEqual(before);
+        expect(await world.checkpoints()).toEqual(checkpoints);
+        expect(await namespaces(`${world.schema}_rebuild`)).toBe(0);
+      });
+
+      it('lets go of the live tables while a long reader holds one, retrying and then giving up', async () => {
+        if (db.kind === 'embedded') return; // One connection: no other transaction can hold a lock.
+        await runScenario(world);
+        await world.runner().catchUp();
+        const before = await world.snapshot();
+        const reader = await world.pool.connect();
+        try {
+          await reader.query('begin');
+          await reader.query(`select count(*) from ${world.schema}.tasks`);
+          await expect(rebuild(allProjections, 3, { swapLockTimeoutMs: 50 })).rejects.toThrow(
+            'the live tables stayed locked by other transactions',
+          );
+          expect(await namespaces(`${world.schema}_rebuild`)).toBe(0);
+          await reader.query(`select count(*) from ${world.schema}.tasks`); // Still there, unchanged.
+
+          // Released after the first attempt timed out: the next one swaps.
+          let swapping = 0;
+          let released: Promise<unknown> | undefined;
+          await rebuild(allProjections, 3, {
+            swapLockTimeoutMs: 500,
+            onProgress: ({ stage }) => {
+              if (stage === 'swapping' && ++swapping === 2) released = reader.query('commit');
+            },
+          });
+          await released;
+          expect(swapping).toBe(2);
+        } finally {
+          await reader.query('rollback').catch(() => undefined);
+          reader.release();
+        }
         expect(await world.snapshot()).toEqual(before);
       });
 

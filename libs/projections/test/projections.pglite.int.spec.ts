@@ -4,6 +4,6 @@ import { projectionsContract } from './projections.contract.js';
 describe('projections on embedded PGlite', () => {
   projectionsContract(async () => {
     const database = await openDatabase({ dataDir: 'memory' });
-    return { pool: database.pool, dropSchemas: false, dispose: () => database.close() };
+    return { pool: database.pool, kind: database.kind, dropSchemas: false, dispose: () => database.close() };
   });
 });

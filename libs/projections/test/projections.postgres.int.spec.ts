@@ -4,6 +4,6 @@ import { projectionsContract } from './projections.contract.js';
 describe('projections on PostgreSQL', () => {
   projectionsContract(async () => {
     const pool = await connectTestPostgres(10);
-    return { pool, dropSchemas: true, dispose: () => pool.end() };
+    return { pool, kind: 'postgres', dropSchemas: true, dispose: () => pool.end() };
   });
 });
