@@ -50,17 +50,11 @@ export class WireServer {
     });
   }
 
-  /** Resolves once the server and every connection's socket have closed. */
   async close(): Promise<void> {
     this.closing = true;
     this.queue.length = 0;
-    // A connection leaves the set on its socket's 'close'; those still in it have not closed yet.
-    const closed = [...this.connections].map(
-      ({ socket }) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
-    );
-    for (const connection of this.connections) connection.socket.destroy();
+    for (const connection of [...this.connections]) connection.socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await Promise.all(closed);
   }
 
   private accept(socket: Socket): void {
