@@ -388,6 +388,8 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2, application_name: 'bench-api' });
   const results: { fleet: Fleet; figures: FleetFigures }[] = [];
   let pgbenchTps: number | undefined;
+  // Why pgbench did not run (not installed, say): printed after the fleets' figures, not lost with them.
+  let pgbenchNotRun: string | undefined;
   try {
     for (const fleet of FLEETS) results.push({ fleet, figures: await measure(fleet, pool) });
     if (PGBENCH_SECONDS > 0) {
@@ -395,9 +397,11 @@ async function main(): Promise<void> {
       process.stdout.write(
         `\npgbench: ${CLIENTS} clients, single-row INSERT transactions for ${PGBENCH_SECONDS} s (schema ${schema}) ...\n`,
       );
-      await pool.query(`create schema ${schema}`);
       try {
+        await pool.query(`create schema ${schema}`);
         pgbenchTps = await pgbenchInserts(pool, DATABASE_URL, schema, CLIENTS, PGBENCH_SECONDS);
+      } catch (error) {
+        pgbenchNotRun = error instanceof Error ? error.message : String(error);
       } finally {
         await pool.query(`drop schema if exists ${schema} cascade`);
       }
@@ -444,6 +448,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `  ${'load average (1 min) after'.padEnd(44)}${results.map((r) => column(r.figures.loadAfter)).join('')}\n`,
   );
+  if (pgbenchNotRun !== undefined) process.stdout.write(`\npgbench: not run: ${pgbenchNotRun}\n`);
 
   const single = results.find((r) => r.fleet.apis === 1 && r.fleet.workers === 1)?.figures;
   // Issue #21: one API and one worker against the server's own ceiling for small writes.

@@ -16,11 +16,9 @@
  * transactions from WRITERS clients into a scratch table right after the single-append phase, and
  * the ratio of the two is printed; fails when pgbench is not installed).
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import {
@@ -31,6 +29,7 @@ import {
   type LogPosition,
   type NewEvent,
 } from '#libs/event-store';
+import { pgbenchInserts } from './support/pgbench.js';
 
 type AdapterName = 'postgres' | 'pglite';
 
@@ -434,70 +433,6 @@ async function catchUpRead(store: PostgresEventStore, expected: number) {
 
 // ---------------------------------------------------------------------------------------------
 
-/** The connection as libpq's PG* variables, so no password shows in the process list. */
-function libpqEnvironment(url: string): Record<string, string> {
-  const parsed = new URL(url);
-  return {
-    PGHOST: parsed.hostname,
-    PGPORT: parsed.port || '5432',
-    PGUSER: decodeURIComponent(parsed.username),
-    PGDATABASE: decodeURIComponent(parsed.pathname.slice(1)),
-    ...(parsed.password ? { PGPASSWORD: decodeURIComponent(parsed.password) } : {}),
-  };
-}
-
-/**
- * The server's own ceiling for small writes: pgbench runs one-row INSERT transactions (one commit
- * each) from WRITERS clients into a scratch table of the bench schema, for `seconds`.
- */
-async function pgbenchInserts(pool: pg.Pool, schema: string, seconds: number): Promise<number> {
-  await pool.query(
-    `create table ${schema}.pgbench_rows (id bigint generated always as identity primary key, v text)`,
-  );
-  const dir = mkdtempSync(join(tmpdir(), 'store-bench-'));
-  const script = join(dir, 'insert.sql');
-  writeFileSync(script, `insert into ${schema}.pgbench_rows (v) values ('x');\n`);
-  try {
-    const args = [
-      '-n',
-      '-c',
-      String(WRITERS),
-      '-j',
-      String(Math.min(WRITERS, 2)),
-      '-T',
-      String(seconds),
-      '-f',
-      script,
-    ];
-    const output = await new Promise<string>((resolve, reject) => {
-      execFile(
-        'pgbench',
-        args,
-        { timeout: (seconds + 60) * 1000, env: { ...process.env, ...libpqEnvironment(DATABASE_URL) } },
-        (error, stdout, stderr) => {
-          if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-            reject(
-              new Error(
-                'BENCH_PGBENCH is set but pgbench is not installed (it comes with postgresql-client)',
-              ),
-            );
-          } else if (error) {
-            reject(new Error(`pgbench failed: ${stderr || error.message}`));
-          } else {
-            resolve(stdout);
-          }
-        },
-      );
-    });
-    const tps = /tps = ([0-9.]+) \(without initial connection time\)/.exec(output)?.[1];
-    if (!tps) throw new Error(`pgbench printed no tps:\n${output}`);
-    return Number(tps);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await pool.query(`drop table if exists ${schema}.pgbench_rows`);
-  }
-}
-
 async function benchAdapter(adapter: AdapterName): Promise<AdapterResult> {
   const limits = LIMITS[adapter];
   const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -553,7 +488,7 @@ async function benchAdapter(adapter: AdapterName): Promise<AdapterResult> {
       log(
         `[${adapter}]     pgbench: ${WRITERS} clients, one-row INSERT transactions for ${PGBENCH_SECONDS} s ...`,
       );
-      pgbenchTps = await pgbenchInserts(pool, schema, PGBENCH_SECONDS);
+      pgbenchTps = await pgbenchInserts(pool, DATABASE_URL, schema, WRITERS, PGBENCH_SECONDS);
       log(
         `[${adapter}]     pgbench ${fmt(pgbenchTps)} tx/s; single appends ${(single.eventsPerSecond / pgbenchTps).toFixed(2)}x of it`,
       );

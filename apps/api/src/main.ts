@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { authenticationMode, ConfigError, loadConfig } from '#libs/platform';
+import type { Database } from '#libs/event-store';
+import { authenticationMode, ConfigError, DATABASE, loadConfig } from '#libs/platform';
 import { createApiApplication } from './bootstrap.js';
 
 async function main(): Promise<void> {
@@ -15,6 +16,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApiApplication(config);
+  // The embedded database's thread ended on its own: every query fails from now on and the
+  // probes cannot tell, so the process exits (1) to be restarted. Here, not in the module: an app
+  // a test boots in-process must not exit the runner.
+  void app.get<Database>(DATABASE).crashed.then((error) => {
+    new Logger('Database').error(`${error.message}; exiting so that the API is restarted`);
+    process.exit(1);
+  });
   // On SIGTERM/SIGINT: stop taking requests, finish the work under way, close, then exit 0 once
   // the logs are flushed (process.exit, not a re-raised signal, lets pino write its last lines).
   // Here, not in createApiApplication: an app a test boots in-process must not exit the runner.

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort, startAppProcess, waitForHealth } from '../../../test/support/processes.js';
 
 describe('the API process on SIGTERM', () => {
@@ -57,5 +58,34 @@ describe('the API process on SIGTERM', () => {
     const again = await start();
     again.api.child.kill('SIGTERM');
     expect(await again.api.exited).toBe(0);
+  });
+
+  it('exits 1 with the reason logged when the embedded database thread ends on its own', async () => {
+    const port = await freePort();
+    const preload = fileURLToPath(
+      new URL('../../../test/support/end-embedded-thread-on-sigusr2.cjs', import.meta.url),
+    );
+    const api = startAppProcess('dist/apps/api/src/main.js', {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require=${preload}`,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      SEED_PLANS: 'false',
+    });
+    await waitForHealth(`http://127.0.0.1:${port}`, api);
+
+    api.child.kill('SIGUSR2');
+    expect(await api.exited).toBe(1);
+    const errors = api.lines
+      .map((line) => JSON.parse(line) as { context?: string; level?: number | string; msg: string })
+      .filter((entry) => entry.context === 'Database');
+    expect(errors).toEqual([
+      expect.objectContaining({
+        msg: expect.stringMatching(
+          /^the embedded database thread exited unexpectedly .*exiting so that the API is restarted$/s,
+        ),
+      }),
+    ]);
   });
 });

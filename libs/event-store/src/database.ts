@@ -16,6 +16,11 @@ export interface Database {
   readonly pool: pg.Pool;
   readonly connectionString: string;
   readonly kind: 'postgres' | 'embedded';
+  /**
+   * Settles when the embedded database's thread ended without `close()`: every query fails from
+   * then on, and only a restart mends it (the API logs it and exits). Never for PostgreSQL.
+   */
+  readonly crashed: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -23,8 +28,10 @@ export interface Database {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let connectionString = options.databaseUrl;
+  let crash: (error: Error) => void = () => undefined;
+  const crashed = new Promise<Error>((resolve) => (crash = resolve));
   if (!connectionString) {
-    embedded = await startEmbeddedPostgres({ dataDir: options.dataDir });
+    embedded = await startEmbeddedPostgres({ dataDir: options.dataDir, onCrash: (error) => crash(error) });
     connectionString = embedded.connectionString;
   }
   // PGlite is a single backend and its socket server interleaves the protocol messages of
@@ -62,6 +69,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     pool,
     connectionString,
     kind: embedded ? 'embedded' : 'postgres',
+    crashed,
     async close() {
       if (!pool.ending) await pool.end();
       await embedded?.stop();

@@ -1,4 +1,5 @@
 import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import type { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { openDatabase } from '../src/database.js';
 import { startEmbeddedPostgres } from '../src/pglite/embedded-postgres.js';
@@ -61,22 +62,64 @@ describe('the embedded database', () => {
   it('executes statements on a thread of its own: the process goes on while one runs', async () => {
     const database = await openDatabase({ dataDir: 'memory' });
     try {
-      let ticks = 0;
-      const ticking = setInterval(() => ticks++, 1);
+      // When this thread's timers fired (ms since the epoch, the clock PGlite reads too).
+      const ticks: number[] = [];
+      const ticking = setInterval(() => ticks.push(Date.now()), 1);
+      let statement: { began: number; ended: number };
       try {
-        // Seconds of WebAssembly in one statement: on the main thread no timer could fire meanwhile.
-        const { rows } = await database.pool.query<{ n: string }>(
-          'select count(*)::text as n from generate_series(1, 3000000) g where md5(g::text) like $1',
-          ['0%'],
+        const { rows } = await database.pool.query<{ began: number; ended: number }>(
+          `select extract(epoch from clock_timestamp())::float8 * 1000 as began, pg_sleep(0.5),
+                  extract(epoch from clock_timestamp())::float8 * 1000 as ended`,
         );
-        expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+        statement = rows[0]!;
       } finally {
         clearInterval(ticking);
       }
-      expect(ticks).toBeGreaterThan(20);
+      // A timer fired while the statement ran: on the main thread none could until it ended.
+      // (1 ms apart: Date.now() drops the fraction of a millisecond.)
+      expect(ticks.some((tick) => tick > statement.began && tick + 1 < statement.ended)).toBe(true);
     } finally {
       await database.close();
     }
+  });
+
+  it('reports a thread that ends without stop(), and not one stop() ends', async () => {
+    const crashes: Error[] = [];
+    let thread: Worker | undefined;
+    const embedded = await startEmbeddedPostgres({
+      dataDir: 'memory',
+      onCrash: (error) => crashes.push(error),
+      onThread: (worker) => (thread = worker),
+    });
+    const ended = new Promise<void>((resolve) => thread!.once('exit', () => resolve()));
+    await thread!.terminate();
+    await ended;
+    expect(crashes.map((error) => error.message)).toEqual([
+      expect.stringMatching(/^the embedded database thread exited unexpectedly \(code 1\)/),
+    ]);
+    await embedded.stop();
+
+    const stopped: Error[] = [];
+    const again = await startEmbeddedPostgres({ dataDir: 'memory', onCrash: (error) => stopped.push(error) });
+    await again.stop();
+    expect(stopped).toEqual([]);
+  });
+
+  it('terminates a thread that does not answer stop() in time, and says so', async () => {
+    const crashes: Error[] = [];
+    const embedded = await startEmbeddedPostgres({
+      dataDir: 'memory',
+      stopTimeoutMs: 100,
+      onCrash: (error) => crashes.push(error),
+    });
+    const client = new pg.Client(embedded.connectionString);
+    client.on('error', () => undefined);
+    await client.connect();
+    // The database's thread is busy in one statement for far longer than the timeout.
+    const busy = client.query('select pg_sleep(30)').catch((error: unknown) => error);
+    await expect(embedded.stop()).rejects.toThrow(/did not stop cleanly: no answer within 100 ms/);
+    expect(await busy).toBeInstanceOf(Error);
+    expect(crashes).toEqual([]);
   });
 
   describe.each([
@@ -116,7 +159,8 @@ describe('the embedded database', () => {
       await client.query('begin');
       await embedded.stop();
       await ended;
-      // The connection's close, seen after the database closed, is not handed to it.
+      // The connection's close, seen after the database closed, is not handed to it. (A wait, as
+      // the wire server's close resolves before its sockets' 'close': see wire-server.ts.)
       await new Promise((resolve) => setTimeout(resolve, 50));
       await expect(client.query('select 1')).rejects.toThrow();
     });

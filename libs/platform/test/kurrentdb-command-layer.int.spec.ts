@@ -41,6 +41,7 @@ describe('plan confirmation and the projections with the events in KurrentDB (FA
       pool,
       connectionString: TEST_DATABASE_URL,
       kind: 'postgres',
+      crashed: new Promise<Error>(() => undefined),
       close: () => Promise.resolve(),
     };
     ({ client, store } = await openKurrentDbOverPostgres(pool, schema));

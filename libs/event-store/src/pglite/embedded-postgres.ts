@@ -20,6 +20,16 @@ export interface EmbeddedPostgresOptions {
   readonly maxConnections?: number;
   /** Run the database on a thread of its own (default EMBEDDED_THREAD_DEFAULT, docs/adr/0043). */
   readonly thread?: boolean;
+  /**
+   * Called when the database's thread ends without `stop()`: its socket is gone and every query
+   * fails from then on. A process that serves requests should log it and exit, so that it is
+   * restarted (the API does, libs/platform DatabaseModule). Without it a warning is emitted.
+   */
+  readonly onCrash?: (error: Error) => void;
+  /** How long `stop()` waits for the thread to close the database before terminating it. */
+  readonly stopTimeoutMs?: number;
+  /** For tests: the database's thread once it serves (to end it as a crash would). */
+  readonly onThread?: (thread: Worker) => void;
 }
 
 /** Whether the embedded database runs on a thread of its own unless told (docs/adr/0043). */
@@ -53,7 +63,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let server: ServedPGlite;
   try {
     server =
-      (options.thread ?? EMBEDDED_THREAD_DEFAULT) ? await serveOnThread(served) : await servePGlite(served);
+      (options.thread ?? EMBEDDED_THREAD_DEFAULT)
+        ? await serveOnThread(served, {
+            onCrash:
+              options.onCrash ??
+              ((error) => process.emitWarning(`the embedded database stopped: ${error.message}`)),
+            stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+            onThread: options.onThread,
+          })
+        : await servePGlite(served);
   } catch (error) {
     await rm(socketDirectory, { recursive: true, force: true });
     throw error;
@@ -76,19 +94,31 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 }
 
 /** `servePGlite` on a worker thread of this process. */
-async function serveOnThread(served: Parameters<typeof servePGlite>[0]): Promise<ServedPGlite> {
-  const worker = new Worker(THREAD_FILE, { workerData: served });
+async function serveOnThread(
+  served: Parameters<typeof servePGlite>[0],
+  options: Required<Pick<EmbeddedPostgresOptions, 'onCrash' | 'stopTimeoutMs'>> &
+    Pick<EmbeddedPostgresOptions, 'onThread'>,
+): Promise<ServedPGlite> {
+  const worker = new Worker(threadFile(), { workerData: served });
   let exited = false;
+  let running = false;
+  let stopRequested = false;
+  let thrown: Error | undefined;
   const exit = new Promise<number>((resolve) => {
     worker.once('exit', (code) => {
       exited = true;
       resolve(code);
+      // Once serving, only stop() may end the thread: anything else leaves the process with a
+      // database that answers no query, which only a restart mends.
+      if (running && !stopRequested) {
+        const why = thrown ? `: ${thrown.stack ?? thrown.message}` : '';
+        options.onCrash(new Error(`the embedded database thread exited unexpectedly (code ${code})${why}`));
+      }
     });
   });
-  // A crash of the database thread closes the socket: the pool's queries fail and readiness
-  // reports it; the process itself is not taken down by an unhandled 'error'.
+  // An uncaught error ends the thread ('exit' follows); a listener keeps it from ending the process.
   worker.on('error', (error) => {
-    process.emitWarning(`the embedded database stopped: ${error.stack ?? error.message}`);
+    thrown = error;
   });
   const answer = (): Promise<ThreadAnswer> =>
     Promise.race([
@@ -104,12 +134,25 @@ async function serveOnThread(served: Parameters<typeof servePGlite>[0]): Promise
       `the embedded database did not start: ${'error' in started ? started.error : 'no answer'}`,
     );
   }
+  running = true;
+  options.onThread?.(worker);
   return {
     async stop() {
       if (exited) return;
+      stopRequested = true;
       const stopped = answer();
       worker.postMessage('stop');
-      const outcome = await stopped;
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        stopped,
+        new Promise<ThreadAnswer>((resolve) => {
+          timer = setTimeout(
+            () =>
+              resolve({ error: `no answer within ${options.stopTimeoutMs} ms; the thread was terminated` }),
+            options.stopTimeoutMs,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
       if (!exited) await worker.terminate();
       if ('error' in outcome && outcome.error) {
         throw new Error(`the embedded database did not stop cleanly: ${outcome.error}`);
@@ -118,12 +161,15 @@ async function serveOnThread(served: Parameters<typeof servePGlite>[0]): Promise
   };
 }
 
-/** The built thread file; under jest (TypeScript sources) the one of the last build. */
-const THREAD_FILE = (() => {
+/**
+ * The built thread file; under jest (TypeScript sources) the one of the last build. Looked up
+ * when a thread starts, so that importing the event store needs no build.
+ */
+function threadFile(): string {
   const here = fileURLToPath(import.meta.url);
   if (!here.endsWith('.ts')) return fileURLToPath(new URL('./embedded-postgres-thread.js', import.meta.url));
   const at = here.lastIndexOf('/libs/event-store/');
   const built = `${here.slice(0, at)}/dist${here.slice(at).replace(/embedded-postgres\.ts$/, 'embedded-postgres-thread.js')}`;
   if (!existsSync(built)) throw new Error(`Build first (npm run build): ${built} is missing.`);
   return built;
-})();
+}
