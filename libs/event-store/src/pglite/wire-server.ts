@@ -77,11 +77,15 @@ export class WireServer {
     });
   }
 
+  /** Closes every connection and resolves once each socket has closed (its handlers have run). */
   async close(): Promise<void> {
     this.closing = true;
     this.queue.length = 0;
-    for (const connection of [...this.connections]) connection.socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = [...this.connections].map(
+      (connection) => new Promise<void>((resolve) => connection.socket.once('close', () => resolve())),
+    );
+    for (const connection of this.connections) connection.socket.destroy();
+    await Promise.all([...closed, new Promise<void>((resolve) => this.server.close(() => resolve()))]);
   }
 
   private accept(socket: Socket): void {
