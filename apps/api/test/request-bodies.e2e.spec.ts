@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
@@ -80,21 +80,31 @@ function announce(api: ApiHarness, path: string, type: string, length: number): 
         'accept-language': 'en',
       },
     });
-    req.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({
-          status: response.statusCode ?? 0,
-          contentType: response.headers['content-type'] ?? null,
-          body: text ? JSON.parse(text) : null,
-        });
+    req.on('response', (response) =>
+      answerOf(response).then((answer) => {
+        resolve(answer);
         req.destroy();
-      });
-    });
+      }, reject),
+    );
     req.on('error', reject);
     req.write('{"a":');
+  });
+}
+
+/** The status, content type and JSON body of a node:http response, once it has ended. */
+function answerOf(response: IncomingMessage): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('error', reject);
+    response.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      resolve({
+        status: response.statusCode ?? 0,
+        contentType: response.headers['content-type'] ?? null,
+        body: text ? JSON.parse(text) : null,
+      });
+    });
   });
 }
 
@@ -107,18 +117,7 @@ function postInPieces(api: ApiHarness, path: string, type: string, pieces: Buffe
       method: 'POST',
       headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type, 'content-length': length },
     });
-    req.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({
-          status: response.statusCode ?? 0,
-          contentType: response.headers['content-type'] ?? null,
-          body: text ? JSON.parse(text) : null,
-        });
-      });
-    });
+    req.on('response', (response) => answerOf(response).then(resolve, reject));
     req.on('error', reject);
     const next = () => {
       const piece = pieces.shift();

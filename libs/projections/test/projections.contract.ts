@@ -304,16 +304,7 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
 
     describe('rebuilding from zero', () => {
       it('gives exactly the rows the live projections built, one projection or all at once', async () => {
-        // Live, in batches of 4 while the commands are appended: every kind of task event.
-        await runLive(
-          world,
-          world.runner(),
-          async () => {
-            await runScenario(world);
-            for (const command of refusedDecisions()) await world.task(command);
-          },
-          4,
-        );
+        await projectEveryTaskEventLive(world);
         const live = await world.snapshot();
         const liveCheckpoints = await world.checkpoints();
         expect(live.task_trail).toHaveLength(22 + refusedDecisions().length);
@@ -403,15 +394,7 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         );
 
       it('swaps in exactly the rows, checkpoints and indexes the live projections had', async () => {
-        await runLive(
-          world,
-          world.runner(),
-          async () => {
-            await runScenario(world);
-            for (const command of refusedDecisions()) await world.task(command);
-          },
-          4,
-        );
+        await projectEveryTaskEventLive(world);
         const live = await world.snapshot();
         const liveCheckpoints = await world.checkpoints();
         const liveIndexes = await indexes();
@@ -1063,4 +1046,17 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
     });
     expect((await listOutstanding(world.manager, JUSTICE, { asOf: june(16), count: true })).total).toBe(5);
   });
+}
+
+/** Live, in batches of 4 while the commands are appended: every kind of task event, refusals too. */
+async function projectEveryTaskEventLive(world: World): Promise<void> {
+  await runLive(
+    world,
+    world.runner(),
+    async () => {
+      await runScenario(world);
+      for (const command of refusedDecisions()) await world.task(command);
+    },
+    4,
+  );
 }
