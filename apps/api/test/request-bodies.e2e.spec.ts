@@ -80,12 +80,12 @@ function announce(api: ApiHarness, path: string, type: string, length: number): 
         'accept-language': 'en',
       },
     });
-    req.on('response', (response) =>
-      answerOf(response).then((answer) => {
+    req.on('response', (response) => {
+      void answerOf(response).then((answer) => {
         resolve(answer);
         req.destroy();
-      }, reject),
-    );
+      }, reject);
+    });
     req.on('error', reject);
     req.write('{"a":');
   });
@@ -117,7 +117,7 @@ function postInPieces(api: ApiHarness, path: string, type: string, pieces: Buffe
       method: 'POST',
       headers: { authorization: `Bearer ${ISSUER}`, 'content-type': type, 'content-length': length },
     });
-    req.on('response', (response) => answerOf(response).then(resolve, reject));
+    req.on('response', (response) => void answerOf(response).then(resolve, reject));
     req.on('error', reject);
     const next = () => {
       const piece = pieces.shift();
