@@ -320,33 +320,35 @@ function dutyTasksOf(
         ? party.span
         : { start: party.span.start, end: undated[undated.length - 1]?.span.end ?? party.headingSpan.end };
     tasks.push(
-      withIssues({
-        taskId: dutyTaskIdFor(planId, party.sectionRef),
-        kind: 'duty',
-        title: toNfc(`${party.sectionRef} — ${party.heading}`),
-        duty: toNfc(undated.map((d) => d.text).join('\n')),
-        sourceClause: { section: party.sectionRef, start: span.start, end: span.end },
-        dueDate: planEnd,
-        dueDateSource: planEnd === null ? null : 'inferred',
-        dueDateSpan: null,
-        ...withNamedSupport(assignees, namedSupportOf(undated, party, resolver, warnings), undated, resolver),
-        reportYear: null,
-        partyOrdinal: party.ordinal,
-        consolidated: false,
-        reportsTo: null,
-        unresolved,
-      }),
+      dutyTask(
+        dutyTaskIdFor(planId, party.sectionRef),
+        toNfc(`${party.sectionRef} — ${party.heading}`),
+        undated.map((d) => d.text),
+        {
+          sourceClause: { section: party.sectionRef, start: span.start, end: span.end },
+          dueDate: planEnd,
+          dueDateSource: planEnd === null ? null : 'inferred',
+          dueDateSpan: null,
+          ...withNamedSupport(
+            assignees,
+            namedSupportOf(undated, party, resolver, warnings),
+            undated,
+            resolver,
+          ),
+          reportYear: null,
+          partyOrdinal: party.ordinal,
+          consolidated: false,
+          reportsTo: null,
+          unresolved,
+        },
+      ),
     );
   }
   party.duties.forEach((duty, index) => {
     if (!duty.deadline) return;
     const ref = `${party.sectionRef}.${index + 1}`;
     tasks.push(
-      withIssues({
-        taskId: dutyTaskIdFor(planId, ref),
-        kind: 'duty',
-        title: toNfc(`${ref} — ${party.heading}`),
-        duty: toNfc(duty.text),
+      dutyTask(dutyTaskIdFor(planId, ref), toNfc(`${ref} — ${party.heading}`), [duty.text], {
         sourceClause: { section: party.sectionRef, start: duty.span.start, end: duty.span.end },
         dueDate: duty.deadline.date,
         dueDateSource: 'read',
@@ -361,6 +363,33 @@ function dutyTasksOf(
     );
   });
   return tasks;
+}
+
+/**
+ * A duty task whose text (`duty`) is its duties' texts, one a line, joined each time it is read
+ * rather than kept: the texts are slices of the plan's text, while joined, those of 2,300 parties
+ * were a second copy of the plan (13 MB of two-byte characters) held with the draft until its JSON
+ * was written (docs/adr/0039). The field keeps its place among the task's fields (the JSON's order).
+ */
+function dutyTask(
+  taskId: string,
+  title: string,
+  dutyTexts: readonly string[],
+  fields: Omit<DraftTask, 'taskId' | 'kind' | 'title' | 'duty' | 'issues'>,
+): DraftTask {
+  return withIssues(
+    {
+      taskId,
+      kind: 'duty',
+      title,
+      get duty() {
+        return toNfc(dutyTexts.join('\n'));
+      },
+      ...fields,
+    },
+    // As `duty.trim() === ''`, without joining the texts (NFC keeps white space white space).
+    dutyTexts.every((text) => text.trim() === ''),
+  );
 }
 
 /** The bodies the duties name to work with, each resolved or flagged unknown (once per task). */
@@ -468,13 +497,17 @@ function assigneesOf(agencies: readonly Agency[], role: PartyRole): DraftAssigne
   return assignees;
 }
 
-function withIssues(task: Omit<DraftTask, 'issues'>): DraftTask {
+/**
+ * The task with its issues, added to it rather than spread into a copy: a spread would read a duty
+ * task's text once and keep it (dutyTextOf).
+ */
+function withIssues(task: Omit<DraftTask, 'issues'>, noDuty = task.duty.trim() === ''): DraftTask {
   const issues: DraftTaskIssue[] = [];
   if (task.unresolved.length > 0) issues.push('unresolved-agency');
   if (task.assignees.length === 0) issues.push('no-assignees');
   if (task.dueDate === null) issues.push('no-due-date');
-  if (task.duty.trim() === '') issues.push('no-duty');
-  return { ...task, issues };
+  if (noDuty) issues.push('no-duty');
+  return Object.assign(task, { issues });
 }
 
 // --- Reporting -----------------------------------------------------------------------------------

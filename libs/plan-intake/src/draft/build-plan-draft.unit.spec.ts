@@ -107,6 +107,34 @@ describe('given the Lai Châu plan (Directive 28-CT/TW)', () => {
     expect(first.duty.split('\n')).toHaveLength(4);
   });
 
+  it('makes a duty task’s text when it is read, not kept: a string in its JSON, at its place, and in a copy', () => {
+    const first = duties(draft)[0]!;
+    // Kept joined, the duty texts of 2,300 parties were a second copy of the plan (docs/adr/0039).
+    expect(typeof Object.getOwnPropertyDescriptor(first, 'duty')?.get).toBe('function');
+    const json = JSON.parse(JSON.stringify(first)) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual([
+      'taskId',
+      'kind',
+      'title',
+      'duty',
+      'sourceClause',
+      'dueDate',
+      'dueDateSource',
+      'dueDateSpan',
+      'namedSupport',
+      'assignees',
+      'reportYear',
+      'partyOrdinal',
+      'consolidated',
+      'reportsTo',
+      'unresolved',
+      'issues',
+    ]);
+    expect(json.duty).toBe(first.duty);
+    expect({ ...first }.duty).toBe(first.duty);
+    expect(first.duty).toBe(first.duty.normalize('NFC'));
+  });
+
   it('gives the lead to Sở LĐTBXH only, support to departments, and asks (requested) the Front', () => {
     const byRef = new Map(duties(draft).map((t) => [t.sourceClause.section, t]));
     expect(byRef.get('V.2')?.assignees).toEqual([
@@ -297,6 +325,25 @@ describe('given text with no plan structure', () => {
         expect.arrayContaining(['no "KẾ HOẠCH" heading', 'it names no plan']),
       );
     }
+  });
+});
+
+describe('given a party with no duties', () => {
+  // Party 2's four duties removed: its heading is followed by party 3's.
+  const start = LAI_CHAU.indexOf('2. Sở Giáo dục và Đào tạo');
+  const text =
+    LAI_CHAU.slice(0, start) +
+    '2. Sở Giáo dục và Đào tạo\n' +
+    LAI_CHAU.slice(LAI_CHAU.indexOf('3. Sở Văn hóa, Thể thao và Du lịch'));
+  const draft = draftPlanText(text, directory);
+
+  it('proposes its task with an empty duty, marked no-duty, and the others without', () => {
+    const [first, second, third] = duties(draft);
+    expect(second?.title).toBe('V.2 — Sở Giáo dục và Đào tạo');
+    expect(second?.duty).toBe('');
+    expect(second?.issues).toEqual(['no-duty']);
+    expect(first?.issues).toEqual([]);
+    expect(third?.issues).toEqual([]);
   });
 });
 

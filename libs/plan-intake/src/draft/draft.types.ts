@@ -172,6 +172,10 @@ export interface DraftTask {
   readonly taskId: string;
   readonly kind: 'duty' | 'report';
   readonly title: string;
+  /**
+   * What is to be done. A duty task's is made from its duties' texts each time it is read (a getter,
+   * enumerable, so JSON and spreads see a string): read it once where it is used many times.
+   */
   readonly duty: string;
   readonly sourceClause: DraftSourceClause;
   /** 'YYYY-MM-DD' (Asia/Ho_Chi_Minh); null when the plan period is unknown. */

@@ -16,9 +16,10 @@ export const INTAKE_WORKER_LIMITS = {
   maxOldGenerationSizeMb: 512,
   /**
    * Short-lived strings and arrays of a parse are collected sooner with a small young generation:
-   * 32 MB of it made the process grow by ~28 MB more on a 9 MB plan, for no measurable speed.
+   * 32 MB of it made the process grow by ~28 MB more on a 9 MB plan, for no measurable speed; 4 MB
+   * rather than 8, ~8 MB less for the same CPU (docs/adr/0039, second addendum).
    */
-  maxYoungGenerationSizeMb: 8,
+  maxYoungGenerationSizeMb: 4,
   /** From the job given to the thread to the draft. */
   timeoutMs: 20_000,
   /** Documents read at once; the others wait. */

@@ -61,6 +61,9 @@ async function run(): Promise<DraftOutcome> {
  * compressed.
  */
 async function serialise(draft: PlanDraft) {
+  // The parse's extract, and what building the draft left, are garbage: not held while the JSON is
+  // made (for 2,300 parties a few MB more at the thread's peak, docs/adr/0039).
+  collectGarbage('major');
   const { planId, contentHash, sourceText } = draft;
   return {
     ok: true,
