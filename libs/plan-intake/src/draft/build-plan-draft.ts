@@ -499,7 +499,7 @@ function assigneesOf(agencies: readonly Agency[], role: PartyRole): DraftAssigne
 
 /**
  * The task with its issues, added to it rather than spread into a copy: a spread would read a duty
- * task's text once and keep it (dutyTextOf).
+ * task's text once and keep it (dutyTask).
  */
 function withIssues(task: Omit<DraftTask, 'issues'>, noDuty = task.duty.trim() === ''): DraftTask {
   const issues: DraftTaskIssue[] = [];
