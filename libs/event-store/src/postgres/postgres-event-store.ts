@@ -98,8 +98,13 @@ class EventDecoder {
     }
     const recordedText = head.slice(recordedAt + 1);
     if (recordedText !== this.recordedText) {
+      // The driver's parser reads PostgreSQL's ISO output only (DateStyle ISO, the default).
+      const recordedDate = this.parseTimestamp(recordedText) as Date | null;
+      if (recordedDate === null || Number.isNaN(recordedDate.getTime())) {
+        throw new Error(`Unreadable recorded time "${recordedText}": the database's DateStyle must be ISO`);
+      }
       this.recordedText = recordedText;
-      this.recordedIso = this.parseTimestamp(recordedText).toISOString();
+      this.recordedIso = recordedDate.toISOString();
     }
     // The metadata object is this row's own, fresh from JSON.parse: it takes the recorded time in
     // place instead of being copied. An event copied from another store keeps the time that store
