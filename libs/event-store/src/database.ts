@@ -44,10 +44,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // A server that does not answer (a partition, a failover in progress) fails the request in
     // seconds, as unavailable, instead of holding it until the client gives up.
     ...(embedded ? {} : { connectionTimeoutMillis: 5_000 }),
-    // Statements sent while others are under way go out at once instead of each waiting for the
-    // one before (ADR 0043): a projection batch's statements reach the database thread together
-    // and are answered together, instead of one round trip between the threads each.
-    ...(embedded ? { pipeline: true } : {}),
     application_name: options.applicationName ?? 'coord',
   });
   // An idle client that loses its server emits here; without a listener Node would crash.

@@ -83,49 +83,6 @@ describe('the embedded database', () => {
     }
   });
 
-  it("pipelines its connection's statements: those sent together all go out before the first answer", async () => {
-    const database = await openDatabase({ dataDir: 'memory' });
-    const client = await database.pool.connect();
-    try {
-      const happened: string[] = [];
-      const { stream } = (
-        client as unknown as { connection: { stream: { write: (...args: unknown[]) => boolean } } }
-      ).connection;
-      const write = stream.write;
-      stream.write = (...args: unknown[]) => {
-        happened.push('write');
-        return write.apply(stream, args);
-      };
-      try {
-        await client.query('begin');
-        happened.length = 0;
-        const answers = await Promise.all(
-          [1, 2, 3].map((n) =>
-            client.query<{ n: number }>('select $1::int as n', [n]).then(({ rows }) => {
-              happened.push(`answer ${n}`);
-              return rows[0]!.n;
-            }),
-          ),
-        );
-        const seen = [...happened];
-        await client.query('commit');
-        expect(answers).toEqual([1, 2, 3]);
-        // Waiting for each answer would put a write after 'answer 1'.
-        expect(seen.indexOf('answer 1')).toBeGreaterThan(seen.lastIndexOf('write'));
-        expect(seen.filter((event) => event.startsWith('answer'))).toEqual([
-          'answer 1',
-          'answer 2',
-          'answer 3',
-        ]);
-      } finally {
-        stream.write = write;
-      }
-    } finally {
-      client.release();
-      await database.close();
-    }
-  });
-
   it('reports a thread that ends without stop(), and not one stop() ends', async () => {
     const crashes: Error[] = [];
     let thread: Worker | undefined;

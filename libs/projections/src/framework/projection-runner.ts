@@ -513,9 +513,6 @@ async function allSettled(
  * runner) would wait for the call that waits for it: keep subscribers off projection writes.
  */
 function queryInTurn(runner: QueryRunner): () => void {
-  // A client in pipeline mode (the embedded database's) sends them in that order itself, without
-  // waiting: the batch's statements reach the database together.
-  if (pipelines(runner)) return () => undefined;
   const query = runner.query;
   let previous: Promise<unknown> = Promise.resolve();
   runner.query = ((...args: Parameters<QueryRunner['query']>) => {
@@ -526,12 +523,6 @@ function queryInTurn(runner: QueryRunner): () => void {
   return () => {
     runner.query = query;
   };
-}
-
-/** True when the runner's pg client pipelines its statements (pg's `pipeline` option). */
-function pipelines(runner: QueryRunner): boolean {
-  const client = (runner as { databaseConnection?: { pipeline?: unknown } }).databaseConnection;
-  return client?.pipeline === true;
 }
 
 function sqlState(error: unknown): unknown {
