@@ -33,7 +33,8 @@ export async function applyTaskRowSet<Row extends ObjectLiteral & { taskId: stri
   const metadata = manager.dataSource.getMetadata(set.entity);
   const columns = metadata.columns.map((column) => column.propertyName);
   const keyOf = (row: Row): string => JSON.stringify(set.key.map((property) => row[property] as unknown));
-  const contentOf = (row: Row): string => stableJson(columns.map((property) => row[property] as unknown));
+  const unchanged = (previous: Row, row: Row): boolean =>
+    columns.every((property) => sameJson(previous[property] as unknown, row[property] as unknown));
 
   const before = new Map<string, Row>(loaded.map((row) => [keyOf(row), row]));
   const byTask = new Map<string, Row[]>();
@@ -50,7 +51,7 @@ export async function applyTaskRowSet<Row extends ObjectLiteral & { taskId: stri
   const written = [...after.entries()]
     .filter(([key, row]) => {
       const previous = before.get(key);
-      return !previous || contentOf(previous) !== contentOf(row);
+      return !previous || !unchanged(previous, row);
     })
     .map(([, row]) => row);
 
@@ -64,13 +65,37 @@ export async function applyTaskRowSet<Row extends ObjectLiteral & { taskId: stri
   await writeRows(manager, set.entity, written, { conflict: set.key, onConflict: 'update' });
 }
 
-/** JSON with object keys sorted: jsonb hands objects back with its own key order. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item !== null && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : item,
+/**
+ * True only when both values give the same JSON text with object keys sorted (jsonb hands objects
+ * back with its own key order), without building that text: serialising each row with a sorting
+ * replacer was the costliest part of finding the unchanged rows. A few pairs that would give the
+ * same text answer false (a Date and its ISO text, a function): such a row is written again,
+ * unchanged, which is only slower.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return (a ?? null) === (b ?? null);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (isDate(a) || isDate(b)) return isDate(a) && isDate(b) && a.getTime() === b.getTime();
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    // JSON writes an undefined element as null.
+    return a.every((item, index) => sameJson(item ?? null, b[index] ?? null));
+  }
+  if (typeof (a as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (typeof (b as { toJSON?: unknown }).toJSON === 'function') return false;
+  const written = (object: object) => Object.entries(object).filter(([, value]) => value !== undefined);
+  const left = written(a);
+  const right = new Map(written(b));
+  if (left.length !== right.size) return false;
+  return left.every(
+    ([key, value]) => typeof value !== 'function' && right.has(key) && sameJson(value, right.get(key)),
   );
+}
+
+/** A Date, from this realm or another (what `instanceof` would miss). */
+function isDate(value: object): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]';
 }
 
 function taskIdOf(change: TaskChange): string {
