@@ -79,8 +79,11 @@ export function sameJson(a: unknown, b: unknown): boolean {
   if (isDate(a) || isDate(b)) return isDate(a) && isDate(b) && a.getTime() === b.getTime();
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    // JSON writes an undefined element as null.
-    return a.every((item, index) => sameJson(item ?? null, b[index] ?? null));
+    // JSON writes an undefined element (or a hole, which `every` would skip) as null.
+    for (let index = 0; index < a.length; index++) {
+      if (!sameJson(a[index] ?? null, b[index] ?? null)) return false;
+    }
+    return true;
   }
   if (typeof (a as { toJSON?: unknown }).toJSON === 'function') return false;
   if (typeof (b as { toJSON?: unknown }).toJSON === 'function') return false;
