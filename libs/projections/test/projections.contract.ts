@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import fc from 'fast-check';
 import { In } from 'typeorm';
 import type { Pool } from 'pg';
-import { DurableSubscription, START_OF_LOG, type RecordedEvent } from '#libs/event-store';
+import { decideCalendar, HOLIDAY_CALENDAR_STREAM, initialCalendarState } from '#libs/calendar';
+import { DurableSubscription, ExpectedVersion, START_OF_LOG, type RecordedEvent } from '#libs/event-store';
+import { planStreamId, type PlanIssuedData } from '#libs/plans';
 import {
   AgencyIntervalRow,
   agencyIntervalsOf,
@@ -44,6 +47,8 @@ import {
   EDUCATION,
   FRONT,
   HEALTH,
+  issuePlan,
+  issuer,
   JUSTICE,
   june,
   LEAD,
@@ -62,12 +67,15 @@ import {
   LEAD as LEAD_AGENCY,
   taskAssigned,
 } from '../../tasks/src/testing/task.fixtures.js';
-import { World } from './support/world.js';
+import { DEADLINE_TABLES, World } from './support/world.js';
 import {
+  decide,
   decodeTaskEvent,
   evolve,
   initialState,
   taskEventTypes,
+  taskStreamId,
+  type DeadlinePolicy,
   type TaskEvent,
   type TaskState,
 } from '#libs/tasks';
@@ -354,6 +362,50 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         const afterLive = await world.snapshot();
         await world.runner().rebuildAll();
         expect(await world.snapshot()).toEqual(afterLive);
+      });
+    });
+
+    describe('the deadline tables, batch by batch', () => {
+      it('are the same for any batching: a plan issued twice, a calendar amendment, an event after a close', async () => {
+        await appendDeadlineEdges(world);
+        const rowsAt = async (batchSize: number) => {
+          await world.runner(allProjections, batchSize).rebuild('deadline-timers');
+          return world.snapshot(DEADLINE_TABLES);
+        };
+        const oneByOne = await rowsAt(1);
+        for (const batchSize of [4, 5, 20_000]) expect(await rowsAt(batchSize)).toEqual(oneByOne);
+
+        // What the rows say, whatever the batching: d1 stays cancelled at its cancellation, and
+        // the timers follow the plan's first issue (the plan's own row keeps that one too).
+        const outcome = (
+          await world.pool.query<{ closed_at: Date | null }>(
+            `select closed_at from ${world.schema}.task_outcomes where task_id = 'd1'`,
+          )
+        ).rows[0];
+        expect(outcome?.closed_at?.toISOString()).toBe(new Date(june(4)).toISOString());
+        const reminders = await world.pool.query<{ days: number }>(
+          `select days from ${world.schema}.deadline_timers where task_id = 'd2' and kind = 'reminder'`,
+        );
+        expect(reminders.rows.map((row) => row.days)).toEqual([FIRST_POLICY.reminderDaysBefore[0]]);
+        // The working-day escalations (due Monday 2025-12-01, 3 working days) count the added
+        // day off: d3's, assigned before it, moved; d2's, assigned after, was computed with it.
+        const escalations = await world.pool.query<{ task_id: string; fire_at: Date }>(
+          `select task_id, fire_at from ${world.schema}.deadline_timers
+            where kind = 'escalation' and task_id in ('d2', 'd3') order by task_id`,
+        );
+        expect(escalations.rows.map((row) => [row.task_id, row.fire_at.toISOString()])).toEqual([
+          ['d2', '2025-12-05T17:00:00.000Z'],
+          ['d3', '2025-12-05T17:00:00.000Z'],
+        ]);
+      });
+
+      it('are the rows a live subscription built in small batches', async () => {
+        await runLive(world, world.runner(), () => appendDeadlineEdges(world), 4);
+        const live = await world.snapshot(DEADLINE_TABLES);
+        await world.runner(allProjections, 5).rebuild('deadline-timers');
+        expect(await world.snapshot(DEADLINE_TABLES)).toEqual(live);
+        await world.runner().rebuild('deadline-timers');
+        expect(await world.snapshot(DEADLINE_TABLES)).toEqual(live);
       });
     });
 
@@ -1058,5 +1110,73 @@ async function projectEveryTaskEventLive(world: World): Promise<void> {
       for (const command of refusedDecisions()) await world.task(command);
     },
     4,
+  );
+}
+
+const DEADLINE_PLAN = 'plan-deadlines-2025';
+/** Reminders 10 days before; escalation to the lead 3 working days after. */
+const FIRST_POLICY: DeadlinePolicy = {
+  reminderDaysBefore: [10],
+  escalations: [{ daysOverdue: 3, to: 'lead', counting: 'working-days' }],
+};
+
+/**
+ * A log the deadline projection must read the same in any batches, with what the deciders do not
+ * write today but a log may hold (appended as they were recorded):
+ * - the plan issued a second time with another deadline policy (the plan keeps its first issue);
+ * - a day off added between assignments, moving the working-day escalations of those before it;
+ * - an event of d1 recorded after its cancellation (decided on the state before it).
+ */
+async function appendDeadlineEdges(world: World): Promise<void> {
+  const plan = issuePlan(DEADLINE_PLAN, june(1));
+  await world.issuePlan({ ...plan, data: { ...plan.data, deadlinePolicy: FIRST_POLICY } });
+  const [issued] = await world.store.readStream(planStreamId(DEADLINE_PLAN));
+  const again: PlanIssuedData = {
+    ...(issued!.data as PlanIssuedData),
+    deadlinePolicy: { reminderDaysBefore: [2], escalations: [{ daysOverdue: 1, to: 'issuer' }] },
+  };
+  await appendAs(world, planStreamId(DEADLINE_PLAN), [{ type: 'PlanIssued', data: again }], june(1, 10), 1);
+  const lead = [{ agencyCode: LEAD, role: 'lead' as const }];
+  await world.task(assign('d1', DEADLINE_PLAN, '2025-12-01', lead, june(2)));
+  await world.task(assign('d3', DEADLINE_PLAN, '2025-12-01', lead, june(2, 9)));
+  const dayOff = decideCalendar(
+    {
+      type: 'AmendHolidays',
+      data: { action: 'add', date: '2025-12-02', name: 'Ngày nghỉ bù', reason: 'Quyết định của UBND tỉnh' },
+      metadata: { actor: issuer, now: june(2, 10) },
+    },
+    initialCalendarState(),
+  );
+  await appendAs(world, HOLIDAY_CALENDAR_STREAM, dayOff, june(2, 10), 0);
+  await world.task(assign('d2', DEADLINE_PLAN, '2025-12-01', lead, june(3)));
+  await world.task(cancel('d1', june(4)));
+  const history = await world.store.readStream(taskStreamId('d1'));
+  const beforeCancel = history
+    .slice(0, -1)
+    .reduce(
+      (state, e) => evolve(state, { type: e.type, data: e.data } as TaskEvent, e.metadata.occurredAt),
+      initialState(),
+    );
+  const late = decide(progress('d1', LEAD, 'Báo cáo gửi trước khi hủy', june(5)), beforeCancel);
+  await appendAs(world, taskStreamId('d1'), late, june(5), history.length);
+  await world.task(acknowledge('d2', LEAD, june(6)));
+}
+
+async function appendAs(
+  world: World,
+  stream: string,
+  events: readonly { type: string; data: unknown }[],
+  occurredAt: string,
+  streamVersion: number,
+): Promise<void> {
+  await world.store.append(
+    stream,
+    events.map((event) => ({
+      id: randomUUID(),
+      type: event.type,
+      data: event.data,
+      metadata: { actor: { personId: issuer.personId, agencyCode: issuer.agencyCode }, occurredAt },
+    })),
+    streamVersion === 0 ? ExpectedVersion.noStream : ExpectedVersion.exact(streamVersion),
   );
 }

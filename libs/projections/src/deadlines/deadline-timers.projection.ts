@@ -37,7 +37,7 @@ import type { Projection, ProjectionEvent } from '../framework/projection.js';
  */
 export const deadlineTimersProjection: Projection = {
   name: 'deadline-timers',
-  version: 2,
+  version: 3,
   entities: [],
   needsTaskState: true,
 
@@ -107,11 +107,15 @@ export const deadlineTimersProjection: Projection = {
         }
         const plan = change.event.data;
         if (plan.deadlinePolicy) {
-          policies.set(plan.planId, planDeadlinePolicyOf(plan));
-          await manager.query(
-            `insert into ${s}.deadline_plans (plan_id, policy) values ($1, $2) on conflict (plan_id) do nothing`,
+          // A plan is issued once: its first issue's policy holds (as in the plans table), also
+          // for the tasks of this batch. Taking a later issue's here would give timers that a
+          // batch boundary between the two issues would not (the next batch reads the row).
+          const inserted = await manager.query<{ plan_id: string }[]>(
+            `insert into ${s}.deadline_plans (plan_id, policy) values ($1, $2)
+             on conflict (plan_id) do nothing returning plan_id`,
             [plan.planId, JSON.stringify(plan.deadlinePolicy)],
           );
+          if (inserted.length > 0) policies.set(plan.planId, planDeadlinePolicyOf(plan));
         }
         await pending.insert(cycleTimers(plan), manager, s);
         continue;
@@ -169,6 +173,8 @@ export const deadlineTimersProjection: Projection = {
         assigned_at: occurredAt,
         closed_at: null,
       };
+      // A batch that meets a task only after its close starts with closed_at null: the upsert
+      // below keeps the stored close then, as one batch holding both events would.
       outcomes.set(after.taskId, {
         ...outcome,
         due_date: after.dueDate,
@@ -220,7 +226,8 @@ export const deadlineTimersProjection: Projection = {
            select * from jsonb_populate_recordset(null::${s}.task_outcomes, $1::jsonb)
          on conflict (task_id) do update set
            due_date = excluded.due_date, status = excluded.status,
-           responsible_agency = excluded.responsible_agency, closed_at = excluded.closed_at`,
+           responsible_agency = excluded.responsible_agency,
+           closed_at = coalesce(excluded.closed_at, ${s}.task_outcomes.closed_at)`,
         [JSON.stringify([...outcomes.values()])],
       );
     }

@@ -138,7 +138,17 @@ export class World {
   }
 }
 
+/** The deadline-timers projection's tables (ADR 0022, 0023, 0028). */
+export const DEADLINE_TABLES = [
+  'deadline_timers',
+  'deadline_notices',
+  'task_outcomes',
+  'deadline_plans',
+  'deadline_holiday_amendments',
+] as const;
+
 export const PROJECTION_TABLES = [
+  ...DEADLINE_TABLES,
   'plans',
   'tasks',
   'responsibilities',
