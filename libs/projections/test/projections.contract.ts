@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import fc from 'fast-check';
 import { In } from 'typeorm';
 import type { Pool } from 'pg';
 import { decideCalendar, HOLIDAY_CALENDAR_STREAM, initialCalendarState } from '#libs/calendar';
-import { DurableSubscription, ExpectedVersion, START_OF_LOG, type RecordedEvent } from '#libs/event-store';
+import { DurableSubscription, START_OF_LOG, type RecordedEvent } from '#libs/event-store';
 import { planStreamId, type PlanIssuedData } from '#libs/plans';
 import {
   AgencyIntervalRow,
@@ -1135,7 +1134,13 @@ async function appendDeadlineEdges(world: World): Promise<void> {
     ...(issued!.data as PlanIssuedData),
     deadlinePolicy: { reminderDaysBefore: [2], escalations: [{ daysOverdue: 1, to: 'issuer' }] },
   };
-  await appendAs(world, planStreamId(DEADLINE_PLAN), [{ type: 'PlanIssued', data: again }], june(1, 10), 1);
+  await world.append(
+    planStreamId(DEADLINE_PLAN),
+    [{ type: 'PlanIssued', data: again }],
+    issuer,
+    june(1, 10),
+    1,
+  );
   const lead = [{ agencyCode: LEAD, role: 'lead' as const }];
   await world.task(assign('d1', DEADLINE_PLAN, '2025-12-01', lead, june(2)));
   await world.task(assign('d3', DEADLINE_PLAN, '2025-12-01', lead, june(2, 9)));
@@ -1147,7 +1152,7 @@ async function appendDeadlineEdges(world: World): Promise<void> {
     },
     initialCalendarState(),
   );
-  await appendAs(world, HOLIDAY_CALENDAR_STREAM, dayOff, june(2, 10), 0);
+  await world.append(HOLIDAY_CALENDAR_STREAM, dayOff, issuer, june(2, 10), 0);
   await world.task(assign('d2', DEADLINE_PLAN, '2025-12-01', lead, june(3)));
   await world.task(cancel('d1', june(4)));
   const history = await world.store.readStream(taskStreamId('d1'));
@@ -1158,25 +1163,6 @@ async function appendDeadlineEdges(world: World): Promise<void> {
       initialState(),
     );
   const late = decide(progress('d1', LEAD, 'Báo cáo gửi trước khi hủy', june(5)), beforeCancel);
-  await appendAs(world, taskStreamId('d1'), late, june(5), history.length);
+  await world.append(taskStreamId('d1'), late, issuer, june(5), history.length);
   await world.task(acknowledge('d2', LEAD, june(6)));
-}
-
-async function appendAs(
-  world: World,
-  stream: string,
-  events: readonly { type: string; data: unknown }[],
-  occurredAt: string,
-  streamVersion: number,
-): Promise<void> {
-  await world.store.append(
-    stream,
-    events.map((event) => ({
-      id: randomUUID(),
-      type: event.type,
-      data: event.data,
-      metadata: { actor: { personId: issuer.personId, agencyCode: issuer.agencyCode }, occurredAt },
-    })),
-    streamVersion === 0 ? ExpectedVersion.noStream : ExpectedVersion.exact(streamVersion),
-  );
 }

@@ -66,41 +66,41 @@ export class World {
     );
     const events = decide(command, state);
     if (events.length === 0) return null;
+    return this.append(stream, events, command.metadata.actor, command.metadata.now, history.length);
+  }
+
+  /**
+   * Appends events already decided, as `actor` at `occurredAt`, to a stream holding
+   * `streamVersion` events: also events a decider would refuse now, for logs written otherwise.
+   */
+  async append(
+    stream: string,
+    events: readonly { type: string; data: unknown }[],
+    actor: { readonly personId: string; readonly agencyCode: string },
+    occurredAt: string,
+    streamVersion: number,
+  ): Promise<AppendResult> {
     return this.store.append(
       stream,
       events.map((event) => ({
         id: randomUUID(),
         type: event.type,
         data: event.data,
-        metadata: {
-          actor: { personId: command.metadata.actor.personId, agencyCode: command.metadata.actor.agencyCode },
-          occurredAt: command.metadata.now,
-        },
+        metadata: { actor: { personId: actor.personId, agencyCode: actor.agencyCode }, occurredAt },
       })),
-      ExpectedVersion.exact(history.length),
+      streamVersion === 0 ? ExpectedVersion.noStream : ExpectedVersion.exact(streamVersion),
     );
   }
 
   async issuePlan(command: IssuePlan): Promise<AppendResult> {
     const [event] = decidePlan(command, initialPlanState());
     if (!event) throw new Error('the plan was not issued');
-    return this.store.append(
+    return this.append(
       planStreamId(command.data.planId),
-      [
-        {
-          id: randomUUID(),
-          type: event.type,
-          data: event.data,
-          metadata: {
-            actor: {
-              personId: command.metadata.actor.personId,
-              agencyCode: command.metadata.actor.agencyCode,
-            },
-            occurredAt: command.metadata.now,
-          },
-        },
-      ],
-      ExpectedVersion.noStream,
+      [event],
+      command.metadata.actor,
+      command.metadata.now,
+      0,
     );
   }
 
