@@ -81,10 +81,21 @@ describe('NATS accounts: the service user and per-agency users', () => {
 
   it("refuses an agency another agency's consumer, the stream's subjects, and publishing", async () => {
     const nc = await asAgency(0);
+    // The three refusals this test waits for (the two refused requests first report their own).
+    const expected = [
+      /subscription to "coord\.agency\.>"/i,
+      /subscription to "_INBOX\.>"/i,
+      /publish to "coord\.agency\.lc-so-ldtbxh\.TaskAssigned"/i,
+    ];
     const violations: string[] = [];
+    let allReported: () => void = () => undefined;
+    const reported = new Promise<void>((resolve) => (allReported = resolve));
     void (async () => {
-      for await (const status of nc.status())
-        if (status.type === 'error') violations.push(String(status.error));
+      for await (const status of nc.status()) {
+        if (status.type !== 'error') continue;
+        violations.push(String(status.error));
+        if (expected.every((pattern) => pattern.test(violations.join('\n')))) allReported();
+      }
     })();
     try {
       await expect(
@@ -99,15 +110,8 @@ describe('NATS accounts: the service user and per-agency users', () => {
       nc.subscribe('_INBOX.>');
       nc.publish('coord.agency.lc-so-ldtbxh.TaskAssigned', '{}');
       await nc.flush();
-      // The two refused requests above already reported theirs: wait for these three (bounded).
-      const expected = [
-        /subscription to "coord\.agency\.>"/i,
-        /subscription to "_INBOX\.>"/i,
-        /publish to "coord\.agency\.lc-so-ldtbxh\.TaskAssigned"/i,
-      ];
-      const until = Date.now() + 5_000;
-      while (!expected.every((pattern) => pattern.test(violations.join('\n'))) && Date.now() < until)
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      // Bounded: a refusal that never comes fails below with what did come.
+      await Promise.race([reported, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       for (const pattern of expected) expect(violations.join('\n')).toMatch(pattern);
     } finally {
       await nc.close();
