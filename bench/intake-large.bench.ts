@@ -27,6 +27,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { annexedPlan, largePlan } from '../libs/plan-intake/test/support/variants.js';
 import { processTicks } from './support/http-load.js';
+import type { ThreadHeap } from './support/thread-heap.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
 const DOCUMENT_BYTES = 9 * 1024 * 1024;
@@ -84,6 +85,37 @@ const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? 0;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+/**
+ * Each thread's V8 heap during the import (bench/support/thread-heap.ts): what it held at the reset
+ * just before the import, at its fullest since (just before a collection), and its collections.
+ * The peaks of different threads need not be at the same moment: their sum bounds what the heaps
+ * added to the process's peak; the rest of the growth is outside the V8 heaps (array buffers,
+ * the allocator's arenas, PGlite's memory, thread stacks).
+ */
+function printThreads(threads: readonly ThreadHeap[], growth: number): void {
+  const rows = [...threads].sort((a, b) => a.threadId - b.threadId);
+  console.log(
+    "threads (V8 heap, MB: at the reset before the import -> highest since; committed = the heap's pages):",
+  );
+  let heapGrowth = 0;
+  for (const t of rows) {
+    const committedGrowth = t.committedPeak - t.committedAtReset;
+    heapGrowth += Math.max(0, committedGrowth);
+    const m = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+    console.log(
+      `  ${`${t.thread} #${t.threadId}`.padEnd(12)} used ${m(t.usedAtReset)} -> ${m(t.usedPeak)} (now ${m(t.usedNow)}), ` +
+        `committed ${m(t.committedAtReset)} -> ${m(t.committedPeak)} (+${m(committedGrowth)}), ` +
+        `external ${m(t.externalAtReset)} -> ${m(t.externalPeak)}, array buffers ${m(t.arrayBuffersAtReset)} -> ${m(t.arrayBuffersNow)} now, ` +
+        `malloc'd peak ${m(t.mallocedPeak)}; GCs ${t.scavenges} scavenges + ${t.markCompacts} full, ${t.gcMs.toFixed(0)} ms; ` +
+        `${t.limits}; figures ${t.at === 'answered its job' ? 'as it answered its job' : 'when asked after the import'}`,
+    );
+  }
+  console.log(
+    `  heaps committed, sum of each thread's growth to its peak: ${mb(heapGrowth)}; ` +
+      `the process's growth less that: ${mb(growth - heapGrowth)} (outside the V8 heaps, or heap peaks not at the same time)`,
+  );
+}
+
 async function main(): Promise<void> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'coord-intake-bench-'));
@@ -100,6 +132,9 @@ async function main(): Promise<void> {
       './dist/bench/support/event-loop-monitor.js',
       '--import',
       './dist/bench/support/settle-memory.js',
+      // Each thread's heap figures (main, intake, database), reported beside the process's growth.
+      '--import',
+      './dist/bench/support/thread-heap.js',
       'dist/apps/api/src/main.js',
     ],
     {
@@ -115,9 +150,11 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
-  const ask = (message: 'reset' | 'report' | 'settle') =>
-    new Promise<{ maxMs?: number; settled?: boolean }>((resolve) => {
-      api.once('message', (answer) => resolve(answer as { maxMs?: number; settled?: boolean }));
+  const ask = (message: 'reset' | 'report' | 'settle' | 'threads') =>
+    new Promise<{ maxMs?: number; settled?: boolean; threads?: ThreadHeap[] }>((resolve) => {
+      api.once('message', (answer) =>
+        resolve(answer as { maxMs?: number; settled?: boolean; threads?: ThreadHeap[] }),
+      );
       api.send(message);
     });
   /**
@@ -215,6 +252,7 @@ async function main(): Promise<void> {
     await sampler;
     const peakHwm = rssOf(api.pid ?? 0, 'VmHWM');
     const { maxMs = Number.NaN } = await ask('report');
+    const { threads = [] } = await ask('threads');
     const body = JSON.parse(answer.text) as {
       code?: string;
       summary?: { dutyTasks: number; reportTasks: number };
@@ -262,6 +300,7 @@ async function main(): Promise<void> {
       `  of which any import costs (the same growth for a 64 KB plan, dry run): ${mb(smallGrowth)}; ` +
         `the rest ${mb(growth - smallGrowth)} = ${((growth - smallGrowth) / document.length).toFixed(1)}x the document`,
     );
+    printThreads(threads, growth);
   } finally {
     api.kill('SIGTERM');
     await new Promise((resolve) => api.once('exit', resolve));
