@@ -10,9 +10,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   assignBody,
@@ -27,6 +28,7 @@ import {
   verdict,
   waitForHealth,
 } from './support/http-load.js';
+import type { StatementCounts } from './support/statement-count.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 /**
@@ -38,6 +40,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10) * 1000;
 const PORT = Number(process.env.BENCH_PORT ?? 3937);
+/** Count the API's statements (a preload that wraps pg's `Client.query`); `0` leaves it out. */
+const COUNT_STATEMENTS = process.env.BENCH_STATEMENTS !== '0';
 const AGENCIES = [
   'lc-so-ldtbxh',
   'lc-so-y-te',
@@ -60,12 +64,17 @@ interface RoundFigures {
   readonly mainThreadCpuMsPerCommand: number;
   readonly hostCores: number;
   readonly load: string;
+  /** Statements the API sent to its database per HTTP request in the measured time (NaN: not counted). */
+  readonly statementsPerCommand: number;
+  /** The same by the statements' first words, the most frequent first. */
+  readonly statementKinds: readonly [string, number][];
 }
 
 /** The API as `npm start` runs it: no DATABASE_URL, so the embedded database in DATA_DIR. */
-function startEmbeddedApi(dataDir: string): ChildProcess {
+function startEmbeddedApi(dataDir: string, statementsFile: string | undefined): ChildProcess {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...(statementsFile ? { BENCH_STATEMENTS_FILE: statementsFile } : {}),
     DATA_DIR: dataDir,
     PORT: String(PORT),
     METRICS_PORT: '0',
@@ -76,6 +85,9 @@ function startEmbeddedApi(dataDir: string): ChildProcess {
   };
   for (const name of ['DATABASE_URL', 'EVENT_STORE', 'KURRENTDB_URL', 'NATS_URL']) delete env[name];
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  if (statementsFile) {
+    nodeArgs.push('--import', fileURLToPath(new URL('./support/statement-count.js', import.meta.url)));
+  }
   const child = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/src/main.js'], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -95,7 +107,8 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function round(): Promise<RoundFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'coord-bench-embedded-'));
-  const api = startEmbeddedApi(dataDir);
+  const statementsFile = COUNT_STATEMENTS ? join(dataDir, 'statements.json') : undefined;
+  const api = startEmbeddedApi(dataDir, statementsFile);
   const load = httpLoad(CLIENTS + 2);
   try {
     await waitForHealth(load, PORT, 120_000);
@@ -134,6 +147,7 @@ async function round(): Promise<RoundFigures> {
       api: processTicks(api.pid),
       main: processTicks(api.pid, api.pid),
       host: hostTicks(),
+      statements: readStatements(statementsFile),
     };
     await Promise.all(clients);
     const after = {
@@ -141,6 +155,7 @@ async function round(): Promise<RoundFigures> {
       api: processTicks(api.pid),
       main: processTicks(api.pid, api.pid),
       host: hostTicks(),
+      statements: readStatements(statementsFile),
     };
     const ms = after.at - before.at;
     latencies.sort((a, b) => a - b);
@@ -160,12 +175,32 @@ async function round(): Promise<RoundFigures> {
             availableParallelism()
           : Number.NaN,
       load: loadAverage().split(' ')[0]!,
+      ...statementsPerRequest(before.statements, after.statements),
     };
   } finally {
     load.close();
     await stop(api);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function readStatements(file: string | undefined): StatementCounts | undefined {
+  if (!file || !existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as StatementCounts;
+}
+
+/** Counted in the API (both figures from the same snapshot), so their ratio holds exactly. */
+function statementsPerRequest(
+  before: StatementCounts | undefined,
+  after: StatementCounts | undefined,
+): Pick<RoundFigures, 'statementsPerCommand' | 'statementKinds'> {
+  const requests = before && after ? after.requests - before.requests : 0;
+  if (!before || !after || requests <= 0) return { statementsPerCommand: Number.NaN, statementKinds: [] };
+  const kinds = Object.entries(after.byKind)
+    .map(([kind, count]): [string, number] => [kind, (count - (before.byKind[kind] ?? 0)) / requests])
+    .filter(([, perCommand]) => perCommand > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return { statementsPerCommand: (after.statements - before.statements) / requests, statementKinds: kinds };
 }
 
 const median = (values: readonly number[]) =>
@@ -184,8 +219,13 @@ async function main(): Promise<void> {
     rounds.push(figures);
     process.stdout.write(
       `round ${i + 1}: ${figures.commandsPerSecond.toFixed(0)} commands/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, ` +
-        `API ${figures.apiCores.toFixed(2)} cores (${figures.apiCpuMsPerCommand.toFixed(2)} ms CPU per command, main thread ${figures.mainThreadCpuMsPerCommand.toFixed(2)}), ${figures.failures} failed, load ${figures.load}\n`,
+        `API ${figures.apiCores.toFixed(2)} cores (${figures.apiCpuMsPerCommand.toFixed(2)} ms CPU per command, main thread ${figures.mainThreadCpuMsPerCommand.toFixed(2)}), ${figures.failures} failed, load ${figures.load}, ${figures.statementsPerCommand.toFixed(2)} statements per command\n`,
     );
+    if (process.env.BENCH_STATEMENT_KINDS === '1') {
+      for (const [kind, perCommand] of figures.statementKinds) {
+        process.stdout.write(`  ${perCommand.toFixed(3).padStart(7)}  ${kind}\n`);
+      }
+    }
   }
   const rate = median(rounds.map((r) => r.commandsPerSecond));
   const p99 = median(rounds.map((r) => r.p99));
@@ -200,6 +240,7 @@ async function main(): Promise<void> {
       median(rounds.map((r) => r.mainThreadCpuMsPerCommand)).toFixed(2),
       undefined,
     ],
+    ['statements per command', median(rounds.map((r) => r.statementsPerCommand)).toFixed(2), undefined],
     ['API cores busy', median(rounds.map((r) => r.apiCores)).toFixed(2), undefined],
     [
       `host cores busy (of ${availableParallelism()})`,

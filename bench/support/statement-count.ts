@@ -1,0 +1,59 @@
+/**
+ * A preload for a benchmarked process (`node --import <this file's .js>`): counts the statements
+ * the process sends through `pg` (every `Client.query`: BEGIN and COMMIT included) and the HTTP
+ * requests it receives, by the statement's first words, and writes the counts to
+ * `BENCH_STATEMENTS_FILE` (JSON, replaced every 200 ms). The benchmark reads the file when its
+ * measured time starts and ends: statements per command, and which ones.
+ *
+ * It changes nothing the process does besides counting; it works with any build of the service
+ * (the benchmark can load it into main's build for an A/B).
+ */
+import { subscribe } from 'node:diagnostics_channel';
+import { writeFileSync, renameSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+import pg from 'pg';
+
+export interface StatementCounts {
+  readonly requests: number;
+  readonly statements: number;
+  readonly byKind: Record<string, number>;
+}
+
+const file = process.env.BENCH_STATEMENTS_FILE;
+// A preload also runs in every worker thread (the embedded database's): only the main one counts.
+if (file && isMainThread) {
+  let requests = 0;
+  let statements = 0;
+  const byKind = new Map<string, number>();
+  subscribe('http.server.request.start', () => {
+    requests++;
+  });
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    const kind = kindOf(args[0]);
+    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  const write = () => {
+    const counts: StatementCounts = { requests, statements, byKind: Object.fromEntries(byKind) };
+    writeFileSync(`${file}.tmp`, JSON.stringify(counts));
+    renameSync(`${file}.tmp`, file);
+  };
+  setInterval(write, 200).unref();
+}
+
+/** The statement's first words, with schema names and whitespace taken out. */
+function kindOf(config: unknown): string {
+  const text =
+    typeof config === 'string'
+      ? config
+      : typeof config === 'object' && config !== null && 'text' in config
+        ? String(config.text)
+        : '?';
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/"?[a-z_0-9]+"?\.("?[a-z_]+"?)/gi, '$1')
+    .trim()
+    .slice(0, 90);
+}
