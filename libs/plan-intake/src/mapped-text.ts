@@ -143,28 +143,30 @@ export class MappedText {
  */
 class SourceRuns {
   constructor(
-    /** Text index where each run starts, ascending. */
-    private readonly textStarts: readonly number[],
-    /** Source offset of each run's first character. */
-    private readonly sourceStarts: readonly number[],
+    /** Text index where each run starts, ascending; null for one run (starting at 0). */
+    private readonly textStarts: readonly number[] | null,
+    /** Source offset of each run's first character, or of the one run's. */
+    private readonly sourceStarts: readonly number[] | number,
     private readonly length: number,
   ) {}
 
   /** Stretches of consecutive source characters. */
   get runCount(): number {
-    return this.textStarts.length;
+    return this.textStarts === null ? 1 : this.textStarts.length;
   }
 
   sourceAt(index: number): number | undefined {
     if (index < 0 || index >= this.length) return undefined;
+    const textStarts = this.textStarts;
+    if (textStarts === null) return (this.sourceStarts as number) + index;
     let low = 0;
-    let high = this.textStarts.length - 1;
+    let high = textStarts.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
-      if ((this.textStarts[middle] as number) <= index) low = middle;
+      if ((textStarts[middle] as number) <= index) low = middle;
       else high = middle - 1;
     }
-    return (this.sourceStarts[low] as number) + index - (this.textStarts[low] as number);
+    return ((this.sourceStarts as readonly number[])[low] as number) + index - (textStarts[low] as number);
   }
 }
 
@@ -185,6 +187,11 @@ class RunsBuilder {
   }
 
   build(length: number): SourceRuns {
+    // One run (most paragraphs of a canonical text: a line as written) is its source offset alone:
+    // two arrays of one number each were ~110 bytes a paragraph, 3.5 MB of the outline of a plan of
+    // 31,000 paragraphs, held through its parse (docs/adr/0039).
+    const [first] = this.sourceStarts;
+    if (this.textStarts.length === 1 && first !== undefined) return new SourceRuns(null, first, length);
     // Arrays of small integers: most paragraphs have a run or two, and a typed array costs a
     // buffer of its own each. Copied to their length: an array grown by push keeps room for 16 more
     // (~250 bytes a paragraph, 7 MB of a plan of 31,000 paragraphs).

@@ -29,9 +29,13 @@ export interface LineRange {
 
 const CELL_OR_LINE_BREAK = new Set([0x0a, 0x0d, 0x0c, 0x7c, 0x2028, 0x2029]);
 
-/** Every non-blank line (or table cell) of the source, trimmed; "---" rules dropped. */
-export function sourceLines(text: string): LineRange[] {
-  const lines: LineRange[] = [];
+/**
+ * Every non-blank line (or table cell) of the source, trimmed; "---" rules dropped. Made one at a
+ * time as they are read: held all at once, with their paragraphs, the lines of a 9 MB plan (31,000)
+ * were ~13 MB that lived through the outline's making, long enough to be moved to the old
+ * generation and stay there as garbage through the parse (the intake thread's peak, docs/adr/0039).
+ */
+export function* sourceLines(text: string): Generator<LineRange> {
   let start = 0;
   for (let i = 0; i <= text.length; i++) {
     if (i < text.length && !CELL_OR_LINE_BREAK.has(text.charCodeAt(i))) continue;
@@ -43,15 +47,18 @@ export function sourceLines(text: string): LineRange[] {
     if (from === to) continue;
     const cleaned = clean(text.slice(from, to));
     if (cleaned === '' || isSeparatorLine(cleaned)) continue;
-    lines.push({ start: from, end: to, segments: [{ start: from, end: to }], first: cleaned, last: cleaned });
+    yield { start: from, end: to, segments: [{ start: from, end: to }], first: cleaned, last: cleaned };
   }
-  return lines;
 }
 
-/** Joins the lines of one paragraph (see the rules above). */
-export function joinBrokenLines(lines: readonly LineRange[]): LineRange[] {
-  const width = hardWrapWidth(lines);
-  const paragraphs: LineRange[] = [];
+/**
+ * Joins the lines of one paragraph (see the rules above), `width` being the lines' hardWrapWidth.
+ * A paragraph is given once the line after it starts another: the lines are read once, in order,
+ * and neither they nor the paragraphs are held.
+ */
+export function* joinBrokenLines(lines: Iterable<LineRange>, width: number | null): Generator<LineRange> {
+  let previous: LineRange | undefined;
+  let count = 0;
   let titleAt = -1;
   let lastKeptEnd = -1;
   for (const line of lines) {
@@ -59,8 +66,7 @@ export function joinBrokenLines(lines: readonly LineRange[]): LineRange[] {
       lastKeptEnd = -1;
       continue;
     }
-    const previous = paragraphs[paragraphs.length - 1];
-    const isTitleLine = paragraphs.length - 1 === titleAt;
+    const isTitleLine = count - 1 === titleAt;
     if (previous && continues(previous, line.first, width, isTitleLine)) {
       previous.end = line.end;
       previous.last = line.first;
@@ -71,11 +77,15 @@ export function joinBrokenLines(lines: readonly LineRange[]): LineRange[] {
       lastKeptEnd = line.end;
       continue;
     }
-    if (previous && isPlanHeadingLine(previous.first)) titleAt = paragraphs.length;
-    paragraphs.push({ ...line, segments: [...line.segments] });
+    if (previous) {
+      if (isPlanHeadingLine(previous.first)) titleAt = count;
+      yield previous;
+    }
+    previous = { ...line, segments: [...line.segments] };
+    count++;
     lastKeptEnd = line.end;
   }
-  return paragraphs;
+  if (previous) yield previous;
 }
 
 function continues(previous: LineRange, line: string, width: number | null, isTitleLine: boolean): boolean {
@@ -102,14 +112,25 @@ function continues(previous: LineRange, line: string, width: number | null, isTi
  * The width a hard-wrapped text is set to (the 90th percentile of its long lines' lengths), or
  * null when most long lines end a sentence: one paragraph a line, as a word processor writes it.
  */
-export function hardWrapWidth(lines: readonly LineRange[]): number | null {
-  const lengths = lines.map((line) => line.first.length).filter((length) => length >= 30);
-  if (lengths.length < 8) return null;
-  const sorted = [...lengths].sort((a, b) => a - b);
+export function hardWrapWidth(lines: Iterable<LineRange>): number | null {
+  // Each line's cleaned length, and whether it ends a sentence: numbers, not the lines themselves.
+  const lengths: number[] = [];
+  const ends: boolean[] = [];
+  for (const line of lines) {
+    lengths.push(line.first.length);
+    ends.push(endsSentence(line.first));
+  }
+  const sorted = lengths.filter((length) => length >= 30).sort((a, b) => a - b);
+  if (sorted.length < 8) return null;
   const width = sorted[Math.floor(sorted.length * 0.9)] ?? 0;
-  const long = lines.filter((line) => line.first.length >= 0.7 * width);
-  const open = long.filter((line) => !endsSentence(line.first)).length;
-  return long.length > 0 && open / long.length >= 0.35 ? width : null;
+  let long = 0;
+  let open = 0;
+  lengths.forEach((length, i) => {
+    if (length < 0.7 * width) return;
+    long++;
+    if (!ends[i]) open++;
+  });
+  return long > 0 && open / long >= 0.35 ? width : null;
 }
 
 const DANGLING_WORD =

@@ -1,6 +1,6 @@
 import { foldForSearch } from '#libs/shared-kernel';
 import { MappedText } from './mapped-text.js';
-import { joinBrokenLines, sourceLines } from './normalise-lines.js';
+import { hardWrapWidth, joinBrokenLines, sourceLines } from './normalise-lines.js';
 import type { Span } from './types.js';
 
 /** A paragraph of the document: one line, or several when a sentence was broken over lines. */
@@ -65,7 +65,8 @@ export function contentBlocks(outline: Outline): Block[] {
  */
 function blocksBeforeDistributionList(text: string): Block[] {
   const blocks: Block[] = [];
-  for (const range of joinBrokenLines(sourceLines(text))) {
+  // The lines are read twice (their widths first), rather than held (normalise-lines.ts).
+  for (const range of joinBrokenLines(sourceLines(text), hardWrapWidth(sourceLines(text)))) {
     const mapped = MappedText.fromSegments(text, range.segments);
     const block = { mapped, text: mapped.text, span: mapped.span };
     // Nothing after it is read: an annex of figures after it (30,000 lines of a 9 MB plan) is not
