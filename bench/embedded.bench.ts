@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,10 +71,9 @@ interface RoundFigures {
 }
 
 /** The API as `npm start` runs it: no DATABASE_URL, so the embedded database in DATA_DIR. */
-function startEmbeddedApi(dataDir: string, statementsFile: string | undefined): ChildProcess {
+function startEmbeddedApi(dataDir: string): ChildProcess {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...(statementsFile ? { BENCH_STATEMENTS_FILE: statementsFile } : {}),
     DATA_DIR: dataDir,
     PORT: String(PORT),
     METRICS_PORT: '0',
@@ -85,12 +84,13 @@ function startEmbeddedApi(dataDir: string, statementsFile: string | undefined): 
   };
   for (const name of ['DATABASE_URL', 'EVENT_STORE', 'KURRENTDB_URL', 'NATS_URL']) delete env[name];
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  if (statementsFile) {
+  if (COUNT_STATEMENTS) {
     nodeArgs.push('--import', fileURLToPath(new URL('./support/statement-count.js', import.meta.url)));
   }
   const child = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/src/main.js'], {
     env,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // The statement counter answers over the IPC channel.
+    stdio: ['ignore', 'ignore', 'inherit', ...(COUNT_STATEMENTS ? (['ipc'] as const) : [])],
   });
   child.on('exit', (code) => {
     if (code !== null && code !== 0) process.stderr.write(`the API exited with ${code}\n`);
@@ -107,8 +107,7 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function round(): Promise<RoundFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'coord-bench-embedded-'));
-  const statementsFile = COUNT_STATEMENTS ? join(dataDir, 'statements.json') : undefined;
-  const api = startEmbeddedApi(dataDir, statementsFile);
+  const api = startEmbeddedApi(dataDir);
   const load = httpLoad(CLIENTS + 2);
   try {
     await waitForHealth(load, PORT, 120_000);
@@ -147,7 +146,7 @@ async function round(): Promise<RoundFigures> {
       api: processTicks(api.pid),
       main: processTicks(api.pid, api.pid),
       host: hostTicks(),
-      statements: readStatements(statementsFile),
+      statements: await askStatements(api),
     };
     await Promise.all(clients);
     const after = {
@@ -155,7 +154,7 @@ async function round(): Promise<RoundFigures> {
       api: processTicks(api.pid),
       main: processTicks(api.pid, api.pid),
       host: hostTicks(),
-      statements: readStatements(statementsFile),
+      statements: await askStatements(api),
     };
     const ms = after.at - before.at;
     latencies.sort((a, b) => a - b);
@@ -184,9 +183,24 @@ async function round(): Promise<RoundFigures> {
   }
 }
 
-function readStatements(file: string | undefined): StatementCounts | undefined {
-  if (!file || !existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as StatementCounts;
+/** The API's statement counts so far (bench/support/statement-count.ts), or none within 5 s. */
+async function askStatements(api: ChildProcess): Promise<StatementCounts | undefined> {
+  if (!COUNT_STATEMENTS || !api.connected) return undefined;
+  let listener: ((message: unknown) => void) | undefined;
+  const answer = new Promise<StatementCounts>((resolve) => {
+    listener = (message) => {
+      if (typeof message === 'object' && message !== null && 'statements' in message) {
+        resolve((message as { statements: StatementCounts }).statements);
+      }
+    };
+    api.on('message', listener);
+  });
+  api.send('statements');
+  try {
+    return await Promise.race([answer, delay(5_000).then(() => undefined)]);
+  } finally {
+    if (listener) api.off('message', listener);
+  }
 }
 
 /** Counted in the API (both figures from the same snapshot), so their ratio holds exactly. */

@@ -1,15 +1,15 @@
 /**
- * A preload for a benchmarked process (`node --import <this file's .js>`): counts the statements
- * the process sends through `pg` (every `Client.query`: BEGIN and COMMIT included) and the HTTP
- * requests it receives, by the statement's first words, and writes the counts to
- * `BENCH_STATEMENTS_FILE` (JSON, replaced every 200 ms). The benchmark reads the file when its
- * measured time starts and ends: statements per command, and which ones.
+ * A preload for a benchmarked process (`node --import <this file's .js>`, started with an IPC
+ * channel): counts the statements the process sends through `pg` (every `Client.query`: BEGIN and
+ * COMMIT included) and the HTTP requests it receives, by the statement's first words, and sends the
+ * counts when the benchmark asks (`'statements'` over the channel) as its measured time starts and
+ * ends: statements per command, and which ones. Between asks it only counts, so the measured
+ * process does no more work than that.
  *
  * It changes nothing the process does besides counting; it works with any build of the service
  * (the benchmark can load it into main's build for an A/B).
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { writeFileSync, renameSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import pg from 'pg';
 
@@ -19,9 +19,8 @@ export interface StatementCounts {
   readonly byKind: Record<string, number>;
 }
 
-const file = process.env.BENCH_STATEMENTS_FILE;
 // A preload also runs in every worker thread (the embedded database's): only the main one counts.
-if (file && isMainThread) {
+if (isMainThread && process.send) {
   let requests = 0;
   let statements = 0;
   const byKind = new Map<string, number>();
@@ -35,12 +34,13 @@ if (file && isMainThread) {
     byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     return query.apply(this, args);
   } as typeof pg.Client.prototype.query;
-  const write = () => {
+  process.on('message', (message) => {
+    if (message !== 'statements') return;
     const counts: StatementCounts = { requests, statements, byKind: Object.fromEntries(byKind) };
-    writeFileSync(`${file}.tmp`, JSON.stringify(counts));
-    renameSync(`${file}.tmp`, file);
-  };
-  setInterval(write, 200).unref();
+    process.send?.({ statements: counts });
+  });
+  // The channel must not keep the process alive once it is asked to stop.
+  process.channel?.unref();
 }
 
 /** The statement's first words, with schema names and whitespace taken out. */
