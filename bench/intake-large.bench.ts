@@ -151,12 +151,16 @@ async function main(): Promise<void> {
     },
   );
   const ask = (message: 'reset' | 'report' | 'settle' | 'threads') =>
-    new Promise<{ maxMs?: number; settled?: boolean; threads?: ThreadHeap[] }>((resolve) => {
-      api.once('message', (answer) =>
-        resolve(answer as { maxMs?: number; settled?: boolean; threads?: ThreadHeap[] }),
-      );
-      api.send(message);
-    });
+    new Promise<{ maxMs?: number; settled?: boolean; threads?: ThreadHeap[]; missing?: string[] }>(
+      (resolve) => {
+        api.once('message', (answer) =>
+          resolve(
+            answer as { maxMs?: number; settled?: boolean; threads?: ThreadHeap[]; missing?: string[] },
+          ),
+        );
+        api.send(message);
+      },
+    );
   /**
    * The API at rest: its garbage collected (the embedded database leaves ~200 MB of array buffers
    * to its thread's next full collection, which, when it came during an import, hid the import's
@@ -252,7 +256,8 @@ async function main(): Promise<void> {
     await sampler;
     const peakHwm = rssOf(api.pid ?? 0, 'VmHWM');
     const { maxMs = Number.NaN } = await ask('report');
-    const { threads = [] } = await ask('threads');
+    const { threads = [], missing = [] } = await ask('threads');
+    if (missing.length > 0) process.stdout.write(`  no heap figures from ${missing.join(', ')} within 2 s\n`);
     const body = JSON.parse(answer.text) as {
       code?: string;
       summary?: { dutyTasks: number; reportTasks: number };

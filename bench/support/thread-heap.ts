@@ -11,9 +11,11 @@ import { BroadcastChannel, isMainThread, parentPort, resourceLimits, threadId } 
  * Each thread keeps its own V8 heap figures from the bench's 'reset' (sent just before the import):
  * the heap used and committed then, their highest values before any garbage collection since (V8's
  * GCProfiler: the heap is at its fullest just before a collection), the external memory and array
- * buffers, the collections made and their time. The bench asks the main thread for 'threads'; the
- * main thread asks the others over a BroadcastChannel and answers with every thread's figures. An
- * intake thread ends once it has answered its job, so it sends its figures just before it answers.
+ * buffers, the collections made and their time. Every thread says so on the BroadcastChannel when
+ * it starts. The bench asks the main thread for 'threads'; the main thread asks the others over the
+ * channel and answers with every thread's figures once each thread it knows to be running has
+ * answered (at most 2 s: a thread that does not answer by then is named as missing). An intake
+ * thread ends once it has answered its job, so it sends its figures just before it answers.
  */
 export interface ThreadHeap {
   readonly thread: string;
@@ -148,7 +150,10 @@ function reset(): void {
   carried = nothingCarried;
 }
 
-type Message = { readonly ask: 'reset' | 'report' } | { readonly heap: ThreadHeap };
+type Message =
+  | { readonly ask: 'reset' | 'report' }
+  | { readonly heap: ThreadHeap }
+  | { readonly started: number; readonly thread: string };
 
 const channel = new BroadcastChannel(CHANNEL);
 // The channel must keep no thread alive.
@@ -156,14 +161,26 @@ channel.unref();
 
 /** The other threads' figures, by thread id: the last each sent since the reset. */
 const others = new Map<number, ThreadHeap>();
+/** The other threads running (the main thread's view): started, and not yet answered their job. */
+const running = new Map<number, string>();
+/** Called when another thread's figures arrive (the main thread waiting for every answer). */
+let onFigures: ((heap: ThreadHeap) => void) | undefined;
 
 channel.onmessage = (event) => {
   const message = (event as { readonly data: Message }).data;
   if ('ask' in message) {
     if (message.ask === 'reset') reset();
     else channel.postMessage({ heap: figures('asked') } satisfies Message);
-  } else if (isMainThread) others.set(message.heap.threadId, message.heap);
+  } else if (!isMainThread) return;
+  else if ('started' in message) running.set(message.started, message.thread);
+  else {
+    others.set(message.heap.threadId, message.heap);
+    if (message.heap.at === 'answered its job') running.delete(message.heap.threadId);
+    onFigures?.(message.heap);
+  }
 };
+
+if (!isMainThread) channel.postMessage({ started: threadId, thread } satisfies Message);
 
 if (thread === 'intake' && parentPort) {
   // The thread ends right after it answers its job: its figures go first.
@@ -183,13 +200,29 @@ if (isMainThread) {
       others.clear();
       channel.postMessage({ ask: 'reset' } satisfies Message);
     } else if (message === 'threads') {
-      channel.postMessage({ ask: 'report' } satisfies Message);
-      // The other threads answer when their event loop next turns.
-      setTimeout(() => {
-        const threads = [figures('asked'), ...others.values()];
-        process.send?.({ threads });
-      }, 300);
+      void reportThreads().then((answer) => process.send?.(answer));
     }
   });
   process.channel?.unref();
+}
+
+/** Every thread's figures: the other running threads are asked, and each answer awaited (2 s at most). */
+async function reportThreads(): Promise<{ threads: ThreadHeap[]; missing: string[] }> {
+  // A thread that ends meanwhile answers its job, which counts as its answer (running drops it).
+  const waiting = () => [...running].filter(([id]) => !answered.has(id));
+  const answered = new Set<number>();
+  let timer: NodeJS.Timeout | undefined;
+  await new Promise<void>((resolve) => {
+    onFigures = (heap) => {
+      answered.add(heap.threadId);
+      if (waiting().length === 0) resolve();
+    };
+    timer = setTimeout(resolve, 2_000);
+    channel.postMessage({ ask: 'report' } satisfies Message);
+    if (waiting().length === 0) resolve();
+  });
+  clearTimeout(timer);
+  onFigures = undefined;
+  const missing = waiting().map(([id, name]) => `${name} (thread ${id})`);
+  return { threads: [figures('asked'), ...others.values()], missing };
 }
