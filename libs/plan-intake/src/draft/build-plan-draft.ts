@@ -33,6 +33,46 @@ export function buildPlanDraft(
   directory: AgencyDirectory,
   options: BuildPlanDraftOptions,
 ): PlanDraft {
+  const draft = streamPlanDraft(extract, directory, options);
+  const tasks = [...draft.tasks];
+  return { ...draft.head, tasks, ...draft.rest(), sourceText: draft.sourceText };
+}
+
+/**
+ * A draft made a task at a time (buildPlanDraft is this, its tasks listed): its fields before the
+ * tasks, the tasks as they are built, one party's at a time, then the fields after them, which the
+ * tasks make (warnings, summary, review list). A caller that writes each task as it comes (the
+ * draft's JSON, serialised-draft.ts) never holds them all: for 2,300 parties the tasks were ~8 MB
+ * held with the parse's extract while the draft was built (docs/adr/0039).
+ */
+export interface PlanDraftStream {
+  /** The draft's fields before `tasks`, in its order. */
+  readonly head: Pick<
+    PlanDraft,
+    'planId' | 'origin' | 'contentHash' | 'source' | 'jurisdiction' | 'plan' | 'indicators'
+  >;
+  /** The tasks, once: the duty tasks party by party, then the report tasks. */
+  readonly tasks: Iterable<DraftTask>;
+  /** The draft's fields after `tasks`, in its order; once every task has been taken. */
+  rest(): Pick<PlanDraft, 'warnings' | 'summary' | 'needsReview'>;
+  readonly sourceText: string;
+}
+
+export interface StreamPlanDraftOptions extends BuildPlanDraftOptions {
+  /**
+   * The extract's parties are the caller's no longer: each is let go (its slot in
+   * `extract.parties` emptied) once its tasks are built, so that the parties (~5 MB for 2,300) are
+   * not all held while the tasks are written.
+   */
+  readonly releaseParties?: boolean | undefined;
+}
+
+/** buildPlanDraft a task at a time (PlanDraftStream). */
+export function streamPlanDraft(
+  extract: PlanExtract,
+  directory: AgencyDirectory,
+  options: StreamPlanDraftOptions,
+): PlanDraftStream {
   const warnings: DraftWarning[] = extract.warnings.map((w) => ({ ...w }));
   const planId = planIdFor(options.contentHash);
   const { jurisdiction, issuer } = resolveIssuerAndJurisdiction(extract, directory, options, warnings);
@@ -47,26 +87,18 @@ export function buildPlanDraft(
         'The plan period could not be read (no year in the title, the date or the targets): duties have no due date and no report tasks are proposed.',
     });
   }
+  const planEnd = periodKnown ? `${toYear}-12-31` : null;
 
-  const dutyTasks = extract.parties.flatMap((party) =>
-    dutyTasksOf(party, planId, periodKnown ? `${toYear}-12-31` : null, resolver, warnings),
-  );
-  const reporting = draftReporting(extract, resolver, dutyTasks);
-  const reportTasks =
-    periodKnown && extract.reporting && reporting
-      ? reportTasksFor(
-          extract,
-          extract.reporting,
-          reporting,
-          planId,
-          fromYear,
-          toYear,
-          dutyTasks,
-          directory,
-          warnings,
-        )
-      : [];
-  const tasks = [...dutyTasks, ...reportTasks];
+  // The plan's reporting (which comes before the tasks) needs the first duty task of one party at
+  // most: built apart (its warnings are the tasks' own, given when the tasks are built).
+  const firstDutyTaskOf = (ordinal: number): DraftTask | undefined => {
+    const party = extract.parties.find((p) => p.ordinal === ordinal);
+    return party ? dutyTasksOf(party, planId, planEnd, resolver, [])[0] : undefined;
+  };
+  const reporting = draftReporting(extract, resolver, firstDutyTaskOf);
+  // A task's party's role, as the first party of its ordinal has it (for the review list).
+  const roleOf = new Map<number, PartyRole>();
+  for (const party of extract.parties) if (!roleOf.has(party.ordinal)) roleOf.set(party.ordinal, party.role);
 
   const plan: DraftPlan = {
     number: extract.metadata.number,
@@ -87,30 +119,90 @@ export function buildPlanDraft(
     reporting,
   };
 
-  if (extract.origin === 'secondary-source') {
-    warnings.push({
-      code: 'secondary-source',
-      message: `This is not the plan itself but a document about it (${extract.originReasons.join('; ')}): the draft holds what it says of the plan. Check it against the plan before confirming.`,
-    });
+  // What the fields after the tasks need of them, gathered as they are built.
+  let dutyTaskCount = 0;
+  let reportTaskCount = 0;
+  let tasksNeedingReview = 0;
+  const agencies = new Set<string>();
+  const needsReview: ReviewItem[] = [];
+  /** The duty tasks' assignees that are parties (not only named in a duty), first seen first. */
+  const reportingAgencies = new Map<string, string>();
+  const taken = (task: DraftTask): DraftTask => {
+    for (const a of task.assignees) agencies.add(a.agencyCode);
+    if (task.issues.length > 0) tasksNeedingReview++;
+    needsReview.push(...reviewItemOf(task, roleOf));
+    return task;
+  };
+  let done = false;
+  let rest: ReturnType<PlanDraftStream['rest']> | null = null;
+
+  function* tasks(): Generator<DraftTask> {
+    const parties = extract.parties as (ResponsibleParty | undefined)[];
+    for (let i = 0; i < parties.length; i++) {
+      const party = parties[i];
+      if (party === undefined) continue;
+      if (options.releaseParties === true) parties[i] = undefined;
+      for (const task of dutyTasksOf(party, planId, planEnd, resolver, warnings)) {
+        dutyTaskCount++;
+        for (const a of task.assignees) {
+          if (!a.namedInDuty && !reportingAgencies.has(a.agencyCode)) {
+            reportingAgencies.set(a.agencyCode, a.agencyName);
+          }
+        }
+        yield taken(task);
+      }
+    }
+    if (periodKnown && extract.reporting && reporting) {
+      for (const task of reportTasksFor(
+        extract,
+        extract.reporting,
+        reporting,
+        planId,
+        fromYear,
+        toYear,
+        reportingAgencies,
+        directory,
+        warnings,
+      )) {
+        reportTaskCount++;
+        yield taken(task);
+      }
+    }
+    done = true;
   }
 
   return {
-    planId,
-    origin: extract.origin === 'secondary-source' ? 'secondary-source' : 'plan',
-    contentHash: options.contentHash,
-    source: { fileName: nfcOrNull(options.fileName), mediaType: options.mediaType ?? null },
-    jurisdiction,
-    plan,
-    indicators: extract.targets,
-    tasks,
-    warnings,
-    summary: {
-      dutyTasks: dutyTasks.length,
-      reportTasks: reportTasks.length,
-      agencies: new Set(tasks.flatMap((t) => t.assignees.map((a) => a.agencyCode))).size,
-      tasksNeedingReview: tasks.filter((t) => t.issues.length > 0).length,
+    head: {
+      planId,
+      origin: extract.origin === 'secondary-source' ? 'secondary-source' : 'plan',
+      contentHash: options.contentHash,
+      source: { fileName: nfcOrNull(options.fileName), mediaType: options.mediaType ?? null },
+      jurisdiction,
+      plan,
+      indicators: extract.targets,
     },
-    needsReview: tasks.flatMap((task) => reviewItemOf(task, extract)),
+    tasks: { [Symbol.iterator]: tasks },
+    rest() {
+      if (!done) throw new Error("A draft's warnings, summary and review list come after all its tasks.");
+      if (rest !== null) return rest;
+      if (extract.origin === 'secondary-source') {
+        warnings.push({
+          code: 'secondary-source',
+          message: `This is not the plan itself but a document about it (${extract.originReasons.join('; ')}): the draft holds what it says of the plan. Check it against the plan before confirming.`,
+        });
+      }
+      rest = {
+        warnings,
+        summary: {
+          dutyTasks: dutyTaskCount,
+          reportTasks: reportTaskCount,
+          agencies: agencies.size,
+          tasksNeedingReview,
+        },
+        needsReview,
+      };
+      return rest;
+    },
     sourceText: extract.text,
   };
 }
@@ -461,12 +553,11 @@ function withNamedSupport(
 }
 
 /** Why a task must be looked at before the draft is confirmed; nothing when it was all read. */
-function reviewItemOf(task: DraftTask, extract: PlanExtract): ReviewItem[] {
+function reviewItemOf(task: DraftTask, roleOf: ReadonlyMap<number, PartyRole>): ReviewItem[] {
   const reasons: ReviewReason[] = [...task.issues];
   if (task.dueDateSource === 'inferred') reasons.push('due-date-inferred');
-  const party = extract.parties.find((p) => p.ordinal === task.partyOrdinal);
-  if (task.kind === 'duty' && party?.role === 'lead' && task.assignees.length > 1)
-    reasons.push('lead-inferred');
+  const role = task.partyOrdinal === null ? undefined : roleOf.get(task.partyOrdinal);
+  if (task.kind === 'duty' && role === 'lead' && task.assignees.length > 1) reasons.push('lead-inferred');
   const assigned = new Set(task.assignees.map((a) => a.agencyCode));
   if (task.namedSupport.some((s) => s.agencyCode === null)) reasons.push('unknown-support');
   if (task.namedSupport.some((s) => s.agencyCode !== null && !assigned.has(s.agencyCode))) {
@@ -515,7 +606,7 @@ function withIssues(task: Omit<DraftTask, 'issues'>, noDuty = task.duty.trim() =
 function draftReporting(
   extract: PlanExtract,
   resolver: NameResolver,
-  dutyTasks: readonly DraftTask[],
+  firstDutyTaskOf: (ordinal: number) => DraftTask | undefined,
 ): DraftReporting | null {
   const reporting = extract.reporting;
   if (!reporting) return null;
@@ -526,7 +617,7 @@ function draftReporting(
     recipient: reporting.recipient?.name ?? null,
     recipientAgencyCode: recipient?.kind === 'agency' ? recipient.agency.code : null,
     through: reporting.through?.name ?? null,
-    consolidatingAgencyCode: consolidatingAgency(extract, reporting, resolver, dutyTasks),
+    consolidatingAgencyCode: consolidatingAgency(extract, reporting, resolver, firstDutyTaskOf),
     consolidationLeadDays: DEFAULT_CONSOLIDATION_LEAD_DAYS,
     text: reporting.text,
     span: reporting.span,
@@ -541,12 +632,12 @@ function consolidatingAgency(
   extract: PlanExtract,
   reporting: ReportingDuty,
   resolver: NameResolver,
-  dutyTasks: readonly DraftTask[],
+  firstDutyTaskOf: (ordinal: number) => DraftTask | undefined,
 ): string | null {
   const single = (task: DraftTask | undefined): string | null =>
     task && task.assignees.length === 1 ? (task.assignees[0]?.agencyCode ?? null) : null;
   if (reporting.throughPartyOrdinal !== null) {
-    const code = single(dutyTasks.find((t) => t.partyOrdinal === reporting.throughPartyOrdinal));
+    const code = single(firstDutyTaskOf(reporting.throughPartyOrdinal));
     if (code !== null) return code;
   }
   if (reporting.through) {
@@ -554,7 +645,7 @@ function consolidatingAgency(
     if (resolved.kind === 'agency') return resolved.agency.code;
   }
   const lead = extract.parties.find((p) => p.role === 'lead' && p.consolidatesReport);
-  return lead ? single(dutyTasks.find((t) => t.partyOrdinal === lead.ordinal)) : null;
+  return lead ? single(firstDutyTaskOf(lead.ordinal)) : null;
 }
 
 function reportTasksFor(
@@ -564,7 +655,7 @@ function reportTasksFor(
   planId: string,
   fromYear: number,
   toYear: number,
-  dutyTasks: readonly DraftTask[],
+  partyAgencies: ReadonlyMap<string, string>,
   directory: AgencyDirectory,
   warnings: DraftWarning[],
 ): DraftTask[] {
@@ -586,8 +677,7 @@ function reportTasksFor(
   };
   if (consolidator !== null) add(consolidator, directory.get(consolidator)?.name ?? consolidator);
   // The parties report; an agency a duty only names to work with reports through that party.
-  for (const task of dutyTasks)
-    for (const a of task.assignees) if (!a.namedInDuty) add(a.agencyCode, a.agencyName);
+  for (const [code, name] of partyAgencies) add(code, name);
   if (consolidator === null && agencies.length > 0) {
     warnings.push({
       code: 'no-consolidating-agency',

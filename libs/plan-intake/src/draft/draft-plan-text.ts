@@ -1,7 +1,7 @@
 import type { AgencyDirectory } from '#libs/agencies';
 import { PlanDocumentError } from '../errors.js';
 import { parsePlanDocument } from '../parse-plan-document.js';
-import { buildPlanDraft } from './build-plan-draft.js';
+import { buildPlanDraft, type PlanDraftStream, streamPlanDraft } from './build-plan-draft.js';
 import type { PlanDraft } from './draft.types.js';
 import { canonicalPlanText, planContentHash } from './plan-identity.js';
 
@@ -27,6 +27,41 @@ export function draftPlanText(
   directory: AgencyDirectory,
   options: DraftPlanTextOptions = {},
 ): PlanDraft {
+  const { extract, contentHash } = parsedPlanText(text, options);
+  return buildPlanDraft(extract, directory, {
+    contentHash,
+    fileName: options.fileName,
+    mediaType: options.mediaType,
+    jurisdiction: options.jurisdiction,
+  });
+}
+
+/**
+ * draftPlanText a task at a time (PlanDraftStream), for a caller that writes each task as it is
+ * built: neither the tasks nor the parties they are built from are all held (each party is let go
+ * once its tasks are built). The same draft, field for field.
+ */
+export function streamPlanText(
+  text: string,
+  directory: AgencyDirectory,
+  options: DraftPlanTextOptions = {},
+): PlanDraftStream {
+  const { extract, contentHash } = parsedPlanText(text, options);
+  return streamPlanDraft(
+    // Its own list of the parties, emptied as they are built (the extract's is left as it is).
+    { ...extract, parties: [...extract.parties] },
+    directory,
+    {
+      contentHash,
+      fileName: options.fileName,
+      mediaType: options.mediaType,
+      jurisdiction: options.jurisdiction,
+      releaseParties: true,
+    },
+  );
+}
+
+function parsedPlanText(text: string, options: DraftPlanTextOptions) {
   const canonical = canonicalPlanText(text);
   // The original text is checked too: canonicalisation must not hide that it is empty or binary.
   const extract = parsePlanDocument(canonical === '' ? text : canonical);
@@ -39,10 +74,5 @@ export function draftPlanText(
   }
   const contentHash = planContentHash(extract.text);
   options.afterParsing?.();
-  return buildPlanDraft(extract, directory, {
-    contentHash,
-    fileName: options.fileName,
-    mediaType: options.mediaType,
-    jurisdiction: options.jurisdiction,
-  });
+  return { extract, contentHash };
 }

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import type { PlanDraftStream } from './build-plan-draft.js';
 import type { PlanDraft } from './draft.types.js';
 import { utf16Slices } from './plan-identity.js';
 
@@ -43,38 +44,97 @@ function* eachJsonPiece(object: object, omit?: string): Generator<Uint8Array> {
   const encoder = new TextEncoder();
   let pending: string[] = [];
   let pendingLength = 0;
-  function* add(json: string): Generator<Uint8Array> {
+  for (const json of eachJsonString(fieldsOf(object, omit))) {
     pending.push(json);
     pendingLength += json.length;
-    if (pendingLength >= JSON_PIECE_CHARACTERS) yield* flush();
+    if (pendingLength >= JSON_PIECE_CHARACTERS) {
+      yield encoder.encode(pending.join(''));
+      pending = [];
+      pendingLength = 0;
+    }
   }
-  function* flush(): Generator<Uint8Array> {
-    if (pending.length === 0) return;
-    const piece = encoder.encode(pending.join(''));
-    pending = [];
-    pendingLength = 0;
-    yield piece;
-  }
-  let separator = '{';
+  if (pending.length > 0) yield encoder.encode(pending.join(''));
+}
+
+/** An object's own enumerable string keys and values, in JSON.stringify's order, but `omit`. */
+function fieldsOf(object: object, omit?: string): [string, unknown][] {
   // Object.entries lists the own enumerable string keys in JSON.stringify's order.
-  for (const [key, value] of Object.entries(object)) {
-    if (key === omit) continue;
-    if (Array.isArray(value)) {
-      yield* add(`${separator}${JSON.stringify(key)}:[`);
-      for (let i = 0; i < value.length; i++) {
-        yield* add(`${i === 0 ? '' : ','}${JSON.stringify(value[i]) ?? 'null'}`);
+  return Object.entries(object).filter(([key]) => key !== omit);
+}
+
+/** An array field whose elements are given one at a time (a draft's tasks as they are built). */
+class JsonArrayOf {
+  constructor(readonly elements: Iterable<unknown>) {}
+}
+
+/**
+ * The JSON object of `fields` (key and value, in order), as strings that joined are its
+ * `JSON.stringify`: an array is written an element at a time, and each field is read only once the
+ * fields before it are written.
+ */
+function* eachJsonString(fields: Iterable<readonly [string, unknown]>): Generator<string> {
+  let separator = '{';
+  for (const [key, value] of fields) {
+    if (Array.isArray(value) || value instanceof JsonArrayOf) {
+      yield `${separator}${JSON.stringify(key)}:[`;
+      let comma = '';
+      for (const element of value instanceof JsonArrayOf ? value.elements : (value as unknown[])) {
+        yield `${comma}${JSON.stringify(element) ?? 'null'}`;
+        comma = ',';
       }
-      yield* add(']');
+      yield ']';
     } else {
       // A field JSON.stringify leaves out (undefined, a function) is left out here too.
       const json = JSON.stringify(value) as string | undefined;
       if (json === undefined) continue;
-      yield* add(`${separator}${JSON.stringify(key)}:${json}`);
+      yield `${separator}${JSON.stringify(key)}:${json}`;
     }
     separator = ',';
   }
-  yield* add(separator === '{' ? '{}' : '}');
-  yield* flush();
+  yield separator === '{' ? '{}' : '}';
+}
+
+/**
+ * The UTF-8 of `strings`, encoded into one buffer reused once the bytes it gave have been taken
+ * (zlib has consumed them): neither a string of 256 K characters joined nor a buffer of its bytes
+ * made for each piece. Both were garbage of V8's old generation (a string that large is made
+ * there), ~28 MB of it for the 14 MB JSON of 2,300 parties, until its next full collection, at
+ * the intake thread's peak (docs/adr/0039).
+ */
+function* encodedInReusedBuffer(strings: Iterable<string>): Generator<Uint8Array> {
+  // Three UTF-8 bytes at most for a UTF-16 code unit (a surrogate pair: four bytes for two).
+  const buffer = Buffer.allocUnsafeSlow(3 * JSON_PIECE_CHARACTERS);
+  const encoder = new TextEncoder();
+  let filled = 0;
+  for (const string of strings) {
+    for (const [start, end] of utf16Slices(string, JSON_PIECE_CHARACTERS)) {
+      const slice = start === 0 && end === string.length ? string : string.slice(start, end);
+      if (filled + 3 * slice.length > buffer.length) {
+        yield buffer.subarray(0, filled);
+        filled = 0;
+      }
+      filled += encoder.encodeInto(slice, buffer.subarray(filled)).written;
+    }
+  }
+  if (filled > 0) yield buffer.subarray(0, filled);
+}
+
+/**
+ * The fields of a draft made a task at a time, in the draft's order, without its source text: its
+ * tasks written as they are built, the fields after them read once they are all written.
+ */
+function* draftStreamFields(draft: PlanDraftStream): Generator<readonly [string, unknown]> {
+  yield* Object.entries(draft.head);
+  yield ['tasks', new JsonArrayOf(draft.tasks)];
+  yield* Object.entries(draft.rest());
+}
+
+/**
+ * gzip of the JSON of a draft made a task at a time (streamPlanText): the same bytes as
+ * gzipDraftJson of the whole draft, each task written, compressed and let go as it is built.
+ */
+export function gzipDraftStreamJson(draft: PlanDraftStream): Promise<Buffer> {
+  return gzipInOrder(encodedInReusedBuffer(eachJsonString(draftStreamFields(draft))));
 }
 
 /** The draft's JSON without its source text (jsonPieces). */
@@ -115,7 +175,7 @@ export function gzipPieces(pieces: readonly Uint8Array[]): Promise<Buffer> {
  * JSON is never held whole (14 MB for 2,300 parties, the intake thread's peak when it was).
  */
 export function gzipDraftJson(draft: PlanDraft): Promise<Buffer> {
-  return gzipInOrder(eachJsonPiece(draft, 'sourceText'));
+  return gzipInOrder(encodedInReusedBuffer(eachJsonString(fieldsOf(draft, 'sourceText'))));
 }
 
 /**

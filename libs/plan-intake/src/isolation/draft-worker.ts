@@ -1,8 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { AgencyDirectory } from '#libs/agencies';
-import { draftPlanText } from '../draft/draft-plan-text.js';
-import type { PlanDraft } from '../draft/draft.types.js';
-import { gzipDraftJson, gzipPlanText } from '../draft/serialised-draft.js';
+import type { PlanDraftStream } from '../draft/build-plan-draft.js';
+import { draftPlanText, streamPlanText } from '../draft/draft-plan-text.js';
+import { gzipDraftStreamJson, gzipPlanText } from '../draft/serialised-draft.js';
 import { PlanDocumentError } from '../errors.js';
 import { readCanonicalPlanText } from '../read-plan-document.js';
 import { collectGarbage } from './collect-garbage.js';
@@ -26,7 +26,7 @@ async function run(): Promise<DraftOutcome> {
     };
     if (job.output !== 'draft') {
       const { sourceText, ...made } = await serialise(
-        draftPlanText(await readCanonicalText(), directory, options),
+        streamPlanText(await readCanonicalText(), directory, options),
       );
       // To be stored: compressed here, the caller's thread (where the embedded database runs) writes
       // and the database parses tens of times fewer bytes.
@@ -56,21 +56,19 @@ async function run(): Promise<DraftOutcome> {
 }
 
 /**
- * The draft's JSON, made a task at a time and compressed as it is made (never held whole), and the
- * text it was read from: the draft's objects are let go once its JSON is made, before the text is
- * compressed.
+ * The draft's JSON, made a task at a time as the tasks are built and compressed as it is made: the
+ * draft's tasks, the parties they are built from and its JSON are never held whole. The text it was
+ * read from is compressed after.
  */
-async function serialise(draft: PlanDraft) {
-  // The parse's extract, and what building the draft left, are garbage: not held while the JSON is
-  // made (for 2,300 parties a few MB more at the thread's peak, docs/adr/0039).
-  collectGarbage('major');
-  const { planId, contentHash, sourceText } = draft;
+async function serialise(draft: PlanDraftStream) {
+  const { planId, contentHash } = draft.head;
+  const { sourceText } = draft;
   return {
     ok: true,
     output: 'serialised',
     planId,
     contentHash,
-    jsonGzip: await gzipDraftJson(draft),
+    jsonGzip: await gzipDraftStreamJson(draft),
     sourceTextLength: sourceText.length,
     sourceText,
   } as const;
