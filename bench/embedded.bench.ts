@@ -184,21 +184,30 @@ async function round(): Promise<RoundFigures> {
 }
 
 /** The API's statement counts so far (bench/support/statement-count.ts), or none within 5 s. */
+let statementsAsked = 0;
 async function askStatements(api: ChildProcess): Promise<StatementCounts | undefined> {
   if (!COUNT_STATEMENTS || !api.connected) return undefined;
+  const asked = ++statementsAsked;
   let listener: ((message: unknown) => void) | undefined;
+  const timeout = new AbortController();
   const answer = new Promise<StatementCounts>((resolve) => {
     listener = (message) => {
-      if (typeof message === 'object' && message !== null && 'statements' in message) {
-        resolve((message as { statements: StatementCounts }).statements);
-      }
+      const answered = message as { statementsAsked?: number; counts?: StatementCounts } | null;
+      if (answered?.statementsAsked === asked && answered.counts) resolve(answered.counts);
     };
     api.on('message', listener);
   });
-  api.send('statements');
+  api.send({ statements: asked });
   try {
-    return await Promise.race([answer, delay(5_000).then(() => undefined)]);
+    return await Promise.race([
+      answer,
+      delay(5_000, undefined, { signal: timeout.signal }).then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]);
   } finally {
+    timeout.abort();
     if (listener) api.off('message', listener);
   }
 }

@@ -2,7 +2,7 @@
  * A preload for a benchmarked process (`node --import <this file's .js>`, started with an IPC
  * channel): counts the statements the process sends through `pg` (every `Client.query`: BEGIN and
  * COMMIT included) and the HTTP requests it receives, by the statement's first words, and sends the
- * counts when the benchmark asks (`'statements'` over the channel) as its measured time starts and
+ * counts when the benchmark asks (`{ statements: <ask number> }` over the channel) as its measured time starts and
  * ends: statements per command, and which ones. Between asks it only counts, so the measured
  * process does no more work than that.
  *
@@ -35,9 +35,11 @@ if (isMainThread && process.send) {
     return query.apply(this, args);
   } as typeof pg.Client.prototype.query;
   process.on('message', (message) => {
-    if (message !== 'statements') return;
+    const ask = message as { readonly statements?: unknown } | null;
+    if (typeof ask !== 'object' || ask === null || typeof ask.statements !== 'number') return;
     const counts: StatementCounts = { requests, statements, byKind: Object.fromEntries(byKind) };
-    process.send?.({ statements: counts });
+    // The ask's number comes back with the answer: a late answer is not taken for the next ask's.
+    process.send?.({ statementsAsked: ask.statements, counts });
   });
   // The channel must not keep the process alive once it is asked to stop.
   process.channel?.unref();

@@ -224,5 +224,8 @@ async function reportThreads(): Promise<{ threads: ThreadHeap[]; missing: string
   clearTimeout(timer);
   onFigures = undefined;
   const missing = waiting().map(([id, name]) => `${name} (thread ${id})`);
+  // A thread that ended without answering a job (terminated, failed, or an idle one let go) would
+  // be waited for at every later ask: named as missing once, then forgotten.
+  for (const [id] of waiting()) running.delete(id);
   return { threads: [figures('asked'), ...others.values()], missing };
 }

@@ -42,6 +42,8 @@ describe('a draft made a task at a time (the intake thread)', () => {
     expect([...stream.tasks]).toEqual(whole.tasks);
     const { warnings, summary, needsReview } = whole;
     expect(stream.rest()).toEqual({ warnings, summary, needsReview });
+    // A second pass would count the tasks twice: refused.
+    expect(() => [...stream.tasks]).toThrow('given once');
     expect(stream.head.planId).toBe(whole.planId);
     expect(stream.sourceText).toBe(whole.sourceText);
   });

@@ -61,7 +61,7 @@ export interface PlanDraftStream {
 export interface StreamPlanDraftOptions extends BuildPlanDraftOptions {
   /**
    * The extract's parties are the caller's no longer: each is let go (its slot in
-   * `extract.parties` emptied) once its tasks are built, so that the parties (~5 MB for 2,300) are
+   * `extract.parties` emptied as its tasks are built), so that the parties (~5 MB for 2,300) are
    * not all held while the tasks are written.
    */
   readonly releaseParties?: boolean | undefined;
@@ -89,8 +89,9 @@ export function streamPlanDraft(
   }
   const planEnd = periodKnown ? `${toYear}-12-31` : null;
 
-  // The plan's reporting (which comes before the tasks) needs the first duty task of one party at
-  // most: built apart (its warnings are the tasks' own, given when the tasks are built).
+  // The plan's reporting (which comes before the tasks) needs the first duty task of a party or two
+  // (the one reports go through, the lead that consolidates them): built apart (their warnings are
+  // the tasks' own, given when the tasks are built).
   const firstDutyTaskOf = (ordinal: number): DraftTask | undefined => {
     const party = extract.parties.find((p) => p.ordinal === ordinal);
     return party ? dutyTasksOf(party, planId, planEnd, resolver, [])[0] : undefined;
@@ -133,10 +134,14 @@ export function streamPlanDraft(
     needsReview.push(...reviewItemOf(task, roleOf));
     return task;
   };
+  let started = false;
   let done = false;
   let rest: ReturnType<PlanDraftStream['rest']> | null = null;
 
   function* tasks(): Generator<DraftTask> {
+    // A second pass would count every task again (and find the released parties gone).
+    if (started) throw new Error("A draft's tasks are given once.");
+    started = true;
     const parties = extract.parties as (ResponsibleParty | undefined)[];
     for (let i = 0; i < parties.length; i++) {
       const party = parties[i];
