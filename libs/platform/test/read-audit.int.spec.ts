@@ -83,7 +83,7 @@ describe.each(['pglite', 'postgres'] as const)('the audit of reads in the databa
     await expect(database.pool.query(`truncate ${schema}.read_audit`)).rejects.toThrow(/append-only/);
   });
 
-  it('stores a read written alone (a batch of one, as plain parameters) exactly as given, in the chain', async () => {
+  it('stores reads written one at a time, then several at once, exactly as given, in one chain', async () => {
     const writer = new PostgresReadAudit(database.pool, schema);
     await writer.migrate();
     const alone = (n: number): ReadRecord => ({
@@ -92,10 +92,10 @@ describe.each(['pglite', 'postgres'] as const)('the audit of reads in the databa
       resourceIds: [`T-${n}`, `P-${n}`],
       query: { cursor: 'WyJvdXRzdGFuZGluZzpkdWVEYXRlIl0', limit: '50', q: 'l\'ấp "1"' },
     });
-    // One at a time: the first reads the head in a transaction, the next ones are one row each.
+    // One at a time: the first reads the head in a transaction, the next ones link onto it.
     const written = [];
     for (let n = 300; n < 303; n++) written.push(await writer.record(alone(n)));
-    // Then several at once (a batch as JSON) after them.
+    // Then several at once (one batch) after them.
     written.push(...(await Promise.all([writer.record(alone(303)), writer.record(alone(304))])));
     const listed = await writer.list({ actor: 'p-301', limit: 10, offset: 0 });
     expect(listed.items).toEqual([written[1]]);

@@ -206,22 +206,13 @@ export class PostgresReadAudit implements ReadAuditLog {
   private async write(client: pg.PoolClient, batch: readonly Pending[]): Promise<RecordedRead[]> {
     if (this.head !== undefined) {
       const { recorded, head } = chainReads(this.head, batch);
-      const moved = `with moved as (
-           update ${this.schema}.read_audit_head set seq = $1, hash = $2
-           where id and seq = $3 and hash = $4 returning 1)`;
-      const headParams = [head.seq, head.hash, this.head.seq, this.head.hash];
-      // A batch of one (a single client, no reads queued behind it) as plain parameters: the
-      // database parses no JSON and builds no arrays from it.
-      const result =
-        recorded.length === 1
-          ? await client.query(`${moved} ${this.insertRow('where exists (select 1 from moved)')}`, [
-              ...headParams,
-              ...rowParams(recorded[0]!),
-            ])
-          : await client.query(`${moved} ${this.insertRows('where exists (select 1 from moved)', 5)}`, [
-              ...headParams,
-              rowsOf(recorded),
-            ]);
+      const result = await client.query(
+        `with moved as (
+           update ${this.schema}.read_audit_head set seq = $2, hash = $3
+           where id and seq = $4 and hash = $5 returning 1)
+         ${this.insertRows('where exists (select 1 from moved)')}`,
+        [rowsOf(recorded), head.seq, head.hash, this.head.seq, this.head.hash],
+      );
       if (result.rowCount === recorded.length) {
         this.head = head;
         return recorded;
@@ -257,23 +248,14 @@ export class PostgresReadAudit implements ReadAuditLog {
     }
   }
 
-  /** The insert of one row given as the 13 parameters from `$5` on (`rowParams`), on a condition. */
-  private insertRow(condition: string): string {
-    return `insert into ${this.schema}.read_audit (seq, recorded_at, actor_person_id, actor_agency_code, actor_roles,
-         kind, method, path, resource_ids, query, items, prev_hash, hash)
-       select $5::bigint, $6::timestamptz, $7::text, $8::text, $9::text[], $10::text, $11::text, $12::text,
-              $13::text[], $14::jsonb, $15::integer, $16::text, $17::text
-       ${condition}`;
-  }
-
-  /** The insert of the rows given as JSON in parameter `$n` (default 1), with an optional condition. */
-  private insertRows(condition: string, n = 1): string {
+  /** The insert of the rows given as JSON in $1, with an optional condition. */
+  private insertRows(condition: string): string {
     return `insert into ${this.schema}.read_audit (seq, recorded_at, actor_person_id, actor_agency_code, actor_roles,
          kind, method, path, resource_ids, query, items, prev_hash, hash)
        select r.seq, r.recorded_at, r.actor_person_id, r.actor_agency_code,
               array(select jsonb_array_elements_text(r.actor_roles)), r.kind, r.method, r.path,
               array(select jsonb_array_elements_text(r.resource_ids)), r.query, r.items, r.prev_hash, r.hash
-       from jsonb_to_recordset($${n}::jsonb) as r(seq bigint, recorded_at timestamptz, actor_person_id text,
+       from jsonb_to_recordset($1::jsonb) as r(seq bigint, recorded_at timestamptz, actor_person_id text,
          actor_agency_code text, actor_roles jsonb, kind text, method text, path text, resource_ids jsonb,
          query jsonb, items integer, prev_hash text, hash text)
        ${condition}`;
@@ -337,25 +319,6 @@ interface ReadAuditRow {
   items: number;
   prev_hash: string;
   hash: string;
-}
-
-/** One record as the parameters of `insertRow`, in its columns' order. */
-function rowParams(r: RecordedRead): unknown[] {
-  return [
-    r.seq,
-    r.recordedAt,
-    r.actor.personId,
-    r.actor.agencyCode,
-    [...r.actor.roles],
-    r.kind,
-    r.method,
-    r.path,
-    [...r.resourceIds],
-    JSON.stringify(r.query),
-    r.items,
-    r.prevHash,
-    r.hash,
-  ];
 }
 
 /** The records as the JSON the insert reads. */
