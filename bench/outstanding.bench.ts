@@ -17,7 +17,11 @@
  * at the query layer (listOutstanding, what the controller calls) to tell the database's part from
  * the HTTP stack's. The audit of reads is on, as by default
  * (BENCH_READ_AUDIT=false to leave it out): every read is recorded before it is answered.
- * Prints p50/p99 in ms per case and, on PostgreSQL, the plan of the first page's query.
+ * Prints p50/p99 in ms per case and, on PostgreSQL, the plan of the first page's query; for each
+ * group of cases measured together, the CPU this process spent per request (process.cpuUsage over
+ * the measured rounds: the API and the client both run here; the database's own CPU is not in it),
+ * the garbage collector's pauses in those rounds, and how many of the slowest 1% of requests of
+ * each case overlapped a pause (is the tail the collector's?).
  * The host is shared: compare figures of one run, not across runs.
  */
 import { randomUUID } from 'node:crypto';
@@ -25,7 +29,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import pg from 'pg';
 import { loadConfig, PROJECTION_DATA_SOURCE } from '#libs/platform';
@@ -87,27 +92,70 @@ async function load(dataSource: DataSource): Promise<void> {
   await dataSource.query(`vacuum analyze ${s}.outstanding_tasks`);
 }
 
+/** The garbage collector's pauses, as perf_hooks reports them (start and duration, in ms). */
+const gcPauses: { start: number; duration: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push({ start: entry.startTime, duration: entry.duration });
+}).observe({ entryTypes: ['gc'] });
+
+const loadAverage = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+
+interface Measured {
+  /** Each case's latencies, sorted, in ms. */
+  readonly latencies: number[][];
+  /** Per case, how many of its slowest 1% of requests overlapped a garbage collector's pause. */
+  readonly tailInGc: number[];
+  readonly summary: string;
+}
+
 /**
  * Each case REQUESTS times, in rounds of one request per case (after 200 unmeasured rounds): a busy
  * moment of the shared host falls on every case alike rather than on whichever ran then.
  */
-async function measure(agent: http.Agent, url: URL, paths: readonly string[]): Promise<number[][]> {
+async function measure(agent: http.Agent, url: URL, paths: readonly string[]): Promise<Measured> {
   const check = (path: string, answer: Answer) => {
     if (answer.status !== 200 || answer.body.items?.length !== 50 || typeof answer.body.next !== 'string') {
       throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
     }
   };
   const warmUp = Math.min(200, REQUESTS);
-  const latencies = paths.map((): number[] => []);
+  const samples = paths.map((): { start: number; ms: number }[] => []);
+  let cpu = process.cpuUsage();
+  let from = performance.now();
   for (let round = 0; round < warmUp + REQUESTS; round++) {
+    if (round === warmUp) {
+      cpu = process.cpuUsage();
+      from = performance.now();
+    }
     for (const [i, path] of paths.entries()) {
       const t0 = performance.now();
       const answer = await get(agent, url, path);
-      if (round >= warmUp) latencies[i]!.push(performance.now() - t0);
+      if (round >= warmUp) samples[i]!.push({ start: t0, ms: performance.now() - t0 });
       check(path, answer);
     }
   }
-  return latencies.map((samples) => samples.sort((a, b) => a - b));
+  const used = process.cpuUsage(cpu);
+  const to = performance.now();
+  // The observer reports a pause after it: let the entries of the last rounds arrive.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const pauses = gcPauses.filter((pause) => pause.start >= from && pause.start <= to);
+  const overlapsGc = ({ start, ms }: { start: number; ms: number }) =>
+    pauses.some((pause) => pause.start < start + ms && pause.start + pause.duration > start);
+  const tailInGc = samples.map((list) => {
+    const slowest = [...list].sort((a, b) => b.ms - a.ms).slice(0, Math.ceil(list.length / 100));
+    return slowest.filter(overlapsGc).length;
+  });
+  const requests = REQUESTS * paths.length;
+  const gcMs = pauses.reduce((sum, pause) => sum + pause.duration, 0);
+  const maxGc = pauses.reduce((max, pause) => Math.max(max, pause.duration), 0);
+  return {
+    latencies: samples.map((list) => list.map(({ ms }) => ms).sort((a, b) => a - b)),
+    tailInGc,
+    summary: `${requests} requests: CPU ${((used.user + used.system) / 1000 / requests).toFixed(3)} ms per request (user ${(used.user / 1000 / requests).toFixed(3)}, system ${(used.system / 1000 / requests).toFixed(3)}), GC ${pauses.length} pauses ${gcMs.toFixed(0)} ms (max ${maxGc.toFixed(1)}), load average ${loadAverage()}`,
+  };
 }
 
 async function run(backend: 'postgres' | 'pglite'): Promise<void> {
@@ -132,7 +180,7 @@ async function run(backend: 'postgres' | 'pglite'): Promise<void> {
     let t0 = performance.now();
     await load(dataSource);
     console.log(
-      `\n${backend}: ${OPEN_TASKS.toLocaleString('en')} open tasks of ${AGENCY} and ${OTHER_TASKS.toLocaleString('en')} of 100 other agencies written into outstanding_tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `\n${backend}: ${OPEN_TASKS.toLocaleString('en')} open tasks of ${AGENCY} and ${OTHER_TASKS.toLocaleString('en')} of 100 other agencies written into outstanding_tasks in ${((performance.now() - t0) / 1000).toFixed(1)} s (load average ${loadAverage()})`,
     );
     const base = `/agencies/${AGENCY}/outstanding?limit=50`;
     // The cursor of the page after DEEP tasks, found by following next in pages of 500.
@@ -174,7 +222,9 @@ async function run(backend: 'postgres' | 'pglite'): Promise<void> {
       [`query layer: page after ${DEEP.toLocaleString('en')}`, cursor!],
     ] as const) {
       const latencies: number[] = [];
+      let cpu = process.cpuUsage();
       for (let i = 0; i < REQUESTS + Math.min(200, REQUESTS); i++) {
+        if (i === Math.min(200, REQUESTS)) cpu = process.cpuUsage();
         const t0 = performance.now();
         const page = await listOutstanding(dataSource.manager, AGENCY, {
           asOf,
@@ -184,25 +234,28 @@ async function run(backend: 'postgres' | 'pglite'): Promise<void> {
         if (i >= Math.min(200, REQUESTS)) latencies.push(performance.now() - t0);
         if (page.items.length !== 50 || page.next === null) throw new Error(`${name}: not a full page`);
       }
+      const used = process.cpuUsage(cpu);
       const sorted = latencies.sort((a, b) => a - b);
       console.log(
-        `  ${name.padEnd(40)} ${percentile(sorted, 50).toFixed(2).padStart(8)} ${percentile(sorted, 99).toFixed(2).padStart(8)}`,
+        `  ${name.padEnd(40)} ${percentile(sorted, 50).toFixed(2).padStart(8)} ${percentile(sorted, 99).toFixed(2).padStart(8)}  CPU ${((used.user + used.system) / 1000 / REQUESTS).toFixed(3)} ms per call`,
       );
     }
     // The cheap cases in turn, then the costly ones apart: on PGlite the database shares the
     // process, and a case right after a costly one would pay for its garbage.
-    const measured = [
-      ...(await measure(
+    const groups = [
+      await measure(
         agent,
         url,
         cases.slice(0, 4).map(([, path]) => path),
-      )),
-      ...(await measure(
+      ),
+      await measure(
         agent,
         url,
         cases.slice(4).map(([, path]) => path),
-      )),
+      ),
     ];
+    const measured = groups.flatMap((group) => group.latencies);
+    const tailInGc = groups.flatMap((group) => group.tailInGc);
     for (const [i, [name]] of cases.entries()) {
       const sorted = measured[i]!;
       const p99 = percentile(sorted, 99);
@@ -210,9 +263,11 @@ async function run(backend: 'postgres' | 'pglite'): Promise<void> {
         ? `  target p99 <= ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS ? 'met' : 'MISSED'}`
         : '';
       console.log(
-        `  HTTP: ${name.padEnd(34)} ${percentile(sorted, 50).toFixed(2).padStart(8)} ${p99.toFixed(2).padStart(8)}${verdict}`,
+        `  HTTP: ${name.padEnd(34)} ${percentile(sorted, 50).toFixed(2).padStart(8)} ${p99.toFixed(2).padStart(8)}  slowest 1% in a GC pause: ${tailInGc[i]}/${Math.ceil(sorted.length / 100)}${verdict}`,
       );
     }
+    console.log(`  the first four cases, ${groups[0]!.summary}`);
+    console.log(`  the last two cases, ${groups[1]!.summary}`);
   } finally {
     agent.destroy();
     await app.close();

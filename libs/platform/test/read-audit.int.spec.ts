@@ -82,4 +82,31 @@ describe.each(['pglite', 'postgres'] as const)('the audit of reads in the databa
     await expect(database.pool.query(`delete from ${schema}.read_audit`)).rejects.toThrow(/append-only/);
     await expect(database.pool.query(`truncate ${schema}.read_audit`)).rejects.toThrow(/append-only/);
   });
+
+  it('stores reads written one at a time, then several at once, exactly as given, in one chain', async () => {
+    const writer = new PostgresReadAudit(database.pool, schema);
+    await writer.migrate();
+    const alone = (n: number): ReadRecord => ({
+      ...read(n),
+      actor: { personId: `p-${n}`, agencyCode: 'lc-so-y-te', roles: ['officer', 'auditor'] },
+      resourceIds: [`T-${n}`, `P-${n}`],
+      query: { cursor: 'WyJvdXRzdGFuZGluZzpkdWVEYXRlIl0', limit: '50', q: 'l\'ấp "1"' },
+    });
+    // One at a time: the first reads the head in a transaction, the next ones link onto it.
+    const written = [];
+    for (let n = 300; n < 303; n++) written.push(await writer.record(alone(n)));
+    // Then several at once (one batch) after them.
+    written.push(...(await Promise.all([writer.record(alone(303)), writer.record(alone(304))])));
+    const listed = await writer.list({ actor: 'p-301', limit: 10, offset: 0 });
+    expect(listed.items).toEqual([written[1]]);
+    expect(listed.items[0]).toMatchObject({
+      actor: { personId: 'p-301', roles: ['officer', 'auditor'] },
+      resourceIds: ['T-301', 'P-301'],
+      query: { cursor: 'WyJvdXRzdGFuZGluZzpkdWVEYXRlIl0', limit: '50', q: 'l\'ấp "1"' },
+      items: 301,
+    });
+    const all = await writer.list({ limit: 500, offset: 0 });
+    expect(verifyReadChain(all.items)).toBeNull();
+    expect(all.items.slice(-5)).toEqual(written);
+  });
 });
