@@ -27,10 +27,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadavg } from 'node:os';
-import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { loadavg, tmpdir } from 'node:os';
+import { performance, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import pg from 'pg';
 import { loadConfig, PROJECTION_DATA_SOURCE } from '#libs/platform';
@@ -94,9 +93,11 @@ async function load(dataSource: DataSource): Promise<void> {
 
 /** The garbage collector's pauses, as perf_hooks reports them (start and duration, in ms). */
 const gcPauses: { start: number; duration: number }[] = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcPauses.push({ start: entry.startTime, duration: entry.duration });
-}).observe({ entryTypes: ['gc'] });
+const keepPauses = (entries: readonly PerformanceEntry[]) => {
+  for (const entry of entries) gcPauses.push({ start: entry.startTime, duration: entry.duration });
+};
+const gcObserver = new PerformanceObserver((list) => keepPauses(list.getEntries()));
+gcObserver.observe({ entryTypes: ['gc'] });
 
 const loadAverage = () =>
   loadavg()
@@ -139,8 +140,10 @@ async function measure(agent: http.Agent, url: URL, paths: readonly string[]): P
   }
   const used = process.cpuUsage(cpu);
   const to = performance.now();
-  // The observer reports a pause after it: let the entries of the last rounds arrive.
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Node records a pause in a callback of the turn after it: one turn, then the entries not yet
+  // delivered to the observer are taken.
+  await new Promise((resolve) => setImmediate(resolve));
+  keepPauses(gcObserver.takeRecords());
   const pauses = gcPauses.filter((pause) => pause.start >= from && pause.start <= to);
   const overlapsGc = ({ start, ms }: { start: number; ms: number }) =>
     pauses.some((pause) => pause.start < start + ms && pause.start + pause.duration > start);

@@ -2,7 +2,7 @@ import type { AgencyDirectory } from '#libs/agencies';
 import { PlanDocumentError } from '../errors.js';
 import { parsePlanDocument } from '../parse-plan-document.js';
 import { buildPlanDraft, type PlanDraftStream, streamPlanDraft } from './build-plan-draft.js';
-import type { PlanDraft } from './draft.types.js';
+import type { BuildPlanDraftOptions, PlanDraft } from './draft.types.js';
 import { canonicalPlanText, planContentHash } from './plan-identity.js';
 
 export interface DraftPlanTextOptions {
@@ -27,13 +27,8 @@ export function draftPlanText(
   directory: AgencyDirectory,
   options: DraftPlanTextOptions = {},
 ): PlanDraft {
-  const { extract, contentHash } = parsedPlanText(text, options);
-  return buildPlanDraft(extract, directory, {
-    contentHash,
-    fileName: options.fileName,
-    mediaType: options.mediaType,
-    jurisdiction: options.jurisdiction,
-  });
+  const { extract, build } = parsedPlanText(text, options);
+  return buildPlanDraft(extract, directory, build);
 }
 
 /**
@@ -46,18 +41,12 @@ export function streamPlanText(
   directory: AgencyDirectory,
   options: DraftPlanTextOptions = {},
 ): PlanDraftStream {
-  const { extract, contentHash } = parsedPlanText(text, options);
+  const { extract, build } = parsedPlanText(text, options);
   return streamPlanDraft(
     // Its own list of the parties, emptied as they are built (the extract's is left as it is).
     { ...extract, parties: [...extract.parties] },
     directory,
-    {
-      contentHash,
-      fileName: options.fileName,
-      mediaType: options.mediaType,
-      jurisdiction: options.jurisdiction,
-      releaseParties: true,
-    },
+    { ...build, releaseParties: true },
   );
 }
 
@@ -74,5 +63,11 @@ function parsedPlanText(text: string, options: DraftPlanTextOptions) {
   }
   const contentHash = planContentHash(extract.text);
   options.afterParsing?.();
-  return { extract, contentHash };
+  const build: BuildPlanDraftOptions = {
+    contentHash,
+    fileName: options.fileName,
+    mediaType: options.mediaType,
+    jurisdiction: options.jurisdiction,
+  };
+  return { extract, build };
 }

@@ -33,27 +33,12 @@ const JSON_PIECE_CHARACTERS = 256 * 1024;
 /**
  * The UTF-8 of `JSON.stringify(object)` leaving out the field `omit`, made one field, and one element
  * of an array field, at a time, and encoded 256 K characters at a time: the same bytes, without a
- * string of the whole JSON.
+ * string of the whole JSON. Each piece is a copy (the encoder's buffer is reused).
  */
 export function jsonPieces(object: object, omit?: string): Uint8Array[] {
-  return [...eachJsonPiece(object, omit)];
-}
-
-/** jsonPieces one piece at a time: a piece is made when the one before has been taken. */
-function* eachJsonPiece(object: object, omit?: string): Generator<Uint8Array> {
-  const encoder = new TextEncoder();
-  let pending: string[] = [];
-  let pendingLength = 0;
-  for (const json of eachJsonString(fieldsOf(object, omit))) {
-    pending.push(json);
-    pendingLength += json.length;
-    if (pendingLength >= JSON_PIECE_CHARACTERS) {
-      yield encoder.encode(pending.join(''));
-      pending = [];
-      pendingLength = 0;
-    }
-  }
-  if (pending.length > 0) yield encoder.encode(pending.join(''));
+  return Array.from(encodedInReusedBuffer(eachJsonString(fieldsOf(object, omit))), (bytes) =>
+    Uint8Array.from(bytes),
+  );
 }
 
 /** An object's own enumerable string keys and values, in JSON.stringify's order, but `omit`. */
