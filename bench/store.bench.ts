@@ -5,7 +5,9 @@
  *   1. single-event appends/s: N concurrent writers, each appending 1 event per call to its own
  *      stream with an exact expected version (p50/p99 latency reported),
  *   2. events/s appending 100-event batches with N concurrent writers, each to its own streams,
- *   3. catch-up read events/s: readAll from the start of the log in batches until the end.
+ *   3. catch-up read events/s: the whole log from its start, in pages, two ways in alternate passes:
+ *      readAll called page after page, and readLogBatches (how consumers catch up: the next page
+ *      read while the caller handles one).
  * Every run works in a fresh schema `bench_<random>` that is dropped at the end.
  *
  * Environment (all optional): BENCH_DATABASE_URL, BENCH_ADAPTERS (postgres,pglite), BENCH_WRITERS (16),
@@ -26,6 +28,7 @@ import {
   PostgresEventStore,
   START_OF_LOG,
   openDatabase,
+  readLogBatches,
   type LogPosition,
   type NewEvent,
 } from '#libs/event-store';
@@ -59,7 +62,8 @@ const CONCURRENT_BATCH_EVENTS = process.env.BENCH_CONCURRENT_BATCH_EVENTS
   : undefined;
 const READ_BATCH = Math.max(1, Math.round(numberFromEnv('BENCH_READ_BATCH', 1000)));
 /** Seconds of pgbench single-row INSERTs to compare single appends with; 0: not run. */
-const PGBENCH_SECONDS = Math.max(0, Math.round(numberFromEnv('BENCH_PGBENCH', 0)));
+const PGBENCH_SECONDS =
+  process.env.BENCH_PGBENCH?.trim() === '0' ? 0 : Math.max(0, Math.round(numberFromEnv('BENCH_PGBENCH', 0)));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'postgres,pglite')
   .split(',')
@@ -109,7 +113,10 @@ interface AdapterResult {
   readonly adapter: AdapterName;
   readonly single: PhaseResult;
   readonly batched: PhaseResult;
+  /** readAll called page after page. */
   readonly read: PhaseResult;
+  /** readLogBatches, the same pages with the next one read ahead. */
+  readonly readAhead: PhaseResult;
   readonly logEvents: number;
   /** pgbench single-row INSERT transactions/s, when BENCH_PGBENCH asked for them. */
   readonly pgbenchTps?: number;
@@ -389,33 +396,70 @@ async function batchedAppends(store: PostgresEventStore, count: number, seconds:
   return { operations: run.operations, events: run.operations * BATCH_SIZE, latenciesMs: sorted };
 }
 
+type ReadMode = 'readAll' | 'readLogBatches';
+
 /**
- * Reads the whole log from its start, again and again until `seconds` have passed (at least
- * once): one pass over 100,000 events lasts a second or two, too short for a steady figure.
+ * Reads the whole log from its start, again and again until `seconds` have passed for each way of
+ * reading (at least one pass each), the two ways in alternate passes so that both meet the same
+ * host: one pass over 100,000 events lasts a second or two, too short for a steady figure.
  */
-async function catchUpReads(store: PostgresEventStore, expected: number, seconds: number) {
-  const deadline = performance.now() + seconds * 1000;
-  let passes = 0;
-  let operations = 0;
-  do {
-    operations += (await catchUpRead(store, expected)).operations;
-    passes += 1;
-  } while (performance.now() < deadline);
-  return { operations, events: passes * expected, passes };
+async function catchUpReads(
+  store: PostgresEventStore,
+  probe: ServerProbe | undefined,
+  expected: number,
+  seconds: number,
+): Promise<Record<ReadMode, PhaseResult & { passes: number }>> {
+  const passes: Record<ReadMode, PhaseResult[]> = { readAll: [], readLogBatches: [] };
+  const elapsed = (mode: ReadMode) => passes[mode].reduce((sum, pass) => sum + pass.seconds, 0);
+  while (elapsed('readAll') < seconds || elapsed('readLogBatches') < seconds) {
+    for (const mode of ['readAll', 'readLogBatches'] as const) {
+      passes[mode].push(await measured(probe, () => catchUpRead(store, expected, mode)));
+    }
+  }
+  return { readAll: combined(passes.readAll), readLogBatches: combined(passes.readLogBatches) };
 }
 
-async function catchUpRead(store: PostgresEventStore, expected: number) {
+/** Passes of one phase as one: their events, time and CPU summed. */
+function combined(passes: readonly PhaseResult[]): PhaseResult & { passes: number } {
+  const sum = (value: (pass: PhaseResult) => number) =>
+    passes.reduce((total, pass) => total + value(pass), 0);
+  const seconds = sum((pass) => pass.seconds);
+  const events = sum((pass) => pass.events);
+  const cores = (value: (pass: PhaseResult) => number) => sum((pass) => value(pass) * pass.seconds) / seconds;
+  return {
+    operations: sum((pass) => pass.operations),
+    events,
+    seconds,
+    eventsPerSecond: events / seconds,
+    cpu: {
+      node: cores((p) => p.cpu.node),
+      server: cores((p) => p.cpu.server),
+      host: cores((p) => p.cpu.host),
+    },
+    passes: passes.length,
+  };
+}
+
+async function catchUpRead(store: PostgresEventStore, expected: number, mode: ReadMode) {
   let position: LogPosition = START_OF_LOG;
   let events = 0;
   let batches = 0;
   let waitedMs = 0;
   for (;;) {
     if (aborted) throw new Error('interrupted');
-    const batch = await store.readAll(position, READ_BATCH);
-    batches += 1;
-    events += batch.events.length;
-    position = batch.next;
-    if (batch.events.length > 0) continue;
+    if (mode === 'readAll') {
+      const batch = await store.readAll(position, READ_BATCH);
+      batches += 1;
+      events += batch.events.length;
+      position = batch.next;
+      if (batch.events.length > 0) continue;
+    } else {
+      for await (const batch of readLogBatches(store, position, READ_BATCH)) {
+        batches += 1;
+        events += batch.events.length;
+        position = batch.next;
+      }
+    }
     if (events >= expected) break;
     // Another session's open transaction holds back the readable horizon; wait for it a little.
     if (waitedMs >= 15_000) {
@@ -514,18 +558,25 @@ async function benchAdapter(adapter: AdapterName): Promise<AdapterResult> {
     }
 
     log(
-      `[${adapter}] 3/3 catch-up reads of the ${logEvents} events, readAll batches of ${READ_BATCH}, for at least ${limits.readSeconds} s ...`,
+      `[${adapter}] 3/3 catch-up reads of the ${logEvents} events in pages of ${READ_BATCH}, readAll and readLogBatches in alternate passes, for at least ${limits.readSeconds} s each ...`,
     );
-    let passes = 0;
-    const read = await measured(probe, async () => {
-      const outcome = await catchUpReads(store, logEvents, limits.readSeconds);
-      passes = outcome.passes;
-      return outcome;
-    });
-    log(
-      `[${adapter}]     ${read.events} events (${passes} passes over the log) in ${read.seconds.toFixed(1)} s = ${fmt(read.eventsPerSecond)} events/s`,
-    );
-    return { adapter, single, batched, read, logEvents, ...(pgbenchTps === undefined ? {} : { pgbenchTps }) };
+    const reads = await catchUpReads(store, probe, logEvents, limits.readSeconds);
+    const read = reads.readAll;
+    const readAhead = reads.readLogBatches;
+    for (const [mode, result] of Object.entries(reads)) {
+      log(
+        `[${adapter}]     ${mode}: ${result.events} events (${result.passes} passes over the log) in ${result.seconds.toFixed(1)} s = ${fmt(result.eventsPerSecond)} events/s`,
+      );
+    }
+    return {
+      adapter,
+      single,
+      batched,
+      read,
+      readAhead,
+      logEvents,
+      ...(pgbenchTps === undefined ? {} : { pgbenchTps }),
+    };
   } finally {
     log(`[${adapter}] dropping schema ${schema} and closing`);
     await pool.query(`drop schema if exists ${schema} cascade`).catch((error: unknown) => {
@@ -543,7 +594,8 @@ function printSummary(results: readonly AdapterResult[]): void {
       'p50 ms',
       'p99 ms',
       'batched events/s',
-      'catch-up read events/s',
+      'catch-up read events/s (readAll)',
+      '(readLogBatches)',
       'log events',
     ],
   ];
@@ -555,6 +607,7 @@ function printSummary(results: readonly AdapterResult[]): void {
       percentile(r.single.latenciesMs!, 99).toFixed(2),
       fmt(r.batched.eventsPerSecond),
       fmt(r.read.eventsPerSecond),
+      fmt(r.readAhead.eventsPerSecond),
       fmt(r.logEvents),
     ]);
   }
@@ -564,6 +617,7 @@ function printSummary(results: readonly AdapterResult[]): void {
     '',
     '',
     `>= ${fmt(TARGETS.batchedEventsPerSecond)}`,
+    `>= ${fmt(TARGETS.readEventsPerSecond)}`,
     `>= ${fmt(TARGETS.readEventsPerSecond)}`,
     '',
   ]);
@@ -588,10 +642,11 @@ function printSummary(results: readonly AdapterResult[]): void {
     for (const [phase, p] of [
       ['single', r.single],
       ['batched', r.batched],
-      ['read', r.read],
+      ['read (readAll)', r.read],
+      ['read (readLogBatches)', r.readAhead],
     ] as const) {
       const perEvent = (value: number) =>
-        Number.isNaN(value) ? 'n/a' : ((value * p.seconds * 1e6) / p.events).toFixed(0);
+        Number.isNaN(value) ? 'n/a' : ((value * p.seconds * 1e6) / p.events).toFixed(1);
       const other = p.cpu.host - p.cpu.node - (Number.isNaN(p.cpu.server) ? 0 : p.cpu.server);
       cpuRows.push([
         `${r.adapter} ${phase}`,
@@ -627,7 +682,7 @@ function printSummary(results: readonly AdapterResult[]): void {
       `  batched events/s        ${verdict(pgResult.batched.eventsPerSecond, TARGETS.batchedEventsPerSecond)}`,
     );
     console.log(
-      `  catch-up read events/s  ${verdict(pgResult.read.eventsPerSecond, TARGETS.readEventsPerSecond)}`,
+      `  catch-up read events/s  ${verdict(pgResult.read.eventsPerSecond, TARGETS.readEventsPerSecond)} (readAll), ${verdict(pgResult.readAhead.eventsPerSecond, TARGETS.readEventsPerSecond)} (readLogBatches)`,
     );
     if (pgResult.pgbenchTps !== undefined) {
       console.log(

@@ -103,6 +103,12 @@ export interface EventStore {
   readStream(streamId: string, options?: { fromVersion?: number }): Promise<RecordedEvent[]>;
   /** Committed events after a log position, in log order, at most `limit`. */
   readAll(after: LogPosition, limit: number): Promise<ReadAllBatch>;
+  /**
+   * Optional, for a store that reads the next page sooner than a caller of readAll could: the pages
+   * readAll would answer from `after` on, until one comes back short. Callers use `readLogBatches`,
+   * which falls back on readAll for the other stores.
+   */
+  readBatches?(after: LogPosition, limit: number): AsyncIterable<ReadAllBatch>;
   /** The log position of the event at a global position, or null if there is none. */
   logPositionOf(globalPosition: bigint): Promise<LogPosition | null>;
   /** The newest global position (0 when empty). */
@@ -122,6 +128,36 @@ export interface EventStore {
    */
   watchAppends?(watcher: AppendWatcher): AppendWatch;
   close(): Promise<void>;
+}
+
+/**
+ * The log after `after`, in the pages readAll answers (at most `limit` events each), until a page
+ * comes back short: the readable head as of that read (an empty page is not yielded). After a full
+ * page the next one is read while the caller handles this one, one page in flight, and no further
+ * read once the caller stops iterating: how a consumer catches up (ADR 0044, 2026-12-07).
+ */
+export async function* readLogBatches(
+  store: Pick<EventStore, 'readAll' | 'readBatches'>,
+  after: LogPosition,
+  limit: number,
+): AsyncGenerator<ReadAllBatch, void, undefined> {
+  if (store.readBatches) {
+    for await (const batch of store.readBatches(after, limit)) if (batch.events.length > 0) yield batch;
+    return;
+  }
+  if (limit <= 0) return;
+  let next: Promise<ReadAllBatch> | undefined = store.readAll(after, limit);
+  while (next) {
+    const batch: ReadAllBatch = await next;
+    next = undefined;
+    if (batch.events.length === 0) return;
+    if (batch.events.length >= limit) {
+      next = store.readAll(batch.next, limit);
+      // Its failure surfaces when it is awaited; a caller that stops first never sees it.
+      next.catch(() => undefined);
+    }
+    yield batch;
+  }
 }
 
 /** Told by `EventStore.watchAppends` that the log has grown. */

@@ -9,11 +9,13 @@ import {
   ExpectedVersion,
   InvalidAppendError,
   START_OF_LOG,
+  readLogBatches,
   upcasterFrom,
   type EventStore,
   type LogPosition,
   type NewEvent,
   PostgresEventStore,
+  type ReadAllBatch,
   type RecordedEvent,
   type Upcaster,
 } from '../src/index.js';
@@ -508,6 +510,82 @@ export function eventStoreContract(
           await fastRead;
           const afterCommit = await store.readAll(after, 100);
           expect(afterCommit.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
+        } finally {
+          client.release();
+        }
+      });
+
+    it('reads on page by page, as readAll answers, until a page comes back short', async () => {
+      const from = await store.readableHead();
+      const stream = `task-${randomUUID()}`;
+      await store.append(stream, [newEvent('P1'), newEvent('P2'), newEvent('P3'), newEvent('P4')]);
+      await store.append(stream, [newEvent('P5'), newEvent('P6'), newEvent('P7')]);
+      const expected: RecordedEvent[] = [];
+      for (let position = from; ;) {
+        const page = await store.readAll(position, 3);
+        if (page.events.length === 0) break;
+        expected.push(...page.events);
+        position = page.next;
+      }
+
+      const pages = [];
+      for await (const page of readLogBatches(store, from, 3)) pages.push(page);
+
+      expect(pages.map((page) => page.events.map((e) => e.type))).toEqual([
+        ['P1', 'P2', 'P3'],
+        ['P4', 'P5', 'P6'],
+        ['P7'],
+      ]);
+      expect(pages.flatMap((page) => page.events)).toEqual(expected);
+      for (const page of pages) {
+        const last = page.events.at(-1)!;
+        expect(page.next).toEqual({ transactionId: last.transactionId, globalPosition: last.globalPosition });
+      }
+      expect(pages.at(-1)!.next).toEqual(await store.readableHead());
+      const none = [];
+      for await (const page of readLogBatches(store, pages.at(-1)!.next, 3)) none.push(page);
+      expect(none).toEqual([]);
+      for await (const page of readLogBatches(store, from, 0)) none.push(page);
+      expect(none).toEqual([]);
+    });
+
+    it('reads on from where a caller that stopped paging left off', async () => {
+      const from = await store.readableHead();
+      await store.append(`task-${randomUUID()}`, [newEvent('S1'), newEvent('S2'), newEvent('S3')]);
+      let first: ReadAllBatch | undefined;
+      for await (const page of readLogBatches(store, from, 2)) {
+        first = page;
+        break;
+      }
+      const rest = [];
+      for await (const page of readLogBatches(store, first!.next, 2)) rest.push(...page.events);
+
+      expect([...first!.events, ...rest].map((e) => e.type)).toEqual(['S1', 'S2', 'S3']);
+    });
+
+    if (options.concurrentTransactions)
+      it('reads no page ahead past a transaction still running', async () => {
+        const from = await store.readableHead();
+        await store.append(`task-${randomUUID()}`, [newEvent('Before1'), newEvent('Before2')]);
+        const { pool, store: postgres } = transactions();
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          await postgres.appendWith(client, `task-${randomUUID()}`, [newEvent('Slow')]);
+          await store.append(`task-${randomUUID()}`, [newEvent('Fast')]);
+          // The first page is full, so the next one is read at once, while 'Slow' is uncommitted.
+          const whileRunning = [];
+          for await (const page of readLogBatches(store, from, 2)) whileRunning.push(page);
+          expect(whileRunning.map((page) => page.events.map((e) => e.type))).toEqual([
+            ['Before1', 'Before2'],
+          ]);
+
+          await client.query('commit');
+          const afterCommit = [];
+          for await (const page of readLogBatches(store, whileRunning[0]!.next, 2)) {
+            afterCommit.push(...page.events.map((e) => e.type));
+          }
+          expect(afterCommit).toEqual(['Slow', 'Fast']);
         } finally {
           client.release();
         }

@@ -50,7 +50,9 @@ export interface PostgresEventStoreOptions {
  * fixed-form fields come as one text (`head`): the driver cuts and decodes each field of a row
  * on its own, and on a catch-up read that per-field cost was a fifth of this process's time per
  * event (ADR 0044, addendum). (One JSON text per row instead cost the server 70% more per event
- * read and saved this process little: ADR 0044.)
+ * read and saved this process little: ADR 0044.) Data and metadata come as their JSON text
+ * (RAW_JSON), parsed by EventDecoder: a catch-up read can ask for its next page before it parses
+ * this one (readBatches).
  */
 type EventRow = [
   /**
@@ -61,10 +63,38 @@ type EventRow = [
   head: string,
   streamId: string,
   type: string,
-  data: unknown,
-  /** With `recordedAt` only for an event copied from another store. */
-  metadata: Omit<EventMetadata, 'recordedAt'> & { recordedAt?: string },
+  /** JSON text. */
+  data: string,
+  /** JSON text of the metadata, with `recordedAt` only for an event copied from another store. */
+  metadata: string,
 ];
+
+/** PostgreSQL's type oids of json and jsonb. */
+const JSON_OIDS: ReadonlySet<number> = new Set([114, 3802]);
+
+/** The driver's type parsers, except that json and jsonb stay text (EventRow). */
+const RAW_JSON: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string): ((text: string) => unknown) =>
+    JSON_OIDS.has(oid)
+      ? (text: string) => text
+      : (pg.types.getTypeParser(oid, format as 'text') as (
+          text: string,
+        ) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** The log position of an event row, read from its head. */
+function rowPosition(row: EventRow): LogPosition {
+  const head = row[0];
+  const versionAt = head.indexOf(' ');
+  const positionAt = head.indexOf(' ', versionAt + 1);
+  const transactionAt = head.indexOf(' ', positionAt + 1);
+  const schemaVersionAt = head.indexOf(' ', transactionAt + 1);
+  if (schemaVersionAt < 0) throw new Error(`Unexpected event row head "${head}"`);
+  return {
+    transactionId: BigInt(head.slice(transactionAt + 1, schemaVersionAt)),
+    globalPosition: BigInt(head.slice(positionAt + 1, transactionAt)),
+  };
+}
 
 /** PostgreSQL's type oid of timestamptz. */
 const TIMESTAMPTZ_OID = 1184;
@@ -84,7 +114,7 @@ class EventDecoder {
   constructor(private readonly upcaster: Upcaster | undefined) {}
 
   decode(row: EventRow): RecordedEvent {
-    const [head, streamId, type, data, metadata] = row;
+    const [head, streamId, type, dataText, metadataText] = row;
     const versionAt = head.indexOf(' ');
     const positionAt = head.indexOf(' ', versionAt + 1);
     const transactionAt = head.indexOf(' ', positionAt + 1);
@@ -109,6 +139,7 @@ class EventDecoder {
     // The metadata object is this row's own, fresh from JSON.parse: it takes the recorded time in
     // place instead of being copied. An event copied from another store keeps the time that store
     // recorded it.
+    const metadata = JSON.parse(metadataText) as Omit<EventMetadata, 'recordedAt'> & { recordedAt?: string };
     metadata.recordedAt ??= this.recordedIso;
     const recorded: RecordedEvent = {
       id: head.slice(0, versionAt),
@@ -118,7 +149,7 @@ class EventDecoder {
       transactionId: this.transactionId,
       type,
       schemaVersion: Number(head.slice(schemaVersionAt + 1, recordedAt)),
-      data,
+      data: JSON.parse(dataText) as unknown,
       metadata: metadata as EventMetadata,
     };
     return this.upcaster ? this.upcaster(recorded) : recorded;
@@ -403,15 +434,44 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Reads what it is asked for and no more: a consumer that wants the next page while it handles
-   * this one asks for it itself (DurableSubscription's opt-in read-ahead, off while it is paced;
-   * ADR 0044 on why the store does not).
+   * this one asks for it itself (readBatches, or DurableSubscription's opt-in read-ahead, off while
+   * it is paced; ADR 0044 on why readAll does not).
    */
   async readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
     // PostgreSQL refuses a negative LIMIT; asking for nothing answers nothing.
     if (limit <= 0) return { events: [], next: after };
+    return this.decodePage(await this.readPage(after, limit), after);
+  }
+
+  /**
+   * The pages readAll answers from `after` on, until one comes back short (see readLogBatches). As
+   * soon as a full page's rows are in, the next page is asked for: the server reads it while this
+   * process parses this page's JSON and the caller handles it (ADR 0044, addendum of 2026-12-07).
+   */
+  async *readBatches(after: LogPosition, limit: number): AsyncGenerator<ReadAllBatch, void, undefined> {
+    if (limit <= 0) return;
+    let next: Promise<EventRow[]> | undefined = this.readPage(after, limit);
+    let from = after;
+    while (next) {
+      const rows = await next;
+      next = undefined;
+      if (rows.length === 0) return;
+      if (rows.length === limit) {
+        next = this.readPage(rowPosition(rows[rows.length - 1]!), limit);
+        // Its failure surfaces when it is awaited; a caller that stops first never sees it.
+        next.catch(() => undefined);
+      }
+      const batch = this.decodePage(rows, from);
+      from = batch.next;
+      yield batch;
+    }
+  }
+
+  /** One page of the log as rows (see readAll): transactions older than every running one. */
+  private async readPage(after: LogPosition, limit: number): Promise<EventRow[]> {
     // Only transactions older than every running one are read: a transaction that took its
     // positions earlier but has not committed yet would otherwise be skipped for ever.
-    const events = await this.queryEvents(
+    return this.queryRows(
       `select ${EVENT_COLUMNS} from ${this.schema}.events e
         where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           and (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
@@ -421,6 +481,11 @@ export class PostgresEventStore implements EventStore {
       // Named: each connection parses and plans the catch-up query once.
       `${this.schema}.read_all`,
     );
+  }
+
+  private decodePage(rows: readonly EventRow[], after: LogPosition): ReadAllBatch {
+    const decoder = this.decoder();
+    const events = rows.map((row) => decoder.decode(row));
     const last = events[events.length - 1];
     return {
       events,
@@ -464,14 +529,21 @@ export class PostgresEventStore implements EventStore {
 
   /** Events selected with EVENT_COLUMNS, as rows of arrays decoded in order (see EventDecoder). */
   private async queryEvents(text: string, values: unknown[], name?: string): Promise<RecordedEvent[]> {
+    const rows = await this.queryRows(text, values, name);
+    const decoder = this.decoder();
+    return rows.map((row) => decoder.decode(row));
+  }
+
+  /** Rows selected with EVENT_COLUMNS, not decoded yet (see EventRow). */
+  private async queryRows(text: string, values: unknown[], name?: string): Promise<EventRow[]> {
     const result = await this.pool.query<EventRow>({
       ...(name ? { name } : {}),
       text,
       values,
       rowMode: 'array',
+      types: RAW_JSON,
     });
-    const decoder = this.decoder();
-    return result.rows.map((row) => decoder.decode(row));
+    return result.rows;
   }
 
   private decoder(): EventDecoder {
