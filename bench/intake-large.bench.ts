@@ -74,6 +74,20 @@ function rssOf(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
 }
 
 /**
+ * The resident part of a process's main heap: glibc's brk arena (`[heap]` in /proc/PID/smaps), where
+ * the main thread's malloc'd buffers live (the upload's socket chunks, its whole buffer). Memory freed
+ * there stays resident until glibc trims it; whether it was trimmed before an import decides
+ * whether the import's buffers count as growth (ADR 0039, addendum on the two groups of runs).
+ */
+function mainHeapRssOf(pid: number): number {
+  const smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  const at = smaps.indexOf('[heap]');
+  if (at === -1) return 0;
+  const kb = /Rss:\s+(\d+)\s+kB/u.exec(smaps.slice(at))?.[1];
+  return kb ? Number(kb) * 1024 : 0;
+}
+
+/**
  * Sets a process's peak RSS (VmHWM) back to its RSS now (Linux, a process of this user): the kernel
  * then keeps the true peak from here on, which a sampler may miss between two samples.
  */
@@ -220,6 +234,7 @@ async function main(): Promise<void> {
     await delay(500);
     await settle();
     const rssBefore = rssOf(api.pid ?? 0);
+    const mainHeapBefore = mainHeapRssOf(api.pid ?? 0);
     resetPeakRss(api.pid ?? 0);
     await ask('reset');
 
@@ -255,6 +270,7 @@ async function main(): Promise<void> {
     const mainCpu = (processTicks(api.pid, api.pid) - mainTicksBefore) / 100;
     await sampler;
     const peakHwm = rssOf(api.pid ?? 0, 'VmHWM');
+    const mainHeapAfter = mainHeapRssOf(api.pid ?? 0);
     const { maxMs = Number.NaN } = await ask('report');
     const { threads = [], missing = [] } = await ask('threads');
     if (missing.length > 0) process.stdout.write(`  no heap figures from ${missing.join(', ')} within 2 s\n`);
@@ -304,6 +320,13 @@ async function main(): Promise<void> {
     console.log(
       `  of which any import costs (the same growth for a 64 KB plan, dry run): ${mb(smallGrowth)}; ` +
         `the rest ${mb(growth - smallGrowth)} = ${((growth - smallGrowth) / document.length).toFixed(1)}x the document`,
+    );
+    console.log(
+      `  the main heap (glibc's brk arena, resident): ${mb(mainHeapBefore)} before, ${mb(mainHeapAfter)} after ` +
+        `(+${mb(mainHeapAfter - mainHeapBefore)}: the upload's buffers, in memory glibc had given back; ` +
+        'about 0 when they fit in memory it still held); the growth without it: ' +
+        `${mb(growth - (mainHeapAfter - mainHeapBefore))} = ` +
+        `${((growth - (mainHeapAfter - mainHeapBefore)) / document.length).toFixed(1)}x the document`,
     );
     printThreads(threads, growth);
   } finally {

@@ -63,7 +63,7 @@ const ISSUER_END = new RegExp(
 export function readBasis(blocks: readonly Block[], warnings: PlanWarning[]): CitedDocument[] {
   const byKey = new Map<string, CitedDocument>();
   for (const block of blocks) {
-    for (const citation of citationsIn(block.mapped, warnings)) {
+    for (const citation of citationsIn(block, warnings)) {
       const key = citation.number ? foldForSearch(citation.number) : foldForSearch(citation.name ?? '');
       const known = byKey.get(key);
       byKey.set(key, known ? mergeMentions(known, citation) : citation);

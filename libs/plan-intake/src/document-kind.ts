@@ -109,10 +109,7 @@ export function readMentionedPlan(outline: Outline): MentionedPlan | null {
           name: committee[0].trim(),
           level: LEVELS[committee[1] ?? ''] ?? null,
           derivedFrom: 'body',
-          span: block.mapped.spanOf(
-            offset + committee.index,
-            offset + committee.index + committee[0].trim().length,
-          ),
+          span: block.spanOf(offset + committee.index, offset + committee.index + committee[0].trim().length),
         }
       : null;
 
@@ -128,14 +125,14 @@ export function readMentionedPlan(outline: Outline): MentionedPlan | null {
     return {
       number: numbered ? (match[1] ?? null) : null,
       documentTypeCode: numbered ? (match[2] ?? '').replace(/–/gu, '-') : null,
-      numberSpan: numbered ? block.mapped.spanOf(match.index, match.index + match[0].length) : null,
+      numberSpan: numbered ? block.spanOf(match.index, match.index + match[0].length) : null,
       date,
       dateSpan: dateMatch
-        ? block.mapped.spanOf(offset + dateMatch.index, offset + dateMatch.index + dateMatch[0].length)
+        ? block.spanOf(offset + dateMatch.index, offset + dateMatch.index + dateMatch[0].length)
         : null,
       issuer,
       title: subject === '' ? null : subject,
-      titleSpan: subjectAt === -1 ? null : block.mapped.spanOf(subjectAt, subjectAt + subject.length),
+      titleSpan: subjectAt === -1 ? null : block.spanOf(subjectAt, subjectAt + subject.length),
     };
   }
   return null;

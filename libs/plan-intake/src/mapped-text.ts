@@ -10,8 +10,8 @@ import type { Span } from './types.js';
 export class MappedText {
   private constructor(
     readonly text: string,
-    /** Where every character came from, shared by the view and its slices (see SourceRuns). */
-    private readonly runs: SourceRuns,
+    /** Where every character came from, shared by the view and its slices (see Runs). */
+    private readonly runs: Runs,
     /** Index of text[0] in the text of the view the runs were made for. */
     private readonly base: number,
     /** Where an empty view sits in the source. */
@@ -66,14 +66,14 @@ export class MappedText {
     // A text that is one stretch of the source as written (most lines of a canonical text are) is a
     // slice of it, which V8 keeps as a view rather than a copy: joined, the paragraphs of a 9 MB plan
     // were a second copy of it (~14 MB).
-    const start = built.sourceAt(0);
+    const start = sourceOf(built, 0);
     const text =
       parts.length === 2
         ? source.slice(parts[0], parts[1])
-        : spacesAsWritten && built.runCount === 1 && start !== undefined
+        : spacesAsWritten && typeof built === 'number' && start !== undefined
           ? source.slice(start, start + length)
           : joinParts(source, parts);
-    return new MappedText(text, built, 0, built.sourceAt(0) ?? first);
+    return new MappedText(text, built, 0, start ?? first);
   }
 
   get length(): number {
@@ -120,7 +120,7 @@ export class MappedText {
   /** The source offset of text[index]; undefined outside the view. */
   private sourceAt(index: number): number | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.text.length) return undefined;
-    return this.runs.sourceAt(this.base + index);
+    return sourceOf(this.runs, this.base + index);
   }
 
   private trimSpaces(): MappedText {
@@ -137,28 +137,35 @@ export class MappedText {
 }
 
 /**
+ * Where the characters of a cleaned text come from: the source offset of its first character when
+ * it is one run (most paragraphs of a canonical text: a line as written), else SourceRuns. One run
+ * as a number rather than an object of its own: ~1.4 MB of the outline of a plan of 31,000
+ * paragraphs, held through its parse (docs/adr/0039).
+ */
+type Runs = SourceRuns | number;
+
+/** The source offset of text[index] (index within the text the runs were made for). */
+function sourceOf(runs: Runs, index: number): number | undefined {
+  return typeof runs === 'number' ? runs + index : runs.sourceAt(index);
+}
+
+/**
  * The source offsets of a cleaned text as runs of characters that follow each other in the source
  * (a word, a phrase with single spaces): a few numbers a run instead of one per character, which
  * for a 9 MB plan was 4 bytes a character, more than the text itself.
  */
 class SourceRuns {
   constructor(
-    /** Text index where each run starts, ascending; null for one run (starting at 0). */
-    private readonly textStarts: readonly number[] | null,
-    /** Source offset of each run's first character, or of the one run's. */
-    private readonly sourceStarts: readonly number[] | number,
+    /** Text index where each run starts, ascending. */
+    private readonly textStarts: readonly number[],
+    /** Source offset of each run's first character. */
+    private readonly sourceStarts: readonly number[],
     private readonly length: number,
   ) {}
-
-  /** Stretches of consecutive source characters. */
-  get runCount(): number {
-    return this.textStarts === null ? 1 : this.textStarts.length;
-  }
 
   sourceAt(index: number): number | undefined {
     if (index < 0 || index >= this.length) return undefined;
     const textStarts = this.textStarts;
-    if (textStarts === null) return (this.sourceStarts as number) + index;
     let low = 0;
     let high = textStarts.length - 1;
     while (low < high) {
@@ -166,7 +173,7 @@ class SourceRuns {
       if ((textStarts[middle] as number) <= index) low = middle;
       else high = middle - 1;
     }
-    return ((this.sourceStarts as readonly number[])[low] as number) + index - (textStarts[low] as number);
+    return (this.sourceStarts[low] as number) + index - (textStarts[low] as number);
   }
 }
 
@@ -186,12 +193,12 @@ class RunsBuilder {
     this.lastSource = offset;
   }
 
-  build(length: number): SourceRuns {
+  build(length: number): Runs {
     // One run (most paragraphs of a canonical text: a line as written) is its source offset alone:
     // two arrays of one number each were ~110 bytes a paragraph, 3.5 MB of the outline of a plan of
     // 31,000 paragraphs, held through its parse (docs/adr/0039).
     const [first] = this.sourceStarts;
-    if (this.textStarts.length === 1 && first !== undefined) return new SourceRuns(null, first, length);
+    if (this.textStarts.length === 1 && first !== undefined) return first;
     // Arrays of small integers: most paragraphs have a run or two, and a typed array costs a
     // buffer of its own each. Copied to their length: an array grown by push keeps room for 16 more
     // (~250 bytes a paragraph, 7 MB of a plan of 31,000 paragraphs).

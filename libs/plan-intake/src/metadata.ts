@@ -76,7 +76,7 @@ function readPlanNumber(letterhead: readonly Block[], warnings: PlanWarning[]): 
   for (const block of letterhead) {
     const match = /(?:^|\s)Số\s*:?\s*(\d*)\s*\/\s*([\p{Lu}\d]+(?:[-–][\p{L}\d]+)*)/u.exec(block.text);
     if (!match?.[2]) continue;
-    const span = block.mapped.spanOf(match.index, match.index + match[0].length);
+    const span = block.spanOf(match.index, match.index + match[0].length);
     const number = match[1] === '' || match[1] === undefined ? null : match[1];
     if (number === null) {
       warn(warnings, 'blank-plan-number', `The plan number is blank ("${match[0].trim()}"): a draft?`, span);
@@ -109,7 +109,7 @@ function readPlaceAndDate(letterhead: readonly Block[], warnings: PlanWarning[])
       month: optionalNumber(match[3]),
       day: optionalNumber(match[2]),
     };
-    const span = block.mapped.spanOf(0, match[0].length);
+    const span = block.spanOf(0, match[0].length);
     if (!isPossibleDate(date.day, date.month, date.year)) {
       warn(warnings, 'invalid-date', `The plan date "${match[0]}" is not a real day.`, span);
     } else if (date.year === null || date.month === null || date.day === null) {
@@ -224,7 +224,7 @@ function issuerFromBody(preamble: readonly Block[], place: string | null): PlanI
       name,
       level: LEVEL_WORDS[match[2]] ?? null,
       derivedFrom: 'body',
-      span: block.mapped.spanOf(match.index, match.index + written.length),
+      span: block.spanOf(match.index, match.index + written.length),
     };
   }
   return null;

@@ -1,15 +1,14 @@
 import { foldForSearch } from '#libs/shared-kernel';
 import { MappedText } from './mapped-text.js';
 import { hardWrapWidth, joinBrokenLines, sourceLines } from './normalise-lines.js';
-import type { Span } from './types.js';
 
-/** A paragraph of the document: one line, or several when a sentence was broken over lines. */
-export interface Block {
-  readonly mapped: MappedText;
-  /** Cleaned text: no markdown markers, whitespace collapsed. */
-  readonly text: string;
-  readonly span: Span;
-}
+/**
+ * A paragraph of the document: one line, or several when a sentence was broken over lines. Its
+ * `text` is cleaned (no markdown markers, whitespace collapsed) and maps back to the source (`span`,
+ * `spanOf`). The view itself, with no wrapper and no span object of its own: a 9 MB plan has 31,000
+ * paragraphs, and those two objects each were ~2.7 MB of the parse's peak (docs/adr/0039).
+ */
+export type Block = MappedText;
 
 /** A top-level section such as "V. TỔ CHỨC THỰC HIỆN". */
 export interface Section {
@@ -67,8 +66,7 @@ function blocksBeforeDistributionList(text: string): Block[] {
   const blocks: Block[] = [];
   // The lines are read twice (their widths first), rather than held (normalise-lines.ts).
   for (const range of joinBrokenLines(sourceLines(text), hardWrapWidth(sourceLines(text)))) {
-    const mapped = MappedText.fromSegments(text, range.segments);
-    const block = { mapped, text: mapped.text, span: mapped.span };
+    const block = MappedText.fromSegments(text, range.segments);
     // Nothing after it is read: an annex of figures after it (30,000 lines of a 9 MB plan) is not
     // made into blocks only to be dropped (~10 MB of them while they were made).
     if (isDistributionList(block)) break;

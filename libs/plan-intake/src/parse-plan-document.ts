@@ -110,7 +110,7 @@ function checkClosingYear(outline: Outline, period: PlanPeriod, warnings: PlanWa
     for (const match of block.text.matchAll(/(?<!tháng\s*\d{1,2}\s*)năm\s+(\d{4})/gu)) {
       const year = Number(match[1]);
       if (year >= fromYear && year <= toYear) continue;
-      const span = block.mapped.spanOf(match.index, match.index + match[0].length);
+      const span = block.spanOf(match.index, match.index + match[0].length);
       const years = fromYear === toYear ? `${fromYear}` : `${fromYear}-${toYear}`;
       warn(
         warnings,

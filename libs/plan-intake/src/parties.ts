@@ -61,7 +61,7 @@ function readPartyDrafts(section: Section, warnings: PlanWarning[]): PartyDraft[
     const follows = (drafts[drafts.length - 1]?.ordinal ?? 0) + 1;
     const numbered = heading && (heading.number < 1000 || heading.number === follows) ? heading : null;
     if (numbered) {
-      const { heading, inlineDuty } = splitHeading(block.mapped.slice(numbered.restStart));
+      const { heading, inlineDuty } = splitHeading(block.slice(numbered.restStart));
       const expected = (drafts[drafts.length - 1]?.ordinal ?? 0) + 1;
       if (numbered.number !== expected) {
         warn(
@@ -76,7 +76,7 @@ function readPartyDrafts(section: Section, warnings: PlanWarning[]): PartyDraft[
       continue;
     }
     // Paragraphs before the first numbered heading introduce the section; they assign nothing.
-    const duty = toDuty(block.mapped, warnings);
+    const duty = toDuty(block, warnings);
     if (duty.text !== '') drafts[drafts.length - 1]?.duties.push(duty);
   }
   return drafts.map((draft) => {

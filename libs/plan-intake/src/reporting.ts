@@ -75,7 +75,7 @@ function deadlinesIn(block: Block): Candidate[] {
   for (const match of block.text.matchAll(RECURRING_DEADLINE)) {
     const day = Number(match[1] ?? match[3]);
     const month = Number(match[2] ?? match[4]);
-    const sentence = sentenceAround(block.mapped, match.index);
+    const sentence = sentenceAround(block, match.index);
     if (!foldForSearch(sentence.text).includes('bao cao') || !isPossibleDate(day, month, null)) continue;
     candidates.push({
       frequency: frequencyOf(sentence.text),

@@ -101,7 +101,7 @@ const ITEM_LABEL = /^\(?(\d{1,2}|[a-zđ])\)\.?\s*|^(\d{1,2})[.)]\s+/u;
 
 /** "(1). 84,3% xã, phường ...; 30% các xã ..." gives one target per percentage. */
 function targetsIn(block: Block, contextYear: number | null, warnings: PlanWarning[]): IndicatorTarget[] {
-  const withoutBullet = block.mapped.withoutPrefix(/^[-+•–]\s+/u);
+  const withoutBullet = block.withoutPrefix(/^[-+•–]\s+/u);
   const label = ITEM_LABEL.exec(withoutBullet.text);
   const item = label ? `(${label[1] ?? label[2]})` : null;
   const body = withoutBullet.slice(label?.[0].length ?? 0);
