@@ -240,9 +240,14 @@ async function main(): Promise<void> {
 
     let done = false;
     let peakRss = rssBefore;
+    let mainHeapAtPeak = mainHeapBefore;
     const sampler = (async () => {
       while (!done) {
-        peakRss = Math.max(peakRss, rssOf(api.pid ?? 0));
+        const rss = rssOf(api.pid ?? 0);
+        // The main heap where the process is at its fullest: memory it takes after that moment (the
+        // answer's buffers, once the intake thread has ended) is not part of the peak.
+        if (rss > peakRss) mainHeapAtPeak = mainHeapRssOf(api.pid ?? 0);
+        peakRss = Math.max(peakRss, rss);
         await delay(20);
       }
     })();
@@ -270,7 +275,6 @@ async function main(): Promise<void> {
     const mainCpu = (processTicks(api.pid, api.pid) - mainTicksBefore) / 100;
     await sampler;
     const peakHwm = rssOf(api.pid ?? 0, 'VmHWM');
-    const mainHeapAfter = mainHeapRssOf(api.pid ?? 0);
     const { maxMs = Number.NaN } = await ask('report');
     const { threads = [], missing = [] } = await ask('threads');
     if (missing.length > 0) process.stdout.write(`  no heap figures from ${missing.join(', ')} within 2 s\n`);
@@ -322,11 +326,11 @@ async function main(): Promise<void> {
         `the rest ${mb(growth - smallGrowth)} = ${((growth - smallGrowth) / document.length).toFixed(1)}x the document`,
     );
     console.log(
-      `  the main heap (glibc's brk arena, resident): ${mb(mainHeapBefore)} before, ${mb(mainHeapAfter)} after ` +
-        `(+${mb(mainHeapAfter - mainHeapBefore)}: the upload's buffers, in memory glibc had given back; ` +
-        'about 0 when they fit in memory it still held); the growth without it: ' +
-        `${mb(growth - (mainHeapAfter - mainHeapBefore))} = ` +
-        `${((growth - (mainHeapAfter - mainHeapBefore)) / document.length).toFixed(1)}x the document`,
+      `  the main heap (glibc's brk arena, resident): ${mb(mainHeapBefore)} before, ${mb(mainHeapAtPeak)} at the ` +
+        `highest sample (+${mb(mainHeapAtPeak - mainHeapBefore)}: the upload's buffers, in memory glibc had given ` +
+        'back; about 0 when they fit in memory it still held); the growth without it: ' +
+        `${mb(growth - (mainHeapAtPeak - mainHeapBefore))} = ` +
+        `${((growth - (mainHeapAtPeak - mainHeapBefore)) / document.length).toFixed(1)}x the document`,
     );
     printThreads(threads, growth);
   } finally {
