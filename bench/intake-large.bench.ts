@@ -327,7 +327,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `  the main heap (glibc's brk arena, resident): ${mb(mainHeapBefore)} before, ${mb(mainHeapAtPeak)} at the ` +
-        `highest sample (+${mb(mainHeapAtPeak - mainHeapBefore)}: the upload's buffers, in memory glibc had given ` +
+        `highest sample (${mainHeapAtPeak >= mainHeapBefore ? '+' : ''}${mb(mainHeapAtPeak - mainHeapBefore)}: the upload's buffers, in memory glibc had given ` +
         'back; about 0 when they fit in memory it still held); the growth without it: ' +
         `${mb(growth - (mainHeapAtPeak - mainHeapBefore))} = ` +
         `${((growth - (mainHeapAtPeak - mainHeapBefore)) / document.length).toFixed(1)}x the document`,

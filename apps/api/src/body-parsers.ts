@@ -12,7 +12,10 @@ import {
 /** Every request body but a plan document: JSON up to 1 MB. The server's default limit. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** A document from this size has its socket chunks collected once read (a ~1 ms scavenge). */
+/**
+ * A document from this size has its socket chunks collected every megabyte as they are copied, and
+ * once read (a ~1 ms scavenge each).
+ */
 const LARGE_DOCUMENT_BYTES = 1024 * 1024;
 
 const isPlanImport = (request: FastifyRequest): boolean => request.routeOptions.url === PLAN_IMPORT_PATH;

@@ -105,10 +105,12 @@ export interface EventStore {
   readAll(after: LogPosition, limit: number): Promise<ReadAllBatch>;
   /**
    * Optional, for a store that reads the next page sooner than a caller of readAll could: the pages
-   * readAll would answer from `after` on, until one comes back short. Callers use `readLogBatches`,
-   * which falls back on readAll for the other stores.
+   * readAll would answer from `after` on, as readLogBatches gives them. Callers use
+   * `readLogBatches`, which falls back on readAll for the other stores. A wrapper of a store that
+   * changes what readAll answers must leave this out (or wrap it too): readLogBatches would read
+   * around it.
    */
-  readBatches?(after: LogPosition, limit: number): AsyncIterable<ReadAllBatch>;
+  readBatches?(after: LogPosition, limit: number): AsyncGenerator<ReadAllBatch, void, undefined>;
   /** The log position of the event at a global position, or null if there is none. */
   logPositionOf(globalPosition: bigint): Promise<LogPosition | null>;
   /** The newest global position (0 when empty). */
@@ -131,31 +133,58 @@ export interface EventStore {
 }
 
 /**
- * The log after `after`, in the pages readAll answers (at most `limit` events each), until a page
- * comes back short: the readable head as of that read (an empty page is not yielded). After a full
- * page the next one is read while the caller handles this one, one page in flight, and no further
- * read once the caller stops iterating: how a consumer catches up (ADR 0044, 2026-12-07).
+ * The log after `after`, in the pages readAll answers (at most `limit` events each), until a read
+ * finds nothing (an empty page is not yielded): how a consumer catches up (ADR 0044, 2026-12-07).
+ * After a full page the next one is read while the caller handles this one (readPagesAhead).
  */
-export async function* readLogBatches(
+export function readLogBatches(
   store: Pick<EventStore, 'readAll' | 'readBatches'>,
   after: LogPosition,
   limit: number,
 ): AsyncGenerator<ReadAllBatch, void, undefined> {
-  if (store.readBatches) {
-    for await (const batch of store.readBatches(after, limit)) if (batch.events.length > 0) yield batch;
-    return;
-  }
+  if (store.readBatches) return store.readBatches(after, limit);
+  return readPagesAhead(after, limit, (from) => store.readAll(from, limit), {
+    size: (batch) => batch.events.length,
+    end: (batch) => batch.next,
+    toBatch: (batch) => batch,
+  });
+}
+
+/**
+ * Pages of the log from `after` on, until a read finds nothing: a page shorter than `limit` is not
+ * taken for the end, since a store may leave events out of a page (KurrentDB, those it cannot map).
+ * As soon as a full page is in, the next one is asked for, before this one is made into events
+ * (`toBatch`) and handed over: the store reads it while this process parses and the caller
+ * handles. After a short page the next read waits for the caller: nothing is read ahead at the
+ * readable head. One read in flight, and none once the caller stops; the read ahead's failure is
+ * thrown where the caller asks for that page.
+ */
+export async function* readPagesAhead<Page>(
+  after: LogPosition,
+  limit: number,
+  read: (after: LogPosition) => Promise<Page>,
+  page: {
+    readonly size: (page: Page) => number;
+    /** The position of the page's last event. */
+    readonly end: (page: Page) => LogPosition;
+    readonly toBatch: (page: Page, after: LogPosition) => ReadAllBatch;
+  },
+): AsyncGenerator<ReadAllBatch, void, undefined> {
   if (limit <= 0) return;
-  let next: Promise<ReadAllBatch> | undefined = store.readAll(after, limit);
-  while (next) {
-    const batch: ReadAllBatch = await next;
-    next = undefined;
-    if (batch.events.length === 0) return;
-    if (batch.events.length >= limit) {
-      next = store.readAll(batch.next, limit);
-      // Its failure surfaces when it is awaited; a caller that stops first never sees it.
-      next.catch(() => undefined);
+  let from = after;
+  let ahead: Promise<Page> | null = null;
+  for (;;) {
+    const rows: Page = await (ahead ?? read(from));
+    ahead = null;
+    const size = page.size(rows);
+    if (size === 0) return;
+    if (size >= limit) {
+      ahead = read(page.end(rows));
+      // Its failure is thrown when it is awaited above; a caller that stops first never sees it.
+      ahead.catch(() => undefined);
     }
+    const batch = page.toBatch(rows, from);
+    from = batch.next;
     yield batch;
   }
 }

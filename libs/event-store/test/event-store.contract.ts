@@ -573,7 +573,8 @@ export function eventStoreContract(
           await client.query('begin');
           await postgres.appendWith(client, `task-${randomUUID()}`, [newEvent('Slow')]);
           await store.append(`task-${randomUUID()}`, [newEvent('Fast')]);
-          // The first page is full, so the next one is read at once, while 'Slow' is uncommitted.
+          // The first page is full, so the page after it is read too while 'Slow' is uncommitted:
+          // that read must stop at the running transaction (it finds nothing past 'Before2').
           const whileRunning = [];
           for await (const page of readLogBatches(store, from, 2)) whileRunning.push(page);
           expect(whileRunning.map((page) => page.events.map((e) => e.type))).toEqual([

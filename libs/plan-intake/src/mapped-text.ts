@@ -70,8 +70,8 @@ export class MappedText {
     const text =
       parts.length === 2
         ? source.slice(parts[0], parts[1])
-        : spacesAsWritten && typeof built === 'number' && start !== undefined
-          ? source.slice(start, start + length)
+        : spacesAsWritten && typeof built === 'number'
+          ? source.slice(built, built + length)
           : joinParts(source, parts);
     return new MappedText(text, built, 0, start ?? first);
   }
@@ -144,7 +144,10 @@ export class MappedText {
  */
 type Runs = SourceRuns | number;
 
-/** The source offset of text[index] (index within the text the runs were made for). */
+/**
+ * The source offset of text[index]. One run checks no bounds: MappedText.sourceAt asks only for
+ * indexes within its view, which lies within the text the runs were made for.
+ */
 function sourceOf(runs: Runs, index: number): number | undefined {
   return typeof runs === 'number' ? runs + index : runs.sourceAt(index);
 }

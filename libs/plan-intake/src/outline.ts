@@ -6,7 +6,7 @@ import { hardWrapWidth, joinBrokenLines, sourceLines } from './normalise-lines.j
  * A paragraph of the document: one line, or several when a sentence was broken over lines. Its
  * `text` is cleaned (no markdown markers, whitespace collapsed) and maps back to the source (`span`,
  * `spanOf`). The view itself, with no wrapper and no span object of its own: a 9 MB plan has 31,000
- * paragraphs, and those two objects each were ~2.7 MB of the parse's peak (docs/adr/0039).
+ * paragraphs, and those two objects for each were ~2.7 MB of the parse's peak (docs/adr/0039).
  */
 export type Block = MappedText;
 

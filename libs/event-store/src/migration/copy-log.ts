@@ -61,31 +61,25 @@ export async function copyLog(
   let position = await options.journal.load();
   let copied = 0;
   let alreadyPresent = 0;
-  // The next page is read while this one is appended (readLogBatches); a page read again after a
-  // short one takes what was committed meanwhile, until a read finds nothing new.
-  for (let more = true; more;) {
-    more = false;
-    for await (const batch of readLogBatches(source, position, batchSize)) {
-      more = true;
-      const mapped: MappedPosition[] = [];
-      // Consecutive events of one stream go in one append, as they were most likely written.
-      for (const run of streamRuns(batch.events)) {
-        const first = run[0]!;
-        const result = await target.append(
-          first.streamId,
-          run.map(asNewEvent),
-          ExpectedVersion.exact(first.streamVersion - 1),
-        );
-        if (result.duplicate) alreadyPresent += run.length;
-        else copied += run.length;
-        run.forEach((event, i) =>
-          mapped.push({ source: event.globalPosition, target: result.positions[i]! }),
-        );
-      }
-      await options.journal.record(mapped, batch.next);
-      position = batch.next;
-      options.onProgress?.({ copied, alreadyPresent, position: position.globalPosition, head });
+  // The next page is read while this one is appended (readLogBatches), until a read finds nothing
+  // new: what was committed meanwhile is copied too.
+  for await (const batch of readLogBatches(source, position, batchSize)) {
+    const mapped: MappedPosition[] = [];
+    // Consecutive events of one stream go in one append, as they were most likely written.
+    for (const run of streamRuns(batch.events)) {
+      const first = run[0]!;
+      const result = await target.append(
+        first.streamId,
+        run.map(asNewEvent),
+        ExpectedVersion.exact(first.streamVersion - 1),
+      );
+      if (result.duplicate) alreadyPresent += run.length;
+      else copied += run.length;
+      run.forEach((event, i) => mapped.push({ source: event.globalPosition, target: result.positions[i]! }));
     }
+    await options.journal.record(mapped, batch.next);
+    position = batch.next;
+    options.onProgress?.({ copied, alreadyPresent, position: position.globalPosition, head });
   }
   return { copied, alreadyPresent, position: position.globalPosition, head };
 }
@@ -132,23 +126,17 @@ export interface LogSummary {
 export async function summarizeLog(store: EventStore, batchSize = 1000): Promise<LogSummary> {
   const streams = new Map<string, { version: number; events: number; hash: ReturnType<typeof createHash> }>();
   let events = 0;
-  let position: LogPosition = START_OF_LOG;
-  for (let more = true; more;) {
-    more = false;
-    for await (const batch of readLogBatches(store, position, batchSize)) {
-      more = true;
-      for (const event of batch.events) {
-        let stream = streams.get(event.streamId);
-        if (!stream) {
-          stream = { version: 0, events: 0, hash: createHash('sha256') };
-          streams.set(event.streamId, stream);
-        }
-        stream.version = Math.max(stream.version, event.streamVersion);
-        stream.events += 1;
-        stream.hash.update(canonicalEvent(event)).update('\n');
-        events += 1;
+  for await (const batch of readLogBatches(store, START_OF_LOG, batchSize)) {
+    for (const event of batch.events) {
+      let stream = streams.get(event.streamId);
+      if (!stream) {
+        stream = { version: 0, events: 0, hash: createHash('sha256') };
+        streams.set(event.streamId, stream);
       }
-      position = batch.next;
+      stream.version = Math.max(stream.version, event.streamVersion);
+      stream.events += 1;
+      stream.hash.update(canonicalEvent(event)).update('\n');
+      events += 1;
     }
   }
   const summaries = new Map<string, StreamSummary>();

@@ -2,6 +2,7 @@ import pg, { type Pool, type PoolClient } from 'pg';
 import { AppendOrderError, ConcurrencyError, DuplicateEventError, InvalidAppendError } from '../errors.js';
 import {
   ExpectedVersion,
+  readPagesAhead,
   START_OF_LOG,
   type AppendResult,
   type EventMetadata,
@@ -82,14 +83,24 @@ const RAW_JSON: pg.CustomTypesConfig = {
         ) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** The log position of an event row, read from its head. */
-function rowPosition(row: EventRow): LogPosition {
-  const head = row[0];
+/**
+ * Where the spaces of an event row's head fall (EVENT_COLUMNS: event id, stream version, global
+ * position, transaction id, schema version, recorded time; the first five hold no space).
+ */
+function headSpaces(head: string) {
   const versionAt = head.indexOf(' ');
   const positionAt = head.indexOf(' ', versionAt + 1);
   const transactionAt = head.indexOf(' ', positionAt + 1);
   const schemaVersionAt = head.indexOf(' ', transactionAt + 1);
-  if (schemaVersionAt < 0) throw new Error(`Unexpected event row head "${head}"`);
+  const recordedAt = head.indexOf(' ', schemaVersionAt + 1);
+  if (recordedAt < 0) throw new Error(`Unexpected event row head "${head}"`);
+  return { versionAt, positionAt, transactionAt, schemaVersionAt, recordedAt };
+}
+
+/** The log position of an event row, read from its head. */
+function rowPosition(row: EventRow): LogPosition {
+  const head = row[0];
+  const { positionAt, transactionAt, schemaVersionAt } = headSpaces(head);
   return {
     transactionId: BigInt(head.slice(transactionAt + 1, schemaVersionAt)),
     globalPosition: BigInt(head.slice(positionAt + 1, transactionAt)),
@@ -115,12 +126,7 @@ class EventDecoder {
 
   decode(row: EventRow): RecordedEvent {
     const [head, streamId, type, dataText, metadataText] = row;
-    const versionAt = head.indexOf(' ');
-    const positionAt = head.indexOf(' ', versionAt + 1);
-    const transactionAt = head.indexOf(' ', positionAt + 1);
-    const schemaVersionAt = head.indexOf(' ', transactionAt + 1);
-    const recordedAt = head.indexOf(' ', schemaVersionAt + 1);
-    if (recordedAt < 0) throw new Error(`Unexpected event row head "${head}"`);
+    const { versionAt, positionAt, transactionAt, schemaVersionAt, recordedAt } = headSpaces(head);
     const transactionText = head.slice(transactionAt + 1, schemaVersionAt);
     if (transactionText !== this.transactionText) {
       this.transactionText = transactionText;
@@ -444,27 +450,16 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * The pages readAll answers from `after` on, until one comes back short (see readLogBatches). As
-   * soon as a full page's rows are in, the next page is asked for: the server reads it while this
-   * process parses this page's JSON and the caller handles it (ADR 0044, addendum of 2026-12-07).
+   * The pages readAll answers from `after` on (see readLogBatches): as soon as a full page's rows
+   * are in, the next page is asked for, and the server reads it while this process parses this
+   * page's JSON and the caller handles it (ADR 0044, addendum of 2026-12-07).
    */
-  async *readBatches(after: LogPosition, limit: number): AsyncGenerator<ReadAllBatch, void, undefined> {
-    if (limit <= 0) return;
-    let next: Promise<EventRow[]> | undefined = this.readPage(after, limit);
-    let from = after;
-    while (next) {
-      const rows = await next;
-      next = undefined;
-      if (rows.length === 0) return;
-      if (rows.length === limit) {
-        next = this.readPage(rowPosition(rows[rows.length - 1]!), limit);
-        // Its failure surfaces when it is awaited; a caller that stops first never sees it.
-        next.catch(() => undefined);
-      }
-      const batch = this.decodePage(rows, from);
-      from = batch.next;
-      yield batch;
-    }
+  readBatches(after: LogPosition, limit: number): AsyncGenerator<ReadAllBatch, void, undefined> {
+    return readPagesAhead(after, limit, (from) => this.readPage(from, limit), {
+      size: (rows) => rows.length,
+      end: (rows) => rowPosition(rows[rows.length - 1]!),
+      toBatch: (rows, from) => this.decodePage(rows, from),
+    });
   }
 
   /** One page of the log as rows (see readAll): transactions older than every running one. */
