@@ -38,10 +38,13 @@ describe('the audit of reads, written in batches on one connection', () => {
         // The pool hands out the same client again: its query is wrapped once.
         if (logged.has(client)) return client;
         logged.add(client);
-        const query = client.query.bind(client) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
+        type Sql = string | { text: string };
+        const query = client.query.bind(client) as (sql: Sql, ...rest: unknown[]) => Promise<unknown>;
         return Object.assign(client, {
-          query: async (sql: string, ...rest: unknown[]) => {
-            statements.push(sql.trim().split(/\s+/).slice(0, 2).join(' ').toLowerCase());
+          // A statement is given as its text, or (a prepared one) as { name, text, values }.
+          query: async (sql: Sql, ...rest: unknown[]) => {
+            const text = typeof sql === 'string' ? sql : sql.text;
+            statements.push(text.trim().split(/\s+/).slice(0, 2).join(' ').toLowerCase());
             const result = await query(sql, ...rest);
             if (failNext) {
               failNext = false;

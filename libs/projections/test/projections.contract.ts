@@ -475,6 +475,22 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         expect(rows).toHaveLength(0);
       });
 
+      it('serves the outstanding list (a prepared statement) from the swapped-in table', async () => {
+        await runScenario(world);
+        await world.runner().catchUp();
+        const list = () => listOutstanding(world.manager, LEAD, { asOf: june(20) });
+        const before = await list();
+        expect(before.items.length).toBeGreaterThan(0);
+        // The live rows emptied behind the projection's back: the prepared read sees it...
+        await world.pool.query(`delete from ${world.schema}.outstanding_tasks where agency_code = $1`, [
+          LEAD,
+        ]);
+        expect((await list()).items).toEqual([]);
+        // ...and, once the rebuilt tables are swapped in (the old ones dropped), reads the new ones.
+        await rebuild();
+        expect(await list()).toEqual(before);
+      });
+
       it('leaves the old rows readable while it replays', async () => {
         await runScenario(world);
         await world.runner().catchUp();
@@ -752,6 +768,20 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
         expect((await listOutstanding(world.manager, JUSTICE, { asOf: june(20), count: true })).total).toBe(
           0,
         );
+      });
+
+      it('is read by one prepared statement per shape of query, on the connection of a transaction too', async () => {
+        const prepared = await world.dataSource.transaction(async (manager) => {
+          for (const sort of ['dueDate', 'dueDate', 'state'] as const) {
+            await listOutstanding(manager, LEAD, { asOf: june(20), sort });
+          }
+          return manager.query<{ statement: string }[]>(
+            `select statement from pg_prepared_statements where statement like '%' || $1 || '.outstanding_tasks o%'`,
+            [world.schema],
+          );
+        });
+        expect(prepared).toHaveLength(2);
+        expect(prepared.filter((row) => row.statement.includes('o.state_rank, o.due_date'))).toHaveLength(1);
       });
 
       it('sorts by due date either way or by state, and pages', async () => {

@@ -107,11 +107,19 @@ export class PostgresReadAudit implements ReadAuditLog {
   /** The head this writer last wrote or read; undefined: read it (first batch, after an error). */
   private head: ReadChainHead | undefined;
 
+  /** The statement of a batch linked onto the head this writer knows (see `write`). */
+  private readonly appendStatement: string;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.appendStatement = `with moved as (
+           update ${schema}.read_audit_head set seq = $2, hash = $3
+           where id and seq = $4 and hash = $5 returning 1)
+         ${this.insertRows('where exists (select 1 from moved)')}`;
+  }
 
   async migrate(): Promise<void> {
     const s = this.schema;
@@ -206,13 +214,12 @@ export class PostgresReadAudit implements ReadAuditLog {
   private async write(client: pg.PoolClient, batch: readonly Pending[]): Promise<RecordedRead[]> {
     if (this.head !== undefined) {
       const { recorded, head } = chainReads(this.head, batch);
-      const result = await client.query(
-        `with moved as (
-           update ${this.schema}.read_audit_head set seq = $2, hash = $3
-           where id and seq = $4 and hash = $5 returning 1)
-         ${this.insertRows('where exists (select 1 from moved)')}`,
-        [rowsOf(recorded), head.seq, head.hash, this.head.seq, this.head.hash],
-      );
+      // Prepared once per connection: parsing and planning it each time cost as much as running it.
+      const result = await client.query({
+        name: `${this.schema}.read_audit_append`,
+        text: this.appendStatement,
+        values: [rowsOf(recorded), head.seq, head.hash, this.head.seq, this.head.hash],
+      });
       if (result.rowCount === recorded.length) {
         this.head = head;
         return recorded;

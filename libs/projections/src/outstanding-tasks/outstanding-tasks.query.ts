@@ -16,6 +16,7 @@ import {
   type PageRequest,
 } from '../framework/paging.js';
 import { projectionSchema } from '../database/schema.js';
+import { preparedQuery } from '../database/prepared-query.js';
 import type { OutstandingTaskRow } from './outstanding-task.entity.js';
 import { OUTSTANDING_STATES, type OutstandingState } from './outstanding-states.js';
 
@@ -131,15 +132,30 @@ export async function listOutstanding(
       : key.descending
         ? 'o.due_date desc, o.task_id desc'
         : 'o.due_date, o.task_id';
-  const rows = await manager.query<OutstandingRowFields[]>(
+  // A prepared statement: its text depends only on the schema and the options' shape.
+  const rows = await preparedQuery<OutstandingRowFields>(
+    manager,
     `select o.task_id, o.plan_id, o.title, o.role, to_char(o.due_date, 'YYYY-MM-DD') as due_date,
             o.state, o.state_rank
        from ${table} where ${where.join(' and ')}
       order by ${order} limit ${param(limit + 1)} offset ${param(offset)}`,
     params,
   );
-  const page = keysetPage(rows.map(fromRow), limit, key.kind, key.keyOf, (row) =>
-    outstandingItem(row, window),
+  // Each row straight to its item, with no intermediate row object (the key: the last one's only).
+  const page = keysetPage(
+    rows,
+    limit,
+    key.kind,
+    (row) => key.keyOf(fromRow(row)),
+    (row) => ({
+      taskId: row.task_id,
+      planId: row.plan_id,
+      title: row.title,
+      role: row.role,
+      dueDate: row.due_date,
+      state: row.state,
+      ...deadlineFlags(row.due_date, window),
+    }),
   );
   if (!counting) return page;
   const [counted] = await manager.query<{ total: number }[]>(counting.sql, counting.params);
