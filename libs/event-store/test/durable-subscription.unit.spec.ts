@@ -1,5 +1,4 @@
 import {
-  compareLogPositions,
   DurableSubscription,
   START_OF_LOG,
   type EventStore,
@@ -7,42 +6,13 @@ import {
   type ReadAllBatch,
   type RecordedEvent,
 } from '../src/index.js';
+import { eventAt as event, pageOf } from './support/log.js';
 
 /** Just enough of a store for a subscription: a log that the test extends by hand. */
 function logOf(events: RecordedEvent[]): Pick<EventStore, 'readAll'> {
   return {
-    readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
-      const next = events
-        .filter(
-          (e) =>
-            compareLogPositions({ transactionId: e.transactionId, globalPosition: e.globalPosition }, after) >
-            0,
-        )
-        .slice(0, limit);
-      const last = next[next.length - 1];
-      return Promise.resolve({
-        events: next,
-        next: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
-      });
-    },
-  };
-}
-
-function event(position: number): RecordedEvent {
-  return {
-    id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-    streamId: 's',
-    streamVersion: position,
-    globalPosition: BigInt(position),
-    transactionId: BigInt(position),
-    type: 'Happened',
-    schemaVersion: 1,
-    data: {},
-    metadata: {
-      actor: { personId: 'p', agencyCode: 'a' },
-      occurredAt: '2024-01-01T00:00:00.000Z',
-      recordedAt: '2024-01-01T00:00:00.000Z',
-    },
+    readAll: (after: LogPosition, limit: number): Promise<ReadAllBatch> =>
+      Promise.resolve(pageOf(events, after, limit)),
   };
 }
 

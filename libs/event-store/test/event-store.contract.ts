@@ -98,6 +98,28 @@ export function eventStoreContract(
     return subject.transactions;
   }
 
+  /**
+   * Runs `check` while a transaction that appended "Slow" is still running and a later one that
+   * appended "Fast" has committed; `commit` ends the slow one (rolled back if `check` never does).
+   */
+  async function whileSlowIsRunning(check: (commit: () => Promise<void>) => Promise<void>): Promise<void> {
+    const { pool, store: postgres } = transactions();
+    const client = await pool.connect();
+    let committed = false;
+    try {
+      await client.query('begin');
+      await postgres.appendWith(client, `task-${randomUUID()}`, [newEvent('Slow')]);
+      await store.append(`task-${randomUUID()}`, [newEvent('Fast')]);
+      await check(async () => {
+        await client.query('commit');
+        committed = true;
+      });
+    } finally {
+      if (!committed) await client.query('rollback');
+      client.release();
+    }
+  }
+
   describe('appending to a stream', () => {
     it('numbers the events of a stream from 1 without gaps and reads them back in order', async () => {
       const stream = `task-${randomUUID()}`;
@@ -567,12 +589,7 @@ export function eventStoreContract(
       it('reads no page ahead past a transaction still running', async () => {
         const from = await store.readableHead();
         await store.append(`task-${randomUUID()}`, [newEvent('Before1'), newEvent('Before2')]);
-        const { pool, store: postgres } = transactions();
-        const client = await pool.connect();
-        try {
-          await client.query('begin');
-          await postgres.appendWith(client, `task-${randomUUID()}`, [newEvent('Slow')]);
-          await store.append(`task-${randomUUID()}`, [newEvent('Fast')]);
+        await whileSlowIsRunning(async (commit) => {
           // The first page is full, so the page after it is read too while 'Slow' is uncommitted:
           // that read must stop at the running transaction (it finds nothing past 'Before2').
           const whileRunning = [];
@@ -581,15 +598,13 @@ export function eventStoreContract(
             ['Before1', 'Before2'],
           ]);
 
-          await client.query('commit');
+          await commit();
           const afterCommit = [];
           for await (const page of readLogBatches(store, whileRunning[0]!.next, 2)) {
             afterCommit.push(...page.events.map((e) => e.type));
           }
           expect(afterCommit).toEqual(['Slow', 'Fast']);
-        } finally {
-          client.release();
-        }
+        });
       });
 
     it('answers its readable head: the last event readAll returns', async () => {
@@ -607,20 +622,12 @@ export function eventStoreContract(
     if (options.concurrentTransactions)
       it('keeps its readable head before a transaction still running', async () => {
         const before = await store.readableHead();
-        const { pool, store: postgres } = transactions();
-        const client = await pool.connect();
-        try {
-          await client.query('begin');
-          await postgres.appendWith(client, `task-${randomUUID()}`, [newEvent('Slow')]);
-          await store.append(`task-${randomUUID()}`, [newEvent('Fast')]);
-
+        await whileSlowIsRunning(async (commit) => {
           expect(await store.readableHead()).toEqual(before);
-          await client.query('commit');
+          await commit();
           const after = await store.readAll(before, 10);
           expect(after.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
-        } finally {
-          client.release();
-        }
+        });
       });
 
     /**

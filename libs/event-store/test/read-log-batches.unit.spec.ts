@@ -1,5 +1,4 @@
 import {
-  compareLogPositions,
   readLogBatches,
   START_OF_LOG,
   type EventStore,
@@ -7,24 +6,7 @@ import {
   type ReadAllBatch,
   type RecordedEvent,
 } from '../src/index.js';
-
-function event(position: number): RecordedEvent {
-  return {
-    id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-    streamId: 's',
-    streamVersion: position,
-    globalPosition: BigInt(position),
-    transactionId: BigInt(position),
-    type: 'Happened',
-    schemaVersion: 1,
-    data: {},
-    metadata: {
-      actor: { personId: 'p', agencyCode: 'a' },
-      occurredAt: '2024-01-01T00:00:00.000Z',
-      recordedAt: '2024-01-01T00:00:00.000Z',
-    },
-  };
-}
+import { eventAt as event, pageOf } from './support/log.js';
 
 /**
  * A store with readAll only (as KurrentDB's): each read is recorded, and answered (or failed) when
@@ -34,22 +16,12 @@ function slowLogOf(events: RecordedEvent[], leftOut: readonly bigint[] = []) {
   const reads: { after: bigint; answer: () => void; fail: (error: Error) => void }[] = [];
   const store: Pick<EventStore, 'readAll'> = {
     readAll(after: LogPosition, limit: number): Promise<ReadAllBatch> {
-      const page = events
-        .filter(
-          (e) =>
-            compareLogPositions({ transactionId: e.transactionId, globalPosition: e.globalPosition }, after) >
-            0,
-        )
-        .slice(0, limit);
-      const last = page[page.length - 1];
+      const page = pageOf(events, after, limit);
       return new Promise((resolve, reject) => {
         reads.push({
           after: after.globalPosition,
           answer: () =>
-            resolve({
-              events: page.filter((e) => !leftOut.includes(e.globalPosition)),
-              next: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : after,
-            }),
+            resolve({ ...page, events: page.events.filter((e) => !leftOut.includes(e.globalPosition)) }),
           fail: reject,
         });
       });

@@ -141,21 +141,8 @@ export async function listOutstanding(
       order by ${order} limit ${param(limit + 1)} offset ${param(offset)}`,
     params,
   );
-  // Each row straight to its item, with no intermediate row object (the key: the last one's only).
-  const page = keysetPage(
-    rows,
-    limit,
-    key.kind,
-    (row) => key.keyOf(fromRow(row)),
-    (row) => ({
-      taskId: row.task_id,
-      planId: row.plan_id,
-      title: row.title,
-      role: row.role,
-      dueDate: row.due_date,
-      state: row.state,
-      ...deadlineFlags(row.due_date, window),
-    }),
+  const page = keysetPage(rows.map(fromRow), limit, key.kind, key.keyOf, (row) =>
+    outstandingItem(row, window),
   );
   if (!counting) return page;
   const [counted] = await manager.query<{ total: number }[]>(counting.sql, counting.params);
