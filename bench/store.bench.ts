@@ -62,8 +62,7 @@ const CONCURRENT_BATCH_EVENTS = process.env.BENCH_CONCURRENT_BATCH_EVENTS
   : undefined;
 const READ_BATCH = Math.max(1, Math.round(numberFromEnv('BENCH_READ_BATCH', 1000)));
 /** Seconds of pgbench single-row INSERTs to compare single appends with; 0: not run. */
-const PGBENCH_SECONDS =
-  process.env.BENCH_PGBENCH?.trim() === '0' ? 0 : Math.max(0, Math.round(numberFromEnv('BENCH_PGBENCH', 0)));
+const PGBENCH_SECONDS = Math.round(numberFromEnv('BENCH_PGBENCH', 0, { zero: true }));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADAPTERS = (process.env.BENCH_ADAPTERS ?? 'postgres,pglite')
   .split(',')
@@ -728,12 +727,13 @@ function isLocalUrl(url: string): boolean {
   }
 }
 
-function numberFromEnv(name: string, fallback: number): number {
+/** A number from the environment, positive (or 0 where `zero` says it means "not run"). */
+function numberFromEnv(name: string, fallback: number, { zero = false } = {}): number {
   const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number, not "${raw}"`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero))
+    throw new Error(`${name} must be a ${zero ? 'positive number or 0' : 'positive number'}, not "${raw}"`);
   return value;
 }
 

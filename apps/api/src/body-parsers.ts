@@ -116,7 +116,10 @@ const readOtherBody: FastifyContentTypeParser = (request, payload, done) => {
       // Each socket chunk, copied, is garbage; collected every megabyte, the next chunks reuse its
       // memory. Left to V8, the chunks of a 9 MB plan all waited for one scavenge: ~7 MB more of
       // the main heap, which glibc keeps through the import (ADR 0039, the two groups of runs).
-      if (received >= LARGE_DOCUMENT_BYTES && megabytes(received) !== megabytes(received - bytes.length)) {
+      if (
+        Math.floor(received / LARGE_DOCUMENT_BYTES) !==
+        Math.floor((received - bytes.length) / LARGE_DOCUMENT_BYTES)
+      ) {
         collectGarbage('minor');
       }
     } else chunks.push(bytes);
@@ -146,8 +149,6 @@ const readOtherBody: FastifyContentTypeParser = (request, payload, done) => {
   payload.on('error', onError);
   payload.resume();
 };
-
-const megabytes = (bytes: number): number => Math.floor(bytes / (1024 * 1024));
 
 function isRawDocument(header: string | undefined): boolean {
   const type = header?.split(';')[0]?.trim().toLowerCase();

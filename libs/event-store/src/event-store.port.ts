@@ -174,16 +174,16 @@ export async function* readPagesAhead<Page>(
   let from = after;
   let ahead: Promise<Page> | null = null;
   for (;;) {
-    const rows: Page = await (ahead ?? read(from));
+    const current: Page = await (ahead ?? read(from));
     ahead = null;
-    const size = page.size(rows);
+    const size = page.size(current);
     if (size === 0) return;
     if (size >= limit) {
-      ahead = read(page.end(rows));
+      ahead = read(page.end(current));
       // Its failure is thrown when it is awaited above; a caller that stops first never sees it.
       ahead.catch(() => undefined);
     }
-    const batch = page.toBatch(rows, from);
+    const batch = page.toBatch(current, from);
     from = batch.next;
     yield batch;
   }

@@ -479,8 +479,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private decodePage(rows: readonly EventRow[], after: LogPosition): ReadAllBatch {
-    const decoder = this.decoder();
-    const events = rows.map((row) => decoder.decode(row));
+    const events = this.decodeRows(rows);
     const last = events[events.length - 1];
     return {
       events,
@@ -524,7 +523,11 @@ export class PostgresEventStore implements EventStore {
 
   /** Events selected with EVENT_COLUMNS, as rows of arrays decoded in order (see EventDecoder). */
   private async queryEvents(text: string, values: unknown[], name?: string): Promise<RecordedEvent[]> {
-    const rows = await this.queryRows(text, values, name);
+    return this.decodeRows(await this.queryRows(text, values, name));
+  }
+
+  /** Rows selected with EVENT_COLUMNS as events, decoded in order (see EventDecoder). */
+  private decodeRows(rows: readonly EventRow[]): RecordedEvent[] {
     const decoder = this.decoder();
     return rows.map((row) => decoder.decode(row));
   }
