@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
+  compareLogPositions,
   ExpectedVersion,
   PostgresEventStore,
   START_OF_LOG,
@@ -43,13 +45,49 @@ export class World {
     return new World(pool, schema, store, dataSource);
   }
 
+  /**
+   * A runner whose catch-up and rebuilds first wait until everything this world appended can be
+   * read, so that they apply all of it (see `untilReadable`).
+   */
   runner(projections: readonly Projection[] = allProjections, batchSize?: number): ProjectionRunner {
-    return new ProjectionRunner({
+    const untilReadable = () => this.untilReadable();
+    return new (class extends ProjectionRunner {
+      override async catchUp(...args: Parameters<ProjectionRunner['catchUp']>) {
+        await untilReadable();
+        return super.catchUp(...args);
+      }
+      override async rebuild(...args: Parameters<ProjectionRunner['rebuild']>) {
+        await untilReadable();
+        return super.rebuild(...args);
+      }
+      override async rebuildAll(...args: Parameters<ProjectionRunner['rebuildAll']>) {
+        await untilReadable();
+        return super.rebuildAll(...args);
+      }
+    })({
       dataSource: this.dataSource,
       store: this.store,
       projections,
       ...(batchSize ? { batchSize } : {}),
     });
+  }
+
+  /**
+   * Waits until the newest event appended so far is readable. The log is read only below the
+   * oldest transaction still running on the server, in any database (transaction ids are the
+   * server's): one still open elsewhere on it (a test of a slow writer or a long reader, a
+   * connection an earlier suite of this jest worker left in a transaction, another world's
+   * migration) would make a catch-up stop short of this world's last events.
+   */
+  async untilReadable(timeoutMs = 10_000): Promise<void> {
+    const head = await this.head();
+    const deadline = performance.now() + timeoutMs;
+    while (compareLogPositions(await this.store.readableHead(), head) < 0) {
+      if (performance.now() > deadline) {
+        throw new Error(`the log's head was not readable within ${timeoutMs} ms: a transaction stays open`);
+      }
+      await delay(5);
+    }
   }
 
   get manager() {
