@@ -14,8 +14,8 @@
  * answer's size and hash. The API keeps one fresh intake thread started and idle for the next import
  * (ADR 0039, addendum): that thread's base is part of the RSS before, not of the growth.
  * BENCH_THREADS=1: each thread's V8 heap figures too (bench/support/thread-heap.ts). Off by default:
- * they add ~8 MB to the growth of the 2,300 parties (measured; most likely V8's GCProfiler's record of
- * each of the intake thread's ~530 collections, read as that thread answers, at the process's peak).
+ * they add 8-11 MB to the growth of the 2,300 parties, all of it the intake thread's GCProfiler (its
+ * record of each of ~530 collections, read as that thread answers, at the process's peak).
  * Targets (issue #20): /health <= 50 ms during the import, the import <= 5 s, growth < 4x the document.
  */
 import { spawn } from 'node:child_process';
@@ -337,7 +337,7 @@ async function main(): Promise<void> {
     );
     if (threadFigures) printThreads(threads, growth);
     else
-      console.log("threads' heap figures: off (BENCH_THREADS=1 prints them, and adds ~8 MB to the growth)");
+      console.log("threads' heap figures: off (BENCH_THREADS=1 prints them, and adds 8-11 MB to the growth)");
   } finally {
     api.kill('SIGTERM');
     await new Promise((resolve) => api.once('exit', resolve));
