@@ -13,6 +13,9 @@
  * are part of the process) against the document's size, what a 64 KB import costs, and the
  * answer's size and hash. The API keeps one fresh intake thread started and idle for the next import
  * (ADR 0039, addendum): that thread's base is part of the RSS before, not of the growth.
+ * BENCH_THREADS=1: each thread's V8 heap figures too (bench/support/thread-heap.ts). Off by default:
+ * they add 8-11 MB to the growth of the 2,300 parties, all of it the intake thread's GCProfiler (its
+ * record of each of ~530 collections, read as that thread answers, at the process's peak).
  * Targets (issue #20): /health <= 50 ms during the import, the import <= 5 s, growth < 4x the document.
  */
 import { spawn } from 'node:child_process';
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'coord-intake-bench-'));
   const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const threadFigures = process.env.BENCH_THREADS === '1';
   const schema = `bench_intake_${randomUUID().replace(/-/gu, '').slice(0, 12)}`;
   const api = spawn(
     process.execPath,
@@ -147,8 +151,7 @@ async function main(): Promise<void> {
       '--import',
       './dist/bench/support/settle-memory.js',
       // Each thread's heap figures (main, intake, database), reported beside the process's growth.
-      '--import',
-      './dist/bench/support/thread-heap.js',
+      ...(threadFigures ? ['--import', './dist/bench/support/thread-heap.js'] : []),
       'dist/apps/api/src/main.js',
     ],
     {
@@ -276,7 +279,7 @@ async function main(): Promise<void> {
     await sampler;
     const peakHwm = rssOf(api.pid ?? 0, 'VmHWM');
     const { maxMs = Number.NaN } = await ask('report');
-    const { threads = [], missing = [] } = await ask('threads');
+    const { threads = [], missing = [] } = threadFigures ? await ask('threads') : {};
     if (missing.length > 0) process.stdout.write(`  no heap figures from ${missing.join(', ')} within 2 s\n`);
     const body = JSON.parse(answer.text) as {
       code?: string;
@@ -332,7 +335,9 @@ async function main(): Promise<void> {
         `${mb(growth - (mainHeapAtPeak - mainHeapBefore))} = ` +
         `${((growth - (mainHeapAtPeak - mainHeapBefore)) / document.length).toFixed(1)}x the document`,
     );
-    printThreads(threads, growth);
+    if (threadFigures) printThreads(threads, growth);
+    else
+      console.log("threads' heap figures: off (BENCH_THREADS=1 prints them, and adds 8-11 MB to the growth)");
   } finally {
     api.kill('SIGTERM');
     await new Promise((resolve) => api.once('exit', resolve));

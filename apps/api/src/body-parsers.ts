@@ -90,7 +90,7 @@ const readOtherBody: FastifyContentTypeParser = (request, payload, done) => {
   const declared = Number(request.headers['content-length']);
   let whole: { buffer: Buffer; filled: number } | null =
     keep && Number.isSafeInteger(declared) && declared > 0
-      ? { buffer: Buffer.allocUnsafeSlow(declared), filled: 0 }
+      ? { buffer: mappedBuffer(declared), filled: 0 }
       : null;
   const finish = (error: Error | null, body?: Buffer) => {
     payload.removeListener('data', onData);
@@ -149,6 +149,18 @@ const readOtherBody: FastifyContentTypeParser = (request, payload, done) => {
   payload.on('error', onError);
   payload.resume();
 };
+
+/**
+ * A buffer whose memory is mapped for it alone and unmapped when it is freed. V8 reserves a
+ * resizable ArrayBuffer's memory from the system, never from malloc: an upload's buffer of the
+ * usual kind lands in glibc's main heap once a large free has raised glibc's mmap threshold (as the
+ * embedded database's start does), and when the intake thread frees it, glibc keeps that memory
+ * resident through the rest of the import (ADR 0039, the upload's buffer mapped).
+ */
+function mappedBuffer(length: number): Buffer {
+  const Resizable = ArrayBuffer as new (length: number, options: { maxByteLength: number }) => ArrayBuffer;
+  return Buffer.from(new Resizable(length, { maxByteLength: length }));
+}
 
 function isRawDocument(header: string | undefined): boolean {
   const type = header?.split(';')[0]?.trim().toLowerCase();
