@@ -16,6 +16,10 @@
  * BENCH_THREADS=1: each thread's V8 heap figures too (bench/support/thread-heap.ts). Off by default:
  * they add 8-11 MB to the growth of the 2,300 parties, all of it the intake thread's GCProfiler (its
  * record of each of ~530 collections, read as that thread answers, at the process's peak).
+ * BENCH_MAIN_HEAP=1: the main heap's resident size too (glibc's brk arena, from /proc/PID/smaps), before
+ * the import and at each new highest RSS. Off by default: one read of the API's smaps takes 40-100 ms
+ * of this process's event loop and holds the API's memory map lock meanwhile, and read on every new
+ * peak during the upload it added tens of milliseconds to the /health answers measured.
  * Targets (issue #20): /health <= 50 ms during the import, the import <= 5 s, growth < 4x the document.
  */
 import { spawn } from 'node:child_process';
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'coord-intake-bench-'));
   const databaseUrl = process.env.BENCH_DATABASE_URL;
   const threadFigures = process.env.BENCH_THREADS === '1';
+  const mainHeapFigures = process.env.BENCH_MAIN_HEAP === '1';
   const schema = `bench_intake_${randomUUID().replace(/-/gu, '').slice(0, 12)}`;
   const api = spawn(
     process.execPath,
@@ -237,7 +242,7 @@ async function main(): Promise<void> {
     await delay(500);
     await settle();
     const rssBefore = rssOf(api.pid ?? 0);
-    const mainHeapBefore = mainHeapRssOf(api.pid ?? 0);
+    const mainHeapBefore = mainHeapFigures ? mainHeapRssOf(api.pid ?? 0) : Number.NaN;
     resetPeakRss(api.pid ?? 0);
     await ask('reset');
 
@@ -249,7 +254,7 @@ async function main(): Promise<void> {
         const rss = rssOf(api.pid ?? 0);
         // The main heap where the process is at its fullest: memory it takes after that moment (the
         // answer's buffers, once the intake thread has ended) is not part of the peak.
-        if (rss > peakRss) mainHeapAtPeak = mainHeapRssOf(api.pid ?? 0);
+        if (rss > peakRss && mainHeapFigures) mainHeapAtPeak = mainHeapRssOf(api.pid ?? 0);
         peakRss = Math.max(peakRss, rss);
         await delay(20);
       }
@@ -328,13 +333,19 @@ async function main(): Promise<void> {
       `  of which any import costs (the same growth for a 64 KB plan, dry run): ${mb(smallGrowth)}; ` +
         `the rest ${mb(growth - smallGrowth)} = ${((growth - smallGrowth) / document.length).toFixed(1)}x the document`,
     );
-    console.log(
-      `  the main heap (glibc's brk arena, resident): ${mb(mainHeapBefore)} before, ${mb(mainHeapAtPeak)} at the ` +
-        `highest sample (${mainHeapAtPeak >= mainHeapBefore ? '+' : ''}${mb(mainHeapAtPeak - mainHeapBefore)}: the upload's buffers, in memory glibc had given ` +
-        'back; about 0 when they fit in memory it still held); the growth without it: ' +
-        `${mb(growth - (mainHeapAtPeak - mainHeapBefore))} = ` +
-        `${((growth - (mainHeapAtPeak - mainHeapBefore)) / document.length).toFixed(1)}x the document`,
-    );
+    if (!mainHeapFigures) {
+      console.log(
+        "  the main heap's figures: off (BENCH_MAIN_HEAP=1 reads them, and slows the API and /health while it does)",
+      );
+    } else {
+      console.log(
+        `  the main heap (glibc's brk arena, resident): ${mb(mainHeapBefore)} before, ${mb(mainHeapAtPeak)} at the ` +
+          `highest sample (${mainHeapAtPeak >= mainHeapBefore ? '+' : ''}${mb(mainHeapAtPeak - mainHeapBefore)}: the upload's buffers, in memory glibc had given ` +
+          'back; about 0 when they fit in memory it still held); the growth without it: ' +
+          `${mb(growth - (mainHeapAtPeak - mainHeapBefore))} = ` +
+          `${((growth - (mainHeapAtPeak - mainHeapBefore)) / document.length).toFixed(1)}x the document`,
+      );
+    }
     if (threadFigures) printThreads(threads, growth);
     else
       console.log("threads' heap figures: off (BENCH_THREADS=1 prints them, and adds 8-11 MB to the growth)");
