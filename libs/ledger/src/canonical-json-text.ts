@@ -104,7 +104,8 @@ function number(): string {
   let simple = true;
   if (c === 0x2d) c = src.charCodeAt(++at);
   // A plain integer: no leading zero (nor -0, which is written 0), at most 15 digits (exact).
-  if (c < 0x31 || c > 0x39) simple = false;
+  // Written so that the end of the text (NaN, which no comparison holds for) is not a digit.
+  if (!(c >= 0x31 && c <= 0x39)) simple = false;
   while ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d) {
     if (c < 0x30) simple = false;
     else if (c > 0x39) simple = false;

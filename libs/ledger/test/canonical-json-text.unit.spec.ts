@@ -264,6 +264,10 @@ describe('canonicalJsonOfText', () => {
       '1.',
       '.5',
       '+1',
+      '-', // a minus sign that ends the text, alone or after a value
+      '[1,-',
+      '{"a":-',
+      '-]',
       'true false',
       'nul',
       '',
