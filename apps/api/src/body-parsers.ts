@@ -1,5 +1,5 @@
 import type { FastifyBodyParser, FastifyContentTypeParser, FastifyInstance, FastifyRequest } from 'fastify';
-import { collectGarbage } from '#libs/plan-intake';
+import { MessageChannel } from 'node:worker_threads';
 import { assertJsonWithinLimits, decodeStrictText, problemType, ProblemError } from '#libs/platform';
 import {
   documentTooLarge,
@@ -11,19 +11,6 @@ import {
 
 /** Every request body but a plan document: JSON up to 1 MB. The server's default limit. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-
-/**
- * A document from this size has its socket chunks collected as they are copied (every
- * UPLOAD_COLLECTION_BYTES) and once read: a scavenge each, ~1 ms on an idle process.
- */
-const LARGE_DOCUMENT_BYTES = 1024 * 1024;
-/**
- * Three megabytes of chunks at most wait for a collection. Every megabyte, the nine scavenges of a
- * 9 MB upload (1-11 ms each while the upload arrives) held up other requests: /health during the
- * import went over 50 ms in 4 of 6 runs, against 1 of 6 this way, for ~1 MB more of the main heap
- * (ADR 0039, addendum on /health during a 9 MB import).
- */
-const UPLOAD_COLLECTION_BYTES = 3 * LARGE_DOCUMENT_BYTES;
 
 const isPlanImport = (request: FastifyRequest): boolean => request.routeOptions.url === PLAN_IMPORT_PATH;
 
@@ -120,15 +107,11 @@ const readOtherBody: FastifyContentTypeParser = (request, payload, done) => {
     }
     if (whole) {
       whole.filled += bytes.copy(whole.buffer, whole.filled);
-      // Each socket chunk, copied, is garbage; collected every few megabytes, the next chunks reuse
-      // its memory. Left to V8, the chunks of a 9 MB plan all waited for one scavenge: ~7 MB more
-      // of the main heap, which glibc keeps through the import (ADR 0039, the two groups of runs).
-      if (
-        Math.floor(received / UPLOAD_COLLECTION_BYTES) !==
-        Math.floor((received - bytes.length) / UPLOAD_COLLECTION_BYTES)
-      ) {
-        collectGarbage('minor');
-      }
+      // The socket's chunk, copied, is freed now rather than at this thread's next collection:
+      // left to V8, a 9 MB plan's chunks waited as ~7 MB more of the main heap, and collecting
+      // them as they came held other requests up to 11 ms a time (ADR 0039, the upload's chunks
+      // released).
+      if (typeof chunk !== 'string' && payload.listenerCount('data') === 1) releaseMemory(bytes);
     } else chunks.push(bytes);
   };
   const onEnd = () => {
@@ -140,11 +123,9 @@ const readOtherBody: FastifyContentTypeParser = (request, payload, done) => {
       whole && whole.filled === whole.buffer.length
         ? whole.buffer
         : Buffer.concat(whole ? [whole.buffer.subarray(0, whole.filled)] : chunks, received);
+    // Chunks of an undeclared length are copied once more, into the body; freed after that too.
+    if (payload.listenerCount('data') === 1) for (const chunk of chunks) releaseMemory(chunk);
     chunks.length = 0;
-    // The socket's chunks of a large document (a buffer each, ~9 MB for a 9 MB plan) are garbage
-    // now; V8 would hold them until this thread's next scavenge, through the import's peak. This
-    // runs before the issuer is checked, for whoever sends the document.
-    if (received >= LARGE_DOCUMENT_BYTES) collectGarbage('minor');
     finish(null, body);
   };
   const onError = (error: Error & { statusCode?: number }) => {
@@ -167,6 +148,28 @@ const readOtherBody: FastifyContentTypeParser = (request, payload, done) => {
 function mappedBuffer(length: number): Buffer {
   const Resizable = ArrayBuffer as new (length: number, options: { maxByteLength: number }) => ArrayBuffer;
   return Buffer.from(new Resizable(length, { maxByteLength: length }));
+}
+
+/**
+ * A port whose other end is closed. Posting to it still detaches what is transferred (as the HTML
+ * standard's postMessage does) and the message is dropped, so the memory is freed at once.
+ */
+const discardPort = (() => {
+  const { port1, port2 } = new MessageChannel();
+  port2.close();
+  return port1;
+})();
+
+/**
+ * Frees a buffer's memory now, when the buffer has its memory to itself (a socket's chunk: Node
+ * copies each body chunk into memory of its own); the buffer is empty afterwards. A slice of
+ * shared memory (a pool's, a larger chunk's) is left to the collector.
+ */
+export function releaseMemory(bytes: Buffer): void {
+  const memory = bytes.buffer;
+  if (!(memory instanceof ArrayBuffer) || bytes.byteOffset !== 0 || bytes.byteLength !== memory.byteLength)
+    return;
+  discardPort.postMessage(null, [memory]);
 }
 
 function isRawDocument(header: string | undefined): boolean {

@@ -60,4 +60,30 @@ describe('a 9 MB plan document', () => {
     expect(latencies.length).toBeGreaterThan(3);
     expect(max).toBeLessThan(2_000);
   });
+
+  it('reads the same plan whether its length is declared or it comes chunked', async () => {
+    // Each socket chunk's memory is freed once copied (body-parsers.ts): the copy must be whole.
+    const document = Buffer.from(annexedPlan(LAI_CHAU, 3 * 1024 * 1024));
+    const importAs = async (body: Buffer | ReadableStream<Uint8Array>): Promise<string> => {
+      const answer = await fetch(`${api.url}/plans/import?dryRun=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ISSUER}`, 'content-type': 'text/plain; charset=utf-8' },
+        body,
+        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      });
+      expect(answer.status).toBe(200);
+      return answer.text();
+    };
+    const declared = await importAs(document);
+    const pieces = ReadableStream.from(
+      Array.from({ length: Math.ceil(document.length / 50_000) }, (_, n) =>
+        document.subarray(n * 50_000, (n + 1) * 50_000),
+      ),
+    );
+    const chunked = await importAs(pieces);
+    expect(chunked).toBe(declared);
+    const draft = JSON.parse(declared) as { sourceTextLength: number; summary: { dutyTasks: number } };
+    expect(draft.summary.dutyTasks).toBe(14);
+    expect(draft.sourceTextLength).toBeGreaterThan(2_400_000); // 2.4 million characters in 3 MB
+  });
 });
