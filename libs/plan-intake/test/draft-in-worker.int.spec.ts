@@ -1,6 +1,7 @@
 import { createSeedDirectory } from '#libs/agencies';
 import { docxWithBody, heavyDocx, wordParagraph } from '../../../test/support/zip-bombs.js';
 import { channel } from 'node:diagnostics_channel';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -264,6 +265,44 @@ describe('an intake thread kept ready', () => {
       }
       expect(threads.most).toBe(INTAKE_WORKER_LIMITS.concurrency);
     }));
+
+  it('runs at a lower CPU priority than the rest of the process, and only it (Linux)', async () => {
+    /** Each live thread of this process's niceness, by its task id. */
+    const niceness = () => {
+      const found = new Map<number, number>();
+      for (const task of readdirSync('/proc/self/task')) {
+        let stat: string;
+        try {
+          stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+        } catch {
+          continue; // ended since the listing
+        }
+        // Fields after the command's closing parenthesis: state is the 3rd field, nice the 19th.
+        found.set(Number(task), Number(stat.split(') ')[1]!.split(' ')[16]));
+      }
+      return found;
+    };
+    const lowered = () => [...niceness()].filter(([, nice]) => nice === 10).map(([task]) => task);
+    const until = async (what: string, holds: () => boolean) => {
+      const deadline = Date.now() + 5_000;
+      while (!holds()) {
+        if (Date.now() > deadline) throw new Error(`Not within 5 s: ${what}.`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    // The intake threads of the tests above may still be ending; no other thread stays lowered (the
+    // thread pool's threads included, whichever thread started them).
+    await until('no thread left at niceness 10', () => lowered().length === 0);
+    keepIntakeThreadReady(true);
+    try {
+      await until('the ready intake thread at niceness 10', () => lowered().length === 1);
+    } finally {
+      keepIntakeThreadReady(false);
+    }
+    expect(niceness().get(process.pid)).toBe(0);
+    // The lowered thread was the intake thread: it ends when no thread is kept ready.
+    await until('the intake thread ended', () => lowered().length === 0);
+  });
 });
 
 describe('reading a text upload made canonical in its own bytes', () => {

@@ -296,14 +296,15 @@ function tooComplex(source: string, what: string): PlanDocumentError {
 }
 
 /**
- * The built worker script. Under Jest this module is the TypeScript source, which a worker thread
+ * The built entry of the intake thread (intake-thread.ts, which lowers the thread's priority and
+ * loads draft-worker.ts). Under Jest this module is the TypeScript source, which a worker thread
  * cannot load: the build of it in dist/ (`npm test` builds first) runs instead.
  */
 const WORKER_FILE = (() => {
   const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith('.ts')) return fileURLToPath(new URL('./draft-worker.js', import.meta.url));
+  if (!here.endsWith('.ts')) return fileURLToPath(new URL('./intake-thread.js', import.meta.url));
   const at = here.lastIndexOf('/libs/plan-intake/');
-  const built = `${here.slice(0, at)}/dist${here.slice(at).replace(/draft-in-worker\.ts$/, 'draft-worker.js')}`;
+  const built = `${here.slice(0, at)}/dist${here.slice(at).replace(/draft-in-worker\.ts$/, 'intake-thread.js')}`;
   if (!existsSync(built)) throw new Error(`Build first (npm run build): ${built} is missing.`);
   return built;
 })();

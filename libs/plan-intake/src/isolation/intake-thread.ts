@@ -1,0 +1,42 @@
+import { readlinkSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/*
+ * The intake thread's entry: the thread lowers its own CPU priority, then loads the parser
+ * (draft-worker.ts). An import is background work; the API's requests are not. On two cores, a
+ * 9 MB import's thread (and the next one starting) took the CPU the API's event loop needed, and
+ * /health waited for it (ADR 0039, the intake thread at a lower priority).
+ */
+
+/** Niceness of the intake thread: 10 gives it about a tenth of a core the API also wants. */
+const INTAKE_THREAD_NICENESS = 10;
+
+// libuv's thread pool (the whole process's zlib, file and crypto work) is started by the first
+// thread that uses it, and its threads take that thread's priority: it is used here once first, so
+// that if this is that thread, the pool starts at the process's priority, not at this thread's.
+await access(fileURLToPath(import.meta.url));
+lowerThisThreadsPriority(INTAKE_THREAD_NICENESS);
+await import('./draft-worker.js');
+
+/**
+ * On Linux a priority is a thread's own: /proc/thread-self names this thread's id, and
+ * setpriority(2) on that id changes this thread only (never the process). Lowering one's own
+ * priority needs no privilege. Elsewhere (no /proc/thread-self), or if the system refuses, the
+ * thread runs at the process's priority, as before.
+ */
+function lowerThisThreadsPriority(niceness: number): void {
+  let threadId: number;
+  try {
+    threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return;
+  }
+  if (!Number.isSafeInteger(threadId) || threadId <= 0 || threadId === process.pid) return;
+  try {
+    setPriority(threadId, niceness);
+  } catch {
+    // A sandbox may forbid it; the import runs as before.
+  }
+}
