@@ -246,20 +246,23 @@ describe('an intake thread kept ready', () => {
       expect(readyIntakeThreadId()).toBeNull();
     }));
 
-  it('gives a queued job the thread made ready once one has ended: never more threads than jobs read at once', () =>
+  it('gives a queued job the thread made ready once one has ended: never more threads than jobs read at once, burst after burst', () =>
     threadsStartedDuring(async (threads) => {
       try {
         keepIntakeThreadReady(true);
         await nextReadyThread(threads);
         const text = utf8(readSeedPlan(LAI_CHAU));
-        const jobs = Array.from({ length: 2 * INTAKE_WORKER_LIMITS.concurrency }, () =>
-          draftPlanDocumentInWorker(
-            { bytes: text, fileName: 'laichau.txt', mediaType: 'text/plain' },
-            directory,
-          ),
-        );
-        await Promise.all(jobs);
-        await nextReadyThread(threads);
+        // Twice: a slot handed to a queued job must still be counted once that job has ended.
+        for (const _burst of [1, 2]) {
+          const jobs = Array.from({ length: 2 * INTAKE_WORKER_LIMITS.concurrency }, () =>
+            draftPlanDocumentInWorker(
+              { bytes: text, fileName: 'laichau.txt', mediaType: 'text/plain' },
+              directory,
+            ),
+          );
+          await Promise.all(jobs);
+          await nextReadyThread(threads);
+        }
       } finally {
         keepIntakeThreadReady(false);
       }

@@ -130,8 +130,10 @@ async function inWorker(
     // The slot goes to the next job once this job's thread has ended (its memory given back) and
     // the next ready thread is started, which that job then takes: never more threads than slots.
     void threadEnded.finally(() => {
-      running -= 1;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      // Handed to a waiting job as it is (slot() counted it already), else given back.
+      if (next) next();
+      else running -= 1;
     });
   }
 }
