@@ -11,7 +11,6 @@ export {
   type DraftJob,
   type WorkerLimits,
 } from './isolation/draft-in-worker.js';
-export { collectGarbage } from './isolation/collect-garbage.js';
 export {
   draftJsonPieces,
   gunzipChunks,

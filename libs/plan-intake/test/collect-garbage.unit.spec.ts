@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from '@jest/globals';
-import { collectGarbage } from '../src/index.js';
+import { collectGarbage } from '../src/isolation/collect-garbage.js';
 
 /**
  * An object that has survived two scavenges (so lives in the old generation), no longer held: a

@@ -21,9 +21,8 @@ function exposedGc(): Gc {
 /**
  * Collects this thread's garbage now, for where large buffers and strings have just died and
  * would otherwise be held until V8's next collection of their generation (for a 9 MB plan, up to
- * its size again). `minor`: the young generation only (a scavenge, ~1 ms: cheap enough for the
- * API's own thread); `major`: the whole heap (a few ms for the heap of a parse, in the intake
- * thread).
+ * its size again). `major`: the whole heap (a few ms for the heap of a parse, in the intake thread);
+ * `minor`: the young generation only (a scavenge, ~1 ms).
  */
 export function collectGarbage(type: 'major' | 'minor'): void {
   // `gc()` without an argument is a full, synchronous collection in every V8. An options object

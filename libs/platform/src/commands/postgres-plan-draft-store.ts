@@ -76,9 +76,10 @@ export const PLAN_DRAFT_MIGRATIONS: readonly Migration[] = [
 const gunzipAsync = promisify(gunzip);
 
 /**
- * Bytes of compressed source text, or of draft JSON, per row. The embedded database runs in the
- * API's own thread and blocks it while it writes a statement, so a large text is written in short
- * statements with the event loop free between them (docs/adr/0025).
+ * Bytes of compressed source text, or of draft JSON, per row. The embedded database runs one
+ * statement at a time, so a large text is written in short statements: another request's
+ * statement (/health's included) waits for one chunk at most, 4-12 ms on its own thread (ADR 0043;
+ * before it, in the API's thread, ~30 ms and the event loop held meanwhile: docs/adr/0025).
  */
 export const SOURCE_CHUNK_BYTES = 128 * 1024;
 
@@ -107,8 +108,7 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
    * event loop (zlib's thread pool, or the intake thread for a serialised draft), in chunks each
    * committed alone, then the draft's row, which makes the draft visible (no transaction: on the
    * embedded database it would hold every other statement until it ends). Compressed, the JSON of
-   * 2,300 parties is 0.4 MB instead of 14 MB: the embedded database, in the API's thread, took
-   * ~30 ms a 128 KB row to write it.
+   * 2,300 parties is 0.4 MB instead of 14 MB (the embedded database takes 4-12 ms a 128 KB row).
    */
   async insert(
     id: string,
