@@ -1,6 +1,6 @@
 import { readlinkSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /*
@@ -10,14 +10,17 @@ import { fileURLToPath } from 'node:url';
  * /health waited for it (ADR 0039, the intake thread at a lower priority).
  */
 
-/** Niceness of the intake thread: 10 gives it about a tenth of a core the API also wants. */
-const INTAKE_THREAD_NICENESS = 10;
+/**
+ * How much nicer the intake thread is than the process: 10 steps give it about a tenth of a core
+ * the API also wants (at most 19, the lowest priority).
+ */
+const INTAKE_THREAD_NICENESS_STEPS = 10;
 
 // libuv's thread pool (the whole process's zlib, file and crypto work) is started by the first
 // thread that uses it, and its threads take that thread's priority: it is used here once first, so
 // that if this is that thread, the pool starts at the process's priority, not at this thread's.
 await access(fileURLToPath(import.meta.url));
-lowerThisThreadsPriority(INTAKE_THREAD_NICENESS);
+lowerThisThreadsPriority(INTAKE_THREAD_NICENESS_STEPS);
 await import('./draft-worker.js');
 
 /**
@@ -26,7 +29,7 @@ await import('./draft-worker.js');
  * priority needs no privilege. Elsewhere (no /proc/thread-self), or if the system refuses, the
  * thread runs at the process's priority, as before.
  */
-function lowerThisThreadsPriority(niceness: number): void {
+function lowerThisThreadsPriority(steps: number): void {
   let threadId: number;
   try {
     threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
@@ -35,7 +38,8 @@ function lowerThisThreadsPriority(niceness: number): void {
   }
   if (!Number.isSafeInteger(threadId) || threadId <= 0 || threadId === process.pid) return;
   try {
-    setPriority(threadId, niceness);
+    // A thread starts with its creator's niceness: the process's, when the API runs at another.
+    setPriority(threadId, Math.min(19, getPriority(threadId) + steps));
   } catch {
     // A sandbox may forbid it; the import runs as before.
   }
