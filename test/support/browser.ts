@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+export { until } from './until.js';
+
 // Functions given to page.evaluate run in the browser; the tests compile without the DOM types.
 declare const document: any, window: any, NodeFilter: any;
 
@@ -93,21 +95,3 @@ export function visibleInterfaceText(page: Page): Promise<string[]> {
 /** Letters only Vietnamese uses (with its tone marks): none may remain on an English page. */
 export const VIETNAMESE_LETTERS =
   /[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/iu;
-
-/**
- * Reads `read()` until `accepts` it (the page updates asynchronously), failing after
- * `timeoutMs` with the last value read.
- */
-export async function until<T>(
-  read: () => Promise<T>,
-  accepts: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (accepts(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -1,4 +1,5 @@
 import { createSeedDirectory } from '#libs/agencies';
+import { until } from '../../../test/support/until.js';
 import { docxWithBody, heavyDocx, wordParagraph } from '../../../test/support/zip-bombs.js';
 import { channel } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -287,26 +288,21 @@ describe('an intake thread kept ready', () => {
     };
     // Ten steps nicer than this process's main thread (10 when CI runs it, at 0).
     const intakeNiceness = Math.min(19, niceness().get(process.pid)! + 10);
-    const lowered = () => [...niceness()].filter(([, nice]) => nice === intakeNiceness).map(([task]) => task);
-    const until = async (what: string, holds: () => boolean) => {
-      const deadline = Date.now() + 5_000;
-      while (!holds()) {
-        if (Date.now() > deadline) throw new Error(`Not within 5 s: ${what}.`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    };
+    /** The threads at the intake's niceness (read for `until`, which takes a promise). */
+    const lowered = () =>
+      Promise.resolve([...niceness()].filter(([, nice]) => nice === intakeNiceness).map(([task]) => task));
     // The intake threads of the tests above may still be ending; no other thread stays lowered (the
     // thread pool's threads included, whichever thread started them).
-    await until('no thread left at the intake niceness', () => lowered().length === 0);
+    await until(lowered, (threads) => threads.length === 0, 5_000);
     keepIntakeThreadReady(true);
     try {
-      await until('the ready intake thread at the intake niceness', () => lowered().length === 1);
+      await until(lowered, (threads) => threads.length === 1, 5_000);
     } finally {
       keepIntakeThreadReady(false);
     }
     expect(niceness().get(process.pid)).toBeLessThan(intakeNiceness);
     // The lowered thread was the intake thread: it ends when no thread is kept ready.
-    await until('the intake thread ended', () => lowered().length === 0);
+    await until(lowered, (threads) => threads.length === 0, 5_000);
   });
 });
 
