@@ -140,7 +140,18 @@ describe('drafting a plan document in a worker thread', () => {
     expect(error.message).toContain('more than 16 MB');
   });
 
-  it('refuses a document that takes longer than the thread is given', async () => {
+  it('refuses a document that takes more processor time than the thread is given', async () => {
+    const docx = docxWithBody(wordParagraph('Kế hoạch năm 2025').repeat(20_000));
+    const error = await errorOf(
+      draftPlanDocumentInWorker({ bytes: docx, fileName: 'slow.docx', mediaType: 'x' }, directory, {
+        processorTimeMs: 50,
+      }),
+    );
+    expect(error.code).toBe('document-too-complex');
+    expect(error.message).toContain('took more than 0.05 s of processor time');
+  });
+
+  it('refuses a document that takes longer on the clock than the thread is given, whatever its processor time', async () => {
     const docx = docxWithBody(wordParagraph('Kế hoạch năm 2025').repeat(20_000));
     const error = await errorOf(
       draftPlanDocumentInWorker({ bytes: docx, fileName: 'slow.docx', mediaType: 'x' }, directory, {
@@ -148,7 +159,7 @@ describe('drafting a plan document in a worker thread', () => {
       }),
     );
     expect(error.code).toBe('document-too-complex');
-    expect(error.message).toContain('took longer than');
+    expect(error.message).toContain('took longer than 0.005 s');
   });
 });
 

@@ -1,0 +1,61 @@
+import { Worker } from 'node:worker_threads';
+import { currentSystemThreadId, threadProcessorTimeMs } from '../src/isolation/thread-processor-time.js';
+
+/**
+ * A thread that tells its system id, waits for `go`, then computes (`busy`) or sleeps for 300 ms,
+ * says so and stays until `go` is 2: its time is read while it is still there.
+ */
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { go, busy } = workerData;
+parentPort.postMessage(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()));
+Atomics.wait(go, 0, 0);
+const end = Date.now() + 300;
+if (busy) while (Date.now() < end);
+else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+parentPort.postMessage('done');
+Atomics.wait(go, 0, 1);
+`;
+
+/** The processor time (ms) a thread used over 300 ms of computing or of sleeping. */
+async function timeUsedBy(busy: boolean): Promise<number> {
+  const go = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(THREAD, { eval: true, workerData: { go, busy } });
+  const messages: unknown[] = [];
+  let arrived = () => {};
+  worker.on('message', (message) => {
+    messages.push(message);
+    arrived();
+  });
+  const next = async () => {
+    while (messages.length === 0) await new Promise<void>((resolve) => (arrived = resolve));
+    return messages.shift();
+  };
+  try {
+    const threadId = (await next()) as number;
+    const before = threadProcessorTimeMs(threadId);
+    Atomics.store(go, 0, 1);
+    Atomics.notify(go, 0);
+    expect(await next()).toBe('done');
+    const after = threadProcessorTimeMs(threadId);
+    if (before === null || after === null) throw new Error(`thread ${threadId}'s time was not read`);
+    return after - before;
+  } finally {
+    Atomics.store(go, 0, 2);
+    Atomics.notify(go, 0);
+    await worker.terminate();
+  }
+}
+
+describe("a thread's processor time (Linux)", () => {
+  it('counts the time a thread computes, and not the time it waits', async () => {
+    // Ticks of 10 ms, and a host that may be busy: a computing thread gets at least some of its 300 ms.
+    expect(await timeUsedBy(true)).toBeGreaterThanOrEqual(100);
+    expect(await timeUsedBy(false)).toBeLessThanOrEqual(30);
+  });
+
+  it("tells the calling thread's id, and nothing for a thread that is not this process's", () => {
+    expect(currentSystemThreadId()).toBe(process.pid);
+    expect(threadProcessorTimeMs(0)).toBeNull();
+  });
+});
