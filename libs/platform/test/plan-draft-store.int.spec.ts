@@ -56,6 +56,16 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
     await database.close();
   });
 
+  /** The chunk rows of a draft id, in both tables. */
+  const chunkRows = async (id: string): Promise<number> => {
+    const counted = await database.pool.query<{ rows: string }>(
+      `select ((select count(*) from ${schema}.plan_draft_json where draft_id = $1)
+             + (select count(*) from ${schema}.plan_draft_sources where draft_id = $1))::text as rows`,
+      [id],
+    );
+    return Number(counted.rows[0]?.rows);
+  };
+
   it('keeps the source text apart from the draft JSON and gives it back whole', async () => {
     const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
     // A text whose compressed form spans several rows, astral characters included.
@@ -149,25 +159,48 @@ describe.each(['pglite', 'postgres'] as const)('stored plan drafts (%s)', (backe
 
   it('leaves no chunks of a draft whose row was not written, and never removes a stored draft', async () => {
     const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
-    const count = async (id: string): Promise<number> => {
-      const rows = await database.pool.query<{ rows: string }>(
-        `select ((select count(*) from ${schema}.plan_draft_json where draft_id = $1)
-               + (select count(*) from ${schema}.plan_draft_sources where draft_id = $1))::text as rows`,
-        [id],
-      );
-      return Number(rows.rows[0]?.rows);
-    };
     const failed = randomUUID();
     // created_by is required: the row's insert fails after the chunks were written.
     await expect(store.insert(failed, draft, null as unknown as string, 'lc-ubnd-tinh')).rejects.toThrow();
-    expect(await count(failed)).toBe(0);
+    expect(await chunkRows(failed)).toBe(0);
     expect(await store.find(failed)).toBeNull();
 
     const stored = randomUUID();
     await store.insert(stored, draft, 'person-1', 'lc-ubnd-tinh');
-    const before = await count(stored);
+    const before = await chunkRows(stored);
     await expect(store.insert(stored, draft, 'person-2', 'lc-ubnd-tinh')).rejects.toThrow();
-    expect(await count(stored)).toBe(before);
+    expect(await chunkRows(stored)).toBe(before);
+    expect((await store.find(stored))?.draft).toEqual(draft);
+  });
+
+  it("removes, as a draft is stored, the chunks a crashed insert left over an hour ago, and no draft's", async () => {
+    const draft = draftPlanText(LAI_CHAU, createSeedDirectory());
+    /** Chunks of a draft whose row never came, written `age` ago, as an insert that crashed leaves them. */
+    const crashedInsert = async (age: string): Promise<string> => {
+      const id = randomUUID();
+      for (const table of ['plan_draft_json', 'plan_draft_sources']) {
+        await database.pool.query(
+          `insert into ${schema}.${table} (draft_id, seq, chunk, written_at)
+           values ($1, 0, '\\x1f8b'::bytea, now() - $2::interval), ($1, 1, '\\x00'::bytea, now() - $2::interval)`,
+          [id, age],
+        );
+      }
+      return id;
+    };
+    const stored = randomUUID();
+    await store.insert(stored, draft, 'person-1', 'lc-ubnd-tinh');
+    // A stored draft's chunks are as old as any: only a missing row makes chunks orphans.
+    await database.pool.query(
+      `update ${schema}.plan_draft_json set written_at = now() - interval '2 days' where draft_id = $1`,
+      [stored],
+    );
+    const crashed = await crashedInsert('61 minutes');
+    const underWay = await crashedInsert('5 minutes');
+    expect(await chunkRows(crashed)).toBe(4);
+
+    await store.insert(randomUUID(), draft, 'person-1', 'lc-ubnd-tinh');
+    expect(await chunkRows(crashed)).toBe(0);
+    expect(await chunkRows(underWay)).toBe(4);
     expect((await store.find(stored))?.draft).toEqual(draft);
   });
 

@@ -71,7 +71,23 @@ export const PLAN_DRAFT_MIGRATIONS: readonly Migration[] = [
     // previous version, while a fleet is upgraded, still write UTF-8 chunks, now kept uncompressed.
     sql: (s) => `alter table ${s}.plan_draft_json alter column chunk set storage external;`,
   },
+  {
+    version: 6,
+    name: 'when each chunk was written, to remove those whose draft row never came',
+    // A process that ends between a draft's chunks and its row (a crash, a kill) leaves chunks no
+    // draft reads. Rows written before this version take the time of the migration.
+    sql: (s) => `
+      alter table ${s}.plan_draft_json add column written_at timestamptz not null default now();
+      alter table ${s}.plan_draft_sources add column written_at timestamptz not null default now();`,
+  },
 ];
+
+/**
+ * How long a draft's chunks may wait for its row before they are taken for a crashed insert's
+ * and removed. An insert writes its row a second or two after its first chunk; another process of
+ * a fleet may be in the middle of one while this one cleans.
+ */
+export const ORPHAN_CHUNK_AGE = '1 hour';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -121,6 +137,7 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
     if (gzip === null) throw new Error('A draft is stored with its source text.');
     const jsonTable = `${this.schema}.plan_draft_json`;
     const sources = `${this.schema}.plan_draft_sources`;
+    await this.removeChunksOfCrashedInserts();
     try {
       await insertChunks(this.database.pool, jsonTable, id, [json]);
       await insertChunks(this.database.pool, sources, id, [gzip]);
@@ -140,6 +157,21 @@ export class PostgresPlanDraftStore implements PlanDraftStore {
         .then(() => this.database.pool.query(`delete from ${sources} where ${orphan}`, [id]))
         .catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Chunks older than ORPHAN_CHUNK_AGE whose draft has no row: left by a process that ended in the
+   * middle of an insert (a failed insert removes its own). Done as a draft is stored: imports are
+   * rare, and the scan reads no chunk's bytes (they are stored apart, `storage external`).
+   */
+  private async removeChunksOfCrashedInserts(): Promise<void> {
+    for (const table of ['plan_draft_json', 'plan_draft_sources']) {
+      await this.database.pool.query(
+        `delete from ${this.schema}.${table} c
+          where c.written_at < now() - interval '${ORPHAN_CHUNK_AGE}'
+            and not exists (select from ${this.schema}.plan_drafts d where d.id = c.draft_id)`,
+      );
     }
   }
 
