@@ -2,7 +2,7 @@ import { createSeedDirectory } from '#libs/agencies';
 import { until } from '../../../test/support/until.js';
 import { docxWithBody, heavyDocx, wordParagraph } from '../../../test/support/zip-bombs.js';
 import { channel } from 'node:diagnostics_channel';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -18,6 +18,7 @@ import {
   readCanonicalPlanText,
   readyIntakeThreadId,
 } from '../src/index.js';
+import { threadStatFields } from '../src/isolation/thread-processor-time.js';
 import { largePlan } from './support/variants.js';
 import { LAI_CHAU, readSeedPlan } from './seed-plans.js';
 
@@ -284,14 +285,9 @@ describe('an intake thread kept ready', () => {
     const niceness = () => {
       const found = new Map<number, number>();
       for (const task of readdirSync('/proc/self/task')) {
-        let stat: string;
-        try {
-          stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
-        } catch {
-          continue; // ended since the listing
-        }
-        // Fields after the command's closing parenthesis: state is the 3rd field, nice the 19th.
-        found.set(Number(task), Number(stat.split(') ')[1]!.split(' ')[16]));
+        const fields = threadStatFields(Number(task));
+        // Null for a thread ended since the listing; niceness is the 19th field.
+        if (fields) found.set(Number(task), Number(fields[18]));
       }
       return found;
     };

@@ -1,5 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import { currentSystemThreadId, threadProcessorTimeMs } from '../src/isolation/thread-processor-time.js';
+import {
+  currentSystemThreadId,
+  threadProcessorTimeMs,
+  threadStatFields,
+} from '../src/isolation/thread-processor-time.js';
 
 /**
  * A thread that tells its system id, waits for `go`, then computes (`busy`) or sleeps for a second,
@@ -58,5 +62,26 @@ describe("a thread's processor time (Linux)", () => {
   it("tells the calling thread's id, and nothing for a thread that is not this process's", () => {
     expect(currentSystemThreadId()).toBe(process.pid);
     expect(threadProcessorTimeMs(0)).toBeNull();
+    expect(threadStatFields(0)).toBeNull();
+  });
+
+  it("reads a thread's stat fields in proc(5)'s order, whatever its name holds", async () => {
+    // A thread may name itself anything of up to 15 bytes: spaces and parentheses included.
+    const worker = new Worker(
+      `const fs = require('node:fs');
+       fs.writeFileSync('/proc/thread-self/comm', 'x) (y z');
+       require('node:worker_threads').parentPort.postMessage(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()));
+       setInterval(() => {}, 1000);`,
+      { eval: true },
+    );
+    try {
+      const threadId = await new Promise<number>((resolve) => worker.once('message', resolve));
+      const fields = threadStatFields(threadId);
+      expect(fields?.slice(0, 2)).toEqual([String(threadId), 'x) (y z']);
+      // The 4th field is the parent's process id: this process's parent, for each of its threads.
+      expect(fields?.[3]).toBe(String(process.ppid));
+    } finally {
+      await worker.terminate();
+    }
   });
 });

@@ -249,14 +249,19 @@ function startThread(limits: WorkerLimits): Worker {
 const PROCESSOR_TIME_CHECK_MS = 100;
 
 /** Whether this system tells a thread's processor time (Linux); elsewhere the clock is read. */
-const THREAD_TIMES_TOLD = (() => {
-  const threadId = currentSystemThreadId();
-  return threadId !== null && threadProcessorTimeMs(threadId) !== null;
-})();
+let threadTimesTold: boolean | undefined;
+
+function systemTellsThreadTimes(): boolean {
+  if (threadTimesTold === undefined) {
+    const threadId = currentSystemThreadId();
+    threadTimesTold = threadId !== null && threadProcessorTimeMs(threadId) !== null;
+  }
+  return threadTimesTold;
+}
 
 /** The time a thread has used since this was called, in ms: its processor time, or the clock's. */
 function timeUsedSince(worker: Worker): () => number {
-  if (!THREAD_TIMES_TOLD) {
+  if (!systemTellsThreadTimes()) {
     const startedAt = performance.now();
     return () => performance.now() - startedAt;
   }

@@ -25,15 +25,35 @@ export function currentSystemThreadId(): number | null {
  * has used so far, or null when it cannot be read (another system, or the thread has ended).
  */
 export function threadProcessorTimeMs(threadId: number): number | null {
+  const fields = threadStatFields(threadId);
+  if (fields === null) return null;
+  // utime and stime, the 14th and 15th fields.
+  const ticks = Number(fields[13]) + Number(fields[14]);
+  return Number.isFinite(ticks) ? ticks * MS_PER_TICK : null;
+}
+
+/**
+ * The fields of a thread's /proc/self/task/<id>/stat in proc(5)'s order (its Nth field at index
+ * N - 1), or null when it cannot be read (the thread has ended, or another system). The 2nd, the
+ * thread's name in parentheses, may hold spaces and parentheses itself: the fields after it start
+ * after the line's last parenthesis.
+ */
+export function threadStatFields(threadId: number): string[] | null {
   let stat: string;
   try {
     stat = readFileSync(`/proc/self/task/${threadId}/stat`, 'utf8');
   } catch {
     return null;
   }
-  // The fields after the name, which is in parentheses and may hold spaces: utime and stime are the
-  // 14th and 15th of the whole line, the 12th and 13th after the name.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return Number.isFinite(ticks) ? ticks * MS_PER_TICK : null;
+  const nameEnd = stat.lastIndexOf(')');
+  const id = stat.slice(0, stat.indexOf(' ('));
+  const name = stat.slice(stat.indexOf('(') + 1, nameEnd);
+  return [
+    id,
+    name,
+    ...stat
+      .slice(nameEnd + 2)
+      .trimEnd()
+      .split(' '),
+  ];
 }

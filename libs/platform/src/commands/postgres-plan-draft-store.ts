@@ -87,7 +87,7 @@ export const PLAN_DRAFT_MIGRATIONS: readonly Migration[] = [
  * and removed. An insert writes its row a second or two after its first chunk; another process of
  * a fleet may be in the middle of one while this one cleans.
  */
-export const ORPHAN_CHUNK_AGE = '1 hour';
+const ORPHAN_CHUNK_AGE = '1 hour';
 
 const gunzipAsync = promisify(gunzip);
 
