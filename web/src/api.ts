@@ -492,16 +492,44 @@ export class Api {
     return ok(await this.client.GET('/events/{id}', { params: { path: { id: eventId } } }));
   }
 
+  /**
+   * An agency's scorecard and every lapse of the period (all pages). The pages after the first ask
+   * for the first's `asOf`, so that every lapse's days late are counted to the same instant.
+   */
   async agencyAccountability(agencyCode: string, period: Period): Promise<AgencyAccountability> {
-    return ok(
-      await this.client.GET('/agencies/{code}/accountability', {
-        params: { path: { code: agencyCode }, query: { ...period } },
-      }),
-    );
+    let first: Omit<AgencyAccountability, 'lapses'> | undefined;
+    const lapses = await readAllPages(async (cursor) => {
+      const answer = ok(
+        await this.client.GET('/agencies/{code}/accountability', {
+          params: {
+            path: { code: agencyCode },
+            query: { ...period, limit: MAX_PAGE, ...(first ? { asOf: first.asOf } : {}), ...page(cursor) },
+          },
+        }),
+      );
+      first ??= answer;
+      return { items: answer.lapses, next: answer.next };
+    });
+    const { from, to, asOf, scorecard } = first!;
+    return { agencyCode, from, to, asOf, scorecard, lapses };
   }
 
+  /** One task's lapses (all pages, counted to the first page's `asOf`). */
   async taskAccountability(taskId: string): Promise<TaskAccountability> {
-    return ok(await this.client.GET('/tasks/{taskId}/accountability', { params: { path: { taskId } } }));
+    let asOf: string | undefined;
+    const lapses = await readAllPages(async (cursor) => {
+      const answer = ok(
+        await this.client.GET('/tasks/{taskId}/accountability', {
+          params: {
+            path: { taskId },
+            query: { limit: MAX_PAGE, ...(asOf ? { asOf } : {}), ...page(cursor) },
+          },
+        }),
+      );
+      asOf ??= answer.asOf;
+      return { items: answer.lapses, next: answer.next };
+    });
+    return { taskId, asOf: asOf!, lapses };
   }
 
   /**

@@ -276,4 +276,74 @@ describe.each<Backend>(['pglite', 'postgres'])('accountability on %s', (backend)
     expect(sheetRows('Quá hạn')).toEqual(rows);
     expect(sheetRows('Tổng hợp')).toEqual(scorecardCsv);
   });
+
+  it('pages the lapses by a cursor, ties in the order of task id, the files whole', async () => {
+    const agency = 'lc-so-tu-phap';
+    const planId = await api.plan();
+    const taskIds = [randomUUID(), randomUUID(), randomUUID()];
+    for (const taskId of taskIds) {
+      const assigned = await api.request(
+        'POST',
+        '/tasks',
+        ISSUER,
+        assignmentBody(planId, taskId, [{ agencyCode: agency, role: 'lead' }], { dueDate: '2025-07-25' }),
+      );
+      expect(assigned.status === 201 ? null : assigned.body).toBeNull();
+    }
+    // The three lapse at the same moment: the end of 25 July.
+    await setClock('2025-07-28T02:00:00Z');
+    const path = `/agencies/${agency}/accountability?from=2025-07-01&to=2025-07-31&asOf=2025-08-01T00:00:00Z`;
+    let whole: any;
+    for (let tries = 0; tries < 100; tries++) {
+      whole = (await api.request('GET', `${path}&count=true`, INSPECTOR)).body;
+      if (whole.lapses?.length === 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(whole).toMatchObject({ total: 3, next: null });
+    const sorted = [...taskIds].sort();
+    expect(whole.lapses.map((lapse: { taskId: string }) => lapse.taskId)).toEqual(sorted);
+
+    const first = await api.request('GET', `${path}&limit=2`, INSPECTOR);
+    expect(first.status).toBe(200);
+    expect(first.body.lapses).toEqual(whole.lapses.slice(0, 2));
+    expect(first.body.scorecard).toEqual(whole.scorecard);
+    expect(first.body.total).toBeUndefined();
+    expect(typeof first.body.next).toBe('string');
+    const second = await api.request(
+      'GET',
+      `${path}&limit=2&cursor=${encodeURIComponent(first.body.next)}`,
+      INSPECTOR,
+    );
+    expect(second.status).toBe(200);
+    expect(second.body.lapses).toEqual(whole.lapses.slice(2));
+    expect(second.body.next).toBeNull();
+
+    // One task's lapses page the same way.
+    const single = await api.request('GET', `/tasks/${sorted[0]}/accountability?limit=1`, INSPECTOR);
+    expect([single.status, single.body.lapses.length, single.body.next]).toEqual([200, 1, null]);
+
+    // A cursor that is not this list's, or a page asked of a file: 422 on the parameter, nothing read.
+    const outstanding = await api.request('GET', `/agencies/${agency}/outstanding?limit=1`, INSPECTOR);
+    const foreign = outstanding.body.next as string;
+    expect(foreign).toEqual(expect.any(String));
+    for (const [query, parameter] of [
+      [`cursor=${foreign}`, 'cursor'],
+      ['cursor=bm90LWEtY3Vyc29y', 'cursor'],
+      ['limit=0', 'limit'],
+      ['format=csv&limit=2', 'limit'],
+      [`format=xlsx&cursor=${first.body.next}`, 'cursor'],
+      ['format=csv&count=true', 'count'],
+    ]) {
+      const refused = await api.request('GET', `${path}&${query}`, INSPECTOR);
+      expect([query, refused.status, refused.body.errors?.[0]?.pointer]).toEqual([
+        query,
+        422,
+        `/${parameter}`,
+      ]);
+    }
+
+    // The CSV holds every lapse of the period, in the same order.
+    const csv: string[][] = parse((await raw(`${path}&format=csv&lang=en`, INSPECTOR)).body, { bom: true });
+    expect(csv.slice(1).map((row) => row[0])).toEqual(sorted);
+  });
 });

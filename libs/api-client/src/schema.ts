@@ -912,7 +912,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** An agency's lapsed deadlines in a period, with its head then, and its scorecard */
+    /** An agency's lapsed deadlines in a period, oldest first, with its head then, and its scorecard. The lapses come `limit` at a time (default 100); `next` is the cursor of the next page, null at the end; `total` with count=true. A CSV or XLSX file holds every lapse of the period */
     get: operations['Accountability.agency'];
     put?: never;
     post?: never;
@@ -929,7 +929,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One task's lapsed deadlines, with the responsible agency's head then */
+    /** One task's lapsed deadlines, with the responsible agency's head then; paged as the agency's (`limit`, `cursor`, `count`) */
     get: operations['Accountability.task'];
     put?: never;
     post?: never;
@@ -1444,12 +1444,20 @@ export interface components {
       asOf: string;
       lapses: components['schemas']['LapseAnswer'][];
       scorecard: components['schemas']['ScorecardRow'][];
+      /** @description The cursor of the next page of lapses (`?cursor=`), null on the last */
+      next: string | null;
+      /** @description Every lapse of the period, with count=true */
+      total?: number;
     };
     TaskAccountability: {
       taskId: string;
       /** Format: date-time */
       asOf: string;
       lapses: components['schemas']['LapseAnswer'][];
+      /** @description The cursor of the next page of lapses (`?cursor=`), null on the last */
+      next: string | null;
+      /** @description Every lapse of the period, with count=true */
+      total?: number;
     };
     AgenciesGetAnswer: {
       successors: components['schemas']['SuccessorForFunction'][];
@@ -12179,6 +12187,11 @@ export interface operations {
         lang?: 'vi' | 'en';
         /** @description CSV holds one table: which (XLSX has a sheet for each) */
         table?: 'lapses' | 'scorecard';
+        limit?: number;
+        /** @description The `next` of the previous page (opaque); without it, the first page */
+        cursor?: string;
+        /** @description true: the answer also gives `total`, the size of the whole list (one more query) */
+        count?: boolean;
       };
       header?: never;
       path: {
@@ -12188,7 +12201,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The lapses and the scorecard (format=csv: one table; xlsx: both sheets) */
+      /** @description A page of the lapses, and the scorecard (format=csv: one table, whole; xlsx: both sheets, whole) */
       200: {
         headers: {
           [name: string]: unknown;
@@ -12362,6 +12375,11 @@ export interface operations {
         lang?: 'vi' | 'en';
         /** @description CSV holds one table: which (XLSX has a sheet for each) */
         table?: 'lapses' | 'scorecard';
+        limit?: number;
+        /** @description The `next` of the previous page (opaque); without it, the first page */
+        cursor?: string;
+        /** @description true: the answer also gives `total`, the size of the whole list (one more query) */
+        count?: boolean;
       };
       header?: never;
       path: {
@@ -12371,7 +12389,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The task's lapses (format=csv or xlsx: the same rows) */
+      /** @description A page of the task's lapses (format=csv or xlsx: every lapse) */
       200: {
         headers: {
           [name: string]: unknown;

@@ -16,10 +16,13 @@ import {
   agencyTasksAt,
   allProjections,
   createProjectionDataSource,
+  encodeCursor,
   getPlan,
   getPlanProgress,
   getTask,
   getTrail,
+  lapsesPage,
+  listLapses,
   listOutstanding,
   listPlans,
   listPlanTasks,
@@ -1113,6 +1116,83 @@ export function projectionsContract(open: () => Promise<ContractDatabase>): void
           ],
         },
       );
+    });
+  });
+
+  describe("an agency's lapses, a keyset page at a time", () => {
+    // Lapses written as the deadline projection writes them: ties on the moment (broken by task id,
+    // then event id) and moments a microsecond apart, which a millisecond cursor would lose.
+    const lapse = (eventId: string, taskId: string, occurredAt: string, agency = JUSTICE) => [
+      eventId,
+      `timer-${eventId}`,
+      taskId,
+      PLAN,
+      'DeadlineLapsed',
+      '2025-06-30',
+      occurredAt,
+      occurredAt,
+      agency,
+      JSON.stringify({ title: `Nhiệm vụ ${taskId}`, sourceClause: { section: 'V.2', start: 0, end: 1 } }),
+    ];
+    const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const rows = [
+      lapse(uuid(5), 't2', '2025-06-30T17:00:00.000001Z'),
+      lapse(uuid(4), 't1', '2025-06-30T17:00:00.000001Z'),
+      lapse(uuid(3), 't1', '2025-06-30T17:00:00.000002Z'),
+      lapse(uuid(2), 't1', '2025-06-30T17:00:00.000001Z'),
+      lapse(uuid(1), 't3', '2025-06-30T17:00:00Z'),
+      lapse(uuid(6), 't9', '2025-06-30T17:00:00Z', HEALTH),
+    ];
+    const filter = {
+      agencyCode: JUSTICE,
+      from: '2025-07-01',
+      to: '2025-07-01',
+      asOf: '2025-07-10T00:00:00Z',
+    };
+
+    beforeEach(async () => {
+      for (const row of rows) {
+        await world.pool.query(
+          `insert into ${world.schema}.deadline_notices
+             (event_id, timer_id, task_id, plan_id, type, due_date, occurred_at, recorded_at, responsible_agency, data)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          row,
+        );
+      }
+    });
+
+    it('reads every lapse once, in order, across pages and batches of any size', async () => {
+      const order = ['t3', 't1', 't1', 't2', 't1'];
+      const whole = await listLapses(world.manager, filter);
+      expect(whole.map((l) => l.taskId)).toEqual(order);
+      for (const size of [1, 2, 3, 5]) {
+        expect(await listLapses(world.manager, filter, size)).toEqual(whole);
+        const paged: typeof whole = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await lapsesPage(world.manager, filter, {
+            limit: size,
+            ...(cursor ? { cursor } : {}),
+          });
+          paged.push(...page.items);
+          cursor = page.next ?? undefined;
+          pages++;
+        } while (cursor !== undefined);
+        expect([size, pages, paged]).toEqual([size, Math.ceil(order.length / size), whole]);
+      }
+      expect(await lapsesPage(world.manager, filter, { limit: 2, count: true })).toMatchObject({ total: 5 });
+      expect(await lapsesPage(world.manager, { ...filter, taskId: 't1' }, { count: true })).toMatchObject({
+        total: 3,
+        next: null,
+      });
+    });
+
+    it('refuses a cursor of another list', async () => {
+      const outstanding = encodeCursor('outstanding:dueDate', ['2025-06-30', 't1']);
+      await expect(lapsesPage(world.manager, filter, { cursor: outstanding })).rejects.toThrow(/cursor/);
+      const notUuid = encodeCursor('lapses:lapsedAt', [1, 't1', 'x']);
+      await expect(lapsesPage(world.manager, filter, { cursor: notUuid })).rejects.toThrow(/cursor/);
     });
   });
 

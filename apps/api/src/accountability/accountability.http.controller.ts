@@ -18,15 +18,28 @@ import {
   IsInstantWithin,
   PROJECTION_DATA_SOURCE,
   QUERY_INSTANT_WINDOW,
+  queryParameterProblem,
   type CommandLayer,
   type Principal,
 } from '#libs/platform';
-import { agencyScorecard, getTaskState, listLapses, type ScorecardRow } from '#libs/projections';
+import {
+  agencyScorecard,
+  getTaskState,
+  lapsesPage,
+  LAPSES_DEFAULT_LIMIT,
+  listLapses,
+  MAX_LIMIT,
+  type AccountabilityFilter,
+  type LapseRecord,
+  type Page,
+  type ScorecardRow,
+} from '#libs/projections';
 import { unknownAgency } from '../agencies/agencies.http.controller.js';
 import { AGENCY_DIRECTORY, READ_POLICY } from '../agencies/agency-directory.provider.js';
 import { AuditedRead } from '../audit/audited-read.decorator.js';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import { COMMAND_LAYER } from '../commands/commands.module.js';
+import { CountParameter, CursorParameter, LimitParameter } from '../queries/paging.query.js';
 import { runQuery } from '../queries/query-errors.js';
 import { ConsistencyQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 import {
@@ -81,6 +94,15 @@ export class AccountabilityQuery extends ConsistencyQuery {
   @IsOptional()
   @IsIn(['lapses', 'scorecard'])
   table?: 'lapses' | 'scorecard';
+
+  @LimitParameter(LAPSES_DEFAULT_LIMIT, MAX_LIMIT)
+  limit?: number;
+
+  @CursorParameter()
+  cursor?: string;
+
+  @CountParameter()
+  count?: boolean;
 }
 
 const LAPSES_SHEET = { vi: 'Quá hạn', en: 'Lapses' };
@@ -107,12 +129,13 @@ export class AccountabilityHttpController {
   @Get('agencies/:code/accountability')
   @AuditedRead('agency.accountability')
   @ApiOperation({
-    summary: "An agency's lapsed deadlines in a period, with its head then, and its scorecard",
+    summary:
+      "An agency's lapsed deadlines in a period, oldest first, with its head then, and its scorecard. The lapses come `limit` at a time (default 100); `next` is the cursor of the next page, null at the end; `total` with count=true. A CSV or XLSX file holds every lapse of the period",
   })
   @ApiAnswer(
     200,
     'AgencyAccountability',
-    'The lapses and the scorecard (format=csv: one table; xlsx: both sheets)',
+    'A page of the lapses, and the scorecard (format=csv: one table, whole; xlsx: both sheets, whole)',
     { contentTypes: ['application/json', 'text/csv', XLSX_TYPE] },
   )
   @ApiProblems('agency.not-found', 'agency.forbidden')
@@ -127,16 +150,17 @@ export class AccountabilityHttpController {
     if (!this.policy.mayReadAgencyWork(principal, code)) throw agencyWorkForbidden();
     await this.readYourWrites.ensure(query.minPosition);
     const filter = this.filter(query, { agencyCode: code });
+    const format = this.format(query, accept);
     const [lapses, scorecard] = await runQuery(() =>
       Promise.all([
-        listLapses(this.dataSource.manager, filter),
+        this.lapses(query, format, filter),
         agencyScorecard(this.dataSource.manager, { ...filter, agencyCode: code }),
       ]),
     );
     const answer = { agencyCode: code, from: filter.from, to: filter.to, asOf: filter.asOf };
-    const withHeads = await this.withHeads(lapses);
-    return this.answer(query, accept, reply, `accountability-${code}`, {
-      json: { ...answer, lapses: withHeads, scorecard },
+    const withHeads = await this.withHeads(lapses.items);
+    return this.answer(query, format, reply, `accountability-${code}`, {
+      json: { ...answer, lapses: withHeads, scorecard, ...pageEnd(lapses) },
       lapses: withHeads,
       scorecard,
     });
@@ -144,8 +168,11 @@ export class AccountabilityHttpController {
 
   @Get('tasks/:taskId/accountability')
   @AuditedRead('task.accountability')
-  @ApiOperation({ summary: "One task's lapsed deadlines, with the responsible agency's head then" })
-  @ApiAnswer(200, 'TaskAccountability', "The task's lapses (format=csv or xlsx: the same rows)", {
+  @ApiOperation({
+    summary:
+      "One task's lapsed deadlines, with the responsible agency's head then; paged as the agency's (`limit`, `cursor`, `count`)",
+  })
+  @ApiAnswer(200, 'TaskAccountability', "A page of the task's lapses (format=csv or xlsx: every lapse)", {
     contentTypes: ['application/json', 'text/csv', XLSX_TYPE],
   })
   @ApiProblems('task.not-found')
@@ -160,12 +187,41 @@ export class AccountabilityHttpController {
     const state = await getTaskState(this.dataSource.manager, taskId);
     if (!state || !this.policy.mayReadTask(principal, state)) throw taskNotFound();
     const filter = this.filter(query, { taskId });
-    const lapses = await this.withHeads(await runQuery(() => listLapses(this.dataSource.manager, filter)));
-    return this.answer(query, accept, reply, `accountability-${taskId}`, {
-      json: { taskId, asOf: filter.asOf, lapses },
+    const format = this.format(query, accept);
+    const page = await runQuery(() => this.lapses(query, format, filter));
+    const lapses = await this.withHeads(page.items);
+    return this.answer(query, format, reply, `accountability-${taskId}`, {
+      json: { taskId, asOf: filter.asOf, lapses, ...pageEnd(page) },
       lapses,
       scorecard: null,
     });
+  }
+
+  /** JSON, CSV or XLSX: `format` wins over Accept. */
+  private format(query: AccountabilityQuery, accept: string | undefined): ExportFormat {
+    const format = query.format ?? formatAccepted(accept);
+    if (format !== 'json') {
+      // A file is the whole report of the period; pages are for the JSON answer.
+      for (const parameter of ['cursor', 'limit', 'count'] as const) {
+        if (query[parameter] !== undefined) {
+          throw queryParameterProblem(
+            parameter,
+            `${parameter}: a ${format.toUpperCase()} file holds every lapse of the period; ${parameter} pages the JSON answer`,
+          );
+        }
+      }
+    }
+    return format;
+  }
+
+  /** A page of the lapses for JSON; every lapse of the period for a file. */
+  private async lapses(
+    query: AccountabilityQuery,
+    format: ExportFormat,
+    filter: AccountabilityFilter,
+  ): Promise<Page<LapseRecord>> {
+    if (format !== 'json') return { items: await listLapses(this.dataSource.manager, filter), next: null };
+    return lapsesPage(this.dataSource.manager, filter, query);
   }
 
   private filter(query: AccountabilityQuery, scope: { agencyCode?: string; taskId?: string }) {
@@ -196,12 +252,11 @@ export class AccountabilityHttpController {
 
   private async answer(
     query: AccountabilityQuery,
-    accept: string | undefined,
+    format: ExportFormat,
     reply: FastifyReply,
     fileName: string,
     answer: { json: object; lapses: readonly LapseAnswer[]; scorecard: readonly ScorecardRow[] | null },
   ): Promise<object | string | Buffer> {
-    const format = query.format ?? formatAccepted(accept);
     const language = query.lang ?? 'vi';
     if (format === 'json') return answer.json;
     const lapses: ExportTable<LapseAnswer> = {
@@ -222,6 +277,11 @@ export class AccountabilityHttpController {
     reply.header('content-disposition', `attachment; filename="${fileName}.xlsx"`);
     return toXlsx(scorecard ? [lapses, scorecard] : [lapses], language);
   }
+}
+
+/** `next` of a page of lapses, and `total` when counted. */
+function pageEnd(page: Page<LapseRecord>): { next: string | null; total?: number } {
+  return { next: page.next, ...(page.total === undefined ? {} : { total: page.total }) };
 }
 
 /** CSV or XLSX when the Accept header asks for it (before JSON), else JSON. */

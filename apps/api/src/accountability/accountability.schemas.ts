@@ -36,7 +36,19 @@ const lapseProperties = {
   },
 };
 
-/** The JSON form of the accountability reports (CSV and XLSX carry the same rows). */
+/** The end of a page of lapses: the cursor of the next page (null on the last) and, on request, the count. */
+const pageEndProperties = {
+  next: {
+    type: ['string', 'null'],
+    description: 'The cursor of the next page of lapses (`?cursor=`), null on the last',
+  },
+  total: { type: 'integer', description: 'Every lapse of the period, with count=true' },
+};
+
+/**
+ * The JSON form of the accountability reports: the lapses a page at a time (CSV and XLSX carry
+ * every lapse of the period).
+ */
 export const ACCOUNTABILITY_SCHEMAS = {
   LapseAnswer: {
     type: 'object',
@@ -60,7 +72,7 @@ export const ACCOUNTABILITY_SCHEMAS = {
   },
   AgencyAccountability: {
     type: 'object',
-    required: ['agencyCode', 'from', 'to', 'asOf', 'lapses', 'scorecard'],
+    required: ['agencyCode', 'from', 'to', 'asOf', 'lapses', 'scorecard', 'next'],
     properties: {
       agencyCode: { type: 'string' },
       from: { type: 'string', format: 'date' },
@@ -68,16 +80,18 @@ export const ACCOUNTABILITY_SCHEMAS = {
       asOf: { type: 'string', format: 'date-time' },
       lapses: { type: 'array', items: { $ref: '#/components/schemas/LapseAnswer' } },
       scorecard: { type: 'array', items: { $ref: '#/components/schemas/ScorecardRow' } },
+      ...pageEndProperties,
     },
     additionalProperties: false,
   },
   TaskAccountability: {
     type: 'object',
-    required: ['taskId', 'asOf', 'lapses'],
+    required: ['taskId', 'asOf', 'lapses', 'next'],
     properties: {
       taskId: { type: 'string' },
       asOf: { type: 'string', format: 'date-time' },
       lapses: { type: 'array', items: { $ref: '#/components/schemas/LapseAnswer' } },
+      ...pageEndProperties,
     },
     additionalProperties: false,
   },

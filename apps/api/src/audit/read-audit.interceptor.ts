@@ -127,7 +127,7 @@ function itemsOf(body: unknown): number {
   if (typeof body === 'number') return body;
   if (Array.isArray(body)) return body.length;
   if (body !== null && typeof body === 'object') {
-    for (const list of ['items', 'entries', 'heads', 'agencies']) {
+    for (const list of ['items', 'entries', 'heads', 'agencies', 'lapses']) {
       const value = (body as Record<string, unknown>)[list];
       if (Array.isArray(value)) return value.length;
     }

@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, Matches } from 'class-validator';
 import { IsIntegerParameter, queryParameterProblem } from '#libs/platform';
-import { decodeCursor, InvalidProjectionQueryError, type KeyValues } from '#libs/projections';
+import { decodeCursor, InvalidProjectionQueryError, type KeyType, type KeyValues } from '#libs/projections';
 
 /**
  * The query parameters of a list's pages (docs/adr/0034-keyset-pages.md), the same on every list:
@@ -43,11 +43,7 @@ export function CountParameter(): PropertyDecorator {
 }
 
 /** The key in a cursor (see decodeCursor), or 422 on `cursor`. */
-export function cursorKey(
-  cursor: string,
-  kind: string,
-  types: readonly ('text' | 'date' | 'int')[],
-): KeyValues {
+export function cursorKey(cursor: string, kind: string, types: readonly KeyType[]): KeyValues {
   try {
     return decodeCursor(cursor, kind, types);
   } catch (error) {

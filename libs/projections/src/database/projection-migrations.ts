@@ -281,6 +281,15 @@ export const PROJECTION_MIGRATIONS: readonly ProjectionMigration[] = [
       create index agency_intervals_open on ${s}.agency_intervals (task_id, axis) where until_at is null;
     `,
   },
+  {
+    version: 9,
+    name: "keyset pages of an agency's lapses: agency, when each lapsed, task id, event id",
+    // The accountability report's lapses, a page at a time (lapsesPage): filter and whole sort key.
+    sql: (s) => `
+      create index deadline_notices_lapses on ${s}.deadline_notices (responsible_agency, occurred_at, task_id, event_id)
+        where type = 'DeadlineLapsed';
+    `,
+  },
 ];
 
 /**

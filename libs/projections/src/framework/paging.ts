@@ -42,6 +42,9 @@ export function pageOf(options: PageRequest): { limit: number; offset: number } 
 /** The values of a sort key, in order: dates and ids as text, ranks as numbers. */
 export type KeyValues = readonly (string | number)[];
 
+/** What a value of a cursor's key must be: any text, a YYYY-MM-DD date, a whole number, a UUID. */
+export type KeyType = 'text' | 'date' | 'int' | 'uuid';
+
 /**
  * A cursor is opaque to callers: the list's name and sort, then the sort key of the last item
  * given, as base64url JSON. Naming the list and sort lets a cursor from another list or order be
@@ -57,11 +60,7 @@ const CURSOR_TEXT = /^[A-Za-z0-9_-]{1,1000}$/;
  * The key of a cursor made by encodeCursor(kind, key) with a key of these value types ('date':
  * YYYY-MM-DD); anything else is refused (422 on `cursor`).
  */
-export function decodeCursor(
-  cursor: string,
-  kind: string,
-  types: readonly ('text' | 'date' | 'int')[],
-): KeyValues {
+export function decodeCursor(cursor: string, kind: string, types: readonly KeyType[]): KeyValues {
   const refuse = (): never => {
     throw new InvalidProjectionQueryError('cursor', 'must be the `next` of a page of this list and order');
   };
@@ -84,12 +83,16 @@ export function decodeCursor(
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * A value the database takes for a key of this type without an error (an error would be a 500):
- * a real calendar date of 1900 to 2199, text it can store, a whole number from 0.
+ * a real calendar date of 1900 to 2199, text it can store, a whole number from 0, a UUID as the
+ * database writes it (lower case).
  */
-function isKeyValue(type: 'text' | 'date' | 'int', value: unknown): boolean {
+function isKeyValue(type: KeyType, value: unknown): boolean {
   if (type === 'int') return Number.isSafeInteger(value) && (value as number) >= 0;
+  if (type === 'uuid') return typeof value === 'string' && UUID.test(value);
   if (typeof value !== 'string' || value.length > 500 || UNSTORABLE.test(value)) return false;
   if (type === 'text') return true;
   if (!/^(19|20|21)\d{2}-\d{2}-\d{2}$/.test(value)) return false;
@@ -133,7 +136,7 @@ export function pageInMemory<Row, Item>(
   rows: readonly Row[],
   request: PageRequest,
   kind: string,
-  types: readonly ('text' | 'date' | 'int')[],
+  types: readonly KeyType[],
   keyOf: (row: Row) => KeyValues,
   item: (row: Row) => Item,
   descending = false,
@@ -153,7 +156,7 @@ export function pageInMemory<Row, Item>(
 /** A list's sort key: the cursor's name and value types, and the key of a row. */
 export interface ListKey<Row> {
   readonly kind: string;
-  readonly types: readonly ('text' | 'date' | 'int')[];
+  readonly types: readonly KeyType[];
   readonly keyOf: (row: Row) => KeyValues;
 }
 

@@ -11,6 +11,7 @@ import {
   decodeCursor,
   keysetPage,
   pageOf,
+  type KeyType,
   type KeyValues,
   type Page,
   type PageRequest,
@@ -48,7 +49,7 @@ export interface ListOutstandingOptions extends PageRequest {
 /** The sort key of an outstanding row under a sort, and the cursor's name and value types. */
 export function outstandingKey(sort: OutstandingSort): {
   readonly kind: string;
-  readonly types: readonly ('text' | 'date' | 'int')[];
+  readonly types: readonly KeyType[];
   readonly keyOf: (row: Pick<OutstandingTaskRow, 'dueDate' | 'taskId' | 'stateRank'>) => KeyValues;
   readonly descending: boolean;
 } {
