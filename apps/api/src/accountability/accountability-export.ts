@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { ScorecardRow } from '#libs/projections';
 import type { LapseAnswer } from './accountability.types.js';
 
@@ -69,9 +68,14 @@ export function toCsv<Row>(table: ExportTable<Row>, language: ExportLanguage): s
   return `\uFEFF${stringify(cells(table, language), { record_delimiter: '\r\n' })}`;
 }
 
-/** An XLSX workbook with one sheet per table. */
+/**
+ * An XLSX workbook with one sheet per table. The spreadsheet library is loaded with the first
+ * workbook, not at start: it and its archive libraries are about 8 MB of the API's heap, which
+ * every process would otherwise carry whether or not anyone downloads a spreadsheet.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function toXlsx(tables: readonly ExportTable<any>[], language: ExportLanguage): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'coord';
   for (const table of tables) {

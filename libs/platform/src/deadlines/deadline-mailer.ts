@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import {
   type EventStore,
   type LogPosition,
@@ -52,12 +52,22 @@ export const DEADLINE_MAILER_SUBSCRIPTION = 'deadline-mailer';
  * Configured for the first time, it starts at the head of the log: history is not mailed.
  */
 export class DeadlineMailer implements SubscriptionConsumer {
-  private readonly transport: Transporter;
+  /** Made with the first mail: the mail library (about 3 MB of heap) is loaded only when used. */
+  private transport: Promise<Transporter> | undefined;
   private readonly name: string;
 
   constructor(private readonly options: DeadlineMailerOptions) {
-    this.transport = nodemailer.createTransport(options.smtpUrl);
     this.name = options.name ?? DEADLINE_MAILER_SUBSCRIPTION;
+  }
+
+  private transportForMail(): Promise<Transporter> {
+    this.transport ??= import('nodemailer')
+      .then(({ default: nodemailer }) => nodemailer.createTransport(this.options.smtpUrl))
+      .catch((error: unknown) => {
+        this.transport = undefined; // the next batch tries again
+        throw error;
+      });
+    return this.transport;
   }
 
   loadCheckpoint(): Promise<LogPosition> {
@@ -70,7 +80,8 @@ export class DeadlineMailer implements SubscriptionConsumer {
       if (!event) continue;
       const to = event.data.notify.flatMap((code) => this.options.addresses.get(code) ?? []);
       if (to.length === 0) continue;
-      await this.transport.sendMail({
+      const transport = await this.transportForMail();
+      await transport.sendMail({
         from: this.options.from,
         to: [...new Set(to)],
         subject: subjectOf(event),
@@ -83,7 +94,10 @@ export class DeadlineMailer implements SubscriptionConsumer {
   }
 
   close(): void {
-    this.transport.close();
+    void this.transport?.then(
+      (transport) => transport.close(),
+      () => undefined,
+    );
   }
 }
 
