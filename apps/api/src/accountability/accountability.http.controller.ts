@@ -206,7 +206,7 @@ export class AccountabilityHttpController {
         if (query[parameter] !== undefined) {
           throw queryParameterProblem(
             parameter,
-            `${parameter}: a ${format.toUpperCase()} file holds every lapse of the period; ${parameter} pages the JSON answer`,
+            `${parameter}: a ${format.toUpperCase()} file holds every lapse of the period; limit, cursor and count are for the JSON answer's pages`,
           );
         }
       }
