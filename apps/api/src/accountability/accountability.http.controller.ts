@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { agencyStreamId, headOn, type AgencyDirectory, type AgencyState } from '#libs/agencies';
 import {
   agencyModel,
@@ -152,10 +152,12 @@ export class AccountabilityHttpController {
     const filter = this.filter(query, { agencyCode: code });
     const format = this.format(query, accept);
     const [lapses, scorecard] = await runQuery(() =>
-      Promise.all([
-        this.lapses(query, format, filter),
-        agencyScorecard(this.dataSource.manager, { ...filter, agencyCode: code }),
-      ]),
+      this.read(format, (manager) =>
+        Promise.all([
+          this.lapses(manager, query, format, filter),
+          agencyScorecard(manager, { ...filter, agencyCode: code }),
+        ]),
+      ),
     );
     const answer = { agencyCode: code, from: filter.from, to: filter.to, asOf: filter.asOf };
     const withHeads = await this.withHeads(lapses.items);
@@ -188,7 +190,9 @@ export class AccountabilityHttpController {
     if (!state || !this.policy.mayReadTask(principal, state)) throw taskNotFound();
     const filter = this.filter(query, { taskId });
     const format = this.format(query, accept);
-    const page = await runQuery(() => this.lapses(query, format, filter));
+    const page = await runQuery(() =>
+      this.read(format, (manager) => this.lapses(manager, query, format, filter)),
+    );
     const lapses = await this.withHeads(page.items);
     return this.answer(query, format, reply, `accountability-${taskId}`, {
       json: { taskId, asOf: filter.asOf, lapses, ...pageEnd(page) },
@@ -203,7 +207,7 @@ export class AccountabilityHttpController {
     if (format !== 'json') {
       // A file is the whole report of the period; pages are for the JSON answer.
       for (const parameter of ['cursor', 'limit', 'count'] as const) {
-        if (query[parameter] !== undefined) {
+        if (query[parameter] !== undefined && query[parameter] !== false) {
           throw queryParameterProblem(
             parameter,
             `${parameter}: a ${format.toUpperCase()} file holds every lapse of the period; limit, cursor and count are for the JSON answer's pages`,
@@ -214,14 +218,25 @@ export class AccountabilityHttpController {
     return format;
   }
 
+  /**
+   * Reads for an answer: a JSON page as it comes; a file in one snapshot (a repeatable-read
+   * transaction), so that its batches of lapses and its scorecard see the same lapses even while
+   * the deadline firer records more.
+   */
+  private read<T>(format: ExportFormat, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (format === 'json') return work(this.dataSource.manager);
+    return this.dataSource.transaction('REPEATABLE READ', work);
+  }
+
   /** A page of the lapses for JSON; every lapse of the period for a file. */
   private async lapses(
+    manager: EntityManager,
     query: AccountabilityQuery,
     format: ExportFormat,
     filter: AccountabilityFilter,
   ): Promise<Page<LapseRecord>> {
-    if (format !== 'json') return { items: await listLapses(this.dataSource.manager, filter), next: null };
-    return lapsesPage(this.dataSource.manager, filter, query);
+    if (format !== 'json') return { items: await listLapses(manager, filter), next: null };
+    return lapsesPage(manager, filter, query);
   }
 
   private filter(query: AccountabilityQuery, scope: { agencyCode?: string; taskId?: string }) {

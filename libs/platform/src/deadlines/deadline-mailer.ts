@@ -57,6 +57,11 @@ export class DeadlineMailer implements SubscriptionConsumer {
   private readonly name: string;
 
   constructor(private readonly options: DeadlineMailerOptions) {
+    // The URL is checked now, at start-up, as making the transport did when it was made here: a
+    // wrong SMTP_URL must stop the process, not wait for the first notice that is due.
+    if (!URL.canParse(options.smtpUrl)) {
+      throw new Error('SMTP_URL is not a valid URL (smtp://user:password@host:port or smtps://...)');
+    }
     this.name = options.name ?? DEADLINE_MAILER_SUBSCRIPTION;
   }
 
