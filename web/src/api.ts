@@ -492,44 +492,25 @@ export class Api {
     return ok(await this.client.GET('/events/{id}', { params: { path: { id: eventId } } }));
   }
 
-  /**
-   * An agency's scorecard and every lapse of the period (all pages). The pages after the first ask
-   * for the first's `asOf`, so that every lapse's days late are counted to the same instant.
-   */
+  /** An agency's scorecard and every lapse of the period (all pages). */
   async agencyAccountability(agencyCode: string, period: Period): Promise<AgencyAccountability> {
-    let first: Omit<AgencyAccountability, 'lapses'> | undefined;
-    const lapses = await readAllPages(async (cursor) => {
-      const answer = ok(
+    const { first, lapses } = await readLapsePages(async (query) =>
+      ok(
         await this.client.GET('/agencies/{code}/accountability', {
-          params: {
-            path: { code: agencyCode },
-            query: { ...period, limit: MAX_PAGE, ...(first ? { asOf: first.asOf } : {}), ...page(cursor) },
-          },
+          params: { path: { code: agencyCode }, query: { ...period, ...query } },
         }),
-      );
-      first ??= answer;
-      return { items: answer.lapses, next: answer.next };
-    });
-    const { from, to, asOf, scorecard } = first!;
+      ),
+    );
+    const { from, to, asOf, scorecard } = first;
     return { agencyCode, from, to, asOf, scorecard, lapses };
   }
 
-  /** One task's lapses (all pages, counted to the first page's `asOf`). */
+  /** One task's lapses (all pages). */
   async taskAccountability(taskId: string): Promise<TaskAccountability> {
-    let asOf: string | undefined;
-    const lapses = await readAllPages(async (cursor) => {
-      const answer = ok(
-        await this.client.GET('/tasks/{taskId}/accountability', {
-          params: {
-            path: { taskId },
-            query: { limit: MAX_PAGE, ...(asOf ? { asOf } : {}), ...page(cursor) },
-          },
-        }),
-      );
-      asOf ??= answer.asOf;
-      return { items: answer.lapses, next: answer.next };
-    });
-    return { taskId, asOf: asOf!, lapses };
+    const { first, lapses } = await readLapsePages(async (query) =>
+      ok(await this.client.GET('/tasks/{taskId}/accountability', { params: { path: { taskId }, query } })),
+    );
+    return { taskId, asOf: first.asOf, lapses };
   }
 
   /**
@@ -698,6 +679,22 @@ export class Api {
 }
 
 /** The query of a page after the first: its cursor. */
+/**
+ * Every lapse of an accountability answer, page after page, and its first page. The pages after
+ * the first ask for the first's `asOf`, so that every lapse's days late count to the same instant.
+ */
+async function readLapsePages<Answer extends { asOf: string; lapses: readonly Lapse[]; next: string | null }>(
+  read: (query: { limit: number; asOf?: string; cursor?: string }) => Promise<Answer>,
+): Promise<{ first: Answer; lapses: Lapse[] }> {
+  let first: Answer | undefined;
+  const lapses = await readAllPages(async (cursor) => {
+    const answer = await read({ limit: MAX_PAGE, ...(first ? { asOf: first.asOf } : {}), ...page(cursor) });
+    first ??= answer;
+    return { items: answer.lapses, next: answer.next };
+  });
+  return { first: first!, lapses };
+}
+
 function page(cursor: string | null): { cursor?: string } {
   return cursor === null ? {} : { cursor };
 }

@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { SMTPServer } from 'smtp-server';
 import { startApi, type ApiHarness, type Backend } from '../../../test/support/api-harness.js';
 import { SseConnection } from '../../../test/support/sse.js';
+import { until } from '../../../test/support/until.js';
 import { assignmentBody } from '../../../test/support/task-bodies.js';
 
 const ISSUER = 'demo.issuer.lc-ubnd-tinh';
@@ -293,12 +294,11 @@ describe.each<Backend>(['pglite', 'postgres'])('accountability on %s', (backend)
     // The three lapse at the same moment: the end of 25 July.
     await setClock('2025-07-28T02:00:00Z');
     const path = `/agencies/${agency}/accountability?from=2025-07-01&to=2025-07-31&asOf=2025-08-01T00:00:00Z`;
-    let whole: any;
-    for (let tries = 0; tries < 100; tries++) {
-      whole = (await api.request('GET', `${path}&count=true`, INSPECTOR)).body;
-      if (whole.lapses?.length === 3) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // The deadline firer records the lapses on its own time: read until all three are there.
+    const whole = await until(
+      async () => (await api.request('GET', `${path}&count=true`, INSPECTOR)).body,
+      (answer) => answer.lapses?.length === 3,
+    );
     expect(whole).toMatchObject({ total: 3, next: null });
     const sorted = [...taskIds].sort();
     expect(whole.lapses.map((lapse: { taskId: string }) => lapse.taskId)).toEqual(sorted);
