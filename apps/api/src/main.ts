@@ -23,8 +23,8 @@ async function main(): Promise<void> {
     new Logger('Database').error(`${error.message}; exiting so that the API is restarted`);
     process.exit(1);
   });
-  // On SIGTERM/SIGINT: stop taking requests, finish the work under way, close, then exit 0 once
-  // the logs are flushed (process.exit, not a re-raised signal, lets pino write its last lines).
+  // On SIGTERM/SIGINT: stop taking requests, finish the work under way, close, then exit 0
+  // (process.exit, not a re-raised signal: the exit code says the stop was clean).
   // Here, not in createApiApplication: an app a test boots in-process must not exit the runner.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   // HOST: loopback by default (the embedded default and its demo tokens are for this machine);

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   // From here on, log straight to pino: a line buffered during init (a SIGTERM's 'stopping') would
   // otherwise be written after later ones, or not at all.
   app.flushLogs();
-  // As the API: finish the batch under way, close, exit 0 with the logs flushed.
+  // As the API: finish the batch under way, close, then exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   // /metrics, /health/live, /health/ready: answering (live) while the subscriptions start.
   if (config.metricsPort > 0) await app.get(OperationsServer).listen(config.metricsPort);
