@@ -53,7 +53,7 @@ export async function createApiApplication(config: AppConfig): Promise<NestFasti
   // Content-Language and Vary: Accept-Language on every JSON answer (Vietnamese by default).
   installAnswerLanguage(app.getHttpAdapter().getInstance());
   // Headers first, so that a refusal by the rate limit carries them too (edges/, ADR 0016).
-  await installSecurityHeaders(app.getHttpAdapter().getInstance(), config);
+  installSecurityHeaders(app.getHttpAdapter().getInstance(), config);
   await installRateLimits(app.getHttpAdapter().getInstance(), config, app.get<TokenVerifier>(TOKEN_VERIFIER));
   app.get(HttpMetrics).install(app.getHttpAdapter().getInstance());
   // Before the routes are registered (at init): it sets each route's body limit as it is added.

@@ -47,6 +47,14 @@ describe('the edges of the API', () => {
       expect(response.headers.get('x-frame-options')).toBe('DENY');
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
       expect(response.headers.get('cache-control')).toBe('no-store');
+      // The rest of helmet's set.
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(response.headers.get('origin-agent-cluster')).toBe('?1');
+      expect(response.headers.get('x-dns-prefetch-control')).toBe('off');
+      expect(response.headers.get('x-download-options')).toBe('noopen');
+      expect(response.headers.get('x-permitted-cross-domain-policies')).toBe('none');
+      expect(response.headers.get('x-xss-protection')).toBe('0');
       // Plain HTTP: no HSTS, which would lock browsers out of a service without a certificate.
       expect(response.headers.get('strict-transport-security')).toBeNull();
     });

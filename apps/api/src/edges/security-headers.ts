@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '#libs/platform';
 
@@ -46,18 +46,22 @@ const isSwaggerUi = (request: IncomingMessage): boolean =>
  * answer that does not choose its own caching, and on every error, as answers carry what a
  * person may read.
  */
-export async function installSecurityHeaders(fastify: FastifyInstance, config: AppConfig): Promise<void> {
+export function installSecurityHeaders(fastify: FastifyInstance, config: AppConfig): void {
   const directives = directivesFor(config);
   const policy = policyOf(directives);
   const swaggerUiPolicy = policyOf({ ...directives, 'style-src': "'self' 'unsafe-inline'" });
-  await fastify.register(helmet, {
-    global: true,
+  // helmet's middleware, built once: @fastify/helmet built it anew for every request, and what
+  // that left behind outlived the young generation (ADR 0016, addendum of 2026-12-07).
+  const helmetHeaders = helmet({
     // Sent below from two strings built once at start: helmet would build it anew for every answer.
     contentSecurityPolicy: false,
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     // Sent below, only where TLS is in use.
     hsts: false,
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    helmetHeaders(request.raw, reply.raw, () => done());
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('content-security-policy', isSwaggerUi(request.raw) ? swaggerUiPolicy : policy);
