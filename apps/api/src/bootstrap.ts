@@ -8,6 +8,7 @@ import {
   HttpMetrics,
   installAnswerLanguage,
   installRequestLogging,
+  keepShortLivedObjectsYoung,
   NfcNormalisationPipe,
   PinoLoggerService,
   ProblemDetailsFilter,
@@ -29,6 +30,8 @@ import { installDashboard } from './web/web-app.js';
  * main.ts listens, tests call this and listen on a spare port.
  */
 export async function createApiApplication(config: AppConfig): Promise<NestFastifyApplication> {
+  // Before the start-up reads: a request's garbage must die young (ADR 0047).
+  keepShortLivedObjectsYoung();
   const adapter = new FastifyAdapter({
     // 1 MB unless a route says otherwise (only POST /plans/import does; see body-parsers.ts).
     bodyLimit: BODY_LIMIT_BYTES,

@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig, OperationsServer, PinoLoggerService } from '#libs/platform';
+import {
+  ConfigError,
+  keepShortLivedObjectsYoung,
+  loadConfig,
+  OperationsServer,
+  PinoLoggerService,
+} from '#libs/platform';
 import { WorkerProcessModule } from './worker-process.module.js';
 
 async function main(): Promise<void> {
@@ -21,6 +27,8 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+  // Before the start-up reads: a batch's garbage must die young (ADR 0047).
+  keepShortLivedObjectsYoung();
   const app = await NestFactory.createApplicationContext(WorkerProcessModule.forRoot(config), {
     bufferLogs: true,
   });

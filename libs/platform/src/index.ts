@@ -3,6 +3,7 @@ export * from './tokens.js';
 export * from './database.module.js';
 export * from './event-store.js';
 export * from './logging.js';
+export * from './young-generation.js';
 export * from './subscription-host.js';
 export * from './http/index.js';
 export * from './auth/index.js';
