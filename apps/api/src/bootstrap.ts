@@ -31,7 +31,7 @@ import { installDashboard } from './web/web-app.js';
  */
 export async function createApiApplication(config: AppConfig): Promise<NestFastifyApplication> {
   // Before the start-up reads: a request's garbage must die young (ADR 0047).
-  keepShortLivedObjectsYoung();
+  keepShortLivedObjectsYoung(config);
   const adapter = new FastifyAdapter({
     // 1 MB unless a route says otherwise (only POST /plans/import does; see body-parsers.ts).
     bodyLimit: BODY_LIMIT_BYTES,

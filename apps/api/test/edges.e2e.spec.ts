@@ -4,6 +4,19 @@ import { startApi, type ApiHarness } from '../../../test/support/api-harness.js'
  * What every answer carries at the edge (security headers, no-store), the rate limits per
  * person and per address, and how much /health tells whom (docs/adr/0016-edges.md).
  */
+const HELMET_HEADERS = [
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
+
 describe('the edges of the API', () => {
   let api: ApiHarness;
 
@@ -33,6 +46,22 @@ describe('the edges of the API', () => {
         .map(([name, ...values]) => [name!, values]),
     );
 
+  /** The headers helmet sets with the API's options (CSP, HSTS and caching are the API's own). */
+  const expectHelmetHeaders = (response: Response) => {
+    expect(Object.fromEntries(HELMET_HEADERS.map((name) => [name, response.headers.get(name)]))).toEqual({
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'DENY',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    });
+  };
+
   describe('security headers', () => {
     it('are on an authenticated answer: a same-origin CSP, nosniff, no framing, no referrer, no-store', async () => {
       const response = await get('/agencies?q=y%20te', as('demo.officer.lc-so-y-te', '10.1.0.1'));
@@ -47,16 +76,20 @@ describe('the edges of the API', () => {
       expect(response.headers.get('x-frame-options')).toBe('DENY');
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
       expect(response.headers.get('cache-control')).toBe('no-store');
-      // The rest of helmet's set.
-      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
-      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
-      expect(response.headers.get('origin-agent-cluster')).toBe('?1');
-      expect(response.headers.get('x-dns-prefetch-control')).toBe('off');
-      expect(response.headers.get('x-download-options')).toBe('noopen');
-      expect(response.headers.get('x-permitted-cross-domain-policies')).toBe('none');
-      expect(response.headers.get('x-xss-protection')).toBe('0');
+      expectHelmetHeaders(response);
       // Plain HTTP: no HSTS, which would lock browsers out of a service without a certificate.
       expect(response.headers.get('strict-transport-security')).toBeNull();
+    });
+
+    it("are helmet's whole set on a problem, an unknown route, the Swagger UI and a probe", async () => {
+      for (const response of [
+        await get('/tasks/00000000-0000-4000-8000-000000000000', as('nope', '10.1.0.3')),
+        await get('/no-such-route'),
+        await get('/docs'),
+        await get('/health/live'),
+      ]) {
+        expectHelmetHeaders(response);
+      }
     });
 
     it('are on a problem answer too', async () => {

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Before the start-up reads: a batch's garbage must die young (ADR 0047).
-  keepShortLivedObjectsYoung();
+  keepShortLivedObjectsYoung(config);
   const app = await NestFactory.createApplicationContext(WorkerProcessModule.forRoot(config), {
     bufferLogs: true,
   });

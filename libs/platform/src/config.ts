@@ -185,6 +185,13 @@ export class AppConfig {
   @IsBoolean({ message: 'READ_AUDIT must be true or false' })
   readAudit = true;
 
+  /**
+   * V8_PRETENURING: leave V8's allocation-site pretenuring on (default false: the API and the
+   * worker turn it off as they start, docs/adr/0047). For comparing, or should a later V8 need it.
+   */
+  @IsBoolean({ message: 'V8_PRETENURING must be true or false' })
+  v8Pretenuring = false;
+
   /** FEED_KEEPALIVE_SECONDS: how often an idle agency feed (SSE) sends a keep-alive comment. */
   @IsInt({ message: 'FEED_KEEPALIVE_SECONDS must be a whole number' })
   @Min(1, { message: 'FEED_KEEPALIVE_SECONDS must be between 1 and 300' })
@@ -323,6 +330,7 @@ const ENV_NAMES: Record<keyof AppConfig, string> = {
   oidcScope: 'OIDC_SCOPE',
   seedPlans: 'SEED_PLANS',
   readAudit: 'READ_AUDIT',
+  v8Pretenuring: 'V8_PRETENURING',
   demoTokens: 'DEMO_TOKENS',
   feedKeepAliveSeconds: 'FEED_KEEPALIVE_SECONDS',
   metricsPort: 'METRICS_PORT',
@@ -365,6 +373,7 @@ const BOOLEAN_KEYS = new Set<string>([
   'demoTokens',
   'hsts',
   'readAudit',
+  'v8Pretenuring',
   'webhookAllowLoopbackHttp',
 ]);
 

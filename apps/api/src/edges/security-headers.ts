@@ -61,7 +61,8 @@ export function installSecurityHeaders(fastify: FastifyInstance, config: AppConf
     hsts: false,
   });
   fastify.addHook('onRequest', (request, reply, done) => {
-    helmetHeaders(request.raw, reply.raw, () => done());
+    // helmet passes on an Error, if any (only its CSP middleware, which is off, ever does).
+    helmetHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('content-security-policy', isSwaggerUi(request.raw) ? swaggerUiPolicy : policy);
