@@ -678,7 +678,6 @@ export class Api {
   }
 }
 
-/** The query of a page after the first: its cursor. */
 /**
  * Every lapse of an accountability answer, page after page, and its first page. The pages after
  * the first ask for the first's `asOf`, so that every lapse's days late count to the same instant.
@@ -695,6 +694,7 @@ async function readLapsePages<Answer extends { asOf: string; lapses: readonly La
   return { first: first!, lapses };
 }
 
+/** The query of a page after the first: its cursor. */
 function page(cursor: string | null): { cursor?: string } {
   return cursor === null ? {} : { cursor };
 }

@@ -7,8 +7,8 @@ import {
   keysetPage,
   MAX_LIMIT,
   pageOf,
-  type KeyType,
   type KeyValues,
+  type ListKey,
   type Page,
 } from '../framework/paging.js';
 
@@ -76,9 +76,10 @@ interface LapseSqlRow {
  * The lapses' order and their cursor's key: when each lapsed, then the task, then the lapse's own
  * event id, unique (docs/adr/0034-keyset-pages.md). Index: projection migration 9.
  */
-export const LAPSES_KEY = { kind: 'lapses:lapsedAt', types: ['int', 'text', 'uuid'] } as const satisfies {
-  kind: string;
-  types: readonly KeyType[];
+const LAPSES_KEY: ListKey<LapseSqlRow> = {
+  kind: 'lapses:lapsedAt',
+  types: ['int', 'text', 'uuid'],
+  keyOf: (row) => [Number(row.lapsed_us), row.task_id, row.event_id],
 };
 
 /** A page of lapses: up to `limit` (default 100) after `cursor`; `total` with `count`. */
@@ -102,7 +103,9 @@ export async function lapsesPage(
       ? undefined
       : decodeCursor(request.cursor, LAPSES_KEY.kind, LAPSES_KEY.types);
   const rows = await readLapses(manager, filter, after, limit + 1);
-  const page = keysetPage(rows, limit, LAPSES_KEY.kind, lapseKey, (row) => lapseRecord(row, filter.asOf));
+  const page = keysetPage(rows, limit, LAPSES_KEY.kind, LAPSES_KEY.keyOf, (row) =>
+    lapseRecord(row, filter.asOf),
+  );
   return request.count ? { ...page, total: await countLapses(manager, filter) } : page;
 }
 
@@ -121,11 +124,9 @@ export async function listLapses(
     lapses.push(...rows.map((row) => lapseRecord(row, filter.asOf)));
     const last = rows[rows.length - 1];
     if (rows.length < batch || !last) return lapses;
-    after = lapseKey(last);
+    after = LAPSES_KEY.keyOf(last);
   }
 }
-
-const lapseKey = (row: LapseSqlRow): KeyValues => [Number(row.lapsed_us), row.task_id, row.event_id];
 
 /** The filter of the lapses of a period: the lapse date is the day after the due date. */
 function lapsesWhere(filter: AccountabilityFilter): { where: string; params: unknown[] } {
